@@ -1,0 +1,53 @@
+"""Roles and what each may do. The single table of permissions; nothing else grants rights.
+
+Plain Python (no Django) so the rules can be read and tested alone.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CENTRAL_ANALYST = "central_analyst"
+    SERVICE_OWNER = "service_owner"
+    ASSESSOR = "assessor"
+    LAB_RESEARCHER = "lab_researcher"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE_SERVICE = "change_service"  # create, edit, import services of the registry
+    ASSESS = "assess"  # create and run assessments, record outcomes and evidence
+    MANAGE_ADJUSTMENTS = "manage_adjustments"  # create and progress adjustments
+    MANAGE_STANDARDS = "manage_standards"  # load packs
+    MANAGE_REFERENCE = "manage_reference"  # organisations, client categories, life situations
+    MANAGE_USERS = "manage_users"
+
+
+# Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
+CENTRAL_ROLES = frozenset({Role.ADMIN, Role.CENTRAL_ANALYST})
+
+GRANTS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.CENTRAL_ANALYST: frozenset(
+        {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS}
+    ),
+    Role.SERVICE_OWNER: frozenset({Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS}),
+    Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
+    Role.LAB_RESEARCHER: frozenset({Action.VIEW}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+
+def role_allows(role: str, action: Action) -> bool:
+    try:
+        return action in GRANTS[Role(role)]
+    except ValueError:
+        return False
+
+
+def role_is_central(role: str) -> bool:
+    return role in CENTRAL_ROLES

@@ -1,0 +1,49 @@
+"""The API root: mounts each app's router under /api/ and turns domain errors into HTTP answers."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from govcx.accounts.auth import API_AUTH
+from govcx.errors import DomainError
+
+api = NinjaAPI(
+    title="govcx API",
+    version="1",
+    description="Service registry, standards packs, assessments and launch verdicts.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": exc.code.value, "message": exc.message, "details": exc.details}, status=exc.status
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload")), "message": e.get("msg")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request, {"error": "invalid", "message": "the request is not valid", "details": details}, status=422
+    )
+
+
+def _mount() -> None:
+    from govcx.accounts.api import router as accounts_router
+    from govcx.registry.api import router as registry_router
+    from govcx.standards.api import router as standards_router
+
+    api.add_router("/accounts/", accounts_router)
+    api.add_router("/registry/", registry_router)
+    api.add_router("/standards/", standards_router)
+
+
+_mount()

@@ -1,0 +1,23 @@
+"""Bilingual records: each translatable field is stored as <field>_en and <field>_ru."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+
+def localized(obj: Any, field: str, language: str | None = None) -> str:
+    """The field in the active language, falling back to English where the translation is empty."""
+    lang = (language or get_language() or "en")[:2]
+    value = getattr(obj, f"{field}_{lang}", None) if lang in ("en", "ru") else None
+    return value or getattr(obj, f"{field}_en", "") or ""
+
+
+class LocalizedNameMixin:
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from govcx.accounts.roles import Action
+from govcx.accounts.services import audit_history
+from govcx.registry import selectors, services
+from govcx.registry.models import ClientCategory, LifeSituation, Organisation
+from govcx.registry.schemas import ServiceIn
+
+router = Router(tags=["registry"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    code: str
+    name_en: str
+    name_ru: str
+    level: str
+    parent_id: int | None
+    region_code: str
+
+
+class CodeNameOut(Schema):
+    code: str
+    name_en: str
+    name_ru: str
+
+
+class ServiceOut(ServiceIn):
+    id: int
+    version: int
+    updated_at: dt.datetime
+
+
+class ServiceUpdateIn(ServiceIn):
+    version: int
+
+
+class HistoryOut(Schema):
+    at: dt.datetime
+    actor: str | None
+    action: str
+    changes: dict[str, Any]
+
+
+def _out(service) -> dict[str, Any]:
+    return {"id": service.pk, "version": service.version, "updated_at": service.updated_at,
+            **services.passport_dict(service)}
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+def organisation_list(request: HttpRequest):
+    return Organisation.objects.for_user(request.user)
+
+
+@router.get("/client-categories", response=list[CodeNameOut])
+def client_category_list(request: HttpRequest):
+    return ClientCategory.objects.all()
+
+
+@router.get("/life-situations", response=list[CodeNameOut])
+def life_situation_list(request: HttpRequest):
+    return LifeSituation.objects.all()
+
+
+@router.get("/services", response=list[ServiceOut])
+def service_list(request: HttpRequest, owner: str | None = None, stage: str | None = None):
+    queryset = selectors.services_with_passport(selectors.service_list(user=request.user))
+    if owner:
+        queryset = queryset.filter(owner__code=owner)
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    return [_out(s) for s in queryset]
+
+
+@router.get("/services/{service_id}", response=ServiceOut)
+def service_get(request: HttpRequest, service_id: int):
+    return _out(selectors.access_service(request.user, service_id))
+
+
+@router.post("/services", response={201: ServiceOut})
+def service_create(request: HttpRequest, payload: ServiceIn):
+    return 201, _out(services.service_create(actor=request.user, data=payload))
+
+
+@router.put("/services/{service_id}", response=ServiceOut)
+def service_update(request: HttpRequest, service_id: int, payload: ServiceUpdateIn):
+    selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
+    data = ServiceIn.model_validate(payload.model_dump(exclude={"version"}))
+    service = services.service_update(
+        actor=request.user, service_id=service_id, data=data, expected_version=payload.version
+    )
+    return _out(service)
+
+
+@router.delete("/services/{service_id}", response={204: None})
+def service_delete(request: HttpRequest, service_id: int):
+    service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
+    services.service_delete(actor=request.user, service=service)
+    return 204, None
+
+
+@router.get("/services/{service_id}/history", response=list[HistoryOut])
+def service_history(request: HttpRequest, service_id: int):
+    service = selectors.access_service(request.user, service_id)
+    return [
+        {"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action, "changes": e.changes}
+        for e in audit_history(obj=service)
+    ]

@@ -1,0 +1,46 @@
+"""Charts as static SVG (Vega-Altair rendered by vl-convert): the same image in pages and PDFs, no JS, no CDN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+from django.utils.safestring import SafeString, mark_safe
+
+COLOURS = {"good": "#00703c", "mid": "#b25e09", "bad": "#b10e1e"}
+
+
+def _band(score: float) -> str:
+    return "good" if score >= 80 else "mid" if score >= 50 else "bad"
+
+
+def group_score_chart_svg(scores: list[dict[str, Any]], *, title: str = "Score by requirement group") -> SafeString:
+    """Horizontal bars of each group's 0–100 score; groups without a score are left out."""
+    rows = [
+        {"group": s["title"], "score": round(s["score"], 1), "band": _band(s["score"])}
+        for s in scores
+        if s["score"] is not None
+    ]
+    if not rows:
+        return mark_safe("")
+    chart = (
+        alt.Chart(alt.Data(values=rows), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0–100)"),
+            color=alt.Color(
+                "band:N",
+                scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+                legend=None,
+            ),
+            tooltip=["group:N", "score:Q"],
+        )
+        .properties(width=420, height=alt.Step(22))
+    )
+    labels = chart.mark_text(align="left", dx=4, color="#0b0c0c").encode(text="score:Q", color=alt.value("#0b0c0c"))
+    svg = vlc.vegalite_to_svg((chart + labels).to_dict())
+    # An accessible name for the picture; the same figures are in the table next to it.
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+    return mark_safe(svg)

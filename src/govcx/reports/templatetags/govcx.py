@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from govcx import labels
+from govcx.i18n import localized
+
+register = template.Library()
+
+
+def _label(table: dict, value: Any) -> str:
+    return str(table.get(value, value or "—"))
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    return _label(labels.VERDICTS, value)
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    return _label(labels.STAGES, value)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return _label(labels.STATUSES, value)
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    return _label(labels.CHANNELS, value)
+
+
+@register.filter
+def level_label(value: str) -> str:
+    return _label(labels.LEVELS, value)
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return _label(labels.ROLES, value)
+
+
+@register.filter
+def tr(obj: Any, field: str = "") -> str:
+    """The active language's text: {{ record|tr:"name" }} for bilingual records, {{ text|tr }} for pack texts."""
+    lang = (get_language() or "en")[:2]
+    if obj is None:
+        return ""
+    if hasattr(obj, "en") and hasattr(obj, "ru"):
+        return getattr(obj, lang, None) or obj.en
+    if isinstance(obj, dict):
+        return obj.get(lang) or obj.get("en") or ""
+    return localized(obj, field)
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"

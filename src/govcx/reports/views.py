@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from govcx.reports.charts import group_score_chart_svg
+from govcx.reports.pdf import html_to_pdf
+from govcx.reports.tables import FORMATS, render_table
+from govcx.standards import services
+from govcx.standards.presentation import group_scores, requirement_rows
+from govcx.standards.selectors import access_assessment
+
+
+def _context(request: HttpRequest, assessment_id: int) -> dict:
+    assessment = access_assessment(request.user, assessment_id)
+    return {
+        "assessment": assessment,
+        "pack": assessment.pack.parsed,
+        "rows": requirement_rows(assessment),
+        "chart": group_score_chart_svg(group_scores(assessment)),
+        "comparison": services.assessment_comparison(assessment),
+        "adjustments": assessment.adjustments.all(),
+    }
+
+
+@login_required
+def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    return render(request, "reports/assessment_report.html", _context(request, assessment_id))
+
+
+@login_required
+def assessment_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    context = _context(request, assessment_id)
+    html = render_to_string("reports/assessment_report_print.html", context, request=request)
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"assessment-{assessment_id}-{context['assessment'].service.code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+RESULT_HEADER = [
+    "service", "pack", "pack_version", "stage", "requirement_id", "title", "gate", "status", "rating", "score",
+    "source", "measured_value", "evidence_text", "evidence_url",
+]
+
+
+def assessment_result_rows(assessment) -> list[list]:
+    rows = []
+    for row in requirement_rows(assessment):
+        if row.requirement is None:
+            continue
+        outcome = row.outcome
+        rows.append([
+            assessment.service.code, assessment.pack.pack_id, assessment.pack.version, assessment.stage,
+            row.requirement.id, row.requirement.title.en, row.requirement.gate,
+            outcome.status if outcome else "unknown", outcome.rating if outcome else None,
+            None if row.score is None else round(row.score, 2), outcome.source if outcome else "",
+            outcome.measured_value if outcome else "", outcome.evidence_text if outcome else "",
+            outcome.evidence_url if outcome else "",
+        ])
+    return rows
+
+
+@login_required
+def assessment_export(request: HttpRequest, assessment_id: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    assessment = access_assessment(request.user, assessment_id)
+    body = render_table(fmt, RESULT_HEADER, assessment_result_rows(assessment), sheet="results")
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment_id}.{fmt}"'
+    return response

@@ -1,0 +1,162 @@
+"""Read and validate standards packs and grade scales from YAML, reporting errors by file, line and field.
+
+Plain Python, no Django.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from govcx.standards.checks import param_errors
+from govcx.standards.schema import GradeScale, GradeScaleFile, Pack
+
+PACKS_DIR = Path(__file__).parent / "packs"
+GRADE_SCALES_FILE = Path(__file__).parent / "grade_scales.yaml"
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field or '(pack)'}: {self.message}"
+
+
+class PackInvalid(ValueError):
+    def __init__(self, problems: list[PackProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    pack: Pack
+    content: dict[str, Any]
+    sha256: str
+    file: str
+
+
+def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
+    """Map every path in the YAML document (keys and list positions) to its 1-based line."""
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            index[(*path, key)] = key_node.start_mark.line + 1
+            _line_index(value_node, (*path, key), index)
+            index[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, (*path, i), index)
+    return index
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _field_name(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise PackInvalid([PackProblem(file, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if node is None or not isinstance(data, dict):
+        raise PackInvalid([PackProblem(file, 1, "", "the file must hold a mapping (key: value pairs)")])
+    return data, _line_index(node)
+
+
+def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(PackProblem(file, _line_for(lines, loc), _field_name(loc), message))
+    return problems
+
+
+def _check_problems(data: dict, pack: Pack, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
+    """Every check a requirement names must be installed and given valid parameters."""
+    problems = []
+
+    def walk(groups: list[dict], path: tuple) -> None:
+        for gi, group in enumerate(groups):
+            gpath = (*path, gi)
+            walk(group.get("groups", []), (*gpath, "groups"))
+            for ri, requirement in enumerate(group.get("requirements", [])):
+                for ci, spec in enumerate(requirement.get("checks", [])):
+                    cpath = (*gpath, "requirements", ri, "checks", ci)
+                    for message in param_errors(spec.get("check", ""), spec.get("params") or {}):
+                        problems.append(PackProblem(file, _line_for(lines, cpath), _field_name(cpath), message))
+
+    walk(data.get("groups", []), ("groups",))
+    return problems
+
+
+def parse_pack(text: str, file: str = "<pack>") -> LoadedPack:
+    """Validate a pack's YAML text. Raises PackInvalid listing every problem found."""
+    data, lines = _parse_yaml(text, file)
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        raise PackInvalid(_pydantic_problems(exc, file, lines)) from None
+    problems = _check_problems(data, pack, file, lines)
+    if pack.grade_scale not in grade_scales():
+        problems.append(
+            PackProblem(file, _line_for(lines, ("grade_scale",)), "grade_scale",
+                        f"unknown grade scale {pack.grade_scale!r}; known: {sorted(grade_scales())}")
+        )
+    if problems:
+        raise PackInvalid(problems)
+    content = pack.model_dump(mode="json")
+    return LoadedPack(pack, content, hashlib.sha256(text.encode()).hexdigest(), file)
+
+
+def read_pack(path: Path) -> LoadedPack:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackInvalid([PackProblem(str(path), None, "", f"cannot read the file: {exc}")]) from None
+    return parse_pack(text, path.name)
+
+
+def shipped_pack_files() -> list[Path]:
+    return sorted(PACKS_DIR.glob("*.yaml"))
+
+
+@cache
+def grade_scales() -> dict[str, GradeScale]:
+    text = GRADE_SCALES_FILE.read_text(encoding="utf-8")
+    data, lines = _parse_yaml(text, GRADE_SCALES_FILE.name)
+    try:
+        parsed = GradeScaleFile.model_validate(data)
+    except ValidationError as exc:
+        raise PackInvalid(_pydantic_problems(exc, GRADE_SCALES_FILE.name, lines)) from None
+    return {scale.id: scale for scale in parsed.scales}

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+
+from govcx.accounts.scoping import ScopedQuerySet
+from govcx.i18n import localized
+from govcx.registry.vocabulary import Stage
+from govcx.standards.schema import Pack
+from govcx.standards.scoring import OutcomeStatus, Verdict
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in enum]
+
+
+class StandardPack(models.Model):
+    """One loaded version of a standards pack; its validated YAML is kept whole in `content`."""
+
+    pack_id = models.CharField(max_length=80)
+    version = models.CharField(max_length=20)
+    title_en = models.CharField(max_length=300)
+    title_ru = models.CharField(max_length=300, blank=True)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    is_model = models.BooleanField(default=False)
+    content = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    source_file = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        unique_together = [("pack_id", "version")]
+        ordering = ["pack_id", "-effective_from"]
+
+    @cached_property
+    def parsed(self) -> Pack:
+        return Pack.model_validate(self.content)
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    organisation_lookup = "service__owner_id"
+
+
+class Assessment(models.Model):
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="assessments")
+    pack = models.ForeignKey(StandardPack, on_delete=models.PROTECT, related_name="assessments")
+    stage = models.CharField(max_length=8, choices=_choices(Stage))
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    grade = models.CharField(max_length=8, blank=True)
+    verdict = models.CharField(max_length=32, choices=_choices(Verdict), blank=True)
+    result = models.JSONField(default=dict, blank=True)  # nodes and gaps of the last evaluation
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["service", "pack"])]
+
+    def __str__(self) -> str:
+        return f"{self.service.code} × {self.pack.pack_id} v{self.pack.version} ({self.stage})"
+
+
+class OutcomeSource(models.TextChoices):
+    CHECK = "check"
+    ASSESSOR = "assessor"
+
+
+class RequirementOutcome(models.Model):
+    """What is known about one requirement in one assessment: from an automated check or an assessor."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="outcomes")
+    requirement_id = models.CharField(max_length=80)
+    source = models.CharField(max_length=10, choices=OutcomeSource.choices)
+    status = models.CharField(max_length=16, choices=_choices(OutcomeStatus))
+    rating = models.JSONField(null=True, blank=True)
+    measured_value = models.TextField(blank=True)
+    detail = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_text = models.TextField(blank=True)
+    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    checks_run = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        unique_together = [("assessment", "requirement_id")]
+        ordering = ["id"]
+
+
+class AdjustmentStatus(models.TextChoices):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class AdjustmentQuerySet(ScopedQuerySet):
+    organisation_lookup = "assessment__service__owner_id"
+
+
+class Adjustment(models.Model):
+    """An action that closes a non-blocking (or blocking) gap before or after launch."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="adjustments")
+    requirement_id = models.CharField(max_length=80)
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=AdjustmentStatus.choices, default=AdjustmentStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AdjustmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]

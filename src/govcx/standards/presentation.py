@@ -1,0 +1,62 @@
+"""Shapes an assessment for pages and reports: the requirement tree with outcomes, rating choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from govcx.standards import scoring
+from govcx.standards.models import Assessment, RequirementOutcome
+from govcx.standards.schema import Group, Requirement, ScoringScheme
+
+RATING_CHOICES: dict[ScoringScheme, list[str]] = {
+    ScoringScheme.MET_NOT_MET: ["met", "not_met"],
+    ScoringScheme.RED_AMBER_GREEN: ["red", "amber", "green"],
+    ScoringScheme.ZERO_FIFTY_HUNDRED: ["0", "50", "100"],
+    ScoringScheme.ONE_TO_FIVE: ["1", "2", "3", "4", "5"],
+    ScoringScheme.WEIGHTED_PERCENTAGE: [],  # free number 0–100
+}
+
+
+@dataclass
+class Row:
+    depth: int
+    group: Group | None
+    requirement: Requirement | None
+    outcome: RequirementOutcome | None
+    score: float | None
+
+
+def requirement_rows(assessment: Assessment) -> list[Row]:
+    """Groups and applicable requirements in document order, each requirement with its recorded outcome."""
+    pack = assessment.pack.parsed
+    outcomes = {o.requirement_id: o for o in assessment.outcomes.all()}
+    scores = {n["id"]: n for n in assessment.result.get("nodes", [])}
+    categories = {c.code for c in assessment.service.client_categories.all()}
+    applicable = {
+        r.id for r in scoring.applicable_requirements(pack, stage=assessment.stage, client_categories=categories)
+    }
+    rows: list[Row] = []
+
+    def walk(groups: list[Group], depth: int) -> None:
+        for group in groups:
+            if group.id not in scores:
+                continue
+            rows.append(Row(depth, group, None, None, scores[group.id]["score"]))
+            walk(group.groups, depth + 1)
+            for requirement in group.requirements:
+                if requirement.id in applicable:
+                    node = scores.get(requirement.id, {})
+                    rows.append(Row(depth + 1, None, requirement, outcomes.get(requirement.id), node.get("score")))
+
+    walk(pack.groups, 0)
+    return rows
+
+
+def group_scores(assessment: Assessment) -> list[dict[str, Any]]:
+    """Top-level group scores, for the chart."""
+    return [
+        {"id": n["id"], "title": n["title_en"], "score": n["score"]}
+        for n in assessment.result.get("nodes", [])
+        if n["kind"] == "group" and n["depth"] == 0
+    ]

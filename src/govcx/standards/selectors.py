@@ -1,0 +1,39 @@
+"""Reads of packs and assessments, through the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import access, can
+from govcx.errors import NotFound
+from govcx.standards.models import Adjustment, Assessment, StandardPack
+
+
+def assessment_list(*, user: Any) -> QuerySet[Assessment]:
+    return Assessment.objects.for_user(user).select_related("service", "service__owner", "pack")
+
+
+def access_assessment(user: Any, assessment_id: Any, action: Action = Action.VIEW) -> Assessment:
+    return access(assessment_list(user=user), user, assessment_id, action, what="assessment")
+
+
+def access_adjustment(user: Any, adjustment_id: Any, action: Action = Action.VIEW) -> Adjustment:
+    queryset = Adjustment.objects.select_related("assessment", "assessment__service")
+    return access(queryset, user, adjustment_id, action, what="adjustment")
+
+
+def pack_list() -> QuerySet[StandardPack]:
+    return StandardPack.objects.all()
+
+
+def access_pack(user: Any, pack_pk: Any) -> StandardPack:
+    """Packs are public reference material for every signed-in user."""
+    if not can(user, Action.VIEW):
+        raise NotFound(f"pack {pack_pk} not found")
+    try:
+        return StandardPack.objects.get(pk=pack_pk)
+    except (StandardPack.DoesNotExist, ValueError):
+        raise NotFound(f"pack {pack_pk} not found") from None

@@ -1,0 +1,322 @@
+"""Use cases of the standards app: load packs, run assessments, record outcomes and adjustments.
+
+The only writers of StandardPack, Assessment, RequirementOutcome and Adjustment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import require
+from govcx.accounts.services import audit_record
+from govcx.errors import Conflict, Invalid, NotFound
+from govcx.registry.models import Service
+from govcx.registry.selectors import service_facts
+from govcx.standards import scoring
+from govcx.standards.checks import CheckContext, run_check
+from govcx.standards.loader import LoadedPack, grade_scales
+from govcx.standards.models import (
+    Adjustment,
+    AdjustmentStatus,
+    Assessment,
+    OutcomeSource,
+    RequirementOutcome,
+    StandardPack,
+)
+from govcx.standards.scoring import OutcomeStatus
+
+# --- packs -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_load(*, loaded: LoadedPack, actor: Any = None) -> tuple[StandardPack, bool]:
+    """Store a validated pack version. Loading the same content again is a no-op (returns created=False);
+    different content under an existing id and version is refused: publish it as a new version."""
+    if actor is not None:
+        require(actor, Action.MANAGE_STANDARDS)
+    pack = loaded.pack
+    existing = StandardPack.objects.select_for_update().filter(pack_id=pack.id, version=pack.version).first()
+    if existing:
+        if existing.sha256 == loaded.sha256 or existing.content == loaded.content:
+            return existing, False
+        raise Conflict(
+            f"{loaded.file}: pack {pack.id} version {pack.version} is already loaded with different content; "
+            "raise the version to publish a change"
+        )
+    record = StandardPack.objects.create(
+        pack_id=pack.id,
+        version=pack.version,
+        title_en=pack.title.en,
+        title_ru=pack.title.ru or "",
+        effective_from=pack.effective_from,
+        effective_to=pack.effective_to,
+        is_model=pack.is_model,
+        content=loaded.content,
+        sha256=loaded.sha256,
+        source_file=loaded.file,
+        loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="pack.load", obj=record, changes={"sha256": [None, loaded.sha256]})
+    return record, True
+
+
+def pack_current(pack_id: str, on: dt.date | None = None) -> StandardPack | None:
+    """The version of a pack in force on a date (latest effective_from not after it)."""
+    on = on or timezone.localdate()
+    candidates = StandardPack.objects.filter(pack_id=pack_id, effective_from__lte=on).order_by("-effective_from", "-id")
+    for candidate in candidates:
+        if candidate.effective_to is None or candidate.effective_to >= on:
+            return candidate
+    return None
+
+
+# --- evaluation -----------------------------------------------------------------------------------------
+
+
+def _outcome_value(record: RequirementOutcome) -> scoring.Outcome:
+    return scoring.Outcome(record.requirement_id, OutcomeStatus(record.status), record.rating)
+
+
+def assessment_result(assessment: Assessment) -> scoring.AssessmentResult:
+    pack = assessment.pack.parsed
+    outcomes = {o.requirement_id: _outcome_value(o) for o in assessment.outcomes.all()}
+    categories = {c.code for c in assessment.service.client_categories.all()}
+    return scoring.evaluate(
+        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale]
+    )
+
+
+def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
+    return {
+        "nodes": [asdict(n) for n in result.nodes],
+        "blocking": [asdict(g) for g in result.blocking],
+        "non_blocking": [asdict(g) for g in result.non_blocking],
+        "counts": {
+            "met": result.met, "not_met": result.not_met, "unknown": result.unknown,
+            "not_applicable": result.not_applicable, "applicable": result.applicable,
+        },
+    }
+
+
+def _evaluate_and_save(assessment: Assessment) -> Assessment:
+    result = assessment_result(assessment)
+    assessment.score = result.score
+    assessment.grade = result.grade or ""
+    assessment.verdict = result.verdict.value
+    assessment.result = _result_json(result)
+    assessment.evaluated_at = timezone.now()
+    assessment.save(update_fields=["score", "grade", "verdict", "result", "evaluated_at"])
+    return assessment
+
+
+# --- assessments -----------------------------------------------------------------------------------------
+
+
+def _run_checks(assessment: Assessment, service: Service) -> int:
+    """Run every automated check of the applicable requirements. Assessors' outcomes are never overwritten.
+    A requirement with several checks is met only if all are met; unknown if any is unknown and none fails."""
+    pack = assessment.pack.parsed
+    facts = service_facts(service)
+    applicable = scoring.applicable_requirements(
+        pack, stage=assessment.stage, client_categories=set(facts.client_categories)
+    )
+    manual = set(
+        assessment.outcomes.filter(source=OutcomeSource.ASSESSOR).values_list("requirement_id", flat=True)
+    )
+    written = 0
+    for requirement in applicable:
+        if not requirement.checks or requirement.id in manual:
+            continue
+        results = [
+            (spec.check, run_check(spec.check, CheckContext(service=facts, params=spec.params)))
+            for spec in requirement.checks
+        ]
+        statuses = {r.status for _, r in results}
+        if OutcomeStatus.NOT_MET in statuses:
+            status = OutcomeStatus.NOT_MET
+        elif OutcomeStatus.UNKNOWN in statuses:
+            status = OutcomeStatus.UNKNOWN
+        elif statuses == {OutcomeStatus.NOT_APPLICABLE}:
+            status = OutcomeStatus.NOT_APPLICABLE
+        else:
+            status = OutcomeStatus.MET
+        RequirementOutcome.objects.update_or_create(
+            assessment=assessment,
+            requirement_id=requirement.id,
+            defaults={
+                "source": OutcomeSource.CHECK,
+                "status": status.value,
+                "rating": None,
+                "measured_value": "; ".join(r.value or "" for _, r in results if r.value),
+                "detail": "; ".join(r.detail for _, r in results if r.detail),
+                "evidence_url": next((r.evidence_url for _, r in results if r.evidence_url), ""),
+                "checks_run": [{"check": name, "status": r.status.value, "value": r.value} for name, r in results],
+            },
+        )
+        written += 1
+    return written
+
+
+@transaction.atomic
+def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage: str | None = None) -> Assessment:
+    """Start an assessment of a service against a pack version at a stage; automated checks run at once.
+    The previous assessment of the same service against the same pack becomes its baseline."""
+    require(actor, Action.ASSESS)
+    previous = Assessment.objects.filter(service=service, pack__pack_id=pack.pack_id).order_by("-created_at", "-id").first()
+    assessment = Assessment.objects.create(
+        service=service, pack=pack, stage=stage or service.stage, previous=previous,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _run_checks(assessment, service)
+    _evaluate_and_save(assessment)
+    audit_record(actor=actor, action="assessment.create", obj=assessment, organisation_id=service.owner_id,
+                 changes={"verdict": [None, assessment.verdict], "score": [None, assessment.score]})
+    return assessment
+
+
+@transaction.atomic
+def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment:
+    require(actor, Action.ASSESS)
+    before = (assessment.verdict, assessment.score)
+    _run_checks(assessment, assessment.service)
+    _evaluate_and_save(assessment)
+    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    audit_record(actor=actor, action="assessment.checks", obj=assessment, organisation_id=assessment.service.owner_id,
+                 changes={"verdict": [before[0], assessment.verdict], "score": [before[1], assessment.score]})
+    return assessment
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    requirement_id: str,
+    status: str | None = None,
+    rating: str | float | None = None,
+    evidence_text: str = "",
+    evidence_url: str = "",
+    evidence_file: Any = None,
+    expected_version: int | None,
+) -> RequirementOutcome:
+    """An assessor's judgement of one requirement. `expected_version` is the outcome's version the assessor
+    saw (None: they saw no outcome yet); if someone saved in between, Conflict, and nothing is written."""
+    require(actor, Action.ASSESS)
+    pack = assessment.pack.parsed
+    requirement = next((r for r in pack.requirements() if r.id == requirement_id), None)
+    if requirement is None:
+        raise NotFound(f"requirement {requirement_id!r} is not in {pack.id} v{pack.version}")
+    if rating not in (None, ""):
+        try:
+            derived = scoring.outcome_from_rating(pack.scoring, requirement_id, rating, pack.pass_threshold)
+        except scoring.ScoringError as exc:
+            raise Invalid(str(exc), details=[{"field": "rating", "message": str(exc)}]) from None
+        final_status, final_rating = derived.status, derived.rating
+        if status == OutcomeStatus.NOT_APPLICABLE:
+            final_status = OutcomeStatus.NOT_APPLICABLE
+    else:
+        try:
+            final_status = OutcomeStatus(status or "")
+        except ValueError:
+            raise Invalid(
+                f"status must be one of {[s.value for s in OutcomeStatus]}",
+                details=[{"field": "status", "message": f"got {status!r}"}],
+            ) from None
+        final_rating = None
+    existing = RequirementOutcome.objects.select_for_update().filter(
+        assessment=assessment, requirement_id=requirement_id
+    ).first()
+    seen = existing.version if existing else None
+    if seen != expected_version:
+        who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
+        raise Conflict(
+            f"requirement {requirement_id} was changed by {who} since you opened it "
+            f"(you saw version {expected_version}, it is now {seen}); reload to see their change"
+        )
+    values = {
+        "source": OutcomeSource.ASSESSOR,
+        "status": final_status.value,
+        "rating": final_rating,
+        "evidence_text": evidence_text,
+        "evidence_url": evidence_url,
+        "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    if existing is None:
+        outcome = RequirementOutcome.objects.create(assessment=assessment, requirement_id=requirement_id, **values)
+        before = {}
+    else:
+        before = {"status": existing.status, "rating": existing.rating}
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.version = existing.version + 1
+        existing.save()
+        outcome = existing
+    if evidence_file is not None:
+        outcome.evidence_file.save(evidence_file.name, evidence_file, save=True)
+    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    _evaluate_and_save(assessment)
+    audit_record(
+        actor=actor, action="outcome.record", obj=outcome, organisation_id=assessment.service.owner_id,
+        changes={
+            "requirement": requirement_id,
+            "status": [before.get("status"), outcome.status],
+            "rating": [before.get("rating"), outcome.rating],
+        },
+    )
+    return outcome
+
+
+def assessment_comparison(assessment: Assessment) -> scoring.Comparison | None:
+    if assessment.previous is None:
+        return None
+    return scoring.compare(assessment_result(assessment.previous), assessment_result(assessment))
+
+
+# --- adjustments -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def adjustment_create(
+    *, actor: Any, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
+) -> Adjustment:
+    require(actor, Action.MANAGE_ADJUSTMENTS)
+    if requirement_id not in {r.id for r in assessment.pack.parsed.requirements()}:
+        raise Invalid(f"requirement {requirement_id!r} is not in this assessment's pack",
+                      details=[{"field": "requirement_id", "message": "unknown requirement"}])
+    if not action.strip() or not owner.strip():
+        raise Invalid("an adjustment needs an action and an owner",
+                      details=[{"field": f, "message": "required"} for f, v in (("action", action), ("owner", owner))
+                               if not v.strip()])
+    adjustment = Adjustment.objects.create(
+        assessment=assessment, requirement_id=requirement_id, action=action.strip(), owner=owner.strip(),
+        due_date=due_date, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="adjustment.create", obj=adjustment,
+                 organisation_id=assessment.service.owner_id,
+                 changes={"action": [None, adjustment.action], "due_date": [None, str(due_date)]})
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
+    require(actor, Action.MANAGE_ADJUSTMENTS)
+    if status not in AdjustmentStatus.values:
+        raise Invalid(f"status must be one of {AdjustmentStatus.values}",
+                      details=[{"field": "status", "message": f"got {status!r}"}])
+    before = adjustment.status
+    updated = Adjustment.objects.filter(pk=adjustment.pk, version=expected_version).update(
+        status=status, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict("the adjustment was changed by someone else since you opened it; reload and try again")
+    adjustment.refresh_from_db()
+    audit_record(actor=actor, action="adjustment.status", obj=adjustment,
+                 organisation_id=adjustment.assessment.service.owner_id, changes={"status": [before, status]})
+    return adjustment

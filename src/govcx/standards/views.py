@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
+from govcx.errors import DomainError, Invalid
+from govcx.registry.selectors import access_service
+from govcx.reports.charts import group_score_chart_svg
+from govcx.standards import selectors, services
+from govcx.standards.models import AdjustmentStatus
+from govcx.standards.presentation import RATING_CHOICES, group_scores, requirement_rows
+from govcx.standards.schema import iter_nodes
+
+
+@login_required
+def pack_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "standards/pack_list.html", {"packs": selectors.pack_list()})
+
+
+@login_required
+def pack_detail(request: HttpRequest, pack_pk: int) -> HttpResponse:
+    record = selectors.access_pack(request.user, pack_pk)
+    pack = record.parsed
+    nodes = [(n, getattr(n, "requirements", None) is None) for n in iter_nodes(pack.groups)]
+    return render(request, "standards/pack_detail.html", {"record": record, "pack": pack, "nodes": nodes})
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.assessment_list(user=request.user)
+    verdict = request.GET.get("verdict", "")
+    if verdict:
+        queryset = queryset.filter(verdict=verdict)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "standards/assessment_list.html", {"page": page, "verdict": verdict})
+
+
+@login_required
+@require_POST
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    service = access_service(request.user, request.POST.get("service_id"), Action.ASSESS)
+    pack = selectors.access_pack(request.user, request.POST.get("pack_id"))
+    assessment = services.assessment_create(
+        actor=request.user, service=service, pack=pack, stage=request.POST.get("stage") or None
+    )
+    messages.success(request, _("Assessment created; automated checks have run."))
+    return redirect("standards:assessment_detail", assessment.pk)
+
+
+@login_required
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(request.user, assessment_id)
+    pack = assessment.pack.parsed
+    gaps = assessment.result.get("blocking", []) + assessment.result.get("non_blocking", [])
+    context = {
+        "assessment": assessment,
+        "pack": pack,
+        "rows": requirement_rows(assessment),
+        "rating_choices": RATING_CHOICES[pack.scoring],
+        "chart": group_score_chart_svg(group_scores(assessment)),
+        "comparison": services.assessment_comparison(assessment),
+        "adjustments": assessment.adjustments.all(),
+        "adjustment_statuses": AdjustmentStatus.values,
+        "gaps": gaps,
+        "can_assess": can(request.user, Action.ASSESS),
+        "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
+        "today": dt.date.today(),
+    }
+    return render(request, "standards/assessment_detail.html", context)
+
+
+@login_required
+@require_POST
+def assessment_rerun_checks(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
+    services.assessment_rerun_checks(actor=request.user, assessment=assessment)
+    messages.success(request, _("Automated checks have run again."))
+    return redirect("standards:assessment_detail", assessment.pk)
+
+
+def _back(assessment_id: int, anchor: str = "") -> str:
+    return reverse("standards:assessment_detail", args=[assessment_id]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+@require_POST
+def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
+    assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
+    raw_version = request.POST.get("expected_version", "")
+    try:
+        services.outcome_record(
+            actor=request.user,
+            assessment=assessment,
+            requirement_id=requirement_id,
+            status=request.POST.get("status") or None,
+            rating=request.POST.get("rating") or None,
+            evidence_text=request.POST.get("evidence_text", ""),
+            evidence_url=request.POST.get("evidence_url", ""),
+            evidence_file=request.FILES.get("evidence_file"),
+            expected_version=int(raw_version) if raw_version.isdigit() else None,
+        )
+        messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    return redirect(_back(assessment.pk, f"req-{requirement_id}"))
+
+
+@login_required
+@require_POST
+def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
+    try:
+        try:
+            due = dt.date.fromisoformat(request.POST.get("due_date", ""))
+        except ValueError:
+            raise Invalid(_("Give the due date as YYYY-MM-DD.")) from None
+        services.adjustment_create(
+            actor=request.user, assessment=assessment, requirement_id=request.POST.get("requirement_id", ""),
+            action=request.POST.get("action", ""), owner=request.POST.get("owner", ""), due_date=due,
+        )
+        messages.success(request, _("Adjustment added."))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    return redirect(_back(assessment.pk, "adjustments"))
+
+
+@login_required
+@require_POST
+def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpResponse:
+    adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
+    raw_version = request.POST.get("expected_version", "")
+    try:
+        services.adjustment_set_status(
+            actor=request.user, adjustment=adjustment, status=request.POST.get("status", ""),
+            expected_version=int(raw_version) if raw_version.isdigit() else -1,
+        )
+        messages.success(request, _("Adjustment updated."))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    return redirect(_back(adjustment.assessment_id, "adjustments"))

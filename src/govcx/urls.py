@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from govcx.api import api
+from govcx.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("registry/", include("govcx.registry.urls")),
+    path("standards/", include("govcx.standards.urls")),
+    path("reports/", include("govcx.reports.urls")),
+    path("api/", api.urls),
+]
