@@ -99,7 +99,8 @@ TIME_ZONE = os.environ.get("GOVCX_TIME_ZONE", "Europe/Moscow")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = os.environ.get("GOVCX_STATIC_ROOT") or None  # served from the packages by WhiteNoise's finders
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GOVCX_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

@@ -1,0 +1,31 @@
+"""govcx serve: the production entry point (gunicorn, settings from the environment)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from govcx.server import serve
+from govcx.startup import unsafe_start_reasons
+
+
+class Command(BaseCommand):
+    help = "Serve govcx with gunicorn. Refuses default secrets and demo accounts outside demo mode."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("GOVCX_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("GOVCX_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("GOVCX_THREADS", "4")))
+        parser.add_argument("--migrate", action="store_true", help="apply database migrations first")
+        parser.add_argument("--no-access-log", action="store_true")
+
+    def handle(self, *args, bind: str, workers: int, threads: int, migrate: bool, no_access_log: bool, **options):
+        reasons = unsafe_start_reasons()
+        if reasons:
+            raise CommandError("refusing to start: " + "; ".join(reasons))
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"govcx serving on http://{bind} ({workers} workers × {threads} threads)")
+        serve(bind=bind, workers=workers, threads=threads, access_log=not no_access_log)

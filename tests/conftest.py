@@ -1,0 +1,114 @@
+"""Shared fixtures: two authorities with staff in every role, a central office, services and packs."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from govcx.accounts.models import User
+from govcx.accounts.roles import Role
+from govcx.registry.models import ClientCategory, LifeSituation, Organisation
+from govcx.registry.schemas import ServiceIn
+from govcx.registry.services import service_create
+from govcx.standards.loader import read_pack, shipped_pack_files
+from govcx.standards.services import pack_load
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def reference_data(db):
+    central = Organisation.objects.create(code="central-office", name_en="Client-Centricity Office",
+                                          name_ru="Проектный офис", level="federal", is_central_office=True)
+    ministry = Organisation.objects.create(code="min-a", name_en="Ministry A", name_ru="Министерство А",
+                                           level="federal")
+    agency = Organisation.objects.create(code="agency-a1", name_en="Agency A1", name_ru="Агентство А1",
+                                         level="federal", parent=ministry)
+    region = Organisation.objects.create(code="region-b", name_en="Tula Region Government",
+                                         name_ru="Правительство Тульской области", level="regional",
+                                         region_code="RU-TUL")
+    for code, en, ru in [("citizens", "Citizens", "Граждане"), ("businesses", "Businesses", "Бизнес"),
+                         ("civil_servants", "Civil servants", "Госслужащие")]:
+        ClientCategory.objects.create(code=code, name_en=en, name_ru=ru)
+    LifeSituation.objects.create(code="birth", name_en="Birth of a child", name_ru="Рождение ребёнка")
+    LifeSituation.objects.create(code="business-start", name_en="Starting a business", name_ru="Открытие бизнеса")
+    return {"central": central, "ministry": ministry, "agency": agency, "region": region}
+
+
+def make_user(username: str, role: Role, organisation: Organisation | None) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, organisation=organisation)
+
+
+@pytest.fixture
+def users(reference_data):
+    orgs = reference_data
+    return {
+        "admin": make_user("admin", Role.ADMIN, orgs["central"]),
+        "analyst": make_user("analyst", Role.CENTRAL_ANALYST, orgs["central"]),
+        "owner_a": make_user("owner-a", Role.SERVICE_OWNER, orgs["ministry"]),
+        "assessor_a": make_user("assessor-a", Role.ASSESSOR, orgs["ministry"]),
+        "assessor_a2": make_user("assessor-a2", Role.ASSESSOR, orgs["ministry"]),
+        "viewer_a": make_user("viewer-a", Role.VIEWER, orgs["ministry"]),
+        "owner_b": make_user("owner-b", Role.SERVICE_OWNER, orgs["region"]),
+        "assessor_b": make_user("assessor-b", Role.ASSESSOR, orgs["region"]),
+    }
+
+
+def passport(code: str, owner: str, **overrides) -> ServiceIn:
+    data = {
+        "code": code,
+        "name_en": f"Service {code}",
+        "name_ru": f"Услуга {code}",
+        "owner": owner,
+        "client_categories": ["citizens"],
+        "life_situations": ["birth"],
+        "channels": ["portal", "office"],
+        "stage": "beta",
+        "deadline_days": 10,
+        "deadline_kind": "working",
+        "legal_basis": "Federal Law 210-FZ",
+        "page_urls": ["https://example.gov/service"],
+        "feedback_url": "https://example.gov/feedback",
+        "steps": [{"title_en": "Apply online", "title_ru": "Подать заявление"}],
+        "documents": [{"name_en": "Passport", "name_ru": "Паспорт"}],
+    }
+    data.update(overrides)
+    return ServiceIn.model_validate(data)
+
+
+@pytest.fixture
+def services(users):
+    admin = users["admin"]
+    return {
+        "a": service_create(actor=admin, data=passport("svc-a", "min-a")),
+        "a1": service_create(actor=admin, data=passport("svc-a1", "agency-a1")),
+        "b": service_create(actor=admin, data=passport("svc-b", "region-b", documents=[
+            {"name_en": "Birth certificate", "held_in_registry": True, "registry_name": "Civil registry"}])),
+    }
+
+
+@pytest.fixture
+def packs(db):
+    return {record.pack_id: record for record, _ in (pack_load(loaded=read_pack(p)) for p in shipped_pack_files())}
+
+
+@pytest.fixture
+def client_for():
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_passport():
+    """make_passport(code, owner_code, **overrides) -> ServiceIn"""
+    return passport
+
+
+@pytest.fixture
+def password():
+    """The password of every user the `users` fixture creates."""
+    return PASSWORD
