@@ -41,7 +41,9 @@ def deadline_within(ctx: CheckContext) -> CheckResult:
     if limit is None:
         return CheckResult(UNKNOWN, detail="the pack gives no max_days")
     if days is None:
-        return CheckResult(UNKNOWN, detail="the passport has no regulated deadline", evidence_url=ctx.service.passport_url)
+        return CheckResult(
+            UNKNOWN, detail="the passport has no regulated deadline", evidence_url=ctx.service.passport_url
+        )
     # Compare like with like: five working days make about seven calendar days.
     in_limit_kind = days
     if own_kind != kind:

@@ -8,24 +8,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
+from govcx import labels
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.passport_text import format_documents, format_steps, parse_documents, parse_steps
 from govcx.registry.schemas import ServiceIn
 from govcx.registry.vocabulary import Channel, DeadlineKind, Stage
-from govcx import labels
 
 
 class ServiceForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=80)
     name_en = forms.CharField(label=_("Name (English)"), max_length=300)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=300, required=False)
-    description_en = forms.CharField(label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    description_ru = forms.CharField(label=_("Description (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description_en = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_ru = forms.CharField(
+        label=_("Description (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     owner = forms.ChoiceField(label=_("Owner"))
     client_categories = forms.MultipleChoiceField(label=_("Client categories"), widget=forms.CheckboxSelectMultiple)
-    life_situations = forms.MultipleChoiceField(label=_("Life situations"), widget=forms.CheckboxSelectMultiple, required=False)
+    life_situations = forms.MultipleChoiceField(
+        label=_("Life situations"), widget=forms.CheckboxSelectMultiple, required=False
+    )
     channels = forms.MultipleChoiceField(
-        label=_("Channels"), widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Channels"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         choices=[(c.value, labels.CHANNELS[c.value]) for c in Channel],
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, labels.STAGES[s.value]) for s in Stage])
@@ -41,11 +49,15 @@ class ServiceForm(forms.Form):
     )
     feedback_url = forms.URLField(label=_("Feedback channel URL"), required=False, assume_scheme="https")
     steps = forms.CharField(
-        label=_("Steps"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Steps"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_('One per line; "English / Russian"; end with [visit] if the client must come in person.'),
     )
     documents = forms.CharField(
-        label=_("Requested documents"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Requested documents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_('One per line; "English / Russian | Registry" if a state registry already holds it.'),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -99,8 +99,11 @@ def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
         "blocking": [asdict(g) for g in result.blocking],
         "non_blocking": [asdict(g) for g in result.non_blocking],
         "counts": {
-            "met": result.met, "not_met": result.not_met, "unknown": result.unknown,
-            "not_applicable": result.not_applicable, "applicable": result.applicable,
+            "met": result.met,
+            "not_met": result.not_met,
+            "unknown": result.unknown,
+            "not_applicable": result.not_applicable,
+            "applicable": result.applicable,
         },
     }
 
@@ -127,9 +130,7 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
     applicable = scoring.applicable_requirements(
         pack, stage=assessment.stage, client_categories=set(facts.client_categories)
     )
-    manual = set(
-        assessment.outcomes.filter(source=OutcomeSource.ASSESSOR).values_list("requirement_id", flat=True)
-    )
+    manual = set(assessment.outcomes.filter(source=OutcomeSource.ASSESSOR).values_list("requirement_id", flat=True))
     written = 0
     for requirement in applicable:
         if not requirement.checks or requirement.id in manual:
@@ -169,15 +170,25 @@ def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage
     """Start an assessment of a service against a pack version at a stage; automated checks run at once.
     The previous assessment of the same service against the same pack becomes its baseline."""
     require(actor, Action.ASSESS)
-    previous = Assessment.objects.filter(service=service, pack__pack_id=pack.pack_id).order_by("-created_at", "-id").first()
+    previous = (
+        Assessment.objects.filter(service=service, pack__pack_id=pack.pack_id).order_by("-created_at", "-id").first()
+    )
     assessment = Assessment.objects.create(
-        service=service, pack=pack, stage=stage or service.stage, previous=previous,
+        service=service,
+        pack=pack,
+        stage=stage or service.stage,
+        previous=previous,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _run_checks(assessment, service)
     _evaluate_and_save(assessment)
-    audit_record(actor=actor, action="assessment.create", obj=assessment, organisation_id=service.owner_id,
-                 changes={"verdict": [None, assessment.verdict], "score": [None, assessment.score]})
+    audit_record(
+        actor=actor,
+        action="assessment.create",
+        obj=assessment,
+        organisation_id=service.owner_id,
+        changes={"verdict": [None, assessment.verdict], "score": [None, assessment.score]},
+    )
     return assessment
 
 
@@ -188,8 +199,13 @@ def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment
     _run_checks(assessment, assessment.service)
     _evaluate_and_save(assessment)
     Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
-    audit_record(actor=actor, action="assessment.checks", obj=assessment, organisation_id=assessment.service.owner_id,
-                 changes={"verdict": [before[0], assessment.verdict], "score": [before[1], assessment.score]})
+    audit_record(
+        actor=actor,
+        action="assessment.checks",
+        obj=assessment,
+        organisation_id=assessment.service.owner_id,
+        changes={"verdict": [before[0], assessment.verdict], "score": [before[1], assessment.score]},
+    )
     return assessment
 
 
@@ -230,9 +246,11 @@ def outcome_record(
                 details=[{"field": "status", "message": f"got {status!r}"}],
             ) from None
         final_rating = None
-    existing = RequirementOutcome.objects.select_for_update().filter(
-        assessment=assessment, requirement_id=requirement_id
-    ).first()
+    existing = (
+        RequirementOutcome.objects.select_for_update()
+        .filter(assessment=assessment, requirement_id=requirement_id)
+        .first()
+    )
     seen = existing.version if existing else None
     if seen != expected_version:
         who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
@@ -263,7 +281,10 @@ def outcome_record(
     Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
     _evaluate_and_save(assessment)
     audit_record(
-        actor=actor, action="outcome.record", obj=outcome, organisation_id=assessment.service.owner_id,
+        actor=actor,
+        action="outcome.record",
+        obj=outcome,
+        organisation_id=assessment.service.owner_id,
         changes={
             "requirement": requirement_id,
             "status": [before.get("status"), outcome.status],
@@ -288,19 +309,32 @@ def adjustment_create(
 ) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
     if requirement_id not in {r.id for r in assessment.pack.parsed.requirements()}:
-        raise Invalid(f"requirement {requirement_id!r} is not in this assessment's pack",
-                      details=[{"field": "requirement_id", "message": "unknown requirement"}])
+        raise Invalid(
+            f"requirement {requirement_id!r} is not in this assessment's pack",
+            details=[{"field": "requirement_id", "message": "unknown requirement"}],
+        )
     if not action.strip() or not owner.strip():
-        raise Invalid("an adjustment needs an action and an owner",
-                      details=[{"field": f, "message": "required"} for f, v in (("action", action), ("owner", owner))
-                               if not v.strip()])
+        raise Invalid(
+            "an adjustment needs an action and an owner",
+            details=[
+                {"field": f, "message": "required"} for f, v in (("action", action), ("owner", owner)) if not v.strip()
+            ],
+        )
     adjustment = Adjustment.objects.create(
-        assessment=assessment, requirement_id=requirement_id, action=action.strip(), owner=owner.strip(),
-        due_date=due_date, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        assessment=assessment,
+        requirement_id=requirement_id,
+        action=action.strip(),
+        owner=owner.strip(),
+        due_date=due_date,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(actor=actor, action="adjustment.create", obj=adjustment,
-                 organisation_id=assessment.service.owner_id,
-                 changes={"action": [None, adjustment.action], "due_date": [None, str(due_date)]})
+    audit_record(
+        actor=actor,
+        action="adjustment.create",
+        obj=adjustment,
+        organisation_id=assessment.service.owner_id,
+        changes={"action": [None, adjustment.action], "due_date": [None, str(due_date)]},
+    )
     return adjustment
 
 
@@ -308,8 +342,10 @@ def adjustment_create(
 def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
     if status not in AdjustmentStatus.values:
-        raise Invalid(f"status must be one of {AdjustmentStatus.values}",
-                      details=[{"field": "status", "message": f"got {status!r}"}])
+        raise Invalid(
+            f"status must be one of {AdjustmentStatus.values}",
+            details=[{"field": "status", "message": f"got {status!r}"}],
+        )
     before = adjustment.status
     updated = Adjustment.objects.filter(pk=adjustment.pk, version=expected_version).update(
         status=status, version=F("version") + 1, updated_at=timezone.now()
@@ -317,6 +353,11 @@ def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, ex
     if not updated:
         raise Conflict("the adjustment was changed by someone else since you opened it; reload and try again")
     adjustment.refresh_from_db()
-    audit_record(actor=actor, action="adjustment.status", obj=adjustment,
-                 organisation_id=adjustment.assessment.service.owner_id, changes={"status": [before, status]})
+    audit_record(
+        actor=actor,
+        action="adjustment.status",
+        obj=adjustment,
+        organisation_id=adjustment.assessment.service.owner_id,
+        changes={"status": [before, status]},
+    )
     return adjustment

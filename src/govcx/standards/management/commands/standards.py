@@ -38,7 +38,9 @@ class Command(BaseCommand):
         if action == "validate":
             for item in loaded:
                 count = len(item.pack.requirements())
-                console.print(f"[green]ok[/green] {item.file}: {item.pack.id} v{item.pack.version}, {count} requirements")
+                console.print(
+                    f"[green]ok[/green] {item.file}: {item.pack.id} v{item.pack.version}, {count} requirements"
+                )
             return
         from django.db import transaction
 
