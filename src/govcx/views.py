@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from govcx.registry.selectors import service_list
-from govcx.standards.models import AdjustmentStatus
+from govcx.standards.models import Adjustment, AdjustmentStatus
+from govcx.standards.presentation import localized_gaps
 from govcx.standards.selectors import assessment_list
-from govcx.standards.models import Adjustment
 
 
 @login_required
@@ -24,9 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
         latest.setdefault(assessment.service_id, assessment)
     verdicts = Counter(a.verdict for a in latest.values())
     by_stage = Counter(services.values_list("stage", flat=True))
-    blocked = sorted(
-        (a for a in latest.values() if a.verdict == "not_ready"), key=lambda a: a.service.code
-    )[:15]
+    blocked = [
+        (a, list(dict.fromkeys(g["title"] for g in localized_gaps(a, "blocking"))))
+        for a in sorted((a for a in latest.values() if a.verdict == "not_ready"), key=lambda a: a.service.code)[:15]
+    ]
     overdue = (
         Adjustment.objects.for_user(request.user)
         .filter(due_date__lt=timezone.localdate())

@@ -9,7 +9,7 @@ from govcx.reports.charts import group_score_chart_svg
 from govcx.reports.pdf import html_to_pdf
 from govcx.reports.tables import FORMATS, render_table
 from govcx.standards import services
-from govcx.standards.presentation import group_scores, requirement_rows
+from govcx.standards.presentation import group_scores, localized_gaps, requirement_rows
 from govcx.standards.selectors import access_assessment
 
 
@@ -22,6 +22,8 @@ def _context(request: HttpRequest, assessment_id: int) -> dict:
         "chart": group_score_chart_svg(group_scores(assessment)),
         "comparison": services.assessment_comparison(assessment),
         "adjustments": assessment.adjustments.all(),
+        "blocking": localized_gaps(assessment, "blocking"),
+        "non_blocking": localized_gaps(assessment, "non_blocking"),
     }
 
 

@@ -60,3 +60,15 @@ def group_scores(assessment: Assessment) -> list[dict[str, Any]]:
         for n in assessment.result.get("nodes", [])
         if n["kind"] == "group" and n["depth"] == 0
     ]
+
+
+def localized_gaps(assessment: Assessment, kind: str) -> list[dict[str, Any]]:
+    """The blocking or non-blocking gaps with the requirement's title in the active language, once per title."""
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "en")[:2]
+    titles = {r.id: getattr(r.title, lang, None) or r.title.en for r in assessment.pack.parsed.requirements()}
+    return [
+        {**gap, "title": titles.get(gap["requirement_id"], gap["title_en"])}
+        for gap in assessment.result.get(kind, [])
+    ]

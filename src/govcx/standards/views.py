@@ -18,8 +18,9 @@ from govcx.registry.selectors import access_service
 from govcx.reports.charts import group_score_chart_svg
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
-from govcx.standards.presentation import RATING_CHOICES, group_scores, requirement_rows
+from govcx.standards.presentation import RATING_CHOICES, group_scores, localized_gaps, requirement_rows
 from govcx.standards.schema import iter_nodes
+from govcx.standards.scoring import Verdict
 
 
 @login_required
@@ -42,7 +43,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     if verdict:
         queryset = queryset.filter(verdict=verdict)
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
-    return render(request, "standards/assessment_list.html", {"page": page, "verdict": verdict})
+    verdicts = [v.value for v in Verdict]
+    return render(request, "standards/assessment_list.html", {"page": page, "verdict": verdict, "verdicts": verdicts})
 
 
 @login_required
@@ -61,7 +63,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id)
     pack = assessment.pack.parsed
-    gaps = assessment.result.get("blocking", []) + assessment.result.get("non_blocking", [])
+    blocking, non_blocking = localized_gaps(assessment, "blocking"), localized_gaps(assessment, "non_blocking")
     context = {
         "assessment": assessment,
         "pack": pack,
@@ -70,8 +72,10 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "chart": group_score_chart_svg(group_scores(assessment)),
         "comparison": services.assessment_comparison(assessment),
         "adjustments": assessment.adjustments.all(),
+        "blocking": blocking,
+        "non_blocking": non_blocking,
         "adjustment_statuses": AdjustmentStatus.values,
-        "gaps": gaps,
+        "gaps": blocking + non_blocking,
         "can_assess": can(request.user, Action.ASSESS),
         "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
         "today": dt.date.today(),

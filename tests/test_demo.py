@@ -1,0 +1,205 @@
+"""The demo data: content, verdict mix, re-assessments, users, determinism and idempotence.
+
+The demo is built once per module inside a transaction that is rolled back at the end; each test runs in a
+savepoint on top of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from govcx.accounts.models import AuditEvent, User
+from govcx.accounts.roles import CENTRAL_ROLES, Role
+from govcx.demo import DEMO_PASSWORD, build_demo, demo_present
+from govcx.demo.data import CENTRAL_OFFICE
+from govcx.registry.models import ClientCategory, LifeSituation, Organisation, RequestedDocument, Service, ServiceStep
+from govcx.registry.vocabulary import Channel, Stage
+from govcx.standards.models import Adjustment, AdjustmentStatus, Assessment
+from govcx.standards.services import assessment_comparison
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    calls: list[tuple[str, int, int]] = []
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = build_demo(progress=lambda step, done, total: calls.append((step, done, total)))
+        yield {"summary": summary, "progress": calls}
+        transaction.set_rollback(True)
+
+
+def fingerprint() -> dict:
+    return {
+        "services": list(Service.objects.order_by("code").values_list("code", "owner__code", "stage", "version")),
+        "assessments": list(
+            Assessment.objects.order_by("id").values_list("service__code", "pack__pack_id", "verdict", "score")
+        ),
+        "adjustments": list(
+            Adjustment.objects.order_by("id").values_list("requirement_id", "action", "owner", "due_date", "status")
+        ),
+        "users": list(User.objects.order_by("username").values_list("username", "role", "organisation__code")),
+    }
+
+
+def test_organisations(demo):
+    assert Organisation.objects.count() >= 12
+    central = Organisation.objects.get(code=CENTRAL_OFFICE)
+    assert central.is_central_office and central.level == "federal"
+    for code in ("RU-MOW", "RU-LIP", "RU-TUL"):
+        region = Organisation.objects.filter(region_code=code, level="regional", parent__isnull=True)
+        assert region.exists(), code
+        assert Organisation.objects.filter(region_code=code, parent__in=region).exists(), code
+    municipal = Organisation.objects.filter(level="municipal")
+    assert municipal.count() >= 2
+    assert all(o.parent and o.parent.level == "regional" and o.region_code == o.parent.region_code for o in municipal)
+    for org in Organisation.objects.all():
+        assert org.name_en and org.name_ru
+        org.full_clean()  # includes the ISO 3166-2 check of region codes
+
+
+def test_reference_data_and_services(demo):
+    assert set(ClientCategory.objects.values_list("code", flat=True)) >= {"citizens", "businesses", "civil_servants"}
+    assert LifeSituation.objects.count() >= 10
+    services = list(Service.objects.prefetch_related("client_categories", "life_situations"))
+    assert len(services) >= 60
+    assert Service.objects.values("owner").distinct().count() >= 12
+    for record in [*ClientCategory.objects.all(), *LifeSituation.objects.all(), *services]:
+        assert record.name_en.strip() and record.name_ru.strip(), record.code
+    for service in services:
+        assert service.client_categories.exists(), service.code
+        for url in [*service.page_urls, *([service.feedback_url] if service.feedback_url else [])]:
+            assert urlparse(url).hostname.endswith(".example.gov.ru"), url
+    assert {c for s in services for c in s.channels} == {c.value for c in Channel}
+    assert {s.stage for s in services} == {s.value for s in Stage}
+    assert {s.deadline_kind for s in services} == {"working", "calendar"}
+    assert any(s.fee > 0 for s in services) and any(s.fee == 0 for s in services)
+    assert sum(bool(s.feedback_url) for s in services) > len(services) / 2
+    assert all("ФЗ" in s.legal_basis or "кодекс" in s.legal_basis.lower() or "Закон" in s.legal_basis
+               or "Постановление" in s.legal_basis for s in services)
+    assert RequestedDocument.objects.filter(held_in_registry=True).exclude(registry_name="").exists()
+    assert RequestedDocument.objects.filter(held_in_registry=False).exists()
+    assert ServiceStep.objects.filter(requires_visit=True).exists()
+    assert all(st.title_en and st.title_ru for st in ServiceStep.objects.all())
+    situations_used = LifeSituation.objects.filter(services__isnull=False).distinct().count()
+    assert situations_used == LifeSituation.objects.count()
+
+
+def test_summary_matches_the_database(demo):
+    summary = demo["summary"]
+    assert summary.organisations == Organisation.objects.count()
+    assert summary.services == Service.objects.count()
+    assert summary.life_situations == LifeSituation.objects.count()
+    assert summary.assessments == Assessment.objects.count()
+    assert summary.adjustments == Adjustment.objects.count()
+    assert sum(summary.verdicts.values()) == summary.assessments
+    steps = {step for step, _, _ in demo["progress"]}
+    assert {"services", "assessments", "re-assessments"} <= steps
+    assert all(0 <= done <= total for _, done, total in demo["progress"])
+
+
+def test_assessments_show_all_three_verdicts(demo):
+    verdicts = demo["summary"].verdicts
+    assert set(verdicts) == {"ready", "launch_with_adjustments", "not_ready"}
+    assert all(count >= 5 for count in verdicts.values()), verdicts
+    assert Assessment.objects.values("service").distinct().count() >= 45
+    packs = set(Assessment.objects.values_list("pack__pack_id", flat=True))
+    assert {"govcx-model-standard", "uk-service-standard", "eu-egovernment-benchmark"} <= packs
+    model = Assessment.objects.filter(pack__pack_id="govcx-model-standard").count()
+    assert model > Assessment.objects.count() / 2
+    for assessment in Assessment.objects.select_related("pack", "service"):
+        assert assessment.created_by is not None and assessment.evaluated_at is not None
+        # Every applicable requirement has an outcome: from a check or from an assessor.
+        recorded = set(assessment.outcomes.values_list("requirement_id", flat=True))
+        applicable = {n["id"] for n in assessment.result["nodes"] if n["kind"] == "requirement"}
+        assert applicable <= recorded, assessment
+    assessor_outcomes = [o for a in Assessment.objects.all() for o in a.outcomes.filter(source="assessor")]
+    assert assessor_outcomes and all(o.evidence_text for o in assessor_outcomes)
+    assert AuditEvent.objects.filter(action="assessment.create").count() == Assessment.objects.count()
+    assert AuditEvent.objects.filter(action="service.create").count() == Service.objects.count()
+
+
+def test_adjustments(demo):
+    today = dt.date.today()
+    adjustments = Adjustment.objects.all()
+    assert adjustments.count() >= 20
+    overdue = adjustments.filter(due_date__lt=today).exclude(status=AdjustmentStatus.DONE)
+    assert overdue.filter(status=AdjustmentStatus.OPEN).exists()
+    assert adjustments.filter(status=AdjustmentStatus.DONE).exists()
+    assert adjustments.filter(due_date__gte=today).exclude(status=AdjustmentStatus.DONE).exists()
+    for adjustment in adjustments.select_related("assessment"):
+        assert adjustment.action and adjustment.owner
+        gaps = {g["requirement_id"] for g in adjustment.assessment.result["non_blocking"]}
+        assert adjustment.requirement_id in gaps
+        assert " / " in adjustment.action  # Russian / English
+
+
+def test_reassessments_improve(demo):
+    reassessed = list(Assessment.objects.filter(previous__isnull=False).select_related("previous", "pack"))
+    assert len(reassessed) >= 5
+    for assessment in reassessed:
+        assert assessment.previous.service_id == assessment.service_id
+        assert assessment.previous.pack.pack_id == assessment.pack.pack_id
+        comparison = assessment_comparison(assessment)
+        assert comparison.score_after > comparison.score_before, assessment
+        assert comparison.fixed_gaps and not comparison.new_gaps, assessment
+        # The adjustments planned for the gaps that are now closed are done.
+        for adjustment in assessment.previous.adjustments.filter(requirement_id__in=comparison.fixed_gaps):
+            assert adjustment.status == AdjustmentStatus.DONE
+
+
+def test_users(demo):
+    users = User.objects.filter(is_demo=True).select_related("organisation")
+    assert {u.role for u in users} == {r.value for r in Role}
+    assert User.objects.filter(is_demo=False).count() == 0
+    for user in users:
+        assert user.organisation is not None and user.is_active
+        assert user.organisation.is_central_office == (user.role in CENTRAL_ROLES)
+    admin = users.get(username="admin")
+    assert admin.is_staff and admin.is_superuser and admin.role == Role.ADMIN
+    assert admin.check_password(DEMO_PASSWORD)
+    assert len(DEMO_PASSWORD) >= 12
+    validate_password(DEMO_PASSWORD, user=admin)
+    logins = demo["summary"].logins
+    assert [login.username for login in logins][:2] == ["admin", "analyst"]
+    assert {login.username for login in logins} == set(users.values_list("username", flat=True))
+    assert all(login.password == DEMO_PASSWORD for login in logins)
+
+
+def test_build_without_reset_keeps_the_demo(demo):
+    assert demo_present()
+    before = fingerprint()
+    summary = build_demo(reset=False)
+    assert fingerprint() == before
+    assert summary == demo["summary"]
+
+
+def test_rebuild_with_reset_is_deterministic(demo):
+    before = fingerprint()
+    first_ids = set(Service.objects.values_list("id", flat=True))
+    summary = build_demo(reset=True)
+    assert not first_ids & set(Service.objects.values_list("id", flat=True))  # really rebuilt
+    after = fingerprint()
+    assert after["services"] == before["services"]
+    assert after["assessments"] == before["assessments"]
+    assert after["adjustments"] == before["adjustments"]
+    assert after["users"] == before["users"]
+    assert summary == demo["summary"]
+
+
+def test_reset_also_removes_other_data(demo, make_passport):
+    admin = User.objects.get(username="admin")
+    extra = Organisation.objects.create(code="extra-body", name_en="Extra", name_ru="Лишний", level="federal",
+                                        parent=Organisation.objects.get(code="mvd"))
+    from govcx.registry.services import service_create
+
+    service_create(actor=admin, data=make_passport("extra-service", extra.code))
+    summary = build_demo(reset=True)
+    assert not Organisation.objects.filter(code="extra-body").exists()
+    assert not Service.objects.filter(code="extra-service").exists()
+    assert summary == demo["summary"]
