@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_history
-from govcx.registry import selectors, services
+from govcx.registry import selectors, services, tabular
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.schemas import ServiceIn
+from govcx.reports.tables import FORMATS, render_table
 
 router = Router(tags=["registry"])
 
@@ -76,6 +78,39 @@ def service_list(request: HttpRequest, owner: str | None = None, stage: str | No
     if stage:
         queryset = queryset.filter(stage=stage)
     return [_out(s) for s in queryset]
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+
+
+_EXPORT_OPENAPI = {
+    "responses": {200: {"description": "the file", "content": {
+        media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in FORMATS.values()
+    }}}
+}
+
+
+@router.get("/services/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI)
+def service_export(request: HttpRequest, fmt: Literal["csv", "xlsx"] = "csv"):
+    """The passports of the services in your scope as a CSV or XLSX file (the import layout)."""
+    header, rows = services.services_export_rows(selectors.service_list(user=request.user))
+    response = HttpResponse(render_table(fmt, header, rows, sheet="services"), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="services-{dt.date.today().isoformat()}.{fmt}"'
+    return response
+
+
+@router.post("/services/import", response=ImportOut)
+def service_import(
+    request: HttpRequest, file: UploadedFile = File(...), fmt: Literal["csv", "xlsx"] | None = None  # noqa: B008
+):
+    """Create and update passports from a CSV or XLSX file, all or nothing (format: `fmt` or file name)."""
+    name = file.name or ""
+    summary = services.services_import(
+        actor=request.user, data=file.read(), fmt=fmt or tabular.format_for(name), file_name=name
+    )
+    return {"created": summary.created, "updated": summary.updated}
 
 
 @router.get("/services/{service_id}", response=ServiceOut)

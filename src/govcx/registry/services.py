@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from pydantic import ValidationError
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
 from govcx.accounts.services import audit_record
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
-from govcx.registry.models import ClientCategory, LifeSituation, Organisation, RequestedDocument, Service, ServiceStep
+from govcx.registry import tabular
+from govcx.registry.models import (
+    ClientCategory,
+    LifeSituation,
+    Organisation,
+    RequestedDocument,
+    Service,
+    ServiceStep,
+)
 from govcx.registry.schemas import ServiceIn
 
 SCALAR_FIELDS = (
@@ -25,7 +37,7 @@ def passport_dict(service: Service) -> dict[str, Any]:
     return {
         "code": service.code,
         **{f: getattr(service, f) for f in SCALAR_FIELDS},
-        "fee": str(service.fee),
+        "fee": f"{service.fee:.2f}",  # as stored (2 places), whether read back or just assigned
         "owner": service.owner.code,
         "client_categories": sorted(c.code for c in service.client_categories.all()),
         "life_situations": sorted(s.code for s in service.life_situations.all()),
@@ -149,3 +161,133 @@ def service_delete(*, actor: Any, service: Service) -> None:
     audit_record(actor=actor, action="service.delete", obj=service, organisation_id=service.owner_id,
                  changes=_diff(passport_dict(service), {}))
     service.delete()
+
+
+# ---- import and export of passports as spreadsheets (CSV, XLSX) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int = 0
+
+
+def _comparable(data: ServiceIn) -> dict[str, Any]:
+    """The passport as it would be stored: categories and situations are sets, the fee has two decimals."""
+    plain = data.model_dump(mode="json")
+    plain["client_categories"] = sorted(set(data.client_categories))
+    plain["life_situations"] = sorted(set(data.life_situations))
+    plain["fee"] = str(data.fee.quantize(Decimal("0.01")))
+    return plain
+
+
+def _reference_problems(refs: References, scope: set[int] | None, data: Any) -> list[tuple[str, str]]:
+    """Unknown codes, and an owner outside the actor's scope, as (field, message)."""
+    found = refs.problems(data)
+    owner = refs.organisations.get(data.owner)
+    if owner is not None and scope is not None and owner.id not in scope:
+        found.append(("owner", f"organisation {owner.code!r} is outside your organisation's scope"))
+    return found
+
+
+def _changed(current: dict[str, Any], passport: ServiceIn) -> bool:
+    try:
+        stored = ServiceIn.model_validate(current)
+    except ValidationError:  # stored data older than today's rules: writing it again is a change
+        return True
+    return _comparable(stored) != _comparable(passport)
+
+
+def _import_invalid(file_name: str, problems: list[tabular.ImportProblem]) -> Invalid:
+    return Invalid(
+        f"{file_name}: {len(problems)} problem(s); nothing was imported",
+        details=[p.as_dict() for p in problems],
+    )
+
+
+def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> ImportSummary:
+    """Create and update passports from a CSV or XLSX file, all or nothing.
+
+    Every row is validated (schema, codes of organisations, categories and situations, the actor's scope,
+    duplicate codes in the file) before anything is written; any problem raises Invalid whose details name
+    file, row and field of each. Existing services (same code) are updated only if their passport changes;
+    columns absent from the file keep their stored values.
+    """
+    require(actor, Action.CHANGE_SERVICE)
+    try:
+        rows = tabular.read_rows(data, fmt, file_name)
+    except tabular.ImportInvalid as exc:
+        raise _import_invalid(file_name, exc.problems) from None
+
+    refs = References()
+    scope = visible_organisation_ids(actor)
+    codes = {tabular.row_cells_to_data({"code": row.get("code")})["code"] for _, row in rows}
+    existing = {
+        s.code: s
+        for s in Service.objects.filter(code__in=codes)
+        .select_related("owner")
+        .prefetch_related("client_categories", "life_situations", "steps", "documents")
+    }
+
+    problems: list[tabular.ImportProblem] = []
+    first_row: dict[str, int] = {}
+    to_create: list[ServiceIn] = []
+    to_update: list[tuple[Service, ServiceIn]] = []
+    unchanged = 0
+    for number, row in rows:
+        def problem(field: str, message: str, number: int = number) -> None:
+            problems.append(tabular.ImportProblem(file_name, number, field, message))
+
+        code = tabular.row_cells_to_data({"code": row.get("code")})["code"]
+        if code and code in first_row:
+            problem("code", f"duplicate code {code!r}: row {first_row[code]} has it too")
+            continue
+        if code:
+            first_row[code] = number
+        service = existing.get(code)
+        if service is not None and scope is not None and service.owner_id not in scope:
+            problem("code", f"service {code!r} exists and is outside your organisation's scope")
+            continue
+        current = passport_dict(service) if service is not None else None
+        try:
+            passport = tabular.row_to_service_in(row, file=file_name, row_number=number, base=current)
+        except tabular.ImportInvalid as exc:
+            # still check the codes, so one pass over the file finds every problem
+            problems.extend(exc.problems)
+            raw = {**(current or {}), **tabular.row_cells_to_data(row)}
+            reported = {p.field for p in exc.problems}
+            codes = SimpleNamespace(owner=str(raw.get("owner") or ""),
+                                    client_categories=list(raw.get("client_categories") or []),
+                                    life_situations=list(raw.get("life_situations") or []))
+            for field, message in _reference_problems(refs, scope, codes):
+                if field not in reported:
+                    problem(field, message)
+            continue
+        for field, message in _reference_problems(refs, scope, passport):
+            problem(field, message)
+        if service is None:
+            to_create.append(passport)
+        elif _changed(current, passport):
+            to_update.append((service, passport))
+        else:
+            unchanged += 1
+    if problems:
+        raise _import_invalid(file_name, problems)
+
+    with transaction.atomic():
+        for passport in to_create:
+            service_create(actor=actor, data=passport, refs=refs)
+        for service, passport in to_update:
+            service_update(
+                actor=actor, service_id=service.pk, data=passport, expected_version=service.version, refs=refs
+            )
+    return ImportSummary(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[list[Any]]]:
+    """Header and one row per service of `queryset` (already scoped by the caller), in the import layout."""
+    services = queryset.select_related("owner").prefetch_related(
+        "client_categories", "life_situations", "steps", "documents"
+    ).order_by("code")
+    return list(tabular.COLUMNS), [tabular.passport_to_row(passport_dict(s)) for s in services]
