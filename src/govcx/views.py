@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,21 +11,18 @@ from django.utils import timezone
 from govcx.registry.selectors import service_list
 from govcx.standards.models import Adjustment, AdjustmentStatus
 from govcx.standards.presentation import localized_gaps
-from govcx.standards.selectors import assessment_list
+from govcx.standards.selectors import latest_assessments
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     services = service_list(user=request.user)
-    assessments = assessment_list(user=request.user)
-    latest: dict[int, object] = {}
-    for assessment in assessments.order_by("service_id", "-created_at", "-id"):
-        latest.setdefault(assessment.service_id, assessment)
-    verdicts = Counter(a.verdict for a in latest.values())
-    by_stage = Counter(services.values_list("stage", flat=True))
+    latest = latest_assessments(user=request.user)
+    verdicts = dict(latest.order_by().values_list("verdict").annotate(n=Count("id")))
+    by_stage = dict(services.order_by().values_list("stage").annotate(n=Count("id")))
     blocked = [
         (a, list(dict.fromkeys(g["title"] for g in localized_gaps(a, "blocking"))))
-        for a in sorted((a for a in latest.values() if a.verdict == "not_ready"), key=lambda a: a.service.code)[:15]
+        for a in latest.filter(verdict="not_ready").order_by("service__code")[:15]
     ]
     overdue = (
         Adjustment.objects.for_user(request.user)
@@ -37,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "service_count": services.count(),
-        "assessed_count": len(latest),
+        "assessed_count": sum(verdicts.values()),
         "by_stage": [(stage, by_stage.get(stage, 0)) for stage in ("design", "alpha", "beta", "live")],
         "verdicts": [(v, verdicts.get(v, 0)) for v in ("ready", "launch_with_adjustments", "not_ready")],
         "blocked": blocked,

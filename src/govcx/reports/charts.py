@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 COLOURS = {"good": "#00703c", "mid": "#b25e09", "bad": "#b10e1e"}
@@ -17,13 +19,14 @@ def _band(score: float) -> str:
 
 def group_score_chart_svg(scores: list[dict[str, Any]], *, title: str = "Score by requirement group") -> SafeString:
     """Horizontal bars of each group's 0–100 score; groups without a score are left out."""
-    rows = [
-        {"group": s["title"], "score": round(s["score"], 1), "band": _band(s["score"])}
-        for s in scores
-        if s["score"] is not None
-    ]
-    if not rows:
-        return mark_safe("")
+    bars = tuple((s["title"], round(s["score"], 1)) for s in scores if s["score"] is not None)
+    return mark_safe(_bar_chart_svg(bars, title)) if bars else mark_safe("")
+
+
+@lru_cache(maxsize=1024)
+def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str) -> str:
+    """Rendering costs tens of milliseconds; the same figures always give the same picture, so keep it."""
+    rows = [{"group": group, "score": score, "band": _band(score)} for group, score in bars]
     chart = (
         alt.Chart(alt.Data(values=rows), title=title)
         .mark_bar()
@@ -42,5 +45,4 @@ def group_score_chart_svg(scores: list[dict[str, Any]], *, title: str = "Score b
     labels = chart.mark_text(align="left", dx=4, color="#0b0c0c").encode(text="score:Q", color=alt.value("#0b0c0c"))
     svg = vlc.vegalite_to_svg((chart + labels).to_dict())
     # An accessible name for the picture; the same figures are in the table next to it.
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
-    return mark_safe(svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)

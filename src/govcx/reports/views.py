@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from govcx.reports.charts import group_score_chart_svg
 from govcx.reports.pdf import html_to_pdf
@@ -19,7 +20,7 @@ def _context(request: HttpRequest, assessment_id: int) -> dict:
         "assessment": assessment,
         "pack": assessment.pack.parsed,
         "rows": requirement_rows(assessment),
-        "chart": group_score_chart_svg(group_scores(assessment)),
+        "chart": group_score_chart_svg(group_scores(assessment), title=_("Score by requirement group")),
         "comparison": services.assessment_comparison(assessment),
         "adjustments": assessment.adjustments.all(),
         "blocking": localized_gaps(assessment, "blocking"),

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.conf import settings
 from django.db import models
 
@@ -14,6 +12,9 @@ from govcx.standards.scoring import OutcomeStatus, Verdict
 
 def _choices(enum) -> list[tuple[str, str]]:
     return [(m.value, m.value) for m in enum]
+
+
+_PARSED: dict[tuple[int, str], Pack] = {}
 
 
 class StandardPack(models.Model):
@@ -36,9 +37,15 @@ class StandardPack(models.Model):
         unique_together = [("pack_id", "version")]
         ordering = ["pack_id", "-effective_from"]
 
-    @cached_property
+    @property
     def parsed(self) -> Pack:
-        return Pack.model_validate(self.content)
+        """The validated pack, parsed once per process per loaded version (content never changes once loaded:
+        a change is a new version), so that lists of assessments need not load or parse `content`."""
+        key = (self.pk, self.sha256)
+        pack = _PARSED.get(key)
+        if pack is None:
+            pack = _PARSED[key] = Pack.model_validate(self.content)
+        return pack
 
     @property
     def title(self) -> str:

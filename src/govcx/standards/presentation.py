@@ -54,9 +54,13 @@ def requirement_rows(assessment: Assessment) -> list[Row]:
 
 
 def group_scores(assessment: Assessment) -> list[dict[str, Any]]:
-    """Top-level group scores, for the chart."""
+    """Top-level group scores with titles in the active language, for the chart."""
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "en")[:2]
+    titles = {g.id: getattr(g.title, lang, None) or g.title.en for g in assessment.pack.parsed.groups}
     return [
-        {"id": n["id"], "title": n["title_en"], "score": n["score"]}
+        {"id": n["id"], "title": titles.get(n["id"], n["title_en"]), "score": n["score"]}
         for n in assessment.result.get("nodes", [])
         if n["kind"] == "group" and n["depth"] == 0
     ]

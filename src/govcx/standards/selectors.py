@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can
@@ -13,7 +13,19 @@ from govcx.standards.models import Adjustment, Assessment, StandardPack
 
 
 def assessment_list(*, user: Any) -> QuerySet[Assessment]:
-    return Assessment.objects.for_user(user).select_related("service", "service__owner", "pack")
+    return (
+        Assessment.objects.for_user(user)
+        .select_related("service", "service__owner", "pack")
+        .defer("pack__content")  # parsed packs are cached by version; see StandardPack.parsed
+    )
+
+
+def latest_assessments(*, user: Any) -> QuerySet[Assessment]:
+    """The most recent assessment of each service the user can see (any pack)."""
+    newest = (
+        Assessment.objects.filter(service_id=OuterRef("service_id")).order_by("-created_at", "-id").values("id")[:1]
+    )
+    return assessment_list(user=user).filter(id=Subquery(newest))
 
 
 def access_assessment(user: Any, assessment_id: Any, action: Action = Action.VIEW) -> Assessment:

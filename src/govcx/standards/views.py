@@ -69,7 +69,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "pack": pack,
         "rows": requirement_rows(assessment),
         "rating_choices": RATING_CHOICES[pack.scoring],
-        "chart": group_score_chart_svg(group_scores(assessment)),
+        "chart": group_score_chart_svg(group_scores(assessment), title=_("Score by requirement group")),
         "comparison": services.assessment_comparison(assessment),
         "adjustments": assessment.adjustments.all(),
         "blocking": blocking,
