@@ -15,6 +15,11 @@ urlpatterns = [
         views.outcome_record,
         name="outcome_record",
     ),
+    path(
+        "assessments/<int:assessment_id>/outcomes/<str:requirement_id>/evidence",
+        views.evidence_file,
+        name="evidence_file",
+    ),
     path("assessments/<int:assessment_id>/adjustments/", views.adjustment_create, name="adjustment_create"),
     path("adjustments/<int:adjustment_id>/status/", views.adjustment_set_status, name="adjustment_status"),
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -158,3 +158,14 @@ def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpRespo
             raise
         messages.error(request, exc.message)
     return redirect(_back(adjustment.assessment_id, "adjustments"))
+
+
+@login_required
+def evidence_file(request: HttpRequest, assessment_id: int, requirement_id: str) -> FileResponse:
+    """Evidence files are served only through the assessment's scope, never from a public media URL."""
+    assessment = selectors.access_assessment(request.user, assessment_id)
+    outcome = assessment.outcomes.filter(requirement_id=requirement_id).exclude(evidence_file="").first()
+    if outcome is None:
+        raise Http404("no evidence file")
+    name = outcome.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(outcome.evidence_file.open("rb"), as_attachment=True, filename=name)
