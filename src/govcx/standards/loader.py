@@ -15,7 +15,13 @@ import yaml
 from pydantic import ValidationError
 
 from govcx.standards.checks import param_errors
-from govcx.standards.schema import GradeScale, GradeScaleFile, Pack
+from govcx.standards.schema import (
+    CONSISTENCY_DEFERRED,
+    GradeScale,
+    GradeScaleFile,
+    Pack,
+    consistency_problems,
+)
 
 PACKS_DIR = Path(__file__).parent / "packs"
 GRADE_SCALES_FILE = Path(__file__).parent / "grade_scales.yaml"
@@ -113,8 +119,15 @@ def _check_problems(data: dict, pack: Pack, file: str, lines: dict[tuple, int]) 
             for ri, requirement in enumerate(group.get("requirements", [])):
                 for ci, spec in enumerate(requirement.get("checks", [])):
                     cpath = (*gpath, "requirements", ri, "checks", ci)
-                    for message in param_errors(spec.get("check", ""), spec.get("params") or {}):
-                        problems.append(PackProblem(file, _line_for(lines, cpath), _field_name(cpath), message))
+                    name, params = spec.get("check", ""), spec.get("params") or {}
+                    unknown = param_errors(name, {})
+                    # An unknown check is reported at its name; otherwise each bad parameter at its own line.
+                    located = [((*cpath, "check"), m) for m in unknown] or [
+                        ((*cpath, "params", key), m) for key, value in params.items()
+                        for m in param_errors(name, {key: value})
+                    ]
+                    for path, message in located:
+                        problems.append(PackProblem(file, _line_for(lines, path), _field_name(path), message))
 
     walk(data.get("groups", []), ("groups",))
     return problems
@@ -124,10 +137,14 @@ def parse_pack(text: str, file: str = "<pack>") -> LoadedPack:
     """Validate a pack's YAML text. Raises PackInvalid listing every problem found."""
     data, lines = _parse_yaml(text, file)
     try:
-        pack = Pack.model_validate(data)
+        pack = Pack.model_validate(data, context={CONSISTENCY_DEFERRED: True})
     except ValidationError as exc:
         raise PackInvalid(_pydantic_problems(exc, file, lines)) from None
-    problems = _check_problems(data, pack, file, lines)
+    problems = [
+        PackProblem(file, _line_for(lines, loc), _field_name(loc), message)
+        for loc, message in consistency_problems(pack)
+    ]
+    problems += _check_problems(data, pack, file, lines)
     if pack.grade_scale not in grade_scales():
         problems.append(
             PackProblem(file, _line_for(lines, ("grade_scale",)), "grade_scale",

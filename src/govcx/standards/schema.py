@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 IDENTIFIER = r"^[a-z0-9][a-z0-9_.\-]*$"
 STAGES = ("design", "alpha", "beta", "live")
@@ -151,22 +151,50 @@ class Pack(Strict):
     groups: list[Group] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Pack:
-        if self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
-        seen: set[str] = set()
-        for item in iter_nodes(self.groups):
-            if item.id in seen:
-                raise ValueError(f"id {item.id!r} is used twice in the pack")
-            seen.add(item.id)
-            cats = item.client_categories or []
-            stray = sorted(set(cats) - set(self.client_categories))
-            if stray:
-                raise ValueError(f"{item.id!r} names client categories {stray} that the pack does not declare")
+    def _consistent(self, info: ValidationInfo) -> Pack:
+        # The loader asks to check these itself, so that each problem names its own field and line.
+        if info.context and info.context.get(CONSISTENCY_DEFERRED):
+            return self
+        problems = consistency_problems(self)
+        if problems:
+            raise ValueError("; ".join(message for _, message in problems))
         return self
 
     def requirements(self) -> list[Requirement]:
         return [n for n in iter_nodes(self.groups) if isinstance(n, Requirement)]
+
+
+#: Validation context key: skip `Pack`'s cross-field checks (the caller runs `consistency_problems`).
+CONSISTENCY_DEFERRED = "consistency_deferred"
+
+
+def consistency_problems(pack: Pack) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-field problems of a pack, each with the path of the field at fault."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if pack.effective_to and pack.effective_to < pack.effective_from:
+        found.append((("effective_to",), "effective_to is before effective_from"))
+    seen: set[str] = set()
+    for path, item in iter_node_paths(pack.groups):
+        if item.id in seen:
+            found.append(((*path, "id"), f"id {item.id!r} is used twice in the pack"))
+        seen.add(item.id)
+        stray = sorted(set(item.client_categories or []) - set(pack.client_categories))
+        if stray:
+            found.append(
+                ((*path, "client_categories"),
+                 f"{item.id!r} names client categories {stray} that the pack does not declare")
+            )
+    return found
+
+
+def iter_node_paths(groups: list[Group], path: tuple[str | int, ...] = ("groups",)):
+    """Like `iter_nodes`, with each node's path in the document, e.g. ("groups", 0, "requirements", 1)."""
+    for gi, group in enumerate(groups):
+        gpath = (*path, gi)
+        yield gpath, group
+        yield from iter_node_paths(group.groups, (*gpath, "groups"))
+        for ri, requirement in enumerate(group.requirements):
+            yield (*gpath, "requirements", ri), requirement
 
 
 def iter_nodes(groups: list[Group]):

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -199,6 +200,7 @@ def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment
     _run_checks(assessment, assessment.service)
     _evaluate_and_save(assessment)
     Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    assessment.refresh_from_db(fields=["version"])  # callers (the API) report the new version
     audit_record(
         actor=actor,
         action="assessment.checks",
@@ -229,6 +231,12 @@ def outcome_record(
     requirement = next((r for r in pack.requirements() if r.id == requirement_id), None)
     if requirement is None:
         raise NotFound(f"requirement {requirement_id!r} is not in {pack.id} v{pack.version}")
+    if evidence_file is not None and evidence_file.size > settings.EVIDENCE_MAX_BYTES:
+        limit_mb = settings.EVIDENCE_MAX_BYTES / 1024 / 1024
+        raise Invalid(
+            f"the evidence file {evidence_file.name} is larger than {limit_mb:.0f} MB",
+            details=[{"field": "evidence_file", "message": f"at most {limit_mb:.0f} MB"}],
+        )
     if rating not in (None, ""):
         try:
             derived = scoring.outcome_from_rating(pack.scoring, requirement_id, rating, pack.pass_threshold)
