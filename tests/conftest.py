@@ -16,6 +16,15 @@ from govcx.standards.services import pack_load
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real PBKDF2 costs ~0.3 s per user created; tests check who may do what, not hashing strength."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # hashes made before this fixture ran
+    ]
+
+
 @pytest.fixture
 def reference_data(db):
     central = Organisation.objects.create(code="central-office", name_en="Client-Centricity Office",

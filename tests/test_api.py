@@ -22,11 +22,6 @@ from govcx.standards.models import StandardPack
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """conftest's users are created with real PBKDF2 hashing (~0.3 s each); tokens and force_login need none."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 class Api:
     """A JSON client for /api/ authenticated with a bearer token (or not at all)."""

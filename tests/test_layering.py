@@ -21,6 +21,7 @@ PURE_MODULES = [
     "govcx.registry.vocabulary",
     "govcx.registry.passport_text",
     "govcx.registry.checks",
+    "govcx.registry.tabular",
     "govcx.accounts.roles",
 ]
 

@@ -31,11 +31,6 @@ from govcx.standards.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """conftest's users are created with real PBKDF2 hashing (~0.3 s each); nothing here logs in by password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 MODEL = "govcx-model-standard"
 CITIZENS = [
     "cit-once-only", "cit-fully-online", "cit-deadline", "cit-feedback", "cit-public-information",

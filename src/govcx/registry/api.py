@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
@@ -120,7 +120,7 @@ def service_get(request: HttpRequest, service_id: int):
 
 @router.post("/services", response={201: ServiceOut})
 def service_create(request: HttpRequest, payload: ServiceIn):
-    return 201, _out(services.service_create(actor=request.user, data=payload))
+    return Status(201, _out(services.service_create(actor=request.user, data=payload)))
 
 
 @router.put("/services/{service_id}", response=ServiceOut)
@@ -137,7 +137,7 @@ def service_update(request: HttpRequest, service_id: int, payload: ServiceUpdate
 def service_delete(request: HttpRequest, service_id: int):
     service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     services.service_delete(actor=request.user, service=service)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/services/{service_id}/history", response=list[HistoryOut])

@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from govcx.accounts.roles import Action
+from govcx.errors import NotFound
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
 from govcx.standards.loader import parse_pack
@@ -165,7 +166,7 @@ def pack_load(request: HttpRequest, payload: PackLoadIn):
             details=[{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems],
         ) from None
     record, created = services.pack_load(loaded=loaded, actor=request.user)
-    return (201 if created else 200), record
+    return Status(201 if created else 200, record)
 
 
 @router.get("/assessments", response=list[AssessmentOut])
@@ -183,7 +184,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
     service = access_service(request.user, payload.service_id, Action.ASSESS)
     pack = selectors.access_pack(request.user, payload.pack_id)
     assessment = services.assessment_create(actor=request.user, service=service, pack=pack, stage=payload.stage)
-    return 201, _assessment_out(assessment, detail=True)
+    return Status(201, _assessment_out(assessment, detail=True))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
@@ -209,12 +210,12 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
     )
 
 
-@router.get("/assessments/{assessment_id}/comparison", response={200: ComparisonOut, 404: dict})
+@router.get("/assessments/{assessment_id}/comparison", response=ComparisonOut)
 def assessment_comparison(request: HttpRequest, assessment_id: int):
     assessment = selectors.access_assessment(request.user, assessment_id)
     comparison = services.assessment_comparison(assessment)
     if comparison is None:
-        return 404, {"error": "not_found", "message": "this assessment has no previous assessment", "details": []}
+        raise NotFound("this assessment has no previous assessment")
     return {"previous_id": assessment.previous_id, **comparison.__dict__,
             "changes": [c.__dict__ for c in comparison.changes]}
 
@@ -227,7 +228,7 @@ def adjustment_list(request: HttpRequest, assessment_id: int):
 @router.post("/assessments/{assessment_id}/adjustments", response={201: AdjustmentOut})
 def adjustment_create(request: HttpRequest, assessment_id: int, payload: AdjustmentIn):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
-    return 201, services.adjustment_create(actor=request.user, assessment=assessment, **payload.dict())
+    return Status(201, services.adjustment_create(actor=request.user, assessment=assessment, **payload.model_dump()))
 
 
 @router.patch("/adjustments/{adjustment_id}", response=AdjustmentOut)

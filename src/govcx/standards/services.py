@@ -149,19 +149,29 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
             status = OutcomeStatus.NOT_APPLICABLE
         else:
             status = OutcomeStatus.MET
-        RequirementOutcome.objects.update_or_create(
-            assessment=assessment,
-            requirement_id=requirement.id,
-            defaults={
-                "source": OutcomeSource.CHECK,
-                "status": status.value,
-                "rating": None,
-                "measured_value": "; ".join(r.value or "" for _, r in results if r.value),
-                "detail": "; ".join(r.detail for _, r in results if r.detail),
-                "evidence_url": next((r.evidence_url for _, r in results if r.evidence_url), ""),
-                "checks_run": [{"check": name, "status": r.status.value, "value": r.value} for name, r in results],
-            },
+        values = {
+            "source": OutcomeSource.CHECK,
+            "status": status.value,
+            "rating": None,
+            "measured_value": "; ".join(r.value or "" for _, r in results if r.value),
+            "detail": "; ".join(r.detail for _, r in results if r.detail),
+            "evidence_url": next((r.evidence_url for _, r in results if r.evidence_url), ""),
+            "checks_run": [{"check": name, "status": r.status.value, "value": r.value} for name, r in results],
+        }
+        existing = (
+            RequirementOutcome.objects.select_for_update()
+            .filter(assessment=assessment, requirement_id=requirement.id)
+            .first()
         )
+        if existing is None:
+            RequirementOutcome.objects.create(assessment=assessment, requirement_id=requirement.id, **values)
+        elif existing.source == OutcomeSource.ASSESSOR:
+            continue  # an assessor saved in the meantime: their judgement stands
+        elif any(getattr(existing, key) != value for key, value in values.items()):
+            # A changed result is a new version, so an assessor holding the old one gets a Conflict.
+            RequirementOutcome.objects.filter(pk=existing.pk).update(**values, version=F("version") + 1)
+        else:
+            continue
         written += 1
     return written
 

@@ -61,9 +61,3 @@ def tr(obj: Any, field: str = "") -> str:
 @register.filter
 def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
-
-
-@register.filter
-def split_csv(value: str) -> list[str]:
-    """"a,b,c" → ["a", "b", "c"]: a fixed list of choices written inline in a template."""
-    return [part.strip() for part in str(value).split(",") if part.strip()]
