@@ -32,9 +32,9 @@ def setup_django(var_dir: str) -> None:
 
 def assess_all() -> tuple[int, float]:
     from django.core.management import call_command
-    from govcx.demo import build_demo
 
     from govcx.accounts.models import User
+    from govcx.demo import build_demo
     from govcx.registry.models import Service
     from govcx.standards.models import StandardPack
     from govcx.standards.services import assessment_create
@@ -98,7 +98,6 @@ def main() -> None:
     print(f"assessments: {count} (services × packs) in {elapsed:.2f} s = {count / elapsed:.1f} assessments/s")
 
     from govcx.demo import DEMO_PASSWORD
-
     from govcx.standards.models import Assessment
 
     assessment_id = Assessment.objects.filter(pack__pack_id="govcx-model-standard").order_by("id").first().pk

@@ -17,14 +17,16 @@ def _band(score: float) -> str:
     return "good" if score >= 80 else "mid" if score >= 50 else "bad"
 
 
-def group_score_chart_svg(scores: list[dict[str, Any]], *, title: str = "Score by requirement group") -> SafeString:
+def group_score_chart_svg(
+    scores: list[dict[str, Any]], *, title: str = "Score by requirement group", axis_title: str = "Score (0–100)"
+) -> SafeString:
     """Horizontal bars of each group's 0–100 score; groups without a score are left out."""
     bars = tuple((s["title"], round(s["score"], 1)) for s in scores if s["score"] is not None)
-    return mark_safe(_bar_chart_svg(bars, title)) if bars else mark_safe("")
+    return mark_safe(_bar_chart_svg(bars, str(title), str(axis_title))) if bars else mark_safe("")
 
 
 @lru_cache(maxsize=1024)
-def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str) -> str:
+def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str, axis_title: str) -> str:
     """Rendering costs tens of milliseconds; the same figures always give the same picture, so keep it."""
     rows = [{"group": group, "score": score, "band": _band(score)} for group, score in bars]
     chart = (
@@ -32,7 +34,7 @@ def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str) -> str:
         .mark_bar()
         .encode(
             y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0–100)"),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=axis_title),
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),

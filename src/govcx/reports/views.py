@@ -10,7 +10,7 @@ from govcx.reports.charts import group_score_chart_svg
 from govcx.reports.pdf import html_to_pdf
 from govcx.reports.tables import FORMATS, render_table
 from govcx.standards import services
-from govcx.standards.presentation import group_scores, localized_gaps, requirement_rows
+from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
 from govcx.standards.selectors import access_assessment
 
 
@@ -20,8 +20,11 @@ def _context(request: HttpRequest, assessment_id: int) -> dict:
         "assessment": assessment,
         "pack": assessment.pack.parsed,
         "rows": requirement_rows(assessment),
-        "chart": group_score_chart_svg(group_scores(assessment), title=_("Score by requirement group")),
-        "comparison": services.assessment_comparison(assessment),
+        "chart": group_score_chart_svg(
+            group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
+        ),
+        "comparison": (comparison := services.assessment_comparison(assessment)),
+        "changes": localized_changes(assessment, comparison),
         "adjustments": assessment.adjustments.all(),
         "blocking": localized_gaps(assessment, "blocking"),
         "non_blocking": localized_gaps(assessment, "non_blocking"),
@@ -45,8 +48,20 @@ def assessment_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 RESULT_HEADER = [
-    "service", "pack", "pack_version", "stage", "requirement_id", "title", "gate", "status", "rating", "score",
-    "source", "measured_value", "evidence_text", "evidence_url",
+    "service",
+    "pack",
+    "pack_version",
+    "stage",
+    "requirement_id",
+    "title",
+    "gate",
+    "status",
+    "rating",
+    "score",
+    "source",
+    "measured_value",
+    "evidence_text",
+    "evidence_url",
 ]
 
 
@@ -56,14 +71,24 @@ def assessment_result_rows(assessment) -> list[list]:
         if row.requirement is None:
             continue
         outcome = row.outcome
-        rows.append([
-            assessment.service.code, assessment.pack.pack_id, assessment.pack.version, assessment.stage,
-            row.requirement.id, row.requirement.title.en, row.requirement.gate,
-            outcome.status if outcome else "unknown", outcome.rating if outcome else None,
-            None if row.score is None else round(row.score, 2), outcome.source if outcome else "",
-            outcome.measured_value if outcome else "", outcome.evidence_text if outcome else "",
-            outcome.evidence_url if outcome else "",
-        ])
+        rows.append(
+            [
+                assessment.service.code,
+                assessment.pack.pack_id,
+                assessment.pack.version,
+                assessment.stage,
+                row.requirement.id,
+                row.requirement.title.en,
+                row.requirement.gate,
+                outcome.status if outcome else "unknown",
+                outcome.rating if outcome else None,
+                None if row.score is None else round(row.score, 2),
+                outcome.source if outcome else "",
+                outcome.measured_value if outcome else "",
+                outcome.evidence_text if outcome else "",
+                outcome.evidence_url if outcome else "",
+            ]
+        )
     return rows
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from govcx.standards import scoring
@@ -66,12 +66,29 @@ def group_scores(assessment: Assessment) -> list[dict[str, Any]]:
     ]
 
 
-def localized_gaps(assessment: Assessment, kind: str) -> list[dict[str, Any]]:
-    """The blocking or non-blocking gaps with the requirement's title in the active language, once per title."""
+def requirement_titles(assessment: Assessment) -> dict[str, str]:
+    """Requirement id → title in the active language."""
     from django.utils.translation import get_language
 
     lang = (get_language() or "en")[:2]
-    titles = {r.id: getattr(r.title, lang, None) or r.title.en for r in assessment.pack.parsed.requirements()}
+    return {r.id: getattr(r.title, lang, None) or r.title.en for r in assessment.pack.parsed.requirements()}
+
+
+def localized_changes(assessment: Assessment, comparison: scoring.Comparison | None) -> list[dict[str, Any]]:
+    """The requirements whose score changed since the previous assessment, titles in the active language."""
+    if comparison is None:
+        return []
+    titles = requirement_titles(assessment)
+    return [
+        {**asdict(c), "title": titles.get(c.requirement_id, c.title_en)}
+        for c in comparison.changes
+        if c.direction != "unchanged"
+    ]
+
+
+def localized_gaps(assessment: Assessment, kind: str) -> list[dict[str, Any]]:
+    """The blocking or non-blocking gaps with the requirement's title in the active language."""
+    titles = requirement_titles(assessment)
     return [
         {**gap, "title": titles.get(gap["requirement_id"], gap["title_en"])}
         for gap in assessment.result.get(kind, [])

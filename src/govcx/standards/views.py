@@ -18,7 +18,13 @@ from govcx.registry.selectors import access_service
 from govcx.reports.charts import group_score_chart_svg
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
-from govcx.standards.presentation import RATING_CHOICES, group_scores, localized_gaps, requirement_rows
+from govcx.standards.presentation import (
+    RATING_CHOICES,
+    group_scores,
+    localized_changes,
+    localized_gaps,
+    requirement_rows,
+)
 from govcx.standards.schema import iter_nodes
 from govcx.standards.scoring import Verdict
 
@@ -69,8 +75,11 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "pack": pack,
         "rows": requirement_rows(assessment),
         "rating_choices": RATING_CHOICES[pack.scoring],
-        "chart": group_score_chart_svg(group_scores(assessment), title=_("Score by requirement group")),
-        "comparison": services.assessment_comparison(assessment),
+        "chart": group_score_chart_svg(
+            group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
+        ),
+        "comparison": (comparison := services.assessment_comparison(assessment)),
+        "changes": localized_changes(assessment, comparison),
         "adjustments": assessment.adjustments.all(),
         "blocking": blocking,
         "non_blocking": non_blocking,
@@ -131,8 +140,12 @@ def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
         except ValueError:
             raise Invalid(_("Give the due date as YYYY-MM-DD.")) from None
         services.adjustment_create(
-            actor=request.user, assessment=assessment, requirement_id=request.POST.get("requirement_id", ""),
-            action=request.POST.get("action", ""), owner=request.POST.get("owner", ""), due_date=due,
+            actor=request.user,
+            assessment=assessment,
+            requirement_id=request.POST.get("requirement_id", ""),
+            action=request.POST.get("action", ""),
+            owner=request.POST.get("owner", ""),
+            due_date=due,
         )
         messages.success(request, _("Adjustment added."))
     except DomainError as exc:
@@ -149,7 +162,9 @@ def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpRespo
     raw_version = request.POST.get("expected_version", "")
     try:
         services.adjustment_set_status(
-            actor=request.user, adjustment=adjustment, status=request.POST.get("status", ""),
+            actor=request.user,
+            adjustment=adjustment,
+            status=request.POST.get("status", ""),
             expected_version=int(raw_version) if raw_version.isdigit() else -1,
         )
         messages.success(request, _("Adjustment updated."))
