@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -101,6 +103,18 @@ def assessment_rerun_checks(request: HttpRequest, assessment_id: int) -> HttpRes
     return redirect("standards:assessment_detail", assessment.pk)
 
 
+@contextmanager
+def errors_as_messages(request: HttpRequest) -> Iterator[None]:
+    """A refused change (invalid, or changed by someone else) is told on the page it came from; an object out
+    of reach (403/404) still gets its error page."""
+    try:
+        yield
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+
+
 def _back(assessment_id: int, anchor: str = "") -> str:
     return reverse("standards:assessment_detail", args=[assessment_id]) + (f"#{anchor}" if anchor else "")
 
@@ -110,7 +124,7 @@ def _back(assessment_id: int, anchor: str = "") -> str:
 def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     raw_version = request.POST.get("expected_version", "")
-    try:
+    with errors_as_messages(request):
         services.outcome_record(
             actor=request.user,
             assessment=assessment,
@@ -123,10 +137,6 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
             expected_version=int(raw_version) if raw_version.isdigit() else None,
         )
         messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
     return redirect(_back(assessment.pk, f"req-{requirement_id}"))
 
 
@@ -134,7 +144,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
 @require_POST
 def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
-    try:
+    with errors_as_messages(request):
         try:
             due = dt.date.fromisoformat(request.POST.get("due_date", ""))
         except ValueError:
@@ -148,10 +158,6 @@ def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
             due_date=due,
         )
         messages.success(request, _("Adjustment added."))
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
     return redirect(_back(assessment.pk, "adjustments"))
 
 
@@ -160,7 +166,7 @@ def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpResponse:
     adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
     raw_version = request.POST.get("expected_version", "")
-    try:
+    with errors_as_messages(request):
         services.adjustment_set_status(
             actor=request.user,
             adjustment=adjustment,
@@ -168,10 +174,6 @@ def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpRespo
             expected_version=int(raw_version) if raw_version.isdigit() else -1,
         )
         messages.success(request, _("Adjustment updated."))
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
     return redirect(_back(adjustment.assessment_id, "adjustments"))
 
 
