@@ -13,7 +13,7 @@ from govcx.errors import DomainError
 api = NinjaAPI(
     title="govcx API",
     version="1",
-    description="Service registry, standards packs, assessments and launch verdicts.",
+    description="Service registry, standards packs, assessments, launch verdicts and page audits.",
     auth=API_AUTH,
     urls_namespace="api",
 )
@@ -48,12 +48,14 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 def _mount() -> None:
     from govcx.accounts.api import router as accounts_router
+    from govcx.audit.api import router as audit_router
     from govcx.registry.api import router as registry_router
     from govcx.standards.api import router as standards_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/standards/", standards_router)
+    api.add_router("/audit/", audit_router)
 
 
 _mount()

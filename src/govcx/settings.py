@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "govcx.accounts",
     "govcx.registry",
     "govcx.standards",
+    "govcx.audit",
     "govcx.reports",
 ]
 
@@ -111,6 +112,7 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("registry/", include("govcx.registry.urls")),
     path("standards/", include("govcx.standards.urls")),
     path("reports/", include("govcx.reports.urls")),
+    path("audit/", include("govcx.audit.urls")),
     path("api/", api.urls),
 ]

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
-
-
-def chromium_path() -> str | None:
-    """GOVCX_CHROMIUM, else the system Chromium; None lets Playwright use its own download if present."""
-    configured = os.environ.get("GOVCX_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+from govcx.audit.engine.browser import CHROMIUM_ARGS, chromium_executable  # one way to find and start Chromium
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +17,7 @@ def browser():
 
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
         except Error as exc:
             pytest.fail(f"cannot start Chromium ({exc}); install the Debian package 'chromium' or set GOVCX_CHROMIUM")
         yield browser

@@ -390,7 +390,7 @@ def test_load_command_loads_the_shipped_packs_and_is_idempotent():
     call_command("standards", "load")
     first = {(p.pack_id, p.version): p.pk for p in StandardPack.objects.all()}
     assert len(first) == len(shipped_pack_files())
-    assert ("uk-service-standard", "1.0") in first
+    assert ("uk-service-standard", "1.1") in first
 
     call_command("standards", "load")
     second = {(p.pack_id, p.version): p.pk for p in StandardPack.objects.all()}

@@ -48,3 +48,39 @@ def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str, axis_title: 
     svg = vlc.vegalite_to_svg((chart + labels).to_dict())
     # An accessible name for the picture; the same figures are in the table next to it.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+
+
+IMPACT_COLOURS = {"critical": "#6b0012", "serious": "#b10e1e", "moderate": "#b25e09", "minor": "#505a5f"}
+
+
+def stacked_counts_chart_svg(
+    rows: list[dict[str, Any]], *, title: str, x_title: str, y_title: str
+) -> SafeString:
+    """Stacked bars of counts per run and impact (rows: {"run", "impact", "count"}), oldest run first."""
+    if not rows:
+        return mark_safe("")
+    key = tuple((r["run"], r["impact"], r["count"]) for r in rows)
+    return mark_safe(_stacked_svg(key, str(title), str(x_title), str(y_title)))
+
+
+@lru_cache(maxsize=256)
+def _stacked_svg(rows: tuple[tuple[str, str, int], ...], title: str, x_title: str, y_title: str) -> str:
+    values = [{"run": run, "impact": impact, "count": count} for run, impact, count in rows]
+    order = list(dict.fromkeys(run for run, _, _ in rows))
+    chart = (
+        alt.Chart(alt.Data(values=values), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("run:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("count:Q", title=y_title, stack=True),
+            color=alt.Color(
+                "impact:N",
+                scale=alt.Scale(domain=list(IMPACT_COLOURS), range=list(IMPACT_COLOURS.values())),
+                title=None,
+            ),
+            tooltip=["run:N", "impact:N", "count:Q"],
+        )
+        .properties(width=max(160, 60 * len(order)), height=200)
+    )
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)

@@ -1,0 +1,26 @@
+"""The page-audit engine: real-Chromium audits of public-service pages (plain Python, no Django).
+
+Public API::
+
+    audit(targets, options, progress=...) -> list[PageResult]     # pages, concurrently
+    audit_journey(start_url, steps, options) -> list[PageResult]  # a scripted path, auditing on the way
+    crawl(start_url, max_depth=2, max_pages=20, options) -> list[str]   # same-site URLs to audit
+
+Accessibility by axe-core (WCAG 2.0–2.2 A/AA tags), plus the WCAG 2.2 criteria axe cannot check
+(:data:`WCAG22_MANUAL`) listed for manual review; plain-language figures (:mod:`govcx.audit.language`); forms
+(labels, required fields, data the state already holds); page weight and timing; phone-size checks.
+"""
+
+from __future__ import annotations
+
+from .crawl import crawl, crawl_async, normalize_url
+from .journey import audit_journey, audit_journey_async
+from .options import DEFAULT_OPTIONS, DEFAULT_WCAG_TAGS, WCAG22_MANUAL, AuditOptions, JourneyStep, Target
+from .results import Issue, PageResult
+from .runner import audit, audit_async
+
+__all__ = [
+    "DEFAULT_OPTIONS", "DEFAULT_WCAG_TAGS", "WCAG22_MANUAL", "AuditOptions", "Issue", "JourneyStep", "PageResult",
+    "Target", "audit", "audit_async", "audit_journey", "audit_journey_async", "crawl", "crawl_async",
+    "normalize_url",
+]

@@ -1,0 +1,240 @@
+"""Chromium for audits: launching it, one context per page, and the request guard that bounds hostile pages.
+
+The guard implements the limits of :class:`~govcx.audit.engine.options.AuditOptions`:
+
+- sub-resources (including iframes) from another origin — scheme, host and port, RFC 6454 — are aborted when
+  ``same_site_only``; top-level navigations are always allowed and set the page's origin;
+- after ``max_resources`` requests every further request is aborted;
+- transferred bytes are counted per request, first from the ``Content-Length`` header, then replaced by the
+  real size (encoded body plus headers, Playwright ``Request.sizes()``) when the request finishes; once the
+  page is over ``max_page_bytes`` further requests are aborted and loading is stopped (``window.stop()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route
+from playwright.async_api import Error as PlaywrightError
+
+from .options import AuditOptions
+
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+)
+ALWAYS_ALLOWED_SCHEMES = ("data:", "blob:", "about:")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def chromium_executable() -> str | None:
+    """``GOVCX_CHROMIUM``, else the system Chromium on PATH; ``None`` lets Playwright use its own download."""
+    configured = os.environ.get("GOVCX_CHROMIUM")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+async def launch(playwright: Playwright) -> Browser:
+    """Headless Chromium with the flags govcx runs it with everywhere."""
+    try:
+        return await playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
+    except PlaywrightError as exc:
+        raise RuntimeError(
+            f"cannot start Chromium ({exc}); install the Debian package 'chromium' or set GOVCX_CHROMIUM"
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def axe_source() -> str:
+    """axe-core's ``axe.min.js`` as shipped inside the axe-playwright-python package (no CDN)."""
+    spec = find_spec("axe_playwright_python")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("axe-playwright-python is not installed: it ships axe.min.js")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "axe.min.js"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise RuntimeError("axe.min.js not found in the axe-playwright-python package")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in; every file: URL shares one origin."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return ("file", "", None)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (scheme, (parts.hostname or "").lower(), port if port is not None else DEFAULT_PORTS.get(scheme))
+
+
+async def new_context(browser: Browser, options: AuditOptions, *, mobile: bool = False) -> BrowserContext:
+    """A fresh context: desktop or phone viewport, no downloads, no service workers, Russian/English locale."""
+    width, height = options.mobile_viewport if mobile else options.desktop_viewport
+    context = await browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=mobile,
+        has_touch=mobile,
+        device_scale_factor=1,
+        accept_downloads=False,
+        service_workers="block",
+        locale="ru-RU",
+        java_script_enabled=True,
+    )
+    context.set_default_timeout(options.timeout_ms)
+    context.set_default_navigation_timeout(options.timeout_ms)
+    return context
+
+
+@dataclass
+class RequestGuard:
+    """Counts and limits the requests of one page (see the module docstring for the rules).
+
+    Counters restart whenever the top frame starts a new navigation, so they describe the current document.
+    """
+
+    options: AuditOptions
+    site: tuple[str, str, int | None] | None = None
+    block_types: frozenset[str] = frozenset()
+    requests: int = 0
+    bytes: int = 0
+    blocked_other_origin: int = 0
+    blocked_over_limit: int = 0
+    blocked_by_type: int = 0
+    limit_hit: str | None = None
+    navigations: int = 0
+    document_status: int | None = None
+    _sizes: dict[Request, int] = field(default_factory=dict)
+    _pages: list[Page] = field(default_factory=list)
+
+    async def attach(self, context: BrowserContext) -> None:
+        await context.route("**/*", self._route)
+        context.on("response", self._on_response)
+        context.on("requestfinished", self._on_finished)
+        context.on("page", lambda page: self._pages.append(page))
+
+    def reset(self) -> None:
+        self.requests = 0
+        self.bytes = 0
+        self.blocked_other_origin = 0
+        self.blocked_over_limit = 0
+        self.blocked_by_type = 0
+        self.limit_hit = None
+        self._sizes.clear()
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "bytes": self.bytes, "requests": self.requests, "blocked_other_origin": self.blocked_other_origin,
+            "blocked_over_limit": self.blocked_over_limit, "limit_hit": self.limit_hit,
+        }
+
+    async def _route(self, route: Route) -> None:
+        request = route.request
+        url = request.url
+        try:
+            if url.startswith(ALWAYS_ALLOWED_SCHEMES):
+                await route.continue_()
+                return
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                self.reset()
+                self.navigations += 1
+                self.site = origin(url)
+            elif request.resource_type in self.block_types:
+                self.blocked_by_type += 1
+                await route.abort("blockedbyclient")
+                return
+            elif self.options.same_site_only and self.site is not None and origin(url) != self.site:
+                self.blocked_other_origin += 1
+                await route.abort("blockedbyclient")
+                return
+            if self.requests >= self.options.max_resources:
+                self.blocked_over_limit += 1
+                self.limit_hit = self.limit_hit or "max_resources"
+                await route.abort("blockedbyclient")
+                return
+            if self.bytes > self.options.max_page_bytes:
+                self.blocked_over_limit += 1
+                self.limit_hit = "max_page_bytes"
+                await route.abort("blockedbyclient")
+                return
+            self.requests += 1
+            self._sizes[request] = 0
+            await route.continue_()
+        except PlaywrightError:
+            pass  # the page or context closed while the request was pending
+
+    def _count(self, request: Request, size: int) -> None:
+        if request not in self._sizes:
+            return  # not routed in this document's lifetime
+        self.bytes += size - self._sizes[request]
+        self._sizes[request] = size
+        if self.bytes > self.options.max_page_bytes and self.limit_hit != "max_page_bytes":
+            self.limit_hit = "max_page_bytes"
+            for page in self._pages:
+                asyncio.ensure_future(_stop_loading(page))
+
+    def _on_response(self, response: Response) -> None:
+        with contextlib.suppress(Exception):
+            request = response.request
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                self.document_status = response.status
+            length = response.headers.get("content-length")
+            if length and length.isdigit():
+                self._count(response.request, int(length))
+
+    async def _on_finished(self, request: Request) -> None:
+        with contextlib.suppress(Exception):
+            if request not in self._sizes:
+                return
+            sizes = await request.sizes()
+            self._count(request, int(sizes.get("responseBodySize", 0)) + int(sizes.get("responseHeadersSize", 0)))
+
+
+async def _stop_loading(page: Page) -> None:
+    with contextlib.suppress(Exception):
+        await page.evaluate("() => window.stop()")
+
+
+async def open_guarded_page(
+    browser: Browser, options: AuditOptions, *, mobile: bool = False, block_types: frozenset[str] = frozenset()
+) -> tuple[BrowserContext, Page, RequestGuard]:
+    """A new context with its request guard attached and one page that dismisses dialogs and refuses popups."""
+    context = await new_context(browser, options, mobile=mobile)
+    guard = RequestGuard(options, block_types=block_types)
+    await guard.attach(context)
+    page = await context.new_page()
+    page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+    context.on("page", lambda popup: asyncio.ensure_future(_close_popup(popup, page)))
+    return context, page, guard
+
+
+async def _dismiss(dialog: Any) -> None:
+    with contextlib.suppress(Exception):
+        await dialog.dismiss()
+
+
+async def _close_popup(popup: Page, main: Page) -> None:
+    if popup is not main:
+        with contextlib.suppress(Exception):
+            await popup.close()
+
+
+async def close_quietly(context: BrowserContext) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(context.close(), timeout=10)

@@ -1,0 +1,104 @@
+"""What to audit and how: targets, journey steps, limits (plain values; no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DEFAULT_WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
+
+# The WCAG 2.2 level A/AA success criteria new in 2.2 that axe-core has no automated rule for
+# (axe-core rule descriptions, axe 4.x; W3C "What's new in WCAG 2.2"). 2.5.8 Target Size (Minimum) is not here:
+# axe covers it with the rule `target-size` (tag wcag22aa). 2.4.11 is AA, 2.5.7 AA, 3.2.6 A, 3.3.7 A, 3.3.8 AA.
+WCAG22_MANUAL: tuple[tuple[str, str], ...] = (
+    ("2.4.11", "Focus Not Obscured (Minimum)"),
+    ("2.5.7", "Dragging Movements"),
+    ("3.2.6", "Consistent Help"),
+    ("3.3.7", "Redundant Entry"),
+    ("3.3.8", "Accessible Authentication (Minimum)"),
+)
+
+WCAG22_UNDERSTANDING: dict[str, str] = {
+    "2.4.11": "https://www.w3.org/WAI/WCAG22/Understanding/focus-not-obscured-minimum.html",
+    "2.5.7": "https://www.w3.org/WAI/WCAG22/Understanding/dragging-movements.html",
+    "3.2.6": "https://www.w3.org/WAI/WCAG22/Understanding/consistent-help.html",
+    "3.3.7": "https://www.w3.org/WAI/WCAG22/Understanding/redundant-entry.html",
+    "3.3.8": "https://www.w3.org/WAI/WCAG22/Understanding/accessible-authentication-minimum.html",
+}
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """Limits and switches of an audit run.
+
+    - ``parallel``: pages audited at once (each in its own browser context).
+    - ``timeout_ms``: navigation and per-action timeout; ``page_budget_ms``: the whole per-page time budget
+      (navigation, axe, screenshots, mobile pass); ``None`` means ``3 × timeout_ms``.
+    - ``max_page_bytes``: transferred bytes after which further requests are aborted and the page is reported
+      as too big (``ok=False``); ``max_resources``: requests after which further requests are aborted (the page
+      is still audited, ``weight["limit_hit"] == "max_resources"``).
+    - ``wcag_tags``: axe-core tags to run; ``include_best_practice`` adds axe's ``best-practice`` rules
+      (e.g. ``heading-order``, ``region``), which are not WCAG failures.
+    - ``registry_held``: names of documents or data the state already holds (from the service passport),
+      matched case-insensitively against form field labels, names and placeholders.
+    - ``same_site_only``: requests to other origins (scheme, host, port) are blocked.
+    """
+
+    parallel: int = 2
+    timeout_ms: int = 20000
+    max_page_bytes: int = 10_000_000
+    max_resources: int = 300
+    wcag_tags: tuple[str, ...] = DEFAULT_WCAG_TAGS
+    screenshots: bool = True
+    max_screenshots_per_rule: int = 3
+    mobile_viewport: tuple[int, int] = (390, 844)
+    desktop_viewport: tuple[int, int] = (1280, 900)
+    registry_held: tuple[str, ...] = ()
+    same_site_only: bool = True
+    include_best_practice: bool = False
+    page_budget_ms: int | None = None
+    mobile: bool = True
+
+    def __post_init__(self) -> None:
+        if self.parallel < 1:
+            raise ValueError("parallel must be at least 1")
+        if self.timeout_ms <= 0 or self.max_page_bytes <= 0 or self.max_resources <= 0:
+            raise ValueError("timeout_ms, max_page_bytes and max_resources must be positive")
+
+    @property
+    def budget_ms(self) -> int:
+        return self.page_budget_ms if self.page_budget_ms is not None else 3 * self.timeout_ms
+
+    @property
+    def axe_tags(self) -> tuple[str, ...]:
+        if self.include_best_practice and "best-practice" not in self.wcag_tags:
+            return (*self.wcag_tags, "best-practice")
+        return self.wcag_tags
+
+
+@dataclass(frozen=True)
+class Target:
+    """A page to audit: an http(s) or file:// URL and an optional human label."""
+
+    url: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step of a scripted journey.
+
+    - ``goto``: open ``value`` (or ``selector`` when ``value`` is empty), resolved against the current URL;
+    - ``fill``: type ``value`` into the field matched by ``selector``;
+    - ``click``: click ``selector`` and wait for any navigation it starts to load;
+    - ``expect``: wait until ``selector`` is visible (the step fails after ``timeout_ms``);
+      with a ``value``, the element's text must contain it;
+    - ``audit``: audit the page as it is now (one :class:`PageResult`).
+    """
+
+    action: Literal["goto", "fill", "click", "expect", "audit"]
+    selector: str = ""
+    value: str = ""
+
+
+DEFAULT_OPTIONS = AuditOptions()

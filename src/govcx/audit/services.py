@@ -1,0 +1,225 @@
+"""Use cases of the audit app: start an audit, execute it in a real browser, store results, compare runs.
+
+The only writers of AuditRun, PageAudit and AuditIssue.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import require
+from govcx.accounts.services import audit_record
+from govcx.audit.engine import AuditOptions, JourneyStep, PageResult, Target, audit, audit_journey, crawl
+from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
+from govcx.audit.summary import page_dict, summarise
+from govcx.errors import Invalid
+from govcx.registry.models import Service
+
+ALLOWED_SCHEMES = ("http://", "https://")
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+
+def registry_held_names(service: Service) -> tuple[str, ...]:
+    """Names of the documents the passport says a state registry already holds, in both languages."""
+    names: list[str] = []
+    for document in service.documents.filter(held_in_registry=True):
+        names += [n for n in (document.name_en, document.name_ru) if n]
+    return tuple(names)
+
+
+def _options(service: Service, raw: dict[str, Any]) -> AuditOptions:
+    return AuditOptions(
+        parallel=max(1, min(int(raw.get("parallel", 2)), 8)),
+        timeout_ms=max(1000, min(int(raw.get("timeout_ms", 20000)), 120000)),
+        registry_held=registry_held_names(service),
+    )
+
+
+@transaction.atomic
+def audit_run_create(
+    *,
+    actor: Any,
+    service: Service,
+    urls: list[str] | None = None,
+    crawl_from: str = "",
+    max_depth: int = 2,
+    max_pages: int = 20,
+    journey: list[dict[str, str]] | None = None,
+    uploads: list[Any] | None = None,
+    parallel: int = 2,
+) -> AuditRun:
+    """Queue an audit of a service: a list of URLs (default: the passport's pages), a same-site crawl from a
+    start URL, a scripted journey, or uploaded HTML files for a service not yet public."""
+    require(actor, Action.ASSESS)
+    options = {"parallel": parallel, "max_depth": max_depth, "max_pages": max_pages}
+    if journey:
+        source, targets = RunSource.JOURNEY, [journey[0].get("value", "")]
+        _validate_journey(journey)
+    elif uploads:
+        source, targets = RunSource.UPLOAD, []
+    elif crawl_from:
+        source, targets = RunSource.CRAWL, [crawl_from.strip()]
+    else:
+        source, targets = RunSource.URLS, [u.strip() for u in (urls or service.page_urls) if u.strip()]
+        if not targets:
+            raise Invalid("give at least one page URL (the passport lists none)", details=[{"field": "urls"}])
+    for index, url in enumerate(targets):
+        if not url.startswith(ALLOWED_SCHEMES):
+            raise Invalid(f"{url!r} is not an http(s) address", details=[{"field": f"urls[{index}]"}])
+    run = AuditRun.objects.create(
+        service=service, source=source, targets=targets, journey=journey or [], options=options,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if uploads:
+        run.targets = _store_uploads(run, uploads)
+        run.save(update_fields=["targets"])
+    audit_record(actor=actor, action="audit.create", obj=run, organisation_id=service.owner_id,
+                 changes={"source": source, "targets": run.targets})
+    return run
+
+
+def _validate_journey(steps: list[dict[str, str]]) -> None:
+    for index, step in enumerate(steps):
+        if step.get("action") not in ("goto", "fill", "click", "expect", "audit"):
+            raise Invalid(f"journey step {index + 1}: unknown action {step.get('action')!r}",
+                          details=[{"field": f"journey[{index}].action"}])
+        if step["action"] == "goto" and not str(step.get("value", "")).startswith(ALLOWED_SCHEMES):
+            raise Invalid(f"journey step {index + 1}: go to an http(s) address",
+                          details=[{"field": f"journey[{index}].value"}])
+    if steps[0].get("action") != "goto":
+        raise Invalid("a journey starts with a goto step", details=[{"field": "journey[0].action"}])
+
+
+def _store_uploads(run: AuditRun, uploads: list[Any]) -> list[str]:
+    folder = Path(settings.MEDIA_ROOT) / "audit-uploads" / str(run.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    urls = []
+    for index, upload in enumerate(uploads):
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise Invalid(f"{upload.name} is larger than 2 MB", details=[{"field": f"uploads[{index}]"}])
+        if not upload.name.lower().endswith((".html", ".htm")):
+            raise Invalid(f"{upload.name} is not an HTML file", details=[{"field": f"uploads[{index}]"}])
+        path = folder / f"{index + 1}-{Path(upload.name).name}"
+        path.write_bytes(upload.read())
+        urls.append(path.resolve().as_uri())
+    return urls
+
+
+def _targets(run: AuditRun, options: AuditOptions) -> list[Target]:
+    if run.source == RunSource.CRAWL:
+        found = crawl(run.targets[0], max_depth=run.options.get("max_depth", 2),
+                      max_pages=run.options.get("max_pages", 20), options=options)
+        return [Target(url) for url in found]
+    return [Target(url) for url in run.targets]
+
+
+def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: AuditOptions) -> list[PageResult]:
+    """The browser works in its own thread (its event loop must not touch the ORM); this thread records the
+    progress it reports, so the run's page can show it."""
+    updates: queue.Queue[tuple[int, int]] = queue.Queue()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"audit-{run.pk}") as pool:
+        future = pool.submit(audit, targets, options, progress=lambda done, total, _url: updates.put((done, total)))
+        while True:
+            try:
+                future.result(timeout=0.5)
+                break
+            except FutureTimeout:
+                pass
+            finally:
+                latest = None
+                while not updates.empty():
+                    latest = updates.get_nowait()
+                if latest:
+                    AuditRun.objects.filter(pk=run.pk).update(pages_done=latest[0], pages_total=latest[1])
+        return future.result()
+
+
+def audit_run_execute(run: AuditRun) -> AuditRun:
+    """Run the audit in the browser and store every page's results at once (all or nothing)."""
+    service = run.service
+    options = _options(service, run.options)
+    AuditRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    try:
+        if run.source == RunSource.JOURNEY:
+            steps = [JourneyStep(s["action"], s.get("selector", ""), s.get("value", "")) for s in run.journey]
+            AuditRun.objects.filter(pk=run.pk).update(pages_total=sum(s.action == "audit" for s in steps) or 1)
+            results = audit_journey(steps[0].value, steps, options)
+        else:
+            targets = _targets(run, options)
+            AuditRun.objects.filter(pk=run.pk).update(pages_total=len(targets))
+            results = _audit_reporting_progress(run, targets, options)
+        _store(run, results)
+    except Exception as exc:  # noqa: BLE001 - the run records why it failed; a page's failure is in its result
+        AuditRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def _store(run: AuditRun, results: list[PageResult]) -> None:
+    for result in results:
+        page = PageAudit.objects.create(
+            run=run, url=result.url[:2000], final_url=result.final_url[:2000], ok=result.ok, error=result.error,
+            status=result.status, title=result.title[:500], lang_attr=result.lang_attr[:20],
+            language=result.language, forms=result.forms, weight=result.weight, mobile=result.mobile,
+            duration_ms=result.duration_ms,
+        )
+        for number, issue in enumerate(result.issues, start=1):
+            record = AuditIssue(
+                page=page, rule=issue.rule, kind=issue.kind, impact=issue.impact or "", help=issue.help,
+                help_url=issue.help_url, wcag=list(issue.wcag), targets=list(issue.targets), html=list(issue.html),
+            )
+            if issue.screenshot_png:
+                record.screenshot.save(f"run{run.pk}-p{page.pk}-{number}.png", ContentFile(issue.screenshot_png),
+                                       save=False)
+            record.save()
+    AuditRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), pages_done=len(results), pages_total=len(results),
+        summary=summarise([page_dict(r) for r in results]),
+    )
+
+
+def audit_run_start(run: AuditRun) -> None:
+    """Execute in a background thread of this process, so the page can show progress. The scheduled command
+    (`govcx reaudit`) runs audits in the foreground instead."""
+
+    def work() -> None:
+        try:
+            audit_run_execute(AuditRun.objects.select_related("service").get(pk=run.pk))
+        finally:
+            close_old_connections()
+
+    if settings.AUDIT_RUN_INLINE:
+        audit_run_execute(AuditRun.objects.select_related("service").get(pk=run.pk))
+    else:
+        transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"audit-{run.pk}").start())
+
+
+def stored_results(run: AuditRun) -> list[dict[str, Any]]:
+    """A stored run's pages in the engine's result shape (without screenshots)."""
+    return [
+        {
+            "url": p.url, "final_url": p.final_url, "ok": p.ok, "error": p.error, "status": p.status,
+            "title": p.title, "lang_attr": p.lang_attr, "language": p.language, "forms": p.forms,
+            "weight": p.weight, "mobile": p.mobile, "duration_ms": p.duration_ms,
+            "issues": [
+                {"rule": i.rule, "impact": i.impact or None, "kind": i.kind, "help": i.help, "help_url": i.help_url,
+                 "wcag": i.wcag, "targets": i.targets, "html": i.html}
+                for i in p.issues.all()
+            ],
+        }
+        for p in run.pages.prefetch_related("issues")
+    ]

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
+from govcx.audit import selectors, services
+from govcx.audit.engine import WCAG22_MANUAL
+from govcx.audit.models import RunStatus
+from govcx.audit.summary import IMPACTS, compare_runs
+from govcx.errors import DomainError, Invalid
+from govcx.registry.selectors import access_service
+from govcx.reports.charts import stacked_counts_chart_svg
+
+
+@login_required
+def service_audits(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = access_service(request.user, service_id)
+    runs = list(selectors.audit_run_list(user=request.user).filter(service=service)[:30])
+    finished = [r for r in reversed(runs) if r.status == RunStatus.DONE]
+    trend = [
+        {"run": f"#{r.pk} {r.finished_at:%Y-%m-%d}", "impact": impact, "count": r.summary["violations"].get(impact, 0)}
+        for r in finished
+        for impact in IMPACTS
+    ]
+    context = {
+        "service": service,
+        "runs": runs,
+        "chart": stacked_counts_chart_svg(trend, title=_("Accessibility violations by audit"),
+                                          x_title=_("Audit"), y_title=_("Violations")),
+        "can_audit": can(request.user, Action.ASSESS),
+        "impacts": IMPACTS,
+    }
+    return render(request, "audit/service_audits.html", context)
+
+
+def _journey(text: str) -> list[dict[str, str]]:
+    """One step per line: `goto URL`, `fill SELECTOR = VALUE`, `click SELECTOR`, `expect SELECTOR`, `audit`."""
+    steps = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        action, _sep, rest = line.partition(" ")
+        if action == "fill":
+            selector, eq, value = rest.partition("=")
+            if not eq:
+                raise Invalid(_("Journey line %(n)d: write fill SELECTOR = VALUE") % {"n": number})
+            steps.append({"action": "fill", "selector": selector.strip(), "value": value.strip()})
+        elif action == "goto":
+            steps.append({"action": "goto", "selector": "", "value": rest.strip()})
+        elif action in ("click", "expect"):
+            steps.append({"action": action, "selector": rest.strip(), "value": ""})
+        elif action == "audit":
+            steps.append({"action": "audit", "selector": "", "value": ""})
+        else:
+            raise Invalid(_("Journey line %(n)d: unknown step %(a)s") % {"n": number, "a": action})
+    return steps
+
+
+@login_required
+def audit_start(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = access_service(request.user, service_id, Action.ASSESS)
+    if request.method == "POST":
+        try:
+            mode = request.POST.get("mode", "urls")
+            run = services.audit_run_create(
+                actor=request.user,
+                service=service,
+                urls=request.POST.get("urls", "").split() if mode == "urls" else None,
+                crawl_from=request.POST.get("crawl_from", "") if mode == "crawl" else "",
+                max_depth=int(request.POST.get("max_depth") or 2),
+                max_pages=int(request.POST.get("max_pages") or 20),
+                journey=_journey(request.POST.get("journey", "")) if mode == "journey" else None,
+                uploads=request.FILES.getlist("uploads") if mode == "upload" else None,
+                parallel=int(request.POST.get("parallel") or 2),
+            )
+            services.audit_run_start(run)
+            messages.success(request, _("The audit has started."))
+            return redirect("audit:run_detail", run.pk)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+    return render(
+        request, "audit/audit_start.html",
+        {"service": service, "urls": "\n".join(service.page_urls), "posted": request.POST},
+    )
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.access_audit_run(request.user, run_id)
+    previous = (
+        selectors.audit_run_list(user=request.user)
+        .filter(service=run.service, status=RunStatus.DONE, created_at__lt=run.created_at)
+        .order_by("-created_at")
+        .first()
+    )
+    pages = list(selectors.run_pages(run)) if run.status == RunStatus.DONE else []
+    for page in pages:
+        page.found = [issue for issue in page.issues.all() if issue.kind != "manual"]
+    context = {
+        "run": run,
+        "pages": pages,
+        "previous": previous,
+        "manual_criteria": WCAG22_MANUAL,
+        "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    }
+    if request.htmx and context["running"]:
+        return render(request, "audit/_run_status.html", context)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # finished: reload the whole page with the results
+        return response
+    return render(request, "audit/run_detail.html", context)
+
+
+@login_required
+def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpResponse:
+    after = selectors.access_audit_run(request.user, run_id)
+    before = selectors.access_audit_run(request.user, other_id)
+    comparison = compare_runs(selectors.run_page_dicts(before), selectors.run_page_dicts(after))
+    return render(request, "audit/run_compare.html", {"before": before, "after": after, "comparison": comparison})
+
+
+@login_required
+def issue_screenshot(request: HttpRequest, issue_id: int) -> FileResponse:
+    issue = selectors.access_issue(request.user, issue_id)
+    if not issue.screenshot:
+        raise Http404("no screenshot")
+    return FileResponse(issue.screenshot.open("rb"), content_type="image/png")

@@ -1,0 +1,413 @@
+"""The page-audit engine in real Chromium against the fixture site (tests/audit/fixtures/site/).
+
+Each fixture page carries known barriers (or none); the module-scoped runs below audit them once and the tests
+read the results. Nothing here touches the Django database or the network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright
+
+from govcx.audit.engine import (
+    WCAG22_MANUAL,
+    AuditOptions,
+    JourneyStep,
+    PageResult,
+    Target,
+    audit,
+    audit_journey,
+    crawl,
+)
+from govcx.audit.engine.browser import launch
+from govcx.audit.engine.crawl import links_of
+
+pytestmark = pytest.mark.browser
+
+SITE_DIR = Path(__file__).parent / "fixtures" / "site"
+REGISTRY_HELD = ("СНИЛС", "passport number", "ИНН")
+MAIN_PAGES = [
+    "clean-en.html", "clean-ru.html", "no-alt.html", "unlabelled.html", "contrast.html", "no-lang.html",
+    "empty-button.html", "headings.html", "iframe.html", "registry-form.html", "wide.html", "bureaucratic-ru.html",
+    "third-party.html",
+]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SEVERE = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def main_run(site):
+    calls: list[tuple[int, int, str]] = []
+    started = time.perf_counter()
+    results = audit(
+        [Target(site.url(page), label=page) for page in MAIN_PAGES],
+        AuditOptions(parallel=2, registry_held=REGISTRY_HELD),
+        progress=lambda done, total, url: calls.append((done, total, url)),
+    )
+    return {"pages": dict(zip(MAIN_PAGES, results, strict=True)), "results": results, "progress": calls,
+            "seconds": time.perf_counter() - started}
+
+
+@pytest.fixture(scope="module")
+def pages(main_run) -> dict[str, PageResult]:
+    return main_run["pages"]
+
+
+def severe(result: PageResult) -> set[str]:
+    return {i.rule for i in result.issues if i.kind == "violation" and i.impact in SEVERE}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = struct.unpack(">II", data[16:24])  # IHDR: the first chunk after the signature
+    return width, height
+
+
+# --- the run as a whole -------------------------------------------------------------------------------------
+
+
+def test_every_page_audited_in_order_with_progress(main_run, site):
+    results = main_run["results"]
+    assert [r.url for r in results] == [site.url(p) for p in MAIN_PAGES]
+    assert [r.label for r in results] == MAIN_PAGES
+    failed = {r.url: r.error for r in results if not r.ok}
+    assert failed == {}
+    assert all(r.status == 200 and r.final_url == r.url and r.title for r in results)
+    calls = main_run["progress"]
+    assert [done for done, _, _ in calls] == list(range(1, len(MAIN_PAGES) + 1))
+    assert {total for _, total, _ in calls} == {len(MAIN_PAGES)}
+    assert sorted(url for _, _, url in calls) == sorted(site.url(p) for p in MAIN_PAGES)
+
+
+# --- accessibility ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "rules", "target", "criterion"),
+    [
+        ("no-alt.html", {"image-alt"}, "img", "1.1.1"),
+        ("unlabelled.html", {"label"}, "#postcode", "4.1.2"),
+        ("contrast.html", {"color-contrast"}, "#faint", "1.4.3"),
+        ("no-lang.html", {"html-has-lang"}, "html", "3.1.1"),
+        ("empty-button.html", {"button-name"}, "#go", "4.1.2"),
+        ("iframe.html", {"label"}, "#booking >>> #inner-email", "4.1.2"),
+        ("wide.html", {"target-size"}, "#tiny-1", "2.5.8"),
+    ],
+)
+def test_known_barrier_fires_and_nothing_else_severe(pages, page, rules, target, criterion):
+    result = pages[page]
+    assert severe(result) == rules
+    issue = result.issue(next(iter(rules)), "violation")
+    assert issue is not None
+    assert target in issue.targets
+    assert criterion in issue.wcag
+    assert issue.help and issue.help_url.startswith("https://")
+
+
+def test_iframe_barrier_is_found_inside_the_frame(pages):
+    issue = pages["iframe.html"].issue("label", "violation")
+    assert issue.targets == ("#booking >>> #inner-email",)
+    assert 'id="inner-email"' in issue.html[0]
+
+
+def test_zoom_blocking_viewport_is_a_violation(pages):
+    issue = pages["wide.html"].issue("meta-viewport", "violation")
+    assert issue is not None and "1.4.4" in issue.wcag
+
+
+@pytest.mark.parametrize("page", ["clean-en.html", "clean-ru.html"])
+def test_clean_pages_have_no_violation_at_all(pages, page):
+    result = pages[page]
+    assert result.rules("violation") == set()
+    assert severe(result) == set()
+
+
+def test_best_practice_rules_only_when_asked(pages, site):
+    """heading-order is an axe best-practice rule, not a WCAG failure: absent by default, found on request."""
+    assert "heading-order" not in pages["headings.html"].rules(None)
+    headings, clean = audit([Target(site.url("headings.html")), Target(site.url("clean-en.html"))],
+                            AuditOptions(include_best_practice=True, mobile=False, screenshots=False))
+    issue = headings.issue("heading-order", "violation")
+    assert issue is not None and issue.targets == ("#skipped",)
+    assert "best-practice" in issue.tags and issue.wcag == ()
+    assert clean.rules("violation") == set()
+
+
+def test_screenshots_are_pngs_of_the_outlined_elements(pages):
+    shot = pages["no-alt.html"].issue("image-alt").screenshot_png
+    width, height = png_size(shot)
+    # the 200 × 150 image, its 4 px outline and up to 40 px of margin on each side
+    assert 200 < width <= 200 + 2 * 40 and 150 < height <= 150 + 2 * 40
+    frame_shot = pages["iframe.html"].issue("label", "violation").screenshot_png
+    assert png_size(frame_shot)[0] > 0
+    tiny = pages["wide.html"].issue("target-size", "violation")
+    assert len(tiny.targets) == 4 and len(tiny.screenshots) == 3  # max_screenshots_per_rule
+    assert tiny.screenshot_png == tiny.screenshots[0]
+    assert all(shot.startswith(PNG_SIGNATURE) for shot in tiny.screenshots)
+    # no screenshot for needs-review items, and an element without a box (a <meta>) has none
+    assert all(i.screenshot_png is None for r in pages.values() for i in r.issues if i.kind != "violation")
+    assert pages["wide.html"].issue("meta-viewport").screenshot_png is None
+
+
+def test_outline_is_removed_after_the_screenshot(site):
+    """The page is left as it was: the second audit of the same page in one journey sees the same markup."""
+    first, second = audit_journey(site.url("no-alt.html"), [JourneyStep("audit"), JourneyStep("audit")],
+                                  AuditOptions(mobile=False))
+    assert first.issue("image-alt").html == second.issue("image-alt").html == ('<img src="photo.svg" width="200" '
+                                                                               'height="150">',)
+
+
+def test_manual_wcag22_items_listed_on_every_audited_page(pages):
+    expected = [(criterion,) for criterion, _ in WCAG22_MANUAL]
+    for result in pages.values():
+        manual = [i for i in result.issues if i.kind == "manual"]
+        assert [i.wcag for i in manual] == expected
+        assert all("needs manual review" in i.help for i in manual)
+
+
+# --- language -----------------------------------------------------------------------------------------------
+
+
+def test_bureaucratic_russian_page(pages):
+    language = pages["bureaucratic-ru.html"].language
+    assert (language["detected"], language["lang_attr"], language["lang_matches"]) == ("ru", "ru", True)
+    assert language["long_sentence_count"] == 1
+    assert language["long_sentences"][0].startswith("В целях получения государственной услуги")
+    found = {(hit["phrase"].lower(), hit["kind"]) for hit in language["phrase_hits"]}
+    for expected in [("в целях", "bureaucratic"), ("осуществляется", "passive"), ("посредством", "bureaucratic"),
+                     ("в соответствии с", "bureaucratic"), ("данная", "bureaucratic"),
+                     ("предоставляется", "passive"), ("вышеуказанные", "bureaucratic"),
+                     ("будет отказано", "passive")]:
+        assert expected in found, expected
+    assert "многофункциональный" in language["long_words"]
+    assert language["reading_ease"] < 0 < pages["clean-ru.html"].language["reading_ease"]
+    assert language["grade"] is None and language["readability"]["formula"].startswith("Flesch reading ease")
+
+
+def test_clean_pages_read_easily_and_declare_their_language(pages):
+    en, ru = pages["clean-en.html"].language, pages["clean-ru.html"].language
+    assert (en["detected"], en["lang_matches"], en["phrase_hit_count"]) == ("en", True, 0)
+    assert (ru["detected"], ru["lang_matches"], ru["phrase_hit_count"]) == ("ru", True, 0)
+    assert en["reading_ease"] > 60 and en["grade"] is not None and ru["reading_ease"] > 50
+
+
+def test_missing_lang_attribute(pages):
+    result = pages["no-lang.html"]
+    assert result.lang_attr == ""
+    assert result.language["detected"] == "en" and result.language["lang_matches"] is None
+
+
+# --- forms --------------------------------------------------------------------------------------------------
+
+
+def test_form_figures_and_registry_held_fields(pages):
+    forms = pages["registry-form.html"].forms
+    # fio, snils, passport, inn, scan (file), region (select), phone, comment (textarea); not hidden, not button
+    assert (forms["forms"], forms["fields"], forms["required"], forms["file_uploads"]) == (1, 8, 3, 1)
+    assert forms["unlabelled_fields"] == ["#phone"]  # a placeholder only
+    held = {(f["selector"], f["matches"]) for f in forms["registry_held_fields"]}
+    assert held == {("#snils", "СНИЛС"), ("#passport", "passport number"), ("#inn", "ИНН")}
+    assert forms["registry_held"] == 3
+
+
+def test_unlabelled_fields_in_page_and_frame(pages):
+    assert pages["unlabelled.html"].forms["unlabelled_fields"] == ["#postcode"]
+    assert pages["iframe.html"].forms["unlabelled_fields"] == ["#booking >>> #inner-email"]
+    assert pages["clean-en.html"].forms["unlabelled"] == 0 and pages["clean-en.html"].forms["required"] == 1
+
+
+# --- weight -------------------------------------------------------------------------------------------------
+
+
+class ElementCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def test_weight_and_timing_of_a_known_page(pages):
+    weight = pages["clean-en.html"].weight
+    html, css = SITE_DIR / "clean-en.html", SITE_DIR / "style.css"
+    assert weight["requests"] == 2  # the page and its style sheet
+    body_bytes = html.stat().st_size + css.stat().st_size
+    assert body_bytes < weight["bytes"] < body_bytes + 2000  # bodies plus response headers
+    counter = ElementCounter()
+    counter.feed(html.read_text(encoding="utf-8"))
+    assert weight["dom_elements"] == counter.count
+    assert 0 <= weight["dom_content_loaded_ms"] <= weight["load_ms"]
+    assert weight["limit_hit"] is None and weight["blocked_other_origin"] == 0
+
+
+def test_other_origin_requests_are_blocked(pages, site):
+    weight = pages["third-party.html"].weight
+    assert weight["blocked_other_origin"] == 2  # a script and an image from http://localhost:<port>
+    assert [entry for entry in site.log if entry[0].startswith("localhost")] == []
+    assert site.requested("tracker.js") == []
+
+
+# --- mobile -------------------------------------------------------------------------------------------------
+
+
+def test_mobile_figures(pages):
+    wide = pages["wide.html"].mobile
+    assert wide["emulation"] == "device"
+    assert wide["horizontal_scroll"] is True and wide["scroll_width"] >= 1200
+    assert wide["zoom_disabled"] is True and wide["viewport"]["maximum_scale"] == 1.0
+    assert wide["small_tap_targets"] == 4
+    assert [t["selector"] for t in wide["small_tap_target_examples"]] == ["#tiny-1", "#tiny-2", "#tiny-3", "#tiny-4"]
+    for page in ("clean-en.html", "clean-ru.html", "registry-form.html"):
+        mobile = pages[page].mobile
+        assert (mobile["horizontal_scroll"], mobile["zoom_disabled"], mobile["viewport_meta"]) == (False, False, True)
+        assert mobile["small_tap_targets"] == 0
+    # the 500 px iframe does not fit a 390 px phone
+    assert pages["iframe.html"].mobile["horizontal_scroll"] is True
+
+
+# --- hostile pages ------------------------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_bad_pages_fail_alone(site):
+    targets = [
+        Target(site.url("slow?s=10")), Target(site.url("clean-en.html")), Target(site.url("big.html")),
+        Target(f"http://127.0.0.1:{closed_port()}/refused.html"), Target(site.url("missing.html")),
+    ]
+    started = time.perf_counter()
+    slow, clean, big, refused, missing = audit(targets, AuditOptions(timeout_ms=3000, max_page_bytes=1_000_000))
+    assert time.perf_counter() - started < 25
+    assert not slow.ok and "timed out" in slow.error
+    assert clean.ok and clean.rules("violation") == set() and clean.mobile["horizontal_scroll"] is False
+    assert not big.ok and big.error.startswith("page too big") and big.weight["limit_hit"] == "max_page_bytes"
+    assert not refused.ok and "ERR_CONNECTION_REFUSED" in refused.error
+    assert not missing.ok and missing.status == 404 and missing.error == "HTTP 404"
+    assert all(r.issues == () for r in (slow, big, refused, missing))
+
+
+def test_resource_limit_on_a_thousand_images(site):
+    before = len(site.requested("pixel.svg"))
+    (result,) = audit([Target(site.url("many-images.html"))], AuditOptions(max_resources=50))
+    assert result.ok
+    weight = result.weight
+    assert weight["limit_hit"] == "max_resources"
+    assert weight["requests"] == 50  # the page and 49 images
+    assert weight["blocked_over_limit"] == 951  # the other 951 images
+    assert weight["dom_elements"] > 1000
+    assert len(site.requested("pixel.svg")) - before <= 2 * 49  # desktop and phone passes
+
+
+def test_page_time_budget(site):
+    started = time.perf_counter()
+    (result,) = audit([Target(site.url("slow?s=6"))], AuditOptions(timeout_ms=10000, page_budget_ms=1500))
+    assert not result.ok and "time budget of 1500 ms exceeded" in result.error
+    assert time.perf_counter() - started < 5.5
+
+
+# --- determinism --------------------------------------------------------------------------------------------
+
+
+def comparable(result: PageResult) -> dict:
+    return {
+        "ok": result.ok, "status": result.status, "title": result.title, "lang_attr": result.lang_attr,
+        "issues": [(i.rule, i.kind, i.impact, i.targets, i.html, len(i.screenshots)) for i in result.issues],
+        "language": result.language, "forms": result.forms, "mobile": result.mobile,
+        "weight": {k: result.weight[k] for k in ("requests", "dom_elements", "blocked_other_origin", "limit_hit")},
+    }
+
+
+def test_parallel_one_gives_the_same_results(pages, site):
+    subset = ["no-alt.html", "iframe.html", "registry-form.html", "wide.html"]
+    serial = audit([Target(site.url(p), label=p) for p in subset],
+                   AuditOptions(parallel=1, registry_held=REGISTRY_HELD))
+    for page, result in zip(subset, serial, strict=True):
+        assert comparable(result) == comparable(pages[page]), page
+
+
+# --- journeys -----------------------------------------------------------------------------------------------
+
+
+def test_journey_fills_submits_and_audits_the_result(site):
+    steps = [
+        JourneyStep("audit"),
+        JourneyStep("fill", "#name", "Анна Иванова"),
+        JourneyStep("click", "#submit"),
+        JourneyStep("expect", "#greeting", "Анна Иванова"),
+        JourneyStep("audit"),
+        JourneyStep("click", "#no-such-button"),
+        JourneyStep("audit"),  # never reached
+    ]
+    form, result, failure = audit_journey(site.url("journey/form.html"), steps, AuditOptions(timeout_ms=2000))
+    assert form.ok and form.url == site.url("journey/form.html") and form.rules("violation") == set()
+    assert form.forms["fields"] == 1 and form.label == "step 1"
+    assert result.ok and result.url.startswith(site.url("journey/result.html?name="))
+    assert result.status == 200 and result.title == "Journey: application received"
+    assert result.rules("violation") == {"image-alt"}
+    assert result.issue("image-alt").screenshot_png.startswith(PNG_SIGNATURE)
+    assert result.mobile["emulation"] == "viewport" and result.mobile["horizontal_scroll"] is False
+    assert result.weight["requests"] == 3  # result page, style sheet, image: counted afresh after navigating
+    assert not failure.ok and failure.error.startswith("step 6 (click '#no-such-button') failed")
+
+
+def test_journey_with_unreachable_start(site):
+    (only,) = audit_journey(site.url("missing.html"), [JourneyStep("audit")], AuditOptions(mobile=False))
+    assert not only.ok and only.error == f"start page: HTTP 404 at {site.url('missing.html')}"
+
+
+# --- crawl --------------------------------------------------------------------------------------------------
+
+
+def crawl_url(site, name: str) -> str:
+    return site.url(f"crawl/{name}")
+
+
+def test_crawl_breadth_first_on_site_within_depth(site):
+    found = crawl(crawl_url(site, "index.html"))
+    assert found == [crawl_url(site, name) for name in (
+        "index.html", "a.html", "sibling-1.html", "sibling-2.html?x=1",  # depth 1, document order
+        "b.html", "sibling-1-child.html",  # depth 2
+    )]
+    assert site.requested("crawl/c.html") == []  # depth 3 was neither listed nor fetched
+    assert site.requested("outside.html") == []
+    assert [entry for entry in site.log if entry[0].startswith("localhost")] == []
+
+
+def test_crawl_deeper_and_capped(site):
+    deeper = crawl(crawl_url(site, "index.html"), max_depth=3)
+    assert deeper[-1] == crawl_url(site, "c.html") and crawl_url(site, "d.html") not in deeper
+    assert len(deeper) == 7
+    capped = crawl(crawl_url(site, "index.html"), max_depth=5, max_pages=3)
+    assert capped == [crawl_url(site, n) for n in ("index.html", "a.html", "sibling-1.html")]
+    assert site.requested("outside.html") == []
+
+
+def test_crawl_saw_and_skipped_other_origins_and_schemes(site):
+    """The start page does offer mailto:, tel:, javascript:, an external site and the same server under another
+    host name; none is returned by crawl (above), and here we check they were on the rendered page."""
+
+    async def rendered() -> list[str]:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright)
+            try:
+                return await links_of(browser, crawl_url(site, "index.html"), AuditOptions())
+            finally:
+                await browser.close()
+
+    links = asyncio.run(rendered())
+    assert "mailto:help@example.org" in links and "javascript:void(0)" in links
+    assert "https://example.org/outside.html" in links
+    assert f"http://localhost:{site.port}/crawl/outside.html" in links
+    assert crawl_url(site, "a.html#section") in links
