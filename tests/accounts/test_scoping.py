@@ -196,7 +196,7 @@ WRITES = [
     Call("rerun checks", "api", "post", "/api/standards/assessments/{asm_a}/checks", matrix(
         page=False, assessor_a=200, analyst=200, admin=200, viewer_a=403, owner_a=403, owner_b=404, assessor_b=404,
     ), body=lambda w: {}),
-    Call("record outcome", "api", "put", "/api/standards/assessments/{asm_a}/outcomes/cit-plain-language", matrix(
+    Call("record outcome", "api", "put", "/api/standards/assessments/{asm_a}/outcomes/bus-single-window", matrix(
         page=False, assessor_a=200, analyst=200, admin=200, viewer_a=403, owner_a=403, owner_b=404, assessor_b=404,
     ), body=outcome_body),
     Call("create adjustment", "api", "post", "/api/standards/assessments/{asm_a}/adjustments", matrix(
@@ -224,7 +224,7 @@ WRITES = [
     Call("rerun checks page", "page", "post", "/standards/assessments/{asm_a}/checks/", matrix(
         page=True, assessor_a=302, analyst=302, admin=302, viewer_a=403, owner_a=403, owner_b=404, assessor_b=404,
     ), body=lambda w: {}),
-    Call("record outcome page", "page", "post", "/standards/assessments/{asm_a}/outcomes/cit-plain-language/", matrix(
+    Call("record outcome page", "page", "post", "/standards/assessments/{asm_a}/outcomes/bus-single-window/", matrix(
         page=True, assessor_a=302, analyst=302, admin=302, viewer_a=403, owner_a=403, owner_b=404, assessor_b=404,
     ), body=lambda w: {"status": "met"}),
     Call("create adjustment page", "page", "post", "/standards/assessments/{asm_a}/adjustments/", matrix(

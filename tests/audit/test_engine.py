@@ -156,14 +156,6 @@ def test_screenshots_are_pngs_of_the_outlined_elements(pages):
     assert pages["wide.html"].issue("meta-viewport").screenshot_png is None
 
 
-def test_outline_is_removed_after_the_screenshot(site):
-    """The page is left as it was: the second audit of the same page in one journey sees the same markup."""
-    first, second = audit_journey(site.url("no-alt.html"), [JourneyStep("audit"), JourneyStep("audit")],
-                                  AuditOptions(mobile=False))
-    assert first.issue("image-alt").html == second.issue("image-alt").html == ('<img src="photo.svg" width="200" '
-                                                                               'height="150">',)
-
-
 def test_manual_wcag22_items_listed_on_every_audited_page(pages):
     expected = [(criterion,) for criterion, _ in WCAG22_MANUAL]
     for result in pages.values():
@@ -179,7 +171,7 @@ def test_bureaucratic_russian_page(pages):
     language = pages["bureaucratic-ru.html"].language
     assert (language["detected"], language["lang_attr"], language["lang_matches"]) == ("ru", "ru", True)
     assert language["long_sentence_count"] == 1
-    assert language["long_sentences"][0].startswith("В целях получения государственной услуги")
+    assert language["long_sentences"][0].startswith("В целях получения государственной услуги заявителем")
     found = {(hit["phrase"].lower(), hit["kind"]) for hit in language["phrase_hits"]}
     for expected in [("в целях", "bureaucratic"), ("осуществляется", "passive"), ("посредством", "bureaucratic"),
                      ("в соответствии с", "bureaucratic"), ("данная", "bureaucratic"),
@@ -288,11 +280,12 @@ def test_bad_pages_fail_alone(site):
         Target(f"http://127.0.0.1:{closed_port()}/refused.html"), Target(site.url("missing.html")),
     ]
     started = time.perf_counter()
-    slow, clean, big, refused, missing = audit(targets, AuditOptions(timeout_ms=3000, max_page_bytes=1_000_000))
-    assert time.perf_counter() - started < 25
+    slow, clean, big, refused, missing = audit(targets, AuditOptions(timeout_ms=5000, max_page_bytes=1_000_000))
+    assert time.perf_counter() - started < 30
     assert not slow.ok and "timed out" in slow.error
     assert clean.ok and clean.rules("violation") == set() and clean.mobile["horizontal_scroll"] is False
     assert not big.ok and big.error.startswith("page too big") and big.weight["limit_hit"] == "max_page_bytes"
+    assert big.duration_ms < 4000  # ended as soon as the limit was crossed, not at the timeout
     assert not refused.ok and "ERR_CONNECTION_REFUSED" in refused.error
     assert not missing.ok and missing.status == 404 and missing.error == "HTTP 404"
     assert all(r.issues == () for r in (slow, big, refused, missing))
@@ -300,21 +293,22 @@ def test_bad_pages_fail_alone(site):
 
 def test_resource_limit_on_a_thousand_images(site):
     before = len(site.requested("pixel.svg"))
-    (result,) = audit([Target(site.url("many-images.html"))], AuditOptions(max_resources=50))
+    (result,) = audit([Target(site.url("many-images.html"))], AuditOptions(max_resources=50, mobile=False))
     assert result.ok
     weight = result.weight
     assert weight["limit_hit"] == "max_resources"
     assert weight["requests"] == 50  # the page and 49 images
     assert weight["blocked_over_limit"] == 951  # the other 951 images
     assert weight["dom_elements"] > 1000
-    assert len(site.requested("pixel.svg")) - before <= 2 * 49  # desktop and phone passes
+    assert len(site.requested("pixel.svg")) - before == 49
 
 
 def test_page_time_budget(site):
     started = time.perf_counter()
-    (result,) = audit([Target(site.url("slow?s=6"))], AuditOptions(timeout_ms=10000, page_budget_ms=1500))
+    (result,) = audit([Target(site.url("slow?s=8"))], AuditOptions(timeout_ms=10000, page_budget_ms=1500))
     assert not result.ok and "time budget of 1500 ms exceeded" in result.error
-    assert time.perf_counter() - started < 5.5
+    assert result.duration_ms < 3000
+    assert time.perf_counter() - started < 7.5  # well before the server answers
 
 
 # --- determinism --------------------------------------------------------------------------------------------
@@ -330,7 +324,7 @@ def comparable(result: PageResult) -> dict:
 
 
 def test_parallel_one_gives_the_same_results(pages, site):
-    subset = ["no-alt.html", "iframe.html", "registry-form.html", "wide.html"]
+    subset = ["no-alt.html", "iframe.html", "registry-form.html"]
     serial = audit([Target(site.url(p), label=p) for p in subset],
                    AuditOptions(parallel=1, registry_held=REGISTRY_HELD))
     for page, result in zip(subset, serial, strict=True):
@@ -347,10 +341,12 @@ def test_journey_fills_submits_and_audits_the_result(site):
         JourneyStep("click", "#submit"),
         JourneyStep("expect", "#greeting", "Анна Иванова"),
         JourneyStep("audit"),
+        JourneyStep("audit"),  # the same page again: the screenshot outline must have been removed
         JourneyStep("click", "#no-such-button"),
         JourneyStep("audit"),  # never reached
     ]
-    form, result, failure = audit_journey(site.url("journey/form.html"), steps, AuditOptions(timeout_ms=2000))
+    form, result, again, failure = audit_journey(site.url("journey/form.html"), steps,
+                                                 AuditOptions(timeout_ms=3000))
     assert form.ok and form.url == site.url("journey/form.html") and form.rules("violation") == set()
     assert form.forms["fields"] == 1 and form.label == "step 1"
     assert result.ok and result.url.startswith(site.url("journey/result.html?name="))
@@ -359,7 +355,9 @@ def test_journey_fills_submits_and_audits_the_result(site):
     assert result.issue("image-alt").screenshot_png.startswith(PNG_SIGNATURE)
     assert result.mobile["emulation"] == "viewport" and result.mobile["horizontal_scroll"] is False
     assert result.weight["requests"] == 3  # result page, style sheet, image: counted afresh after navigating
-    assert not failure.ok and failure.error.startswith("step 6 (click '#no-such-button') failed")
+    assert result.issue("image-alt").html == again.issue("image-alt").html == (
+        '<img src="../photo.svg" width="100" height="75">',)
+    assert not failure.ok and failure.error.startswith("step 7 (click '#no-such-button') failed")
 
 
 def test_journey_with_unreachable_start(site):

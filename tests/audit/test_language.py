@@ -161,6 +161,9 @@ def test_sentences_and_words_use_razdel():
         "Госпошлина уплачивается до подачи заявления.", "Т. е. заранее, напр. через банк."]
     assert sentences("Mr. Smith applied on 5 May. He got a reply.", "en") == [
         "Mr. Smith applied on 5 May.", "He got a reply."]
+    # a blank line (between a heading and a paragraph on a page) ends a sentence; a wrapped line does not
+    assert sentences("Справка о рождении\n\nВы можете получить справку\nонлайн.", "ru") == [
+        "Справка о рождении", "Вы можете получить справку онлайн."]
     assert words("Don't pay 300 рублей — it's free!") == ["Don't", "pay", "рублей", "it's", "free"]
 
 

@@ -2,11 +2,11 @@
 verdicts, re-assessment and comparison, adjustments, optimistic locking and the audit trail.
 
 The model standard (zero_fifty_hundred, pass threshold 60, ru-letter grades) assesses a beta service for
-citizens against the eight requirements of its "citizens" group:
+citizens against the nine requirements of its "citizens" group:
 
   cit-once-only (gate, check)   cit-fully-online (check)   cit-deadline (gate, check, <= 15 working days)
-  cit-feedback (check)          cit-public-information (2 checks)   cit-plain-language (no check)
-  cit-proactive (check, weight 0.5)   cit-channels (2 checks)
+  cit-feedback (check)          cit-public-information (2 checks)   cit-plain-language (audit check)
+  cit-accessible (3 audit checks)   cit-proactive (check, weight 0.5)   cit-channels (2 checks)
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ pytestmark = pytest.mark.django_db
 MODEL = "govcx-model-standard"
 CITIZENS = [
     "cit-once-only", "cit-fully-online", "cit-deadline", "cit-feedback", "cit-public-information",
-    "cit-plain-language", "cit-proactive", "cit-channels",
+    "cit-plain-language", "cit-accessible", "cit-proactive", "cit-channels",
 ]
-CHECKED = [r for r in CITIZENS if r != "cit-plain-language"]
+# Checked from the page audit: unknown until the service's pages have been audited.
+AUDITED = ["cit-plain-language", "cit-accessible"]
+MANUAL = "bus-single-window"  # a requirement with no automated check (recordable on any service)
 
 
 @pytest.fixture
@@ -84,8 +86,9 @@ def test_creating_an_assessment_runs_the_passport_checks(assess, services, model
     assert assessment.previous is None
 
     outcomes = {o.requirement_id: o for o in assessment.outcomes.all()}
-    assert set(outcomes) == set(CHECKED)  # a requirement without checks gets no automatic outcome
+    assert set(outcomes) == set(CITIZENS)  # every citizens' requirement has at least one check
     assert all(o.source == OutcomeSource.CHECK for o in outcomes.values())
+    assert all(outcomes[r].status == "unknown" for r in AUDITED)  # no audit yet
     assert outcomes["cit-once-only"].status == "met"
     assert outcomes["cit-deadline"].status == "met"  # 10 working days <= 15
     assert outcomes["cit-proactive"].status == "not_met"  # no proactive channel
@@ -107,14 +110,15 @@ def test_once_only_not_met_when_a_requested_document_is_held_in_a_registry(asses
 
 def test_first_result_of_a_good_passport(assess):
     assessment = assess("a")
-    # Scored: 6 requirements met (weight 1 each) and cit-proactive not met (weight 0.5); plain language unknown.
+    # Scored: 6 requirements met (weight 1 each) and cit-proactive not met (weight 0.5); the two audited
+    # requirements are unknown and left out of the mean.
     assert assessment.score == pytest.approx(600 / 6.5)
     assert assessment.grade == "А+"
     assert assessment.verdict == "launch_with_adjustments"
     assert gap_ids(assessment, "blocking") == []
-    assert gap_ids(assessment, "non_blocking") == ["cit-plain-language", "cit-proactive"]
-    assert assessment.result["counts"] == {"met": 6, "not_met": 1, "unknown": 1, "not_applicable": 0,
-                                           "applicable": 8}
+    assert gap_ids(assessment, "non_blocking") == ["cit-plain-language", "cit-accessible", "cit-proactive"]
+    assert assessment.result["counts"] == {"met": 6, "not_met": 1, "unknown": 2, "not_applicable": 0,
+                                           "applicable": 9}
     assert assessment.evaluated_at is not None
 
 
@@ -169,7 +173,7 @@ def test_status_without_rating(users, assess):
     saved = record(users, assessment, "cit-plain-language", status="met", evidence_text="Tested with 8 users")
     assert saved.status == "met" and saved.rating is None
     assert saved.evidence_text == "Tested with 8 users"
-    assert reload(assessment).result["counts"]["unknown"] == 0
+    assert reload(assessment).result["counts"]["unknown"] == 1  # cit-accessible still waits for an audit
 
 
 def test_gate_not_met_means_not_ready_and_is_blocking(users, assess):
@@ -185,6 +189,7 @@ def test_gate_not_met_means_not_ready_and_is_blocking(users, assess):
 def test_only_non_gate_gaps_mean_launch_with_adjustments(users, assess):
     assessment = assess("a")
     record(users, assessment, "cit-plain-language", rating=100)
+    record(users, assessment, "cit-accessible", rating=100)
     assessment = reload(assessment)
     assert assessment.verdict == "launch_with_adjustments"
     assert gap_ids(assessment, "blocking") == []
@@ -194,6 +199,7 @@ def test_only_non_gate_gaps_mean_launch_with_adjustments(users, assess):
 def test_everything_met_means_ready(users, assess):
     assessment = assess("a")
     record(users, assessment, "cit-plain-language", rating=100)
+    record(users, assessment, "cit-accessible", rating=100)
     record(users, assessment, "cit-proactive", rating=100)
     assessment = reload(assessment)
     assert assessment.verdict == "ready"
@@ -205,6 +211,7 @@ def test_everything_met_means_ready(users, assess):
 def test_not_applicable_removes_a_requirement_from_the_gaps(users, assess):
     assessment = assess("a")
     record(users, assessment, "cit-plain-language", rating=100)
+    record(users, assessment, "cit-accessible", rating=100)
     record(users, assessment, "cit-proactive", status="not_applicable")
     assessment = reload(assessment)
     assert assessment.verdict == "ready"
@@ -262,7 +269,7 @@ def test_viewer_cannot_record_outcomes(users, assess):
     assessment = assess("a")
     with pytest.raises(Forbidden):
         record(users, assessment, "cit-plain-language", actor="viewer_a", status="met")
-    assert not assessment.outcomes.filter(requirement_id="cit-plain-language").exists()
+    assert outcome(assessment, "cit-plain-language").source == OutcomeSource.CHECK  # unchanged
 
 
 # --- optimistic locking -------------------------------------------------------------------------------------
@@ -295,11 +302,11 @@ def test_two_assessors_editing_the_same_outcome_second_gets_conflict(users, asse
 
 def test_two_assessors_creating_the_first_outcome_second_gets_conflict(users, assess):
     assessment = assess("a")
-    assert not assessment.outcomes.filter(requirement_id="cit-plain-language").exists()
-    record(users, assessment, "cit-plain-language", actor="assessor_a", expected=None, rating=100)
+    assert not assessment.outcomes.filter(requirement_id=MANUAL).exists()
+    record(users, assessment, MANUAL, actor="assessor_a", expected=None, rating=100)
     with pytest.raises(Conflict):
-        record(users, assessment, "cit-plain-language", actor="assessor_a2", expected=None, rating=0)
-    stored = outcome(assessment, "cit-plain-language")
+        record(users, assessment, MANUAL, actor="assessor_a2", expected=None, rating=0)
+    stored = outcome(assessment, MANUAL)
     assert stored.rating == 100 and stored.recorded_by == users["assessor_a"]
 
 

@@ -78,11 +78,19 @@ def _has_letter(token: str) -> bool:
     return any(ch.isalpha() for ch in token)
 
 
+PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
 def sentences(text: str, lang: str = "ru") -> list[str]:
-    """Sentences by razdel ``sentenize`` (rule-based, for Russian and English alike); sentences without a word
-    (a lone number, a bullet) are dropped. ``lang`` is accepted for symmetry with the other functions."""
+    """Sentences by razdel ``sentenize`` (rule-based, for Russian and English alike), within paragraphs: a blank
+    line always ends a sentence (a heading has no full stop), a single line break does not (wrapped text).
+    Sentences without a word (a lone number, a bullet) are dropped; inner whitespace is collapsed.
+    ``lang`` is accepted for symmetry with the other functions."""
     del lang  # razdel's rules cover both languages
-    return [s.text.strip() for s in sentenize(text) if _has_letter(s.text)]
+    found: list[str] = []
+    for paragraph in PARAGRAPHS.split(text):
+        found.extend(" ".join(s.text.split()) for s in sentenize(paragraph) if _has_letter(s.text))
+    return found
 
 
 def words(sentence: str) -> list[str]:

@@ -120,6 +120,7 @@ class RequestGuard:
     limit_hit: str | None = None
     navigations: int = 0
     document_status: int | None = None
+    too_big: asyncio.Event = field(default_factory=asyncio.Event)
     _sizes: dict[Request, int] = field(default_factory=dict)
     _pages: list[Page] = field(default_factory=list)
 
@@ -136,6 +137,7 @@ class RequestGuard:
         self.blocked_over_limit = 0
         self.blocked_by_type = 0
         self.limit_hit = None
+        self.too_big.clear()
         self._sizes.clear()
 
     def summary(self) -> dict[str, Any]:
@@ -171,6 +173,7 @@ class RequestGuard:
             if self.bytes > self.options.max_page_bytes:
                 self.blocked_over_limit += 1
                 self.limit_hit = "max_page_bytes"
+                self.too_big.set()
                 await route.abort("blockedbyclient")
                 return
             self.requests += 1
@@ -184,10 +187,11 @@ class RequestGuard:
             return  # not routed in this document's lifetime
         self.bytes += size - self._sizes[request]
         self._sizes[request] = size
-        if self.bytes > self.options.max_page_bytes and self.limit_hit != "max_page_bytes":
+        if self.bytes > self.options.max_page_bytes and not self.too_big.is_set():
             self.limit_hit = "max_page_bytes"
+            self.too_big.set()
             for page in self._pages:
-                asyncio.ensure_future(_stop_loading(page))
+                _background(_stop_loading(page))
 
     def _on_response(self, response: Response) -> None:
         with contextlib.suppress(Exception):
@@ -206,6 +210,40 @@ class RequestGuard:
             self._count(request, int(sizes.get("responseBodySize", 0)) + int(sizes.get("responseHeadersSize", 0)))
 
 
+_BACKGROUND: set[asyncio.Future[Any]] = set()
+
+
+def _background(coroutine: Any) -> None:
+    """Run a fire-and-forget coroutine, keeping a reference until it is done."""
+    task = asyncio.ensure_future(coroutine)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+class PageTooBig(Exception):
+    """The page went over ``max_page_bytes`` while loading."""
+
+
+async def goto_guarded(page: Page, url: str, guard: RequestGuard, options: AuditOptions) -> Response | None:
+    """``page.goto(url)`` until the load event, ended early by :class:`PageTooBig` as soon as the guard counts
+    more than ``max_page_bytes`` (the load event may never come once loading was stopped)."""
+    guard.too_big.clear()
+    navigation = asyncio.ensure_future(page.goto(url, wait_until="load", timeout=options.timeout_ms))
+    over = asyncio.ensure_future(guard.too_big.wait())
+    try:
+        done, _ = await asyncio.wait({navigation, over}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        over.cancel()
+    if navigation not in done:
+        navigation.cancel()
+        navigation.add_done_callback(lambda task: task.cancelled() or task.exception())
+        raise PageTooBig(f"page too big: over {options.max_page_bytes} bytes transferred ({guard.bytes} counted)")
+    response = navigation.result()
+    if guard.limit_hit == "max_page_bytes":
+        raise PageTooBig(f"page too big: over {options.max_page_bytes} bytes transferred ({guard.bytes} counted)")
+    return response
+
+
 async def _stop_loading(page: Page) -> None:
     with contextlib.suppress(Exception):
         await page.evaluate("() => window.stop()")
@@ -219,8 +257,8 @@ async def open_guarded_page(
     guard = RequestGuard(options, block_types=block_types)
     await guard.attach(context)
     page = await context.new_page()
-    page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
-    context.on("page", lambda popup: asyncio.ensure_future(_close_popup(popup, page)))
+    page.on("dialog", lambda dialog: _background(_dismiss(dialog)))
+    context.on("page", lambda popup: _background(_close_popup(popup, page)))
     return context, page, guard
 
 

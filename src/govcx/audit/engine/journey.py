@@ -17,10 +17,10 @@ from urllib.parse import urljoin
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from .browser import RequestGuard, close_quietly, launch, open_guarded_page
+from .browser import PageTooBig, RequestGuard, close_quietly, goto_guarded, launch, open_guarded_page
 from .options import DEFAULT_OPTIONS, AuditOptions, JourneyStep
 from .results import PageResult, failed
-from .runner import error_text, inspect_page, mobile_on_page, too_big
+from .runner import error_text, inspect_page, mobile_on_page
 
 
 class StepFailed(Exception):
@@ -28,10 +28,8 @@ class StepFailed(Exception):
 
 
 async def _goto(page: Page, url: str, guard: RequestGuard, options: AuditOptions) -> None:
-    response = await page.goto(url, wait_until="load", timeout=options.timeout_ms)
+    response = await goto_guarded(page, url, guard, options)
     status = response.status if response is not None else None
-    if guard.limit_hit == "max_page_bytes":
-        raise StepFailed(too_big(guard, options))
     if status is not None and status >= 400:
         raise StepFailed(f"HTTP {status} at {url}")
 
@@ -44,7 +42,11 @@ async def _step(page: Page, step: JourneyStep, guard: RequestGuard, options: Aud
         await page.fill(step.selector, step.value, timeout=options.timeout_ms)
     elif step.action == "click":
         await page.click(step.selector, timeout=options.timeout_ms)
-        await page.wait_for_load_state("load", timeout=options.timeout_ms)
+        try:
+            await page.wait_for_load_state("load", timeout=options.timeout_ms)
+        finally:
+            if guard.limit_hit == "max_page_bytes":
+                raise PageTooBig(f"page too big: over {options.max_page_bytes} bytes transferred")
     elif step.action == "expect":
         locator = page.locator(step.selector).first
         await locator.wait_for(state="visible", timeout=options.timeout_ms)
@@ -69,7 +71,7 @@ async def _journey(browser: Browser, start_url: str, steps: Sequence[JourneyStep
     try:
         try:
             await _goto(page, start_url, guard, options)
-        except (PlaywrightError, StepFailed) as exc:
+        except (PlaywrightError, StepFailed, PageTooBig) as exc:
             results.append(failed(start_url, f"start page: {error_text(exc)}"))
             return
         for number, step in enumerate(steps, start=1):
@@ -84,7 +86,7 @@ async def _journey(browser: Browser, start_url: str, steps: Sequence[JourneyStep
                 continue
             try:
                 await _step(page, step, guard, options)
-            except (PlaywrightError, StepFailed) as exc:
+            except (PlaywrightError, StepFailed, PageTooBig) as exc:
                 results.append(failed(page.url, f"{_describe(number, step)} failed: {error_text(exc)}",
                                       label=f"step {number}", duration_ms=(time.perf_counter() - started) * 1000))
                 break

@@ -119,19 +119,31 @@ MOBILE_JS = "() => {" + CSS_PATH_JS + r"""
 }
 """.replace("MIN_TARGET_PX", str(MIN_TARGET_PX))
 
+# The outline comes from a constructed style sheet (adoptedStyleSheets: no DOM node, not blocked by a page's CSP)
+# and a marker attribute, never from the element's inline style: Chromium can leave an empty style="" behind
+# after inline-style edits around a screenshot.
 OUTLINE_JS = """
 (el) => {
-  el.setAttribute('data-govcx-style', el.getAttribute('style') === null ? '\\u0000' : el.getAttribute('style'));
-  el.style.setProperty('outline', '4px solid #d4351c', 'important');
-  el.style.setProperty('outline-offset', '2px', 'important');
+  const doc = el.ownerDocument;
+  if (!doc.__govcxOutline) {
+    const sheet = new doc.defaultView.CSSStyleSheet();
+    sheet.replaceSync('[data-govcx-outline] { outline: 4px solid #d4351c !important; ' +
+                      'outline-offset: 2px !important; }');
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+    doc.__govcxOutline = sheet;
+  }
+  el.setAttribute('data-govcx-outline', '');
 }
 """
 
 UNOUTLINE_JS = """
 (el) => {
-  const saved = el.getAttribute('data-govcx-style');
-  if (saved === '\\u0000' || saved === null) el.removeAttribute('style'); else el.setAttribute('style', saved);
-  el.removeAttribute('data-govcx-style');
+  el.removeAttribute('data-govcx-outline');
+  const doc = el.ownerDocument;
+  if (doc.__govcxOutline) {
+    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((sheet) => sheet !== doc.__govcxOutline);
+    delete doc.__govcxOutline;
+  }
 }
 """
 
@@ -213,6 +225,9 @@ def manual_issues() -> list[Issue]:
 # --- language -----------------------------------------------------------------------------------------------
 
 
+PARAGRAPH_BREAK = re.compile(r"[ \t\r\f\v]*\n\s*")
+
+
 def primary_subtag(lang_attr: str) -> str:
     """``"ru-RU"`` → ``"ru"`` (BCP 47 primary language subtag, lower case)."""
     return lang_attr.strip().split("-")[0].split("_")[0].lower()
@@ -222,9 +237,11 @@ def language_summary(text: str, lang_attr: str) -> dict[str, Any]:
     """Detected language against ``<html lang>``, readability, long sentences and words, flagged phrases.
 
     The text is analysed in the detected language, or in the declared one when detection is inconclusive;
-    a page in neither Russian nor English gets only the detection figures.
+    a page in neither Russian nor English gets only the detection figures. ``text`` is the page's
+    ``innerText``, where a line break separates blocks (a heading, a paragraph, a list item, a button), so each
+    line is taken as a paragraph: a heading without a full stop does not run into the next sentence.
     """
-    text = text[:MAX_TEXT_CHARS]
+    text = PARAGRAPH_BREAK.sub("\n\n", text[:MAX_TEXT_CHARS]).strip()
     detected = lang_mod.detect_language(text)
     declared = primary_subtag(lang_attr)
     summary: dict[str, Any] = {

@@ -19,7 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from . import page_checks as checks
-from .browser import RequestGuard, axe_source, close_quietly, launch, open_guarded_page
+from .browser import PageTooBig, RequestGuard, axe_source, close_quietly, goto_guarded, launch, open_guarded_page
 from .options import DEFAULT_OPTIONS, AuditOptions, Target
 from .results import Issue, PageResult, failed
 
@@ -37,10 +37,6 @@ def error_text(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()
     first = message[0] if message else type(exc).__name__
     return first.removeprefix("Page.goto: ").strip()
-
-
-def too_big(guard: RequestGuard, options: AuditOptions) -> str:
-    return f"page too big: over {options.max_page_bytes} bytes transferred ({guard.bytes} counted)"
 
 
 # --- accessibility ------------------------------------------------------------------------------------------
@@ -181,11 +177,11 @@ async def mobile_in_new_context(browser: Browser, url: str, options: AuditOption
     """Mobile figures from a phone context (``is_mobile``, ``has_touch``, the mobile viewport)."""
     context, page, guard = await open_guarded_page(browser, options, mobile=True)
     try:
-        await page.goto(url, wait_until="load", timeout=options.timeout_ms)
-        if guard.limit_hit == "max_page_bytes":
-            return {"error": too_big(guard, options)}
+        await goto_guarded(page, url, guard, options)
         data = await page.evaluate(checks.MOBILE_JS)
         return checks.mobile_summary(data, options.mobile_viewport, "device")
+    except PageTooBig as exc:
+        return {"error": str(exc)}
     except PlaywrightError as exc:
         return {"error": error_text(exc)}
     finally:
@@ -235,20 +231,18 @@ async def _audit_target(browser: Browser, target: Target, options: AuditOptions,
     page.on("crash", lambda _page: crashed.append(True))
     try:
         try:
-            response = await page.goto(target.url, wait_until="load", timeout=options.timeout_ms)
+            response = await goto_guarded(page, target.url, guard, options)
+        except PageTooBig as exc:
+            return failed(target.url, str(exc), label=target.label, final_url=page.url,
+                          duration_ms=_elapsed_ms(started), weight=guard.summary())
         except PlaywrightTimeoutError:
             return failed(target.url, f"navigation timed out after {options.timeout_ms} ms", label=target.label,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
         except PlaywrightError as exc:
-            message = too_big(guard, options) if guard.limit_hit == "max_page_bytes" else error_text(exc)
-            if crashed:
-                message = "page crashed"
+            message = "page crashed" if crashed else error_text(exc)
             return failed(target.url, message, label=target.label, duration_ms=_elapsed_ms(started),
                           weight=guard.summary())
         status = response.status if response is not None else None
-        if guard.limit_hit == "max_page_bytes":
-            return failed(target.url, too_big(guard, options), label=target.label, status=status,
-                          final_url=page.url, duration_ms=_elapsed_ms(started), weight=guard.summary())
         if status is not None and status >= 400:
             return failed(target.url, f"HTTP {status}", label=target.label, status=status, final_url=page.url,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
