@@ -22,6 +22,9 @@ PURE_MODULES = [
     "govcx.registry.passport_text",
     "govcx.registry.checks",
     "govcx.registry.tabular",
+    "govcx.audit.engine",
+    "govcx.audit.language",
+    "govcx.audit.summary",
     "govcx.accounts.roles",
 ]
 

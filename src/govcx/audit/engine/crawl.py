@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
-from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from playwright.async_api import Browser, async_playwright
@@ -123,8 +122,3 @@ def crawl(start_url: str, *, max_depth: int = 2, max_pages: int = 20,
     """
     return asyncio.run(crawl_async(start_url, max_depth=max_depth, max_pages=max_pages, options=options))
 
-
-def same_site(urls: Sequence[str], start_url: str) -> bool:
-    """Whether every URL has the start URL's origin (a helper for callers and tests)."""
-    site = origin(start_url)
-    return all(origin(url) == site for url in urls)

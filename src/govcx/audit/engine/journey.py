@@ -76,8 +76,13 @@ async def _journey(browser: Browser, start_url: str, steps: Sequence[JourneyStep
             return
         for number, step in enumerate(steps, start=1):
             if step.action == "audit":
-                measured = await inspect_page(page, guard, options)
-                mobile = await mobile_on_page(page, options) if options.mobile else {}
+                try:
+                    measured = await inspect_page(page, guard, options)
+                    mobile = await mobile_on_page(page, options) if options.mobile else {}
+                except PlaywrightError as exc:
+                    results.append(failed(page.url, f"{_describe(number, step)} failed: {error_text(exc)}",
+                                          label=f"step {number}"))
+                    break
                 results.append(PageResult(
                     url=page.url, final_url=page.url, ok=True, error="", status=guard.document_status,
                     mobile=mobile, duration_ms=(time.perf_counter() - started) * 1000, label=f"step {number}",

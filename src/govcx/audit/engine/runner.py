@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,6 +25,7 @@ from .options import DEFAULT_OPTIONS, AuditOptions, Target
 from .results import Issue, PageResult, failed
 
 Progress = Callable[[int, int, str], None]
+log = logging.getLogger(__name__)
 SCREENSHOT_MARGIN = 40
 SCREENSHOT_MAX_HEIGHT = 800
 
@@ -192,11 +194,11 @@ async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions) -
     """Everything measured on an open, loaded page except the mobile figures: the :class:`PageResult` fields
     ``title``, ``lang_attr``, ``issues``, ``language``, ``forms`` and ``weight``."""
     info = await page.evaluate(checks.PAGE_INFO_JS)
+    weight = guard.summary()  # before screenshots scroll lazy-loaded content into view
     axe_result = await run_axe(page, options)
     shots = await violation_screenshots(page, axe_result, options)
     issues: list[Issue] = checks.issues_from_axe(axe_result, shots)
     issues.extend(checks.manual_issues())
-    weight = guard.summary()
     weight.update(dom_elements=info["domElements"], dom_content_loaded_ms=info["domContentLoadedMs"],
                   load_ms=info["loadMs"])
     return {
@@ -272,7 +274,10 @@ async def audit_async(targets: Sequence[Target], options: AuditOptions, progress
                 result = await audit_target(browser, target, options)
             done += 1
             if progress is not None:
-                progress(done, len(targets), target.url)
+                try:
+                    progress(done, len(targets), target.url)
+                except Exception:  # a failing progress report must not stop the audit
+                    log.exception("audit progress callback failed")
             return result
 
         try:
