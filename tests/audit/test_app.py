@@ -116,3 +116,21 @@ def test_reaudit_runs_services_that_are_due(users, services, site, make_passport
     assert AuditRun.objects.filter(service=service, status="done").count() == 1
     call_command("reaudit", "--service", "svc-a", "--as", "admin")  # not due again yet
     assert AuditRun.objects.filter(service=service).count() == 1
+
+
+def test_uploaded_html_for_a_service_not_yet_public(client_for, users, services):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = (b"<!doctype html><html lang='en'><head><title>Draft form</title></head><body><main><h1>Apply</h1>"
+            b"<form><input id='q' name='q'><button>Send</button></form></main></body></html>")
+    response = client_for(users["assessor_a"]).post(
+        f"/audit/services/{services['a'].pk}/new/",
+        {"mode": "upload", "uploads": [SimpleUploadedFile("draft.html", page, content_type="text/html")]},
+    )
+    assert response.status_code == 302
+    run = AuditRun.objects.get(service=services["a"])
+    assert run.source == "upload" and run.status == "done", run.error
+    audited = run.pages.get()
+    assert audited.ok and audited.url.startswith("file://") and audited.title == "Draft form"
+    assert "label" in set(audited.issues.filter(kind="violation").values_list("rule", flat=True))
+    assert audited.forms["unlabelled"] == 1
