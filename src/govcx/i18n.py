@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from django.utils.translation import get_language
@@ -21,3 +22,8 @@ class LocalizedNameMixin:
 
     def __str__(self) -> str:
         return self.name
+
+
+def code_choices(enum: type[Enum]) -> list[tuple[str, str]]:
+    """Model field choices from an enum of codes; the pages show translated labels (govcx.labels)."""
+    return [(member.value, member.value) for member in enum]

@@ -5,12 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govcx.accounts.scoping import ScopedQuerySet
-from govcx.i18n import LocalizedNameMixin, localized
+from govcx.i18n import LocalizedNameMixin, code_choices, localized
 from govcx.registry.vocabulary import Channel, DeadlineKind, Level, Stage
-
-
-def _choices(enum) -> list[tuple[str, str]]:
-    return [(m.value, m.value) for m in enum]
 
 
 def validate_region_code(value: str) -> None:
@@ -28,7 +24,7 @@ class Organisation(LocalizedNameMixin, models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name_en = models.CharField(max_length=300)
     name_ru = models.CharField(max_length=300, blank=True)
-    level = models.CharField(max_length=16, choices=_choices(Level))
+    level = models.CharField(max_length=16, choices=code_choices(Level))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     region_code = models.CharField(max_length=8, blank=True, validators=[validate_region_code])
     is_central_office = models.BooleanField(default=False)
@@ -74,9 +70,9 @@ class Service(LocalizedNameMixin, models.Model):
     client_categories = models.ManyToManyField(ClientCategory, related_name="services")
     life_situations = models.ManyToManyField(LifeSituation, related_name="services", blank=True)
     channels = models.JSONField(default=list, blank=True)
-    stage = models.CharField(max_length=8, choices=_choices(Stage), default=Stage.DESIGN)
+    stage = models.CharField(max_length=8, choices=code_choices(Stage), default=Stage.DESIGN)
     deadline_days = models.PositiveIntegerField(null=True, blank=True)
-    deadline_kind = models.CharField(max_length=10, choices=_choices(DeadlineKind), default=DeadlineKind.WORKING)
+    deadline_kind = models.CharField(max_length=10, choices=code_choices(DeadlineKind), default=DeadlineKind.WORKING)
     fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     legal_basis = models.TextField(blank=True)
     page_urls = models.JSONField(default=list, blank=True)

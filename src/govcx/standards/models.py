@@ -4,15 +4,10 @@ from django.conf import settings
 from django.db import models
 
 from govcx.accounts.scoping import ScopedQuerySet
-from govcx.i18n import localized
+from govcx.i18n import code_choices, localized
 from govcx.registry.vocabulary import Stage
 from govcx.standards.schema import Pack
 from govcx.standards.scoring import OutcomeStatus, Verdict
-
-
-def _choices(enum) -> list[tuple[str, str]]:
-    return [(m.value, m.value) for m in enum]
-
 
 _PARSED: dict[tuple[int, str], Pack] = {}
 
@@ -62,14 +57,14 @@ class AssessmentQuerySet(ScopedQuerySet):
 class Assessment(models.Model):
     service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="assessments")
     pack = models.ForeignKey(StandardPack, on_delete=models.PROTECT, related_name="assessments")
-    stage = models.CharField(max_length=8, choices=_choices(Stage))
+    stage = models.CharField(max_length=8, choices=code_choices(Stage))
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
     grade = models.CharField(max_length=8, blank=True)
-    verdict = models.CharField(max_length=32, choices=_choices(Verdict), blank=True)
+    verdict = models.CharField(max_length=32, choices=code_choices(Verdict), blank=True)
     result = models.JSONField(default=dict, blank=True)  # nodes and gaps of the last evaluation
     version = models.PositiveIntegerField(default=1)
 
@@ -94,7 +89,7 @@ class RequirementOutcome(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="outcomes")
     requirement_id = models.CharField(max_length=80)
     source = models.CharField(max_length=10, choices=OutcomeSource.choices)
-    status = models.CharField(max_length=16, choices=_choices(OutcomeStatus))
+    status = models.CharField(max_length=16, choices=code_choices(OutcomeStatus))
     rating = models.JSONField(null=True, blank=True)
     measured_value = models.TextField(blank=True)
     detail = models.TextField(blank=True)
