@@ -25,6 +25,7 @@ from playwright.async_api import Error as PlaywrightError
 from . import page_checks as checks
 from .browser import close_quietly, launch, open_guarded_page, origin
 from .options import DEFAULT_OPTIONS, AuditOptions
+from .sync import run_sync
 
 WEB_SCHEMES = ("http", "https", "file")
 SKIPPED_TYPES = frozenset({"image", "media", "font", "stylesheet"})
@@ -120,5 +121,5 @@ def crawl(start_url: str, *, max_depth: int = 2, max_pages: int = 20,
 
     See the module docstring for the rules (same origin, fragments, schemes, deterministic order).
     """
-    return asyncio.run(crawl_async(start_url, max_depth=max_depth, max_pages=max_pages, options=options))
+    return run_sync(crawl_async(start_url, max_depth=max_depth, max_pages=max_pages, options=options))
 

@@ -21,6 +21,7 @@ from .browser import PageTooBig, RequestGuard, close_quietly, goto_guarded, laun
 from .options import DEFAULT_OPTIONS, AuditOptions, JourneyStep
 from .results import PageResult, failed
 from .runner import error_text, inspect_page, mobile_on_page
+from .sync import run_sync
 
 
 class StepFailed(Exception):
@@ -120,4 +121,4 @@ def audit_journey(start_url: str, steps: Sequence[JourneyStep],
                   options: AuditOptions = DEFAULT_OPTIONS) -> list[PageResult]:
     """Open ``start_url``, carry out ``steps`` in order and return one result per ``audit`` step (plus an
     ``ok=False`` result for a failing step, which ends the journey)."""
-    return asyncio.run(audit_journey_async(start_url, steps, options))
+    return run_sync(audit_journey_async(start_url, steps, options))

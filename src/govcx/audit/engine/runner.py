@@ -23,6 +23,7 @@ from . import page_checks as checks
 from .browser import PageTooBig, RequestGuard, axe_source, close_quietly, goto_guarded, launch, open_guarded_page
 from .options import DEFAULT_OPTIONS, AuditOptions, Target
 from .results import Issue, PageResult, failed
+from .sync import run_sync
 
 Progress = Callable[[int, int, str], None]
 log = logging.getLogger(__name__)
@@ -293,4 +294,4 @@ def audit(targets: Sequence[Target], options: AuditOptions = DEFAULT_OPTIONS, *,
 
     ``progress(done, total, url)`` is called after each page. See the module docstring for what is measured.
     """
-    return asyncio.run(audit_async(list(targets), options, progress))
+    return run_sync(audit_async(list(targets), options, progress))
