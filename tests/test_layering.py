@@ -25,6 +25,7 @@ PURE_MODULES = [
     "govcx.audit.engine",
     "govcx.audit.language",
     "govcx.audit.summary",
+    "govcx.lab.metrics",
     "govcx.accounts.roles",
 ]
 
