@@ -6,7 +6,6 @@ read the results. Nothing here touches the Django database or the network beyond
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import struct
 import time
@@ -28,6 +27,7 @@ from govcx.audit.engine import (
 )
 from govcx.audit.engine.browser import launch
 from govcx.audit.engine.crawl import links_of
+from govcx.audit.engine.sync import run_sync
 
 pytestmark = pytest.mark.browser
 
@@ -410,7 +410,7 @@ def test_crawl_saw_and_skipped_other_origins_and_schemes(site):
             finally:
                 await browser.close()
 
-    links = asyncio.run(rendered())
+    links = run_sync(rendered())
     assert "mailto:help@example.org" in links and "javascript:void(0)" in links
     assert "https://example.org/outside.html" in links
     assert f"http://localhost:{site.port}/crawl/outside.html" in links
