@@ -9,9 +9,10 @@ from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_history
+from govcx.errors import Invalid
 from govcx.registry import selectors, services, tabular
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
-from govcx.registry.schemas import ServiceIn
+from govcx.registry.schemas import OrganisationIn, ReferenceIn, ServiceIn
 from govcx.reports.tables import FORMATS, render_table
 
 router = Router(tags=["registry"])
@@ -147,3 +148,33 @@ def service_history(request: HttpRequest, service_id: int):
         {"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action, "changes": e.changes}
         for e in audit_history(obj=service)
     ]
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def organisation_create(request: HttpRequest, payload: OrganisationIn):
+    return Status(201, services.organisation_save(actor=request.user, data=payload))
+
+
+@router.put("/organisations/{organisation_id}", response=OrganisationOut)
+def organisation_update(request: HttpRequest, organisation_id: int, payload: OrganisationIn):
+    selectors.access_organisation(request.user, organisation_id, Action.MANAGE_REFERENCE)
+    return services.organisation_save(actor=request.user, data=payload, organisation_id=organisation_id)
+
+
+@router.put("/client-categories/{code}", response=CodeNameOut)
+def client_category_save(request: HttpRequest, code: str, payload: ReferenceIn):
+    """Create or update a client category (the code in the path and the body must agree)."""
+    _same_code(code, payload)
+    return services.reference_save(actor=request.user, model=ClientCategory, data=payload)
+
+
+@router.put("/life-situations/{code}", response=CodeNameOut)
+def life_situation_save(request: HttpRequest, code: str, payload: ReferenceIn):
+    """Create or update a life situation (the code in the path and the body must agree)."""
+    _same_code(code, payload)
+    return services.reference_save(actor=request.user, model=LifeSituation, data=payload)
+
+
+def _same_code(code: str, payload: ReferenceIn) -> None:
+    if code != payload.code:
+        raise Invalid("the code in the address and in the body differ", details=[{"field": "code"}])

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from govcx.registry.vocabulary import Channel, DeadlineKind, Stage
+from govcx.registry.vocabulary import Channel, DeadlineKind, Level, Stage
 
 
 class StepIn(BaseModel):
@@ -49,3 +49,23 @@ class ServiceIn(BaseModel):
     @classmethod
     def _unique_channels(cls, value: list[Channel]) -> list[Channel]:
         return list(dict.fromkeys(value))
+
+
+class OrganisationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9\-_]*$", max_length=64)
+    name_en: str = Field(min_length=1, max_length=300)
+    name_ru: str = Field(default="", max_length=300)
+    level: Level
+    parent: str | None = Field(default=None, description="code of the parent organisation")
+    region_code: str = Field(default="", max_length=8, description="ISO 3166-2 subdivision, e.g. RU-TUL")
+    is_central_office: bool = False
+
+
+class ReferenceIn(BaseModel):
+    """A client category or a life situation."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9\-_]*$", max_length=64)
+    name_en: str = Field(min_length=1, max_length=200)
+    name_ru: str = Field(default="", max_length=200)

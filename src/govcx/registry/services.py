@@ -7,6 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from pydantic import ValidationError
@@ -23,8 +24,9 @@ from govcx.registry.models import (
     RequestedDocument,
     Service,
     ServiceStep,
+    validate_region_code,
 )
-from govcx.registry.schemas import ServiceIn
+from govcx.registry.schemas import OrganisationIn, ReferenceIn, ServiceIn
 
 SCALAR_FIELDS = (
     "name_en", "name_ru", "description_en", "description_ru", "stage", "deadline_days", "deadline_kind",
@@ -291,3 +293,70 @@ def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[l
         "client_categories", "life_situations", "steps", "documents"
     ).order_by("code")
     return list(tabular.COLUMNS), [tabular.passport_to_row(passport_dict(s)) for s in services]
+
+
+# --- reference data ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_save(*, actor: Any, data: OrganisationIn, organisation_id: int | None = None) -> Organisation:
+    """Create an organisation, or update one (its code never changes). The parent must exist and must not be
+    the organisation itself or one of its subordinates; the region must be an ISO 3166-2 subdivision."""
+    require(actor, Action.MANAGE_REFERENCE)
+    problems = []
+    parent = None
+    if data.parent:
+        parent = Organisation.objects.filter(code=data.parent).first()
+        if parent is None:
+            problems.append({"field": "parent", "message": f"no organisation with code {data.parent!r}"})
+    if data.region_code:
+        try:
+            validate_region_code(data.region_code)
+        except DjangoValidationError:
+            problems.append({"field": "region_code", "message": f"{data.region_code} is not an ISO 3166-2 code"})
+    if organisation_id is None:
+        organisation = Organisation(code=data.code)
+        if Organisation.objects.filter(code=data.code).exists():
+            raise Conflict(f"an organisation with code {data.code!r} already exists")
+        before: dict[str, Any] = {}
+    else:
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None:
+            raise NotFound(f"organisation {organisation_id} not found")
+        if organisation.code != data.code:
+            problems.append({"field": "code", "message": "an organisation's code cannot change"})
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == organisation.pk:
+                problems.append({"field": "parent", "message": "an organisation cannot be under itself"})
+                break
+            ancestor = ancestor.parent
+        before = {f: getattr(organisation, f) for f in ORGANISATION_FIELDS}
+        before["parent"] = organisation.parent.code if organisation.parent else None
+    if problems:
+        raise Invalid("the organisation is not valid", details=problems)
+    for field in ORGANISATION_FIELDS:
+        setattr(organisation, field, getattr(data, field))
+    organisation.parent = parent
+    organisation.save()
+    after = {**{f: getattr(organisation, f) for f in ORGANISATION_FIELDS}, "parent": data.parent}
+    audit_record(actor=actor, action="organisation.save", obj=organisation, organisation_id=organisation.pk,
+                 changes=_diff(before, after))
+    return organisation
+
+
+ORGANISATION_FIELDS = ("name_en", "name_ru", "level", "region_code", "is_central_office")
+
+
+@transaction.atomic
+def reference_save(*, actor: Any, model: type[ClientCategory] | type[LifeSituation], data: ReferenceIn) -> Any:
+    """Create or update a client category or life situation by its code."""
+    require(actor, Action.MANAGE_REFERENCE)
+    record = model.objects.select_for_update().filter(code=data.code).first()
+    before = {"name_en": record.name_en, "name_ru": record.name_ru} if record else {}
+    record, _created = model.objects.update_or_create(
+        code=data.code, defaults={"name_en": data.name_en, "name_ru": data.name_ru}
+    )
+    audit_record(actor=actor, action=f"{model._meta.model_name}.save", obj=record,
+                 changes=_diff(before, {"name_en": data.name_en, "name_ru": data.name_ru}))
+    return record
