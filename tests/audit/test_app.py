@@ -49,7 +49,8 @@ def test_run_from_the_page_and_scope(client_for, users, services, site):
     run = AuditRun.objects.get(service=services["a"])
     assert response.status_code == 302 and response["Location"] == f"/audit/runs/{run.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert run.status == "done" or AuditRun.objects.get(pk=run.pk).status == "done"
+    run.refresh_from_db()
+    assert run.status == "done", run.error
     assert "No violations found by axe-core." in page and "3.3.8" in page
     assert client_for(users["owner_b"]).get(f"/audit/runs/{run.pk}/").status_code == 404
     assert client_for(users["viewer_a"]).post(f"/audit/services/{services['a'].pk}/new/", {}).status_code == 403

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govcx.accounts.scoping import ScopedQuerySet
 from govcx.i18n import LocalizedNameMixin, code_choices, localized
-from govcx.registry.vocabulary import Channel, DeadlineKind, Level, Stage
+from govcx.registry.vocabulary import DeadlineKind, Level, Stage
 
 
 def validate_region_code(value: str) -> None:
@@ -88,11 +88,6 @@ class Service(LocalizedNameMixin, models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
-
-    def clean(self) -> None:
-        bad = sorted(set(self.channels or []) - {c.value for c in Channel})
-        if bad:
-            raise ValidationError({"channels": _("unknown channel(s): %(bad)s") % {"bad": ", ".join(bad)}})
 
 
 class ServiceStep(models.Model):

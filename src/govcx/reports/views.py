@@ -4,31 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
-from govcx.reports.charts import group_score_chart_svg
+from govcx.reports.assessment_context import assessment_report_context
 from govcx.reports.pdf import html_to_pdf
 from govcx.reports.tables import FORMATS, render_table
-from govcx.standards import services
-from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
+from govcx.standards.presentation import requirement_rows
 from govcx.standards.selectors import access_assessment
 
 
 def _context(request: HttpRequest, assessment_id: int) -> dict:
-    assessment = access_assessment(request.user, assessment_id)
-    return {
-        "assessment": assessment,
-        "pack": assessment.pack.parsed,
-        "rows": requirement_rows(assessment),
-        "chart": group_score_chart_svg(
-            group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
-        ),
-        "comparison": (comparison := services.assessment_comparison(assessment)),
-        "changes": localized_changes(assessment, comparison),
-        "adjustments": assessment.adjustments.all(),
-        "blocking": localized_gaps(assessment, "blocking"),
-        "non_blocking": localized_gaps(assessment, "non_blocking"),
-    }
+    return assessment_report_context(access_assessment(request.user, assessment_id))
 
 
 @login_required

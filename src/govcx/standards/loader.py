@@ -108,7 +108,7 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int])
     return problems
 
 
-def _check_problems(data: dict, pack: Pack, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
+def _check_problems(data: dict, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
     """Every check a requirement names must be installed and given valid parameters."""
     problems = []
 
@@ -144,7 +144,7 @@ def parse_pack(text: str, file: str = "<pack>") -> LoadedPack:
         PackProblem(file, _line_for(lines, loc), _field_name(loc), message)
         for loc, message in consistency_problems(pack)
     ]
-    problems += _check_problems(data, pack, file, lines)
+    problems += _check_problems(data, file, lines)
     if pack.grade_scale not in grade_scales():
         problems.append(
             PackProblem(file, _line_for(lines, ("grade_scale",)), "grade_scale",

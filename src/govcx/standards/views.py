@@ -17,15 +17,11 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.errors import DomainError, Invalid
 from govcx.registry.selectors import access_service
-from govcx.reports.charts import group_score_chart_svg
+from govcx.reports.assessment_context import assessment_report_context
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
 from govcx.standards.presentation import (
     RATING_CHOICES,
-    group_scores,
-    localized_changes,
-    localized_gaps,
-    requirement_rows,
 )
 from govcx.standards.schema import iter_nodes
 from govcx.standards.scoring import Verdict
@@ -70,27 +66,17 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id)
-    pack = assessment.pack.parsed
-    blocking, non_blocking = localized_gaps(assessment, "blocking"), localized_gaps(assessment, "non_blocking")
-    context = {
-        "assessment": assessment,
-        "pack": pack,
-        "rows": requirement_rows(assessment),
-        "rating_choices": RATING_CHOICES[pack.scoring],
-        "chart": group_score_chart_svg(
-            group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
-        ),
-        "comparison": (comparison := services.assessment_comparison(assessment)),
-        "changes": localized_changes(assessment, comparison),
-        "adjustments": assessment.adjustments.all(),
-        "blocking": blocking,
-        "non_blocking": non_blocking,
-        "adjustment_statuses": AdjustmentStatus.values,
-        "gaps": blocking + non_blocking,
-        "can_assess": can(request.user, Action.ASSESS),
-        "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
-        "today": dt.date.today(),
-    }
+    context = assessment_report_context(assessment)
+    context.update(
+        {
+            "rating_choices": RATING_CHOICES[context["pack"].scoring],
+            "adjustment_statuses": AdjustmentStatus.values,
+            "gaps": context["blocking"] + context["non_blocking"],
+            "can_assess": can(request.user, Action.ASSESS),
+            "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
+            "today": dt.date.today(),
+        }
+    )
     return render(request, "standards/assessment_detail.html", context)
 
 

@@ -1,0 +1,29 @@
+"""What the assessment page and its report show: one builder, so page, report and PDF never disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from govcx.reports.charts import group_score_chart_svg
+from govcx.standards import services
+from govcx.standards.models import Assessment
+from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
+
+
+def assessment_report_context(assessment: Assessment) -> dict[str, Any]:
+    comparison = services.assessment_comparison(assessment)
+    return {
+        "assessment": assessment,
+        "pack": assessment.pack.parsed,
+        "rows": requirement_rows(assessment),
+        "chart": group_score_chart_svg(
+            group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
+        ),
+        "comparison": comparison,
+        "changes": localized_changes(assessment, comparison),
+        "adjustments": assessment.adjustments.all(),
+        "blocking": localized_gaps(assessment, "blocking"),
+        "non_blocking": localized_gaps(assessment, "non_blocking"),
+    }
