@@ -31,5 +31,6 @@ ROLES = {
     "service_owner": _("Service owner"),
     "assessor": _("Assessor"),
     "lab_researcher": _("Lab researcher"),
+    "cx_analyst": _("CX analyst"),
     "viewer": _("Viewer"),
 }

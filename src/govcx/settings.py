@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "govcx.standards",
     "govcx.audit",
     "govcx.reports",
+    "govcx.lab",
+    "govcx.feedback",
 ]
 
 MIDDLEWARE = [

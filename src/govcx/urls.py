@@ -15,5 +15,7 @@ urlpatterns = [
     path("standards/", include("govcx.standards.urls")),
     path("reports/", include("govcx.reports.urls")),
     path("audit/", include("govcx.audit.urls")),
+    path("lab/", include("govcx.lab.urls")),
+    path("feedback/", include("govcx.feedback.urls")),
     path("api/", api.urls),
 ]

@@ -14,6 +14,7 @@ class Role(StrEnum):
     SERVICE_OWNER = "service_owner"
     ASSESSOR = "assessor"
     LAB_RESEARCHER = "lab_researcher"
+    CX_ANALYST = "cx_analyst"
     VIEWER = "viewer"
 
 
@@ -25,19 +26,29 @@ class Action(StrEnum):
     MANAGE_STANDARDS = "manage_standards"  # load packs
     MANAGE_REFERENCE = "manage_reference"  # organisations, client categories, life situations
     MANAGE_USERS = "manage_users"
+    RUN_LAB = "run_lab"  # plan studies, run sessions, record attempts and findings
+    VIEW_PARTICIPANTS = "view_participants"  # personal data of lab participants (their own lab's studies only)
+    MANAGE_SURVEYS = "manage_surveys"  # create and version surveys, widgets, ingestion sources
+    HANDLE_COMPLAINTS = "handle_complaints"  # work on and answer complaints routed to the organisation
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
 CENTRAL_ROLES = frozenset({Role.ADMIN, Role.CENTRAL_ANALYST})
 
+# Participants' personal data is for the lab's own researchers only: not even administrators see it.
+PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS})
+
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.ADMIN: frozenset(Action),
+    Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
     Role.CENTRAL_ANALYST: frozenset(
-        {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS}
+        {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
     ),
-    Role.SERVICE_OWNER: frozenset({Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS}),
+    Role.SERVICE_OWNER: frozenset(
+        {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS}
+    ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
-    Role.LAB_RESEARCHER: frozenset({Action.VIEW}),
+    Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),
+    Role.CX_ANALYST: frozenset({Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

@@ -1,0 +1,1 @@
+"""The user testing laboratory: studies, sessions, findings, launch verdicts."""

@@ -1,0 +1,1 @@
+"""Citizen satisfaction and feedback: surveys, ingestion, complaints, dashboards."""

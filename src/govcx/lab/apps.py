@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LabConfig(AppConfig):
+    name = "govcx.lab"
+    label = "lab"
+    verbose_name = "Lab"
