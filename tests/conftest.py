@@ -25,6 +25,12 @@ def fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def isolated_analytics_store(settings, tmp_path_factory):
+    """Each test's database starts empty, so its analytics store must too."""
+    settings.ANALYTICS_DIR = tmp_path_factory.mktemp("analytics")
+
+
 @pytest.fixture
 def reference_data(db):
     central = Organisation.objects.create(code="central-office", name_en="Client-Centricity Office",

@@ -339,7 +339,7 @@ def test_assessment_create_returns_a_verdict(api_for, services, model_pack):
     body = response.json()
     assert body["verdict"] == "not_ready"
     assert body["service_code"] == "svc-b"
-    assert body["pack"] == "govcx-model-standard" and body["pack_version"] == "1.1"
+    assert body["pack"] == "govcx-model-standard" and body["pack_version"] == "1.2"
     assert body["stage"] == "beta"
     assert body["previous_id"] is None
     assert body["grade"]

@@ -10,9 +10,18 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    GONE = "gone"
 
 
-HTTP_STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.CONFLICT: 409, ErrorCode.INVALID: 422}
+HTTP_STATUS = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.INVALID: 422,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.GONE: 410,
+}
 
 
 class DomainError(Exception):
@@ -44,3 +53,15 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     code = ErrorCode.INVALID
+
+
+class RateLimited(DomainError):
+    """A public endpoint's limit for this caller is used up; try again after the window."""
+
+    code = ErrorCode.RATE_LIMITED
+
+
+class Gone(DomainError):
+    """The link existed but no longer works (expired or already used)."""
+
+    code = ErrorCode.GONE

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "govcx.feedback.cors.PublicFeedbackCorsMiddleware",
     "govcx.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,6 +106,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("GOVCX_STATIC_ROOT") or None  # served from the packages by WhiteNoise's finders
 MEDIA_URL = "media/"
+ANALYTICS_DIR = Path(os.environ.get("GOVCX_ANALYTICS_DIR", VAR_DIR / "analytics"))
 MEDIA_ROOT = Path(os.environ.get("GOVCX_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -113,8 +115,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)
+# Answer deadline of complaints (59-FZ by default: 30 calendar days, extendable once by 30).
+COMPLAINT_RESPONSE_DAYS = int(os.environ.get("GOVCX_COMPLAINT_RESPONSE_DAYS", "30"))
+COMPLAINT_DAY_KIND = os.environ.get("GOVCX_COMPLAINT_DAY_KIND", "calendar")  # calendar | working
+COMPLAINT_EXTENSION_DAYS = int(os.environ.get("GOVCX_COMPLAINT_EXTENSION_DAYS", "30"))
+# Reminders print to the console until a deployment names a real backend (e.g. ...smtp.EmailBackend).
+EMAIL_BACKEND = os.environ.get("GOVCX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("GOVCX_DEFAULT_FROM_EMAIL", "govcx@localhost")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

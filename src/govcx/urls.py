@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/", include("govcx.reports.urls")),
     path("audit/", include("govcx.audit.urls")),
     path("lab/", include("govcx.lab.urls")),
+    path("feedback/s/", include("govcx.feedback.public_urls")),
     path("feedback/", include("govcx.feedback.urls")),
+    path("complaints/", include("govcx.feedback.complaint_urls")),
     path("api/", api.urls),
 ]

@@ -1,3 +1,188 @@
-from ninja import Router
+"""Feedback API: surveys for analysts, and the public ingestion endpoints citizens' browsers and machines call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from govcx.accounts.roles import Action
+from govcx.errors import Invalid
+from govcx.feedback import selectors, services, survey_templates
+from govcx.feedback.models import Channel
+from govcx.registry.selectors import access_service
+from govcx.throttle import client_address, hit
 
 router = Router(tags=["feedback"])
+
+
+class SurveyIn(Schema):
+    service_id: int
+    title: str = Field(min_length=1, max_length=200)
+    template: str = ""
+    definition: dict[str, Any] | None = None
+
+
+class SurveyPatch(Schema):
+    version: int
+    title: str | None = None
+    definition: dict[str, Any] | None = None
+    status: str | None = None
+    allowed_origins: list[str] | None = None
+    rate_limit_per_minute: int | None = None
+
+
+class SurveyOut(Schema):
+    id: int
+    service_id: int
+    title: str
+    template: str
+    public_key: str
+    status: str
+    allowed_origins: list[str]
+    rate_limit_per_minute: int
+    version: int
+    definition_version: int
+    definition: dict[str, Any]
+
+
+def _survey_out(survey) -> dict:
+    current = services.survey_current_version(survey)
+    return {**{f: getattr(survey, f) for f in ("id", "service_id", "title", "template", "public_key", "status",
+                                               "allowed_origins", "rate_limit_per_minute", "version")},
+            "definition_version": current.number, "definition": current.definition}
+
+
+@router.get("/templates", response=list[str])
+def template_list(request: HttpRequest):
+    return survey_templates.template_names()
+
+
+@router.get("/surveys", response=list[SurveyOut])
+def survey_list(request: HttpRequest, service_id: int | None = None):
+    queryset = selectors.survey_list(user=request.user).prefetch_related("versions")
+    if service_id is not None:
+        queryset = queryset.filter(service_id=service_id)
+    return [_survey_out(s) for s in queryset]
+
+
+@router.post("/surveys", response={201: SurveyOut})
+def survey_create(request: HttpRequest, payload: SurveyIn):
+    service = access_service(request.user, payload.service_id, Action.MANAGE_SURVEYS)
+    survey = services.survey_create(service=service, title=payload.title, template=payload.template,
+                                    definition=payload.definition, actor=request.user)
+    return Status(201, _survey_out(survey))
+
+
+@router.get("/surveys/{survey_id}", response=SurveyOut)
+def survey_get(request: HttpRequest, survey_id: int):
+    return _survey_out(selectors.access_survey(request.user, survey_id))
+
+
+@router.patch("/surveys/{survey_id}", response=SurveyOut)
+def survey_patch(request: HttpRequest, survey_id: int, payload: SurveyPatch):
+    survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    survey = services.survey_update(survey=survey, expected_version=payload.version, actor=request.user, **fields)
+    return _survey_out(survey)
+
+
+# --- public: no sign-in; rate limited per survey and caller; origins checked against the survey's allow-list ---
+
+
+class PublicQuestionnaireOut(Schema):
+    survey: str
+    title: str
+    version: int
+    definition: dict[str, Any]
+
+
+class ResponseIn(Schema):
+    survey: str = Field(max_length=32, description="the survey's public key")
+    idempotency_key: str = Field(max_length=64, description="chosen by the client; a retry sends the same key")
+    answers: dict[str, Any]
+    context: dict[str, str] = {}
+    channel: str = Channel.API
+    client_category: str = ""
+    language: str = ""
+    version: int | None = Field(None, description="the survey version answered; default: the current one")
+    submitted_at: dt.datetime | None = None
+    elapsed_ms: int | None = Field(None, description="time the person spent on the form, for spam scoring")
+    website: str = Field("", description="honeypot: people leave it empty")
+
+
+class AcceptedOut(Schema):
+    id: int
+    status: str  # created | duplicate
+
+
+class BatchIn(Schema):
+    responses: list[ResponseIn]
+
+
+class BatchOut(Schema):
+    created: int
+    duplicates: int
+    results: list[AcceptedOut]
+
+
+def _submission(item: ResponseIn) -> services.Submission:
+    return services.Submission(
+        idempotency_key=item.idempotency_key, answers=item.answers, context=item.context, channel=item.channel,
+        client_category=item.client_category, language=item.language, honeypot=item.website,
+        elapsed_seconds=item.elapsed_ms / 1000 if item.elapsed_ms is not None else None,
+        submitted_at=item.submitted_at, version=item.version,
+    )
+
+
+def _public_survey(request: HttpRequest, public_key: str):
+    survey, current = selectors.public_surveys.get(public_key)
+    hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+    services.check_origin(survey, request.headers.get("Origin"))
+    return survey, current
+
+
+def _accepted_out(accepted: services.Accepted) -> dict:
+    return {"id": accepted.response.pk, "status": "created" if accepted.created else "duplicate"}
+
+
+@router.get("/public/surveys/{public_key}", response=PublicQuestionnaireOut, auth=None)
+def public_survey(request: HttpRequest, public_key: str):
+    """The questions of a live survey, for the widget and other clients."""
+    survey, current = _public_survey(request, public_key)
+    services.accepting(survey)
+    return {"survey": survey.public_key, "title": survey.title, "version": current.number,
+            "definition": current.definition}
+
+
+@router.post("/public/responses", response={201: AcceptedOut, 200: AcceptedOut}, auth=None)
+def public_response(request: HttpRequest, payload: ResponseIn):
+    """Submit one response. 201 when stored; 200 with status "duplicate" when the key was already accepted."""
+    survey, current = _public_survey(request, payload.survey)
+    accepted = services.response_submit(survey=survey, submission=_submission(payload), current=current)
+    return Status(201 if accepted.created else 200, _accepted_out(accepted))
+
+
+@router.post("/public/responses/batch", response={200: BatchOut}, auth=None)
+def public_response_batch(request: HttpRequest, payload: BatchIn):
+    """Submit up to 500 responses to one survey, all or nothing; replays are reported as duplicates."""
+    keys = {item.survey for item in payload.responses}
+    if len(keys) != 1:
+        raise Invalid("a batch answers one survey", details=[{"field": "responses.survey"}])
+    survey, current = _public_survey(request, keys.pop())
+    results = services.responses_submit_batch(
+        survey=survey, submissions=[_submission(item) for item in payload.responses], current=current
+    )
+    created = sum(1 for r in results if r.created)
+    return {"created": created, "duplicates": len(results) - created, "results": [_accepted_out(r) for r in results]}
+
+
+def _mount_complaints() -> None:
+    from govcx.feedback.complaints_api import router as complaints_router
+
+    router.add_router("/complaints", complaints_router)
+
+
+_mount_complaints()

@@ -5,3 +5,6 @@ class FeedbackConfig(AppConfig):
     name = "govcx.feedback"
     label = "feedback"
     verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        from govcx.feedback import checks, complaint_checks  # noqa: F401  (register the feedback checks)

@@ -1,1 +1,206 @@
-"""Persistence of the feedback app."""
+"""Persistence of citizen feedback: surveys and their frozen versions, responses, complaints.
+
+Responses are append-only: a survey change makes a new `SurveyVersion` and every response keeps the version it
+answered. Free text is stored only after personal data has been masked (`feedback.pii`); the contact a citizen leaves
+on a complaint is the one personal field kept, visible to the people who must answer.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govcx.accounts.scoping import ScopedQuerySet
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class Channel(models.TextChoices):
+    WEB = "web"
+    WIDGET = "widget"
+    OFFICE = "office"
+    MOBILE = "mobile"
+    PHONE = "phone"
+    API = "api"
+    IMPORT = "import"
+
+
+class SurveyQuerySet(ScopedQuerySet):
+    organisation_lookup = "service__owner_id"
+
+
+class Survey(models.Model):
+    """A questionnaire about one service, delivered as a public page, a widget, a QR code and through the API."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(max_length=200)
+    template = models.CharField(max_length=40, blank=True)  # the template it started from, if any
+    public_key = models.CharField(max_length=32, unique=True)  # appears in public URLs and the widget tag
+    status = models.CharField(max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    allowed_origins = models.JSONField(default=list, blank=True)  # empty: any site may embed the widget
+    rate_limit_per_minute = models.PositiveIntegerField(default=30)  # per client address
+    spam_threshold = models.FloatField(default=0.6)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic lock of the survey row itself
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__code", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyVersion(models.Model):
+    """A frozen definition: answers always refer to the questions as they were asked."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+
+class ResponseQuerySet(ScopedQuerySet):
+    organisation_lookup = "organisation_id"
+
+
+class Response(models.Model):
+    """One submission. Unique per survey and client idempotency key, so a retried submission is a no-op."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey_version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=64)
+    payload_hash = models.CharField(max_length=64)  # a reused key with a different payload is refused
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    context = models.JSONField(default=dict, blank=True)  # office, page, stage: hidden context fields
+    client_category = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    comment = models.TextField(blank=True)  # all free-text answers, personal data already masked
+    pii_found = models.JSONField(default=list, blank=True)  # kinds of personal data masked out of the text
+    spam_score = models.FloatField(default=0.0)
+    spam_reasons = models.JSONField(default=list, blank=True)
+    is_spam = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "idempotency_key"], name="response_idempotency_unique")
+        ]
+        indexes = [models.Index(fields=["service", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} to {self.survey_id}"
+
+
+class Answer(models.Model):
+    """One answered question. Rating and choice answers feed the analytics fact table (by increasing id)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.CharField(max_length=60)
+    measure = models.CharField(max_length=10, blank=True)  # rating, nps, yes_no, choice; blank for text
+    scale_min = models.SmallIntegerField(null=True, blank=True)
+    scale_max = models.SmallIntegerField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    text = models.TextField(blank=True)  # masked free text, or the chosen options of a multiple choice
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}={self.value if self.value is not None else self.text[:20]}"
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received"
+    IN_WORK = "in_work"
+    ANSWERED = "answered"
+
+
+class DayKind(models.TextChoices):
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    organisation_lookup = "organisation_id"
+
+
+class Complaint(models.Model):
+    """A complaint or request that needs an answer, routed to the organisation that must give it."""
+
+    PERSONAL_DATA_FIELDS = ("contact",)
+
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="complaints")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="complaints")
+    response = models.OneToOneField(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaint"
+    )
+    topic = models.CharField(max_length=40, blank=True)
+    text = models.TextField()  # masked like every other free text
+    contact = models.CharField(max_length=200, blank=True)  # how to answer: e-mail or phone, kept for the answer
+    status = models.CharField(max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED)
+    received_on = models.DateField()
+    day_kind = models.CharField(max_length=8, choices=DayKind.choices, default=DayKind.CALENDAR)
+    due_on = models.DateField()
+    extended = models.BooleanField(default=False)
+    extension_reason = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    status_token_hash = models.CharField(max_length=64, unique=True)  # the citizen's private status link
+    last_reminder_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"complaint {self.pk} about {self.service_id}"
+
+
+class RoutingRuleQuerySet(ScopedQuerySet):
+    organisation_lookup = "owner_id"
+
+
+class RoutingRule(models.Model):
+    """Sends complaints about a service (or any service of an organisation) and topic to a handling organisation."""
+
+    owner = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=40, blank=True)  # blank: every topic
+    handler = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+
+    objects = RoutingRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["owner_id", "service_id", "topic"]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}/{self.service_id or '*'}/{self.topic or '*'} → {self.handler_id}"

@@ -1,4 +1,46 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from govcx.lab import finding_views, report_views, session_views, take_views, views
 
 app_name = "lab"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.study_list, name="study_list"),
+    path("studies/new/", views.study_create, name="study_create"),
+    path("studies/<int:study_id>/", views.study_detail, name="study_detail"),
+    path("studies/<int:study_id>/edit/", views.study_edit, name="study_edit"),
+    path("studies/<int:study_id>/close/", views.study_close, name="study_close"),
+    path("studies/<int:study_id>/reopen/", views.study_reopen, name="study_reopen"),
+    path("studies/<int:study_id>/retest/", views.study_retest, name="study_retest"),
+    path("studies/<int:study_id>/tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/delete/", views.task_delete, name="task_delete"),
+    path("studies/<int:study_id>/quotas/", views.quota_create, name="quota_create"),
+    path("quotas/<int:quota_id>/delete/", views.quota_delete, name="quota_delete"),
+    path("studies/<int:study_id>/participants/new/", views.participant_create, name="participant_create"),
+    path("participants/<int:participant_id>/", views.participant_detail, name="participant_detail"),
+    path("participants/<int:participant_id>/edit/", views.participant_edit, name="participant_edit"),
+    path("participants/<int:participant_id>/consent/", views.consent_record, name="consent_record"),
+    path("participants/<int:participant_id>/incentives/", views.incentive_record, name="incentive_record"),
+    path("participants/<int:participant_id>/withdraw/", views.participant_withdraw, name="participant_withdraw"),
+    path("studies/<int:study_id>/sessions/", session_views.session_schedule, name="session_schedule"),
+    path("sessions/<int:session_id>/", session_views.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/start/", session_views.session_start, name="session_start"),
+    path("sessions/<int:session_id>/finish/", session_views.session_finish, name="session_finish"),
+    path("sessions/<int:session_id>/link/", session_views.link_issue, name="link_issue"),
+    path("sessions/<int:session_id>/tasks/<int:task_id>/attempt/", session_views.attempt_record,
+         name="attempt_record"),
+    path("sessions/<int:session_id>/observations/", session_views.observation_add, name="observation_add"),
+    path("sessions/<int:session_id>/recording/", session_views.recording_upload, name="recording_upload"),
+    path("sessions/<int:session_id>/recording/video", session_views.recording_file, name="recording_file"),
+    path("studies/<int:study_id>/findings/", finding_views.findings_board, name="findings"),
+    path("studies/<int:study_id>/findings/merge/", finding_views.observation_merge, name="observation_merge"),
+    path("studies/<int:study_id>/findings/new/", finding_views.finding_create, name="finding_create"),
+    path("observations/<int:observation_id>/tags/", finding_views.observation_tag, name="observation_tag"),
+    path("findings/<int:finding_id>/", finding_views.finding_detail, name="finding_detail"),
+    path("findings/<int:finding_id>/edit/", finding_views.finding_edit, name="finding_edit"),
+    path("studies/<int:study_id>/report/", report_views.study_report, name="study_report"),
+    path("studies/<int:study_id>/report.pdf", report_views.study_pdf, name="study_pdf"),
+    path("studies/<int:study_id>/results.<str:fmt>", report_views.study_export, name="study_export"),
+    path("take/thanks/", take_views.take_thanks, name="take_thanks"),
+    path("take/<str:token>/", take_views.take, name="take"),
+]

@@ -149,8 +149,18 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_rows(data: bytes, fmt: str, file_name: str) -> list[tuple[int, dict[str, Any]]]:
+def read_rows(
+    data: bytes,
+    fmt: str,
+    file_name: str,
+    *,
+    columns: tuple[str, ...] = COLUMNS,
+    required: tuple[str, ...] | frozenset[str] = REQUIRED_COLUMNS,
+) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {column: raw cell}) for every non-blank row below the header; ImportInvalid otherwise.
+
+    `columns` and `required` default to the passport layout; other imports (survey responses, lab attempts)
+    pass their own.
 
     CSV: UTF-8 with or without BOM, "," or ";" delimiter (whichever the header line uses more).
     XLSX: the first worksheet. Columns may come in any order; the header row (row 1) must name every
@@ -165,7 +175,7 @@ def read_rows(data: bytes, fmt: str, file_name: str) -> list[tuple[int, dict[str
     records = _csv_records(data, file_name) if fmt == "csv" else _xlsx_records(data, file_name)
     if not records or all(_is_blank(v) for v in records[0]):
         raise ImportInvalid([ImportProblem(
-            file_name, 1, "", "row 1 must be the header naming the columns: " + ", ".join(COLUMNS)
+            file_name, 1, "", "row 1 must be the header naming the columns: " + ", ".join(columns)
         )])
 
     problems: list[ImportProblem] = []
@@ -177,14 +187,14 @@ def read_rows(data: bytes, fmt: str, file_name: str) -> list[tuple[int, dict[str
     for name in header:
         if name is None:
             continue
-        if name not in COLUMNS:
+        if name not in columns:
             problems.append(ImportProblem(
-                file_name, 1, name, "unknown column; the columns are: " + ", ".join(COLUMNS)
+                file_name, 1, name, "unknown column; the columns are: " + ", ".join(columns)
             ))
         elif name in seen:
             problems.append(ImportProblem(file_name, 1, name, "the column appears more than once"))
         seen.add(name)
-    for name in REQUIRED_COLUMNS:
+    for name in required:
         if name not in seen:
             problems.append(ImportProblem(file_name, 1, name, "required column is missing"))
     if problems:

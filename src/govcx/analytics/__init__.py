@@ -1,0 +1,1 @@
+"""The one place that opens analytic engines: the Parquet fact store and Ibis backends (DuckDB, Spark)."""

@@ -1,0 +1,98 @@
+"""Open an analytic engine and read the answer store from it as an Ibis table.
+
+DuckDB, in memory, is the default: it scans the Parquet parts in place with every core. Spark runs the same
+Ibis expressions when national volumes outgrow one machine; locally it starts a small SparkSession, and a
+caller with a cluster passes its own session.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+from ibis.backends import BaseBackend
+
+from govcx.analytics.schema import ANSWER_SCHEMA
+from govcx.analytics.store import live_parts
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from pyspark.sql import SparkSession
+
+EngineKind = Literal["duckdb", "pyspark"]
+ANSWER_IBIS_SCHEMA = ibis.Schema.from_pyarrow(ANSWER_SCHEMA)
+LOCAL_SPARK_CONFIG = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+
+
+def local_spark_session(
+    *, master: str = "local[*]", shuffle_partitions: int = 8, config: Mapping[str, str] | None = None
+) -> SparkSession:
+    """A SparkSession on this machine, sized for a workstation rather than a cluster: Spark's default of
+    200 shuffle partitions spends most of a small query scheduling empty tasks. No web UI, no stray port.
+    `config` adds or overrides Spark settings (JVM options among them: the JVM starts with the session)."""
+    from pyspark.sql import SparkSession
+
+    partitions = str(shuffle_partitions)
+    settings = {
+        **LOCAL_SPARK_CONFIG,
+        "spark.sql.shuffle.partitions": partitions,
+        "spark.default.parallelism": partitions,
+        **(config or {}),
+    }
+    builder = SparkSession.builder.master(master).appName("govcx-analytics")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def connect(
+    kind: EngineKind = "duckdb",
+    *,
+    spark_session: SparkSession | None = None,
+    spark_master: str = "local[*]",
+    shuffle_partitions: int = 8,
+    **duckdb_config: Any,
+) -> BaseBackend:
+    """An Ibis backend: DuckDB in memory (`duckdb_config` goes to DuckDB, e.g. threads=2), or PySpark on the
+    given session, else on a local one."""
+    if kind == "duckdb":
+        return ibis.duckdb.connect(**duckdb_config)
+    if kind == "pyspark":
+        session = spark_session or local_spark_session(master=spark_master, shuffle_partitions=shuffle_partitions)
+        return ibis.pyspark.connect(session)
+    raise ValueError(f"unknown analytic engine {kind!r}: use 'duckdb' or 'pyspark'")
+
+
+def answers_table(backend: BaseBackend, path: str | os.PathLike) -> ir.Table:
+    """The answer store at `path` as an Ibis table on `backend`, reading the live parts in place.
+
+    The parts are listed once, here: rows appended later appear in the next call. An empty or missing store
+    gives an empty table with the fact-table schema, so dashboards over a new installation show zeros.
+    """
+    parts = [str(part) for part in live_parts(path)]
+    if backend.name == "pyspark":
+        return spark_answers_table(backend, parts)
+    if not parts:
+        return backend.create_table(ibis.util.gen_name("answers_empty"), schema=ANSWER_IBIS_SCHEMA, temp=True)
+    return backend.read_parquet(parts)
+
+
+def spark_answers_table(backend: BaseBackend, parts: list[str]) -> ir.Table:
+    """Ibis's PySpark `read_parquet` takes one path; a directory or glob would also pick up parts that a
+    compaction is about to delete and count their rows twice, so the exact list goes to Spark's reader."""
+    session = backend._session
+    if parts:
+        frame = session.read.parquet(*parts)
+    else:
+        frame = session.createDataFrame(ANSWER_SCHEMA.empty_table())
+    name = ibis.util.gen_name("answers")
+    frame.createOrReplaceTempView(name)
+    return backend.table(name)

@@ -1,0 +1,166 @@
+"""Demo feedback: a live survey per demo service and eight quarters of citizens' responses, through the same
+import use case the app offers for historical responses.
+
+Deterministic (one random.Random). Each service has a base satisfaction; most drift a little, one improves
+after its lab re-test and one gets worse, so the dashboards have stories to tell. Drivers follow the overall
+rating with different strengths, so the driver analysis finds an order. About one response in twelve carries a
+comment in Russian or English; a few comments contain a phone number or an e-mail, which ingestion masks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from govcx.feedback import services as feedback_services
+from govcx.feedback import survey_templates
+from govcx.feedback.analytics_sync import analytics_reset, analytics_sync
+from govcx.feedback.models import Survey, SurveyStatus
+from govcx.registry.models import Service
+
+QUARTERS = 8
+IMPROVING_SERVICE = "unified-allowance"  # its lab re-test showed the adjustments worked
+WORSENING_SERVICE = "foreign-passport"
+# How strongly each A-11 driver follows the overall rating: the driver analysis should rank them this way.
+DRIVER_WEIGHTS = {"ease": 0.9, "efficiency": 0.8, "effectiveness": 0.6, "trust": 0.45, "equity": 0.3,
+                  "employee": 0.25}
+R1284_WEIGHTS = {"time_to_service": 0.85, "queue_wait": 0.75, "information_availability": 0.6,
+                 "staff_courtesy": 0.4, "premises_comfort": 0.25}
+
+COMMENTS_NEGATIVE_RU = (
+    "Очень долго ждал в очереди, больше часа, хотя был записан на время.",
+    "Сайт постоянно выдаёт ошибку при загрузке документов, пришлось ехать лично.",
+    "Срок оказания услуги затянули, результат получил только через месяц.",
+    "Сотрудник был груб и не объяснил, каких документов не хватает.",
+    "Потребовали справку, которая у государства уже есть. Зачем?",
+    "Непонятно, сколько стоит услуга и как оплатить госпошлину.",
+    "Форма на портале не работает с экранным диктором, помогала дочь.",
+    "Перезвоните мне, пожалуйста, по номеру +7 916 123-45-67, вопрос так и не решён.",
+)
+COMMENTS_POSITIVE_RU = (
+    "Всё быстро и понятно, спасибо!",
+    "Записался онлайн, пришёл точно ко времени, приняли без очереди.",
+    "Вежливый специалист, помог заполнить заявление.",
+    "Результат пришёл в личный кабинет раньше срока.",
+)
+COMMENTS_NEGATIVE_EN = (
+    "The website kept crashing when I uploaded the scanned documents.",
+    "I waited in the queue for almost two hours.",
+    "Nobody told me the deadline had been extended; I had to call three times.",
+    "Please contact me at maria.ivanova@example.com, my application seems lost.",
+)
+COMMENTS_POSITIVE_EN = (
+    "Quick and clear, thank you.",
+    "The staff member was very helpful and patient.",
+)
+
+
+@dataclass(frozen=True)
+class FeedbackDemoSummary:
+    surveys: int
+    responses: int
+    answers_in_analytics: int
+
+
+def _rating(rng: random.Random, centre: float, sd: float, low: int, high: int) -> int:
+    return max(low, min(high, round(rng.gauss(centre, sd))))
+
+
+def _quarter_starts(today: dt.date) -> list[dt.date]:
+    """The first days of the eight quarters before the current one, oldest first."""
+    year, quarter = today.year, (today.month - 1) // 3  # quarter index of the current quarter, 0-based
+    starts = []
+    for _ in range(QUARTERS):
+        quarter -= 1
+        if quarter < 0:
+            year, quarter = year - 1, 3
+        starts.append(dt.date(year, 3 * quarter + 1, 1))
+    return list(reversed(starts))
+
+
+def _definition_for(service: Service) -> tuple[str, dict]:
+    """Federal services ask the A-11 set; regional and municipal ones the Decree 1284 rating, plus an overall
+    rating and NPS so that every service has the same headline measure."""
+    if service.owner.level == "federal":
+        return "a11_280", survey_templates.template("a11_280")
+    definition = survey_templates.template("ru_1284")
+    extra = survey_templates.template("nps")["questions"][:1]
+    overall = survey_templates.template("csat")["questions"][:1]
+    definition = {**definition, "questions": [*overall, *definition["questions"], *extra]}
+    return "ru_1284", definition
+
+
+def _trend(code: str, quarter: int, base: float) -> float:
+    if code == IMPROVING_SERVICE:
+        return base + (0.0 if quarter < 4 else 0.22 * (quarter - 3))
+    if code == WORSENING_SERVICE:
+        return base - 0.12 * quarter
+    return base + 0.03 * math.sin(quarter + len(code))
+
+
+def build_feedback_demo(
+    *, services: dict[str, Service], actor, rng: random.Random, today: dt.date, responses_total: int,
+    report: Callable[[str, int, int], None],
+) -> FeedbackDemoSummary:
+    analytics_reset()
+    starts = _quarter_starts(today)
+    codes = sorted(services)
+    weights = {code: rng.lognormvariate(0, 0.8) for code in codes}
+    scale = responses_total / sum(weights.values())
+    created = 0
+    for index, code in enumerate(codes, start=1):
+        service = services[code]
+        template, definition = _definition_for(service)
+        survey = feedback_services.survey_create(
+            service=service, title=f"{service.name_ru}: оценка качества", template=template,
+            definition=definition, actor=actor,
+        )
+        Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.LIVE, rate_limit_per_minute=120)
+        base = 2.9 + 1.6 * rng.random()
+        rows = []
+        count = max(20, round(weights[code] * scale))
+        for number in range(count):
+            quarter = min(QUARTERS - 1, int(QUARTERS * (number + rng.random()) / count))
+            start = starts[quarter]
+            moment = dt.datetime.combine(start, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(
+                days=rng.randrange(90), minutes=rng.randrange(12 * 60))
+            rows.append((number + 2, _submission(rng, code, template, _trend(code, quarter, base), moment, number)))
+        result = feedback_services.responses_import(survey=survey, rows=rows, actor=actor)
+        created += result.created
+        report("citizen feedback", index, len(codes))
+    copied = analytics_sync(settle_seconds=0)
+    return FeedbackDemoSummary(surveys=len(codes), responses=created, answers_in_analytics=copied)
+
+
+def _submission(rng: random.Random, code: str, template: str, quality: float, moment: dt.datetime,
+                number: int) -> feedback_services.Submission:
+    overall = _rating(rng, quality, 0.95, 1, 5)
+    answers: dict[str, object] = {"overall": overall}
+    weights = DRIVER_WEIGHTS if template == "a11_280" else R1284_WEIGHTS
+    for key, weight in weights.items():
+        answers[key] = _rating(rng, weight * overall + (1 - weight) * quality + rng.gauss(0, 0.4), 0.6, 1, 5)
+    if template == "a11_280":
+        answers["staff_contact"] = rng.random() < 0.4
+        if not answers["staff_contact"]:
+            answers.pop("employee")
+    else:
+        answers["nps"] = _rating(rng, 2.2 * overall - 1.2, 1.3, 0, 10)
+    channel = rng.choice(("web", "web", "widget", "office", "mobile"))
+    context: dict[str, str] = {}
+    if channel == "office":
+        context["office"] = f"MFC-{rng.randrange(1, 40):02d}"
+    if rng.random() < 0.085:
+        english = rng.random() < 0.2
+        if overall <= 3:
+            pool = COMMENTS_NEGATIVE_EN if english else COMMENTS_NEGATIVE_RU
+        else:
+            pool = COMMENTS_POSITIVE_EN if english else COMMENTS_POSITIVE_RU
+        answers["comment"] = rng.choice(pool)
+    return feedback_services.Submission(
+        idempotency_key=f"demo:{code}:{number}", answers=answers, context=context, channel=channel,
+        client_category=rng.choice(("citizens", "citizens", "citizens", "businesses")),
+        language="ru", submitted_at=moment, elapsed_seconds=30 + rng.random() * 200,
+    )

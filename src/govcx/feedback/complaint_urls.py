@@ -1,0 +1,16 @@
+from django.urls import path
+
+from govcx.feedback import complaint_views as views
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.complaint_list, name="list"),
+    path("<int:complaint_id>/", views.complaint_detail, name="detail"),
+    path("<int:complaint_id>/take/", views.complaint_take, name="take"),
+    path("<int:complaint_id>/answer/", views.complaint_answer, name="answer"),
+    path("<int:complaint_id>/extend/", views.complaint_extend, name="extend"),
+    path("routing/", views.routing_rules, name="routing"),
+    path("routing/<int:rule_id>/delete/", views.routing_rule_delete, name="routing_delete"),
+    path("new/", views.public_form, name="public_new"),
+    path("status/<str:token>/", views.public_status, name="public_status"),
+]

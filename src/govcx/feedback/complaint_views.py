@@ -1,0 +1,294 @@
+"""Complaint pages: the handlers' list, a complaint with its history and actions, routing rules; and the citizen's
+public complaint form and private status page. Every form works without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
+from govcx.accounts.services import audit_history
+from govcx.errors import Conflict, DomainError, Invalid
+from govcx.feedback import complaints
+from govcx.feedback.complaint_selectors import (
+    ComplaintFilters,
+    access_routing_rule,
+    complaints_for,
+    routing_rule_list,
+    status_counts,
+)
+from govcx.feedback.models import Complaint, ComplaintStatus
+from govcx.feedback.selectors import access_complaint
+from govcx.feedback.text import taxonomy
+from govcx.registry.models import Organisation, Service
+from govcx.registry.selectors import access_organisation, access_service, service_list
+from govcx.throttle import client_address, hit
+
+STATUS_LABELS = {
+    ComplaintStatus.RECEIVED.value: gettext_lazy("Received"),
+    ComplaintStatus.IN_WORK.value: gettext_lazy("In work"),
+    ComplaintStatus.ANSWERED.value: gettext_lazy("Answered"),
+    complaints.OVERDUE: gettext_lazy("Overdue"),
+}
+
+
+HISTORY_LABELS = {
+    "complaint.submit": gettext_lazy("Received"),
+    "complaint.take": gettext_lazy("Taken into work"),
+    "complaint.answer": gettext_lazy("Answered"),
+    "complaint.extend": gettext_lazy("Deadline extended"),
+}
+
+
+def _history(complaint: Complaint) -> list[dict]:
+    rows = []
+    for event in audit_history(obj=complaint):
+        changes = event.changes or {}
+        if event.action == "complaint.extend":
+            detail = _("due %(old)s → %(new)s") % {"old": changes["due_on"][0], "new": changes["due_on"][1]}
+        elif event.action == "complaint.take":
+            detail = changes.get("assignee", [None, ""])[1]
+        elif event.action == "complaint.submit":
+            detail = _("due %(due)s") % {"due": changes.get("due_on", "")}
+        else:
+            detail = ""
+        rows.append({"at": event.at, "actor": event.actor, "label": HISTORY_LABELS.get(event.action, event.action),
+                     "detail": detail})
+    return rows
+
+
+def _topic_titles() -> dict[str, str]:
+    """Topic codes of the taxonomy with their titles in the current language."""
+    lang = (get_language() or "en")[:2]
+    return {t.code: t.title.get(lang) or t.title.get("en") or t.code for t in taxonomy.default_taxonomy().topics}
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> ComplaintFilters:
+    status = request.GET.get("status", "")
+    return ComplaintFilters(
+        status=status if status in complaints.STATUSES else "",
+        service_id=_int_or_none(request.GET.get("service")),
+        organisation_id=_int_or_none(request.GET.get("organisation")),
+        topic=request.GET.get("topic", "").strip(),
+        due_before=_date_or_none(request.GET.get("due_before")),
+    )
+
+
+def _query(filters: ComplaintFilters, **override: object) -> str:
+    values = {"status": filters.status, "service": filters.service_id or "", "organisation": filters.organisation_id
+              or "", "topic": filters.topic, "due_before": filters.due_before.isoformat() if filters.due_before else ""}
+    values.update(override)
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
+    status = complaints.complaint_status(complaint, today)
+    return {"complaint": complaint, "status": status, "status_label": STATUS_LABELS[status],
+            "topic_title": topics.get(complaint.topic, complaint.topic),
+            "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days}
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    filters = _filters(request)
+    unfiltered_by_status = complaints_for(request.user, replace(filters, status=""), today)
+    counts = status_counts(unfiltered_by_status, today)
+    page = Paginator(complaints_for(request.user, filters, today), 30).get_page(request.GET.get("page"))
+    topics = _topic_titles()
+    chips = [
+        {"status": s, "label": STATUS_LABELS[s], "count": counts[s], "query": _query(filters, status=s),
+         "current": s == filters.status}
+        for s in complaints.STATUSES
+    ]
+    return render(request, "feedback/complaints/list.html", {
+        "page": page,
+        "rows": [_row(c, today, topics) for c in page],
+        "chips": chips,
+        "total": sum(counts.values()),
+        "filters": filters,
+        "all_query": _query(filters, status=""),
+        "page_query": _query(filters),
+        "services": service_list(user=request.user).order_by("code"),
+        "organisations": Organisation.objects.for_user(request.user).order_by("code"),
+        "topics": topics,
+    })
+
+
+def _detail(request: HttpRequest, complaint: Complaint, *, posted: dict | None = None, status: int = 200):
+    today = timezone.localdate()
+    can_handle = can(request.user, Action.HANDLE_COMPLAINTS)
+    open_ = complaint.status != ComplaintStatus.ANSWERED
+    return render(request, "feedback/complaints/detail.html", {
+        "complaint": complaint,
+        **_row(complaint, today, _topic_titles()),
+        "history": _history(complaint),
+        "can_handle": can_handle,
+        "can_take": can_handle and open_ and complaint.assignee_id != request.user.pk,
+        "can_answer": can_handle and open_,
+        "can_extend": can_handle and open_ and not complaint.extended and today <= complaint.due_on,
+        "extension_days": settings.COMPLAINT_EXTENSION_DAYS,
+        "posted": posted or {},
+    }, status=status)
+
+
+@login_required
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _detail(request, access_complaint(request.user, complaint_id))
+
+
+def _act(request: HttpRequest, complaint_id: int, action, success: str, **fields: str) -> HttpResponse:
+    """Run one handler action; a refused action shows the complaint as it is now, with what was typed kept."""
+    complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
+    version = _int_or_none(request.POST.get("version"))
+    try:
+        action(complaint=complaint, actor=request.user, expected_version=version if version is not None else -1,
+               **fields)
+    except Conflict:
+        messages.error(request, _("Someone else changed this complaint while you were reading it. It is shown "
+                                  "below as it is now; check it and try again."))
+        return _detail(request, access_complaint(request.user, complaint_id), posted=fields, status=409)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return _detail(request, access_complaint(request.user, complaint_id), posted=fields, status=422)
+    messages.success(request, success)
+    return redirect("complaints:detail", complaint_id)
+
+
+@login_required
+@require_POST
+def complaint_take(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _act(request, complaint_id, complaints.complaint_take, _("You have taken the complaint into work."))
+
+
+@login_required
+@require_POST
+def complaint_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _act(request, complaint_id, complaints.complaint_answer,
+                _("The answer is recorded; the citizen sees it by their link."), answer=request.POST.get("answer", ""))
+
+
+@login_required
+@require_POST
+def complaint_extend(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _act(request, complaint_id, complaints.complaint_extend, _("The deadline is extended."),
+                reason=request.POST.get("reason", ""))
+
+
+@login_required
+def routing_rules(request: HttpRequest) -> HttpResponse:
+    can_manage = can(request.user, Action.HANDLE_COMPLAINTS)
+    posted: dict = {}
+    if request.method == "POST" and can_manage:
+        posted = {k: request.POST.get(k, "") for k in ("owner", "service", "topic", "handler")}
+        try:
+            owner = access_organisation(request.user, posted["owner"], Action.HANDLE_COMPLAINTS)
+            service = access_service(request.user, posted["service"]) if posted["service"] else None
+            handler = Organisation.objects.filter(pk=_int_or_none(posted["handler"])).first()
+            if handler is None:
+                raise Invalid(_("Choose the organisation that answers."))
+            complaints.routing_rule_save(actor=request.user, owner=owner, service=service, topic=posted["topic"],
+                                         handler=handler)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Routing rule saved."))
+            return redirect("complaints:routing")
+    topics = _topic_titles()
+    rules = list(routing_rule_list(user=request.user).order_by("owner__code", "service__code", "topic"))
+    for rule in rules:
+        rule.topic_title = topics.get(rule.topic, rule.topic)
+    return render(request, "feedback/complaints/routing.html", {
+        "rules": rules,
+        "can_manage": can_manage,
+        "owners": Organisation.objects.for_user(request.user, Action.HANDLE_COMPLAINTS).order_by("code"),
+        "services": service_list(user=request.user, action=Action.HANDLE_COMPLAINTS).order_by("code"),
+        "handlers": Organisation.objects.order_by("code"),
+        "topics": topics,
+        "posted": posted,
+    }, status=422 if posted else 200)
+
+
+@login_required
+@require_POST
+def routing_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
+    complaints.routing_rule_delete(rule=rule, actor=request.user)
+    messages.success(request, _("Routing rule deleted."))
+    return redirect("complaints:routing")
+
+
+# --- the citizen's side: no sign-in ---
+
+
+def public_form(request: HttpRequest) -> HttpResponse:
+    """The complaint form, about a service chosen by code or reached from a survey's thank-you page."""
+    survey_key = request.POST.get("survey") or request.GET.get("survey", "")
+    service_code = request.POST.get("service") or request.GET.get("service", "")
+    fixed = complaints.public_service(survey_key=survey_key) if survey_key else None
+    posted = {"text": "", "contact": ""}
+    status = 200
+    if request.method == "POST":
+        posted = {"text": request.POST.get("text", ""), "contact": request.POST.get("contact", "")}
+        hit("complaint-submit", client_address(request), limit=complaints.PUBLIC_SUBMIT_PER_MINUTE)
+        try:
+            if request.POST.get("website"):
+                raise Invalid(_("The form was not filled in by a person."))
+            service = fixed or complaints.public_service(service_code=service_code)
+            _complaint, token = complaints.complaint_submit(service=service, text=posted["text"],
+                                                           contact=posted["contact"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 422
+        else:
+            link = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
+            messages.success(request, _("Your complaint is received. Keep the address of this page, %(link)s: it "
+                                        "is the only way to follow it and read the answer.") % {"link": link})
+            return redirect("complaints:public_status", token)
+    return render(request, "feedback/complaints/public_form.html", {
+        "fixed": fixed,
+        "survey_key": survey_key if fixed else "",
+        "service_code": service_code,
+        "services": [] if fixed else Service.objects.order_by("code").only("code", "name_en", "name_ru"),
+        "posted": posted,
+        "days": settings.COMPLAINT_RESPONSE_DAYS,
+        "working_days": settings.COMPLAINT_DAY_KIND == "working",
+    }, status=status)
+
+
+def public_status(request: HttpRequest, token: str) -> HttpResponse:
+    hit("complaint-status", client_address(request), limit=complaints.PUBLIC_STATUS_PER_MINUTE)
+    today = timezone.localdate()
+    state = complaints.public_status(complaints.complaint_by_token(token), today)
+    response = render(request, "feedback/complaints/public_status.html", {
+        "state": state, "status_label": STATUS_LABELS[state["status"]],
+    })
+    response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine
+    return response

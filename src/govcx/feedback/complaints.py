@@ -1,0 +1,393 @@
+"""Use cases of complaints and requests that need an answer: submit, route, take, answer, extend, remind.
+
+The only writers of `Complaint` and `RoutingRule`. Deadlines follow Federal Law 59-FZ by default (30 calendar
+days, extendable once by 30; see `feedback.deadlines` and the COMPLAINT_* settings). Every change is atomic,
+re-selects the complaint through the actor's scope inside its transaction and is written to the audit trail;
+the complaint's `version` guards against two handlers changing it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from govcx.accounts.models import User
+from govcx.accounts.roles import Action, role_allows
+from govcx.accounts.services import audit_record
+from govcx.errors import Conflict, Invalid, NotFound
+from govcx.feedback import deadlines, pii
+from govcx.feedback.models import Complaint, ComplaintStatus, DayKind, Response, RoutingRule
+from govcx.feedback.selectors import public_surveys
+from govcx.feedback.text import taxonomy
+from govcx.registry.models import Organisation, Service
+
+TEXT_MAX_CHARS = 10_000
+ANSWER_MAX_CHARS = 20_000
+REASON_MAX_CHARS = 2_000
+OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
+STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
+REMINDER_WORKING_DAYS_BEFORE = (5, 1)
+_TOKEN_BYTES = 24
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def complaint_status(complaint: Complaint, today: dt.date) -> str:
+    """received, in_work, answered or overdue (not answered and the due date has passed)."""
+    if complaint.status != ComplaintStatus.ANSWERED and today > complaint.due_on:
+        return OVERDUE
+    return complaint.status
+
+
+def complaint_by_token(token: str) -> Complaint:
+    """The complaint behind a citizen's private status link; an unknown token is a 404 like any other."""
+    token = (token or "").strip()
+    if not 16 <= len(token) <= 64:
+        raise NotFound("complaint not found")
+    complaint = Complaint.objects.select_related("service").filter(status_token_hash=token_hash(token)).first()
+    if complaint is None:
+        raise NotFound("complaint not found")
+    return complaint
+
+
+def complaint_route(*, service: Service, topic: str) -> Organisation:
+    """The organisation that must answer: the owner's most specific routing rule wins (service and topic, then
+    service, then topic, then any), and without a rule the service's owner answers itself."""
+    candidates = [
+        rule
+        for rule in RoutingRule.objects.filter(owner_id=service.owner_id).select_related("handler")
+        if rule.service_id in (None, service.pk) and rule.topic in ("", topic)
+    ]
+    if not candidates:
+        return service.owner
+    best = max(candidates, key=lambda rule: (rule.service_id is not None, rule.topic != ""))
+    return best.handler
+
+
+def _topic(text: str, topic: str | None) -> str:
+    if topic is None:
+        return taxonomy.best_topic(text) or ""
+    topic = topic.strip()
+    if topic and topic not in taxonomy.topic_codes():
+        raise Invalid(f"unknown topic {topic!r}", details=[{"field": "topic"}])
+    return topic
+
+
+def _required_text(value: str, *, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(f"{field} is required", details=[{"field": field}])
+    if len(value) > limit:
+        raise Invalid(f"{field} is longer than {limit} characters", details=[{"field": field}])
+    return value
+
+
+@transaction.atomic
+def complaint_submit(
+    *,
+    service: Service,
+    text: str,
+    contact: str,
+    topic: str | None = None,
+    response: Response | None = None,
+    received_on: dt.date | None = None,
+) -> tuple[Complaint, str]:
+    """Accept a citizen's complaint about a service. Returns the complaint and the raw status token, shown once
+    to the citizen; only its hash is stored."""
+    masked = pii.mask_pii(_required_text(text, field="text", limit=TEXT_MAX_CHARS))
+    contact = (contact or "").strip()
+    if len(contact) > Complaint._meta.get_field("contact").max_length:
+        raise Invalid("contact is too long", details=[{"field": "contact"}])
+    topic = _topic(masked.text, topic)
+    received_on = received_on or timezone.localdate()
+    day_kind = settings.COMPLAINT_DAY_KIND
+    if day_kind not in DayKind.values:
+        raise Invalid(f"COMPLAINT_DAY_KIND must be one of {DayKind.values}, not {day_kind!r}")
+    handler = complaint_route(service=service, topic=topic)
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    complaint = Complaint.objects.create(
+        service=service,
+        organisation=handler,
+        response=response,
+        topic=topic,
+        text=masked.text,
+        contact=contact,
+        received_on=received_on,
+        day_kind=day_kind,
+        due_on=deadlines.due_date(received_on, settings.COMPLAINT_RESPONSE_DAYS, day_kind),
+        status_token_hash=token_hash(token),
+    )
+    audit_record(
+        actor=None, action="complaint.submit", obj=complaint, organisation_id=handler.pk,
+        changes={"service": service.code, "topic": topic, "handler": handler.code,
+                 "due_on": complaint.due_on.isoformat(), "masked": [str(k) for k in masked.kinds]},
+    )
+    return complaint, token
+
+
+def _locked(complaint: Complaint, actor: Any, expected_version: int) -> Complaint:
+    """Re-select through the actor's scope inside the transaction, then check nobody changed it meanwhile."""
+    locked = (
+        Complaint.objects.for_user(actor, Action.HANDLE_COMPLAINTS)
+        .select_for_update()
+        .select_related("service", "organisation")
+        .filter(pk=complaint.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(f"complaint {complaint.pk} not found")
+    if locked.version != expected_version:
+        raise Conflict(f"complaint {complaint.pk} was changed by someone else (version {locked.version}); reload it")
+    return locked
+
+
+def _save(complaint: Complaint, actor: Any, action: str, changes: dict) -> Complaint:
+    complaint.version += 1
+    complaint.save()
+    audit_record(actor=actor, action=action, obj=complaint, organisation_id=complaint.organisation_id,
+                 changes=changes)
+    return complaint
+
+
+def _not_answered(complaint: Complaint) -> None:
+    if complaint.status == ComplaintStatus.ANSWERED:
+        raise Invalid(f"complaint {complaint.pk} is already answered", details=[{"field": "status"}])
+
+
+@transaction.atomic
+def complaint_take(*, complaint: Complaint, actor: Any, expected_version: int) -> Complaint:
+    """The actor takes the complaint into work (or over from a colleague)."""
+    locked = _locked(complaint, actor, expected_version)
+    _not_answered(locked)
+    changes = {"status": [locked.status, ComplaintStatus.IN_WORK.value],
+               "assignee": [getattr(locked.assignee, "username", None), actor.username]}
+    locked.status = ComplaintStatus.IN_WORK
+    locked.assignee = actor
+    return _save(locked, actor, "complaint.take", changes)
+
+
+@transaction.atomic
+def complaint_answer(*, complaint: Complaint, answer: str, actor: Any, expected_version: int) -> Complaint:
+    """Record the answer given to the citizen; the complaint is closed and the citizen sees it by the link."""
+    locked = _locked(complaint, actor, expected_version)
+    _not_answered(locked)
+    locked.answer = _required_text(answer, field="answer", limit=ANSWER_MAX_CHARS)
+    changes = {"status": [locked.status, ComplaintStatus.ANSWERED.value], "answer_chars": len(locked.answer)}
+    locked.status = ComplaintStatus.ANSWERED
+    locked.answered_at = timezone.now()
+    locked.assignee = locked.assignee or actor
+    return _save(locked, actor, "complaint.answer", changes)
+
+
+@transaction.atomic
+def complaint_extend(*, complaint: Complaint, reason: str, actor: Any, expected_version: int) -> Complaint:
+    """Extend the deadline once, with a reason, before it has passed (59-FZ art. 12 part 2)."""
+    locked = _locked(complaint, actor, expected_version)
+    _not_answered(locked)
+    if locked.extended:
+        raise Invalid("the deadline has already been extended once", details=[{"field": "extended"}])
+    if timezone.localdate() > locked.due_on:
+        raise Invalid("the deadline has already passed", details=[{"field": "due_on"}])
+    reason = _required_text(reason, field="reason", limit=REASON_MAX_CHARS)
+    new_due = deadlines.extended_due_date(locked.due_on, settings.COMPLAINT_EXTENSION_DAYS, locked.day_kind)
+    changes = {"due_on": [locked.due_on.isoformat(), new_due.isoformat()], "reason": reason}
+    locked.due_on, locked.extended, locked.extension_reason = new_due, True, reason
+    return _save(locked, actor, "complaint.extend", changes)
+
+
+# --- routing rules ---
+
+
+def _topic_of_rule(topic: str) -> str:
+    topic = (topic or "").strip()
+    if topic and topic not in taxonomy.topic_codes():
+        raise Invalid(f"unknown topic {topic!r}", details=[{"field": "topic"}])
+    return topic
+
+
+@transaction.atomic
+def routing_rule_save(
+    *,
+    actor: Any,
+    owner: Organisation,
+    handler: Organisation,
+    service: Service | None = None,
+    topic: str = "",
+    rule: RoutingRule | None = None,
+) -> RoutingRule:
+    """Create a rule (or change `rule`): complaints about the owner's services, or one of them, on a topic or any,
+    go to `handler`. One rule per owner, service and topic."""
+    if not Organisation.objects.for_user(actor, Action.HANDLE_COMPLAINTS).filter(pk=owner.pk).exists():
+        raise NotFound(f"organisation {owner.pk} not found")
+    if service is not None and service.owner_id != owner.pk:
+        raise Invalid("the service belongs to another organisation", details=[{"field": "service_id"}])
+    topic = _topic_of_rule(topic)
+    if rule is not None:
+        rule = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
+            pk=rule.pk).first()
+        if rule is None:
+            raise NotFound("routing rule not found")
+    same = RoutingRule.objects.filter(owner=owner, service=service, topic=topic)
+    if rule is not None:
+        same = same.exclude(pk=rule.pk)
+    if same.exists():
+        raise Conflict("a rule for this service and topic already exists; change it instead")
+    before = str(rule) if rule is not None else None
+    rule = rule or RoutingRule()
+    rule.owner, rule.service, rule.topic, rule.handler = owner, service, topic, handler
+    rule.save()
+    audit_record(actor=actor, action="routing_rule.save", obj=rule, organisation_id=owner.pk,
+                 changes={"before": before, "after": str(rule)})
+    return rule
+
+
+@transaction.atomic
+def routing_rule_delete(*, rule: RoutingRule, actor: Any) -> None:
+    locked = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
+        pk=rule.pk).first()
+    if locked is None:
+        raise NotFound("routing rule not found")
+    audit_record(actor=actor, action="routing_rule.delete", obj=locked, organisation_id=locked.owner_id,
+                 changes={"rule": str(locked)})
+    locked.delete()
+
+
+# --- reminders ---
+
+
+@dataclass(frozen=True)
+class Reminder:
+    complaint: Complaint
+    status: str  # the complaint's status today: received, in_work or overdue
+    days_left: int  # calendar days to the due date; negative when overdue
+
+
+def _needs_reminder(complaint: Complaint, today: dt.date) -> bool:
+    """Overdue complaints are reminded of every day; others once on (or after a missed run, soon after) each
+    reminder date before the deadline."""
+    last = complaint.last_reminder_on
+    if today > complaint.due_on:
+        return last != today
+    passed = [d for d in deadlines.reminder_dates(complaint.due_on, REMINDER_WORKING_DAYS_BEFORE) if d <= today]
+    return bool(passed) and (last is None or last < max(passed))
+
+
+def reminders_due(today: dt.date) -> list[Reminder]:
+    """Unanswered complaints that need a reminder today and have not had one yet today."""
+    horizon = today + dt.timedelta(days=31)  # further than 5 working days before any due date, holidays included
+    candidates = (
+        Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
+        .filter(due_on__lte=horizon)
+        .exclude(last_reminder_on=today)
+        .select_related("service", "organisation")
+        .order_by("organisation_id", "due_on", "id")
+    )
+    return [
+        Reminder(c, complaint_status(c, today), (c.due_on - today).days)
+        for c in candidates
+        if _needs_reminder(c, today)
+    ]
+
+
+@dataclass(frozen=True)
+class ReminderReport:
+    complaints: int
+    emails: int
+    organisations_without_recipients: tuple[str, ...]
+
+
+def _recipients(organisation_id: int) -> list[str]:
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="")
+    return sorted(u.email for u in users if u.is_superuser or role_allows(u.role, Action.HANDLE_COMPLAINTS))
+
+
+def _reminder_line(reminder: Reminder) -> str:
+    c = reminder.complaint
+    if reminder.status == OVERDUE:
+        when = ngettext("overdue by %(n)d day", "overdue by %(n)d days", -reminder.days_left) % {
+            "n": -reminder.days_left}
+    else:
+        when = ngettext("%(n)d day left", "%(n)d days left", reminder.days_left) % {"n": reminder.days_left}
+    return _("#%(id)s %(service)s, due %(due)s (%(when)s): %(link)s") % {
+        "id": c.pk, "service": c.service.code, "due": c.due_on.isoformat(), "when": when,
+        "link": reverse("complaints:detail", args=[c.pk]),
+    }
+
+
+def reminders_send(today: dt.date) -> ReminderReport:
+    """E-mail each handling organisation's complaint handlers one digest of its complaints due for a reminder,
+    and record the day on them, so a second run the same day sends nothing. One transaction per organisation:
+    if its mail cannot be sent, nothing is recorded and the next run tries again."""
+    by_organisation: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in reminders_due(today):
+        by_organisation[reminder.complaint.organisation_id].append(reminder)
+    reminded, emails, without = 0, 0, []
+    for organisation_id, reminders in by_organisation.items():
+        with transaction.atomic():
+            ids = list(
+                Complaint.objects.select_for_update()
+                .filter(pk__in=[r.complaint.pk for r in reminders])
+                .exclude(last_reminder_on=today)
+                .values_list("pk", flat=True)
+            )
+            reminders = [r for r in reminders if r.complaint.pk in ids]
+            if not reminders:
+                continue
+            recipients = _recipients(organisation_id)
+            if recipients:
+                subject = ngettext("%(n)d complaint needs an answer", "%(n)d complaints need an answer",
+                                   len(reminders)) % {"n": len(reminders)}
+                body = "\n".join(_reminder_line(r) for r in reminders)
+                send_mail(f"govcx: {subject}", body, None, recipients)
+                emails += 1
+            else:
+                without.append(reminders[0].complaint.organisation.code)
+            Complaint.objects.filter(pk__in=ids).update(last_reminder_on=today)
+            reminded += len(ids)
+    return ReminderReport(reminded, emails, tuple(without))
+
+
+# --- the public side: citizens submit without signing in and follow their complaint by a private link ---
+
+PUBLIC_SUBMIT_PER_MINUTE = 5  # per client address: a person writes one complaint, a script writes hundreds
+PUBLIC_STATUS_PER_MINUTE = 60
+
+
+def public_service(*, service_code: str = "", survey_key: str = "") -> Service:
+    """The service a public complaint is about: named by its code, or by the survey the citizen just answered."""
+    if survey_key:
+        survey, _version = public_surveys.get(survey_key)
+        return survey.service
+    service = Service.objects.select_related("owner").filter(code=(service_code or "").strip()).first()
+    if service is None:
+        raise NotFound(f"service {service_code!r} not found", details=[{"field": "service"}])
+    return service
+
+
+def public_status(complaint: Complaint, today: dt.date) -> dict[str, Any]:
+    """What the citizen's private link shows: never the contact, nothing of other complaints."""
+    answered = complaint.status == ComplaintStatus.ANSWERED
+    return {
+        "service": complaint.service.name,
+        "status": complaint_status(complaint, today),
+        "received_on": complaint.received_on,
+        "due_on": complaint.due_on,
+        "extended": complaint.extended,
+        "extension_reason": complaint.extension_reason,
+        "answer": complaint.answer if answered else "",
+        "answered_at": complaint.answered_at if answered else None,
+    }

@@ -1,0 +1,236 @@
+"""Complaints API: handlers list and answer complaints routed to their organisation; citizens submit a complaint
+and follow it by a private link (public, rate limited, never showing the contact or other complaints)."""
+
+# No `from __future__ import annotations`: the paginated list's query schema must be a real class, not a name
+# ninja would look up in its own module.
+import datetime as dt
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
+from govcx.errors import Invalid
+from govcx.feedback import complaints
+from govcx.feedback.complaint_selectors import (
+    ComplaintFilters,
+    access_routing_rule,
+    complaints_for,
+    routing_rule_list,
+)
+from govcx.feedback.models import Complaint, RoutingRule
+from govcx.feedback.selectors import access_complaint
+from govcx.registry.models import Organisation
+from govcx.registry.selectors import access_organisation, access_service
+from govcx.throttle import client_address, hit
+
+router = Router(tags=["complaints"])
+
+
+class ComplaintOut(Schema):
+    id: int
+    service_id: int
+    service_code: str
+    organisation_id: int
+    topic: str
+    text: str = Field(description="personal data masked")
+    contact: str | None = Field(description="only for those who handle complaints; null for other readers")
+    status: str = Field(description="received | in_work | answered | overdue")
+    received_on: dt.date
+    day_kind: str
+    due_on: dt.date
+    days_left: int = Field(description="calendar days to the due date; negative when overdue")
+    extended: bool
+    extension_reason: str
+    assignee: str | None
+    answer: str
+    answered_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_service_code(obj: Complaint) -> str:
+        return obj.service.code
+
+    @staticmethod
+    def resolve_contact(obj: Complaint, context: dict) -> str | None:
+        return obj.contact if can(context["request"].user, Action.HANDLE_COMPLAINTS) else None
+
+    @staticmethod
+    def resolve_status(obj: Complaint) -> str:
+        return complaints.complaint_status(obj, timezone.localdate())
+
+    @staticmethod
+    def resolve_days_left(obj: Complaint) -> int:
+        return (obj.due_on - timezone.localdate()).days
+
+    @staticmethod
+    def resolve_assignee(obj: Complaint) -> str | None:
+        return obj.assignee.username if obj.assignee else None
+
+
+class ComplaintQuery(Schema):
+    status: str = Field("", description="received | in_work | answered | overdue")
+    service_id: int | None = None
+    organisation_id: int | None = None
+    topic: str = ""
+    due_before: dt.date | None = None
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class AnswerIn(VersionIn):
+    answer: str = Field(min_length=1, max_length=complaints.ANSWER_MAX_CHARS)
+
+
+class ExtendIn(VersionIn):
+    reason: str = Field(min_length=1, max_length=complaints.REASON_MAX_CHARS)
+
+
+class RoutingRuleIn(Schema):
+    owner_id: int
+    service_id: int | None = None
+    topic: str = Field("", max_length=40, description="blank: every topic")
+    handler_id: int
+
+
+class RoutingRuleOut(Schema):
+    id: int
+    owner_id: int
+    service_id: int | None
+    topic: str
+    handler_id: int
+
+
+@router.get("", response=list[ComplaintOut])
+@paginate(LimitOffsetPagination)
+def complaint_list(request: HttpRequest, filters: Query[ComplaintQuery]):
+    """Complaints routed to organisations in your scope, earliest deadline first."""
+    if filters.status and filters.status not in complaints.STATUSES:
+        raise Invalid(f"status must be one of {complaints.STATUSES}", details=[{"field": "status"}])
+    return complaints_for(request.user, ComplaintFilters(**filters.dict()), timezone.localdate())
+
+
+# --- routing rules (before /{complaint_id} so that the path is not read as an id) ---
+
+
+def _rule_targets(request: HttpRequest, payload: RoutingRuleIn) -> dict:
+    owner = access_organisation(request.user, payload.owner_id, Action.HANDLE_COMPLAINTS)
+    handler = Organisation.objects.filter(pk=payload.handler_id).first()
+    if handler is None:
+        raise Invalid(f"organisation {payload.handler_id} does not exist", details=[{"field": "handler_id"}])
+    service = access_service(request.user, payload.service_id) if payload.service_id is not None else None
+    return {"owner": owner, "handler": handler, "service": service, "topic": payload.topic}
+
+
+def _rule_out(rule: RoutingRule) -> dict:
+    return {f: getattr(rule, f) for f in ("id", "owner_id", "service_id", "topic", "handler_id")}
+
+
+@router.get("/routing-rules", response=list[RoutingRuleOut])
+def routing_rule_list_api(request: HttpRequest):
+    return [_rule_out(r) for r in routing_rule_list(user=request.user)]
+
+
+@router.post("/routing-rules", response={201: RoutingRuleOut})
+def routing_rule_create(request: HttpRequest, payload: RoutingRuleIn):
+    rule = complaints.routing_rule_save(actor=request.user, **_rule_targets(request, payload))
+    return Status(201, _rule_out(rule))
+
+
+@router.put("/routing-rules/{int:rule_id}", response=RoutingRuleOut)
+def routing_rule_update(request: HttpRequest, rule_id: int, payload: RoutingRuleIn):
+    rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
+    return _rule_out(complaints.routing_rule_save(actor=request.user, rule=rule, **_rule_targets(request, payload)))
+
+
+@router.delete("/routing-rules/{int:rule_id}", response={204: None})
+def routing_rule_delete(request: HttpRequest, rule_id: int):
+    rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
+    complaints.routing_rule_delete(rule=rule, actor=request.user)
+    return Status(204, None)
+
+
+# --- public: no sign-in, rate limited per caller ---
+
+
+class ComplaintSubmitIn(Schema):
+    service: str = Field("", max_length=80, description="the service's code; or give `survey`")
+    survey: str = Field("", max_length=32, description="public key of the survey the citizen answered")
+    text: str = Field(min_length=1, max_length=complaints.TEXT_MAX_CHARS)
+    contact: str = Field("", max_length=200, description="e-mail or phone for the answer (optional)")
+    topic: str | None = Field(None, max_length=40, description="a known topic; default: found from the text")
+    website: str = Field("", description="honeypot: people leave it empty")
+
+
+class ComplaintSubmittedOut(Schema):
+    status_url: str = Field(description="private link to the complaint's status; shown once, keep it")
+    status: str
+    due_on: dt.date
+
+
+class PublicStatusOut(Schema):
+    service: str
+    status: str = Field(description="received | in_work | answered | overdue")
+    received_on: dt.date
+    due_on: dt.date
+    extended: bool
+    extension_reason: str
+    answer: str = Field(description="empty until answered")
+    answered_at: dt.datetime | None
+
+
+@router.post("/public", response={201: ComplaintSubmittedOut}, auth=None)
+def public_submit(request: HttpRequest, payload: ComplaintSubmitIn):
+    """Submit a complaint or request about a service (by its code) or about a survey's service (by the survey's
+    public key). The answer is due by `due_on`; follow it at `status_url`."""
+    hit("complaint-submit", client_address(request), limit=complaints.PUBLIC_SUBMIT_PER_MINUTE)
+    if payload.website:
+        raise Invalid("the form was not filled in by a person", details=[{"field": "website"}])
+    service = complaints.public_service(service_code=payload.service, survey_key=payload.survey)
+    complaint, token = complaints.complaint_submit(
+        service=service, text=payload.text, contact=payload.contact, topic=payload.topic
+    )
+    url = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
+    today = timezone.localdate()
+    return Status(201, {"status_url": url, "status": complaints.complaint_status(complaint, today),
+                        "due_on": complaint.due_on})
+
+
+@router.get("/public/{token}", response=PublicStatusOut, auth=None)
+def public_status(request: HttpRequest, token: str):
+    """The status of one complaint, by the private token of its status link."""
+    hit("complaint-status", client_address(request), limit=complaints.PUBLIC_STATUS_PER_MINUTE)
+    return complaints.public_status(complaints.complaint_by_token(token), timezone.localdate())
+
+
+# --- one complaint ---
+
+
+@router.get("/{int:complaint_id}", response=ComplaintOut)
+def complaint_get(request: HttpRequest, complaint_id: int):
+    return access_complaint(request.user, complaint_id)
+
+
+@router.post("/{int:complaint_id}/take", response=ComplaintOut)
+def complaint_take(request: HttpRequest, complaint_id: int, payload: VersionIn):
+    complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
+    return complaints.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
+
+
+@router.post("/{int:complaint_id}/answer", response=ComplaintOut)
+def complaint_answer(request: HttpRequest, complaint_id: int, payload: AnswerIn):
+    complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
+    return complaints.complaint_answer(complaint=complaint, answer=payload.answer, actor=request.user,
+                                       expected_version=payload.version)
+
+
+@router.post("/{int:complaint_id}/extend", response=ComplaintOut)
+def complaint_extend(request: HttpRequest, complaint_id: int, payload: ExtendIn):
+    complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
+    return complaints.complaint_extend(complaint=complaint, reason=payload.reason, actor=request.user,
+                                       expected_version=payload.version)

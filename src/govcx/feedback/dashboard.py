@@ -1,0 +1,208 @@
+"""The satisfaction dashboard's figures: aggregates from the analytics layer, intervals and tests from stats.
+
+The one place that joins the three: `govcx.feedback.aggregates` (Ibis expressions over the answer store),
+`govcx.feedback.stats` (intervals, significance) and the user's scope (`accounts.scoping`). Every figure is
+restricted to the organisations the user may see; the national ranking is for central roles only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from govcx.accounts.scoping import visible_organisation_ids
+from govcx.analytics import engines
+from govcx.feedback import aggregates, stats
+from govcx.feedback.aggregates import AnswerFilter
+from govcx.feedback.analytics_sync import analytics_sync, answers_store_path
+
+GROUPINGS = ("service_id", "organisation_id", "region", "client_category", "channel")
+PERIODS = ("quarter", "month", "year")
+CONFIDENCE = 0.95
+MIN_GROUP_RESPONSES = 30  # smaller groups are listed but not ranked or compared
+
+_local = threading.local()
+
+
+def _backend():
+    """One in-memory DuckDB per thread: connections are cheap to keep and must not cross threads."""
+    backend = getattr(_local, "backend", None)
+    if backend is None:
+        backend = _local.backend = engines.connect("duckdb", threads=2)
+    return backend
+
+
+def answers():
+    analytics_sync()
+    return engines.answers_table(_backend(), answers_store_path())
+
+
+@dataclass
+class Query:
+    question: str = "overall"
+    group_by: str = "service_id"
+    period: str = "quarter"
+    service_id: int | None = None
+    organisation_id: int | None = None
+    region: str = ""
+    client_category: str = ""
+    channel: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+
+    def where(self, user: Any) -> AnswerFilter:
+        allowed = visible_organisation_ids(user)
+        organisations = allowed
+        if self.organisation_id is not None:
+            organisations = {self.organisation_id} if allowed is None else allowed & {self.organisation_id}
+        return AnswerFilter(
+            organisation_ids=organisations,
+            service_ids=[self.service_id] if self.service_id else None,
+            regions=[self.region] if self.region else None,
+            client_categories=[self.client_category] if self.client_category else None,
+            channels=[self.channel] if self.channel else None,
+            question_keys=[self.question],
+            submitted_from=_start(self.date_from),
+            submitted_before=_start(self.date_to + dt.timedelta(days=1)) if self.date_to else None,
+        )
+
+
+def _start(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
+
+
+@dataclass
+class Figure:
+    """A group's figures: mean and top-2-box share with their intervals; `signal` compares it with the rest."""
+
+    key: Any
+    n: int
+    mean: float
+    mean_low: float
+    mean_high: float
+    top_box: float
+    top_box_low: float
+    top_box_high: float
+    scale_min: int
+    scale_max: int
+    moments: stats.Moments
+    signal: str = "same"  # above / below / same: a difference only when statistically significant
+    p_value: float | None = None
+
+
+def _figure(key: Any, row: dict) -> Figure:
+    moments = stats.Moments(int(row["n"]), float(row["sum_value"]), float(row["sum_squares"]))
+    bounds = (float(row["scale_min"]), float(row["scale_max"]))
+    if moments.n >= 2:
+        mean = stats.mean_summary(moments, CONFIDENCE, bounds=bounds)
+        mean_low, mean_high = mean.interval.low, mean.interval.high
+    else:  # one answer has no interval: the whole scale is possible
+        mean_low, mean_high = bounds
+    share = stats.top_box_share(int(row["top_box"]), moments.n, CONFIDENCE)
+    return Figure(key=key, n=moments.n, mean=moments.mean, mean_low=mean_low, mean_high=mean_high,
+                  top_box=share.share, top_box_low=share.interval.low, top_box_high=share.interval.high,
+                  scale_min=int(row["scale_min"]), scale_max=int(row["scale_max"]), moments=moments)
+
+
+def _rows(expression) -> list[dict]:
+    return expression.to_pyarrow().to_pylist()
+
+
+@dataclass
+class Dashboard:
+    query: Query
+    total: Figure | None
+    groups: list[Figure]
+    trend: list[tuple[str, Figure]]
+    trend_changes: list[dict]
+    nps: dict | None
+    drivers: list[dict] = field(default_factory=list)
+    drivers_sampled: bool = False
+    drivers_r_squared: float | None = None
+    question_keys: list[str] = field(default_factory=list)
+
+
+def build(user: Any, query: Query) -> Dashboard:
+    table = answers()
+    where = query.where(user)
+    total_rows = _rows(aggregates.rating_moments(table, where=where))
+    total = _figure("all", total_rows[0]) if total_rows and total_rows[0]["n"] else None
+    groups = [_figure(row[query.group_by], row) for row in
+              _rows(aggregates.rating_moments(table, by=(query.group_by,), where=where)) if row["n"]]
+    groups.sort(key=lambda f: (-f.mean, str(f.key)))
+    _compare_with_rest(groups, total)
+    trend_rows = _rows(aggregates.trend(table, period=query.period, where=where))
+    trend = [(_period_label(row[query.period], query.period), _figure(row[query.period], row)) for row in trend_rows]
+    nps_rows = _rows(aggregates.nps_counts(table, where=where.but(question_keys=None)))
+    nps = None
+    if nps_rows and nps_rows[0]["n"]:
+        row = nps_rows[0]
+        estimate = stats.nps_summary(stats.NpsCounts(row["promoters"], row["passives"], row["detractors"]),
+                                     CONFIDENCE)
+        nps = {"n": row["n"], "score": estimate.nps, "low": estimate.interval.low, "high": estimate.interval.high,
+               "promoters": row["promoters"], "detractors": row["detractors"]}
+    keys = sorted({r["question_key"] for r in _rows(
+        aggregates.rating_moments(table, by=("question_key",), where=where.but(question_keys=None)))})
+    dashboard = Dashboard(query=query, total=total, groups=groups, trend=trend,
+                          trend_changes=_trend_changes(trend), nps=nps, question_keys=keys)
+    if query.service_id and query.question in keys:
+        _drivers(dashboard, table, where, [k for k in keys if k != query.question])
+    return dashboard
+
+
+def _compare_with_rest(groups: list[Figure], total: Figure | None) -> None:
+    """Each group against the others with Welch's t-test, Holm-adjusted over all groups, so that with many
+    services only real differences are flagged."""
+    if total is None or len(groups) < 2:
+        return
+    eligible = [g for g in groups if g.n >= MIN_GROUP_RESPONSES and total.n - g.n >= MIN_GROUP_RESPONSES
+                and (g.scale_min, g.scale_max) == (total.scale_min, total.scale_max)]
+    tests = [stats.welch_t_test(g.moments, _rest(total.moments, g.moments), alpha=1 - CONFIDENCE) for g in eligible]
+    for group, test in zip(eligible, stats.adjust_comparisons(tests, "holm"), strict=True):
+        group.p_value = test.p_adjusted
+        if test.significant:
+            group.signal = "above" if test.difference > 0 else "below"
+
+
+def _rest(total: stats.Moments, part: stats.Moments) -> stats.Moments:
+    """Everyone else: moments subtract."""
+    return stats.Moments(total.n - part.n, total.total - part.total, total.sum_squares - part.sum_squares)
+
+
+def _trend_changes(trend: list[tuple[str, Figure]]) -> list[dict]:
+    """Significant changes between consecutive periods (Welch's t-test, later − earlier)."""
+    periods = [(label, figure.moments) for label, figure in trend if figure.n >= 2]
+    steps = stats.trend(periods, lambda later, earlier: stats.welch_t_test(later, earlier, alpha=1 - CONFIDENCE))
+    return [{"from": step.period_from, "to": step.period_to, "difference": step.comparison.difference,
+             "p_value": step.comparison.p_value, "significant": step.comparison.significant} for step in steps]
+
+
+def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[str]) -> None:
+    if not candidates:
+        return
+    sample = aggregates.driver_sample(table, drivers=candidates, outcome=dashboard.query.question,
+                                      where=where.but(question_keys=None))
+    if sample.rows.num_rows < MIN_GROUP_RESPONSES:
+        return
+    columns = sample.rows.to_pydict()
+    drivers = {key: [math.nan if v is None else v for v in columns[key]] for key in candidates if key in columns}
+    try:
+        result = stats.driver_analysis(drivers, columns[dashboard.query.question])
+    except ValueError:  # too few complete responses, or drivers that never vary
+        return
+    dashboard.drivers = [{"driver": d.driver, "correlation": d.correlation, "beta": d.beta, "share": d.share,
+                          "rank": d.rank} for d in result.drivers]
+    dashboard.drivers_r_squared = result.r_squared
+    dashboard.drivers_sampled = sample.sampled
+
+
+def _period_label(start: Any, period: str) -> str:
+    day = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start)[:10])
+    if period == "quarter":
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    return str(day.year)

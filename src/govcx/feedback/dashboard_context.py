@@ -1,0 +1,169 @@
+"""What the dashboard and the quarterly report pages show: one builder each, for the page and the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from govcx.accounts.roles import role_is_central
+from govcx.accounts.scoping import visible_organisation_ids
+from govcx.feedback import aggregates, charts, stats
+from govcx.feedback.dashboard import (
+    CONFIDENCE,
+    GROUPINGS,
+    MIN_GROUP_RESPONSES,
+    PERIODS,
+    Dashboard,
+    Query,
+    answers,
+    build,
+)
+from govcx.feedback.models import Channel, Complaint, Response
+from govcx.feedback.text import taxonomy
+from govcx.registry.models import ClientCategory, Organisation, Service
+
+GROUP_TITLES = {
+    "service_id": _("Service"), "organisation_id": _("Authority"), "region": _("Region"),
+    "client_category": _("Client category"), "channel": _("Channel"),
+}
+
+
+def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
+    if group_by == "service_id":
+        return {s.pk: f"{s.code} · {s.name}" for s in Service.objects.filter(pk__in=keys)}
+    if group_by == "organisation_id":
+        return {o.pk: o.name for o in Organisation.objects.filter(pk__in=keys)}
+    if group_by == "client_category":
+        return {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
+    return {k: (k or _("(none)")) for k in keys}
+
+
+def _estimates(dashboard: Dashboard, labels: dict[Any, str]) -> list[charts.Estimate]:
+    return [charts.Estimate(labels.get(g.key, str(g.key)), g.mean, g.mean_low, g.mean_high, g.signal)
+            for g in dashboard.groups[:40]]
+
+
+def dashboard_context(user: Any, query: Query) -> dict[str, Any]:
+    dashboard = build(user, query)
+    labels = _labels(query.group_by, [g.key for g in dashboard.groups])
+    scale = (dashboard.total.scale_min, dashboard.total.scale_max) if dashboard.total else (1, 5)
+    allowed = visible_organisation_ids(user)
+    services = Service.objects.order_by("code")
+    organisations = Organisation.objects.order_by("code")
+    if allowed is not None:
+        services = services.filter(owner_id__in=allowed)
+        organisations = organisations.filter(pk__in=allowed)
+    return {
+        "dashboard": dashboard,
+        "query": query,
+        "confidence": CONFIDENCE,
+        "min_group": MIN_GROUP_RESPONSES,
+        "groups": [(g, labels.get(g.key, str(g.key))) for g in dashboard.groups],
+        "group_title": GROUP_TITLES[query.group_by],
+        "groupings": [(g, GROUP_TITLES[g]) for g in GROUPINGS],
+        "periods": PERIODS,
+        "channels": Channel.values,
+        "services": services,
+        "organisations": organisations,
+        "means_chart": charts.means_chart_svg(
+            _estimates(dashboard, labels), title=_("Mean rating by %(group)s with %(c)d%% intervals")
+            % {"group": GROUP_TITLES[query.group_by].lower(), "c": round(CONFIDENCE * 100)},
+            axis_title=_("Mean rating"), scale=scale, reference=dashboard.total.mean if dashboard.total else None),
+        "trend_chart": charts.trend_chart_svg(
+            [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],
+            title=_("Mean rating by period"), axis_title=_("Mean rating"), scale=scale),
+        "ranking": national_ranking(query) if role_is_central(user.role) or user.is_superuser else None,
+    }
+
+
+def national_ranking(query: Query, level: str = "service_id") -> list[dict]:
+    """Services ranked by mean rating, nationwide; each flagged only where it differs significantly from the
+    national figure (Welch's t-test, Holm-adjusted across all ranked services)."""
+    table = answers()
+    where = aggregates.AnswerFilter(question_keys=[query.question])
+    rows = aggregates.ranking(table, level=level, question_key=query.question, where=where,
+                              min_responses=MIN_GROUP_RESPONSES).to_pyarrow().to_pylist()
+    if not rows:
+        return []
+    total = stats.Moments(sum(r["n"] for r in rows), sum(r["sum_value"] for r in rows),
+                          sum(r["sum_squares"] for r in rows))
+    tests = [stats.welch_t_test(stats.Moments(r["n"], r["sum_value"], r["sum_squares"]),
+                                stats.Moments(total.n - r["n"], total.total - r["sum_value"],
+                                              total.sum_squares - r["sum_squares"]), alpha=1 - CONFIDENCE)
+             for r in rows]
+    labels = _labels(level, [r[level] for r in rows])
+    return [{"rank": r["rank"], "label": labels.get(r[level], r[level]), "n": r["n"], "mean": r["mean"],
+             "signal": ("above" if t.difference > 0 else "below") if t.significant else "same"}
+            for r, t in zip(rows, stats.adjust_comparisons(tests, "holm"), strict=True)]
+
+
+def quarter_bounds(label: str, today: dt.date | None = None) -> tuple[dt.date, dt.date, str]:
+    """(first day, last day, "2026 Q3") of the quarter named like "2026Q3"; default: the last full quarter."""
+    today = today or dt.date.today()
+    if label:
+        try:
+            year, quarter = int(label[:4]), int(label[-1])
+            if not 1 <= quarter <= 4 or label[4:5].upper() != "Q":
+                raise ValueError
+        except ValueError:
+            from govcx.errors import Invalid
+
+            raise Invalid(_("A quarter looks like 2026Q3"), details=[{"field": "quarter"}]) from None
+    else:
+        year, quarter = today.year, (today.month - 1) // 3
+        if quarter == 0:
+            year, quarter = year - 1, 4
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1))
+    return first, last, f"{year} Q{quarter}"
+
+
+def service_report_context(user: Any, service: Service, quarter: str) -> dict[str, Any]:
+    first, last, label = quarter_bounds(quarter)
+    query = Query(service_id=service.pk, group_by="channel", date_from=first, date_to=last)
+    context = dashboard_context(user, query)
+    history = build(user, Query(service_id=service.pk, group_by="channel", date_to=last))
+    responses = Response.objects.filter(service=service, submitted_at__date__gte=first,
+                                        submitted_at__date__lte=last, is_spam=False)
+    complaints = Complaint.objects.filter(service=service, received_on__gte=first, received_on__lte=last)
+    context.update({
+        "service": service,
+        "quarter_label": label,
+        "quarter_code": label.replace(" ", ""),
+        "first": first,
+        "last": last,
+        "history_chart": charts.trend_chart_svg(
+            [charts.Estimate(lbl, f.mean, f.mean_low, f.mean_high) for lbl, f in history.trend],
+            title=_("Mean rating by quarter"), axis_title=_("Mean rating"),
+            scale=(history.total.scale_min, history.total.scale_max) if history.total else (1, 5)),
+        "history": history,
+        "comments": list(responses.exclude(comment="").values_list("comment", flat=True)[:2000]),
+        "complaints_received": complaints.count(),
+        "complaints_answered": complaints.filter(status="answered").count(),
+        "ranking": None,
+    })
+    context["topics"] = _comment_topics(context["comments"])
+    context["comments"] = context["comments"][:30]
+    return context
+
+
+def _comment_topics(comments: list[str]) -> list[dict]:
+    """Known issues (the taxonomy) found in the quarter's comments, most frequent first."""
+    if not comments:
+        return []
+    known = taxonomy.default_taxonomy()
+    language = get_language() or "en"
+    counts: dict[str, dict] = {}
+    for text in comments:
+        for match in known.classify(text):
+            title = known.topic(match.code).title
+            entry = counts.setdefault(match.code, {
+                "topic": match.code, "label": title.get(language[:2]) or title.get("en") or match.code, "count": 0,
+                "requirements": [f"{r.pack}:{r.requirement}" for r in match.requirements], "examples": []})
+            entry["count"] += 1
+            if len(entry["examples"]) < 3:
+                entry["examples"].append(text)
+    return sorted(counts.values(), key=lambda e: -e["count"])

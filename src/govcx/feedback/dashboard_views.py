@@ -1,0 +1,78 @@
+"""The satisfaction dashboard and the quarterly report per service (page and PDF)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from govcx.errors import Invalid
+from govcx.feedback.dashboard import GROUPINGS, PERIODS, Query
+from govcx.feedback.dashboard_context import dashboard_context, service_report_context
+from govcx.registry.selectors import access_service
+from govcx.reports.pdf import html_to_pdf
+
+
+def _query(request: HttpRequest):
+    data = request.GET
+
+    def number(name: str) -> int | None:
+        value = data.get(name, "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise Invalid(_("%(field)s must be a number") % {"field": name}, details=[{"field": name}])
+        return int(value)
+
+    def day(name: str) -> dt.date | None:
+        value = data.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(_("%(field)s must be a date like 2026-03-31") % {"field": name},
+                          details=[{"field": name}]) from None
+
+    group_by = data.get("group_by", "service_id")
+    period = data.get("period", "quarter")
+    if group_by not in GROUPINGS:
+        raise Invalid(_("Unknown grouping"), details=[{"field": "group_by"}])
+    if period not in PERIODS:
+        raise Invalid(_("Unknown period"), details=[{"field": "period"}])
+    return Query(
+        question=data.get("question", "overall").strip() or "overall", group_by=group_by, period=period,
+        service_id=number("service"), organisation_id=number("organisation"), region=data.get("region", "").strip(),
+        client_category=data.get("client_category", "").strip(), channel=data.get("channel", "").strip(),
+        date_from=day("from"), date_to=day("to"),
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    query = _query(request)
+    if query.service_id:
+        access_service(request.user, query.service_id)
+    return render(request, "feedback/dashboard.html", dashboard_context(request.user, query))
+
+
+@login_required
+def service_report(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = access_service(request.user, service_id)
+    return render(request, "feedback/service_report.html",
+                  service_report_context(request.user, service, request.GET.get("quarter", "")))
+
+
+@login_required
+def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = access_service(request.user, service_id)
+    context = service_report_context(request.user, service, request.GET.get("quarter", ""))
+    html = render_to_string("feedback/service_report_print.html", context, request=request)
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    reply = HttpResponse(pdf, content_type="application/pdf")
+    reply["Content-Disposition"] = f'attachment; filename="feedback-{service.code}-{context["quarter_label"]}.pdf"'
+    return reply

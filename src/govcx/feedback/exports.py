@@ -1,0 +1,150 @@
+"""Responses as files (CSV, XLSX, Parquet) and historical responses from files (CSV, XLSX), all or nothing.
+
+One row per response. Import columns: `id` (the response's id in the source system; it makes re-imports
+idempotent), `submitted_at` (ISO date or date-time), optional `channel`, `client_category`, `office`, `page`,
+`stage`, `version`, and one column per question key of the survey. Rows are numbered as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from govcx.errors import Invalid
+from govcx.feedback import services
+from govcx.feedback.models import Channel, Response, Survey
+from govcx.registry.tabular import ImportInvalid, ImportProblem, format_for, read_rows
+from govcx.reports.tables import FORMATS, render_table
+
+__all__ = ["ImportInvalid", "responses_file", "responses_import"]
+
+PARQUET = "application/vnd.apache.parquet"
+BASE_COLUMNS = ("response_id", "submitted_at", "survey_version", "channel", "client_category", "office", "page",
+                "stage", "spam_score", "is_spam", "comment")
+CONTEXT_COLUMNS = ("office", "page", "stage")
+IMPORT_META = ("id", "submitted_at", "channel", "client_category", "version", *CONTEXT_COLUMNS)
+
+
+def _answer_value(answer: Any) -> Any:
+    return answer.value if answer.value is not None else answer.text
+
+
+def _rows(responses: QuerySet[Response]) -> tuple[list[str], list[list[Any]]]:
+    responses = responses.select_related("survey_version").prefetch_related("answers").order_by("submitted_at", "id")
+    keys: list[str] = []
+    records = []
+    for response in responses.iterator(chunk_size=2000):
+        answers: dict[str, Any] = {}
+        for answer in response.answers.all():
+            if answer.question_key not in keys:
+                keys.append(answer.question_key)
+            answers.setdefault(answer.question_key, _answer_value(answer))
+        records.append((response, answers))
+    header = [*BASE_COLUMNS, *keys]
+    rows = [
+        [r.pk, r.submitted_at.isoformat(), r.survey_version.number, r.channel, r.client_category,
+         *(r.context.get(c, "") for c in CONTEXT_COLUMNS), round(r.spam_score, 3), r.is_spam, r.comment,
+         *(answers.get(k) for k in keys)]
+        for r, answers in records
+    ]
+    return header, rows
+
+
+def responses_file(responses: QuerySet[Response], fmt: str) -> tuple[bytes, str]:
+    """The responses in one file: csv, xlsx or parquet; personal data was masked when they were received."""
+    header, rows = _rows(responses)
+    if fmt == "parquet":
+        table = pa.table({name: _arrow_column([row[i] for row in rows]) for i, name in enumerate(header)})
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        return buffer.getvalue(), PARQUET
+    if fmt not in FORMATS:
+        raise Invalid(f"unknown format {fmt!r}; use csv, xlsx or parquet", details=[{"field": "format"}])
+    return render_table(fmt, header, rows, sheet="responses"), FORMATS[fmt]
+
+
+def _arrow_column(values: list[Any]) -> pa.Array:
+    """Typed when the values share a type; a column mixing numbers and text is written as text."""
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values])
+
+
+def _when(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time(12))
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError("required: the date (and time) the response was given")
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date like 2026-03-31 or 2026-03-31T14:05") from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+def _answer_cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+        if text.lower() in ("true", "false", "yes", "no"):
+            return text.lower() in ("true", "yes")
+        if ";" in text:
+            return [part.strip() for part in text.split(";") if part.strip()]
+        return text
+    return value
+
+
+def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any) -> services.ImportResult:
+    current = services.survey_current_version(survey)
+    definition = services.parsed_definition(current)
+    question_keys = tuple(q.key for q in definition.questions)
+    fmt = format_for(file_name)
+    rows = read_rows(data, fmt, file_name, columns=(*IMPORT_META, *question_keys),
+                     required=("id", "submitted_at"))
+    problems: list[ImportProblem] = []
+    submissions: list[tuple[int, services.Submission]] = []
+    for number, cells in rows:
+        try:
+            submitted_at = _when(cells.get("submitted_at"))
+        except ValueError as exc:
+            problems.append(ImportProblem(file_name, number, "submitted_at", str(exc)))
+            continue
+        channel = str(cells.get("channel") or Channel.IMPORT).strip()
+        source_id = str(cells.get("id") or "").strip()
+        if not source_id:
+            problems.append(ImportProblem(file_name, number, "id", "required: the response's id in the source"))
+            continue
+        answers = {k: _answer_cell(cells[k]) for k in question_keys if cells.get(k) not in (None, "")}
+        version = cells.get("version")
+        submissions.append((number, services.Submission(
+            idempotency_key=f"import:{source_id}"[:64],
+            answers=answers,
+            context={c: str(cells[c]) for c in CONTEXT_COLUMNS if cells.get(c) not in (None, "")},
+            channel=channel,
+            client_category=str(cells.get("client_category") or ""),
+            submitted_at=submitted_at,
+            version=int(version) if version not in (None, "") and str(version).strip().isdigit() else None,
+        )))
+    if problems:
+        raise ImportInvalid(problems)
+    try:
+        return services.responses_import(survey=survey, rows=submissions, actor=actor)
+    except Invalid as exc:
+        raise ImportInvalid([
+            ImportProblem(file_name, d.get("row"), str(d.get("field", "")).removeprefix("answers."), d["message"])
+            for d in exc.details
+        ]) from None

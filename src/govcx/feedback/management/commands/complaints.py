@@ -1,0 +1,57 @@
+"""govcx complaints remind [--today YYYY-MM-DD] | govcx complaints overdue [--today YYYY-MM-DD]"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from rich.console import Console
+from rich.table import Table
+
+from govcx.feedback.complaints import OVERDUE, reminders_send
+from govcx.feedback.models import Complaint, ComplaintStatus
+
+
+def _day(value: str | None) -> dt.date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--today must be a date like 2025-01-31, not {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Complaints: e-mail reminders to the organisations that must answer (run daily), list overdue ones."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name, text in (("remind", "send today's reminders; a second run the same day sends nothing"),
+                           ("overdue", "list unanswered complaints past their due date")):
+            command = sub.add_parser(name, help=text)
+            command.add_argument("--today", help="the day to act as of (YYYY-MM-DD); default: today")
+
+    def handle(self, *args, action: str, today: str | None = None, **options) -> None:
+        console = Console(highlight=False)
+        day = _day(today)
+        if action == "remind":
+            report = reminders_send(day)
+            sent = f"{report.complaints} complaint(s) reminded of in {report.emails} e-mail(s)"
+            console.print(f"[green]ok[/green] {sent}")
+            for code in report.organisations_without_recipients:
+                console.print(f"[yellow]warning[/yellow] {code}: nobody with an e-mail handles its complaints")
+            return
+        overdue = (
+            Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
+            .filter(due_on__lt=day)
+            .select_related("service", "organisation", "assignee")
+            .order_by("due_on", "id")
+        )
+        table = Table(title=f"Complaints {OVERDUE} on {day.isoformat()}")
+        for column in ("#", "service", "handled by", "due", "days late", "status", "assignee"):
+            table.add_column(column)
+        for c in overdue:
+            table.add_row(str(c.pk), c.service.code, c.organisation.code, c.due_on.isoformat(),
+                          str((day - c.due_on).days), c.status, c.assignee.username if c.assignee else "—")
+        console.print(table if table.row_count else "[green]no complaints are overdue[/green]")

@@ -1,0 +1,149 @@
+"""The public side of a survey, no sign-in: the page citizens answer (it works without JavaScript), its thank-you
+page, the QR code that leads to it from an office, and the printable poster with that code."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import time
+from urllib.parse import urlencode
+
+import segno
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from govcx.errors import Conflict, Invalid, RateLimited
+from govcx.feedback import public_form, selectors, services
+from govcx.feedback import survey_schema as schema
+from govcx.feedback.models import Survey, SurveyStatus
+from govcx.throttle import client_address, hit
+
+STARTED_SALT = "govcx.feedback.public-page.started"
+STARTED_MAX_AGE_SECONDS = 24 * 3600
+OFFICE_CODE_MAX_LENGTH = 60
+QR_CACHE_SECONDS = 24 * 3600
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _unavailable(request: HttpRequest, survey: Survey) -> HttpResponse:
+    # A draft is not public yet (a poster may already hang in the office); a closed survey is gone for good.
+    status = 410 if survey.status == SurveyStatus.CLOSED else 404
+    return render(request, "feedback/public/unavailable.html", {"survey": survey}, status=status)
+
+
+def _elapsed_seconds(token: str) -> float | None:
+    try:
+        started = signing.loads(token, salt=STARTED_SALT, max_age=STARTED_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    return max(0.0, time.time() - float(started))
+
+
+@require_http_methods(["GET", "POST"])
+def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
+    """GET: the questions of the survey's current version. POST: accept the answers once, then the thank-you page;
+    a repeated post of the same form (same idempotency key) is a no-op that shows the thank-you page again."""
+    survey, current = selectors.public_surveys.get(public_key)
+    if survey.status != SurveyStatus.LIVE:
+        return _unavailable(request, survey)
+    definition = schema.parse_definition(current.definition)
+    lang = _language()
+    if request.method == "GET":
+        context = public_form.context_from(request.GET)
+        form_state = {"idempotency_key": secrets.token_urlsafe(24),
+                      "started": signing.dumps(time.time(), salt=STARTED_SALT)}
+        return _form_page(request, survey, current, definition, lang, context, form_state, answers={}, errors={})
+
+    context = public_form.context_from(request.POST, prefix="ctx_")
+    form_state = {"idempotency_key": request.POST.get("idempotency_key", ""),
+                  "started": request.POST.get("started", "")}
+    answers = public_form.posted_answers(definition, request.POST, context)
+    try:  # every post counts, valid or not, so that a flood of bad forms is limited too
+        hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+    except RateLimited:
+        return _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=429,
+                          problem=_("Too many answers were sent from your network. Please try again in a minute."))
+    checked = public_form.without_unshown(definition, answers)
+    if not checked.ok:
+        errors = {e.question_key: public_form.error_text(e, definition.question(e.question_key))
+                  for e in reversed(checked.errors)}  # the first error of a question wins
+        return _form_page(request, survey, current, definition, lang, context, form_state, answers, errors,
+                          status=422)
+    try:
+        services.response_submit(survey=survey, current=current, submission=services.Submission(
+            idempotency_key=form_state["idempotency_key"],
+            answers={k: list(v) if isinstance(v, tuple) else v for k, v in checked.cleaned.items()},
+            context=context, channel=context["channel"], language=lang,
+            honeypot=request.POST.get("website", ""), elapsed_seconds=_elapsed_seconds(form_state["started"]),
+            version=current.number,
+        ))
+    except Conflict:
+        pass  # this form was accepted before with other answers (sent, then edited after going back): counted once
+    except Invalid:
+        return _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=422,
+                          problem=_("Your answers could not be accepted. Please reload the page and try again."))
+    return redirect("feedback_public:thanks", public_key=survey.public_key)
+
+
+def _form_page(request, survey, current, definition, lang, context, form_state, answers, errors, *,
+               status: int = 200, problem: str = "") -> HttpResponse:
+    fields = public_form.display_fields(definition, lang, answers, errors)
+    return render(request, "feedback/public/survey.html", {
+        "survey": survey, "version": current.number,
+        "title": definition.title.get(lang) or survey.title,
+        "description": definition.description.get(lang) if definition.description else "",
+        "fields": fields, "has_errors": bool(errors), "problem": problem,
+        "context_fields": sorted(context.items()), "form_state": form_state,
+    }, status=status)
+
+
+@require_GET
+def survey_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
+    survey, _current = selectors.public_surveys.get(public_key)
+    return render(request, "feedback/public/thanks.html", {"survey": survey})
+
+
+def office_survey_url(request: HttpRequest, survey: Survey, office: str) -> str:
+    """The absolute address of the survey page that a poster in `office` leads to."""
+    query = urlencode({"channel": "office", "office": office} if office else {"channel": "office"})
+    return request.build_absolute_uri(reverse("feedback_public:survey", args=[survey.public_key])) + "?" + query
+
+
+def _office(request: HttpRequest) -> str:
+    return request.GET.get("office", "").strip()[:OFFICE_CODE_MAX_LENGTH]
+
+
+@require_GET
+def survey_qr(request: HttpRequest, public_key: str) -> HttpResponse:
+    """An SVG QR code of the office's survey address; public, since it encodes nothing but a public URL."""
+    survey, _current = selectors.public_surveys.get(public_key)
+    url = office_survey_url(request, survey, _office(request))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, xmldecl=False, title=url)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = f"public, max-age={QR_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def survey_poster(request: HttpRequest, public_key: str) -> HttpResponse:
+    """An A4 page to print and hang in the office: the QR code, the address and short instructions."""
+    survey, current = selectors.public_surveys.get(public_key)
+    office = _office(request)
+    definition = schema.parse_definition(current.definition)
+    lang = _language()
+    other = "en" if lang == "ru" else "ru"
+    return render(request, "feedback/public/poster.html", {
+        "survey": survey, "office": office, "url": office_survey_url(request, survey, office),
+        "qr_url": reverse("feedback_public:qr", args=[survey.public_key]) + "?" + urlencode({"office": office}),
+        "lang": lang, "other_lang": other,
+        "title": definition.title.get(lang), "other_title": definition.title.get(other),
+    })

@@ -1,0 +1,67 @@
+"""Reads of feedback, always through the user's scope (public reads go by the survey's public key)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from django.db.models import QuerySet
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import access
+from govcx.errors import NotFound
+from govcx.feedback.models import Complaint, Response, Survey, SurveyVersion
+
+PUBLIC_CACHE_SECONDS = 5.0
+
+
+def survey_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Survey]:
+    return Survey.objects.for_user(user, action).select_related("service", "service__owner")
+
+
+def access_survey(user: Any, survey_id: Any, action: Action = Action.VIEW) -> Survey:
+    return access(survey_list(user=user), user, survey_id, action, what="survey")
+
+
+def response_list(*, user: Any) -> QuerySet[Response]:
+    return Response.objects.for_user(user).select_related("survey", "service", "survey_version")
+
+
+def complaint_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Complaint]:
+    return Complaint.objects.for_user(user, action).select_related("service", "organisation", "assignee")
+
+
+def access_complaint(user: Any, complaint_id: Any, action: Action = Action.VIEW) -> Complaint:
+    return access(complaint_list(user=user), user, complaint_id, action, what="complaint")
+
+
+class _PublicSurveys:
+    """Public submissions look the survey up on every request; a few seconds of per-process caching keeps that
+    off the database. A status change or a new version is seen within PUBLIC_CACHE_SECONDS."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Survey, SurveyVersion]] = {}
+
+    def get(self, public_key: str) -> tuple[Survey, SurveyVersion]:
+        now = time.monotonic()
+        entry = self._entries.get(public_key)
+        if entry and now - entry[0] < PUBLIC_CACHE_SECONDS:
+            return entry[1], entry[2]
+        survey = Survey.objects.select_related("service").filter(public_key=public_key).first()
+        if survey is None:
+            raise NotFound(f"survey {public_key} not found")
+        version = survey.versions.order_by("-number").first()
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[public_key] = (now, survey, version)
+        return survey, version
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+public_surveys = _PublicSurveys()

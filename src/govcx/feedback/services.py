@@ -1,0 +1,402 @@
+"""Use cases of feedback: surveys and their versions, accepting responses. The only writers of those models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from govcx.accounts.services import audit_record
+from govcx.errors import Conflict, Forbidden, Invalid
+from govcx.feedback import pii, spam, survey_schema, survey_templates
+from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
+from govcx.feedback.selectors import public_surveys
+
+MAX_BATCH = 500
+
+
+def _fingerprinted(definition: dict) -> tuple[dict, str]:
+    try:
+        parsed = survey_schema.parse_definition(definition)
+    except survey_schema.DefinitionError as exc:
+        raise Invalid("the survey definition has problems", details=[
+            {"field": ".".join(x for x in ("definition", p.question_key, p.field) if x), "message": p.message}
+            for p in exc.problems
+        ]) from None
+    return parsed.model_dump(mode="json"), survey_schema.definition_fingerprint(parsed)
+
+
+_parsed_cache: dict[tuple[int, str], survey_schema.SurveyDefinition] = {}
+
+
+def parsed_definition(version: SurveyVersion) -> survey_schema.SurveyDefinition:
+    """Versions are frozen, so each is parsed once per process."""
+    key = (version.pk, version.fingerprint)
+    parsed = _parsed_cache.get(key)
+    if parsed is None:
+        if len(_parsed_cache) > 5000:
+            _parsed_cache.clear()
+        parsed = _parsed_cache[key] = survey_schema.parse_definition(version.definition)
+    return parsed
+
+
+@transaction.atomic
+def survey_create(
+    *, service: Any, title: str, actor: Any, definition: dict | None = None, template: str = ""
+) -> Survey:
+    """A new survey in draft, from a template by name or from a definition written from scratch."""
+    if definition is None:
+        if not template:
+            raise Invalid("give a survey definition or a template", details=[{"field": "template"}])
+        definition = survey_templates.template(template)
+    frozen, fingerprint = _fingerprinted(definition)
+    survey = Survey.objects.create(
+        service=service, title=title, template=template, public_key=secrets.token_urlsafe(12), created_by=actor
+    )
+    SurveyVersion.objects.create(survey=survey, number=1, definition=frozen, fingerprint=fingerprint)
+    audit_record(actor=actor, action="create", obj=survey, organisation_id=service.owner_id,
+                 changes={"template": template, "version": 1})
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    survey: Survey,
+    expected_version: int,
+    actor: Any,
+    title: str | None = None,
+    definition: dict | None = None,
+    status: str | None = None,
+    allowed_origins: list[str] | None = None,
+    rate_limit_per_minute: int | None = None,
+) -> Survey:
+    """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.version != expected_version:
+        raise Conflict(f"survey {survey.pk} was changed by someone else (version {locked.version}); reload it")
+    changes: dict[str, Any] = {}
+    if definition is not None:
+        frozen, fingerprint = _fingerprinted(definition)
+        current = survey_current_version(locked)
+        if fingerprint != current.fingerprint:
+            number = current.number + 1
+            SurveyVersion.objects.create(survey=locked, number=number, definition=frozen, fingerprint=fingerprint)
+            changes["definition_version"] = number
+    if title is not None and title != locked.title:
+        changes["title"] = [locked.title, title]
+        locked.title = title
+    if status is not None and status != locked.status:
+        if status not in SurveyStatus.values:
+            raise Invalid(f"unknown status {status!r}", details=[{"field": "status"}])
+        changes["status"] = [locked.status, status]
+        locked.status = status
+    if allowed_origins is not None:
+        cleaned = [_origin(o) for o in allowed_origins if o.strip()]
+        if cleaned != locked.allowed_origins:
+            changes["allowed_origins"] = cleaned
+            locked.allowed_origins = cleaned
+    if rate_limit_per_minute is not None and rate_limit_per_minute != locked.rate_limit_per_minute:
+        if not 1 <= rate_limit_per_minute <= 100_000:
+            raise Invalid("the rate limit must be between 1 and 100000", details=[{"field": "rate_limit_per_minute"}])
+        changes["rate_limit_per_minute"] = rate_limit_per_minute
+        locked.rate_limit_per_minute = rate_limit_per_minute
+    if changes:
+        locked.version += 1
+        locked.save()
+        transaction.on_commit(public_surveys.forget)
+        audit_record(actor=actor, action="update", obj=locked, organisation_id=locked.service.owner_id,
+                     changes=changes)
+    return locked
+
+
+def _origin(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")) or "/" in value.split("://", 1)[1]:
+        raise Invalid(f"{value!r} is not an origin like https://example.gov", details=[{"field": "allowed_origins"}])
+    return value.lower()
+
+
+def survey_current_version(survey: Survey) -> SurveyVersion:
+    return survey.versions.order_by("-number").first()
+
+
+@dataclass
+class Submission:
+    """One citizen's answers as received from the page, the widget, the API or an import."""
+
+    idempotency_key: str
+    answers: dict[str, Any]
+    context: dict[str, str] = field(default_factory=dict)
+    channel: str = Channel.WEB
+    client_category: str = ""
+    language: str = ""
+    honeypot: str = ""
+    elapsed_seconds: float | None = None
+    submitted_at: dt.datetime | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    response: Response
+    created: bool
+
+
+def _payload_hash(submission: Submission) -> str:
+    body = json.dumps({"a": submission.answers, "c": submission.context, "v": submission.version},
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def check_origin(survey: Survey, origin: str | None) -> None:
+    """Browsers send Origin: a widget on a site outside the survey's allow-list is refused."""
+    if origin and survey.allowed_origins and origin.lower().rstrip("/") not in survey.allowed_origins:
+        raise Forbidden(f"site {origin} may not submit to this survey", details=[{"field": "origin"}])
+
+
+@dataclass
+class _Prepared:
+    submission: Submission
+    version: SurveyVersion
+    answers: list[Answer]
+    comment: str
+    pii_found: list[str]
+    spam_score: float
+    spam_reasons: list[str]
+    payload_hash: str
+    is_spam: bool
+
+
+def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submission: Submission) -> _Prepared:
+    key = (submission.idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise Invalid("idempotency_key must be 8 to 64 characters", details=[{"field": "idempotency_key"}])
+    if submission.channel not in Channel.values:
+        raise Invalid(f"unknown channel {submission.channel!r}", details=[{"field": "channel"}])
+    version = versions.get(submission.version)
+    if version is None:
+        version = survey.versions.filter(number=submission.version).first()
+        if version is None:
+            raise Invalid(f"survey version {submission.version} does not exist", details=[{"field": "version"}])
+        versions[submission.version] = version
+    definition = parsed_definition(version)
+    validation = survey_schema.validate_answers(definition, submission.answers)
+    if not validation.ok:
+        raise Invalid("the answers do not fit the survey", details=[
+            {"field": f"answers.{e.question_key}", "code": e.code, "message": e.message} for e in validation.errors
+        ])
+    answers = [
+        Answer(question_key=row.question_key, measure=row.measure.value, scale_min=row.scale_min,
+               scale_max=row.scale_max, value=row.value)
+        for row in survey_schema.fact_rows(definition, validation.cleaned)
+    ]
+    texts: list[str] = []
+    found: set[str] = set()
+    context = dict(submission.context or {})
+    for question in definition.questions:
+        value = validation.cleaned.get(question.key)
+        if value is None:
+            continue
+        if isinstance(question, survey_schema.TextQuestion):
+            masked = pii.mask_pii(value)
+            found.update(masked.kinds)
+            texts.append(masked.text)
+            answers.append(Answer(question_key=question.key, text=masked.text))
+        elif isinstance(question, survey_schema.HiddenQuestion):
+            context[question.context] = str(value)
+        elif isinstance(question, survey_schema.ChoiceQuestion) and isinstance(value, tuple):
+            answers.append(Answer(question_key=question.key, text=",".join(value)))
+    submission.context = context
+    if context.get("channel") in Channel.values:
+        submission.channel = context["channel"]
+    comment = "\n".join(t for t in texts if t)
+    verdict = spam.spam_score(comment, honeypot=submission.honeypot, elapsed_seconds=submission.elapsed_seconds,
+                              settings=_spam_settings(survey.spam_threshold))
+    return _Prepared(submission, version, answers, comment, sorted(found), verdict.score,
+                     [f"{r.name}: {r.detail}" for r in verdict.reasons], _payload_hash(submission), verdict.is_spam)
+
+
+@functools.lru_cache(maxsize=32)
+def _spam_settings(threshold: float) -> spam.SpamSettings:
+    return spam.SpamSettings(threshold=threshold)
+
+
+def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Response:
+    submission = prepared.submission
+    service = survey.service
+    return Response(
+        survey=survey,
+        survey_version=prepared.version,
+        service_id=service.pk,
+        organisation_id=service.owner_id,
+        idempotency_key=submission.idempotency_key.strip(),
+        payload_hash=prepared.payload_hash,
+        channel=submission.channel,
+        context={k: str(v)[:200] for k, v in (submission.context or {}).items()},
+        client_category=submission.client_category[:40],
+        language=submission.language[:8],
+        comment=prepared.comment,
+        pii_found=prepared.pii_found,
+        spam_score=prepared.spam_score,
+        spam_reasons=prepared.spam_reasons,
+        is_spam=prepared.is_spam,
+        submitted_at=min(submission.submitted_at or now, now),
+    )
+
+
+def _replayed(survey: Survey, prepared: _Prepared) -> Accepted:
+    existing = Response.objects.get(survey=survey, idempotency_key=prepared.submission.idempotency_key.strip())
+    if existing.payload_hash != prepared.payload_hash:
+        raise Conflict("this idempotency_key was already used for different answers",
+                       details=[{"field": "idempotency_key"}])
+    return Accepted(existing, created=False)
+
+
+def accepting(survey: Survey) -> None:
+    if survey.status != SurveyStatus.LIVE:
+        raise Invalid(f"survey {survey.public_key} is not accepting responses ({survey.status})",
+                      details=[{"field": "survey"}])
+
+
+def response_submit(
+    *, survey: Survey, submission: Submission, current: SurveyVersion | None = None, now: dt.datetime | None = None
+) -> Accepted:
+    """Accept one response exactly once: a retry with the same key returns the stored response unchanged."""
+    accepting(survey)
+    now = now or timezone.now()
+    versions: dict[int | None, SurveyVersion] = {None: current or survey_current_version(survey)}
+    prepared = _prepare(survey, versions, submission)
+    response = _response_for(survey, prepared, now)
+    try:
+        with transaction.atomic():
+            response.save()
+            for answer in prepared.answers:
+                answer.response = response
+            Answer.objects.bulk_create(prepared.answers)
+    except IntegrityError:
+        return _replayed(survey, prepared)
+    return Accepted(response, created=True)
+
+
+def responses_submit_batch(
+    *,
+    survey: Survey,
+    submissions: list[Submission],
+    current: SurveyVersion | None = None,
+    now: dt.datetime | None = None,
+) -> list[Accepted]:
+    """Accept a batch all-or-nothing: every item is validated first; then new ones are stored in one transaction
+    and replays return their stored response."""
+    accepting(survey)
+    if not submissions:
+        raise Invalid("the batch is empty", details=[{"field": "responses"}])
+    if len(submissions) > MAX_BATCH:
+        raise Invalid(f"at most {MAX_BATCH} responses per batch", details=[{"field": "responses"}])
+    now = now or timezone.now()
+    versions: dict[int | None, SurveyVersion] = {None: current or survey_current_version(survey)}
+    prepared: list[_Prepared] = []
+    problems: list[dict] = []
+    seen: set[str] = set()
+    for index, submission in enumerate(submissions):
+        try:
+            item = _prepare(survey, versions, submission)
+        except Invalid as exc:
+            problems.extend({"row": index, **d, "message": exc.message} for d in (exc.details or [{}]))
+            continue
+        key = submission.idempotency_key.strip()
+        if key in seen:
+            problems.append({"row": index, "field": "idempotency_key", "message": "repeated within the batch"})
+        seen.add(key)
+        prepared.append(item)
+    if problems:
+        raise Invalid(f"{len(problems)} problem(s) in the batch; nothing was stored", details=problems)
+    try:
+        return _store_batch(survey, prepared, now)
+    except IntegrityError:  # a concurrent writer stored some of these keys first: settle them one by one
+        return [_store_one(survey, item, now) for item in prepared]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    duplicates: int
+
+
+def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], actor: Any) -> ImportResult:
+    """Historical responses from a file, all or nothing: problems are reported by row and field and nothing is
+    stored unless every row is valid. Re-importing the same file stores nothing new (keys are per row)."""
+    versions: dict[int | None, SurveyVersion] = {None: survey_current_version(survey)}
+    prepared: list[_Prepared] = []
+    problems: list[dict] = []
+    seen: dict[str, int] = {}
+    now = timezone.now()
+    for row, submission in rows:
+        try:
+            prepared.append(_prepare(survey, versions, submission))
+        except Invalid as exc:
+            problems.extend({"row": row, "field": d.get("field", ""), "message": d.get("message", exc.message)}
+                            for d in (exc.details or [{}]))
+            continue
+        key = submission.idempotency_key.strip()
+        if key in seen:
+            problems.append({"row": row, "field": "id", "message": f"the same id as row {seen[key]}"})
+        seen.setdefault(key, row)
+    if problems:
+        raise Invalid(f"{len(problems)} problem(s); nothing was imported", details=problems)
+    with transaction.atomic():
+        results = []
+        for start in range(0, len(prepared), MAX_BATCH):
+            results.extend(_store_batch(survey, prepared[start:start + MAX_BATCH], now))
+        created = sum(1 for r in results if r.created)
+        audit_record(actor=actor, action="import", obj=survey, organisation_id=survey.service.owner_id,
+                     changes={"created": created, "duplicates": len(results) - created})
+    return ImportResult(created, len(results) - created)
+
+
+def _store_batch(survey: Survey, prepared: list[_Prepared], now: dt.datetime) -> list[Accepted]:
+    keys = [p.submission.idempotency_key.strip() for p in prepared]
+    existing = {r.idempotency_key: r for r in Response.objects.filter(survey=survey, idempotency_key__in=keys)}
+    results: list[Accepted | None] = []
+    fresh: list[tuple[_Prepared, Response]] = []
+    for item, key in zip(prepared, keys, strict=True):
+        if key in existing:
+            if existing[key].payload_hash != item.payload_hash:
+                raise Conflict(f"idempotency_key {key} was already used for different answers",
+                               details=[{"field": "idempotency_key"}])
+            results.append(Accepted(existing[key], created=False))
+        else:
+            response = _response_for(survey, item, now)
+            fresh.append((item, response))
+            results.append(None)
+    with transaction.atomic():
+        created = Response.objects.bulk_create([r for _, r in fresh])
+        answers = []
+        for (item, _), response in zip(fresh, created, strict=True):
+            for answer in item.answers:
+                answer.response = response
+                answers.append(answer)
+        Answer.objects.bulk_create(answers, batch_size=2000)
+    fresh_iter = iter(created)
+    return [r if r is not None else Accepted(next(fresh_iter), created=True) for r in results]
+
+
+def _store_one(survey: Survey, item: _Prepared, now: dt.datetime) -> Accepted:
+    response = _response_for(survey, item, now)
+    try:
+        with transaction.atomic():
+            response.save()
+            for answer in item.answers:
+                answer.pk = None
+                answer.response = response
+            Answer.objects.bulk_create(item.answers)
+    except IntegrityError:
+        return _replayed(survey, item)
+    return Accepted(response, created=True)

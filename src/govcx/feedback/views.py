@@ -1,0 +1,138 @@
+"""Analysts' pages: surveys (create, version, embed), responses (read, export, import)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
+from govcx.errors import DomainError, Invalid
+from govcx.feedback import exports, selectors, services, survey_templates
+from govcx.feedback.models import SurveyStatus
+from govcx.registry.selectors import access_service, service_list
+
+
+@login_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    surveys = selectors.survey_list(user=request.user).order_by("service__code", "title")
+    if request.GET.get("service"):
+        surveys = surveys.filter(service_id=request.GET["service"])
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    return render(request, "feedback/survey_list.html", {
+        "page": page, "can_manage": can(request.user, Action.MANAGE_SURVEYS),
+    })
+
+
+@login_required
+def survey_create(request: HttpRequest) -> HttpResponse:
+    services_allowed = service_list(user=request.user, action=Action.MANAGE_SURVEYS).order_by("code")
+    form = {"service": request.GET.get("service", ""), "title": "", "template": "", "definition": ""}
+    errors: list[dict] = []
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            service = access_service(request.user, form["service"] or 0, Action.MANAGE_SURVEYS)
+            definition = _definition_from_text(form["definition"]) if form["definition"] else None
+            survey = services.survey_create(service=service, title=form["title"] or _("Satisfaction survey"),
+                                            template=form["template"], definition=definition, actor=request.user)
+        except DomainError as exc:
+            errors = exc.details or [{"message": exc.message}]
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Survey created as a draft. Make it live when it is ready."))
+            return redirect("feedback:survey_detail", survey.pk)
+    return render(request, "feedback/survey_form.html", {
+        "form": form, "errors": errors, "services": services_allowed,
+        "templates": survey_templates.template_names(),
+    }, status=422 if errors else 200)
+
+
+def _definition_from_text(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(_("The definition is not valid JSON: line %(line)d, column %(col)d: %(msg)s")
+                      % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg},
+                      details=[{"field": "definition", "message": exc.msg}]) from None
+    if not isinstance(value, dict):
+        raise Invalid(_("The definition must be a JSON object"), details=[{"field": "definition"}])
+    return value
+
+
+@login_required
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.access_survey(request.user, survey_id)
+    current = services.survey_current_version(survey)
+    errors: list[dict] = []
+    if request.method == "POST":
+        survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
+        try:
+            definition = request.POST.get("definition", "").strip()
+            survey = services.survey_update(
+                survey=survey,
+                expected_version=int(request.POST.get("version") or 0),
+                actor=request.user,
+                title=request.POST.get("title", survey.title).strip() or survey.title,
+                status=request.POST.get("status", survey.status),
+                allowed_origins=request.POST.get("allowed_origins", "").split(),
+                rate_limit_per_minute=int(request.POST.get("rate_limit_per_minute") or survey.rate_limit_per_minute),
+                definition=_definition_from_text(definition) if definition else None,
+            )
+        except (DomainError, ValueError) as exc:
+            message = getattr(exc, "message", str(exc))
+            errors = getattr(exc, "details", None) or [{"message": message}]
+            messages.error(request, message)
+        else:
+            messages.success(request, _("Survey saved."))
+            return redirect("feedback:survey_detail", survey.pk)
+    responses = selectors.response_list(user=request.user).filter(survey=survey)
+    return render(request, "feedback/survey_detail.html", {
+        "survey": survey,
+        "current": current,
+        "definition_json": json.dumps(current.definition, ensure_ascii=False, indent=2),
+        "versions": survey.versions.all(),
+        "recent": responses.prefetch_related("answers")[:20],
+        "response_count": responses.count(),
+        "spam_count": responses.filter(is_spam=True).count(),
+        "statuses": SurveyStatus.choices,
+        "can_manage": can(request.user, Action.MANAGE_SURVEYS),
+        "errors": errors,
+        "public_url": request.build_absolute_uri(f"/feedback/s/{survey.public_key}/"),
+    }, status=422 if errors else 200)
+
+
+@login_required
+def survey_export(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
+    survey = selectors.access_survey(request.user, survey_id)
+    responses = selectors.response_list(user=request.user).filter(survey=survey)
+    content, content_type = exports.responses_file(responses, fmt)
+    reply = HttpResponse(content, content_type=content_type)
+    reply["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.{fmt}"'
+    return reply
+
+
+@login_required
+@require_POST
+def survey_import(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a CSV or XLSX file to import."))
+        return redirect("feedback:survey_detail", survey.pk)
+    try:
+        result = exports.responses_import(survey=survey, data=upload.read(), file_name=upload.name,
+                                          actor=request.user)
+    except exports.ImportInvalid as exc:
+        return render(request, "feedback/import_problems.html",
+                      {"survey": survey, "problems": exc.problems[:200], "total": len(exc.problems)}, status=422)
+    messages.success(request, _("Imported %(created)d responses (%(duplicates)d were already there).")
+                     % {"created": result.created, "duplicates": result.duplicates})
+    return redirect("feedback:survey_detail", survey.pk)

@@ -1,0 +1,273 @@
+"""Reads of the lab through the user's scope, and the plain data the analysis and the report are built from.
+
+`access_*` return one object or raise NotFound (another organisation's id is a 404): VIEW through the
+service owner's or the lab's scope; RUN_LAB and VIEW_PARTICIPANTS through the lab's scope only (a researcher
+of another organisation gets 404, a role without the right 403).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can, require
+from govcx.errors import NotFound
+from govcx.lab import analysis as lab_analysis
+from govcx.lab.models import (
+    LAB_ACTIONS,
+    SEVERITY_LABELS,
+    Attempt,
+    Finding,
+    Observation,
+    Participant,
+    ParticipantStatus,
+    QuestionnaireKind,
+    QuestionnaireResponse,
+    Quota,
+    Session,
+    SessionStatus,
+    Study,
+    Task,
+)
+from govcx.lab.verdict import VerdictRule
+
+PARTICIPANT_PUBLIC_FIELDS = ("id", "code", "client_category", "age_band", "region", "digital_confidence",
+                             "disability", "assisted_digital", "status", "withdrawn_at")
+PARTICIPANT_PERSONAL_FIELDS = Participant.PERSONAL_DATA_FIELDS
+
+
+def _access(queryset: QuerySet, user: Any, pk: Any, action: Action, what: str) -> Any:
+    try:
+        obj = queryset.for_user(user, Action.VIEW).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"{what} {pk} not found") from None
+    require(user, action)
+    if action in LAB_ACTIONS and not queryset.for_user(user, action).filter(pk=obj.pk).exists():
+        raise NotFound(f"{what} {pk} not found")
+    return obj
+
+
+def study_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Study]:
+    return Study.objects.for_user(user, action).select_related("service", "service__owner", "lab", "retest_of")
+
+
+def access_study(user: Any, study_id: Any, action: Action = Action.VIEW) -> Study:
+    return _access(Study.objects.select_related("service", "service__owner", "lab", "retest_of"), user, study_id,
+                   action, "study")
+
+
+def access_task(user: Any, task_id: Any, action: Action = Action.VIEW) -> Task:
+    return _access(Task.objects.select_related("study"), user, task_id, action, "task")
+
+
+def access_quota(user: Any, quota_id: Any, action: Action = Action.VIEW) -> Quota:
+    return _access(Quota.objects.select_related("study"), user, quota_id, action, "quota")
+
+
+def access_participant(user: Any, participant_id: Any, action: Action = Action.VIEW) -> Participant:
+    return _access(Participant.objects.select_related("study"), user, participant_id, action, "participant")
+
+
+def access_session(user: Any, session_id: Any, action: Action = Action.VIEW) -> Session:
+    return _access(Session.objects.select_related("study", "participant", "moderator"), user, session_id, action,
+                   "session")
+
+
+def access_attempt(user: Any, attempt_id: Any, action: Action = Action.VIEW) -> Attempt:
+    return _access(Attempt.objects.select_related("session", "session__participant", "task"), user, attempt_id,
+                   action, "attempt")
+
+
+def access_observation(user: Any, observation_id: Any, action: Action = Action.VIEW) -> Observation:
+    return _access(Observation.objects.select_related("session", "session__participant", "task"), user,
+                   observation_id, action, "observation")
+
+
+def access_finding(user: Any, finding_id: Any, action: Action = Action.VIEW) -> Finding:
+    return _access(Finding.objects.select_related("study", "task"), user, finding_id, action, "finding")
+
+
+def access_questionnaire(user: Any, response_id: Any, action: Action = Action.VIEW) -> QuestionnaireResponse:
+    return _access(QuestionnaireResponse.objects.select_related("session", "session__participant"), user,
+                   response_id, action, "questionnaire response")
+
+
+def can_view_participants(user: Any, study: Study) -> bool:
+    """Whether `user` may see the personal data of `study`'s participants: the lab's own researchers only."""
+    return can(user, Action.VIEW_PARTICIPANTS) and Study.objects.for_user(
+        user, Action.VIEW_PARTICIPANTS).filter(pk=study.pk).exists()
+
+
+def can_run_study(user: Any, study: Study) -> bool:
+    return can(user, Action.RUN_LAB) and Study.objects.for_user(user, Action.RUN_LAB).filter(pk=study.pk).exists()
+
+
+def participant_dict(participant: Participant, *, personal: bool) -> dict[str, Any]:
+    """A participant as plain data; the personal fields only when `personal` (never for users without
+    Action.VIEW_PARTICIPANTS)."""
+    data = {f: getattr(participant, f) for f in PARTICIPANT_PUBLIC_FIELDS}
+    if personal:
+        data |= {f: getattr(participant, f) for f in PARTICIPANT_PERSONAL_FIELDS}
+    return data
+
+
+# ---- the analysis -------------------------------------------------------------------------------------------
+
+
+def study_input(study: Study, rule: VerdictRule | None = None) -> lab_analysis.StudyInput:
+    """The study's results as the plain data `analysis.analyse` takes (one query per table)."""
+    tasks = [
+        lab_analysis.TaskInput(key=t.key, title=t.title, critical_path=t.critical_path,
+                               benchmark=float(t.benchmark_completion), target_seconds=t.target_seconds)
+        for t in study.tasks.all()
+    ]
+    attempts = [
+        lab_analysis.AttemptInput(participant=code, task_key=key, outcome=outcome, seconds=seconds, errors=errors,
+                                  assists=assists, seq=seq)
+        for code, key, outcome, seconds, errors, assists, seq in Attempt.objects.filter(session__study=study)
+        .order_by("id")
+        .values_list("session__participant__code", "task__key", "outcome", "seconds", "errors", "assists", "seq")
+    ]
+    answers: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
+    for code, kind, values in (QuestionnaireResponse.objects.filter(session__study=study)
+                               .order_by("session__participant__code", "id")
+                               .values_list("session__participant__code", "kind", "answers")):
+        answers[kind].append((code, list(values)))
+    completed = Session.objects.filter(study=study, status=SessionStatus.COMPLETED).values_list(
+        "participant__code", flat=True)
+    affected: dict[int, set[str]] = defaultdict(set)
+    for finding_id, code in Finding.participants.through.objects.filter(finding__study=study).values_list(
+            "finding_id", "participant__code"):
+        affected[finding_id].add(code)
+    for finding_id, code in Observation.objects.filter(session__study=study, finding__isnull=False).values_list(
+            "finding_id", "session__participant__code"):
+        affected[finding_id].add(code)
+    findings = [
+        lab_analysis.FindingInput(id=f.pk, title=f.title, severity=f.severity, status=f.status,
+                                  task_key=f.task.key if f.task_id else None,
+                                  participants=frozenset(affected[f.pk]))
+        for f in study.findings.select_related("task")
+    ]
+    return lab_analysis.StudyInput(
+        tasks=tasks, attempts=attempts,
+        sus=answers[QuestionnaireKind.SUS] if study.use_sus else (),
+        umux_lite=answers[QuestionnaireKind.UMUX_LITE] if study.use_umux_lite else (),
+        findings=findings, participants=sorted(set(completed)), confidence=float(study.confidence),
+        include_failed_times=study.include_failed_times, discovery_p=float(study.discovery_p),
+        discovery_goal=float(study.discovery_goal), rule=rule or VerdictRule(),
+    )
+
+
+def study_analysis(study: Study, rule: VerdictRule | None = None) -> lab_analysis.StudyAnalysis:
+    """Every metric of the study and its verdict (by `rule`, default thresholds when None)."""
+    return lab_analysis.analyse(study_input(study, rule))
+
+
+def study_comparison(study: Study) -> lab_analysis.Comparison | None:
+    """A re-test compared with the study it re-tests; None for an original study."""
+    if study.retest_of_id is None:
+        return None
+    return lab_analysis.compare(study_analysis(study.retest_of), study_analysis(study))
+
+
+# ---- the report (one builder for the page and the PDF) ------------------------------------------------------
+
+
+def study_report_context(study: Study, user: Any) -> dict[str, Any]:
+    """Everything the study report shows, for the HTML page and the PDF alike.
+
+    Keys: study, service, lab, analysis (StudyAnalysis), verdict (code), verdict_reasons (messages),
+    tasks (Task models in order, with `.analysis` attached), findings (list of {finding, analysis,
+    observations}) in priority order, matrix (analysis.matrix), finding_titles (column order of the matrix),
+    comparison (Comparison or None), original (the study re-tested, or None), retests, quotas
+    ([(Quota, recruited)]), participants (dicts; personal fields only with VIEW_PARTICIPANTS),
+    can_view_participants, can_run, severity_labels, generated_at.
+    """
+    from govcx.lab.services import quota_fill
+
+    result = study_analysis(study)
+    by_key = {t.key: t for t in result.tasks}
+    tasks = list(study.tasks.all())
+    for task in tasks:
+        task.analysis = by_key.get(task.key)  # type: ignore[attr-defined]
+    models = {f.pk: f for f in study.findings.select_related("task")}
+    observations: dict[int, list[Observation]] = defaultdict(list)
+    for observation in (Observation.objects.filter(session__study=study, finding__isnull=False)
+                        .select_related("session", "session__participant", "task")):
+        observations[observation.finding_id].append(observation)
+    findings = [
+        {"finding": models[f.id], "analysis": f, "observations": observations.get(f.id, [])}
+        for f in result.findings if f.id in models
+    ]
+    personal = can_view_participants(user, study)
+    participants = [participant_dict(p, personal=personal) for p in study.participants.all()]
+    return {
+        "study": study,
+        "service": study.service,
+        "lab": study.lab,
+        "analysis": result,
+        "verdict": result.verdict.verdict.value,
+        "verdict_reasons": [reason.message for reason in result.verdict.reasons],
+        "tasks": tasks,
+        "findings": findings,
+        "matrix": result.matrix,
+        "finding_titles": [f.title for f in result.findings],
+        "comparison": study_comparison(study),
+        "original": study.retest_of,
+        "retests": list(study.retests.all()),
+        "quotas": quota_fill(study),
+        "participants": participants,
+        "withdrawn": sum(1 for p in participants if p["status"] == ParticipantStatus.WITHDRAWN),
+        "can_view_participants": personal,
+        "can_run": can_run_study(user, study),
+        "severity_labels": SEVERITY_LABELS,
+        "generated_at": timezone.now(),
+    }
+
+
+# ---- raw data for export (pseudonymous: never a personal field) ----------------------------------------------
+
+
+def study_export_tables(study: Study) -> dict[str, tuple[tuple[str, ...], list[list[Any]]]]:
+    """The study's raw data as {table: (header, rows)} in the layout of `tabular.EXPORT_TABLES`."""
+    from govcx.lab import metrics
+    from govcx.lab.tabular import EXPORT_TABLES
+
+    tables: dict[str, list[list[Any]]] = {}
+    tables["tasks"] = [
+        [t.key, t.order, t.title, t.scenario, t.success_criteria, t.critical_path, float(t.benchmark_completion),
+         t.target_seconds] for t in study.tasks.all()
+    ]
+    tables["participants"] = [
+        [p.code, p.status, p.client_category, p.age_band, p.region, p.digital_confidence, p.disability,
+         p.assisted_digital, p.withdrawn_at is not None] for p in study.participants.all()
+    ]
+    tables["attempts"] = [
+        list(row) for row in Attempt.objects.filter(session__study=study).order_by("session__participant__code",
+                                                                                   "task__order", "id")
+        .values_list("session__participant__code", "task__key", "outcome", "seconds", "errors", "assists", "seq",
+                     "session__mode", "session_id")
+    ]
+    questionnaires = []
+    for code, kind, answers in (QuestionnaireResponse.objects.filter(session__study=study)
+                                .order_by("session__participant__code", "kind")
+                                .values_list("session__participant__code", "kind", "answers")):
+        score = metrics.sus_score(answers) if kind == QuestionnaireKind.SUS else metrics.umux_lite(*answers)
+        questionnaires.append([code, kind, score, *answers, *([None] * (10 - len(answers)))])
+    tables["questionnaires"] = questionnaires
+    tables["observations"] = [
+        [o.session.participant.code, o.task.key if o.task_id else "", o.at_seconds, o.text, "; ".join(o.tags),
+         o.finding_id]
+        for o in Observation.objects.filter(session__study=study).select_related("session__participant", "task")
+    ]
+    affected = {f.id: f.affected for f in study_analysis(study).findings}
+    tables["findings"] = [
+        [f.pk, f.title, f.description, f.severity, f.status, f.task.key if f.task_id else "", f.screen,
+         f.recommendation, "; ".join(affected.get(f.pk, ()))]
+        for f in study.findings.select_related("task")
+    ]
+    return {name: (EXPORT_TABLES[name], tables[name]) for name in EXPORT_TABLES}

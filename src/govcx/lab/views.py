@@ -1,0 +1,403 @@
+"""The lab's pages for staff: studies, their plan (tasks, quotas, screener), participants, consent and incentives.
+
+Sessions, findings, the report and the participant's own pages live in `session_views`, `finding_views`,
+`report_views` and `take_views`. Every view fetches through `selectors.access_*` (another authority's id is
+a 404) and writes through `services` only; a form refused by a service shows the reason next to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can, require
+from govcx.errors import DomainError
+from govcx.lab import forms, metrics, selectors, services
+from govcx.lab.models import ParticipantStatus, StudyStatus
+from govcx.registry.models import ClientCategory, Organisation, Service
+
+# ---- shared by the lab's views ------------------------------------------------------------------------------
+
+
+@contextmanager
+def refusal_on(form: django_forms.Form | None, request: HttpRequest) -> Iterator[list[DomainError]]:
+    """Run a service call; a refusal (invalid, conflict) is shown on the form, or as a message when there is
+    no form. Out-of-reach objects (403/404) still raise to their error page. Yields a list that holds the
+    refusal, so the caller knows whether to redirect."""
+    refused: list[DomainError] = []
+    try:
+        yield refused
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        refused.append(exc)
+        if form is None:
+            messages.error(request, exc.message)
+            return
+        placed = False
+        for detail in exc.details:
+            field = _form_field(str(detail.get("field") or ""))
+            if field in form.fields:
+                form.add_error(field, detail.get("message") or exc.message)
+                placed = True
+        if not placed:
+            form.add_error(None, exc.message)
+
+
+def _form_field(path: str) -> str:
+    """The form field a service's error path points at: "screener_answers.age" is the field "screener_age",
+    "answers[3]" the field "answers"."""
+    head, _, rest = path.partition(".")
+    if head == "screener_answers" and rest:
+        return f"screener_{rest}"
+    return path.split(".")[-1].split("[")[0]
+
+
+def study_url(study_id: int, anchor: str = "") -> str:
+    return reverse("lab:study_detail", args=[study_id]) + (f"#{anchor}" if anchor else "")
+
+
+def planning_figures(study, analysis, planned: int) -> dict[str, Any]:
+    """What planning shows: the chance of seeing a problem of occurrence p with the planned participants,
+    and the sample sizes for the discovery goal and for the completion-rate margin."""
+    p = float(study.discovery_p)
+    return {
+        "p": p,
+        "goal": float(study.discovery_goal),
+        "planned": planned,
+        "discovery_at_planned": metrics.discovery_probability(p, planned),
+        "n_for_goal": analysis.planning.n_for_goal,
+        "margin": analysis.planning.margin,
+        "n_for_margin": analysis.planning.n_for_margin,
+        "confidence": float(study.confidence),
+    }
+
+
+# ---- studies ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def study_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.study_list(user=request.user)
+    service = request.GET.get("service", "")
+    status = request.GET.get("status", "")
+    if service.isdigit():
+        queryset = queryset.filter(service_id=int(service))
+    if status in StudyStatus.values:
+        queryset = queryset.filter(status=status)
+    context = {
+        "page": Paginator(queryset, 25).get_page(request.GET.get("page")),
+        "service": service,
+        "status": status,
+        # The services of the studies this user sees (a lab's researcher may not see the service's owner).
+        "services": Service.objects.filter(pk__in=selectors.study_list(user=request.user).values("service_id")),
+        "statuses": StudyStatus.values,
+        "can_run": can(request.user, Action.RUN_LAB),
+    }
+    template = "lab/_study_table.html" if request.htmx else "lab/study_list.html"
+    return render(request, template, context)
+
+
+def _study_form(request: HttpRequest, data=None, initial=None) -> forms.StudyForm:
+    return forms.StudyForm(
+        data,
+        initial=initial,
+        # Any service of the registry may be tested by a lab; who sees the study is decided by the study's scope.
+        services=Service.objects.select_related("owner"),
+        labs=Organisation.objects.for_user(request.user),
+        studies=selectors.study_list(user=request.user, action=Action.RUN_LAB),
+    )
+
+
+@login_required
+def study_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.RUN_LAB)
+    initial = {"lab": request.user.organisation_id, "service": request.GET.get("service")}
+    form = _study_form(request, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        service = Service.objects.get(pk=data.pop("service"))
+        lab = Organisation.objects.for_user(request.user).get(pk=data.pop("lab"))
+        retest_of = data.pop("retest_of")
+        data.pop("version", None)
+        with refusal_on(form, request) as refused:
+            if retest_of:
+                original = selectors.access_study(request.user, retest_of, Action.RUN_LAB)
+                study = services.retest_create(actor=request.user, study=original, title=data["title"])
+            else:
+                study = services.study_create(actor=request.user, service=service, lab=lab, **data)
+        if not refused:
+            messages.success(request, _("Study created."))
+            return redirect("lab:study_detail", study.pk)
+    return render(request, "lab/study_form.html", {"form": form, "study": None})
+
+
+@login_required
+def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    form = _study_form(request, request.POST or None, initial=forms.StudyForm.initial_from(study))
+    for name in ("service", "lab", "retest_of"):
+        form.fields[name].disabled = True
+    if study.status == StudyStatus.CLOSED:
+        form.fields["status"].choices = [(StudyStatus.CLOSED, _("Closed"))]
+        form.fields["status"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("service", "lab", "retest_of", "version")}
+        with refusal_on(form, request) as refused:
+            services.study_update(actor=request.user, study=study, expected_version=form.cleaned_data["version"],
+                                  **data)
+        if not refused:
+            messages.success(request, _("Study saved."))
+            return redirect("lab:study_detail", study.pk)
+    return render(request, "lab/study_form.html", {"form": form, "study": study})
+
+
+@login_required
+def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id)
+    analysis = selectors.study_analysis(study)
+    personal = selectors.can_view_participants(request.user, study)
+    can_run = selectors.can_run_study(request.user, study)
+    participants = list(study.participants.all())
+    active = [p for p in participants if p.status != ParticipantStatus.WITHDRAWN]
+    context = {
+        "study": study,
+        "tasks": list(study.tasks.all()),
+        "quotas": services.quota_fill(study),
+        "participants": [selectors.participant_dict(p, personal=personal) for p in participants],
+        "sessions": study.sessions.select_related("participant", "moderator"),
+        "findings": analysis.findings,
+        "planning": planning_figures(study, analysis, len(active)),
+        "analysis": analysis,
+        "can_run": can_run,
+        "can_view_participants": personal,
+        "is_open": study.status != StudyStatus.CLOSED,
+        "quota_form": forms.QuotaForm(),
+        "session_form": forms.SessionForm(participants=active),
+    }
+    return render(request, "lab/study_detail.html", context)
+
+
+@login_required
+@require_POST
+def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    with refusal_on(None, request) as refused:
+        services.study_close(actor=request.user, study=study)
+    if not refused:
+        messages.success(request, _("Study closed; its verdict is recorded."))
+    return redirect("lab:study_detail", study.pk)
+
+
+@login_required
+@require_POST
+def study_reopen(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    with refusal_on(None, request) as refused:
+        services.study_reopen(actor=request.user, study=study)
+    if not refused:
+        messages.success(request, _("Study reopened."))
+    return redirect("lab:study_detail", study.pk)
+
+
+@login_required
+@require_POST
+def study_retest(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    retest = services.retest_create(actor=request.user, study=study)
+    messages.success(request, _("Re-test planned with the same tasks."))
+    return redirect("lab:study_detail", retest.pk)
+
+
+# ---- tasks and quotas ---------------------------------------------------------------------------------------
+
+
+@login_required
+def task_create(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    form = forms.TaskForm(request.POST or None, initial={"order": study.tasks.count() + 1})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, request) as refused:
+            services.task_create(actor=request.user, study=study, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("Task added."))
+            return redirect(study_url(study.pk, "tasks"))
+    return render(request, "lab/task_form.html", {"form": form, "study": study, "task": None})
+
+
+@login_required
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
+    form = forms.TaskForm(request.POST or None, initial=forms.TaskForm.initial_from(task))
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, request) as refused:
+            services.task_update(actor=request.user, task=task, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("Task saved."))
+            return redirect(study_url(task.study_id, "tasks"))
+    return render(request, "lab/task_form.html", {"form": form, "study": task.study, "task": task})
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
+    with refusal_on(None, request) as refused:
+        services.task_delete(actor=request.user, task=task)
+    if not refused:
+        messages.success(request, _("Task deleted."))
+    return redirect(study_url(task.study_id, "tasks"))
+
+
+@login_required
+@require_POST
+def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    form = forms.QuotaForm(request.POST)
+    if form.is_valid():
+        with refusal_on(None, request) as refused:
+            services.quota_create(actor=request.user, study=study, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("Quota added."))
+    else:
+        messages.error(request, "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect(study_url(study.pk, "quotas"))
+
+
+@login_required
+@require_POST
+def quota_delete(request: HttpRequest, quota_id: int) -> HttpResponse:
+    quota = selectors.access_quota(request.user, quota_id, Action.RUN_LAB)
+    with refusal_on(None, request) as refused:
+        services.quota_delete(actor=request.user, quota=quota)
+    if not refused:
+        messages.success(request, _("Quota removed."))
+    return redirect(study_url(quota.study_id, "quotas"))
+
+
+# ---- participants -------------------------------------------------------------------------------------------
+
+
+def _participant_form(request: HttpRequest, study, *, personal: bool, data=None, initial=None):
+    return forms.ParticipantForm(
+        data, initial=initial, categories=ClientCategory.objects.all(), screener=study.screener,
+        show_personal=personal,
+    )
+
+
+@login_required
+def participant_create(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    personal = selectors.can_view_participants(request.user, study)
+    form = _participant_form(request, study, personal=personal, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("screener_") and k != "code"}
+        if personal:
+            data["screener_answers"] = form.screener_answers()
+        with refusal_on(form, request) as refused:
+            participant = services.participant_recruit(
+                actor=request.user, study=study, code=form.cleaned_data["code"], **data
+            )
+        if not refused:
+            messages.success(request, _("Participant %(code)s recruited.") % {"code": participant.code})
+            return redirect("lab:participant_detail", participant.pk)
+    return render(request, "lab/participant_form.html", {"form": form, "study": study, "participant": None})
+
+
+@login_required
+def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.access_participant(request.user, participant_id)
+    study = participant.study
+    personal = selectors.can_view_participants(request.user, study)
+    can_run = selectors.can_run_study(request.user, study)
+    consent = getattr(participant, "consent", None) if personal or can_run else None
+    context = {
+        "study": study,
+        "participant": selectors.participant_dict(participant, personal=personal),
+        "sessions": participant.sessions.all(),
+        "consent": consent,
+        # Incentives are kept apart from consent and shown only to the lab's own researchers.
+        "incentives": participant.incentives.all() if personal else None,
+        "can_run": can_run,
+        "can_view_participants": personal,
+        "withdrawn": participant.status == ParticipantStatus.WITHDRAWN,
+    }
+    return render(request, "lab/participant_detail.html", context)
+
+
+@login_required
+def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
+    study = participant.study
+    personal = selectors.can_view_participants(request.user, study)
+    initial = selectors.participant_dict(participant, personal=personal)
+    initial.update({f"screener_{k}": v for k, v in (initial.get("screener_answers") or {}).items()})
+    form = _participant_form(request, study, personal=personal, data=request.POST or None, initial=initial)
+    form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("screener_") and k != "code"}
+        if personal:
+            data["screener_answers"] = form.screener_answers()
+        with refusal_on(form, request) as refused:
+            services.participant_update(actor=request.user, participant=participant, **data)
+        if not refused:
+            messages.success(request, _("Participant saved."))
+            return redirect("lab:participant_detail", participant.pk)
+    return render(request, "lab/participant_form.html", {"form": form, "study": study, "participant": participant})
+
+
+@login_required
+def consent_record(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, request) as refused:
+            services.consent_record(actor=request.user, participant=participant, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("Consent recorded."))
+            return redirect("lab:participant_detail", participant.pk)
+    return render(request, "lab/consent_form.html",
+                  {"form": form, "participant": participant, "study": participant.study})
+
+
+@login_required
+def incentive_record(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.access_participant(request.user, participant_id, Action.VIEW_PARTICIPANTS)
+    selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
+    form = forms.IncentiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, request) as refused:
+            services.incentive_record(actor=request.user, participant=participant, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("Incentive recorded."))
+            return redirect("lab:participant_detail", participant.pk)
+    return render(request, "lab/incentive_form.html",
+                  {"form": form, "participant": participant, "study": participant.study})
+
+
+@login_required
+def participant_withdraw(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """A confirmation page first: withdrawal erases personal data and recordings and cannot be undone."""
+    participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
+    if request.method == "POST":
+        with refusal_on(None, request) as refused:
+            services.participant_withdraw(actor=request.user, participant=participant)
+        if not refused:
+            messages.success(
+                request, _("%(code)s withdrawn: personal data and recordings deleted.") % {"code": participant.code}
+            )
+        return redirect("lab:participant_detail", participant.pk)
+    recordings = participant.sessions.exclude(recording="").count()
+    return render(request, "lab/participant_withdraw.html", {"participant": participant, "recordings": recordings})

@@ -1,0 +1,236 @@
+"""Complaints over HTTP: the handlers' API and pages by organisation scope, and the citizen's public form, API and
+private status link (rate limited, never showing the contact)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from govcx import throttle
+from govcx.feedback import complaints
+from govcx.feedback.models import Complaint, RoutingRule
+from govcx.feedback.services import survey_create
+
+API = "/api/feedback/complaints"
+CONTACT = "anna@example.org"
+
+
+def post_json(client: Client, url: str, body: dict):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def complaint(submit):
+    complaint, _token = submit("a", contact=CONTACT)
+    return complaint
+
+
+# --- the handlers' API: who sees what ---
+
+
+@pytest.mark.parametrize(("who", "visible", "sees_contact"), [
+    ("cx_a", True, True), ("owner_a", True, True), ("viewer_a", True, False), ("analyst", True, False),
+    ("admin", True, True), ("cx_b", False, False), ("owner_b", False, False),
+])
+def test_scoping_matrix(complaint, users, handlers, client_for, who, visible, sees_contact):
+    user = {"cx_a": handlers["a"], "cx_b": handlers["b"]}.get(who) or users[who]
+    client = client_for(user)
+    listed = client.get(API).json()
+    assert [c["id"] for c in listed["items"]] == ([complaint.pk] if visible else [])
+    reply = client.get(f"{API}/{complaint.pk}")
+    assert reply.status_code == (200 if visible else 404)
+    if visible:
+        assert reply.json()["contact"] == (CONTACT if sees_contact else None)
+
+
+def test_anonymous_callers_get_401(complaint):
+    assert Client().get(API).status_code == 401
+    assert Client().get(f"{API}/{complaint.pk}").status_code == 401
+    assert post_json(Client(), f"{API}/{complaint.pk}/take", {"version": 1}).status_code == 401
+
+
+def test_take_answer_and_extend_over_the_api(complaint, handlers, client_for):
+    client = client_for(handlers["a"])
+    taken = post_json(client, f"{API}/{complaint.pk}/take", {"version": 1})
+    assert taken.status_code == 200 and taken.json()["status"] == "in_work" and taken.json()["assignee"] == "cx-a"
+    stale = post_json(client, f"{API}/{complaint.pk}/extend", {"version": 1, "reason": "Archive"})
+    assert stale.status_code == 409 and stale.json()["error"] == "conflict"
+    extended = post_json(client, f"{API}/{complaint.pk}/extend", {"version": 2, "reason": "Archive"})
+    assert extended.status_code == 200 and extended.json()["extended"] is True
+    again = post_json(client, f"{API}/{complaint.pk}/extend", {"version": 3, "reason": "Again"})
+    assert again.status_code == 422
+    answered = post_json(client, f"{API}/{complaint.pk}/answer", {"version": 3, "answer": "Approved."})
+    assert answered.json()["status"] == "answered" and answered.json()["answer"] == "Approved."
+
+
+def test_readers_without_the_right_may_not_act(complaint, users, handlers, client_for):
+    assert post_json(client_for(users["viewer_a"]), f"{API}/{complaint.pk}/take", {"version": 1}).status_code == 403
+    assert post_json(client_for(handlers["b"]), f"{API}/{complaint.pk}/take", {"version": 1}).status_code == 404
+
+
+def test_list_filters(submit, handlers, client_for, services):
+    overdue, _token = submit("a", received_on=dt.date(2025, 1, 9))
+    fresh, _token = submit("a", text="A queue of three hours", topic="queues")
+    other_service, _token = submit("a1")
+    client = client_for(handlers["a"])
+
+    def ids(**params) -> list[int]:
+        return [c["id"] for c in client.get(API, params).json()["items"]]
+
+    assert ids(status="overdue") == [overdue.pk]
+    assert overdue.pk not in ids(status="received")
+    assert ids(service_id=services["a1"].pk) == [other_service.pk]
+    assert ids(topic="queues") == [fresh.pk]
+    assert ids(due_before="2025-03-01") == [overdue.pk]
+    assert client.get(API, {"status": "lost"}).status_code == 422
+    assert client.get(API).json()["items"][0]["days_left"] < 0
+
+
+def test_routing_rules_crud(services, handlers, users, client_for, reference_data):
+    client = client_for(handlers["a"])
+    body = {"owner_id": reference_data["ministry"].pk, "service_id": services["a"].pk, "topic": "queues",
+            "handler_id": reference_data["agency"].pk}
+    created = post_json(client, f"{API}/routing-rules", body)
+    assert created.status_code == 201
+    rule_id = created.json()["id"]
+    assert post_json(client, f"{API}/routing-rules", body).status_code == 409
+    changed = client.put(f"{API}/routing-rules/{rule_id}", json.dumps({**body, "topic": ""}),
+                         content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["topic"] == ""
+    assert [r["id"] for r in client.get(f"{API}/routing-rules").json()] == [rule_id]
+    assert client_for(handlers["b"]).get(f"{API}/routing-rules").json() == []
+    assert client_for(handlers["b"]).delete(f"{API}/routing-rules/{rule_id}").status_code == 404
+    assert post_json(client_for(handlers["b"]), f"{API}/routing-rules", body).status_code == 404
+    assert post_json(client, f"{API}/routing-rules", {**body, "topic": "weather"}).status_code == 422
+    assert client.delete(f"{API}/routing-rules/{rule_id}").status_code == 204
+    assert not RoutingRule.objects.exists()
+
+
+# --- the citizen's API ---
+
+
+def test_public_submit_by_service_code_and_follow_the_status_link(services):
+    reply = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Nobody answers the phone +7 916 "
+                                                   "123-45-67", "contact": CONTACT})
+    assert reply.status_code == 201
+    body = reply.json()
+    assert body["status"] == "received" and body["status_url"].startswith("http://testserver/complaints/status/")
+    token = body["status_url"].rstrip("/").rsplit("/", 1)[1]
+    stored = Complaint.objects.get()
+    assert "[PHONE]" in stored.text and stored.contact == CONTACT
+    status = Client().get(f"{API}/public/{token}")
+    assert status.status_code == 200
+    assert status.json()["status"] == "received" and status.json()["answer"] == ""
+    assert CONTACT not in status.content.decode() and "contact" not in status.json()
+    assert Client().get(f"{API}/public/{'x' * len(token)}").status_code == 404
+
+
+def test_public_status_shows_the_answer_once_answered(submit, handlers):
+    complaint, token = submit(contact=CONTACT)
+    complaints.complaint_answer(complaint=complaint, answer="Your application is approved.", actor=handlers["a"],
+                                expected_version=1)
+    body = Client().get(f"{API}/public/{token}").json()
+    assert body["status"] == "answered" and body["answer"] == "Your application is approved."
+    page = Client().get(f"/complaints/status/{token}/")
+    assert page.status_code == 200 and "Your application is approved." in page.content.decode()
+    assert CONTACT not in page.content.decode()
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_public_submit_about_a_survey_goes_to_its_service(services, users):
+    survey = survey_create(service=services["b"], title="Satisfaction", template="csat", actor=users["admin"])
+    reply = post_json(Client(), f"{API}/public", {"survey": survey.public_key, "text": "The form lost my data."})
+    assert reply.status_code == 201
+    assert Complaint.objects.get().service == services["b"]
+
+
+def test_public_submit_refuses_unknown_services_empty_texts_and_robots(services):
+    assert post_json(Client(), f"{API}/public", {"service": "nope", "text": "Text"}).status_code == 404
+    assert post_json(Client(), f"{API}/public", {"service": "svc-a", "text": ""}).status_code == 422
+    robot = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Buy", "website": "http://spam"})
+    assert robot.status_code == 422
+    assert not Complaint.objects.exists()
+
+
+def test_public_submissions_are_rate_limited_per_caller(services, monkeypatch):
+    monkeypatch.setattr(throttle.time, "time", lambda: 1_700_000_000.0)  # one window for the whole test
+    client = Client()
+    codes = [post_json(client, f"{API}/public", {"service": "svc-a", "text": f"Complaint {i}"}).status_code
+             for i in range(complaints.PUBLIC_SUBMIT_PER_MINUTE + 1)]
+    assert codes == [201] * complaints.PUBLIC_SUBMIT_PER_MINUTE + [429]
+    other = Client(REMOTE_ADDR="10.0.0.2")
+    assert post_json(other, f"{API}/public", {"service": "svc-a", "text": "Mine"}).status_code == 201
+    page = client.post("/complaints/new/", {"service": "svc-a", "text": "From the form"})
+    assert page.status_code == 429
+
+
+# --- pages ---
+
+
+def test_list_page_shows_status_chips_and_highlights_overdue(submit, handlers, client_for):
+    submit("a", received_on=dt.date(2025, 1, 9))
+    submit("a")
+    page = client_for(handlers["a"]).get("/complaints/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="tag warn">Overdue: 1' in html and "Received: 1" in html
+    assert "overdue by" in html
+    only_overdue = client_for(handlers["a"]).get("/complaints/", {"status": "overdue"}).content.decode()
+    assert only_overdue.count('href="/complaints/') - only_overdue.count('href="/complaints/routing') == 1
+
+
+def test_detail_page_shows_the_contact_only_to_handlers(complaint, users, handlers, client_for):
+    url = f"/complaints/{complaint.pk}/"
+    assert CONTACT in client_for(handlers["a"]).get(url).content.decode()
+    viewer_page = client_for(users["viewer_a"]).get(url)
+    assert viewer_page.status_code == 200 and CONTACT not in viewer_page.content.decode()
+    assert "Take into work" not in viewer_page.content.decode()
+    assert client_for(handlers["b"]).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_actions_from_the_page_with_optimistic_locking(complaint, users, handlers, client_for):
+    client = client_for(handlers["a"])
+    taken = client.post(f"/complaints/{complaint.pk}/take/", {"version": "1"})
+    assert taken.status_code == 302
+    stale = client.post(f"/complaints/{complaint.pk}/answer/", {"version": "1", "answer": "My typed answer"})
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Someone else changed this complaint" in html and "My typed answer" in html
+    assert client.post(f"/complaints/{complaint.pk}/extend/", {"version": "2", "reason": "Archive"}).status_code == 302
+    detail = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "Extend the deadline" not in detail and "Deadline extended" in detail
+    assert client.post(f"/complaints/{complaint.pk}/answer/", {"version": "3", "answer": "Done"}).status_code == 302
+    assert Complaint.objects.get(pk=complaint.pk).status == "answered"
+    assert client_for(users["viewer_a"]).post(f"/complaints/{complaint.pk}/take/", {"version": "4"}).status_code == 403
+
+
+def test_routing_rules_page(services, handlers, client_for, reference_data):
+    client = client_for(handlers["a"])
+    assert client.get("/complaints/routing/").status_code == 200
+    saved = client.post("/complaints/routing/", {"owner": reference_data["ministry"].pk, "service": "",
+                                                  "topic": "queues", "handler": reference_data["agency"].pk})
+    assert saved.status_code == 302
+    rule = RoutingRule.objects.get()
+    assert "Agency A1" in client.get("/complaints/routing/").content.decode()
+    assert client_for(handlers["b"]).post(f"/complaints/routing/{rule.pk}/delete/").status_code == 404
+    assert client.post(f"/complaints/routing/{rule.pk}/delete/").status_code == 302
+    assert not RoutingRule.objects.exists()
+
+
+def test_public_form_without_javascript(services, users):
+    client = Client()
+    form = client.get("/complaints/new/", {"service": "svc-b"})
+    assert form.status_code == 200 and 'value="svc-b" selected' in form.content.decode()
+    missing = client.post("/complaints/new/", {"service": "svc-b", "text": " "})
+    assert missing.status_code == 422
+    sent = client.post("/complaints/new/", {"service": "svc-b", "text": "Wrong fee", "contact": CONTACT}, follow=True)
+    assert sent.status_code == 200 and sent.redirect_chain[0][0].startswith("/complaints/status/")
+    html = sent.content.decode()
+    assert "Keep the address of this page" in html and CONTACT not in html
+    survey = survey_create(service=services["a"], title="Satisfaction", template="csat", actor=users["admin"])
+    from_survey = client.get("/complaints/new/", {"survey": survey.public_key}).content.decode()
+    assert services["a"].name_en in from_survey and 'name="service"' not in from_survey

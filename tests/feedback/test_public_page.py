@@ -1,0 +1,192 @@
+"""The public survey page: answered without JavaScript, once per form, with the survey's spam and rate limits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from govcx.feedback import selectors
+from govcx.feedback import services as feedback_services
+from govcx.feedback.models import Response
+
+DEFINITION = {
+    "title": {"en": "How was your visit?", "ru": "Как прошёл ваш визит?"},
+    "questions": [
+        {"key": "overall", "type": "rating", "required": True, "scale_min": 1, "scale_max": 5,
+         "label": {"en": "Overall, how satisfied are you?", "ru": "Насколько вы довольны в целом?"},
+         "labels": {"1": {"en": "Very dissatisfied", "ru": "Очень недоволен"},
+                    "5": {"en": "Very satisfied", "ru": "Очень доволен"}}},
+        {"key": "what_went_wrong", "type": "text", "max_length": 500,
+         "show_if": [{"question": "overall", "at_most": 3}],
+         "label": {"en": "What went wrong?", "ru": "Что пошло не так?"}},
+        {"key": "channel_used", "type": "single_choice",
+         "label": {"en": "How did you apply?", "ru": "Как вы подали заявление?"},
+         "options": [{"key": "online", "label": {"en": "Online", "ru": "Онлайн"}},
+                     {"key": "office", "label": {"en": "In an office", "ru": "В офисе"}}]},
+        {"key": "documents", "type": "multiple_choice", "max_selected": 2,
+         "label": {"en": "Which documents did you bring?", "ru": "Какие документы вы принесли?"},
+         "options": [{"key": "passport", "label": {"en": "Passport", "ru": "Паспорт"}},
+                     {"key": "certificate", "label": {"en": "Birth certificate", "ru": "Свидетельство о рождении"}},
+                     {"key": "none", "label": {"en": "None", "ru": "Никаких"}}]},
+        {"key": "got_result", "type": "yes_no", "required": True,
+         "label": {"en": "Did you get what you needed?", "ru": "Вы получили то, что было нужно?"}},
+        {"key": "staff_helpful", "type": "thumbs", "show_if": [{"question": "channel_used", "equals": "office"}],
+         "label": {"en": "Were the staff helpful?", "ru": "Сотрудники помогли вам?"}},
+        {"key": "office", "type": "hidden", "context": "office"},
+        {"key": "channel", "type": "hidden", "context": "channel"},
+    ],
+}
+
+
+@pytest.fixture
+def make_survey(services, users):
+    def make(*, status: str = "live", **settings):
+        admin = users["admin"]
+        survey = feedback_services.survey_create(service=services["a"], title="Visit survey", definition=DEFINITION,
+                                                 actor=admin)
+        survey = feedback_services.survey_update(survey=survey, expected_version=survey.version, actor=admin,
+                                                 status=status, **settings)
+        selectors.public_surveys.forget()  # on_commit does not run inside a test's transaction
+        return survey
+
+    return make
+
+
+@pytest.fixture
+def live_survey(make_survey):
+    return make_survey()
+
+
+def page_url(survey, query: str = "") -> str:
+    return f"/feedback/s/{survey.public_key}/{query}"
+
+
+def hidden_value(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden field {name}"
+    return found.group(1)
+
+
+def form_post(client: Client, survey, query: str = "", **answers) -> dict:
+    """The form's own fields, as a browser would send them after a GET of the page."""
+    html = client.get(page_url(survey, query)).content.decode()
+    data = {name: hidden_value(html, name) for name in ("csrfmiddlewaretoken", "idempotency_key", "started")}
+    data.update({name: hidden_value(html, name) for name in re.findall(r'name="(ctx_\w+)"', html)})
+    data["website"] = ""
+    data.update({f"q_{key}": value for key, value in answers.items()})
+    return data
+
+
+HAPPY = {"overall": "5", "channel_used": "online", "documents": ["passport", "certificate"], "got_result": "yes"}
+
+
+def test_page_shows_every_asked_question_and_carries_the_hidden_context(client, live_survey):
+    response = client.get(page_url(live_survey, "?office=MFC-7&stage=result&channel=office"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for label in ("Overall, how satisfied are you?", "What went wrong?", "Which documents did you bring?",
+                  "Did you get what you needed?", "Were the staff helpful?"):
+        assert label in html
+    assert 'type="radio" id="q-overall-0" name="q_overall" value="1"' in html
+    assert html.count('type="checkbox"') == 3
+    assert 'name="q_office"' not in html and 'name="q_channel"' not in html  # hidden fields are not asked
+    assert hidden_value(html, "ctx_office") == "MFC-7"
+    assert hidden_value(html, "ctx_stage") == "result"
+    assert hidden_value(html, "ctx_channel") == "office"
+    assert len(hidden_value(html, "idempotency_key")) >= 16
+    assert "Answer only if your answer to “Overall, how satisfied are you?” is 3 or lower." in html
+    assert "Answer only if your answer to “How did you apply?” is “In an office”." in html
+
+
+def test_an_unknown_channel_in_the_address_falls_back_to_the_web(client, live_survey):
+    html = client.get(page_url(live_survey, "?channel=fax")).content.decode()
+    assert hidden_value(html, "ctx_channel") == "web"
+
+
+def test_page_is_in_the_visitors_language(client, live_survey):
+    html = client.get(page_url(live_survey), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="ru">' in html
+    assert "Насколько вы довольны в целом?" in html and "Как прошёл ваш визит?" in html
+
+
+def test_submission_is_stored_once_with_its_context_and_without_answers_to_questions_it_hides(client, live_survey):
+    data = form_post(client, live_survey, "?office=MFC-7&channel=office", **HAPPY,
+                     what_went_wrong="Nothing, really", staff_helpful="up")  # both hidden by the other answers
+    response = client.post(page_url(live_survey), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"/feedback/s/{live_survey.public_key}/thanks/"
+    stored = Response.objects.get(survey=live_survey)
+    assert stored.channel == "office"
+    assert stored.context["office"] == "MFC-7"
+    assert stored.idempotency_key == data["idempotency_key"]
+    assert stored.context["channel"] == "office"
+    assert sorted(set(stored.answers.values_list("question_key", flat=True))) == [
+        "channel_used", "documents", "got_result", "overall"]
+    assert "Thank you!" in client.get(response["Location"]).content.decode()
+
+
+def test_submitting_the_same_form_twice_stores_one_response(client, live_survey):
+    data = form_post(client, live_survey, **HAPPY)
+    first = client.post(page_url(live_survey), data)
+    second = client.post(page_url(live_survey), data)
+    assert first.status_code == second.status_code == 302
+    assert Response.objects.filter(survey=live_survey).count() == 1
+
+
+def test_a_missing_answer_is_shown_next_to_its_question_and_the_other_answers_are_kept(client, live_survey):
+    data = form_post(client, live_survey, overall="2", what_went_wrong="The queue", documents=["passport"])
+    response = client.post(page_url(live_survey), data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<p class="gcxw-error" id="q-got_result-error">Answer this question.</p>' in html
+    assert 'aria-describedby="q-got_result-error"' in html
+    assert '<a href="#q-got_result-0">Did you get what you needed?: Answer this question.</a>' in html
+    assert 'value="2" checked' in html and 'value="passport" checked' in html and ">The queue</textarea>" in html
+    assert hidden_value(html, "idempotency_key") == data["idempotency_key"]  # the same form, the same key
+    assert not Response.objects.exists()
+
+
+def test_too_many_options_are_refused_next_to_the_question(client, live_survey):
+    data = form_post(client, live_survey, **{**HAPPY, "documents": ["passport", "certificate", "none"]})
+    html = client.post(page_url(live_survey), data).content.decode()
+    assert '<p class="gcxw-error" id="q-documents-error">Choose at most 2 options.</p>' in html
+    assert not Response.objects.exists()
+
+
+def test_a_filled_honeypot_is_never_counted_as_a_real_answer(client, live_survey):
+    data = form_post(client, live_survey, **HAPPY)
+    data["website"] = "http://cheap-pills.example"
+    response = client.post(page_url(live_survey), data)
+    assert response.status_code == 302  # a bot learns nothing
+    assert not Response.objects.filter(survey=live_survey, is_spam=False).exists()
+
+
+def test_posts_beyond_the_surveys_rate_limit_are_refused(client, make_survey):
+    survey = make_survey(rate_limit_per_minute=2)
+    statuses = [client.post(page_url(survey), form_post(client, survey, **HAPPY)).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Response.objects.filter(survey=survey).count() == 2
+
+
+def test_the_form_needs_its_csrf_token(live_survey):
+    strict = Client(enforce_csrf_checks=True)
+    data = form_post(strict, live_survey, **HAPPY)
+    data.pop("csrfmiddlewaretoken")
+    assert strict.post(page_url(live_survey), data).status_code == 403
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(("status", "code", "text"), [("draft", 404, "not open yet"), ("closed", 410, "has closed")])
+def test_a_survey_that_is_not_live_accepts_nothing(client, make_survey, status, code, text):
+    survey = make_survey(status=status)
+    response = client.get(page_url(survey))
+    assert response.status_code == code and text in response.content.decode()
+    assert client.post(page_url(survey), {"q_overall": "5", "q_got_result": "yes"}).status_code == code
+    assert not Response.objects.exists()
+
+
+def test_an_unknown_survey_is_not_found(client, db):
+    assert client.get("/feedback/s/no-such-survey/").status_code == 404
+    assert client.get("/feedback/s/no-such-survey/qr.svg").status_code == 404
