@@ -5,7 +5,7 @@ questions and NPS per response) into the Parquet store in a temporary folder, th
 query through Ibis over DuckDB, from the Parquet files to a small pyarrow result (target: under 1 s each).
 With --spark, the same queries on PySpark in local mode.
 
-Run:  uv run python benchmarks/bench_feedback_analytics.py [--rows 10000000] [--repeat 3] [--spark]
+Run:  uv run python benchmarks/bench_feedback_analytics.py [--rows 10000000] [--repeat 3] [--spark [--spark-repeat 1]]
 Prints generation time, store size, and per query the rows returned and the best and median time.
 """
 
@@ -64,7 +64,7 @@ def dashboard_queries(table) -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def time_queries(label: str, table, repeat: int) -> None:
+def time_queries(label: str, table, repeat: int, *, judged: bool = True) -> None:
     print(f"\n{label}")
     print(f"{'query':40s} {'rows':>6s} {'first':>8s} {'best':>8s} {'median':>8s}")
     for name, run in dashboard_queries(table):
@@ -74,7 +74,9 @@ def time_queries(label: str, table, repeat: int) -> None:
             started = time.perf_counter()
             result = run()
             timings.append(time.perf_counter() - started)
-        verdict = "ok" if statistics.median(timings) < TARGET_SECONDS else f"over {TARGET_SECONDS:.0f} s"
+        verdict = ""
+        if judged:
+            verdict = "ok" if statistics.median(timings) < TARGET_SECONDS else f"over {TARGET_SECONDS:.0f} s"
         print(f"{name:40s} {result.num_rows:6d} {timings[0]:7.3f}s {min(timings):7.3f}s "
               f"{statistics.median(timings):7.3f}s  {verdict}")
 
@@ -84,6 +86,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--spark", action="store_true", help="also time the queries on PySpark in local mode")
+    parser.add_argument("--spark-repeat", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the generated store and print its path")
     args = parser.parse_args()
 
@@ -95,8 +98,8 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores; figures are wall-clock, shared machines make them noisy")
         generate(path, args.rows)
         backend = engines.connect()
-        time_queries("Ibis over DuckDB (in memory, reading the Parquet parts in place)",
-                     engines.answers_table(backend, path), args.repeat)
+        label = f"Ibis over DuckDB (in memory, reading the Parquet parts in place); target < {TARGET_SECONDS:.0f} s"
+        time_queries(label, engines.answers_table(backend, path), args.repeat)
         if args.spark:
             started = time.perf_counter()
             session = engines.local_spark_session()
@@ -104,7 +107,7 @@ def main() -> None:
             spark = engines.connect("pyspark", spark_session=session)
             print(f"\nSpark session started in {time.perf_counter() - started:.1f} s")
             time_queries(f"Ibis over PySpark {session.version}, local[*]", engines.answers_table(spark, path),
-                         args.repeat)
+                         args.spark_repeat, judged=False)
             session.stop()
     finally:
         if args.keep:

@@ -102,10 +102,18 @@ def test_openapi_is_served_and_lists_registry_and_standards_paths(db):
     schemes = spec["components"]["securitySchemes"]
     assert {"type": "http", "scheme": "bearer"} in [
         {k: v for k, v in s.items() if k in ("type", "scheme")} for s in schemes.values()]
-    # Every operation requires authentication.
+    # Every operation requires authentication, except the public ones citizens use: a participant's personal
+    # link (the token is the credential), survey submissions and complaints (rate limited, spam scored).
+    public_prefixes = ("/api/lab/take/{token}", "/api/feedback/public/", "/api/feedback/complaints/public")
+    public = set()
     for path, operations in paths.items():
         for method, operation in operations.items():
-            assert operation.get("security"), f"{method.upper()} {path} is open"
+            if path.startswith(public_prefixes):
+                public.add(f"{method.upper()} {path}")
+                assert not operation.get("security"), f"{method.upper()} {path} should be public"
+            else:
+                assert operation.get("security"), f"{method.upper()} {path} is open"
+    assert "POST /api/feedback/public/responses" in public and "GET /api/lab/take/{token}" in public
 
 
 # --- authentication -----------------------------------------------------------------------------------------

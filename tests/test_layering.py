@@ -28,6 +28,7 @@ PURE_MODULES = [
     "govcx.lab.metrics",
     "govcx.lab.analysis",
     "govcx.lab.verdict",
+    "govcx.lab.charts",
     "govcx.accounts.roles",
     "govcx.analytics.schema",
     "govcx.analytics.store",

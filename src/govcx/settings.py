@@ -106,6 +106,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("GOVCX_STATIC_ROOT") or None  # served from the packages by WhiteNoise's finders
 MEDIA_URL = "media/"
+DEMO_FEEDBACK_RESPONSES = int(os.environ.get("GOVCX_DEMO_FEEDBACK_RESPONSES", "200000"))
 ANALYTICS_DIR = Path(os.environ.get("GOVCX_ANALYTICS_DIR", VAR_DIR / "analytics"))
 MEDIA_ROOT = Path(os.environ.get("GOVCX_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -115,6 +116,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+LAB_RECORDING_MAX_BYTES = int(os.environ.get("GOVCX_LAB_RECORDING_MAX_BYTES", str(500 * 1024 * 1024)))
 TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)

@@ -100,13 +100,38 @@ def test_compact_merges_parts_without_losing_or_duplicating_rows(tmp_path):
         store.append(tmp_path, batch(10, first))
     before = stored(tmp_path).sort_by("answer_id")
     merged = store.compact(tmp_path)
-    assert merged is not None and merged.name == store.part_name(1, 3)
-    assert store.live_parts(tmp_path) == [merged]
-    assert [p.name for p in tmp_path.glob("part-*")] == [merged.name]
+    assert [part.name for part in merged] == [store.part_name(1, 3)]
+    assert store.live_parts(tmp_path) == merged
+    assert [p.name for p in tmp_path.glob("part-*")] == [merged[0].name]
     assert stored(tmp_path).sort_by("answer_id").equals(before)
     after = store.append(tmp_path, batch(10, 31))
     assert after.name == store.part_name(4, 4)
-    assert store.compact(tmp_path / "missing") is None
+    assert store.compact(tmp_path / "missing") == []
+    assert not (tmp_path / "missing").exists()
+
+
+def test_compact_merges_runs_of_small_neighbours_up_to_the_target_and_leaves_large_parts(tmp_path):
+    sizes = [10, 10, 10, 50, 10, 10, 10, 10]
+    first = 1
+    for size in sizes:
+        store.append(tmp_path, batch(size, first))
+        first += size
+    merged = store.compact(tmp_path, target_rows=25)
+    assert [part.name for part in merged] == [store.part_name(1, 2), store.part_name(5, 6), store.part_name(7, 8)]
+    names = [part.name for part in store.live_parts(tmp_path)]
+    assert names == [store.part_name(1, 2), store.part_name(3, 3), store.part_name(4, 4), store.part_name(5, 6),
+                     store.part_name(7, 8)]
+    assert sorted(stored(tmp_path)["answer_id"].to_pylist()) == list(range(1, sum(sizes) + 1))
+    assert store.compact(tmp_path, target_rows=25) == []
+
+
+def test_a_merged_part_has_row_groups_of_the_configured_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "ROW_GROUP_SIZE", 25)
+    for first in range(1, 101, 10):
+        store.append(tmp_path, batch(10, first))
+    (merged,) = store.compact(tmp_path)
+    metadata = pq.read_metadata(merged)
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [25, 25, 25, 25]
 
 
 def test_rows_are_counted_once_while_a_compaction_has_not_yet_deleted_its_inputs(tmp_path):

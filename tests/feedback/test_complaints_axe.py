@@ -39,5 +39,4 @@ def test_complaint_pages_pass_axe(live_server, users, submit, password):
         for i in r.issues
         if i.kind == "violation" and i.impact in ("serious", "critical")
     ]
-    print([(r.url, i.rule, i.impact) for r in results for i in r.issues if i.kind == "violation"])
     assert not bad, "\n".join(bad)

@@ -142,7 +142,7 @@ def test_a_missing_answer_is_shown_next_to_its_question_and_the_other_answers_ar
     assert response.status_code == 422
     assert '<p class="gcxw-error" id="q-got_result-error">Answer this question.</p>' in html
     assert 'aria-describedby="q-got_result-error"' in html
-    assert '<a href="#q-got_result-0">Did you get what you needed?: Answer this question.</a>' in html
+    assert '<a href="#q-got_result-0">Did you get what you needed? — Answer this question.</a>' in html
     assert 'value="2" checked' in html and 'value="passport" checked' in html and ">The queue</textarea>" in html
     assert hidden_value(html, "idempotency_key") == data["idempotency_key"]  # the same form, the same key
     assert not Response.objects.exists()

@@ -221,9 +221,9 @@ def test_export_and_import_round_trip(api, study, researchers, run_session):
 
 
 def test_import_reports_every_problem_and_writes_nothing(api, study):
-    bad = io.BytesIO("participant_code,task_key,outcome,seconds,errors,assists,seq\n"
-                     "P01,find,success,12,0,0,6\n"
-                     "P02,nope,won,-1,0,0,9\n".encode())
+    bad = io.BytesIO(b"participant_code,task_key,outcome,seconds,errors,assists,seq\n"
+                     b"P01,find,success,12,0,0,6\n"
+                     b"P02,nope,won,-1,0,0,9\n")
     bad.name = "lab-results.csv"
     response = api["lab"].client.post(f"/api/lab/studies/{study.pk}/import", {"file": bad})
     assert response.status_code == 422

@@ -174,7 +174,7 @@ def test_quota_and_participant_forms(client_for, researchers, study):
                 {"screener_applied_before": "no", "age_band": "65+", "full_name": "Пётр Петров"})
     full = client.post(f"/lab/studies/{study.pk}/participants/new/",
                        {"screener_applied_before": "no", "age_band": "65+"})
-    assert "is full" in html(full)
+    assert "quota full" in html(full)
     assert "1</td><td class=\"number\">1<" in html(client.get(f"/lab/studies/{study.pk}/")).replace(" quota-full", "")
     assert Participant.objects.get().full_name == "Пётр Петров"
 
@@ -354,3 +354,24 @@ def test_retest_report_compares_task_by_task(client_for, researchers, study, run
     run_session(retest, researcher, {"find": ("success", 40.0), "apply": ("success", 50.0)})
     body = html(client_for(researcher).get(f"/lab/studies/{retest.pk}/report/"))
     assert "Compared with the original study" in body and "+100.0 points" in body
+
+
+def test_raw_data_export_and_all_or_nothing_import(client_for, researchers, users, study, run_session):
+    researcher = researchers["lab"]
+    run_session(study, researcher, {"find": ("success", 30.0)}, full_name=NAME)
+    export = client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/results.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK" and NAME.encode() not in export.content
+    assert client_for(users["owner_b"]).get(f"/lab/studies/{study.pk}/results.csv").status_code == 404
+    assert client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/results.pdf").status_code == 404
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(researcher)
+    bad = SimpleUploadedFile("elsewhere.csv", b"participant_code,task_key,outcome,seconds,errors,assists,seq\n"
+                             b"P07,find,success,12,0,0,6\nP08,nope,won,-1,0,0,9\n", content_type="text/csv")
+    refused = client.post(f"/lab/studies/{study.pk}/import/", {"file": bad})
+    assert refused.status_code == 422 and "nothing was imported" in html(refused)
+    assert "elsewhere.csv" in html(refused) and not study.participants.filter(code="P07").exists()
+    good = SimpleUploadedFile("elsewhere.csv", b"participant_code,task_key,outcome,seconds,errors,assists,seq\n"
+                              b"P07,find,success,12,0,0,6\n", content_type="text/csv")
+    assert client.post(f"/lab/studies/{study.pk}/import/", {"file": good}).status_code == 302
+    assert Attempt.objects.filter(session__participant__code="P07").count() == 1

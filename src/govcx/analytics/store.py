@@ -17,7 +17,7 @@ import fcntl
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,11 +86,22 @@ def fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def write_part(directory: Path, table: pa.Table, name: str) -> Path:
+def write_part(directory: Path, tables: Iterable[pa.Table], name: str) -> Path:
+    """Write the tables as one part, atomically; rows are regrouped into row groups of ROW_GROUP_SIZE, so
+    merging many small parts does not leave many small row groups, and only one group is held in memory."""
     temporary = directory / f".tmp-{uuid.uuid4().hex}.parquet"
     try:
         with open(temporary, "wb") as sink:
-            pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP_SIZE)
+            with pq.ParquetWriter(sink, ANSWER_SCHEMA, compression="zstd") as writer:
+                pending = ANSWER_SCHEMA.empty_table()
+                for table in tables:
+                    pending = pa.concat_tables([pending, table])
+                    whole = pending.num_rows - pending.num_rows % ROW_GROUP_SIZE
+                    if whole:
+                        writer.write_table(pending.slice(0, whole), row_group_size=ROW_GROUP_SIZE)
+                        pending = pending.slice(whole)
+                if pending.num_rows:
+                    writer.write_table(pending, row_group_size=ROW_GROUP_SIZE)
             sink.flush()
             os.fsync(sink.fileno())
         final = directory / name
@@ -121,7 +132,7 @@ def append(path: str | os.PathLike, table: pa.Table, *, skip_stored: bool = Fals
         if rows.num_rows == 0:
             return None
         sequence = next_sequence(directory)
-        return write_part(directory, rows, part_name(sequence, sequence))
+        return write_part(directory, [rows], part_name(sequence, sequence))
 
 
 def part_max_answer_id(part: Path) -> int | None:
@@ -148,25 +159,48 @@ def row_count(path: str | os.PathLike) -> int:
     return sum(pq.read_metadata(part).num_rows for part in live_parts(path))
 
 
-def compact(path: str | os.PathLike) -> Path | None:
-    """Merge every live part into one, then delete the merged parts; returns the new part, or None if there
-    were fewer than two. Readers in the middle of a query over the old parts may fail and should retry.
+def compact(path: str | os.PathLike, *, target_rows: int = 2_000_000) -> list[Path]:
+    """Merge runs of consecutive small parts into parts of up to `target_rows` rows, then delete what they
+    merged; returns the new parts. Each append makes a part, so a store synced every few seconds gathers
+    thousands; call this when live_parts() grows past a few dozen. Memory stays at about one row group.
 
-    Reads the parts into memory: run it on a schedule, well before the store outgrows the machine's memory,
-    or partition first (not needed at the volumes measured in benchmarks/bench_feedback_analytics.py).
+    A reader in the middle of a query over merged parts may find them gone and should retry.
     """
+    if not Path(path).is_dir():
+        return []
     with writer_lock(path) as directory:
         live = set(live_parts(directory))
         parts = [part for part in all_parts(directory) if part.path in live]
-        if len(parts) < 2:
-            return None
-        merged = pa.concat_tables([pq.read_table(part.path, schema=ANSWER_SCHEMA) for part in parts])
-        result = write_part(directory, merged, part_name(parts[0].first, parts[-1].last))
-        for part in all_parts(directory):
-            if result != part.path and part.first >= parts[0].first and part.last <= parts[-1].last:
-                part.path.unlink()
-        fsync_directory(directory)
-        return result
+        merged = []
+        for group in consecutive_groups(parts, target_rows):
+            tables = (pq.read_table(part.path, schema=ANSWER_SCHEMA) for part in group)
+            merged.append(write_part(directory, tables, part_name(group[0].first, group[-1].last)))
+            for part in all_parts(directory):
+                inside = group[0].first <= part.first and part.last <= group[-1].last
+                if inside and part.path != merged[-1]:
+                    part.path.unlink()
+        if merged:
+            fsync_directory(directory)
+        return merged
+
+
+def consecutive_groups(parts: list[Part], target_rows: int) -> list[list[Part]]:
+    """Runs of two or more neighbouring parts, each run under `target_rows` rows in all; parts already that
+    large stay as they are."""
+    groups: list[list[Part]] = []
+    current: list[Part] = []
+    current_rows = 0
+    for part in parts:
+        rows = pq.read_metadata(part.path).num_rows
+        if current and current_rows + rows > target_rows:
+            groups.append(current)
+            current, current_rows = [], 0
+        if rows >= target_rows:
+            continue
+        current.append(part)
+        current_rows += rows
+    groups.append(current)
+    return [group for group in groups if len(group) > 1]
 
 
 def empty_table() -> pa.Table:

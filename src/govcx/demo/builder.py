@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from govcx.accounts.models import ApiToken, AuditEvent, User
 from govcx.accounts.roles import Role
 from govcx.demo import data
+from govcx.demo.feedback import build_feedback_demo
+from govcx.demo.lab import build_lab_demo
 from govcx.errors import Conflict
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn
@@ -153,8 +156,16 @@ class _Builder:
         self._users()
         self._packs()
         self._services()
+        build_lab_demo(progress=self.report)  # before the assessments, so the lab's checks find the studies
+        self._feedback()  # before the assessments too: the satisfaction check reads the ratings
         self._assessments()
         self._reassessments()
+
+    def _feedback(self) -> None:
+        build_feedback_demo(
+            services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 5), today=self.today,
+            responses_total=settings.DEMO_FEEDBACK_RESPONSES, report=self.report,
+        )
 
     # -- reference data and users ---------------------------------------------------------------------------
 

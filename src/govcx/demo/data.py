@@ -945,6 +945,8 @@ USERS: list[UserSpec] = [
     UserSpec("owner.tula", "service_owner", "tula-gov", "Максим", "Егоров"),
     UserSpec("assessor.tula", "assessor", "tula-gov", "Юлия", "Козлова"),
     UserSpec("viewer.tula", "viewer", "tula-education", "Виктор", "Степанов"),
+    UserSpec("cx.sfr", "cx_analyst", "sfr", "Анна", "Васильева"),
+    UserSpec("cx.moscow", "cx_analyst", "moscow-gov", "Кирилл", "Новиков"),
 ]
 
 # --- assessors' evidence and adjustments -------------------------------------------------------------------------

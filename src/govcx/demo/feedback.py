@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from govcx.feedback import services as feedback_services
 from govcx.feedback import survey_templates
 from govcx.feedback.analytics_sync import analytics_reset, analytics_sync
-from govcx.feedback.models import Survey, SurveyStatus
+from govcx.feedback.complaints import complaint_answer, complaint_submit, complaint_take
+from govcx.feedback.models import Response, Survey, SurveyStatus
 from govcx.registry.models import Service
 
 QUARTERS = 8
@@ -63,6 +64,7 @@ class FeedbackDemoSummary:
     surveys: int
     responses: int
     answers_in_analytics: int
+    complaints: int
 
 
 def _rating(rng: random.Random, centre: float, sd: float, low: int, high: int) -> int:
@@ -85,17 +87,21 @@ def _definition_for(service: Service) -> tuple[str, dict]:
     """Federal services ask the A-11 set; regional and municipal ones the Decree 1284 rating, plus an overall
     rating and NPS so that every service has the same headline measure."""
     if service.owner.level == "federal":
-        return "a11_280", survey_templates.template("a11_280")
-    definition = survey_templates.template("ru_1284")
-    extra = survey_templates.template("nps")["questions"][:1]
-    overall = survey_templates.template("csat")["questions"][:1]
+        return "a11_280", _template("a11_280")
+    definition = _template("ru_1284")
+    extra = _template("nps")["questions"][:1]
+    overall = _template("csat")["questions"][:1]
     definition = {**definition, "questions": [*overall, *definition["questions"], *extra]}
     return "ru_1284", definition
 
 
+def _template(name: str) -> dict:
+    return survey_templates.template(name).model_dump(mode="json")
+
+
 def _trend(code: str, quarter: int, base: float) -> float:
     if code == IMPROVING_SERVICE:
-        return base + (0.0 if quarter < 4 else 0.22 * (quarter - 3))
+        return base + (0.0 if quarter < 4 else 0.3 * (quarter - 3))
     if code == WORSENING_SERVICE:
         return base - 0.12 * quarter
     return base + 0.03 * math.sin(quarter + len(code))
@@ -109,6 +115,9 @@ def build_feedback_demo(
     starts = _quarter_starts(today)
     codes = sorted(services)
     weights = {code: rng.lognormvariate(0, 0.8) for code in codes}
+    for story in (IMPROVING_SERVICE, WORSENING_SERVICE):  # busy services, so their stories are clear
+        if story in weights:
+            weights[story] = max(weights.values())
     scale = responses_total / sum(weights.values())
     created = 0
     for index, code in enumerate(codes, start=1):
@@ -120,6 +129,7 @@ def build_feedback_demo(
         )
         Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.LIVE, rate_limit_per_minute=120)
         base = 2.9 + 1.6 * rng.random()
+        base = {IMPROVING_SERVICE: 3.0, WORSENING_SERVICE: 4.4}.get(code, base)  # room to move on a 1–5 scale
         rows = []
         count = max(20, round(weights[code] * scale))
         for number in range(count):
@@ -131,8 +141,36 @@ def build_feedback_demo(
         result = feedback_services.responses_import(survey=survey, rows=rows, actor=actor)
         created += result.created
         report("citizen feedback", index, len(codes))
+    complaints = _complaints(services=services, actor=actor, rng=rng, today=today)
     copied = analytics_sync(settle_seconds=0)
-    return FeedbackDemoSummary(surveys=len(codes), responses=created, answers_in_analytics=copied)
+    return FeedbackDemoSummary(surveys=len(codes), responses=created, answers_in_analytics=copied,
+                               complaints=complaints)
+
+
+def _complaints(*, services: dict[str, Service], actor, rng: random.Random, today: dt.date) -> int:
+    """Some unhappy commenters in the last four months also asked for an answer: most were answered, some are
+    in work, a few are overdue, so the complaint lists and the overdue check have something to show."""
+    negative = list(
+        Response.objects.filter(submitted_at__date__gte=today - dt.timedelta(days=120), is_spam=False)
+        .exclude(comment="").filter(answers__question_key="overall", answers__value__lte=3)
+        .select_related("service").order_by("id")
+    )
+    rng.shuffle(negative)
+    chosen = negative[:min(400, max(10, round(0.35 * len(negative))))]
+    for number, response in enumerate(chosen):
+        complaint, _token = complaint_submit(
+            service=response.service, text=response.comment, contact=f"citizen{number:04d}@example.org",
+            response=response, received_on=response.submitted_at.date(),
+        )
+        fate = rng.random()
+        if fate < 0.55:
+            complaint = complaint_take(complaint=complaint, actor=actor, expected_version=complaint.version)
+            complaint_answer(complaint=complaint, actor=actor, expected_version=complaint.version,
+                             answer="Спасибо за обращение. Мы разобрались в ситуации и приняли меры; "
+                                    "подробности направлены по указанному вами адресу.")
+        elif fate < 0.8:
+            complaint_take(complaint=complaint, actor=actor, expected_version=complaint.version)
+    return len(chosen)
 
 
 def _submission(rng: random.Random, code: str, template: str, quality: float, moment: dt.datetime,

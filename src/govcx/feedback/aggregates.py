@@ -60,11 +60,18 @@ class AnswerFilter:
 
 
 def utc_naive(moment: datetime) -> datetime:
-    """Engines disagree on time-zone-aware literals (Spark's timestamps carry no zone in Ibis); the store is
-    in UTC, so bounds are compared as naive UTC."""
+    """Engines present submitted_at as UTC wall-clock time without a zone (govcx.analytics.engines), so
+    bounds are compared the same way; a bound without a zone is taken as UTC."""
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_wall_clock(table: ir.Table) -> ir.TimestampColumn:
+    """submitted_at without a zone; answers_table already gives it so, a table from elsewhere may need a cast."""
+    if table.submitted_at.type().timezone is None:
+        return table.submitted_at
+    return table.submitted_at.cast("timestamp")
 
 
 def membership(column: ir.Column, allowed: Collection[object]) -> ir.BooleanValue:
@@ -87,7 +94,7 @@ def apply_filter(table: ir.Table, where: AnswerFilter | None) -> ir.Table:
     ):
         if allowed is not None:
             conditions.append(membership(table[column], allowed))
-    submitted_at = table.submitted_at.cast("timestamp")
+    submitted_at = utc_wall_clock(table)
     if where.submitted_from is not None:
         conditions.append(submitted_at >= utc_naive(where.submitted_from))
     if where.submitted_before is not None:
@@ -100,7 +107,7 @@ def group_keys(table: ir.Table, by: Sequence[str]) -> list[ir.Value]:
     keys: list[ir.Value] = []
     for name in by:
         if name in PERIODS:
-            keys.append(table.submitted_at.cast("timestamp").truncate(PERIODS[name]).cast("date").name(name))
+            keys.append(utc_wall_clock(table).truncate(PERIODS[name]).cast("date").name(name))
         elif name in GROUP_COLUMNS:
             if name not in QUESTION_COLUMNS:
                 keys.append(table[name])

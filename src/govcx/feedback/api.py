@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from govcx.accounts.roles import Action
 from govcx.errors import Invalid
-from govcx.feedback import selectors, services, survey_templates
+from govcx.feedback import dashboard, selectors, services, survey_templates
 from govcx.feedback.models import Channel
 from govcx.registry.selectors import access_service
 from govcx.throttle import client_address, hit
@@ -186,3 +186,90 @@ def _mount_complaints() -> None:
 
 
 _mount_complaints()
+
+
+# --- analysts: figures and responses, within the caller's scope ---
+
+
+class FigureOut(Schema):
+    key: Any
+    n: int
+    mean: float
+    mean_low: float
+    mean_high: float
+    top_box: float
+    top_box_low: float
+    top_box_high: float
+    signal: str
+    p_value: float | None
+
+
+class TrendPointOut(Schema):
+    period: str
+    figure: FigureOut
+
+
+class DashboardOut(Schema):
+    question: str
+    group_by: str
+    confidence: float
+    total: FigureOut | None
+    groups: list[FigureOut]
+    trend: list[TrendPointOut]
+    trend_changes: list[dict[str, Any]]
+    nps: dict[str, Any] | None
+    drivers: list[dict[str, Any]]
+
+
+@router.get("/dashboard", response=DashboardOut)
+def dashboard_figures(
+    request: HttpRequest, question: str = "overall", group_by: str = "service_id", period: str = "quarter",
+    service_id: int | None = None, organisation_id: int | None = None, channel: str = "",
+    date_from: dt.date | None = None, date_to: dt.date | None = None,
+):
+    """Means with intervals, top-2-box shares, NPS, trend and drivers; only organisations in the caller's scope.
+    A group's `signal` is above/below only when the difference from the rest is significant (Welch, Holm)."""
+    if group_by not in dashboard.GROUPINGS or period not in dashboard.PERIODS:
+        raise Invalid("unknown group_by or period", details=[{"field": "group_by"}, {"field": "period"}])
+    if service_id is not None:
+        access_service(request.user, service_id)
+    board = dashboard.build(request.user, dashboard.Query(
+        question=question, group_by=group_by, period=period, service_id=service_id,
+        organisation_id=organisation_id, channel=channel, date_from=date_from, date_to=date_to))
+    return {"question": question, "group_by": group_by, "confidence": dashboard.CONFIDENCE, "total": board.total,
+            "groups": board.groups, "trend": [{"period": label, "figure": f} for label, f in board.trend],
+            "trend_changes": board.trend_changes, "nps": board.nps, "drivers": board.drivers}
+
+
+class ResponseOut(Schema):
+    id: int
+    survey_id: int
+    survey_version: int
+    service_id: int
+    channel: str
+    context: dict[str, Any]
+    client_category: str
+    submitted_at: dt.datetime
+    comment: str
+    is_spam: bool
+    answers: dict[str, Any]
+
+
+@router.get("/responses", response=list[ResponseOut])
+def response_list(request: HttpRequest, survey_id: int | None = None, service_id: int | None = None,
+                  since: dt.datetime | None = None, limit: int = 100, offset: int = 0):
+    """Responses (personal data already masked), newest first; `limit` at most 1000."""
+    queryset = selectors.response_list(user=request.user).prefetch_related("answers")
+    if survey_id is not None:
+        queryset = queryset.filter(survey_id=survey_id)
+    if service_id is not None:
+        queryset = queryset.filter(service_id=service_id)
+    if since is not None:
+        queryset = queryset.filter(submitted_at__gte=since)
+    limit = max(1, min(limit, 1000))
+    return [{"id": r.pk, "survey_id": r.survey_id, "survey_version": r.survey_version.number,
+             "service_id": r.service_id, "channel": r.channel, "context": r.context,
+             "client_category": r.client_category, "submitted_at": r.submitted_at, "comment": r.comment,
+             "is_spam": r.is_spam,
+             "answers": {a.question_key: a.value if a.value is not None else a.text for a in r.answers.all()}}
+            for r in queryset.select_related("survey_version")[offset:offset + limit]]

@@ -37,7 +37,7 @@ def satisfaction(ctx: CheckContext) -> CheckResult:
     if n < min_responses:
         return CheckResult(OutcomeStatus.UNKNOWN, value=f"{n} ratings", evidence_url=evidence,
                            detail=f"fewer than {min_responses} ratings of {question!r} in the last {days} days")
-    interval = stats.mean_interval(n, figures["total"], figures["squares"], confidence=confidence)
-    value = f"{interval.mean:.2f} ({interval.low:.2f}–{interval.high:.2f}, n={n})"
-    return CheckResult(OutcomeStatus.MET if interval.mean >= min_mean else OutcomeStatus.NOT_MET, value=value,
+    summary = stats.mean_summary(stats.Moments(n, figures["total"], figures["squares"]), confidence)
+    value = f"{summary.mean:.2f} ({summary.interval.low:.2f}–{summary.interval.high:.2f}, n={n})"
+    return CheckResult(OutcomeStatus.MET if summary.mean >= min_mean else OutcomeStatus.NOT_MET, value=value,
                        evidence_url=evidence, detail=f"{confidence:.0%} interval; minimum {min_mean}")

@@ -78,13 +78,16 @@ def complaint_route(*, service: Service, topic: str) -> Organisation:
     return best.handler
 
 
-def _topic(text: str, topic: str | None) -> str:
-    if topic is None:
-        return taxonomy.best_topic(text) or ""
-    topic = topic.strip()
+def _known_topic(topic: str) -> str:
+    topic = (topic or "").strip()
     if topic and topic not in taxonomy.topic_codes():
         raise Invalid(f"unknown topic {topic!r}", details=[{"field": "topic"}])
     return topic
+
+
+def _topic(text: str, topic: str | None) -> str:
+    """The topic given, or the taxonomy's best match in the text (blank when nothing matches)."""
+    return (taxonomy.best_topic(text) or "") if topic is None else _known_topic(topic)
 
 
 def _required_text(value: str, *, field: str, limit: int) -> str:
@@ -212,11 +215,12 @@ def complaint_extend(*, complaint: Complaint, reason: str, actor: Any, expected_
 # --- routing rules ---
 
 
-def _topic_of_rule(topic: str) -> str:
-    topic = (topic or "").strip()
-    if topic and topic not in taxonomy.topic_codes():
-        raise Invalid(f"unknown topic {topic!r}", details=[{"field": "topic"}])
-    return topic
+def _rule_locked(rule: RoutingRule, actor: Any) -> RoutingRule:
+    locked = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
+        pk=rule.pk).first()
+    if locked is None:
+        raise NotFound(f"routing rule {rule.pk} not found")
+    return locked
 
 
 @transaction.atomic
@@ -235,12 +239,9 @@ def routing_rule_save(
         raise NotFound(f"organisation {owner.pk} not found")
     if service is not None and service.owner_id != owner.pk:
         raise Invalid("the service belongs to another organisation", details=[{"field": "service_id"}])
-    topic = _topic_of_rule(topic)
+    topic = _known_topic(topic)
     if rule is not None:
-        rule = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
-            pk=rule.pk).first()
-        if rule is None:
-            raise NotFound("routing rule not found")
+        rule = _rule_locked(rule, actor)
     same = RoutingRule.objects.filter(owner=owner, service=service, topic=topic)
     if rule is not None:
         same = same.exclude(pk=rule.pk)
@@ -257,10 +258,7 @@ def routing_rule_save(
 
 @transaction.atomic
 def routing_rule_delete(*, rule: RoutingRule, actor: Any) -> None:
-    locked = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
-        pk=rule.pk).first()
-    if locked is None:
-        raise NotFound("routing rule not found")
+    locked = _rule_locked(rule, actor)
     audit_record(actor=actor, action="routing_rule.delete", obj=locked, organisation_id=locked.owner_id,
                  changes={"rule": str(locked)})
     locked.delete()

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from govcx.errors import Invalid
+from govcx.feedback import comment_analysis
 from govcx.feedback.dashboard import GROUPINGS, PERIODS, Query
 from govcx.feedback.dashboard_context import dashboard_context, service_report_context
 from govcx.registry.selectors import access_service
@@ -76,3 +77,21 @@ def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponse:
     reply = HttpResponse(pdf, content_type="application/pdf")
     reply["Content-Disposition"] = f'attachment; filename="feedback-{service.code}-{context["quarter_label"]}.pdf"'
     return reply
+
+
+@login_required
+def comments(request: HttpRequest) -> HttpResponse:
+    service_id = request.GET.get("service", "").strip()
+    if service_id and not service_id.isdigit():
+        raise Invalid(_("service must be a number"), details=[{"field": "service"}])
+    service = access_service(request.user, int(service_id)) if service_id else None
+    since = request.GET.get("since", "").strip()
+    try:
+        since_day = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise Invalid(_("since must be a date like 2026-03-31"), details=[{"field": "since"}]) from None
+    topic = request.GET.get("topic", "").strip()
+    analysis = comment_analysis.analyse(request.user, service_id=service.pk if service else None, since=since_day,
+                                        topic=topic)
+    return render(request, "feedback/comments.html", {"analysis": analysis, "service": service, "since": since,
+                                                      "topic": topic})

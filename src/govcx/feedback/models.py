@@ -83,7 +83,7 @@ class Response(models.Model):
     """One submission. Unique per survey and client idempotency key, so a retried submission is a no-op."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    survey_version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    survey_version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="responses")
     service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
     idempotency_key = models.CharField(max_length=64)

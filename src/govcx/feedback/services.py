@@ -20,6 +20,7 @@ from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatu
 from govcx.feedback.selectors import public_surveys
 
 MAX_BATCH = 500
+CHANNELS = frozenset(Channel.values)
 
 
 def _fingerprinted(definition: dict) -> tuple[dict, str]:
@@ -179,7 +180,7 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
     key = (submission.idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise Invalid("idempotency_key must be 8 to 64 characters", details=[{"field": "idempotency_key"}])
-    if submission.channel not in Channel.values:
+    if submission.channel not in CHANNELS:
         raise Invalid(f"unknown channel {submission.channel!r}", details=[{"field": "channel"}])
     version = versions.get(submission.version)
     if version is None:
@@ -196,7 +197,7 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
     answers = [
         Answer(question_key=row.question_key, measure=row.measure.value, scale_min=row.scale_min,
                scale_max=row.scale_max, value=row.value)
-        for row in survey_schema.fact_rows(definition, validation.cleaned)
+        for row in survey_schema.cleaned_fact_rows(definition, validation.cleaned)
     ]
     texts: list[str] = []
     found: set[str] = set()
@@ -215,7 +216,7 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
         elif isinstance(question, survey_schema.ChoiceQuestion) and isinstance(value, tuple):
             answers.append(Answer(question_key=question.key, text=",".join(value)))
     submission.context = context
-    if context.get("channel") in Channel.values:
+    if context.get("channel") in CHANNELS:
         submission.channel = context["channel"]
     comment = "\n".join(t for t in texts if t)
     verdict = spam.spam_score(comment, honeypot=submission.honeypot, elapsed_seconds=submission.elapsed_seconds,

@@ -33,10 +33,15 @@ from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 import numpy as np
-from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
 
 from govcx.lab.metrics import Interval, adjusted_wald, t_quantile, z_two_sided
+
+
+def _sps():
+    """scipy.stats, imported on first use so that web processes start quickly."""
+    from scipy import stats
+
+    return stats
 
 __all__ = [
     "Comparison",
@@ -236,7 +241,7 @@ def welch_t_test(a: Moments, b: Moments, alpha: float = DEFAULT_ALPHA) -> Compar
     else:
         statistic = difference / math.sqrt(se2)
         df = se2 * se2 / (va * va / (a.n - 1) + vb * vb / (b.n - 1))
-        p = float(2.0 * sps.t.sf(abs(statistic), df))
+        p = float(2.0 * _sps().t.sf(abs(statistic), df))
     return Comparison(a.mean, b.mean, difference, statistic, p, alpha, "welch-t")
 
 
@@ -266,14 +271,14 @@ def two_proportion_test(
     chosen = method if method != "auto" else ("fisher-irwin" if smallest_expected < 1 else "n-1-chi-square")
     if chosen == "fisher-irwin":
         table = [[positive_a, n_a - positive_a], [positive_b, n_b - positive_b]]
-        statistic, p = sps.fisher_exact(table, alternative="two-sided")
+        statistic, p = _sps().fisher_exact(table, alternative="two-sided")
         return Comparison(pa, pb, pa - pb, float(statistic), float(p), alpha, chosen)
     if successes in (0, total):
         return Comparison(pa, pb, 0.0, 0.0, 1.0, alpha, chosen)  # both shares 0 or both 1: nothing to test
     pooled = successes / total
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     z = (pa - pb) / se * math.sqrt((total - 1) / total)
-    p = float(2.0 * sps.norm.sf(abs(z)))
+    p = float(2.0 * _sps().norm.sf(abs(z)))
     return Comparison(pa, pb, pa - pb, z, p, alpha, chosen)
 
 
@@ -288,7 +293,7 @@ def nps_difference_test(a: NpsCounts, b: NpsCounts, alpha: float = DEFAULT_ALPHA
     centre_a, var_a = _nps_adjusted(a)
     centre_b, var_b = _nps_adjusted(b)
     z = (centre_a - centre_b) / math.sqrt(var_a + var_b)
-    p = float(2.0 * sps.norm.sf(abs(z)))
+    p = float(2.0 * _sps().norm.sf(abs(z)))
     nps_a = 100 * (a.promoters - a.detractors) / a.n
     nps_b = 100 * (b.promoters - b.detractors) / b.n
     return Comparison(nps_a, nps_b, nps_a - nps_b, z, p, alpha, "adjusted-wald-nps")
@@ -307,6 +312,8 @@ def adjust_comparisons(
     code = {"holm": "holm", "benjamini-hochberg": "fdr_bh"}.get(method)
     if code is None:
         raise ValueError(f"method must be 'holm' or 'benjamini-hochberg', got {method!r}")
+    from statsmodels.stats.multitest import multipletests  # imported on first use: it takes seconds to load
+
     _, adjusted, _, _ = multipletests([c.p_value for c in comparisons], alpha=alphas.pop(), method=code)
     return [replace(c, p_adjusted=float(p), adjustment=method) for c, p in zip(comparisons, adjusted, strict=True)]
 
@@ -407,7 +414,7 @@ def driver_analysis(drivers: Mapping[str, Sequence[float]], overall: Sequence[fl
     for j, name in enumerate(names):
         r = float(r_xy[j])
         t = r * math.sqrt((n - 2) / max(1e-300, 1 - r * r))
-        weights.append((name, r, float(2 * sps.t.sf(abs(t), n - 2)), float(beta[j]), float(raw[j])))
+        weights.append((name, r, float(2 * _sps().t.sf(abs(t), n - 2)), float(beta[j]), float(raw[j])))
     ordered = sorted(weights, key=lambda w: -w[4])
     return DriverAnalysis(
         n=n,

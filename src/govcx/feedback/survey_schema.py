@@ -53,6 +53,7 @@ __all__ = [
     "ThumbsQuestion",
     "YesNoQuestion",
     "definition_fingerprint",
+    "cleaned_fact_rows",
     "fact_rows",
     "is_shown",
     "parse_definition",
@@ -598,11 +599,16 @@ def fact_rows(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[
     result = validate_answers(definition, answers)
     if not result.ok:
         raise InvalidAnswers(result.errors)
+    return cleaned_fact_rows(definition, result.cleaned)
+
+
+def cleaned_fact_rows(definition: SurveyDefinition, cleaned: Mapping[str, Answer]) -> list[FactRow]:
+    """`fact_rows` for answers `validate_answers` has already cleaned (ingestion validates once)."""
     rows: list[FactRow] = []
     for q in definition.questions:
-        if q.key not in result.cleaned:
+        if q.key not in cleaned:
             continue
-        value = result.cleaned[q.key]
+        value = cleaned[q.key]
         if isinstance(q, RatingQuestion):
             rows.append(FactRow(q.key, Measure(q.measure), q.scale_min, q.scale_max, float(value)))  # type: ignore[arg-type]
         elif isinstance(q, YesNoQuestion | ThumbsQuestion):

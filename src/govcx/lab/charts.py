@@ -213,7 +213,7 @@ def _severity_svg(rows: tuple[tuple[int, str, int], ...], title: str, axis_title
     order = [label for _, label, _ in rows]
     bars = alt.Chart(alt.Data(values=values)).encode(
         y=alt.Y("severity:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("count:Q", title=axis_title, axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("count:Q", title=axis_title, axis=alt.Axis(tickMinStep=1, format="d")),
     )
     chart = bars.mark_bar().encode(
         color=alt.Color("severity:N", scale=alt.Scale(domain=order, range=list(SEVERITY_COLOURS)), legend=None)

@@ -267,6 +267,11 @@ class RecordingForm(forms.Form):
     )
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File of attempts (CSV or XLSX)"), help_text=_(
+        "Columns: participant_code, task_key, outcome, seconds, errors, assists, seq and, optionally, mode."))
+
+
 class FindingForm(forms.Form):
     title = forms.CharField(label=_("Problem"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

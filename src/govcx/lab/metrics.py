@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from statistics import NormalDist, fmean, stdev
 from typing import Literal
 
@@ -177,10 +178,12 @@ def _t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
     """Quantile of Student's t with `df` degrees of freedom, by bisection on the distribution function.
 
     Accurate to about 1e-10 (checked in the tests against published table values, e.g. t(.975, 9) = 2.262).
+    Cached: reports ask for the same few (confidence, n) pairs many times, and each search costs ~1 ms.
     """
     if not 0.0 < p < 1.0:
         raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")

@@ -1,12 +1,17 @@
-"""The study report page, its PDF and the raw-data export, all built from `selectors.study_report_context`."""
+"""The study report page and its PDF (both from `selectors.study_report_context`), the raw-data export and the
+import of attempts recorded elsewhere."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from govcx.lab import selectors
+from govcx.accounts.roles import Action
+from govcx.errors import Invalid
+from govcx.lab import forms, selectors, services, tabular
 from govcx.lab.report_pdf import render_study_pdf
 
 
@@ -28,15 +33,44 @@ def study_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
     return response
 
 
+CONTENT_TYPES = {
+    "csv": "application/zip",  # one CSV per table, bundled
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @login_required
 def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
-    """Raw results (attempts, questionnaires, observations, findings) as CSV or XLSX, pseudonymous codes only."""
-    from govcx.lab import tabular
-
+    """Raw results (tasks, participants, attempts, questionnaires, observations, findings) as CSV files in a ZIP
+    or as one XLSX workbook; participants by pseudonymous code only."""
     study = selectors.access_study(request.user, study_id)
     if fmt not in tabular.FORMATS:
         raise Http404("unknown format")
-    body = tabular.study_export(study=study, fmt=fmt)
-    response = HttpResponse(body, content_type=tabular.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="study-{study_id}-results.{fmt}"'
+    body = tabular.bundle(fmt, selectors.study_export_tables(study))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    suffix = "zip" if fmt == "csv" else fmt
+    response["Content-Disposition"] = f'attachment; filename="study-{study_id}-results.{suffix}"'
     return response
+
+
+@login_required
+def attempts_import(request: HttpRequest, study_id: int) -> HttpResponse:
+    """Attempts recorded elsewhere (CSV or XLSX), all or nothing; every problem is listed by row and field."""
+    study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    problems: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.attempts_import(actor=request.user, study=study, data=upload.read(),
+                                               file_name=upload.name)
+        except Invalid as exc:
+            problems = exc.details or [{"file": upload.name, "row": None, "field": "", "message": exc.message}]
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _(
+                "Imported: %(created)s new attempts, %(updated)s corrected, %(unchanged)s unchanged."
+            ) % {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged})
+            return redirect("lab:study_detail", study.pk)
+    return render(request, "lab/attempts_import.html", {"study": study, "form": form, "problems": problems},
+                  status=422 if problems else 200)

@@ -499,6 +499,14 @@ def consent_record(
     study = _lab_study(actor, participant.study_id)
     if participant.status == ParticipantStatus.WITHDRAWN:
         raise Conflict(f"participant {participant.code} has withdrawn")
+    consent = _consent_save(participant, text_version, recording_allowed, given_at)
+    _audit(actor, "consent.record", consent, study,
+           {"text_version": [None, consent.text_version], "recording_allowed": [None, recording_allowed]})
+    return consent
+
+
+def _consent_save(participant: Participant, text_version: str, recording_allowed: bool,
+                  given_at: datetime | None) -> Consent:
     if not text_version.strip():
         raise Invalid("name the version of the consent text", details=[{"field": "text_version"}])
     consent, _ = Consent.objects.update_or_create(
@@ -506,9 +514,19 @@ def consent_record(
         defaults={"given_at": given_at or timezone.now(), "text_version": text_version.strip(),
                   "recording_allowed": recording_allowed, "withdrawn_at": None},
     )
-    _audit(actor, "consent.record", consent, study,
-           {"text_version": [None, consent.text_version], "recording_allowed": [None, recording_allowed]})
     return consent
+
+
+#: The consent text shown on the participant's own page (templates/lab/take.html); change both together.
+ONLINE_CONSENT_VERSION = "online-v1"
+
+
+@transaction.atomic
+def take_consent(*, token: str, text_version: str = ONLINE_CONSENT_VERSION) -> Consent:
+    """The participant agrees on their own page: their consent is recorded before the first task starts.
+    Unmoderated sessions are not recorded on video, so recording is not part of this consent."""
+    session = session_by_token(token, lock=True)
+    return _consent_save(session.participant, text_version, False, None)
 
 
 @transaction.atomic

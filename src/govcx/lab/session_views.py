@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.lab import forms, selectors, services
-from govcx.lab.models import Session, SessionMode, SessionStatus
+from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.templatetags.lab import OUTCOMES
 from govcx.lab.views import refusal_on, study_url
 
@@ -38,7 +38,7 @@ def _run_url(session: Session, task_id: int | None = None) -> str:
 @require_POST
 def session_schedule(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    participants = study.participants.exclude(status="withdrawn")
+    participants = study.participants.exclude(status=ParticipantStatus.WITHDRAWN)
     form = forms.SessionForm(request.POST, participants=participants)
     if not form.is_valid():
         messages.error(request, _("Choose a participant and a mode."))
@@ -70,11 +70,14 @@ def _current_task(tasks: list, requested: str | None, attempts: dict):
     return next((t for t in tasks if t.pk not in attempts), tasks[0] if tasks else None)
 
 
-def session_context(request: HttpRequest, session: Session, *, attempt_form=None, observation_form=None) -> dict:
+def session_context(
+    request: HttpRequest, session: Session, *, task_id: int | None = None, attempt_form=None, observation_form=None
+) -> dict:
+    """The session page: the task asked for (?task=), else the first without an attempt."""
     study = session.study
     tasks = list(study.tasks.all())
     attempts = {a.task_id: a for a in session.attempts.all()}
-    task = _current_task(tasks, request.GET.get("task") or request.POST.get("task_id"), attempts)
+    task = _current_task(tasks, str(task_id) if task_id else request.GET.get("task"), attempts)
     index = tasks.index(task) if task else 0
     attempt = attempts.get(task.pk) if task else None
     if attempt_form is None and task is not None:
@@ -161,9 +164,8 @@ def attempt_record(request: HttpRequest, session_id: int, task_id: int) -> HttpR
     if attempt:
         messages.success(request, _("Attempt at “%(task)s” saved.") % {"task": task.title})
         return redirect(_run_url(session, task.pk))
-    request.GET = request.GET.copy()
-    request.GET["task"] = str(task.pk)
-    return render(request, "lab/session_run.html", session_context(request, session, attempt_form=form), status=422)
+    context = session_context(request, session, task_id=task.pk, attempt_form=form)
+    return render(request, "lab/session_run.html", context, status=422)
 
 
 @login_required

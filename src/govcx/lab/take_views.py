@@ -95,6 +95,7 @@ def _act(request: HttpRequest, token: str, session: Session) -> HttpResponse:
         form = forms.TakeConsentForm(request.POST)
         if not form.is_valid():
             return _again(request, token, current, form)
+        services.take_consent(token=token)
         services.take_start(token=token)
     elif action == "start" and current["step"] == "task":
         request.session[_started_key(session, current["task"].key)] = timezone.now().isoformat()

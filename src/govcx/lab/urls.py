@@ -41,6 +41,7 @@ urlpatterns = [
     path("studies/<int:study_id>/report/", report_views.study_report, name="study_report"),
     path("studies/<int:study_id>/report.pdf", report_views.study_pdf, name="study_pdf"),
     path("studies/<int:study_id>/results.<str:fmt>", report_views.study_export, name="study_export"),
+    path("studies/<int:study_id>/import/", report_views.attempts_import, name="attempts_import"),
     path("take/thanks/", take_views.take_thanks, name="take_thanks"),
     path("take/<str:token>/", take_views.take, name="take"),
 ]

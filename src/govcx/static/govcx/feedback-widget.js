@@ -318,8 +318,7 @@
       var inRow = question.type === "rating" ? !allPointsLabelled(question) : !question.options;
       node = el("fieldset", { "class": "gcxw-q" }, [el("legend", {}, heading), hint, error,
         el("div", { "class": "gcxw-opts" + (inRow ? " gcxw-row" : "") }, choices.map(function (choice, index) {
-          var icon = choice[2] ? el("span", { "aria-hidden": "true" }, [choice[2] + " "]) : null;
-          return el("label", { "class": "gcxw-opt", "for": controls[index].id }, [controls[index], " ", icon, choice[1]]);
+          return el("label", { "class": "gcxw-opt", "for": controls[index].id }, [controls[index], " ", choice[1]]);
         }))]);
     }
 
@@ -361,7 +360,7 @@
     };
   }
 
-  // [value, visible label, decorative icon] for the choice-like question types.
+  // [value, visible label] for the choice-like question types.
   function options(question) {
     if (question.type === "rating") {
       var points = [];
@@ -372,7 +371,7 @@
       return points;
     }
     if (question.type === "yes_no") return [["yes", t.yes], ["no", t.no]];
-    if (question.type === "thumbs") return [["up", t.up, "👍"], ["down", t.down, "👎"]];
+    if (question.type === "thumbs") return [["up", t.up], ["down", t.down]];
     return question.options.map(function (option) { return [option.key, localized(option.label)]; });
   }
 

@@ -1,0 +1,256 @@
+"""Benchmark: sustained responses per second through the public ingestion API, with a real load generator.
+
+Starts `govcx serve` (gunicorn) on loopback against the database in GOVCX_DATABASE_URL, creates one live
+survey (US A-11 §280 template) through the feedback services, then runs locust headless
+(benchmarks/locustfile_feedback.py: 32 clients, no think time, 5 % replays of an already accepted key) for
+60 s. Prints responses/s, p50/p99 latency and failures, checks that every accepted response is stored exactly
+once, and prints the peer figure beside it.
+
+The issue's target is PostgreSQL. A scratch database, as .ci/run starts one (initdb + pg_ctl on port 54329):
+    GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54329/govcx \\
+        uv run python benchmarks/bench_feedback_ingest.py [--users 32] [--seconds 60] [--workers 2]
+Without GOVCX_DATABASE_URL it runs on a fresh SQLite file (figures then say so). The benchmark migrates the
+database and adds its own authority, service and survey to it: point it at a scratch database.
+Locust, the server and the database share this machine's cores: the load generator's own CPU is part of
+what limits the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PATH = "/api/feedback/public/responses"
+PEER = ("Touchpoints (GSA): 58 ms average widget request after its Rust rewrite (published); "
+        "~7 requests/s under ab at concurrency 10 (published)")
+TARGET = "target: at least 1,000 responses/s with p99 under 100 ms at 32 clients (issue 5)"
+
+
+def setup_django(var_dir: str) -> str:
+    os.environ["GOVCX_VAR_DIR"] = var_dir
+    # `govcx serve` refuses the development key; a throwaway one for this run's server.
+    os.environ.setdefault("GOVCX_SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcx.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    return connection.vendor
+
+
+def create_survey() -> tuple[str, int]:
+    """A live survey on a new service of a new authority, made by the feedback services as an analyst would;
+    returns its public key and id. Imported here: the benchmark module loads without Django."""
+    from django.core.management import call_command
+
+    from govcx.accounts.models import User
+    from govcx.accounts.roles import Role
+    from govcx.feedback.services import survey_create, survey_update
+    from govcx.registry.models import ClientCategory, Organisation
+    from govcx.registry.schemas import ServiceIn
+    from govcx.registry.services import service_create
+
+    call_command("migrate", interactive=False, verbosity=0)
+    suffix = secrets.token_hex(3)
+    authority = Organisation.objects.create(code=f"bench-ingest-{suffix}", name_en="Benchmark authority",
+                                            level="federal")
+    ClientCategory.objects.get_or_create(code="citizens", defaults={"name_en": "Citizens", "name_ru": "Граждане"})
+    analyst = User.objects.create_user(username=f"bench-ingest-{suffix}", password=secrets.token_urlsafe(16),
+                                       role=Role.ADMIN, organisation=authority)
+    service = service_create(actor=analyst, data=ServiceIn.model_validate({
+        "code": f"bench-ingest-{suffix}", "name_en": "Benchmark service", "owner": authority.code,
+        "client_categories": ["citizens"], "channels": ["portal"],
+    }))
+    survey = survey_create(service=service, title="Benchmark survey", template="a11_280", actor=analyst)
+    # The per-caller limit guards real surveys against floods; here every client shares one loopback address.
+    survey = survey_update(survey=survey, expected_version=survey.version, actor=analyst, status="live",
+                           rate_limit_per_minute=100_000)
+    return survey.public_key, survey.pk
+
+
+def stored_responses(survey_id: int) -> int:
+    from govcx.feedback.models import Response
+
+    return Response.objects.filter(survey_id=survey_id).count()
+
+
+def post(base: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(f"{base}{PATH}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, {"error": error.read()[:300].decode(errors="replace")}
+
+
+def check_contract_and_warm_up(base: str, public_key: str, workers: int, server: subprocess.Popen) -> int:
+    """Wait for the server; one response answers 201, its replay 200 with the same id; then let every worker
+    load the URL map before anything is timed. Returns the number of responses created here."""
+    body = {"survey": public_key, "idempotency_key": str(uuid.uuid4()), "answers": {"overall": 5, "trust": 4},
+            "context": {"channel": "web"}, "elapsed_ms": 30_000}
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            status, first = post(base, body)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not come up; see its log above") from None
+            time.sleep(0.5)
+    replay_status, replay = post(base, body)
+    if (status, replay_status) != (201, 200) or first.get("id") != replay.get("id"):
+        raise SystemExit(f"the ingestion API broke its contract: {status} {first}, replay {replay_status} {replay}")
+    warm = [{**body, "idempotency_key": str(uuid.uuid4())} for _ in range(8 * workers)]
+    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
+        statuses = list(pool.map(lambda b: post(base, b)[0], warm))
+    if set(statuses) != {201}:
+        raise SystemExit(f"warm-up responses were not all accepted: {statuses}")
+    return 1 + len(warm)
+
+
+def run_locust(base: str, public_key: str, users: int, seconds: int, batch: int, folder: Path) -> list[dict]:
+    """Locust's final statistics per request name (its JSON file: the CSV may miss the last second)."""
+    result = folder / "locust.json"
+    command = [
+        sys.executable, "-m", "locust", "-f", str(HERE / "locustfile_feedback.py"), "--headless",
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", base,
+        "--json-file", str(result.with_suffix("")), "--only-summary", "--stop-timeout", "10",
+        "--loglevel", "WARNING",
+    ]
+    env = {**os.environ, "GOVCX_BENCH_SURVEY": public_key, "GOVCX_BENCH_BATCH": str(batch)}
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    if not result.exists():
+        raise SystemExit(f"locust did not run:\n{finished.stderr[-3000:]}")
+    return json.loads(result.read_text())
+
+
+@dataclass
+class Figures:
+    requests: int
+    failures: int
+    per_second: float
+    p50: float
+    p99: float
+    mean: float
+
+
+def percentile(histogram: Counter, q: float) -> float:
+    """From locust's histogram of rounded response times (ms)."""
+    rank, seen = q * sum(histogram.values()), 0
+    for milliseconds in sorted(histogram):
+        seen += histogram[milliseconds]
+        if seen >= rank:
+            return milliseconds
+    return math.nan
+
+
+def figures(entries: list[dict]) -> Figures:
+    histogram: Counter = Counter()
+    for entry in entries:
+        histogram.update({float(ms): count for ms, count in entry["response_times"].items()})
+    requests = sum(entry["num_requests"] for entry in entries)
+    started = min(entry["start_time"] for entry in entries)
+    ended = max(entry["last_request_timestamp"] for entry in entries)
+    return Figures(
+        requests=requests,
+        failures=sum(entry["num_failures"] for entry in entries),
+        per_second=requests / max(ended - started, 1e-9),
+        p50=percentile(histogram, 0.50),
+        p99=percentile(histogram, 0.99),
+        mean=sum(entry["total_response_time"] for entry in entries) / max(requests, 1),
+    )
+
+
+def report(entries: list[dict], users: int, seconds: int, batch: int) -> tuple[int, int]:
+    """Prints the table; returns (new responses accepted, failures)."""
+    print(f"{'requests':28s} {'count':>8s} {'failures':>8s} {'req/s':>8s} {'p50 ms':>7s} {'p99 ms':>7s} {'avg ms':>7s}")
+    rows = [(entry["name"].replace(PATH, "POST responses"), figures([entry])) for entry in entries]
+    total = figures(entries)
+    for label, row in [*rows, ("all", total)]:
+        print(f"{label:28s} {row.requests:8d} {row.failures:8d} {row.per_second:8.0f} {row.p50:7.0f} "
+              f"{row.p99:7.0f} {row.mean:7.1f}")
+    if batch > 1:
+        print(f"\nsustained: {total.per_second * batch:.0f} responses/s ({total.per_second:.0f} batches of {batch}/s) "
+              f"over {seconds} s at {users} clients; per batch p50 {total.p50:.0f} ms, p99 {total.p99:.0f} ms; "
+              f"failures {total.failures}")
+    else:
+        print(f"\nsustained: {total.per_second:.0f} responses/s over {seconds} s at {users} clients; "
+              f"p50 {total.p50:.0f} ms, p99 {total.p99:.0f} ms; failures {total.failures}")
+    print(TARGET)
+    print(f"peer: {PEER}")
+    new = [entry for entry in entries if entry["name"].endswith("new)")]
+    return batch * sum(entry["num_requests"] - entry["num_failures"] for entry in new), total.failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--batch", type=int, default=1,
+                        help="post this many responses per request to the batch endpoint (default: one by one)")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="govcx-bench-ingest-"))
+    vendor = setup_django(str(folder))
+    try:
+        public_key, survey_id = create_survey()
+    except ImportError as missing:
+        raise SystemExit(f"the feedback services are not there yet ({missing}); the benchmark waits for them") from None
+    if vendor != "postgresql":
+        print(f"database: {vendor} (set GOVCX_DATABASE_URL to a PostgreSQL database for the issue's figure)")
+    else:
+        print("database: PostgreSQL")
+    base = f"http://127.0.0.1:{args.port}"
+    server_log = open(folder / "server.log", "w+")  # noqa: SIM115 (open for the server's whole life)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "govcx.cli", "serve", "--bind", f"127.0.0.1:{args.port}", "--workers",
+         str(args.workers), "--threads", str(args.threads), "--no-access-log"],
+        env={**os.environ}, stdout=subprocess.DEVNULL, stderr=server_log,
+    )
+    try:
+        created_before = check_contract_and_warm_up(base, public_key, args.workers, server)
+        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; load: locust, {args.users} "
+              f"clients, {args.seconds} s, on the same {os.cpu_count()} cores")
+        entries = run_locust(base, public_key, args.users, args.seconds, args.batch, folder)
+    except SystemExit:
+        server_log.seek(0)
+        print(server_log.read()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        server_log.close()
+    accepted, failures = report(entries, args.users, args.seconds, args.batch)
+    stored = stored_responses(survey_id) - created_before
+    verdict = "every accepted response stored once" if stored == accepted else "MISMATCH"
+    print(f"stored: {stored} new responses for {accepted} accepted ({verdict})")
+    if stored != accepted or failures:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent / "src"))
+    main()

@@ -1,0 +1,77 @@
+"""What citizens write: comments of a service (or of every service in scope) by known issue, by discovered
+topic, and by sentiment. Comments were masked for personal data when they arrived."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from govcx.feedback.models import Response
+from govcx.feedback.selectors import response_list
+from govcx.feedback.text import sentiment, taxonomy
+
+MAX_COMMENTS = 5000  # topic discovery runs in the request; beyond this, the newest comments are analysed
+
+
+@dataclass
+class CommentAnalysis:
+    total: int
+    analysed: int
+    known: list[dict] = field(default_factory=list)
+    discovered: list[dict] = field(default_factory=list)
+    sentiment: dict[str, int] = field(default_factory=dict)
+    comments: list[dict] = field(default_factory=list)  # those matching the selected topic (or the latest)
+
+
+def commented(user: Any, *, service_id: int | None, since: dt.date | None) -> QuerySet[Response]:
+    queryset = response_list(user=user).filter(is_spam=False).exclude(comment="")
+    if service_id:
+        queryset = queryset.filter(service_id=service_id)
+    if since:
+        queryset = queryset.filter(submitted_at__date__gte=since)
+    return queryset
+
+
+def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None = None, topic: str = "",
+            n_topics: int = 6) -> CommentAnalysis:
+    queryset = commented(user, service_id=service_id, since=since)
+    rows = list(queryset.order_by("-submitted_at").values("id", "service_id", "submitted_at", "comment")
+                [:MAX_COMMENTS])
+    result = CommentAnalysis(total=queryset.count(), analysed=len(rows))
+    if not rows:
+        return result
+    texts = [r["comment"] for r in rows]
+    known_taxonomy = taxonomy.default_taxonomy()
+    language = (get_language() or "en")[:2]
+    matches = [known_taxonomy.classify(text) for text in texts]
+    counts = Counter(m.code for found in matches for m in found)
+    for code, count in counts.most_common():
+        entry = known_taxonomy.topic(code)
+        result.known.append({
+            "code": code, "count": count, "title": entry.title.get(language) or entry.title.get("en", code),
+            "requirements": [f"{r.pack}: {r.requirement}" for r in entry.requirements],
+        })
+    feelings = [sentiment.sentiment(text) for text in texts]
+    result.sentiment = dict(Counter(f.label for f in feelings))
+    if len(texts) >= 2 * n_topics:
+        from govcx.feedback.text import topics  # scikit-learn takes seconds to import: only when needed
+
+        try:
+            model = topics.discover_topics(texts, n_topics=n_topics, taxonomy=known_taxonomy)
+        except ValueError:  # too few distinct words to factorise
+            model = None
+        if model is not None:
+            result.discovered = [{"index": t.index, "terms": t.terms, "size": t.size,
+                                  "known": t.taxonomy_codes} for t in model.topics if t.size]
+    for row, found, feeling in zip(rows, matches, feelings, strict=True):
+        if topic and topic not in {m.code for m in found}:
+            continue
+        result.comments.append({**row, "topics": [m.code for m in found], "sentiment": feeling.label})
+        if len(result.comments) >= 100:
+            break
+    return result

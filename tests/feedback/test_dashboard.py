@@ -1,0 +1,205 @@
+"""The satisfaction dashboard, exports, imports, the quarterly report and the satisfaction check, end to end
+through the analytics store, always within the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import statistics
+
+import pyarrow.parquet as pq
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from govcx.feedback import services as feedback
+from govcx.feedback.analytics_sync import analytics_sync
+from govcx.feedback.dashboard import Query, build
+from govcx.feedback.models import Response, SurveyStatus
+from govcx.feedback.selectors import public_surveys
+from govcx.standards.checks import CheckContext, run_check
+
+RATINGS_A = [5, 4, 4, 5, 3, 5, 4, 4, 5, 5] * 4  # 40 ratings, mean 4.4
+RATINGS_B = [2, 3, 1, 2, 3, 2, 4, 2, 1, 3] * 4  # 40 ratings, mean 2.3
+
+
+def live_survey(service, actor, template="csat"):
+    survey = feedback.survey_create(service=service, title="CSAT", template=template, actor=actor)
+    survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=actor,
+                                    status=SurveyStatus.LIVE)
+    public_surveys.forget()
+    return survey
+
+
+def submit_all(survey, ratings, *, days_ago=10, prefix="r"):
+    moment = timezone.now() - dt.timedelta(days=days_ago)
+    for i, rating in enumerate(ratings):
+        feedback.response_submit(survey=survey, submission=feedback.Submission(
+            idempotency_key=f"{prefix}-{survey.pk}-{i:05d}", answers={"overall": rating}, submitted_at=moment,
+            elapsed_seconds=60))
+
+
+@pytest.fixture
+def rated(services, users):
+    survey_a = live_survey(services["a"], users["admin"])
+    survey_b = live_survey(services["b"], users["admin"])
+    submit_all(survey_a, RATINGS_A)
+    submit_all(survey_b, RATINGS_B)
+    analytics_sync(settle_seconds=0)
+    return {"a": survey_a, "b": survey_b}
+
+
+def test_figures_match_a_hand_computation_and_flag_only_significant_differences(rated, users):
+    board = build(users["analyst"], Query(group_by="service_id"))
+    assert board.total.n == 80
+    assert board.total.mean == pytest.approx(statistics.mean(RATINGS_A + RATINGS_B))
+    by_service = {g.key: g for g in board.groups}
+    a = by_service[rated["a"].service_id]
+    assert a.mean == pytest.approx(4.4)
+    sd = statistics.stdev(RATINGS_A)
+    assert a.mean_high - a.mean == pytest.approx(2.0227 * sd / 40 ** 0.5, rel=1e-3)  # t(0.975, 39) = 2.0227
+    assert a.top_box == pytest.approx(sum(r >= 4 for r in RATINGS_A) / 40)
+    assert (a.signal, by_service[rated["b"].service_id].signal) == ("above", "below")
+
+
+def test_an_authority_sees_only_its_own_services(rated, users):
+    board = build(users["owner_a"], Query(group_by="service_id"))
+    assert {g.key for g in board.groups} == {rated["a"].service_id}
+    assert board.total.n == 40
+
+
+def test_dashboard_page_scoped_and_ranking_for_central_roles_only(rated, users, client_for):
+    page = client_for(users["owner_a"]).get("/feedback/dashboard/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "svc-a" in body and "svc-b" not in body
+    assert "National ranking" not in body
+    central = client_for(users["analyst"]).get("/feedback/dashboard/").content.decode()
+    assert "National ranking" in central and "svc-b" in central
+    other = client_for(users["owner_a"]).get(f"/feedback/dashboard/?service={rated['b'].service_id}")
+    assert other.status_code == 404
+
+
+def test_trend_marks_a_significant_change(services, users):
+    survey = live_survey(services["a"], users["admin"])
+    submit_all(survey, [2, 3, 2, 2, 3] * 8, days_ago=200, prefix="old")
+    submit_all(survey, [5, 4, 5, 5, 4] * 8, days_ago=5, prefix="new")
+    analytics_sync(settle_seconds=0)
+    board = build(users["admin"], Query(service_id=services["a"].pk, period="year"))
+    changes = board.trend_changes or build(users["admin"], Query(service_id=services["a"].pk,
+                                                                  period="quarter")).trend_changes
+    assert any(c["significant"] and c["difference"] > 0 for c in changes)
+
+
+def test_spam_is_kept_but_not_counted(services, users):
+    survey = live_survey(services["a"], users["admin"])
+    submit_all(survey, [4] * 5)
+    feedback.response_submit(survey=survey, submission=feedback.Submission(
+        idempotency_key="spam-0001", answers={"overall": 1}, honeypot="filled"))
+    assert Response.objects.filter(is_spam=True).count() == 1
+    analytics_sync(settle_seconds=0)
+    assert build(users["admin"], Query()).total.n == 5
+
+
+def test_sync_waits_for_recent_answers_and_is_incremental(services, users):
+    survey = live_survey(services["a"], users["admin"])
+    submit_all(survey, [4] * 3)
+    assert analytics_sync() == 0  # younger than the settle window
+    assert analytics_sync(settle_seconds=0) == 3
+    assert analytics_sync(settle_seconds=0) == 0
+    submit_all(survey, [5] * 2, prefix="more")
+    assert analytics_sync(settle_seconds=0) == 2
+
+
+def test_exports_in_three_formats_and_scoped(rated, users, client_for):
+    owner = client_for(users["owner_a"])
+    survey = rated["a"]
+    csv_body = owner.get(f"/feedback/surveys/{survey.pk}/responses.csv").content.decode("utf-8-sig")
+    assert csv_body.count("\n") == 41 and "overall" in csv_body.splitlines()[0]
+    workbook = load_workbook(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.xlsx").content))
+    assert workbook.active.max_row == 41
+    table = pq.read_table(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.parquet").content))
+    assert table.num_rows == 40 and sorted(table.column("overall").to_pylist()) == sorted(RATINGS_A)
+    assert owner.get(f"/feedback/surveys/{rated['b'].pk}/responses.csv").status_code == 404
+
+
+def test_import_is_all_or_nothing_names_rows_and_is_idempotent(services, users, client_for):
+    survey = live_survey(services["a"], users["admin"])
+    client = client_for(users["admin"])
+    bad = "id,submitted_at,overall\n1,2026-01-10,5\n2,not a date,4\n3,2026-01-12,7\n"
+    reply = client.post(f"/feedback/surveys/{survey.pk}/import/",
+                        {"file": _upload("old.csv", bad)})
+    assert reply.status_code == 422
+    body = reply.content.decode()
+    assert "submitted_at" in body and ">3<" in body or "3" in body
+    assert not Response.objects.exists()
+    good = "id,submitted_at,channel,overall,comment\n1,2026-01-10,office,5,Спасибо\n2,2026-01-11T09:30,web,4,\n"
+    for _ in range(2):
+        assert client.post(f"/feedback/surveys/{survey.pk}/import/",
+                           {"file": _upload("old.csv", good)}).status_code == 302
+    assert Response.objects.filter(survey=survey).count() == 2
+    assert set(Response.objects.values_list("channel", flat=True)) == {"office", "web"}
+
+
+def _upload(name: str, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_quarterly_report_page_and_pdf(rated, users, client_for):
+    client = client_for(users["owner_a"])
+    service_id = rated["a"].service_id
+    quarter_start = timezone.now() - dt.timedelta(days=10)
+    code = f"{quarter_start.year}Q{(quarter_start.month - 1) // 3 + 1}"
+    page = client.get(f"/feedback/services/{service_id}/report/?quarter={code}")
+    assert page.status_code == 200 and "4.40" in page.content.decode()
+    pdf = client.get(f"/feedback/services/{service_id}/report.pdf?quarter={code}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/feedback/services/{rated['b'].service_id}/report/").status_code == 404
+    assert client.get(f"/feedback/services/{service_id}/report/?quarter=2026Q9").status_code == 422
+
+
+def test_satisfaction_check_needs_enough_ratings_and_a_high_enough_mean(rated, services):
+    from govcx.registry.selectors import service_facts
+
+    def outcome(key, **params):
+        return run_check("feedback.satisfaction", CheckContext(service=service_facts(services[key]), params=params))
+
+    assert outcome("a", min_mean=4.0, min_responses=30).status == "met"
+    assert outcome("b", min_mean=4.0, min_responses=30).status == "not_met"
+    assert outcome("a", min_mean=4.0, min_responses=100).status == "unknown"
+
+
+def test_dashboard_and_responses_api_are_scoped(rated, users, client_for):
+    owner = client_for(users["owner_a"])
+    figures = owner.get("/api/feedback/dashboard?group_by=service_id").json()
+    assert [g["key"] for g in figures["groups"]] == [rated["a"].service_id]
+    assert figures["total"]["n"] == 40
+    assert owner.get(f"/api/feedback/dashboard?service_id={rated['b'].service_id}").status_code == 404
+    responses = owner.get("/api/feedback/responses?limit=1000").json()
+    assert len(responses) == 40 and {r["service_id"] for r in responses} == {rated["a"].service_id}
+    assert client_for(users["analyst"]).get("/api/feedback/dashboard").json()["total"]["n"] == 80
+
+
+COMMENTS = [
+    "Очень долго ждал в очереди, больше часа.",
+    "Простоял в очереди два часа, окно одно.",
+    "I waited in the queue for almost two hours.",
+    "Сайт выдаёт ошибку при загрузке документов.",
+    "The website crashed when I uploaded the documents.",
+    "Всё быстро и понятно, спасибо!",
+]
+
+
+def test_comment_page_groups_by_known_issue_and_filters(services, users, client_for):
+    survey = live_survey(services["a"], users["admin"])
+    for i, text in enumerate(COMMENTS * 3):
+        feedback.response_submit(survey=survey, submission=feedback.Submission(
+            idempotency_key=f"comment-{i:04d}", answers={"overall": 3, "comment": text}, elapsed_seconds=60))
+    client = client_for(users["owner_a"])
+    page = client.get(f"/feedback/comments/?service={services['a'].pk}").content.decode()
+    assert "queue" in page.lower() or "очеред" in page.lower()
+    queues = client.get(f"/feedback/comments/?service={services['a'].pk}&topic=queues").content.decode()
+    assert "два часа" in queues and "Всё быстро" not in queues
+    assert client.get(f"/feedback/comments/?service={services['b'].pk}").status_code == 404
