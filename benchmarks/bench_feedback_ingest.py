@@ -22,6 +22,7 @@ import json
 import math
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -221,7 +222,7 @@ def main() -> None:
     else:
         print("database: PostgreSQL")
     base = f"http://127.0.0.1:{args.port}"
-    server_log = open(folder / "server.log", "w+")  # noqa: SIM115 (open for the server's whole life)
+    server_log = open(folder / "server.log", "w+")
     server = subprocess.Popen(
         [sys.executable, "-m", "govcx.cli", "serve", "--bind", f"127.0.0.1:{args.port}", "--workers",
          str(args.workers), "--threads", str(args.threads), "--no-access-log"],
@@ -248,7 +249,8 @@ def main() -> None:
     verdict = "every accepted response stored once" if stored == accepted else "MISMATCH"
     print(f"stored: {stored} new responses for {accepted} accepted ({verdict})")
     if stored != accepted or failures:
-        sys.exit(1)
+        sys.exit(f"logs kept in {folder}")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from govcx.api import api
 from govcx.views import home
 
 urlpatterns = [
+    path("api/", api.urls),  # first: the public ingestion API is the busiest path, resolved in this order
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -19,5 +20,4 @@ urlpatterns = [
     path("feedback/s/", include("govcx.feedback.public_urls")),
     path("feedback/", include("govcx.feedback.urls")),
     path("complaints/", include("govcx.feedback.complaint_urls")),
-    path("api/", api.urls),
 ]

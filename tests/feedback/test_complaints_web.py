@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -179,7 +180,7 @@ def test_list_page_shows_status_chips_and_highlights_overdue(submit, handlers, c
     assert 'class="tag warn">Overdue: 1' in html and "Received: 1" in html
     assert "overdue by" in html
     only_overdue = client_for(handlers["a"]).get("/complaints/", {"status": "overdue"}).content.decode()
-    assert only_overdue.count('href="/complaints/') - only_overdue.count('href="/complaints/routing') == 1
+    assert len(re.findall(r'href="/complaints/\d+/"', only_overdue)) == 1  # one complaint listed
 
 
 def test_detail_page_shows_the_contact_only_to_handlers(complaint, users, handlers, client_for):

@@ -203,3 +203,12 @@ def test_comment_page_groups_by_known_issue_and_filters(services, users, client_
     queues = client.get(f"/feedback/comments/?service={services['a'].pk}&topic=queues").content.decode()
     assert "два часа" in queues and "Всё быстро" not in queues
     assert client.get(f"/feedback/comments/?service={services['b'].pk}").status_code == 404
+
+
+def test_ranking_of_a_single_service_has_nothing_to_compare_with(services, users):
+    from govcx.feedback.dashboard_context import national_ranking
+
+    survey = live_survey(services["a"], users["admin"])
+    submit_all(survey, RATINGS_A)
+    analytics_sync(settle_seconds=0)
+    assert [(r["rank"], r["n"], r["signal"]) for r in national_ranking(Query())] == [(1, 40, "same")]

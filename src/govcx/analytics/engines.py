@@ -99,12 +99,15 @@ def sql_string(text: str) -> str:
 
 
 def duckdb_answers_table(backend: BaseBackend, parts: list[str]) -> ir.Table:
+    # A query, not a view or a table: a dashboard opens the table on every request, and views would pile up
+    # in a long-lived connection.
     if not parts:
-        return backend.create_table(ibis.util.gen_name("answers_empty"), schema=QUERY_SCHEMA, temp=True)
+        type_name = backend.compiler.type_mapper.to_string
+        columns = ", ".join(f'CAST(NULL AS {type_name(type_)}) AS "{name}"' for name, type_ in QUERY_SCHEMA.items())
+        return backend.sql(f"SELECT {columns} WHERE FALSE", schema=QUERY_SCHEMA)
     files = ", ".join(sql_string(part) for part in parts)
     # The stored UTC instant becomes a plain timestamp from its microseconds since the epoch, a bit-for-bit
-    # copy (a cast would go through the time-zone calendar row by row). A query, not a view: a dashboard
-    # opens the table on every request, and views would pile up in a long-lived connection.
+    # copy (a cast would go through the time-zone calendar row by row).
     return backend.sql(
         "SELECT * REPLACE (make_timestamp(epoch_us(submitted_at)) AS submitted_at) "
         f"FROM read_parquet([{files}])",

@@ -23,6 +23,7 @@ from govcx.feedback.models import Answer
 
 SETTLE_SECONDS = 10
 BATCH_ROWS = 200_000
+COMPACT_AFTER_PARTS = 32  # every sync that copies adds a part; readers slow down as parts pile up
 
 _COLUMNS = {
     "response_id": "response_id",
@@ -78,7 +79,7 @@ def analytics_sync(*, settle_seconds: float = SETTLE_SECONDS, now: dt.datetime |
             .values_list(*_COLUMNS.values())[:BATCH_ROWS]
         )
         if not rows:
-            return copied
+            break
         columns = list(zip(*rows, strict=True))
         table = pa.table(
             {name: pa.array(values, type=ANSWER_SCHEMA.field(name).type) for name, values in
@@ -89,7 +90,10 @@ def analytics_sync(*, settle_seconds: float = SETTLE_SECONDS, now: dt.datetime |
         store.append(path, table, skip_stored=True)
         copied += table.num_rows
         if len(rows) < BATCH_ROWS:
-            return copied
+            break
+    if len(store.live_parts(path)) > COMPACT_AFTER_PARTS:
+        store.compact(path)
+    return copied
 
 
 def _normalised(name: str, column: tuple) -> list:

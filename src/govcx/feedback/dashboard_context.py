@@ -88,16 +88,28 @@ def national_ranking(query: Query, level: str = "service_id") -> list[dict]:
                               min_responses=MIN_GROUP_RESPONSES).to_pyarrow().to_pylist()
     if not rows:
         return []
-    total = stats.Moments(sum(r["n"] for r in rows), sum(r["sum_value"] for r in rows),
-                          sum(r["sum_squares"] for r in rows))
-    tests = [stats.welch_t_test(stats.Moments(r["n"], r["sum_value"], r["sum_squares"]),
-                                stats.Moments(total.n - r["n"], total.total - r["sum_value"],
-                                              total.sum_squares - r["sum_squares"]), alpha=1 - CONFIDENCE)
-             for r in rows]
+    totals: dict[tuple[int, int], stats.Moments] = {}
+    for r in rows:  # the country's figure per scale: a 1–5 and a 1–7 question are never pooled
+        scale = (r["scale_min"], r["scale_max"])
+        before = totals.get(scale, stats.Moments(0, 0.0, 0.0))
+        totals[scale] = stats.Moments(before.n + r["n"], before.total + r["sum_value"],
+                                      before.sum_squares + r["sum_squares"])
+    comparable, tests = [], []
+    for index, r in enumerate(rows):
+        total = totals[(r["scale_min"], r["scale_max"])]
+        if total.n - r["n"] >= 2:
+            comparable.append(index)
+            tests.append(stats.welch_t_test(
+                stats.Moments(r["n"], r["sum_value"], r["sum_squares"]),
+                stats.Moments(total.n - r["n"], total.total - r["sum_value"], total.sum_squares - r["sum_squares"]),
+                alpha=1 - CONFIDENCE))
+    signals = ["same"] * len(rows)
+    for index, test in zip(comparable, stats.adjust_comparisons(tests, "holm"), strict=True):
+        if test.significant:
+            signals[index] = "above" if test.difference > 0 else "below"
     labels = _labels(level, [r[level] for r in rows])
     return [{"rank": r["rank"], "label": labels.get(r[level], r[level]), "n": r["n"], "mean": r["mean"],
-             "signal": ("above" if t.difference > 0 else "below") if t.significant else "same"}
-            for r, t in zip(rows, stats.adjust_comparisons(tests, "holm"), strict=True)]
+             "signal": signal} for r, signal in zip(rows, signals, strict=True)]
 
 
 def quarter_bounds(label: str, today: dt.date | None = None) -> tuple[dt.date, dt.date, str]:

@@ -18,9 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from govcx.registry.tabular import (
     MAX_FILE_BYTES,
     ImportInvalid,
@@ -30,7 +27,7 @@ from govcx.registry.tabular import (
     _text,
     _xlsx_records,
 )
-from govcx.reports.tables import _safe_cell, to_csv
+from govcx.reports.tables import to_csv, to_xlsx_sheets
 
 __all__ = [
     "ATTEMPT_COLUMNS",
@@ -67,26 +64,10 @@ FORMATS = ("csv", "xlsx")
 # ---- export -------------------------------------------------------------------------------------------------
 
 
-def _workbook(tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, (header, rows) in tables.items():
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_safe_cell(v) for v in row])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def bundle(fmt: str, tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
     """All tables in one file: a ZIP of `<table>.csv` files (csv) or one workbook, a sheet per table (xlsx)."""
     if fmt == "xlsx":
-        return _workbook(tables)
+        return to_xlsx_sheets(tables)
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}; use csv or xlsx")
     buffer = io.BytesIO()

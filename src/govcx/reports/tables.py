@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -33,15 +33,21 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data") -> bytes:
+    return to_xlsx_sheets({sheet: (header, rows)})
+
+
+def to_xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One workbook, a sheet per table (name → header, rows); bold frozen header row."""
     workbook = Workbook(write_only=False)
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
-    worksheet.append(list(header))
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        worksheet.append([_safe_cell(v) for v in row])
-    worksheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for name, (header, rows) in sheets.items():
+        worksheet = workbook.create_sheet(name[:31])
+        worksheet.append(list(header))
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            worksheet.append([_safe_cell(v) for v in row])
+        worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
