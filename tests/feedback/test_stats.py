@@ -262,3 +262,14 @@ def test_relative_weights_sum_to_r_squared_and_are_non_negative(seed, p):
     assert all(d.relative_weight >= -1e-12 for d in result.drivers)
     rescaled = driver_analysis({f"d{j}": 10 * x[:, j] + 3 for j in range(p)}, y)
     assert [d.relative_weight for d in rescaled.drivers] == pytest.approx([d.relative_weight for d in result.drivers])
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=30))
+def test_adjusted_p_values_keep_order_and_bounds(p_values):
+    from govcx.feedback.stats import benjamini_hochberg, holm
+
+    for adjusted in (holm(p_values), benjamini_hochberg(p_values)):
+        assert all(raw <= adj <= 1.0 for raw, adj in zip(p_values, adjusted, strict=True))
+        ranked = sorted(range(len(p_values)), key=lambda i: p_values[i])
+        assert all(adjusted[a] <= adjusted[b] for a, b in zip(ranked, ranked[1:], strict=False))
+    assert all(bh <= h + 1e-12 for bh, h in zip(benjamini_hochberg(p_values), holm(p_values), strict=True))

@@ -15,7 +15,7 @@ from govcx.feedback.models import Response
 from govcx.feedback.selectors import response_list
 from govcx.feedback.text import sentiment, taxonomy
 
-MAX_COMMENTS = 5000  # topic discovery runs in the request; beyond this, the newest comments are analysed
+MAX_COMMENTS = 2000  # analysed in the request (about a second); beyond this, the newest comments are analysed
 
 
 @dataclass

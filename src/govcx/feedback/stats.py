@@ -19,7 +19,7 @@ Sources:
 - Two proportions: the N − 1 chi-square test, and the Fisher–Irwin exact test when an expected count is below
   1 (Campbell, I. (2007), *Statistics in Medicine* 26, 3661–3675; Sauro & Lewis 2016, ch. 5).
 - Many comparisons: Holm (1979), *Scand. J. Statistics* 6, 65–70; Benjamini & Hochberg (1995), *JRSS B* 57,
-  289–300 (via statsmodels' ``multipletests``).
+  289–300 (step-down and step-up adjusted p-values, computed here).
 - Drivers: Pearson correlations, standardised OLS coefficients and Johnson's relative weights (Johnson, J. W.
   (2000), A heuristic method for estimating the relative weight of predictor variables in multiple
   regression, *Multivariate Behavioral Research* 35(1), 1–19).
@@ -299,6 +299,35 @@ def nps_difference_test(a: NpsCounts, b: NpsCounts, alpha: float = DEFAULT_ALPHA
     return Comparison(nps_a, nps_b, nps_a - nps_b, z, p, alpha, "adjusted-wald-nps")
 
 
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (Holm, S. (1979). A simple sequentially rejective multiple test
+    procedure. Scandinavian Journal of Statistics, 6(2), 65–70): in ascending order, p_(i) × (m − i + 1),
+    made non-decreasing, capped at 1; returned in the input order."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg step-up adjusted p-values, controlling the false discovery rate (Benjamini, Y. &
+    Hochberg, Y. (1995). JRSS B, 57(1), 289–300): in descending order, p_(i) × m / i, made non-increasing,
+    capped at 1; returned in the input order."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i], reverse=True)
+    adjusted = [0.0] * m
+    running = 1.0
+    for position, index in enumerate(order):
+        rank = m - position
+        running = min(running, p_values[index] * m / rank)
+        adjusted[index] = min(1.0, running)
+    return adjusted
+
+
 def adjust_comparisons(
     comparisons: Sequence[Comparison], method: Literal["holm", "benjamini-hochberg"] = "holm"
 ) -> list[Comparison]:
@@ -309,12 +338,10 @@ def adjust_comparisons(
     alphas = {c.alpha for c in comparisons}
     if len(alphas) != 1:
         raise ValueError(f"comparisons adjusted together must share one alpha, got {sorted(alphas)}")
-    code = {"holm": "holm", "benjamini-hochberg": "fdr_bh"}.get(method)
-    if code is None:
+    if method not in ("holm", "benjamini-hochberg"):
         raise ValueError(f"method must be 'holm' or 'benjamini-hochberg', got {method!r}")
-    from statsmodels.stats.multitest import multipletests  # imported on first use: it takes seconds to load
-
-    _, adjusted, _, _ = multipletests([c.p_value for c in comparisons], alpha=alphas.pop(), method=code)
+    p_values = [c.p_value for c in comparisons]
+    adjusted = holm(p_values) if method == "holm" else benjamini_hochberg(p_values)
     return [replace(c, p_adjusted=float(p), adjustment=method) for c, p in zip(comparisons, adjusted, strict=True)]
 
 

@@ -64,10 +64,14 @@ class TopicMatch:
     requirements: tuple[RequirementRef, ...]
 
 
-def _contains(sequence: Sequence[str], part: Sequence[str]) -> int:
-    """How many times `part` occurs in `sequence` as a contiguous run."""
-    k = len(part)
-    return sum(1 for i in range(len(sequence) - k + 1) if tuple(sequence[i : i + k]) == tuple(part))
+def _contains(sequence: Sequence[str], part: Sequence[str], present: frozenset[str] | None = None) -> int:
+    """How many times `part` occurs in `sequence` as a contiguous run. `present`, the set of the sequence's
+    items, lets most terms be ruled out without scanning."""
+    if not part or (present is not None and part[0] not in present):
+        return 0
+    k, first, whole = len(part), part[0], tuple(part)
+    return sum(1 for i in range(len(sequence) - k + 1)
+               if sequence[i] == first and tuple(sequence[i : i + k]) == whole)
 
 
 def _text(value: Any, where: str) -> str:
@@ -123,9 +127,10 @@ class Taxonomy:
     def classify(self, text: str) -> list[TopicMatch]:
         """Topics whose terms occur in `text`, most hits first (ties in taxonomy order)."""
         comment = lemmas(text)
+        present = frozenset(comment)
         found = []
         for topic in self.topics:
-            counts = [(term, _contains(comment, lem)) for term, lem in topic.term_lemmas]
+            counts = [(term, _contains(comment, lem, present)) for term, lem in topic.term_lemmas]
             matched = tuple(term for term, count in counts if count)
             if matched:
                 found.append(TopicMatch(topic.code, sum(c for _, c in counts), matched, topic.requirements))
