@@ -25,6 +25,11 @@ from govcx.feedback.models import Channel, Complaint, Response
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import ClientCategory, Organisation, Service
 
+PERIOD_TITLES = {"quarter": _("by quarter"), "month": _("by month"), "year": _("by year")}
+CHANNEL_TITLES = {
+    "web": _("Website"), "widget": _("Widget on a website"), "office": _("Office"), "mobile": _("Mobile app"),
+    "phone": _("Phone"), "api": _("Another system (API)"), "import": _("Imported"),
+}
 GROUP_TITLES = {
     "service_id": _("Service"), "organisation_id": _("Authority"), "region": _("Region"),
     "client_category": _("Client category"), "channel": _("Channel"),
@@ -38,6 +43,8 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
         return {o.pk: o.name for o in Organisation.objects.filter(pk__in=keys)}
     if group_by == "client_category":
         return {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
+    if group_by == "channel":
+        return {k: str(CHANNEL_TITLES.get(k, k)) for k in keys}
     return {k: (k or _("(none)")) for k in keys}
 
 
@@ -64,8 +71,8 @@ def dashboard_context(user: Any, query: Query) -> dict[str, Any]:
         "groups": [(g, labels.get(g.key, str(g.key))) for g in dashboard.groups],
         "group_title": GROUP_TITLES[query.group_by],
         "groupings": [(g, GROUP_TITLES[g]) for g in GROUPINGS],
-        "periods": PERIODS,
-        "channels": Channel.values,
+        "periods": [(p, PERIOD_TITLES[p]) for p in PERIODS],
+        "channels": [(c, CHANNEL_TITLES.get(c, c)) for c in Channel.values],
         "services": services,
         "organisations": organisations,
         "means_chart": charts.means_chart_svg(
