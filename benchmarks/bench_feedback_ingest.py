@@ -142,6 +142,52 @@ def run_locust(base: str, public_key: str, users: int, seconds: int, batch: int,
     return json.loads(result.read_text())
 
 
+WRK_SCRIPT = """
+-- One new response per request, each with its own idempotency key: thread id, counter, this run's id.
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  survey, run, counter = args[1], args[2], 0
+end
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"survey":"%s","idempotency_key":"wrk-%s-%d-%d","answers":{"overall":%d,"ease":%d},'
+    .. '"channel":"api","elapsed_ms":20000}', survey, run, id, counter, counter % 5 + 1, (counter + 2) % 5 + 1)
+  return wrk.format("POST", "/api/feedback/public/responses", {["Content-Type"] = "application/json"}, body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,"p50":%.3f,"p99":%.3f,"mean":%.3f}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
+end
+"""
+
+
+def run_wrk(base: str, public_key: str, users: int, seconds: int, folder: Path) -> Figures:
+    """wrk (C, event-driven) takes far less CPU than locust, so more of the machine is left to the server."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    script = folder / "ingest.lua"
+    script.write_text(WRK_SCRIPT)
+    command = [wrk, "-t2", f"-c{users}", f"-d{seconds}s", "--latency", "-s", str(script), base, "--",
+               public_key, secrets.token_hex(4)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((ln for ln in finished.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk did not report:\n{finished.stdout[-2000:]}\n{finished.stderr[-2000:]}")
+    data = json.loads(line.removeprefix("WRKJSON "))
+    return Figures(requests=data["requests"], failures=data["non2xx"] + data["socket_errors"],
+                   per_second=data["requests"] / (data["duration_us"] / 1e6), p50=data["p50"], p99=data["p99"],
+                   mean=data["mean"])
+
+
 @dataclass
 class Figures:
     requests: int
@@ -209,6 +255,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--batch", type=int, default=1,
                         help="post this many responses per request to the batch endpoint (default: one by one)")
+    parser.add_argument("--generator", choices=("locust", "wrk"), default="locust",
+                        help="locust (replays 5 %% of keys; Python, takes a core) or wrk (new responses only)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="govcx-bench-ingest-"))
@@ -230,9 +278,14 @@ def main() -> None:
     )
     try:
         created_before = check_contract_and_warm_up(base, public_key, args.workers, server)
-        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; load: locust, {args.users} "
-              f"clients, {args.seconds} s, on the same {os.cpu_count()} cores")
-        entries = run_locust(base, public_key, args.users, args.seconds, args.batch, folder)
+        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; load: {args.generator}, "
+              f"{args.users} clients, {args.seconds} s, on the same {os.cpu_count()} cores")
+        if args.generator == "wrk":
+            if args.batch > 1:
+                raise SystemExit("--batch is measured with locust")
+            measured = run_wrk(base, public_key, args.users, args.seconds, folder)
+        else:
+            entries = run_locust(base, public_key, args.users, args.seconds, args.batch, folder)
     except SystemExit:
         server_log.seek(0)
         print(server_log.read()[-3000:], file=sys.stderr)
@@ -244,7 +297,14 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         server_log.close()
-    accepted, failures = report(entries, args.users, args.seconds, args.batch)
+    if args.generator == "wrk":
+        print(f"sustained: {measured.per_second:.0f} responses/s over {args.seconds} s at {args.users} connections; "
+              f"p50 {measured.p50:.1f} ms, p99 {measured.p99:.1f} ms; failures {measured.failures}")
+        print(TARGET)
+        print(f"peer: {PEER}")
+        accepted, failures = measured.requests - measured.failures, measured.failures
+    else:
+        accepted, failures = report(entries, args.users, args.seconds, args.batch)
     stored = stored_responses(survey_id) - created_before
     verdict = "every accepted response stored once" if stored == accepted else "MISMATCH"
     print(f"stored: {stored} new responses for {accepted} accepted ({verdict})")

@@ -22,6 +22,8 @@ from govcx.demo import data
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.errors import Conflict
+from govcx.feedback.models import Complaint, Response
+from govcx.lab.models import Study
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn
 from govcx.registry.services import References, passport_dict, service_create, service_update
@@ -59,6 +61,9 @@ class DemoSummary:
     verdicts: dict[str, int]
     adjustments: int
     logins: list[DemoLogin]
+    studies: int = 0
+    survey_responses: int = 0
+    complaints: int = 0
 
 
 # --- queries -----------------------------------------------------------------------------------------------
@@ -86,6 +91,9 @@ def demo_summary() -> DemoSummary:
         assessments=Assessment.objects.count(),
         verdicts={v.value: Assessment.objects.filter(verdict=v.value).count() for v in Verdict},
         adjustments=Adjustment.objects.count(),
+        studies=Study.objects.count(),
+        survey_responses=Response.objects.count(),
+        complaints=Complaint.objects.count(),
         logins=[
             DemoLogin(u.username, data.DEMO_PASSWORD, u.role, u.organisation.code if u.organisation else "")
             for u in users

@@ -131,7 +131,7 @@ def build_feedback_demo(
         base = 2.9 + 1.6 * rng.random()
         base = {IMPROVING_SERVICE: 3.0, WORSENING_SERVICE: 4.4}.get(code, base)  # room to move on a 1–5 scale
         rows = []
-        count = max(20, round(weights[code] * scale))
+        count = max(20, math.ceil(weights[code] * scale))  # rounded up: at least responses_total in all
         for number in range(count):
             quarter = min(QUARTERS - 1, int(QUARTERS * (number + rng.random()) / count))
             start = starts[quarter]

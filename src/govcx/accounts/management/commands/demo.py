@@ -42,7 +42,9 @@ class Command(BaseCommand):
         console.print(
             f"demo data: {summary.organisations} organisations, {summary.services} services, "
             f"{summary.life_situations} life situations, {summary.assessments} assessments "
-            f"({', '.join(f'{k}: {v}' for k, v in summary.verdicts.items())}), {summary.adjustments} adjustments"
+            f"({', '.join(f'{k}: {v}' for k, v in summary.verdicts.items())}), {summary.adjustments} adjustments; "
+            f"{summary.studies} lab studies, {summary.survey_responses} survey responses, "
+            f"{summary.complaints} complaints"
         )
         table = Table(title="Demo logins (demo mode only)")
         for column in ("username", "password", "role", "organisation"):
