@@ -103,7 +103,7 @@ def _trend(code: str, quarter: int, base: float) -> float:
     if code == IMPROVING_SERVICE:
         return base + (0.0 if quarter < 4 else 0.3 * (quarter - 3))
     if code == WORSENING_SERVICE:
-        return base - 0.12 * quarter
+        return base - 0.18 * quarter
     return base + 0.03 * math.sin(quarter + len(code))
 
 
@@ -129,7 +129,7 @@ def build_feedback_demo(
         )
         Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.LIVE, rate_limit_per_minute=120)
         base = 2.9 + 1.6 * rng.random()
-        base = {IMPROVING_SERVICE: 3.0, WORSENING_SERVICE: 4.4}.get(code, base)  # room to move on a 1–5 scale
+        base = {IMPROVING_SERVICE: 3.0, WORSENING_SERVICE: 4.2}.get(code, base)  # room to move on a 1–5 scale
         rows = []
         count = max(20, math.ceil(weights[code] * scale))  # rounded up: at least responses_total in all
         for number in range(count):

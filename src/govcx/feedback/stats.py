@@ -323,7 +323,7 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     running = 1.0
     for position, index in enumerate(order):
         rank = m - position
-        running = min(running, p_values[index] * m / rank)
+        running = min(running, p_values[index] * (m / rank))  # m / rank ≥ 1, so never below the raw p
         adjusted[index] = min(1.0, running)
     return adjusted
 

@@ -699,11 +699,11 @@ def session_by_token(token: str, *, lock: bool = False) -> Session:
     if session.participant.status == ParticipantStatus.WITHDRAWN:
         raise NotFound("this link is not valid")
     if session.link_expires_at is None or session.link_expires_at <= timezone.now():
-        raise Gone("this link has expired; ask the research team for a new one")
+        raise Gone("this link has expired; ask the research team for a new one", details=[{"reason": "expired"}])
     if session.status in (SessionStatus.COMPLETED, SessionStatus.ABANDONED):
-        raise Gone("this session is already finished; thank you for taking part")
+        raise Gone("this session is already finished; thank you for taking part", details=[{"reason": "finished"}])
     if session.study.status == StudyStatus.CLOSED:
-        raise Gone("this study has closed; thank you for your interest")
+        raise Gone("this study has closed; thank you for your interest", details=[{"reason": "closed"}])
     return session
 
 

@@ -33,12 +33,8 @@ def _unavailable(request: HttpRequest, error: DomainError) -> HttpResponse:
     never existed, 410 for one that expired, was used up or belongs to a closed study."""
     if isinstance(error, NotFound):
         reason = "unknown"
-    elif "expired" in error.message:
-        reason = "expired"
-    elif "closed" in error.message:
-        reason = "closed"
     else:
-        reason = "finished"
+        reason = next((d["reason"] for d in error.details if "reason" in d), "finished")
     status = 404 if reason == "unknown" else GONE
     response = render(request, "lab/take_unavailable.html", {"reason": reason}, status=status)
     response["Cache-Control"] = "no-store"
