@@ -118,33 +118,31 @@ def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any)
     problems: list[ImportProblem] = []
     submissions: list[tuple[int, services.Submission]] = []
     for number, cells in rows:
+        # A row with a bad date or no id still has its answers checked, so one pass shows every problem.
         try:
             submitted_at = _when(cells.get("submitted_at"))
         except ValueError as exc:
             problems.append(ImportProblem(file_name, number, "submitted_at", str(exc)))
-            continue
-        channel = str(cells.get("channel") or Channel.IMPORT).strip()
+            submitted_at = None
         source_id = str(cells.get("id") or "").strip()
         if not source_id:
             problems.append(ImportProblem(file_name, number, "id", "required: the response's id in the source"))
-            continue
-        answers = {k: _answer_cell(cells[k]) for k in question_keys if cells.get(k) not in (None, "")}
+            source_id = f"row-{number}"
         version = cells.get("version")
         submissions.append((number, services.Submission(
             idempotency_key=f"import:{source_id}"[:64],
-            answers=answers,
+            answers={k: _answer_cell(cells[k]) for k in question_keys if cells.get(k) not in (None, "")},
             context={c: str(cells[c]) for c in CONTEXT_COLUMNS if cells.get(c) not in (None, "")},
-            channel=channel,
+            channel=str(cells.get("channel") or Channel.IMPORT).strip(),
             client_category=str(cells.get("client_category") or ""),
             submitted_at=submitted_at,
             version=int(version) if version not in (None, "") and str(version).strip().isdigit() else None,
         )))
+    prepared, found = services.responses_check(survey=survey, rows=submissions)
+    problems += [
+        ImportProblem(file_name, d.get("row"), str(d.get("field", "")).removeprefix("answers."), d["message"])
+        for d in found
+    ]
     if problems:
-        raise ImportInvalid(problems)
-    try:
-        return services.responses_import(survey=survey, rows=submissions, actor=actor)
-    except Invalid as exc:
-        raise ImportInvalid([
-            ImportProblem(file_name, d.get("row"), str(d.get("field", "")).removeprefix("answers."), d["message"])
-            for d in exc.details
-        ]) from None
+        raise ImportInvalid(sorted(problems, key=lambda p: (p.row or 0, p.field)))
+    return services.responses_store(survey=survey, prepared=prepared, actor=actor)

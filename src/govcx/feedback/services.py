@@ -334,11 +334,18 @@ class ImportResult:
 def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], actor: Any) -> ImportResult:
     """Historical responses from a file, all or nothing: problems are reported by row and field and nothing is
     stored unless every row is valid. Re-importing the same file stores nothing new (keys are per row)."""
+    prepared, problems = responses_check(survey=survey, rows=rows)
+    if problems:
+        raise Invalid(f"{len(problems)} problem(s); nothing was imported", details=problems)
+    return responses_store(survey=survey, prepared=prepared, actor=actor)
+
+
+def responses_check(*, survey: Survey, rows: list[tuple[int, Submission]]) -> tuple[list[_Prepared], list[dict]]:
+    """Every row validated, nothing stored: the rows ready to store, and every problem as {row, field, message}."""
     versions: dict[int | None, SurveyVersion] = {None: survey_current_version(survey)}
     prepared: list[_Prepared] = []
     problems: list[dict] = []
     seen: dict[str, int] = {}
-    now = timezone.now()
     for row, submission in rows:
         try:
             prepared.append(_prepare(survey, versions, submission))
@@ -350,15 +357,19 @@ def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], acto
         if key in seen:
             problems.append({"row": row, "field": "id", "message": f"the same id as row {seen[key]}"})
         seen.setdefault(key, row)
-    if problems:
-        raise Invalid(f"{len(problems)} problem(s); nothing was imported", details=problems)
-    with transaction.atomic():
-        results = []
-        for start in range(0, len(prepared), MAX_BATCH):
-            results.extend(_store_batch(survey, prepared[start:start + MAX_BATCH], now))
-        created = sum(1 for r in results if r.created)
-        audit_record(actor=actor, action="import", obj=survey, organisation_id=survey.service.owner_id,
-                     changes={"created": created, "duplicates": len(results) - created})
+    return prepared, problems
+
+
+@transaction.atomic
+def responses_store(*, survey: Survey, prepared: list[_Prepared], actor: Any) -> ImportResult:
+    """Store checked rows in one transaction; rows whose key is already stored are counted as duplicates."""
+    now = timezone.now()
+    results = []
+    for start in range(0, len(prepared), MAX_BATCH):
+        results.extend(_store_batch(survey, prepared[start:start + MAX_BATCH], now))
+    created = sum(1 for r in results if r.created)
+    audit_record(actor=actor, action="import", obj=survey, organisation_id=survey.service.owner_id,
+                 changes={"created": created, "duplicates": len(results) - created})
     return ImportResult(created, len(results) - created)
 
 
