@@ -11,41 +11,13 @@ from govcx.feedback import selectors
 from govcx.feedback import services as feedback_services
 from govcx.feedback.models import Response
 
-DEFINITION = {
-    "title": {"en": "How was your visit?", "ru": "Как прошёл ваш визит?"},
-    "questions": [
-        {"key": "overall", "type": "rating", "required": True, "scale_min": 1, "scale_max": 5,
-         "label": {"en": "Overall, how satisfied are you?", "ru": "Насколько вы довольны в целом?"},
-         "labels": {"1": {"en": "Very dissatisfied", "ru": "Очень недоволен"},
-                    "5": {"en": "Very satisfied", "ru": "Очень доволен"}}},
-        {"key": "what_went_wrong", "type": "text", "max_length": 500,
-         "show_if": [{"question": "overall", "at_most": 3}],
-         "label": {"en": "What went wrong?", "ru": "Что пошло не так?"}},
-        {"key": "channel_used", "type": "single_choice",
-         "label": {"en": "How did you apply?", "ru": "Как вы подали заявление?"},
-         "options": [{"key": "online", "label": {"en": "Online", "ru": "Онлайн"}},
-                     {"key": "office", "label": {"en": "In an office", "ru": "В офисе"}}]},
-        {"key": "documents", "type": "multiple_choice", "max_selected": 2,
-         "label": {"en": "Which documents did you bring?", "ru": "Какие документы вы принесли?"},
-         "options": [{"key": "passport", "label": {"en": "Passport", "ru": "Паспорт"}},
-                     {"key": "certificate", "label": {"en": "Birth certificate", "ru": "Свидетельство о рождении"}},
-                     {"key": "none", "label": {"en": "None", "ru": "Никаких"}}]},
-        {"key": "got_result", "type": "yes_no", "required": True,
-         "label": {"en": "Did you get what you needed?", "ru": "Вы получили то, что было нужно?"}},
-        {"key": "staff_helpful", "type": "thumbs", "show_if": [{"question": "channel_used", "equals": "office"}],
-         "label": {"en": "Were the staff helpful?", "ru": "Сотрудники помогли вам?"}},
-        {"key": "office", "type": "hidden", "context": "office"},
-        {"key": "channel", "type": "hidden", "context": "channel"},
-    ],
-}
-
 
 @pytest.fixture
-def make_survey(services, users):
+def make_survey(services, users, visit_survey_definition):
     def make(*, status: str = "live", **settings):
         admin = users["admin"]
-        survey = feedback_services.survey_create(service=services["a"], title="Visit survey", definition=DEFINITION,
-                                                 actor=admin)
+        survey = feedback_services.survey_create(service=services["a"], title="Visit survey",
+                                                 definition=visit_survey_definition, actor=admin)
         survey = feedback_services.survey_update(survey=survey, expected_version=survey.version, actor=admin,
                                                  status=status, **settings)
         selectors.public_surveys.forget()  # on_commit does not run inside a test's transaction
