@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import template
@@ -52,64 +53,27 @@ def _label(table: dict, value: Any) -> str:
     return str(table.get(value, value if value not in (None, "") else "—"))
 
 
-@register.filter
-def study_status(value: str) -> str:
-    return _label(STUDY_STATUSES, value)
-
-
-@register.filter
-def session_mode(value: str) -> str:
-    return _label(SESSION_MODES, value)
-
-
-@register.filter
-def session_status(value: str) -> str:
-    return _label(SESSION_STATUSES, value)
-
-
-@register.filter
-def participant_status(value: str) -> str:
-    return _label(PARTICIPANT_STATUSES, value)
-
-
-@register.filter
-def outcome(value: str) -> str:
-    return _label(OUTCOMES, value)
-
-
-@register.filter
-def finding_status(value: str) -> str:
-    return _label(FINDING_STATUSES, value)
-
-
-@register.filter
-def quota_dimension(value: str) -> str:
-    return _label(QUOTA_DIMENSIONS, value)
+#: Filters that turn a code into its translated word, e.g. {{ study.status|study_status }}.
+LABEL_FILTERS = {
+    "study_status": STUDY_STATUSES,
+    "session_mode": SESSION_MODES,
+    "session_status": SESSION_STATUSES,
+    "participant_status": PARTICIPANT_STATUSES,
+    "outcome": OUTCOMES,
+    "finding_status": FINDING_STATUSES,
+    "quota_dimension": QUOTA_DIMENSIONS,
+    "lab_verdict": VERDICTS,
+    "seq_position": SEQ_POSITIONS,
+    "time_method": TIME_METHODS,
+    "sus_word": {**SUS_ACCEPTABILITY, **SUS_ADJECTIVES},
+}
+for _name, _table in LABEL_FILTERS.items():
+    register.filter(_name, partial(_label, _table))
 
 
 @register.filter
 def severity(value: int | None) -> str:
     return "—" if value is None else f"{value} — {SEVERITIES.get(int(value), value)}"
-
-
-@register.filter
-def lab_verdict(value: str) -> str:
-    return _label(VERDICTS, value)
-
-
-@register.filter
-def sus_word(value: str) -> str:
-    return _label({**SUS_ACCEPTABILITY, **SUS_ADJECTIVES}, value)
-
-
-@register.filter
-def seq_position(value: str) -> str:
-    return _label(SEQ_POSITIONS, value)
-
-
-@register.filter
-def time_method(value: str) -> str:
-    return _label(TIME_METHODS, value)
 
 
 @register.filter
