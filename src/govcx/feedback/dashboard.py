@@ -125,8 +125,9 @@ class Dashboard:
     question_keys: list[str] = field(default_factory=list)
 
 
-def build(user: Any, query: Query) -> Dashboard:
-    table = answers()
+def build(user: Any, query: Query, table: Any = None) -> Dashboard:
+    """The figures of `query` for `user`; `table` is the answer store already opened for this request, if any."""
+    table = answers() if table is None else table
     where = query.where(user)
     total_rows = _rows(aggregates.rating_moments(table, where=where))
     total = _figure("all", total_rows[0]) if total_rows and total_rows[0]["n"] else None

@@ -53,8 +53,9 @@ def _estimates(dashboard: Dashboard, labels: dict[Any, str]) -> list[charts.Esti
             for g in dashboard.groups[:40]]
 
 
-def dashboard_context(user: Any, query: Query) -> dict[str, Any]:
-    dashboard = build(user, query)
+def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, Any]:
+    table = answers() if table is None else table  # synced and opened once per page
+    dashboard = build(user, query, table)
     labels = _labels(query.group_by, [g.key for g in dashboard.groups])
     scale = (dashboard.total.scale_min, dashboard.total.scale_max) if dashboard.total else (1, 5)
     allowed = visible_organisation_ids(user)
@@ -82,14 +83,14 @@ def dashboard_context(user: Any, query: Query) -> dict[str, Any]:
         "trend_chart": charts.trend_chart_svg(
             [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],
             title=_("Mean rating by period"), axis_title=_("Mean rating"), scale=scale),
-        "ranking": national_ranking(query) if role_is_central(user.role) or user.is_superuser else None,
+        "ranking": national_ranking(query, table=table) if role_is_central(user.role) or user.is_superuser else None,
     }
 
 
-def national_ranking(query: Query, level: str = "service_id") -> list[dict]:
+def national_ranking(query: Query, level: str = "service_id", table: Any = None) -> list[dict]:
     """Services ranked by mean rating, nationwide; each flagged only where it differs significantly from the
     national figure (Welch's t-test, Holm-adjusted across all ranked services)."""
-    table = answers()
+    table = answers() if table is None else table
     where = aggregates.AnswerFilter(question_keys=[query.question])
     rows = aggregates.ranking(table, level=level, question_key=query.question, where=where,
                               min_responses=MIN_GROUP_RESPONSES).to_pyarrow().to_pylist()
@@ -143,8 +144,9 @@ def quarter_bounds(label: str, today: dt.date | None = None) -> tuple[dt.date, d
 def service_report_context(user: Any, service: Service, quarter: str) -> dict[str, Any]:
     first, last, label = quarter_bounds(quarter)
     query = Query(service_id=service.pk, group_by="channel", date_from=first, date_to=last)
-    context = dashboard_context(user, query)
-    history = build(user, Query(service_id=service.pk, group_by="channel", date_to=last))
+    table = answers()
+    context = dashboard_context(user, query, table)
+    history = build(user, Query(service_id=service.pk, group_by="channel", date_to=last), table)
     responses = Response.objects.filter(service=service, submitted_at__date__gte=first,
                                         submitted_at__date__lte=last, is_spam=False)
     complaints = Complaint.objects.filter(service=service, received_on__gte=first, received_on__lte=last)
