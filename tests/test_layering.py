@@ -14,6 +14,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 PURE_MODULES = [
+    "govcx.common.stats",
     "govcx.standards.schema",
     "govcx.standards.scoring",
     "govcx.standards.checks",
@@ -22,6 +23,7 @@ PURE_MODULES = [
     "govcx.registry.passport_text",
     "govcx.registry.checks",
     "govcx.registry.tabular",
+    "govcx.registry.schemas",
     "govcx.audit.engine",
     "govcx.audit.language",
     "govcx.audit.summary",
@@ -29,7 +31,10 @@ PURE_MODULES = [
     "govcx.lab.analysis",
     "govcx.lab.verdict",
     "govcx.lab.charts",
+    "govcx.lab.tabular",
     "govcx.accounts.roles",
+    "govcx.reports.svg",
+    "govcx.reports.tables",
     "govcx.analytics.schema",
     "govcx.analytics.store",
     "govcx.analytics.engines",
@@ -41,6 +46,7 @@ PURE_MODULES = [
     "govcx.feedback.spam",
     "govcx.feedback.deadlines",
     "govcx.feedback.stats",
+    "govcx.feedback.charts",
     "govcx.feedback.text.tokenise",
     "govcx.feedback.text.taxonomy",
     "govcx.feedback.text.topics",

@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+from govcx.common.stats import t_interval
 from govcx.feedback.stats import (
     Moments,
     NpsCounts,
@@ -25,7 +26,6 @@ from govcx.feedback.stats import (
     two_proportion_test,
     welch_t_test,
 )
-from govcx.lab.metrics import t_interval
 
 # --- estimates --------------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govcx.common.stats import adjusted_wald
 from govcx.lab import metrics
 from govcx.lab.analysis import AttemptInput, FindingInput, StudyInput, TaskInput, analyse, compare
 
@@ -26,7 +27,7 @@ def test_task_figures_reuse_the_published_methods():
     result = analyse(StudyInput(tasks=TASKS, attempts=rows))
     find = result.task("find")
     assert (find.attempts, find.successes) == (5, 4)
-    assert find.completion == metrics.adjusted_wald(4, 5, 0.95)
+    assert find.completion == adjusted_wald(4, 5, 0.95)
     assert (find.point_estimate, find.point_method) == metrics.completion_point_estimate(4, 5)
     assert find.benchmark_test == metrics.compare_with_benchmark(4, 5, 0.78, 0.90)
     # successful attempts only, by default: the failure's 60 s is left out

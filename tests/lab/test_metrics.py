@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govcx.common import stats as cs
 from govcx.lab import metrics as m
 
 Z95 = 1.959963984540054  # Φ⁻¹(0.975)
@@ -46,17 +47,17 @@ def test_module_is_free_of_django():
     ],
 )
 def test_t_quantile_matches_published_table(p, df, expected):
-    assert round(m.t_quantile(p, df), 4) == expected
+    assert round(cs.t_quantile(p, df), 4) == expected
 
 
 def test_t_quantile_is_symmetric_and_tends_to_z():
-    assert m.t_quantile(0.025, 9) == pytest.approx(-m.t_quantile(0.975, 9))
-    assert m.t_quantile(0.975, 100_000) == pytest.approx(Z95, abs=1e-4)
+    assert cs.t_quantile(0.025, 9) == pytest.approx(-cs.t_quantile(0.975, 9))
+    assert cs.t_quantile(0.975, 100_000) == pytest.approx(Z95, abs=1e-4)
 
 
 def test_z_full_precision():
-    assert m.z_two_sided(0.95) == pytest.approx(Z95, abs=1e-12)
-    assert m.z_two_sided(0.90) == pytest.approx(Z90, abs=1e-12)
+    assert cs.z_two_sided(0.95) == pytest.approx(Z95, abs=1e-12)
+    assert cs.z_two_sided(0.90) == pytest.approx(Z90, abs=1e-12)
 
 
 # --- completion rates ----------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ def test_adjusted_wald_7_of_10():
     # p̂adj = (7 + 1.920729)/13.841459 = 0.644493, se = √(0.644493·0.355507/13.841459) = 0.128661,
     # margin = 1.959964·0.128661 = 0.252171 → (0.3923, 0.8967). (The book, with z rounded to 1.96, reports
     # roughly 39 % to 90 %.)
-    ci = m.adjusted_wald(7, 10)
+    ci = cs.adjusted_wald(7, 10)
     assert round(ci.point, 4) == 0.6445
     assert round(ci.low, 4) == 0.3923
     assert round(ci.high, 4) == 0.8967
@@ -77,12 +78,12 @@ def test_adjusted_wald_7_of_10():
 def test_adjusted_wald_clips_but_keeps_raw_bounds():
     # 10/10: p̂adj = 11.920729/13.841459 = 0.861234, p̂adj(1 − p̂adj) = 0.119510, /13.841459 = 0.0086342,
     # √ = 0.0929204, margin = 1.959964·0.0929204 = 0.182121 → raw high 1.043355 > 1, clipped to 1.
-    ci = m.adjusted_wald(10, 10)
+    ci = cs.adjusted_wald(10, 10)
     assert ci.high == 1.0
     assert round(ci.high_raw, 4) == 1.0434
     assert round(ci.low, 4) == 0.6791  # 0.861234 − 0.182121 = 0.679113
-    assert m.adjusted_wald(0, 10).low == 0.0
-    assert m.adjusted_wald(0, 10).low_raw < 0
+    assert cs.adjusted_wald(0, 10).low == 0.0
+    assert cs.adjusted_wald(0, 10).low_raw < 0
 
 
 @pytest.mark.parametrize(
@@ -367,7 +368,7 @@ confidences = st.floats(min_value=0.5, max_value=0.999)
 @given(counts, confidences)
 def test_adjusted_wald_contains_point_and_stays_in_unit_interval(xn, confidence):
     x, n = xn
-    ci = m.adjusted_wald(x, n, confidence)
+    ci = cs.adjusted_wald(x, n, confidence)
     assert 0.0 <= ci.low <= ci.point <= ci.high <= 1.0
     assert ci.low_raw <= ci.low and ci.high <= ci.high_raw
     estimate, _ = m.completion_point_estimate(x, n)
@@ -377,7 +378,7 @@ def test_adjusted_wald_contains_point_and_stays_in_unit_interval(xn, confidence)
 @given(st.integers(min_value=1, max_value=400), confidences, st.data())
 def test_adjusted_wald_bounds_monotonic_in_successes(n, confidence, data):
     x = data.draw(st.integers(0, n - 1))
-    a, b = m.adjusted_wald(x, n, confidence), m.adjusted_wald(x + 1, n, confidence)
+    a, b = cs.adjusted_wald(x, n, confidence), cs.adjusted_wald(x + 1, n, confidence)
     assert a.low <= b.low + 1e-12
     assert a.high <= b.high + 1e-12
 

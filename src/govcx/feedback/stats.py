@@ -7,8 +7,8 @@ Benjamini–Hochberg) before a ranking is shown.
 
 Sources:
 - Means: t interval x̄ ± t(1 − α/2, n − 1)·s/√n (Sauro & Lewis 2016, *Quantifying the User Experience*, 2nd ed.,
-  ch. 3), with s² = (Σx² − (Σx)²/n)/(n − 1); t quantiles from :func:`govcx.lab.metrics.t_quantile`.
-- Top-2-box share: adjusted-Wald interval (Agresti & Coull 1998), :func:`govcx.lab.metrics.adjusted_wald`.
+  ch. 3), with s² = (Σx² − (Σx)²/n)/(n − 1), by :func:`govcx.common.stats.mean_interval`.
+- Top-2-box share: adjusted-Wald interval (Agresti & Coull 1998), :func:`govcx.common.stats.adjusted_wald`.
 - NPS: promoters − detractors (Reichheld 2003), interval and difference test by the adjusted-Wald method of
   Rocks, B. (2016), Interval estimation for the "Net Promoter Score", *The American Statistician* 70(4),
   365–372, as used by Lewis & Sauro (2021), "Confidence Intervals for Net Promoter Scores" and "How to
@@ -34,14 +34,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from govcx.lab.metrics import Interval, adjusted_wald, t_quantile, z_two_sided
-
-
-def _sps():
-    """scipy.stats, imported on first use so that web processes start quickly."""
-    from scipy import stats
-
-    return stats
+from govcx.common.stats import Interval, adjusted_wald, mean_interval, t_two_sided_p, z_two_sided, z_two_sided_p
 
 __all__ = [
     "Comparison",
@@ -143,10 +136,7 @@ def mean_summary(
     if moments.n < 2:
         raise ValueError(f"a mean with an interval needs at least two responses, got {moments.n}")
     mean, sd = moments.mean, math.sqrt(moments.variance)
-    margin = t_quantile(1.0 - (1.0 - confidence) / 2.0, moments.n - 1) * sd / math.sqrt(moments.n)
-    low_raw, high_raw = mean - margin, mean + margin
-    low, high = (low_raw, high_raw) if bounds is None else (max(bounds[0], low_raw), min(bounds[1], high_raw))
-    interval = Interval(low=low, high=high, low_raw=low_raw, high_raw=high_raw, point=mean, method="t")
+    interval = mean_interval(mean, sd, moments.n, confidence, bounds=bounds)
     return MeanSummary(n=moments.n, mean=mean, sd=sd, interval=interval)
 
 
@@ -241,7 +231,7 @@ def welch_t_test(a: Moments, b: Moments, alpha: float = DEFAULT_ALPHA) -> Compar
     else:
         statistic = difference / math.sqrt(se2)
         df = se2 * se2 / (va * va / (a.n - 1) + vb * vb / (b.n - 1))
-        p = float(2.0 * _sps().t.sf(abs(statistic), df))
+        p = t_two_sided_p(statistic, df)
     return Comparison(a.mean, b.mean, difference, statistic, p, alpha, "welch-t")
 
 
@@ -271,14 +261,16 @@ def two_proportion_test(
     chosen = method if method != "auto" else ("fisher-irwin" if smallest_expected < 1 else "n-1-chi-square")
     if chosen == "fisher-irwin":
         table = [[positive_a, n_a - positive_a], [positive_b, n_b - positive_b]]
-        statistic, p = _sps().fisher_exact(table, alternative="two-sided")
+        from scipy.stats import fisher_exact  # on first use: importing scipy.stats takes seconds
+
+        statistic, p = fisher_exact(table, alternative="two-sided")
         return Comparison(pa, pb, pa - pb, float(statistic), float(p), alpha, chosen)
     if successes in (0, total):
         return Comparison(pa, pb, 0.0, 0.0, 1.0, alpha, chosen)  # both shares 0 or both 1: nothing to test
     pooled = successes / total
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     z = (pa - pb) / se * math.sqrt((total - 1) / total)
-    p = float(2.0 * _sps().norm.sf(abs(z)))
+    p = z_two_sided_p(z)
     return Comparison(pa, pb, pa - pb, z, p, alpha, chosen)
 
 
@@ -293,7 +285,7 @@ def nps_difference_test(a: NpsCounts, b: NpsCounts, alpha: float = DEFAULT_ALPHA
     centre_a, var_a = _nps_adjusted(a)
     centre_b, var_b = _nps_adjusted(b)
     z = (centre_a - centre_b) / math.sqrt(var_a + var_b)
-    p = float(2.0 * _sps().norm.sf(abs(z)))
+    p = z_two_sided_p(z)
     nps_a = 100 * (a.promoters - a.detractors) / a.n
     nps_b = 100 * (b.promoters - b.detractors) / b.n
     return Comparison(nps_a, nps_b, nps_a - nps_b, z, p, alpha, "adjusted-wald-nps")
@@ -441,7 +433,7 @@ def driver_analysis(drivers: Mapping[str, Sequence[float]], overall: Sequence[fl
     for j, name in enumerate(names):
         r = float(r_xy[j])
         t = r * math.sqrt((n - 2) / max(1e-300, 1 - r * r))
-        weights.append((name, r, float(2 * _sps().t.sf(abs(t), n - 2)), float(beta[j]), float(raw[j])))
+        weights.append((name, r, t_two_sided_p(t, n - 2), float(beta[j]), float(raw[j])))
     ordered = sorted(weights, key=lambda w: -w[4])
     return DriverAnalysis(
         n=n,

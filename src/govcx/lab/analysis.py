@@ -1,8 +1,8 @@
 """The analysis of one usability study, and the comparison of a re-test with the original study.
 
 A pure module (no Django): it takes plain dataclasses (tasks, attempts, questionnaire answers, findings) and
-returns a `StudyAnalysis`. Every figure is computed by `govcx.lab.metrics` (the methods and their sources are
-cited there) and the verdict by `govcx.lab.verdict`.
+returns a `StudyAnalysis`. Every figure is computed by `govcx.lab.metrics` and `govcx.common.stats` (the methods
+and their sources are cited there) and the verdict by `govcx.lab.verdict`.
 
 Conventions (Sauro & Lewis 2016, ch. 3–4):
 * completion is binary: only "success" counts as completed; "partial", "failure" and "abandoned" do not;
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
 
+from govcx.common.stats import Interval, adjusted_wald, t_interval
 from govcx.lab import metrics
 from govcx.lab.verdict import FindingEvidence, TaskEvidence, VerdictResult, VerdictRule, decide
 
@@ -106,7 +107,7 @@ class TaskAnalysis:
     attempts: int
     successes: int
     partials: int
-    completion: metrics.Interval | None
+    completion: Interval | None
     point_estimate: float | None
     point_method: str | None
     benchmark_test: metrics.BenchmarkResult | None  # None when the benchmark is 0 or 1 (nothing to test)
@@ -126,7 +127,7 @@ class TaskAnalysis:
 class UmuxAnalysis:
     n: int
     mean: float
-    interval: metrics.Interval | None
+    interval: Interval | None
     sus_equivalent: float
 
 
@@ -180,7 +181,7 @@ def _task_analysis(task: TaskInput, attempts: Sequence[AttemptInput], study: Stu
     successes = sum(1 for a in attempts if a.outcome == SUCCESS)
     completion = point = method = test = None
     if n:
-        completion = metrics.adjusted_wald(successes, n, study.interval_confidence)
+        completion = adjusted_wald(successes, n, study.interval_confidence)
         point, method = metrics.completion_point_estimate(successes, n)
         if 0.0 < task.benchmark < 1.0:
             test = metrics.compare_with_benchmark(successes, n, task.benchmark, study.confidence)
@@ -209,7 +210,7 @@ def _umux(answers: Sequence[tuple[str, Sequence[int]]], confidence: float) -> Um
     scores = [metrics.umux_lite(int(a[0]), int(a[1])) for _, a in answers]
     if not scores:
         return None
-    interval = metrics.t_interval(scores, confidence, bounds=(0.0, 100.0)) if len(scores) >= 2 else None
+    interval = t_interval(scores, confidence, bounds=(0.0, 100.0)) if len(scores) >= 2 else None
     mean = fmean(scores)
     return UmuxAnalysis(n=len(scores), mean=mean, interval=interval, sus_equivalent=metrics.umux_lite_to_sus(mean))
 

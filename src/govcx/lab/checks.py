@@ -12,8 +12,8 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from govcx.common.stats import adjusted_wald
 from govcx.lab.analysis import StudyAnalysis
-from govcx.lab.metrics import adjusted_wald
 from govcx.lab.models import Study, StudyStatus
 from govcx.lab.verdict import Verdict, VerdictRule
 from govcx.standards.checks import CheckContext, CheckResult, register

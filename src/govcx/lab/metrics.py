@@ -1,8 +1,7 @@
 """Statistics of a usability lab: completion rates, task times, SUS, UMUX-Lite, SEQ, problem discovery.
 
-A pure module: standard library only (no Django, no SciPy). Student-t quantiles are computed by bisection on
-the t distribution function, itself written with a regularised incomplete beta function (continued fraction,
-Press et al., *Numerical Recipes*, 3rd ed. 2007, §6.4); binomial probabilities are exact sums.
+A pure module (no Django). The distributions, the t interval and the adjusted-Wald interval it builds on are
+SciPy's, through `govcx.common.stats`; the order-statistic ranks of the median interval are exact integer sums.
 
 Main source throughout: Sauro, J. & Lewis, J. R. (2016). *Quantifying the User Experience: Practical Statistics
 for User Research* (2nd ed.). Morgan Kaufmann. Chapter references below are to that edition.
@@ -14,21 +13,27 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
-from statistics import NormalDist, fmean, stdev
+from statistics import NormalDist, fmean
 from typing import Literal
+
+from govcx.common.stats import (
+    Interval,
+    adjusted_wald,
+    binomial_tail,
+    check_confidence,
+    check_counts,
+    t_interval,
+    z_two_sided,
+)
 
 __all__ = [
     "SUS_ADJECTIVES",
     "SUS_GRADES",
     "SUS_PERCENTILE_TABLE",
     "BenchmarkResult",
-    "Interval",
     "SeqSummary",
     "SusSummary",
     "TimeSummary",
-    "adjusted_wald",
-    "binomial_tail",
     "compare_with_benchmark",
     "completion_point_estimate",
     "discovery_probability",
@@ -44,30 +49,15 @@ __all__ = [
     "sus_percentile_rank",
     "sus_score",
     "sus_summary",
-    "t_interval",
-    "t_quantile",
     "task_time_summary",
     "umux_lite",
     "umux_lite_to_sus",
-    "z_two_sided",
 ]
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Result types
 # --------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A confidence interval. `low`/`high` are clipped to the measure's range; `low_raw`/`high_raw` are not."""
-
-    low: float
-    high: float
-    low_raw: float
-    high_raw: float
-    point: float
-    method: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,174 +104,8 @@ class SeqSummary:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Distributions (standard library only)
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _check_confidence(confidence: float) -> None:
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-
-
-def z_two_sided(confidence: float) -> float:
-    """Critical z for a two-sided interval: NormalDist().inv_cdf(1 - (1 - confidence)/2), full precision.
-
-    Source: Sauro & Lewis (2016), ch. 3 (z = 1.96 at 95 %, 1.645 at 90 %, rounded in the book).
-    """
-    _check_confidence(confidence)
-    return NormalDist().inv_cdf(1.0 - (1.0 - confidence) / 2.0)
-
-
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction for the incomplete beta function (modified Lentz; Numerical Recipes, §6.4)."""
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 10_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b) (Numerical Recipes, §6.4)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def _t_cdf(t: float, df: float) -> float:
-    """Student-t distribution function via I_{df/(df+t²)}(df/2, 1/2)."""
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
-
-
-@lru_cache(maxsize=4096)
-def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t with `df` degrees of freedom, by bisection on the distribution function.
-
-    Accurate to about 1e-10 (checked in the tests against published table values, e.g. t(.975, 9) = 2.262).
-    Cached: reports ask for the same few (confidence, n) pairs many times, and each search costs ~1 ms.
-    """
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")
-    if df <= 0:
-        raise ValueError(f"df must be positive, got {df!r}")
-    if p == 0.5:
-        return 0.0
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    lo, hi = 0.0, 1.0
-    while _t_cdf(hi, df) < p:
-        lo, hi = hi, hi * 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if _t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-13 * max(1.0, hi):
-            break
-    return (lo + hi) / 2.0
-
-
-def _binom_pmf(k: int, n: int, p: float) -> float:
-    if p <= 0.0:
-        return 1.0 if k == 0 else 0.0
-    if p >= 1.0:
-        return 1.0 if k == n else 0.0
-    log_pmf = (
-        math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
-    )
-    return math.exp(log_pmf)
-
-
-def binomial_tail(successes: int, n: int, p: float) -> tuple[float, float]:
-    """(P(X ≥ x), P(X = x)) for X ~ Binomial(n, p), as exact term-by-term sums (log-space terms)."""
-    _check_counts(successes, n)
-    at = _binom_pmf(successes, n, p)
-    above = math.fsum(_binom_pmf(k, n, p) for k in range(successes + 1, n + 1))
-    return min(1.0, above + at), at
-
-
-def t_interval(
-    values: Sequence[float], confidence: float = 0.95, *, bounds: tuple[float, float] | None = None, method: str = "t"
-) -> Interval:
-    """Two-sided t confidence interval around a mean: x̄ ± t(1 − α/2, n − 1) · s/√n.
-
-    Source: Sauro & Lewis (2016), ch. 3, "Confidence interval for rating scales and other continuous data".
-    With `bounds`, `low`/`high` are clipped to the scale while `low_raw`/`high_raw` keep the computed values.
-    """
-    _check_confidence(confidence)
-    n = len(values)
-    if n < 2:
-        raise ValueError("a t interval needs at least two values")
-    mean = fmean(values)
-    margin = t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1) * stdev(values) / math.sqrt(n)
-    low_raw, high_raw = mean - margin, mean + margin
-    low, high = (low_raw, high_raw) if bounds is None else (max(bounds[0], low_raw), min(bounds[1], high_raw))
-    return Interval(low=low, high=high, low_raw=low_raw, high_raw=high_raw, point=mean, method=method)
-
-
-# --------------------------------------------------------------------------------------------------------------
 # Completion rates
 # --------------------------------------------------------------------------------------------------------------
-
-
-def _check_counts(successes: int, n: int) -> None:
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n!r}")
-    if not 0 <= successes <= n:
-        raise ValueError(f"successes must be between 0 and n={n}, got {successes!r}")
-
-
-def adjusted_wald(successes: int, n: int, confidence: float = 0.95) -> Interval:
-    """Adjusted-Wald (Agresti–Coull) confidence interval for a completion rate.
-
-    p̂adj = (x + z²/2) / (n + z²),  ñ = n + z²,  p̂adj ± z·√(p̂adj(1 − p̂adj)/ñ), z at full precision.
-    Bounds are clipped to [0, 1]; the unclipped bounds are kept as `low_raw`/`high_raw`. `point` is p̂adj, the
-    centre of the interval (not the reported best point estimate: see `completion_point_estimate`).
-
-    Sources: Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval estimation of
-    binomial proportions. *The American Statistician*, 52(2), 119–126. Sauro & Lewis (2016), ch. 3,
-    "Adjusted-Wald interval: add two successes and two failures".
-    """
-    _check_counts(successes, n)
-    z = z_two_sided(confidence)
-    n_adj = n + z * z
-    p_adj = (successes + z * z / 2.0) / n_adj
-    margin = z * math.sqrt(p_adj * (1.0 - p_adj) / n_adj)
-    low_raw, high_raw = p_adj - margin, p_adj + margin
-    return Interval(
-        low=max(0.0, low_raw),
-        high=min(1.0, high_raw),
-        low_raw=low_raw,
-        high_raw=high_raw,
-        point=p_adj,
-        method="adjusted-wald",
-    )
 
 
 def completion_point_estimate(successes: int, n: int) -> tuple[float, str]:
@@ -299,7 +123,7 @@ def completion_point_estimate(successes: int, n: int) -> tuple[float, str]:
     small-sample estimates of completion rates. *Journal of Usability Studies*, 1(3), 136–150.
     Sauro & Lewis (2016), ch. 3, "Best point estimates for a completion rate".
     """
-    _check_counts(successes, n)
+    check_counts(successes, n)
     p = Fraction(successes, n)
     if p <= Fraction(1, 2):
         z = z_two_sided(0.95)
@@ -320,7 +144,7 @@ def compare_with_benchmark(successes: int, n: int, benchmark: float, confidence:
     Source: Sauro & Lewis (2016), ch. 4, "Comparing a completion rate to a benchmark" (small-sample test:
     exact and mid-probability binomial; large-sample: adjusted-Wald lower bound).
     """
-    _check_counts(successes, n)
+    check_counts(successes, n)
     if not 0.0 < benchmark < 1.0:
         raise ValueError(f"benchmark must be strictly between 0 and 1, got {benchmark!r}")
     lower = adjusted_wald(successes, n, confidence).low
@@ -348,7 +172,7 @@ def median_rank_interval(n: int, confidence: float = 0.95) -> tuple[int, int]:
     ranks 8 and 18, the same as the normal approximation n·p ± z·√(n·p(1 − p)) of Sauro & Lewis (2016), ch. 3,
     "Confidence interval around a median".
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if n < 1:
         raise ValueError("n must be at least 1")
     half_alpha = Fraction(1.0 - confidence) / 2  # exact value of the float that was passed
@@ -380,7 +204,7 @@ def task_time_summary(
     Source: Sauro & Lewis (2016), ch. 3, "Confidence interval for task-time data" and "Best point estimate for
     task times: geometric mean for n < 25, median otherwise" (Cordes 1993; Sauro & Lewis 2010).
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     values = [float(t) for t in times]
     excluded = 0
     if successes is not None:

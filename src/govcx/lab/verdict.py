@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from govcx.lab.metrics import adjusted_wald
+from govcx.common.stats import adjusted_wald
 
 __all__ = ["FindingEvidence", "Reason", "TaskEvidence", "Verdict", "VerdictResult", "VerdictRule", "decide"]
 

@@ -1,0 +1,1 @@
+"""Shared library code used by several apps."""
