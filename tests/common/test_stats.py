@@ -8,14 +8,17 @@ tests/feedback/test_stats.py.
 from __future__ import annotations
 
 import ast
+import inspect
 import math
 import statistics
+import textwrap
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import special
 
 from govcx.common import stats as cs
 
@@ -24,12 +27,24 @@ Z95 = 1.959963984540054  # Φ⁻¹(0.975)
 probabilities = st.floats(min_value=1e-6, max_value=1 - 1e-6)
 
 
+def imports_in(function_or_module) -> list[str]:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function_or_module)))
+    found = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    return found + [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+
+
 def test_module_imports_scipy_only_inside_functions():
     """Importing the module must stay cheap: SciPy costs 0.5–2 s, paid on first use only."""
     tree = ast.parse(Path(cs.__file__).read_text(encoding="utf-8"))
     top_level = [a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names]
     top_level += [n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)]
     assert not [name for name in top_level if name.split(".")[0] in {"scipy", "numpy"}]
+
+
+@pytest.mark.parametrize("function", [cs.adjusted_wald, cs.z_two_sided, cs.normal_quantile, cs.z_two_sided_p])
+def test_the_normal_distribution_never_loads_scipy(function):
+    """Adjusted-Wald intervals run in lab checks and verdicts: they must not stall a process loading SciPy."""
+    assert not [name for name in imports_in(function) if name.startswith("scipy")]
 
 
 # --- normal and t quantiles ----------------------------------------------------------------------------------
@@ -43,8 +58,8 @@ def test_normal_quantile_known_values():
 
 
 @given(probabilities)
-def test_normal_quantile_matches_the_standard_library(p):
-    assert cs.normal_quantile(p) == pytest.approx(statistics.NormalDist().inv_cdf(p), rel=1e-12, abs=1e-12)
+def test_normal_quantile_matches_scipy(p):
+    assert cs.normal_quantile(p) == pytest.approx(float(special.ndtri(p)), rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +112,11 @@ def test_two_sided_p_values_known_values():
     assert cs.z_two_sided_p(-Z95) == pytest.approx(0.05, abs=1e-12)
 
 
+@given(st.floats(min_value=-40, max_value=40))
+def test_z_p_value_matches_scipy_far_into_the_tail(z):
+    assert cs.z_two_sided_p(z) == pytest.approx(float(2 * special.ndtr(-abs(z))), rel=1e-12, abs=1e-300)
+
+
 @given(st.floats(min_value=-1e6, max_value=1e6))
 def test_t_p_value_with_one_degree_of_freedom_is_the_cauchy_tail(t):
     # P(|T| ≥ |t|) for the Cauchy distribution = 1 − (2/π)·atan|t|.
@@ -111,46 +131,44 @@ def test_t_p_value_inverts_the_quantile(alpha, df):
 # --- binomial ------------------------------------------------------------------------------------------------
 
 
-def exact_tail(x: int, n: int, p: Fraction) -> tuple[Fraction, Fraction]:
-    """(P(X ≥ x), P(X = x)) summed term by term with math.comb in rational arithmetic."""
+def exact_upper_tails(x: int, n: int, p: Fraction) -> tuple[Fraction, Fraction]:
+    """(P(X ≥ x), P(X > x)) summed term by term with math.comb in rational arithmetic."""
     pmf = [math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)]
-    return sum(pmf[x:], Fraction(0)), pmf[x]
+    return sum(pmf[x:], Fraction(0)), sum(pmf[x + 1 :], Fraction(0))
 
 
-def test_binomial_tail_by_hand():
-    # n = 5, p = ½: C(5, k)/32 = 1, 5, 10, 10, 5, 1 over 32 → P(X ≥ 4) = 6/32, P(X = 4) = 5/32.
-    at_least, exactly = cs.binomial_tail(4, 5, 0.5)
-    assert at_least == pytest.approx(6 / 32, abs=1e-15)
-    assert exactly == pytest.approx(5 / 32, abs=1e-15)
-    # n = 4, p = 0.2: P(X = 0) = 0.8⁴ = 0.4096, P(X ≥ 0) = 1.
-    assert cs.binomial_tail(0, 4, 0.2) == pytest.approx((1.0, 0.4096), abs=1e-15)
-    # n = 3, p = 0.1: P(X = 3) = 0.001 = P(X ≥ 3).
-    assert cs.binomial_tail(3, 3, 0.1) == pytest.approx((0.001, 0.001), rel=1e-12)
+def test_binomial_upper_tails_by_hand():
+    # n = 5, p = ½: C(5, k)/32 = 1, 5, 10, 10, 5, 1 over 32 → P(X ≥ 4) = 6/32, P(X > 4) = 1/32.
+    assert cs.binomial_upper_tails(4, 5, 0.5) == pytest.approx((6 / 32, 1 / 32), abs=1e-15)
+    # n = 4, p = 0.2: P(X ≥ 0) = 1, P(X > 0) = 1 − 0.8⁴ = 0.5904.
+    assert cs.binomial_upper_tails(0, 4, 0.2) == pytest.approx((1.0, 0.5904), abs=1e-15)
+    # n = 3, p = 0.1: P(X ≥ 3) = 0.1³ = 0.001, P(X > 3) = 0.
+    assert cs.binomial_upper_tails(3, 3, 0.1) == pytest.approx((0.001, 0.0), rel=1e-12)
 
 
-def test_binomial_tail_at_certain_probabilities():
-    assert cs.binomial_tail(0, 6, 0.0) == (1.0, 1.0)
-    assert cs.binomial_tail(1, 6, 0.0) == (0.0, 0.0)
-    assert cs.binomial_tail(6, 6, 1.0) == (1.0, 1.0)
+def test_binomial_upper_tails_at_certain_probabilities():
+    assert cs.binomial_upper_tails(0, 6, 0.0) == (1.0, 0.0)
+    assert cs.binomial_upper_tails(1, 6, 0.0) == (0.0, 0.0)
+    assert cs.binomial_upper_tails(6, 6, 1.0) == (1.0, 0.0)
+    assert cs.binomial_upper_tails(5, 6, 1.0) == (1.0, 1.0)
 
 
 @given(
     st.integers(min_value=1, max_value=60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
     st.integers(min_value=1, max_value=99),
 )
-def test_binomial_tail_matches_exact_sums(xn, percent):
+def test_binomial_upper_tails_match_exact_sums(xn, percent):
     x, n = xn
-    p = Fraction(percent, 100)
-    at_least, exactly = cs.binomial_tail(x, n, percent / 100)
-    want_at_least, want_exactly = exact_tail(x, n, p)
+    at_least, above = cs.binomial_upper_tails(x, n, percent / 100)
+    want_at_least, want_above = exact_upper_tails(x, n, Fraction(percent, 100))
     assert at_least == pytest.approx(float(want_at_least), rel=1e-10, abs=1e-300)
-    assert exactly == pytest.approx(float(want_exactly), rel=1e-10, abs=1e-300)
+    assert above == pytest.approx(float(want_above), rel=1e-10, abs=1e-300)
 
 
 @pytest.mark.parametrize(("x", "n", "p"), [(-1, 5, 0.5), (6, 5, 0.5), (0, 0, 0.5), (1, 5, 1.5)])
-def test_binomial_tail_refuses_impossible_arguments(x, n, p):
+def test_binomial_upper_tails_refuse_impossible_arguments(x, n, p):
     with pytest.raises(ValueError):
-        cs.binomial_tail(x, n, p)
+        cs.binomial_upper_tails(x, n, p)
 
 
 # --- intervals -----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Literal
 from govcx.common.stats import (
     Interval,
     adjusted_wald,
-    binomial_tail,
+    binomial_upper_tails,
     check_confidence,
     check_counts,
     t_interval,
@@ -148,8 +148,8 @@ def compare_with_benchmark(successes: int, n: int, benchmark: float, confidence:
     if not 0.0 < benchmark < 1.0:
         raise ValueError(f"benchmark must be strictly between 0 and 1, got {benchmark!r}")
     lower = adjusted_wald(successes, n, confidence).low
-    at_least, exactly = binomial_tail(successes, n, benchmark)
-    mid = min(1.0, max(0.0, at_least - exactly / 2.0))
+    at_least, above = binomial_upper_tails(successes, n, benchmark)
+    mid = (at_least + above) / 2.0
     return BenchmarkResult(lower_bound=lower, meets=lower > benchmark, exact_p=at_least, mid_p=mid)
 
 
