@@ -21,7 +21,7 @@ PURE_MODULES = [
     "govcx.standards.loader",
     "govcx.registry.vocabulary",
     "govcx.registry.passport_text",
-    "govcx.registry.checks",
+    "govcx.standards.passport_checks",
     "govcx.registry.tabular",
     "govcx.registry.schemas",
     "govcx.audit.engine",

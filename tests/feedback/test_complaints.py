@@ -15,9 +15,9 @@ from govcx.errors import Conflict, Invalid, NotFound
 from govcx.feedback import complaints
 from govcx.feedback.models import Complaint, RoutingRule
 from govcx.registry.models import Organisation
-from govcx.registry.selectors import service_facts
 from govcx.standards.checks import CheckContext, param_errors, run_check
 from govcx.standards.scoring import OutcomeStatus
+from govcx.standards.selectors import service_facts
 
 TODAY = dt.date(2025, 5, 2)  # a Friday; 30 calendar days later is Sunday 1 June 2025
 

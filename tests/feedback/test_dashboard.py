@@ -163,7 +163,7 @@ def test_quarterly_report_page_and_pdf(rated, users, client_for):
 
 
 def test_satisfaction_check_needs_enough_ratings_and_a_high_enough_mean(rated, services):
-    from govcx.registry.selectors import service_facts
+    from govcx.standards.selectors import service_facts
 
     def outcome(key, **params):
         return run_check("feedback.satisfaction", CheckContext(service=service_facts(services[key]), params=params))

@@ -7,7 +7,8 @@ import pytest
 from govcx.lab import services as lab
 from govcx.standards.checks import CHECKS, CheckContext, param_errors, run_check
 from govcx.standards.scoring import OutcomeStatus
-from govcx.standards.services import assessment_create, service_facts
+from govcx.standards.selectors import service_facts
+from govcx.standards.services import assessment_create
 
 GOOD_SUS = [5, 1, 5, 1, 5, 1, 4, 2, 5, 1]
 REQUIREMENT = "cit-tested-with-users"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from govcx.accounts.roles import Action, role_allows, role_is_central
+from govcx.accounts.roles import PERSONAL_DATA_ACTIONS, Action, role_allows, role_is_central
 from govcx.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -25,19 +25,23 @@ def visible_organisation_ids(user: User) -> set[int] | None:
         return None
     if user.organisation_id is None:
         return set()
-    from govcx.registry.models import Organisation
-
+    # The organisation model is reached through the user's own relation, so accounts never imports the registry
+    # (the registry's models import this module: the app graph stays one-way).
+    organisation_model = user._meta.get_field("organisation").related_model
     ids = {user.organisation_id}
     frontier = {user.organisation_id}
     while frontier:
-        frontier = set(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - ids
+        frontier = set(organisation_model.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - ids
         ids |= frontier
     return ids
 
 
 def can(user: Any, action: Action) -> bool:
+    """Superusers may do everything except see personal data: that right comes from the role alone."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if action in PERSONAL_DATA_ACTIONS:
+        return role_allows(user.role, action)
     return bool(user.is_superuser) or role_allows(user.role, action)
 
 

@@ -5,6 +5,3 @@ class RegistryConfig(AppConfig):
     name = "govcx.registry"
     label = "registry"
     verbose_name = "Registry"
-
-    def ready(self) -> None:
-        from govcx.registry import checks  # noqa: F401  (registers the passport checks)

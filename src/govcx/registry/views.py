@@ -15,9 +15,9 @@ from govcx.errors import Conflict, DomainError
 from govcx.registry import selectors, services
 from govcx.registry.forms import ServiceForm
 from govcx.registry.models import Organisation
+from govcx.registry.service_page import render_sections
 from govcx.registry.tabular_views import service_export, service_import  # noqa: F401
 from govcx.registry.vocabulary import Stage
-from govcx.standards.selectors import assessment_list, pack_list
 
 
 @login_required
@@ -53,12 +53,9 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
         "service": service,
         "steps": service.steps.all(),
         "documents": service.documents.all(),
-        "assessments": assessment_list(user=request.user).filter(service=service),
+        "sections": render_sections(request, service),
         "history": audit_history(obj=service)[:20],
-        "packs": pack_list(),
-        "stages": [s.value for s in Stage],
         "can_change": can(request.user, Action.CHANGE_SERVICE),
-        "can_assess": can(request.user, Action.ASSESS),
     }
     return render(request, "registry/service_detail.html", context)
 

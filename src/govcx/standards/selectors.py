@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can
 from govcx.errors import NotFound
+from govcx.registry.models import Service
+from govcx.standards.checks import DocumentFact, ServiceFacts, StepFact
 from govcx.standards.models import Adjustment, Assessment, StandardPack
 
 
@@ -49,3 +52,25 @@ def access_pack(user: Any, pack_pk: Any) -> StandardPack:
         return StandardPack.objects.get(pk=pack_pk)
     except (StandardPack.DoesNotExist, ValueError):
         raise NotFound(f"pack {pack_pk} not found") from None
+
+
+def service_facts(service: Service) -> ServiceFacts:
+    """The plain snapshot the standards' checks read."""
+    return ServiceFacts(
+        id=service.pk,
+        code=service.code,
+        stage=service.stage,
+        channels=tuple(service.channels),
+        client_categories=tuple(c.code for c in service.client_categories.all()),
+        deadline_days=service.deadline_days,
+        deadline_kind=service.deadline_kind,
+        fee=service.fee,
+        legal_basis=service.legal_basis,
+        page_urls=tuple(service.page_urls),
+        feedback_url=service.feedback_url,
+        documents=tuple(
+            DocumentFact(d.name, d.held_in_registry, d.registry_name) for d in service.documents.all()
+        ),
+        steps=tuple(StepFact(s.title, s.requires_visit) for s in service.steps.all()),
+        passport_url=reverse("registry:service_detail", args=[service.pk]),
+    )

@@ -19,7 +19,6 @@ from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.registry.models import Service
-from govcx.registry.selectors import service_facts
 from govcx.standards import scoring
 from govcx.standards.checks import CheckContext, run_check
 from govcx.standards.loader import LoadedPack, grade_scales
@@ -32,6 +31,7 @@ from govcx.standards.models import (
     StandardPack,
 )
 from govcx.standards.scoring import OutcomeStatus
+from govcx.standards.selectors import service_facts
 
 # --- packs -------------------------------------------------------------------------------------------------
 

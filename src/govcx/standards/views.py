@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,9 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.errors import DomainError, Invalid
+from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
+from govcx.registry.vocabulary import Stage
 from govcx.reports.assessment_context import assessment_report_context
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
@@ -172,3 +175,13 @@ def evidence_file(request: HttpRequest, assessment_id: int, requirement_id: str)
         raise Http404("no evidence file")
     name = outcome.evidence_file.name.rsplit("/", 1)[-1]
     return FileResponse(outcome.evidence_file.open("rb"), as_attachment=True, filename=name)
+
+
+def service_assessments_section(request: HttpRequest, service: Service) -> dict[str, Any]:
+    """The service page's assessments: the list, and the form to run one (registered in StandardsConfig.ready)."""
+    return {
+        "assessments": selectors.assessment_list(user=request.user).filter(service=service),
+        "packs": selectors.pack_list(),
+        "stages": [s.value for s in Stage],
+        "can_assess": can(request.user, Action.ASSESS),
+    }

@@ -1,4 +1,4 @@
-"""The passport checks (govcx.registry.checks) on hand-built facts, and the check registry's plumbing
+"""The passport checks (govcx.standards.passport_checks) on hand-built facts, and the check registry's plumbing
 (govcx.standards.checks: param_errors, run_check, register)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-import govcx.registry.checks  # noqa: F401  (registers the passport checks)
+import govcx.standards.passport_checks  # noqa: F401  (registers the passport checks)
 from govcx.standards.checks import (
     CHECKS,
     CheckContext,

@@ -1,4 +1,4 @@
-"""Checks the service passport contributes to the standards' check registry."""
+"""The checks that read the service passport (its facts: channels, deadline, documents, steps, pages)."""
 
 from __future__ import annotations
 
