@@ -102,9 +102,10 @@ def study_create(
     defaults to the service's current stage."""
     require(actor, Action.RUN_LAB)
     _check_lab_in_scope(actor, lab)
-    clean = _study_values({name: value for name, value in locals().items() if name in STUDY_FIELDS})
-    if clean["stage"] is None:
-        clean["stage"] = service.stage
+    fields = {name: value for name, value in locals().items() if name in STUDY_FIELDS}
+    if stage is None:
+        fields["stage"] = service.stage
+    clean = _study_values(fields)
     study = Study.objects.create(service=service, lab=lab, created_by=creator(actor), **clean)
     audit(actor, "study.create", study, study, diff({}, {k: getattr(study, k) for k in clean}))
     return study
