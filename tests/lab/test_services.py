@@ -3,6 +3,7 @@ attempts, questionnaires, findings and closing a study."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -299,6 +300,7 @@ def test_recording_needs_consent_a_video_and_the_size_limit(study, researchers, 
         session_services.recording_upload(actor=researcher, session=session,
                                           upload=SimpleUploadedFile("s.mp4", b"\x00" * 101, content_type="video/mp4"))
     assert session_services.recording_upload(actor=researcher, session=session, upload=video).recording
+    assert AuditEvent.objects.filter(action="recording.upload").count() == 1
 
 
 # ---- observations, findings, closing ---------------------------------------------------------------------------
@@ -352,3 +354,41 @@ def test_study_with_sessions_cannot_be_deleted(study, researchers, run_session):
     run_session(study, researchers["lab"], {"find": ("success", 30.0)})
     with pytest.raises(Conflict):
         study_services.study_delete(actor=researchers["lab"], study=study)
+
+
+def test_a_misspelt_field_is_a_type_error_and_an_update_changes_only_what_it_is_given(study, researchers):
+    researcher = researchers["lab"]
+    task = study.tasks.get(key="find")
+    with pytest.raises(TypeError):
+        study_services.task_update(actor=researcher, task=task, titel="Find the service")
+    study_services.task_update(actor=researcher, task=task, target_seconds=90)
+    study_services.task_update(actor=researcher, task=task, title="Find the service")
+    task.refresh_from_db()
+    assert (task.title, task.target_seconds, task.critical_path) == ("Find the service", 90, True)
+    study_services.task_update(actor=researcher, task=task, target_seconds=None)
+    task.refresh_from_db()
+    assert task.target_seconds is None and task.title == "Find the service"
+
+
+def test_a_write_starts_from_the_stored_row_not_the_callers_copy(study, researchers):
+    researcher = researchers["lab"]
+    stale = study.tasks.get(key="find")
+    study_services.task_update(actor=researcher, task=study.tasks.get(key="find"), title="Renamed elsewhere")
+    study_services.task_update(actor=researcher, task=stale, scenario="A new scenario")
+    stale.refresh_from_db()
+    assert (stale.title, stale.scenario) == ("Renamed elsewhere", "A new scenario")
+    with pytest.raises(NotFound):
+        study_services.task_update(actor=researchers["other"], task=stale, title="Not my lab's")
+
+
+def test_audit_actions_are_entity_dot_verb(study, researchers, run_session):
+    researcher = researchers["lab"]
+    person = recruit(study, researcher)
+    session = session_services.session_schedule(actor=researcher, study=study, participant=person,
+                                                 mode="unmoderated")
+    session_services.session_link_issue(actor=researcher, session=session)
+    participant_services.participant_withdraw(actor=researcher, participant=person)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"study.create", "task.create", "participant.recruit", "session.schedule", "session.link_issue",
+            "participant.withdraw"} <= actions
+    assert all(re.fullmatch(r"[a-z]+\.[a-z_]+", action) for action in actions), actions
