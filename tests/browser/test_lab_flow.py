@@ -10,8 +10,11 @@ import pytest
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
-from govcx.lab import services as lab
 from govcx.lab.models import Attempt, Observation, QuestionnaireResponse, SessionStatus
+from govcx.lab.services import finding as finding_services
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 from govcx.registry.models import Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,20 +32,21 @@ def researcher(users, password):
 
 @pytest.fixture
 def study(services, researcher):
-    study = lab.study_create(actor=researcher, service=services["a"], lab=researcher.organisation,
-                             title="Birth allowance, beta", use_sus=True, use_seq=True)
-    lab.task_create(actor=researcher, study=study, key="find", title="Find the application", order=1,
-                    critical_path=True, scenario="Your child was born last week. Find where to apply.",
-                    success_criteria="Reaches the form")
-    lab.task_create(actor=researcher, study=study, key="apply", title="Fill in the application", order=2,
-                    critical_path=True, scenario="Apply for the allowance.", success_criteria="Submits the form")
+    study = study_services.study_create(actor=researcher, service=services["a"], lab=researcher.organisation,
+                                        title="Birth allowance, beta", use_sus=True, use_seq=True)
+    study_services.task_create(actor=researcher, study=study, key="find", title="Find the application", order=1,
+                               critical_path=True, scenario="Your child was born last week. Find where to apply.",
+                               success_criteria="Reaches the form")
+    study_services.task_create(actor=researcher, study=study, key="apply", title="Fill in the application", order=2,
+                               critical_path=True, scenario="Apply for the allowance.",
+                               success_criteria="Submits the form")
     return study
 
 
 def participant(study, researcher, name, mode="moderated"):
-    person = lab.participant_recruit(actor=researcher, study=study, full_name=name)
-    return lab.session_schedule(actor=researcher, study=study, participant=person, mode=mode,
-                                moderator=researcher if mode == "moderated" else None)
+    person = participant_services.participant_recruit(actor=researcher, study=study, full_name=name)
+    return session_services.session_schedule(actor=researcher, study=study, participant=person, mode=mode,
+                                             moderator=researcher if mode == "moderated" else None)
 
 
 def sign_in(page, live_server, username, password):
@@ -105,7 +109,7 @@ def test_moderated_sessions_from_the_keyboard_then_a_phone_participant_then_the_
 
     # A participant takes the unmoderated session by a personal link on a phone, without signing in.
     remote = participant(study, researcher, "Olga Petrova", mode="unmoderated")
-    _, token = lab.session_link_issue(actor=researcher, session=remote, valid_days=7)
+    _, token = session_services.session_link_issue(actor=researcher, session=remote, valid_days=7)
     phone = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
     take = phone.new_page()
     take.set_default_timeout(30000)
@@ -147,13 +151,14 @@ def test_moderated_sessions_from_the_keyboard_then_a_phone_participant_then_the_
 
 def test_lab_pages_are_accessible_in_russian(page, live_server, researcher, study, password, assert_accessible):
     moderated = participant(study, researcher, "Анна Иванова")
-    lab.session_start(actor=researcher, session=moderated)
-    observation = lab.observation_add(actor=researcher, session=moderated, text="Не нашла кнопку", at_seconds=30,
-                                      task=study.tasks.first(), tags=["навигация"])
-    finding = lab.observation_merge(actor=researcher, observations=[observation], title="Кнопку не видно",
-                                    severity=3)
+    session_services.session_start(actor=researcher, session=moderated)
+    observation = finding_services.observation_add(actor=researcher, session=moderated, text="Не нашла кнопку",
+                                                   at_seconds=30,
+                                                   task=study.tasks.first(), tags=["навигация"])
+    finding = finding_services.observation_merge(actor=researcher, observations=[observation], title="Кнопку не видно",
+                                                 severity=3)
     remote = participant(study, researcher, "Пётр Петров", mode="unmoderated")
-    _, token = lab.session_link_issue(actor=researcher, session=remote, valid_days=7)
+    _, token = session_services.session_link_issue(actor=researcher, session=remote, valid_days=7)
     sign_in(page, live_server, "researcher", password)
     page.get_by_role("button", name="Русский").click()
     page.wait_for_load_state()

@@ -7,7 +7,9 @@ import pytest
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
-from govcx.lab import services as lab
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 from govcx.registry.models import Organisation
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -32,14 +34,14 @@ def researchers(users, lab_org, reference_data):
 @pytest.fixture
 def study(services, researchers, lab_org):
     researcher = researchers["lab"]
-    study = lab.study_create(
+    study = study_services.study_create(
         actor=researcher, service=services["a"], lab=lab_org, title="Birth allowance, beta",
         screener=[{"key": "applied_before", "question": "Have you applied for this benefit before?",
                    "options": ["yes", "no"], "accept": ["no"]}],
     )
     for order, (key, critical) in enumerate([("find", True), ("apply", True), ("track", False)], start=1):
-        lab.task_create(actor=researcher, study=study, key=key, title=f"Task {key}", order=order,
-                        critical_path=critical)
+        study_services.task_create(actor=researcher, study=study, key=key, title=f"Task {key}", order=order,
+                                   critical_path=critical)
     return study
 
 
@@ -49,16 +51,17 @@ def run_session():
     recruit a participant, run a moderated session through every given attempt and finish it."""
 
     def run(study, actor, outcomes, *, sus=None, **participant):
-        person = lab.participant_recruit(actor=actor, study=study, screener_answers={"applied_before": "no"},
-                                         **participant)
-        session = lab.session_schedule(actor=actor, study=study, participant=person)
-        lab.session_start(actor=actor, session=session)
+        person = participant_services.participant_recruit(actor=actor, study=study,
+                                                          screener_answers={"applied_before": "no"},
+                                                          **participant)
+        session = session_services.session_schedule(actor=actor, study=study, participant=person)
+        session_services.session_start(actor=actor, session=session)
         tasks = {t.key: t for t in study.tasks.all()}
         for key, (outcome, seconds) in outcomes.items():
-            lab.attempt_record(actor=actor, session=session, task=tasks[key], outcome=outcome, seconds=seconds,
-                               seq=6)
+            session_services.attempt_record(actor=actor, session=session, task=tasks[key], outcome=outcome,
+                                            seconds=seconds, seq=6)
         if sus is not None:
-            lab.questionnaire_answer(actor=actor, session=session, kind="sus", answers=sus)
-        return lab.session_finish(actor=actor, session=session)
+            session_services.questionnaire_answer(actor=actor, session=session, kind="sus", answers=sus)
+        return session_services.session_finish(actor=actor, session=session)
 
     return run

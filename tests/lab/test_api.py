@@ -10,8 +10,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from govcx.lab import services as lab
 from govcx.lab.models import Attempt, Participant
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,8 @@ def api(client_for, researchers, users):
 
 @pytest.fixture
 def person(study, researchers):
-    return lab.participant_recruit(actor=researchers["lab"], study=study, full_name="Ольга Смирнова",
-                                   email="olga@example.org", screener_answers={"applied_before": "no"})
+    return participant_services.participant_recruit(actor=researchers["lab"], study=study, full_name="Ольга Смирнова",
+                                                    email="olga@example.org", screener_answers={"applied_before": "no"})
 
 
 def test_scope_of_a_study(api, study):
@@ -152,9 +154,10 @@ def test_moderated_session_attempts_observations_and_metrics(api, study, person)
 
 
 def test_personal_link_flow_through_public_endpoints(api, study, researchers, client):
-    person = lab.participant_recruit(actor=researchers["lab"], study=study,
-                                     screener_answers={"applied_before": "no"})
-    session = lab.session_schedule(actor=researchers["lab"], study=study, participant=person, mode="unmoderated")
+    person = participant_services.participant_recruit(actor=researchers["lab"], study=study,
+                                                      screener_answers={"applied_before": "no"})
+    session = session_services.session_schedule(actor=researchers["lab"], study=study, participant=person,
+                                                mode="unmoderated")
     link = api["lab"].post(f"/sessions/{session.pk}/link", {"valid_days": 3})
     assert link.status_code == 201, link.content
     token = link.json()["token"]
@@ -179,10 +182,11 @@ def test_personal_link_flow_through_public_endpoints(api, study, researchers, cl
 def test_personal_link_is_rate_limited(study, researchers, client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "lab-throttle-test"}}
-    person = lab.participant_recruit(actor=researchers["lab"], study=study,
-                                     screener_answers={"applied_before": "no"})
-    session = lab.session_schedule(actor=researchers["lab"], study=study, participant=person, mode="unmoderated")
-    _, token = lab.session_link_issue(actor=researchers["lab"], session=session)
+    person = participant_services.participant_recruit(actor=researchers["lab"], study=study,
+                                                      screener_answers={"applied_before": "no"})
+    session = session_services.session_schedule(actor=researchers["lab"], study=study, participant=person,
+                                                mode="unmoderated")
+    _, token = session_services.session_link_issue(actor=researchers["lab"], session=session)
     statuses = [Json(client).get(f"/take/{token}").status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
 
@@ -202,7 +206,7 @@ def test_export_and_import_round_trip(api, study, researchers, run_session):
     assert workbook.sheetnames == ["tasks", "participants", "attempts", "questionnaires", "observations",
                                    "findings"]
 
-    retest = lab.retest_create(actor=researchers["lab"], study=study)
+    retest = study_services.retest_create(actor=researchers["lab"], study=study)
     upload = io.BytesIO(attempts_csv)
     upload.name = "attempts.csv"
     response = api["lab"].client.post(f"/api/lab/studies/{retest.pk}/import", {"file": upload})

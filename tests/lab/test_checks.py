@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govcx.lab import services as lab
+from govcx.lab.services import finding as finding_services
+from govcx.lab.services import study as study_services
 from govcx.standards.checks import CHECKS, CheckContext, param_errors, run_check
 from govcx.standards.scoring import OutcomeStatus
 from govcx.standards.selectors import service_facts
@@ -19,7 +20,7 @@ def finish_study(study, researcher, run_session, *, successes, failures=0, sus=G
         run_session(study, researcher, {"find": ("success", 30.0), "apply": ("success", 50.0)}, sus=sus)
     for _ in range(failures):
         run_session(study, researcher, {"find": ("failure", 90.0), "apply": ("success", 50.0)}, sus=sus)
-    return lab.study_close(actor=researcher, study=study)
+    return study_services.study_close(actor=researcher, study=study)
 
 
 def outcome(users, service, packs):
@@ -40,8 +41,8 @@ def test_without_a_closed_study_the_requirement_is_unknown(users, services, pack
 
 
 def test_a_ready_study_meets_the_requirement(users, services, packs, study, researchers, run_session):
-    lab.task_update(actor=researchers["lab"], task=study.tasks.get(key="find"), benchmark_completion="0.7")
-    lab.task_update(actor=researchers["lab"], task=study.tasks.get(key="apply"), benchmark_completion="0.7")
+    study_services.task_update(actor=researchers["lab"], task=study.tasks.get(key="find"), benchmark_completion="0.7")
+    study_services.task_update(actor=researchers["lab"], task=study.tasks.get(key="apply"), benchmark_completion="0.7")
     closed = finish_study(study, researchers["lab"], run_session, successes=12)
     assert closed.verdict == "ready"
     result = outcome(users, services["a"], packs)
@@ -55,8 +56,8 @@ def test_a_ready_study_meets_the_requirement(users, services, packs, study, rese
 
 def test_each_check_can_fail_alone(users, services, packs, study, researchers, run_session):
     finish_study(study, researchers["lab"], run_session, successes=8, failures=2, sus=[3] * 10)
-    lab.finding_create(actor=researchers["lab"], study=study, title="Payment fails on phones", severity=4,
-                       task=study.tasks.get(key="apply"))
+    finding_services.finding_create(actor=researchers["lab"], study=study, title="Payment fails on phones", severity=4,
+                                    task=study.tasks.get(key="apply"))
     facts = service_facts(services["a"])
     statuses = {name: run_check(name, CheckContext(service=facts, params=params)).status for name, params in [
         ("lab.verdict", {}), ("lab.critical_completion", {}), ("lab.sus", {"min_score": 68.0}),
@@ -73,8 +74,8 @@ def test_each_check_can_fail_alone(users, services, packs, study, researchers, r
 ])
 def test_the_pack_sets_the_verdict_thresholds(services, study, researchers, run_session, params, expected):
     for key in ("find", "apply"):
-        lab.task_update(actor=researchers["lab"], task=study.tasks.get(key=key), benchmark_completion="0.5")
+        study_services.task_update(actor=researchers["lab"], task=study.tasks.get(key=key), benchmark_completion="0.5")
     finish_study(study, researchers["lab"], run_session, successes=6)
-    lab.finding_create(actor=researchers["lab"], study=study, title="Unclear fee", severity=3)
+    finding_services.finding_create(actor=researchers["lab"], study=study, title="Unclear fee", severity=3)
     result = run_check("lab.verdict", CheckContext(service=service_facts(services["a"]), params=params))
     assert result.status == expected, result.detail

@@ -48,7 +48,7 @@ def test_export_and_import(finished, tmp_path, researchers):
     attempts = zipfile.ZipFile(archive).read("attempts.csv")
     assert "Сидоров" not in b"".join(zipfile.ZipFile(archive).read(n) for n in zipfile.ZipFile(archive).namelist()
                                      ).decode("utf-8-sig")
-    from govcx.lab.services import retest_create
+    from govcx.lab.services.study import retest_create
 
     retest = retest_create(actor=researchers["lab"], study=finished)
     source = tmp_path / "attempts.csv"

@@ -9,8 +9,8 @@ from govcx.accounts.models import User
 from govcx.accounts.roles import Action, Role
 from govcx.errors import Forbidden, NotFound
 from govcx.lab import selectors
-from govcx.lab import services as lab
 from govcx.lab.models import Attempt, Participant, Study
+from govcx.lab.services import study as study_services
 
 
 @pytest.fixture
@@ -18,7 +18,8 @@ def agency_study(services, users, reference_data):
     """A study run by Agency A1 (below Ministry A) of the Tula region's service."""
     researcher = User.objects.create_user(username="agency-researcher", role=Role.LAB_RESEARCHER,
                                           organisation=reference_data["agency"])
-    study = lab.study_create(actor=researcher, service=services["b"], lab=reference_data["agency"], title="Tula")
+    study = study_services.study_create(actor=researcher, service=services["b"], lab=reference_data["agency"],
+                                        title="Tula")
     return study, researcher
 
 

@@ -7,8 +7,11 @@ import re
 
 import pytest
 
-from govcx.lab import services as lab
 from govcx.lab.models import Attempt, Observation, Participant, ParticipantStatus, Study, StudyStatus
+from govcx.lab.services import finding as finding_services
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +21,13 @@ NAME, EMAIL = "Anna Ivanova", "anna.ivanova@example.org"
 
 @pytest.fixture
 def person(study, researchers):
-    return lab.participant_recruit(actor=researchers["lab"], study=study, full_name=NAME, email=EMAIL,
-                                   phone="+7 900 000-00-00", screener_answers={"applied_before": "no"})
+    return participant_services.participant_recruit(actor=researchers["lab"], study=study, full_name=NAME, email=EMAIL,
+                                                    phone="+7 900 000-00-00", screener_answers={"applied_before": "no"})
 
 
 @pytest.fixture
 def moderated(study, researchers, person):
-    return lab.session_schedule(actor=researchers["lab"], study=study, participant=person)
+    return session_services.session_schedule(actor=researchers["lab"], study=study, participant=person)
 
 
 def html(response) -> str:
@@ -95,7 +98,7 @@ def test_personal_data_is_shown_to_the_labs_researchers_only(client_for, users, 
 
 
 def test_incentives_are_for_the_labs_researchers_only(client_for, users, researchers, person):
-    lab.incentive_record(actor=researchers["lab"], participant=person, amount="1500", method="voucher")
+    participant_services.incentive_record(actor=researchers["lab"], participant=person, amount="1500", method="voucher")
     assert "1500" in html(client_for(researchers["lab"]).get(f"/lab/participants/{person.pk}/"))
     assert "1500" not in html(client_for(users["admin"]).get(f"/lab/participants/{person.pk}/"))
     assert client_for(users["admin"]).get(f"/lab/participants/{person.pk}/incentives/").status_code == 403
@@ -233,7 +236,7 @@ def test_attempt_without_javascript_posts_and_redirects_or_shows_errors(client_f
 
 def test_observation_is_stamped_with_the_time_since_the_start(client_for, researchers, moderated, study):
     client = client_for(researchers["lab"])
-    lab.session_start(actor=researchers["lab"], session=moderated)
+    session_services.session_start(actor=researchers["lab"], session=moderated)
     typed = client.post(f"/lab/sessions/{moderated.pk}/observations/",
                         {"text": "Looked for the button", "tags": "Navigation, search, navigation", "at": "2:05"},
                         HTTP_HX_REQUEST="true")
@@ -246,7 +249,8 @@ def test_observation_is_stamped_with_the_time_since_the_start(client_for, resear
 
 
 def test_unmoderated_link_is_shown_once_and_not_kept(client_for, researchers, study, person):
-    session = lab.session_schedule(actor=researchers["lab"], study=study, participant=person, mode="unmoderated")
+    session = session_services.session_schedule(actor=researchers["lab"], study=study, participant=person,
+                                                mode="unmoderated")
     client = client_for(researchers["lab"])
     response = client.post(f"/lab/sessions/{session.pk}/link/", {"valid_days": 3})
     url = re.search(r'value="(http://testserver/lab/take/[^"]+/)"', html(response)).group(1)
@@ -263,17 +267,18 @@ def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
         client_for, researchers, users, study, moderated, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
-    lab.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
-                       recording_allowed=True)
-    lab.session_start(actor=researcher, session=moderated)
+    participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
+                                        recording_allowed=True)
+    session_services.session_start(actor=researcher, session=moderated)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(researcher)
     video = SimpleUploadedFile("session.mp4", b"\x00" * 4096, content_type="video/mp4")
     assert client.post(f"/lab/sessions/{moderated.pk}/recording/", {"recording": video}).status_code == 302
     task = study.tasks.get(key="apply")
-    notes = [lab.observation_add(actor=researcher, session=moderated, text=text, task=task, at_seconds=at,
-                                 tags=["form"]) for text, at in (("Missed the date field", 62.0), ("Gave up", 140.0))]
+    notes = [finding_services.observation_add(actor=researcher, session=moderated, text=text, task=task, at_seconds=at,
+                                              tags=["form"]) for text, at in (("Missed the date field", 62.0),
+                                                                              ("Gave up", 140.0))]
     response = client.post(f"/lab/studies/{study.pk}/findings/merge/", {
         "observation": [o.pk for o in notes], "title": "Date field is hard to find", "severity": 3,
         "status": "open", "recommendation": "Move the date field up",
@@ -294,12 +299,13 @@ def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
         client_for, researchers, users, moderated, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
-    lab.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
-                       recording_allowed=True)
+    participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
+                                        recording_allowed=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    lab.recording_upload(actor=researcher, session=moderated,
-                         upload=SimpleUploadedFile("s.webm", bytes(range(256)) * 4, content_type="video/webm"))
+    session_services.recording_upload(actor=researcher, session=moderated,
+                                      upload=SimpleUploadedFile("s.webm", bytes(range(256)) * 4,
+                                                                content_type="video/webm"))
     url = f"/lab/sessions/{moderated.pk}/recording/video"
     part = client_for(researcher).get(url, HTTP_RANGE="bytes=256-511")
     assert part.status_code == 206 and part["Content-Range"] == "bytes 256-511/1024"
@@ -311,7 +317,7 @@ def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
 
 
 def test_tags_can_be_edited_without_javascript(client_for, researchers, moderated, study):
-    observation = lab.observation_add(actor=researchers["lab"], session=moderated, text="Scrolled past")
+    observation = finding_services.observation_add(actor=researchers["lab"], session=moderated, text="Scrolled past")
     response = client_for(researchers["lab"]).post(f"/lab/observations/{observation.pk}/tags/",
                                                    {"tags": "scroll, Layout"})
     observation.refresh_from_db()
@@ -338,7 +344,7 @@ def test_report_pdf_and_closed_study(client_for, researchers, study, run_session
     researcher = researchers["lab"]
     run_session(study, researcher, {"find": ("success", 30.0)}, sus=SUS)
     run_session(study, researcher, {"find": ("success", 50.0)}, sus=SUS)
-    lab.study_close(actor=researcher, study=study)
+    study_services.study_close(actor=researcher, study=study)
     client = client_for(researcher)
     pdf = client.get(f"/lab/studies/{study.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -9,17 +9,20 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from govcx.lab import services as lab
 from govcx.lab.models import Attempt, QuestionnaireResponse, Session, SessionStatus
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 
 pytestmark = pytest.mark.django_db
 
 
 def unmoderated(study, researcher, code=""):
-    person = lab.participant_recruit(actor=researcher, study=study, code=code,
-                                     screener_answers={"applied_before": "no"}, full_name=f"Person {code}")
-    session = lab.session_schedule(actor=researcher, study=study, participant=person, mode="unmoderated")
-    return lab.session_link_issue(actor=researcher, session=session, valid_days=7)
+    person = participant_services.participant_recruit(actor=researcher, study=study, code=code,
+                                                      screener_answers={"applied_before": "no"},
+                                                      full_name=f"Person {code}")
+    session = session_services.session_schedule(actor=researcher, study=study, participant=person, mode="unmoderated")
+    return session_services.session_link_issue(actor=researcher, session=session, valid_days=7)
 
 
 def text(response) -> str:
@@ -103,7 +106,7 @@ def test_unknown_expired_and_closed_links_get_a_clear_page(study, researchers):
     assert expired.status_code == 410 and "has expired" in text(expired)
     assert browser.post(f"/lab/take/{token}/", {"action": "consent", "agree": "on"}).status_code == 410
     Session.objects.filter(pk=session.pk).update(link_expires_at=timezone.now() + timedelta(days=1))
-    lab.study_close(actor=researchers["lab"], study=study)
+    study_services.study_close(actor=researchers["lab"], study=study)
     closed = browser.get(f"/lab/take/{token}/")
     assert closed.status_code == 410 and "has closed" in text(closed)
 

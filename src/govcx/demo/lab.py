@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from govcx.accounts.models import User
-from govcx.lab import services as lab
 from govcx.lab.models import Study
+from govcx.lab.services import finding as finding_services
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
 from govcx.registry.models import Organisation, Service
 
 SEED = 20261129
@@ -192,14 +195,14 @@ class _LabDemo:
         if spec.retest_of:
             original = self.studies[spec.retest_of]
             for finding in original.findings.filter(title__in=spec.fixed_after):
-                lab.finding_update(actor=actor, finding=finding, status="fixed")
-            study = lab.retest_create(actor=actor, study=original, title=spec.title)
-            study = lab.study_update(actor=actor, study=study, research_questions=spec.questions)
+                finding_services.finding_update(actor=actor, finding=finding, status="fixed")
+            study = study_services.retest_create(actor=actor, study=original, title=spec.title)
+            study = study_services.study_update(actor=actor, study=study, research_questions=spec.questions)
             tasks = {t.key: (t, RETEST_FAILURES.get(t.key, 0)) for t in study.tasks.all()}
             medians = {t.key: t.median_seconds * 0.7 for s in STUDIES if s.key == spec.retest_of for t in s.tasks}
         else:
             service = Service.objects.get(code=spec.service)
-            study = lab.study_create(
+            study = study_services.study_create(
                 actor=actor, service=service, lab=self.lab, title=spec.title, research_questions=spec.questions,
                 screener=[{"key": "used_portal", "question": "Пользовались ли вы Госуслугами за последний год? / "
                            "Have you used the public services portal in the last year?",
@@ -208,24 +211,25 @@ class _LabDemo:
                            "design?", "options": ["yes", "no"], "accept": ["no"]}],
             )
             for order, task in enumerate(spec.tasks, start=1):
-                lab.task_create(actor=actor, study=study, key=task.key, title=task.title, scenario=task.scenario,
-                                order=order, critical_path=task.critical, target_seconds=int(task.median_seconds * 1.5),
-                                success_criteria="Участник сам дошёл до экрана подтверждения / reached the "
-                                                 "confirmation screen unaided")
+                study_services.task_create(
+                    actor=actor, study=study, key=task.key, title=task.title, scenario=task.scenario, order=order,
+                    critical_path=task.critical, target_seconds=int(task.median_seconds * 1.5),
+                    success_criteria="Участник сам дошёл до экрана подтверждения / reached the "
+                                     "confirmation screen unaided")
             for dimension, value, target in (("age_band", "65+", 4), ("disability", True, 3),
                                              ("assisted_digital", True, 3), ("digital_confidence", "1", 3)):
-                lab.quota_create(actor=actor, study=study, dimension=dimension, value=value, target=target)
+                study_services.quota_create(actor=actor, study=study, dimension=dimension, value=value, target=target)
             tasks = {t.key: (t, next(s.failures for s in spec.tasks if s.key == t.key)) for t in study.tasks.all()}
             medians = {t.key: t.median_seconds for t in spec.tasks}
-        lab.study_update(actor=actor, study=study, status="running")
+        study_services.study_update(actor=actor, study=study, status="running")
         sessions = self._sessions(study, spec, tasks, medians)
         self._findings(study, spec, sessions)
-        return lab.study_close(actor=actor, study=Study.objects.get(pk=study.pk))
+        return study_services.study_close(actor=actor, study=Study.objects.get(pk=study.pk))
 
     def _participant(self, study: Study, index: int):
         name = self.names.pop() if self.names else f"Participant {index}"
         latin = "".join(c for c in name.lower().replace(" ", ".") if c.isascii()) or f"p{index:02d}"
-        return lab.participant_recruit(
+        return participant_services.participant_recruit(
             actor=self.researcher, study=study, full_name=name,
             email=f"{latin if latin.strip('.') else 'uchastnik'}.{study.pk}{index}@example.org",
             phone=f"+7 9{self.rng.randint(10, 99)} {self.rng.randint(100, 999)}-{self.rng.randint(10, 99)}-"
@@ -249,11 +253,11 @@ class _LabDemo:
         sessions = []
         for index in range(1, spec.participants + 1):
             person = self._participant(study, index)
-            lab.consent_record(actor=actor, participant=person, text_version="2026-01",
-                               recording_allowed=index % 4 != 0,
-                               given_at=timezone.now() - dt.timedelta(days=30 - index))
+            participant_services.consent_record(actor=actor, participant=person, text_version="2026-01",
+                                                recording_allowed=index % 4 != 0,
+                                                given_at=timezone.now() - dt.timedelta(days=30 - index))
             unmoderated = index % 3 == 0
-            session = lab.session_schedule(
+            session = session_services.session_schedule(
                 actor=actor, study=study, participant=person, mode="unmoderated" if unmoderated else "moderated",
                 moderator=None if unmoderated else actor,
                 scheduled_at=timezone.now() - dt.timedelta(days=28 - index, hours=self.rng.randint(0, 6)),
@@ -266,25 +270,27 @@ class _LabDemo:
                 seq = self.rng.randint(1, 3) if failed else self.rng.randint(5, 7)
                 results.append((task, outcome, seconds, seq))
             if unmoderated:
-                _, token = lab.session_link_issue(actor=actor, session=session)
-                lab.take_start(token=token)
+                _, token = session_services.session_link_issue(actor=actor, session=session)
+                session_services.take_start(token=token)
                 for task, outcome, seconds, seq in results:
-                    lab.take_attempt(token=token, task_key=task.key, seconds=seconds, seq=seq,
-                                     outcome="success" if outcome == "success" else "abandoned")
-                lab.take_questionnaire(token=token, kind="sus", answers=self._sus(spec.sus, index))
-                lab.take_finish(token=token)
+                    session_services.take_attempt(token=token, task_key=task.key, seconds=seconds, seq=seq,
+                                                  outcome="success" if outcome == "success" else "abandoned")
+                session_services.take_questionnaire(token=token, kind="sus", answers=self._sus(spec.sus, index))
+                session_services.take_finish(token=token)
             else:
-                lab.session_start(actor=actor, session=session)
+                session_services.session_start(actor=actor, session=session)
                 for task, outcome, seconds, seq in results:
                     failed = outcome != "success"
-                    lab.attempt_record(actor=actor, session=session, task=task, outcome=outcome, seconds=seconds,
-                                       errors=self.rng.randint(1, 3) if failed else self.rng.choice([0, 0, 1]),
-                                       assists=self.rng.randint(0, 2) if failed else 0, seq=seq)
-                lab.questionnaire_answer(actor=actor, session=session, kind="sus",
-                                         answers=self._sus(spec.sus, index))
-                lab.session_finish(actor=actor, session=session)
-                lab.incentive_record(actor=actor, participant=person, amount="1500", method="подарочная карта",
-                                     paid_at=timezone.now() - dt.timedelta(days=27 - index))
+                    session_services.attempt_record(
+                        actor=actor, session=session, task=task, outcome=outcome, seconds=seconds,
+                        errors=self.rng.randint(1, 3) if failed else self.rng.choice([0, 0, 1]),
+                        assists=self.rng.randint(0, 2) if failed else 0, seq=seq)
+                session_services.questionnaire_answer(actor=actor, session=session, kind="sus",
+                                                      answers=self._sus(spec.sus, index))
+                session_services.session_finish(actor=actor, session=session)
+                participant_services.incentive_record(actor=actor, participant=person, amount="1500",
+                                                      method="подарочная карта",
+                                                      paid_at=timezone.now() - dt.timedelta(days=27 - index))
             sessions.append(session)
         return sessions
 
@@ -293,20 +299,20 @@ class _LabDemo:
         for finding_spec in spec.findings:
             chosen = self.rng.sample(sessions, min(len(sessions), len(finding_spec.notes)))
             notes = [
-                lab.observation_add(actor=self.researcher, session=session, text=text,
-                                    task=tasks.get(finding_spec.task) if finding_spec.task else None,
-                                    at_seconds=round(self.rng.uniform(20, 900), 1),
-                                    tags=[finding_spec.task or "general", "ux"])
+                finding_services.observation_add(actor=self.researcher, session=session, text=text,
+                                                 task=tasks.get(finding_spec.task) if finding_spec.task else None,
+                                                 at_seconds=round(self.rng.uniform(20, 900), 1),
+                                                 tags=[finding_spec.task or "general", "ux"])
                 for session, text in zip(chosen, finding_spec.notes, strict=False)
             ]
-            finding = lab.observation_merge(
+            finding = finding_services.observation_merge(
                 actor=self.researcher, observations=notes, title=finding_spec.title, severity=finding_spec.severity,
                 recommendation=finding_spec.recommendation,
                 task=tasks.get(finding_spec.task) if finding_spec.task else None,
                 screen=finding_spec.task.replace("-", " ") if finding_spec.task else "all screens",
             )
             if finding_spec.status != "open":
-                lab.finding_update(actor=self.researcher, finding=finding, status=finding_spec.status)
+                finding_services.finding_update(actor=self.researcher, finding=finding, status=finding_spec.status)
 
 
 def build_lab_demo(*, progress: Progress | None = None) -> dict[str, Study]:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
-from govcx.lab import forms, selectors, services
+from govcx.lab import forms, selectors
 from govcx.lab.models import Observation
+from govcx.lab.services import finding as finding_services
 from govcx.lab.views import refusal_on
 
 
@@ -65,7 +66,7 @@ def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
     with refusal_on(None, request) as refused:
         if existing.isdigit():
             finding = selectors.access_finding(request.user, int(existing), Action.RUN_LAB)
-            finding = services.observation_merge(actor=request.user, observations=observations, finding=finding)
+            finding = finding_services.observation_merge(actor=request.user, observations=observations, finding=finding)
         else:
             form = _finding_form(study, request.POST)
             if not form.is_valid():
@@ -78,8 +79,8 @@ def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
             task_id = data.pop("task")
             if task_id:
                 data["task"] = study.tasks.get(pk=task_id)
-            finding = services.observation_merge(actor=request.user, observations=observations,
-                                                 participants=list(participants), **data)
+            finding = finding_services.observation_merge(actor=request.user, observations=observations,
+                                                         participants=list(participants), **data)
     if refused:
         return redirect(_board_url(study.pk, "merge"))
     messages.success(request, _("%(n)s observations merged into “%(title)s”.") % {"n": len(observations),
@@ -92,8 +93,8 @@ def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
 def observation_tag(request: HttpRequest, observation_id: int) -> HttpResponse:
     observation = selectors.access_observation(request.user, observation_id, Action.RUN_LAB)
     with refusal_on(None, request):
-        observation = services.observation_tag(actor=request.user, observation=observation,
-                                               tags=forms.parse_tags(request.POST.get("tags", "")))
+        observation = finding_services.observation_tag(actor=request.user, observation=observation,
+                                                       tags=forms.parse_tags(request.POST.get("tags", "")))
     return redirect(_board_url(observation.session.study_id, f"obs-{observation.pk}"))
 
 
@@ -107,7 +108,8 @@ def finding_create(request: HttpRequest, study_id: int) -> HttpResponse:
         task_id = data.pop("task")
         data["task"] = study.tasks.get(pk=task_id) if task_id else None
         with refusal_on(form, request) as refused:
-            finding = services.finding_create(actor=request.user, study=study, participants=participants, **data)
+            finding = finding_services.finding_create(actor=request.user, study=study, participants=participants,
+                                                      **data)
         if not refused:
             messages.success(request, _("Finding recorded."))
             return redirect("lab:finding_detail", finding.pk)
@@ -125,7 +127,7 @@ def finding_edit(request: HttpRequest, finding_id: int) -> HttpResponse:
         task_id = data.pop("task")
         data["task"] = study.tasks.get(pk=task_id) if task_id else None
         with refusal_on(form, request) as refused:
-            services.finding_update(actor=request.user, finding=finding, participants=participants, **data)
+            finding_services.finding_update(actor=request.user, finding=finding, participants=participants, **data)
         if not refused:
             messages.success(request, _("Finding saved."))
             return redirect("lab:finding_detail", finding.pk)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from govcx.accounts.roles import Action
 from govcx.errors import Invalid
-from govcx.lab import forms, selectors, services, tabular
+from govcx.lab import forms, selectors, tabular
 from govcx.lab.report_pdf import render_study_pdf
+from govcx.lab.services import imports as imports_services
 
 
 def _context(request: HttpRequest, study_id: int) -> dict:
@@ -62,8 +63,8 @@ def attempts_import(request: HttpRequest, study_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = services.attempts_import(actor=request.user, study=study, data=upload.read(),
-                                               file_name=upload.name)
+            summary = imports_services.attempts_import(actor=request.user, study=study, data=upload.read(),
+                                                       file_name=upload.name)
         except Invalid as exc:
             problems = exc.details or [{"file": upload.name, "row": None, "field": "", "message": exc.message}]
             form.add_error(None, exc.message)

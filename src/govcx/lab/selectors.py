@@ -7,20 +7,24 @@ of another organisation gets 404, a role without the right 403).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
-from govcx.errors import NotFound
+from govcx.errors import Gone, Invalid, NotFound
 from govcx.lab import analysis as lab_analysis
 from govcx.lab.models import (
     LAB_ACTIONS,
     SEVERITY_LABELS,
     Attempt,
+    Consent,
     Finding,
     Observation,
     Participant,
@@ -29,11 +33,14 @@ from govcx.lab.models import (
     QuestionnaireResponse,
     Quota,
     Session,
+    SessionMode,
     SessionStatus,
     Study,
+    StudyStatus,
     Task,
 )
 from govcx.lab.verdict import VerdictRule
+from govcx.registry.models import Organisation, Service
 
 PARTICIPANT_PUBLIC_FIELDS = ("id", "code", "client_category", "age_band", "region", "digital_confidence",
                              "disability", "assisted_digital", "status", "withdrawn_at")
@@ -115,6 +122,117 @@ def participant_dict(participant: Participant, *, personal: bool) -> dict[str, A
     return data
 
 
+def lab_organisation(user: Any, organisation_id: int) -> Organisation:
+    """An organisation in the user's scope that may run a study (NotFound outside the scope)."""
+    lab = Organisation.objects.for_user(user).filter(pk=organisation_id).first()
+    if lab is None:
+        raise NotFound(f"organisation {organisation_id} not found")
+    return lab
+
+
+def service_to_study(service_id: int) -> Service:
+    """Any service of the registry: a lab may test any of them (the owner commissions the study), and who sees the
+    study is decided by the study's own scope."""
+    service = Service.objects.filter(pk=service_id).first()
+    if service is None:
+        raise NotFound(f"service {service_id} not found")
+    return service
+
+
+def lab_member(study: Study, user_id: int) -> User:
+    """A member of the study's lab organisation (a session's moderator), or Invalid."""
+    member = User.objects.filter(pk=user_id, organisation_id=study.lab_id).first()
+    if member is None:
+        raise Invalid("the moderator must be a member of the lab", details=[{"field": "moderator_id"}])
+    return member
+
+
+def task_in_study(user: Any, study_id: int, task_id: int | None = None, key: str | None = None) -> Task | None:
+    """The task of the study named by id or key (None when neither is given); Invalid when the study has no such
+    task within the user's lab scope."""
+    if task_id is None and not key:
+        return None
+    lookup = {"pk": task_id} if task_id is not None else {"key": key}
+    task = Task.objects.for_user(user, Action.RUN_LAB).filter(study_id=study_id, **lookup).first()
+    if task is None:
+        raise Invalid(f"task {task_id or key} is not in this study", details=[{"field": "task_id"}])
+    return task
+
+
+def participants_in_study(user: Any, study_id: int, participant_ids: Iterable[int]) -> list[Participant]:
+    """The study's participants with these ids; Invalid when one is not in the study within the user's scope."""
+    wanted = set(participant_ids)
+    chosen = list(Participant.objects.for_user(user, Action.RUN_LAB).filter(study_id=study_id, pk__in=wanted))
+    if len(chosen) != len(wanted):
+        raise Invalid("some participants are not in this study", details=[{"field": "participant_ids"}])
+    return chosen
+
+
+def observations_in_study(user: Any, study: Study, observation_ids: Iterable[int]) -> list[Observation]:
+    """The study's observations with these ids; Invalid when one is not in the study within the user's scope."""
+    wanted = set(observation_ids)
+    chosen = list(Observation.objects.for_user(user, Action.RUN_LAB).filter(session__study=study, pk__in=wanted)
+                  .select_related("session"))
+    if len(chosen) != len(wanted):
+        raise Invalid("some observations are not in this study", details=[{"field": "observation_ids"}])
+    return chosen
+
+
+def observation_list(user: Any, study: Study, *, tag: str | None = None) -> list[Observation]:
+    """The study's observations (with the tag, when given) the user may see."""
+    observations = (Observation.objects.for_user(user).filter(session__study=study)
+                    .select_related("session__participant"))
+    return [o for o in observations if tag is None or tag.lower() in o.tags]
+
+
+def questionnaire_list(user: Any, study: Study) -> QuerySet[QuestionnaireResponse]:
+    return (QuestionnaireResponse.objects.for_user(user).filter(session__study=study)
+            .select_related("session__participant"))
+
+
+def participant_consent(user: Any, participant: Participant) -> Consent:
+    """The participant's consent, for the lab's researchers only (NotFound when none is recorded)."""
+    consent = Consent.objects.for_user(user, Action.VIEW_PARTICIPANTS).filter(participant=participant).first()
+    if consent is None:
+        raise NotFound(f"participant {participant.code} has no consent recorded")
+    return consent
+
+
+def quota_fill(study: Study) -> list[tuple[Quota, int]]:
+    """Each quota with the number of participants recruited into it (withdrawn participants do not count)."""
+    active = [p for p in study.participants.all() if p.status != ParticipantStatus.WITHDRAWN]
+    return [(q, sum(1 for p in active if p.quota_value(q.dimension) == q.value)) for q in study.quotas.all()]
+
+
+# ---- the participant's personal link ------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_by_token(token: str, *, lock: bool = False) -> Session:
+    """The unmoderated session a personal link opens (`lock` for a write). Unknown → NotFound; expired, finished
+    or closed → Gone; each with a message the participant can act on."""
+    if not token or len(token) > 200:
+        raise NotFound("this link is not valid")
+    queryset = Session.objects.select_related("study", "participant")
+    if lock:
+        queryset = queryset.select_for_update()
+    session = queryset.filter(token_hash=hash_token(token), mode=SessionMode.UNMODERATED).first()
+    if session is None:
+        raise NotFound("this link is not valid; check that you copied all of it")
+    if session.participant.status == ParticipantStatus.WITHDRAWN:
+        raise NotFound("this link is not valid")
+    if session.link_expires_at is None or session.link_expires_at <= timezone.now():
+        raise Gone("this link has expired; ask the research team for a new one", details=[{"reason": "expired"}])
+    if session.status in (SessionStatus.COMPLETED, SessionStatus.ABANDONED):
+        raise Gone("this session is already finished; thank you for taking part", details=[{"reason": "finished"}])
+    if session.study.status == StudyStatus.CLOSED:
+        raise Gone("this study has closed; thank you for your interest", details=[{"reason": "closed"}])
+    return session
+
+
 # ---- the analysis -------------------------------------------------------------------------------------------
 
 
@@ -187,8 +305,6 @@ def study_report_context(study: Study, user: Any) -> dict[str, Any]:
     ([(Quota, recruited)]), participants (dicts; personal fields only with VIEW_PARTICIPANTS),
     can_view_participants, can_run, severity_labels, generated_at.
     """
-    from govcx.lab.services import quota_fill
-
     result = study_analysis(study)
     by_key = {t.key: t for t in result.tasks}
     tasks = list(study.tasks.all())

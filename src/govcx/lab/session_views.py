@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
-from govcx.lab import forms, selectors, services
+from govcx.lab import forms, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
+from govcx.lab.services import finding as finding_services
+from govcx.lab.services import session as session_services
 from govcx.lab.templatetags.lab import OUTCOMES
 from govcx.lab.views import refusal_on, study_url
 
@@ -46,7 +48,7 @@ def session_schedule(request: HttpRequest, study_id: int) -> HttpResponse:
     participant = participants.get(pk=form.cleaned_data["participant"])
     mode = form.cleaned_data["mode"]
     with refusal_on(None, request) as refused:
-        session = services.session_schedule(
+        session = session_services.session_schedule(
             actor=request.user, study=study, participant=participant, mode=mode,
             moderator=request.user if mode == SessionMode.MODERATED else None,
             scheduled_at=form.cleaned_data["scheduled_at"],
@@ -129,7 +131,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_start(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     with refusal_on(None, request):
-        services.session_start(actor=request.user, session=session)
+        session_services.session_start(actor=request.user, session=session)
     return redirect(_run_url(session))
 
 
@@ -139,7 +141,7 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     status = SessionStatus.ABANDONED if request.POST.get("status") == "abandoned" else SessionStatus.COMPLETED
     with refusal_on(None, request) as refused:
-        services.session_finish(actor=request.user, session=session, status=status)
+        session_services.session_finish(actor=request.user, session=session, status=status)
     if not refused:
         messages.success(request, _("Session finished."))
     return redirect(study_url(session.study_id, "sessions"))
@@ -156,7 +158,7 @@ def attempt_record(request: HttpRequest, session_id: int, task_id: int) -> HttpR
     if form.is_valid():
         data = dict(form.cleaned_data)
         with refusal_on(form, request):
-            attempt = services.attempt_record(actor=request.user, session=session, task=task, **data)
+            attempt = session_services.attempt_record(actor=request.user, session=session, task=task, **data)
     if request.htmx:
         status = 200 if attempt else 422
         return render(request, "lab/_attempt_saved.html", {"attempt": attempt, "form": form, "task": task},
@@ -181,7 +183,7 @@ def observation_add(request: HttpRequest, session_id: int) -> HttpResponse:
             at = _elapsed(session)  # blank: the moment it was written down
         task = next((t for t in tasks if t.pk == form.cleaned_data["task"]), None)
         with refusal_on(form, request):
-            observation = services.observation_add(
+            observation = finding_services.observation_add(
                 actor=request.user, session=session, text=form.cleaned_data["text"], task=task, at_seconds=at,
                 tags=form.cleaned_data["tags"],
             )
@@ -203,9 +205,9 @@ def link_issue(request: HttpRequest, session_id: int) -> HttpResponse:
     """The personal link is shown once, on this response only (never stored, never in a URL we redirect to)."""
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     form = forms.LinkForm(request.POST)
-    days = form.cleaned_data["valid_days"] if form.is_valid() else services.LINK_VALID_DAYS
+    days = form.cleaned_data["valid_days"] if form.is_valid() else session_services.LINK_VALID_DAYS
     with refusal_on(None, request) as refused:
-        session, token = services.session_link_issue(actor=request.user, session=session, valid_days=days)
+        session, token = session_services.session_link_issue(actor=request.user, session=session, valid_days=days)
     if refused:
         return redirect("lab:session_detail", session.pk)
     url = request.build_absolute_uri(reverse("lab:take", args=[token]))
@@ -225,8 +227,8 @@ def recording_upload(request: HttpRequest, session_id: int) -> HttpResponse:
         started_at = session.started_at + timedelta(seconds=offset) if offset is not None and session.started_at \
             else None
         with refusal_on(None, request) as refused:
-            services.recording_upload(actor=request.user, session=session, upload=form.cleaned_data["recording"],
-                                      started_at=started_at)
+            session_services.recording_upload(actor=request.user, session=session,
+                                              upload=form.cleaned_data["recording"], started_at=started_at)
         if not refused:
             messages.success(request, _("Recording attached."))
     else:

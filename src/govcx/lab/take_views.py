@@ -1,7 +1,7 @@
 """The participant's own page of an unmoderated session, opened by a personal link: no sign-in, one step at a
 time, phone-sized, and without JavaScript.
 
-The personal link's token is the only key: every step re-reads the session through `services.session_by_token`,
+The personal link's token is the only key: every step re-reads the session through `selectors.session_by_token`,
 so an unknown link is a 404, an expired or finished one a 410, and no step can reach another participant.
 Time on task is measured by the server: pressing "Start" stores the moment in the participant's (server-side)
 session; "I've done it" or "I gave up" takes the difference.
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from govcx.errors import Conflict, DomainError, Forbidden, Gone, NotFound
-from govcx.lab import forms, services
+from govcx.lab import forms, selectors
 from govcx.lab.models import Outcome, QuestionnaireKind, Session, SessionStatus
+from govcx.lab.services import session as session_services
 
 GONE = 410
 
@@ -69,7 +70,7 @@ def _step(request: HttpRequest, session: Session) -> dict:
 @never_cache
 def take(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        session = services.session_by_token(token)
+        session = selectors.session_by_token(token)
     except (NotFound, Gone, Forbidden, Conflict) as error:
         return _unavailable(request, error)
     if request.method == "POST":
@@ -91,8 +92,8 @@ def _act(request: HttpRequest, token: str, session: Session) -> HttpResponse:
         form = forms.TakeConsentForm(request.POST)
         if not form.is_valid():
             return _again(request, token, current, form)
-        services.take_consent(token=token)
-        services.take_start(token=token)
+        session_services.take_consent(token=token)
+        session_services.take_start(token=token)
     elif action == "start" and current["step"] == "task":
         request.session[_started_key(session, current["task"].key)] = timezone.now().isoformat()
     elif action in ("done", "gave_up") and current["step"] == "running":
@@ -100,24 +101,24 @@ def _act(request: HttpRequest, token: str, session: Session) -> HttpResponse:
         started = datetime.fromisoformat(request.session.pop(_started_key(session, task.key)))
         seconds = round((timezone.now() - started).total_seconds(), 1)
         outcome = Outcome.SUCCESS if action == "done" else Outcome.ABANDONED
-        services.take_attempt(token=token, task_key=task.key, outcome=outcome, seconds=seconds)
+        session_services.take_attempt(token=token, task_key=task.key, outcome=outcome, seconds=seconds)
     elif action == "seq" and current["step"] == "seq":
         form = forms.SeqForm(request.POST, auto_id="seq-%s")
         if not form.is_valid():
             return _again(request, token, current, form)
         attempt = session.attempts.get(task=current["task"])
-        services.take_attempt(token=token, task_key=current["task"].key, outcome=attempt.outcome,
-                              seconds=attempt.seconds, seq=form.cleaned_data["seq"])
+        session_services.take_attempt(token=token, task_key=current["task"].key, outcome=attempt.outcome,
+                                      seconds=attempt.seconds, seq=form.cleaned_data["seq"])
     elif action == "questionnaire" and current["step"] == "questionnaire":
         form = forms.QuestionnaireForm(request.POST, use_sus=current["use_sus"], use_umux_lite=current["use_umux"],
                                        auto_id="q-%s")
         if not form.is_valid():
             return _again(request, token, current, form)
         if current["use_sus"]:
-            services.take_questionnaire(token=token, kind=QuestionnaireKind.SUS, answers=form.answers("sus_"))
+            session_services.take_questionnaire(token=token, kind=QuestionnaireKind.SUS, answers=form.answers("sus_"))
         if current["use_umux"]:
-            services.take_questionnaire(token=token, kind=QuestionnaireKind.UMUX_LITE,
-                                        answers=form.answers("umux_"))
+            session_services.take_questionnaire(token=token, kind=QuestionnaireKind.UMUX_LITE,
+                                                answers=form.answers("umux_"))
         return _finish(request, token)
     elif action == "finish" and current["step"] == "finish":
         return _finish(request, token)
@@ -131,7 +132,7 @@ def _again(request: HttpRequest, token: str, current: dict, form) -> HttpRespons
 
 
 def _finish(request: HttpRequest, token: str) -> HttpResponse:
-    services.take_finish(token=token)
+    session_services.take_finish(token=token)
     return redirect("lab:take_thanks")
 
 

@@ -24,8 +24,10 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.errors import DomainError
-from govcx.lab import forms, metrics, selectors, services
+from govcx.lab import forms, metrics, selectors
 from govcx.lab.models import ParticipantStatus, StudyStatus
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import study as study_services
 from govcx.registry.models import ClientCategory, Organisation, Service
 
 # ---- shared by the lab's views ------------------------------------------------------------------------------
@@ -135,9 +137,9 @@ def study_create(request: HttpRequest) -> HttpResponse:
         with refusal_on(form, request) as refused:
             if retest_of:
                 original = selectors.access_study(request.user, retest_of, Action.RUN_LAB)
-                study = services.retest_create(actor=request.user, study=original, title=data["title"])
+                study = study_services.retest_create(actor=request.user, study=original, title=data["title"])
             else:
-                study = services.study_create(actor=request.user, service=service, lab=lab, **data)
+                study = study_services.study_create(actor=request.user, service=service, lab=lab, **data)
         if not refused:
             messages.success(request, _("Study created."))
             return redirect("lab:study_detail", study.pk)
@@ -156,8 +158,8 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("service", "lab", "retest_of", "version")}
         with refusal_on(form, request) as refused:
-            services.study_update(actor=request.user, study=study, expected_version=form.cleaned_data["version"],
-                                  **data)
+            study_services.study_update(actor=request.user, study=study, expected_version=form.cleaned_data["version"],
+                                        **data)
         if not refused:
             messages.success(request, _("Study saved."))
             return redirect("lab:study_detail", study.pk)
@@ -175,7 +177,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
     context = {
         "study": study,
         "tasks": list(study.tasks.all()),
-        "quotas": services.quota_fill(study),
+        "quotas": selectors.quota_fill(study),
         "participants": [selectors.participant_dict(p, personal=personal) for p in participants],
         "sessions": study.sessions.select_related("participant", "moderator"),
         "findings": analysis.findings,
@@ -195,7 +197,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
 def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     with refusal_on(None, request) as refused:
-        services.study_close(actor=request.user, study=study)
+        study_services.study_close(actor=request.user, study=study)
     if not refused:
         messages.success(request, _("Study closed; its verdict is recorded."))
     return redirect("lab:study_detail", study.pk)
@@ -206,7 +208,7 @@ def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
 def study_reopen(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     with refusal_on(None, request) as refused:
-        services.study_reopen(actor=request.user, study=study)
+        study_services.study_reopen(actor=request.user, study=study)
     if not refused:
         messages.success(request, _("Study reopened."))
     return redirect("lab:study_detail", study.pk)
@@ -216,7 +218,7 @@ def study_reopen(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_retest(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    retest = services.retest_create(actor=request.user, study=study)
+    retest = study_services.retest_create(actor=request.user, study=study)
     messages.success(request, _("Re-test planned with the same tasks."))
     return redirect("lab:study_detail", retest.pk)
 
@@ -230,7 +232,7 @@ def task_create(request: HttpRequest, study_id: int) -> HttpResponse:
     form = forms.TaskForm(request.POST or None, initial={"order": study.tasks.count() + 1})
     if request.method == "POST" and form.is_valid():
         with refusal_on(form, request) as refused:
-            services.task_create(actor=request.user, study=study, **form.cleaned_data)
+            study_services.task_create(actor=request.user, study=study, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Task added."))
             return redirect(study_url(study.pk, "tasks"))
@@ -243,7 +245,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     form = forms.TaskForm(request.POST or None, initial=forms.TaskForm.initial_from(task))
     if request.method == "POST" and form.is_valid():
         with refusal_on(form, request) as refused:
-            services.task_update(actor=request.user, task=task, **form.cleaned_data)
+            study_services.task_update(actor=request.user, task=task, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Task saved."))
             return redirect(study_url(task.study_id, "tasks"))
@@ -255,7 +257,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
     with refusal_on(None, request) as refused:
-        services.task_delete(actor=request.user, task=task)
+        study_services.task_delete(actor=request.user, task=task)
     if not refused:
         messages.success(request, _("Task deleted."))
     return redirect(study_url(task.study_id, "tasks"))
@@ -268,7 +270,7 @@ def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
     form = forms.QuotaForm(request.POST)
     if form.is_valid():
         with refusal_on(None, request) as refused:
-            services.quota_create(actor=request.user, study=study, **form.cleaned_data)
+            study_services.quota_create(actor=request.user, study=study, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Quota added."))
     else:
@@ -281,7 +283,7 @@ def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
 def quota_delete(request: HttpRequest, quota_id: int) -> HttpResponse:
     quota = selectors.access_quota(request.user, quota_id, Action.RUN_LAB)
     with refusal_on(None, request) as refused:
-        services.quota_delete(actor=request.user, quota=quota)
+        study_services.quota_delete(actor=request.user, quota=quota)
     if not refused:
         messages.success(request, _("Quota removed."))
     return redirect(study_url(quota.study_id, "quotas"))
@@ -307,7 +309,7 @@ def participant_create(request: HttpRequest, study_id: int) -> HttpResponse:
         if personal:
             data["screener_answers"] = form.screener_answers()
         with refusal_on(form, request) as refused:
-            participant = services.participant_recruit(
+            participant = participant_services.participant_recruit(
                 actor=request.user, study=study, code=form.cleaned_data["code"], **data
             )
         if not refused:
@@ -351,7 +353,7 @@ def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
         if personal:
             data["screener_answers"] = form.screener_answers()
         with refusal_on(form, request) as refused:
-            services.participant_update(actor=request.user, participant=participant, **data)
+            participant_services.participant_update(actor=request.user, participant=participant, **data)
         if not refused:
             messages.success(request, _("Participant saved."))
             return redirect("lab:participant_detail", participant.pk)
@@ -364,7 +366,7 @@ def consent_record(request: HttpRequest, participant_id: int) -> HttpResponse:
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form, request) as refused:
-            services.consent_record(actor=request.user, participant=participant, **form.cleaned_data)
+            participant_services.consent_record(actor=request.user, participant=participant, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Consent recorded."))
             return redirect("lab:participant_detail", participant.pk)
@@ -379,7 +381,7 @@ def incentive_record(request: HttpRequest, participant_id: int) -> HttpResponse:
     form = forms.IncentiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form, request) as refused:
-            services.incentive_record(actor=request.user, participant=participant, **form.cleaned_data)
+            participant_services.incentive_record(actor=request.user, participant=participant, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Incentive recorded."))
             return redirect("lab:participant_detail", participant.pk)
@@ -393,7 +395,7 @@ def participant_withdraw(request: HttpRequest, participant_id: int) -> HttpRespo
     participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
     if request.method == "POST":
         with refusal_on(None, request) as refused:
-            services.participant_withdraw(actor=request.user, participant=participant)
+            participant_services.participant_withdraw(actor=request.user, participant=participant)
         if not refused:
             messages.success(
                 request, _("%(code)s withdrawn: personal data and recordings deleted.") % {"code": participant.code}

@@ -20,9 +20,10 @@ from rich.table import Table
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
 from govcx.errors import DomainError
-from govcx.lab import selectors, services, tabular
+from govcx.lab import selectors, tabular
 from govcx.lab.analysis import StudyAnalysis
 from govcx.lab.models import Study
+from govcx.lab.services.imports import attempts_import
 
 
 def _study(study_id: str) -> Study:
@@ -161,7 +162,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         actor = _actor(username, study)
-        summary = services.attempts_import(actor=actor, study=study, data=path.read_bytes(), file_name=path.name)
+        summary = attempts_import(actor=actor, study=study, data=path.read_bytes(), file_name=path.name)
         Console(stderr=True).print(
             f"imported {path.name}: {summary.created} created, {summary.updated} updated, {summary.unchanged} "
             f"unchanged; {summary.participants_created} participants and {summary.sessions_created} sessions added")
