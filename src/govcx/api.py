@@ -61,7 +61,8 @@ def _mount() -> None:
     api.add_router("/audit/", audit_router)
     api.add_router("/lab/", lab_router)
     api.add_router("/feedback/", feedback_router)
-    api.add_router("/feedback/complaints/", complaints_router)  # where it was when complaints were in feedback
+    # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
+    api.add_router("/feedback/complaints", complaints_router)
 
 
 _mount()

@@ -24,7 +24,7 @@ from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service
 from govcx.throttle import client_address, hit
 
-router = Router(tags=["complaints"])
+router = Router(tags=["feedback", "complaints"])  # both, as when it was a sub-router of feedback
 
 
 class ComplaintOut(Schema):
