@@ -41,8 +41,8 @@ def generate(path: Path, rows: int) -> None:
 
 def dashboard_queries(table) -> list[tuple[str, Callable[[], object]]]:
     """(name, run) for each figure a dashboard asks for, each returning a small pyarrow result."""
-    from govcx.feedback import aggregates
-    from govcx.feedback.aggregates import AnswerFilter
+    from govcx.feedback.dashboards import aggregates
+    from govcx.feedback.dashboards.aggregates import AnswerFilter
 
     last_year = AnswerFilter(organisation_ids=[7], submitted_from=datetime(2024, 1, 1, tzinfo=UTC))
     overall = AnswerFilter(question_keys=["overall"])

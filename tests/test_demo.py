@@ -210,8 +210,9 @@ def test_reset_also_removes_other_data(demo, make_passport):
 def test_feedback_demo_tells_its_stories(demo):
     from django.db.models import Avg
 
+    from govcx.complaints.models import Complaint
     from govcx.demo.feedback import IMPROVING_SERVICE, QUARTERS, WORSENING_SERVICE, _quarter_starts
-    from govcx.feedback.models import Answer, Complaint, Response, Survey, SurveyStatus
+    from govcx.feedback.models import Answer, Response, Survey, SurveyStatus
 
     assert Survey.objects.filter(status=SurveyStatus.LIVE).count() == Service.objects.count()
     assert 1900 <= Response.objects.count() <= 2600

@@ -49,6 +49,7 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 def _mount() -> None:
     from govcx.accounts.api import router as accounts_router
     from govcx.audit.api import router as audit_router
+    from govcx.complaints.api import router as complaints_router
     from govcx.feedback.api import router as feedback_router
     from govcx.lab.api import router as lab_router
     from govcx.registry.api import router as registry_router
@@ -60,6 +61,8 @@ def _mount() -> None:
     api.add_router("/audit/", audit_router)
     api.add_router("/lab/", lab_router)
     api.add_router("/feedback/", feedback_router)
+    # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
+    api.add_router("/feedback/complaints", complaints_router)
 
 
 _mount()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "govcx.reports",
     "govcx.lab",
     "govcx.feedback",
+    "govcx.complaints",
     "govcx.ops",
 ]
 

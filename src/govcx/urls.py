@@ -19,5 +19,5 @@ urlpatterns = [
     path("lab/", include("govcx.lab.urls")),
     path("feedback/s/", include("govcx.feedback.public_urls")),
     path("feedback/", include("govcx.feedback.urls")),
-    path("complaints/", include("govcx.feedback.complaint_urls")),
+    path("complaints/", include("govcx.complaints.urls")),
 ]

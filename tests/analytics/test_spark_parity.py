@@ -15,8 +15,8 @@ import pytest
 
 from govcx.analytics import engines, store
 from govcx.analytics.synthetic import Shape, synthetic_answers
-from govcx.feedback import aggregates
-from govcx.feedback.aggregates import AnswerFilter
+from govcx.feedback.dashboards import aggregates
+from govcx.feedback.dashboards.aggregates import AnswerFilter
 
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java (a JRE 17+) on PATH; none found", allow_module_level=True)

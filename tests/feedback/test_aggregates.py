@@ -12,8 +12,8 @@ import pytest
 from govcx.analytics import engines, store
 from govcx.analytics.schema import from_records
 from govcx.analytics.synthetic import Shape, synthetic_answers
-from govcx.feedback import aggregates
-from govcx.feedback.aggregates import AnswerFilter
+from govcx.feedback.dashboards import aggregates
+from govcx.feedback.dashboards.aggregates import AnswerFilter
 
 MOSCOW = timezone(timedelta(hours=3))
 DEFAULTS = {

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from govcx.feedback import services as feedback
 from govcx.feedback.analytics_sync import analytics_sync
-from govcx.feedback.dashboard import Query, build
+from govcx.feedback.dashboards.figures import Query, build
 from govcx.feedback.models import Response, SurveyStatus
 from govcx.feedback.selectors import public_surveys
 from govcx.standards.checks import CheckContext, run_check
@@ -208,7 +208,7 @@ def test_comment_page_groups_by_known_issue_and_filters(services, users, client_
 
 
 def test_ranking_of_a_single_service_has_nothing_to_compare_with(services, users):
-    from govcx.feedback.dashboard_context import national_ranking
+    from govcx.feedback.dashboards.context import national_ranking
 
     survey = live_survey(services["a"], users["admin"])
     submit_all(survey, RATINGS_A)

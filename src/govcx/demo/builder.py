@@ -18,11 +18,12 @@ from django.db import transaction
 
 from govcx.accounts.models import ApiToken, AuditEvent, User
 from govcx.accounts.roles import Role
+from govcx.complaints.models import Complaint
 from govcx.demo import data
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.errors import Conflict
-from govcx.feedback.models import Complaint, Response
+from govcx.feedback.models import Response
 from govcx.lab.models import Study
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn

@@ -15,10 +15,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from govcx.complaints.services import complaint_answer, complaint_submit, complaint_take
 from govcx.feedback import services as feedback_services
 from govcx.feedback import survey_templates
 from govcx.feedback.analytics_sync import analytics_reset, analytics_sync
-from govcx.feedback.complaints import complaint_answer, complaint_submit, complaint_take
 from govcx.feedback.models import Response, Survey, SurveyStatus
 from govcx.registry.models import Service
 

@@ -1,1 +1,1 @@
-"""Citizen satisfaction and feedback: surveys, ingestion, complaints, dashboards."""
+"""Citizen satisfaction and feedback: surveys, ingestion, dashboards, comment analysis."""

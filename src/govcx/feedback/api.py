@@ -10,7 +10,8 @@ from ninja import Field, Router, Schema, Status
 
 from govcx.accounts.roles import Action
 from govcx.errors import Invalid
-from govcx.feedback import dashboard, selectors, services, survey_templates
+from govcx.feedback import selectors, services, survey_templates
+from govcx.feedback.dashboards import figures
 from govcx.feedback.models import Channel
 from govcx.registry.selectors import access_service
 from govcx.throttle import client_address, hit
@@ -179,15 +180,6 @@ def public_response_batch(request: HttpRequest, payload: BatchIn):
     return {"created": created, "duplicates": len(results) - created, "results": [_accepted_out(r) for r in results]}
 
 
-def _mount_complaints() -> None:
-    from govcx.feedback.complaints_api import router as complaints_router
-
-    router.add_router("/complaints", complaints_router)
-
-
-_mount_complaints()
-
-
 # --- analysts: figures and responses, within the caller's scope ---
 
 
@@ -229,14 +221,14 @@ def dashboard_figures(
 ):
     """Means with intervals, top-2-box shares, NPS, trend and drivers; only organisations in the caller's scope.
     A group's `signal` is above/below only when the difference from the rest is significant (Welch, Holm)."""
-    if group_by not in dashboard.GROUPINGS or period not in dashboard.PERIODS:
+    if group_by not in figures.GROUPINGS or period not in figures.PERIODS:
         raise Invalid("unknown group_by or period", details=[{"field": "group_by"}, {"field": "period"}])
     if service_id is not None:
         access_service(request.user, service_id)
-    board = dashboard.build(request.user, dashboard.Query(
+    board = figures.build(request.user, figures.Query(
         question=question, group_by=group_by, period=period, service_id=service_id,
         organisation_id=organisation_id, channel=channel, date_from=date_from, date_to=date_to))
-    return {"question": question, "group_by": group_by, "confidence": dashboard.CONFIDENCE, "total": board.total,
+    return {"question": question, "group_by": group_by, "confidence": figures.CONFIDENCE, "total": board.total,
             "groups": board.groups, "trend": [{"period": label, "figure": f} for label, f in board.trend],
             "trend_changes": board.trend_changes, "nps": board.nps, "drivers": board.drivers}
 

@@ -7,4 +7,4 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from govcx.feedback import checks, complaint_checks  # noqa: F401  (register the feedback checks)
+        from govcx.feedback import checks  # noqa: F401  (register the feedback checks)

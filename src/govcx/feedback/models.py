@@ -1,8 +1,7 @@
-"""Persistence of citizen feedback: surveys and their frozen versions, responses, complaints.
+"""Persistence of citizen feedback: surveys and their frozen versions, responses and their answers.
 
 Responses are append-only: a survey change makes a new `SurveyVersion` and every response keeps the version it
-answered. Free text is stored only after personal data has been masked (`feedback.pii`); the contact a citizen leaves
-on a complaint is the one personal field kept, visible to the people who must answer.
+answered. Free text is stored only after personal data has been masked (`feedback.pii`).
 """
 
 from __future__ import annotations
@@ -129,78 +128,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_key}={self.value if self.value is not None else self.text[:20]}"
-
-
-class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received"
-    IN_WORK = "in_work"
-    ANSWERED = "answered"
-
-
-class DayKind(models.TextChoices):
-    CALENDAR = "calendar"
-    WORKING = "working"
-
-
-class ComplaintQuerySet(ScopedQuerySet):
-    organisation_lookup = "organisation_id"
-
-
-class Complaint(models.Model):
-    """A complaint or request that needs an answer, routed to the organisation that must give it."""
-
-    PERSONAL_DATA_FIELDS = ("contact",)
-
-    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="complaints")
-    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="complaints")
-    response = models.OneToOneField(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaint"
-    )
-    topic = models.CharField(max_length=40, blank=True)
-    text = models.TextField()  # masked like every other free text
-    contact = models.CharField(max_length=200, blank=True)  # how to answer: e-mail or phone, kept for the answer
-    status = models.CharField(max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED)
-    received_on = models.DateField()
-    day_kind = models.CharField(max_length=8, choices=DayKind.choices, default=DayKind.CALENDAR)
-    due_on = models.DateField()
-    extended = models.BooleanField(default=False)
-    extension_reason = models.TextField(blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    answer = models.TextField(blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    status_token_hash = models.CharField(max_length=64, unique=True)  # the citizen's private status link
-    last_reminder_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
-
-    objects = ComplaintQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["organisation", "status", "due_on"])]
-
-    def __str__(self) -> str:
-        return f"complaint {self.pk} about {self.service_id}"
-
-
-class RoutingRuleQuerySet(ScopedQuerySet):
-    organisation_lookup = "owner_id"
-
-
-class RoutingRule(models.Model):
-    """Sends complaints about a service (or any service of an organisation) and topic to a handling organisation."""
-
-    owner = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
-    service = models.ForeignKey("registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    topic = models.CharField(max_length=40, blank=True)  # blank: every topic
-    handler = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
-
-    objects = RoutingRuleQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["owner_id", "service_id", "topic"]
-
-    def __str__(self) -> str:
-        return f"{self.owner_id}/{self.service_id or '*'}/{self.topic or '*'} → {self.handler_id}"

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.errors import NotFound
-from govcx.feedback.models import Complaint, Response, Survey, SurveyVersion
+from govcx.feedback.models import Response, Survey, SurveyVersion
 
 PUBLIC_CACHE_SECONDS = 5.0
 
@@ -26,14 +26,6 @@ def access_survey(user: Any, survey_id: Any, action: Action = Action.VIEW) -> Su
 
 def response_list(*, user: Any) -> QuerySet[Response]:
     return Response.objects.for_user(user).select_related("survey", "service", "survey_version")
-
-
-def complaint_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Complaint]:
-    return Complaint.objects.for_user(user, action).select_related("service", "organisation", "assignee")
-
-
-def access_complaint(user: Any, complaint_id: Any, action: Action = Action.VIEW) -> Complaint:
-    return access(complaint_list(user=user), user, complaint_id, action, what="complaint")
 
 
 class _PublicSurveys:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from govcx.feedback import dashboard_views, views
+from govcx.feedback import views
+from govcx.feedback.dashboards import views as dashboard_views
 
 app_name = "feedback"
 urlpatterns = [

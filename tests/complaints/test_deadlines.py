@@ -1,4 +1,4 @@
-"""Complaint deadlines (govcx.feedback.deadlines) on real Russian dates.
+"""Complaint deadlines (govcx.complaints.deadlines) on real Russian dates.
 
 Working days and transfers are those of the government's production calendars: for 2024, 27 April,
 2 November and 28 December were working Saturdays, 29–30 April, 10 May and 30–31 December days off; for 2025,
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govcx.feedback.deadlines import (
+from govcx.complaints.deadlines import (
     WorkingCalendar,
     deadline_state,
     due_date,

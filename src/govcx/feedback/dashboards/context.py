@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from govcx.accounts.roles import role_is_central
 from govcx.accounts.scoping import visible_organisation_ids
-from govcx.feedback import aggregates, charts, stats
-from govcx.feedback.dashboard import (
+from govcx.feedback import charts, stats
+from govcx.feedback.dashboards import aggregates
+from govcx.feedback.dashboards.figures import (
     CONFIDENCE,
     GROUPINGS,
     MIN_GROUP_RESPONSES,
@@ -21,7 +22,7 @@ from govcx.feedback.dashboard import (
     answers,
     build,
 )
-from govcx.feedback.models import Channel, Complaint, Response
+from govcx.feedback.models import Channel, Response
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import ClientCategory, Organisation, Service
 
@@ -149,7 +150,8 @@ def service_report_context(user: Any, service: Service, quarter: str) -> dict[st
     history = build(user, Query(service_id=service.pk, group_by="channel", date_to=last), table)
     responses = Response.objects.filter(service=service, submitted_at__date__gte=first,
                                         submitted_at__date__lte=last, is_spam=False)
-    complaints = Complaint.objects.filter(service=service, received_on__gte=first, received_on__lte=last)
+    # Through the service's reverse relation: the complaints app builds on feedback, so feedback does not import it.
+    complaints = service.complaints.filter(received_on__gte=first, received_on__lte=last)
     context.update({
         "service": service,
         "quarter_label": label,

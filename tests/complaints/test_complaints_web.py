@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from govcx import throttle
-from govcx.feedback import complaints
-from govcx.feedback.models import Complaint, RoutingRule
+from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.services import PUBLIC_SUBMIT_PER_MINUTE, complaint_answer
 from govcx.feedback.services import survey_create
 
 API = "/api/feedback/complaints"
@@ -131,8 +131,8 @@ def test_public_submit_by_service_code_and_follow_the_status_link(services):
 
 def test_public_status_shows_the_answer_once_answered(submit, handlers):
     complaint, token = submit(contact=CONTACT)
-    complaints.complaint_answer(complaint=complaint, answer="Your application is approved.", actor=handlers["a"],
-                                expected_version=1)
+    complaint_answer(complaint=complaint, answer="Your application is approved.", actor=handlers["a"],
+                     expected_version=1)
     body = Client().get(f"{API}/public/{token}").json()
     assert body["status"] == "answered" and body["answer"] == "Your application is approved."
     page = Client().get(f"/complaints/status/{token}/")
@@ -160,8 +160,8 @@ def test_public_submissions_are_rate_limited_per_caller(services, monkeypatch):
     monkeypatch.setattr(throttle.time, "time", lambda: 1_700_000_000.0)  # one window for the whole test
     client = Client()
     codes = [post_json(client, f"{API}/public", {"service": "svc-a", "text": f"Complaint {i}"}).status_code
-             for i in range(complaints.PUBLIC_SUBMIT_PER_MINUTE + 1)]
-    assert codes == [201] * complaints.PUBLIC_SUBMIT_PER_MINUTE + [429]
+             for i in range(PUBLIC_SUBMIT_PER_MINUTE + 1)]
+    assert codes == [201] * PUBLIC_SUBMIT_PER_MINUTE + [429]
     other = Client(REMOTE_ADDR="10.0.0.2")
     assert post_json(other, f"{API}/public", {"service": "svc-a", "text": "Mine"}).status_code == 201
     page = client.post("/complaints/new/", {"service": "svc-a", "text": "From the form"})

@@ -1,6 +1,6 @@
 """The satisfaction dashboard's figures: aggregates from the analytics layer, intervals and tests from stats.
 
-The one place that joins the three: `govcx.feedback.aggregates` (Ibis expressions over the answer store),
+The one place that joins the three: `govcx.feedback.dashboards.aggregates` (Ibis expressions over the answer store),
 `govcx.feedback.stats` (intervals, significance) and the user's scope (`accounts.scoping`). Every figure is
 restricted to the organisations the user may see; the national ranking is for central roles only.
 """
@@ -15,9 +15,10 @@ from typing import Any
 
 from govcx.accounts.scoping import visible_organisation_ids
 from govcx.analytics import engines
-from govcx.feedback import aggregates, stats
-from govcx.feedback.aggregates import AnswerFilter
+from govcx.feedback import stats
 from govcx.feedback.analytics_sync import analytics_sync, answers_store_path
+from govcx.feedback.dashboards import aggregates
+from govcx.feedback.dashboards.aggregates import AnswerFilter
 
 GROUPINGS = ("service_id", "organisation_id", "region", "client_category", "channel")
 PERIODS = ("quarter", "month", "year")

@@ -1,7 +1,7 @@
-"""Use cases of complaints and requests that need an answer: submit, route, take, answer, extend, remind.
+"""Use cases of complaints and requests that need an answer: submit, take, answer, extend, route, remind.
 
 The only writers of `Complaint` and `RoutingRule`. Deadlines follow Federal Law 59-FZ by default (30 calendar
-days, extendable once by 30; see `feedback.deadlines` and the COMPLAINT_* settings). Every change is atomic,
+days, extendable once by 30; see `complaints.deadlines` and the COMPLAINT_* settings). Every change is atomic,
 re-selects the complaint through the actor's scope inside its transaction and is written to the audit trail;
 the complaint's `version` guards against two handlers changing it at once.
 """
@@ -9,11 +9,9 @@ the complaint's `version` guards against two handlers changing it at once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,56 +24,21 @@ from django.utils.translation import ngettext
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action, role_allows
 from govcx.accounts.services import audit_record
+from govcx.complaints import deadlines
+from govcx.complaints.models import Complaint, ComplaintStatus, DayKind, RoutingRule
+from govcx.complaints.selectors import OVERDUE, Reminder, complaint_route, reminders_due, token_hash
 from govcx.errors import Conflict, Invalid, NotFound
-from govcx.feedback import deadlines, pii
-from govcx.feedback.models import Complaint, ComplaintStatus, DayKind, Response, RoutingRule
-from govcx.feedback.selectors import public_surveys
+from govcx.feedback import pii
+from govcx.feedback.models import Response
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import Organisation, Service
 
 TEXT_MAX_CHARS = 10_000
 ANSWER_MAX_CHARS = 20_000
 REASON_MAX_CHARS = 2_000
-OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
-STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
-REMINDER_WORKING_DAYS_BEFORE = (5, 1)
+PUBLIC_SUBMIT_PER_MINUTE = 5  # per client address: a person writes one complaint, a script writes hundreds
+PUBLIC_STATUS_PER_MINUTE = 60
 _TOKEN_BYTES = 24
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def complaint_status(complaint: Complaint, today: dt.date) -> str:
-    """received, in_work, answered or overdue (not answered and the due date has passed)."""
-    if complaint.status != ComplaintStatus.ANSWERED and today > complaint.due_on:
-        return OVERDUE
-    return complaint.status
-
-
-def complaint_by_token(token: str) -> Complaint:
-    """The complaint behind a citizen's private status link; an unknown token is a 404 like any other."""
-    token = (token or "").strip()
-    if not 16 <= len(token) <= 64:
-        raise NotFound("complaint not found")
-    complaint = Complaint.objects.select_related("service").filter(status_token_hash=token_hash(token)).first()
-    if complaint is None:
-        raise NotFound("complaint not found")
-    return complaint
-
-
-def complaint_route(*, service: Service, topic: str) -> Organisation:
-    """The organisation that must answer: the owner's most specific routing rule wins (service and topic, then
-    service, then topic, then any), and without a rule the service's owner answers itself."""
-    candidates = [
-        rule
-        for rule in RoutingRule.objects.filter(owner_id=service.owner_id).select_related("handler")
-        if rule.service_id in (None, service.pk) and rule.topic in ("", topic)
-    ]
-    if not candidates:
-        return service.owner
-    best = max(candidates, key=lambda rule: (rule.service_id is not None, rule.topic != ""))
-    return best.handler
 
 
 def _known_topic(topic: str) -> str:
@@ -142,7 +105,7 @@ def complaint_submit(
     return complaint, token
 
 
-def _locked(complaint: Complaint, actor: Any, expected_version: int) -> Complaint:
+def _locked(complaint: Complaint, actor: User, expected_version: int) -> Complaint:
     """Re-select through the actor's scope inside the transaction, then check nobody changed it meanwhile."""
     locked = (
         Complaint.objects.for_user(actor, Action.HANDLE_COMPLAINTS)
@@ -158,7 +121,7 @@ def _locked(complaint: Complaint, actor: Any, expected_version: int) -> Complain
     return locked
 
 
-def _save(complaint: Complaint, actor: Any, action: str, changes: dict) -> Complaint:
+def _save(complaint: Complaint, actor: User, action: str, changes: dict) -> Complaint:
     complaint.version += 1
     complaint.save()
     audit_record(actor=actor, action=action, obj=complaint, organisation_id=complaint.organisation_id,
@@ -172,7 +135,7 @@ def _not_answered(complaint: Complaint) -> None:
 
 
 @transaction.atomic
-def complaint_take(*, complaint: Complaint, actor: Any, expected_version: int) -> Complaint:
+def complaint_take(*, complaint: Complaint, actor: User, expected_version: int) -> Complaint:
     """The actor takes the complaint into work (or over from a colleague)."""
     locked = _locked(complaint, actor, expected_version)
     _not_answered(locked)
@@ -184,7 +147,7 @@ def complaint_take(*, complaint: Complaint, actor: Any, expected_version: int) -
 
 
 @transaction.atomic
-def complaint_answer(*, complaint: Complaint, answer: str, actor: Any, expected_version: int) -> Complaint:
+def complaint_answer(*, complaint: Complaint, answer: str, actor: User, expected_version: int) -> Complaint:
     """Record the answer given to the citizen; the complaint is closed and the citizen sees it by the link."""
     locked = _locked(complaint, actor, expected_version)
     _not_answered(locked)
@@ -197,7 +160,7 @@ def complaint_answer(*, complaint: Complaint, answer: str, actor: Any, expected_
 
 
 @transaction.atomic
-def complaint_extend(*, complaint: Complaint, reason: str, actor: Any, expected_version: int) -> Complaint:
+def complaint_extend(*, complaint: Complaint, reason: str, actor: User, expected_version: int) -> Complaint:
     """Extend the deadline once, with a reason, before it has passed (59-FZ art. 12 part 2)."""
     locked = _locked(complaint, actor, expected_version)
     _not_answered(locked)
@@ -215,7 +178,7 @@ def complaint_extend(*, complaint: Complaint, reason: str, actor: Any, expected_
 # --- routing rules ---
 
 
-def _rule_locked(rule: RoutingRule, actor: Any) -> RoutingRule:
+def _rule_locked(rule: RoutingRule, actor: User) -> RoutingRule:
     locked = RoutingRule.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update().filter(
         pk=rule.pk).first()
     if locked is None:
@@ -226,7 +189,7 @@ def _rule_locked(rule: RoutingRule, actor: Any) -> RoutingRule:
 @transaction.atomic
 def routing_rule_save(
     *,
-    actor: Any,
+    actor: User,
     owner: Organisation,
     handler: Organisation,
     service: Service | None = None,
@@ -257,7 +220,7 @@ def routing_rule_save(
 
 
 @transaction.atomic
-def routing_rule_delete(*, rule: RoutingRule, actor: Any) -> None:
+def routing_rule_delete(*, rule: RoutingRule, actor: User) -> None:
     locked = _rule_locked(rule, actor)
     audit_record(actor=actor, action="routing_rule.delete", obj=locked, organisation_id=locked.owner_id,
                  changes={"rule": str(locked)})
@@ -265,40 +228,6 @@ def routing_rule_delete(*, rule: RoutingRule, actor: Any) -> None:
 
 
 # --- reminders ---
-
-
-@dataclass(frozen=True)
-class Reminder:
-    complaint: Complaint
-    status: str  # the complaint's status today: received, in_work or overdue
-    days_left: int  # calendar days to the due date; negative when overdue
-
-
-def _needs_reminder(complaint: Complaint, today: dt.date) -> bool:
-    """Overdue complaints are reminded of every day; others once on (or after a missed run, soon after) each
-    reminder date before the deadline."""
-    last = complaint.last_reminder_on
-    if today > complaint.due_on:
-        return last != today
-    passed = [d for d in deadlines.reminder_dates(complaint.due_on, REMINDER_WORKING_DAYS_BEFORE) if d <= today]
-    return bool(passed) and (last is None or last < max(passed))
-
-
-def reminders_due(today: dt.date) -> list[Reminder]:
-    """Unanswered complaints that need a reminder today and have not had one yet today."""
-    horizon = today + dt.timedelta(days=31)  # further than 5 working days before any due date, holidays included
-    candidates = (
-        Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
-        .filter(due_on__lte=horizon)
-        .exclude(last_reminder_on=today)
-        .select_related("service", "organisation")
-        .order_by("organisation_id", "due_on", "id")
-    )
-    return [
-        Reminder(c, complaint_status(c, today), (c.due_on - today).days)
-        for c in candidates
-        if _needs_reminder(c, today)
-    ]
 
 
 @dataclass(frozen=True)
@@ -326,12 +255,12 @@ def _reminder_line(reminder: Reminder) -> str:
     }
 
 
-def reminders_send(today: dt.date) -> ReminderReport:
+def reminders_send(*, today: dt.date) -> ReminderReport:
     """E-mail each handling organisation's complaint handlers one digest of its complaints due for a reminder,
     and record the day on them, so a second run the same day sends nothing. One transaction per organisation:
     if its mail cannot be sent, nothing is recorded and the next run tries again."""
     by_organisation: dict[int, list[Reminder]] = defaultdict(list)
-    for reminder in reminders_due(today):
+    for reminder in reminders_due(today=today):
         by_organisation[reminder.complaint.organisation_id].append(reminder)
     reminded, emails, without = 0, 0, []
     for organisation_id, reminders in by_organisation.items():
@@ -357,35 +286,3 @@ def reminders_send(today: dt.date) -> ReminderReport:
             Complaint.objects.filter(pk__in=ids).update(last_reminder_on=today)
             reminded += len(ids)
     return ReminderReport(reminded, emails, tuple(without))
-
-
-# --- the public side: citizens submit without signing in and follow their complaint by a private link ---
-
-PUBLIC_SUBMIT_PER_MINUTE = 5  # per client address: a person writes one complaint, a script writes hundreds
-PUBLIC_STATUS_PER_MINUTE = 60
-
-
-def public_service(*, service_code: str = "", survey_key: str = "") -> Service:
-    """The service a public complaint is about: named by its code, or by the survey the citizen just answered."""
-    if survey_key:
-        survey, _version = public_surveys.get(survey_key)
-        return survey.service
-    service = Service.objects.select_related("owner").filter(code=(service_code or "").strip()).first()
-    if service is None:
-        raise NotFound(f"service {service_code!r} not found", details=[{"field": "service"}])
-    return service
-
-
-def public_status(complaint: Complaint, today: dt.date) -> dict[str, Any]:
-    """What the citizen's private link shows: never the contact, nothing of other complaints."""
-    answered = complaint.status == ComplaintStatus.ANSWERED
-    return {
-        "service": complaint.service.name,
-        "status": complaint_status(complaint, today),
-        "received_on": complaint.received_on,
-        "due_on": complaint.due_on,
-        "extended": complaint.extended,
-        "extension_reason": complaint.extension_reason,
-        "answer": complaint.answer if answered else "",
-        "answered_at": complaint.answered_at if answered else None,
-    }

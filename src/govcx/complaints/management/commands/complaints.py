@@ -9,8 +9,8 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from govcx.feedback.complaints import OVERDUE, reminders_send
-from govcx.feedback.models import Complaint, ComplaintStatus
+from govcx.complaints.selectors import OVERDUE, overdue_complaints
+from govcx.complaints.services import reminders_send
 
 
 def _day(value: str | None) -> dt.date:
@@ -36,18 +36,13 @@ class Command(BaseCommand):
         console = Console(highlight=False)
         day = _day(today)
         if action == "remind":
-            report = reminders_send(day)
+            report = reminders_send(today=day)
             sent = f"{report.complaints} complaint(s) reminded of in {report.emails} e-mail(s)"
             console.print(f"[green]ok[/green] {sent}")
             for code in report.organisations_without_recipients:
                 console.print(f"[yellow]warning[/yellow] {code}: nobody with an e-mail handles its complaints")
             return
-        overdue = (
-            Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
-            .filter(due_on__lt=day)
-            .select_related("service", "organisation", "assignee")
-            .order_by("due_on", "id")
-        )
+        overdue = overdue_complaints(today=day)
         table = Table(title=f"Complaints {OVERDUE} on {day.isoformat()}")
         for column in ("#", "service", "handled by", "due", "days late", "status", "assignee"):
             table.add_column(column)

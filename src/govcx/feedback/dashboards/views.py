@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from govcx.errors import Invalid
-from govcx.feedback import comment_analysis
-from govcx.feedback.dashboard import GROUPINGS, PERIODS, Query
-from govcx.feedback.dashboard_context import dashboard_context, service_report_context
+from govcx.feedback.dashboards.context import dashboard_context, service_report_context
+from govcx.feedback.dashboards.figures import GROUPINGS, PERIODS, Query
+from govcx.feedback.text import analysis
 from govcx.registry.selectors import access_service
 from govcx.reports.pdf import html_to_pdf
 
@@ -91,7 +91,7 @@ def comments(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Invalid(_("since must be a date like 2026-03-31"), details=[{"field": "since"}]) from None
     topic = request.GET.get("topic", "").strip()
-    analysis = comment_analysis.analyse(request.user, service_id=service.pk if service else None, since=since_day,
-                                        topic=topic)
-    return render(request, "feedback/comments.html", {"analysis": analysis, "service": service, "since": since,
+    found = analysis.analyse(request.user, service_id=service.pk if service else None, since=since_day,
+                            topic=topic)
+    return render(request, "feedback/comments.html", {"analysis": found, "service": service, "since": since,
                                                       "topic": topic})

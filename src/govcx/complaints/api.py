@@ -1,5 +1,8 @@
 """Complaints API: handlers list and answer complaints routed to their organisation; citizens submit a complaint
-and follow it by a private link (public, rate limited, never showing the contact or other complaints)."""
+and follow it by a private link (public, rate limited, never showing the contact or other complaints).
+
+Mounted at /api/feedback/complaints/, where it was when complaints lived in feedback; every operation keeps the
+operationId it had there, so clients generated from the OpenAPI document do not change."""
 
 # No `from __future__ import annotations`: the paginated list's query schema must be a real class, not a name
 # ninja would look up in its own module.
@@ -13,21 +16,15 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.complaints import selectors, services
+from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Invalid
-from govcx.feedback import complaints
-from govcx.feedback.complaint_selectors import (
-    ComplaintFilters,
-    access_routing_rule,
-    complaints_for,
-    routing_rule_list,
-)
-from govcx.feedback.models import Complaint, RoutingRule
-from govcx.feedback.selectors import access_complaint
 from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service
 from govcx.throttle import client_address, hit
 
-router = Router(tags=["complaints"])
+router = Router(tags=["feedback", "complaints"])  # both, as when it was a sub-router of feedback
 
 
 class ComplaintOut(Schema):
@@ -60,7 +57,7 @@ class ComplaintOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Complaint) -> str:
-        return complaints.complaint_status(obj, timezone.localdate())
+        return selectors.complaint_status(complaint=obj, today=timezone.localdate())
 
     @staticmethod
     def resolve_days_left(obj: Complaint) -> int:
@@ -84,11 +81,11 @@ class VersionIn(Schema):
 
 
 class AnswerIn(VersionIn):
-    answer: str = Field(min_length=1, max_length=complaints.ANSWER_MAX_CHARS)
+    answer: str = Field(min_length=1, max_length=services.ANSWER_MAX_CHARS)
 
 
 class ExtendIn(VersionIn):
-    reason: str = Field(min_length=1, max_length=complaints.REASON_MAX_CHARS)
+    reason: str = Field(min_length=1, max_length=services.REASON_MAX_CHARS)
 
 
 class RoutingRuleIn(Schema):
@@ -106,13 +103,14 @@ class RoutingRuleOut(Schema):
     handler_id: int
 
 
-@router.get("", response=list[ComplaintOut])
+@router.get("", response=list[ComplaintOut], operation_id="govcx_feedback_complaints_api_complaint_list")
 @paginate(LimitOffsetPagination)
 def complaint_list(request: HttpRequest, filters: Query[ComplaintQuery]):
     """Complaints routed to organisations in your scope, earliest deadline first."""
-    if filters.status and filters.status not in complaints.STATUSES:
-        raise Invalid(f"status must be one of {complaints.STATUSES}", details=[{"field": "status"}])
-    return complaints_for(request.user, ComplaintFilters(**filters.dict()), timezone.localdate())
+    if filters.status and filters.status not in selectors.STATUSES:
+        raise Invalid(f"status must be one of {selectors.STATUSES}", details=[{"field": "status"}])
+    return selectors.complaints_for(user=request.user, filters=ComplaintFilters(**filters.dict()),
+                                    today=timezone.localdate())
 
 
 # --- routing rules (before /{complaint_id} so that the path is not read as an id) ---
@@ -131,27 +129,31 @@ def _rule_out(rule: RoutingRule) -> dict:
     return {f: getattr(rule, f) for f in ("id", "owner_id", "service_id", "topic", "handler_id")}
 
 
-@router.get("/routing-rules", response=list[RoutingRuleOut])
+@router.get("/routing-rules", response=list[RoutingRuleOut],
+            operation_id="govcx_feedback_complaints_api_routing_rule_list_api")
 def routing_rule_list_api(request: HttpRequest):
-    return [_rule_out(r) for r in routing_rule_list(user=request.user)]
+    return [_rule_out(r) for r in selectors.routing_rule_list(user=request.user)]
 
 
-@router.post("/routing-rules", response={201: RoutingRuleOut})
+@router.post("/routing-rules", response={201: RoutingRuleOut},
+             operation_id="govcx_feedback_complaints_api_routing_rule_create")
 def routing_rule_create(request: HttpRequest, payload: RoutingRuleIn):
-    rule = complaints.routing_rule_save(actor=request.user, **_rule_targets(request, payload))
+    rule = services.routing_rule_save(actor=request.user, **_rule_targets(request, payload))
     return Status(201, _rule_out(rule))
 
 
-@router.put("/routing-rules/{int:rule_id}", response=RoutingRuleOut)
+@router.put("/routing-rules/{int:rule_id}", response=RoutingRuleOut,
+            operation_id="govcx_feedback_complaints_api_routing_rule_update")
 def routing_rule_update(request: HttpRequest, rule_id: int, payload: RoutingRuleIn):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
-    return _rule_out(complaints.routing_rule_save(actor=request.user, rule=rule, **_rule_targets(request, payload)))
+    return _rule_out(services.routing_rule_save(actor=request.user, rule=rule, **_rule_targets(request, payload)))
 
 
-@router.delete("/routing-rules/{int:rule_id}", response={204: None})
+@router.delete("/routing-rules/{int:rule_id}", response={204: None},
+               operation_id="govcx_feedback_complaints_api_routing_rule_delete")
 def routing_rule_delete(request: HttpRequest, rule_id: int):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
-    complaints.routing_rule_delete(rule=rule, actor=request.user)
+    services.routing_rule_delete(rule=rule, actor=request.user)
     return Status(204, None)
 
 
@@ -161,7 +163,7 @@ def routing_rule_delete(request: HttpRequest, rule_id: int):
 class ComplaintSubmitIn(Schema):
     service: str = Field("", max_length=80, description="the service's code; or give `survey`")
     survey: str = Field("", max_length=32, description="public key of the survey the citizen answered")
-    text: str = Field(min_length=1, max_length=complaints.TEXT_MAX_CHARS)
+    text: str = Field(min_length=1, max_length=services.TEXT_MAX_CHARS)
     contact: str = Field("", max_length=200, description="e-mail or phone for the answer (optional)")
     topic: str | None = Field(None, max_length=40, description="a known topic; default: found from the text")
     website: str = Field("", description="honeypot: people leave it empty")
@@ -184,53 +186,59 @@ class PublicStatusOut(Schema):
     answered_at: dt.datetime | None
 
 
-@router.post("/public", response={201: ComplaintSubmittedOut}, auth=None)
+@router.post("/public", response={201: ComplaintSubmittedOut}, auth=None,
+             operation_id="govcx_feedback_complaints_api_public_submit")
 def public_submit(request: HttpRequest, payload: ComplaintSubmitIn):
     """Submit a complaint or request about a service (by its code) or about a survey's service (by the survey's
     public key). The answer is due by `due_on`; follow it at `status_url`."""
-    hit("complaint-submit", client_address(request), limit=complaints.PUBLIC_SUBMIT_PER_MINUTE)
+    hit("complaint-submit", client_address(request), limit=services.PUBLIC_SUBMIT_PER_MINUTE)
     if payload.website:
         raise Invalid("the form was not filled in by a person", details=[{"field": "website"}])
-    service = complaints.public_service(service_code=payload.service, survey_key=payload.survey)
-    complaint, token = complaints.complaint_submit(
+    service = selectors.public_service(service_code=payload.service, survey_key=payload.survey)
+    complaint, token = services.complaint_submit(
         service=service, text=payload.text, contact=payload.contact, topic=payload.topic
     )
     url = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
     today = timezone.localdate()
-    return Status(201, {"status_url": url, "status": complaints.complaint_status(complaint, today),
+    return Status(201, {"status_url": url, "status": selectors.complaint_status(complaint=complaint, today=today),
                         "due_on": complaint.due_on})
 
 
-@router.get("/public/{token}", response=PublicStatusOut, auth=None)
+@router.get("/public/{token}", response=PublicStatusOut, auth=None,
+            operation_id="govcx_feedback_complaints_api_public_status")
 def public_status(request: HttpRequest, token: str):
     """The status of one complaint, by the private token of its status link."""
-    hit("complaint-status", client_address(request), limit=complaints.PUBLIC_STATUS_PER_MINUTE)
-    return complaints.public_status(complaints.complaint_by_token(token), timezone.localdate())
+    hit("complaint-status", client_address(request), limit=services.PUBLIC_STATUS_PER_MINUTE)
+    complaint = selectors.complaint_by_token(token=token)
+    return selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
 
 
 # --- one complaint ---
 
 
-@router.get("/{int:complaint_id}", response=ComplaintOut)
+@router.get("/{int:complaint_id}", response=ComplaintOut, operation_id="govcx_feedback_complaints_api_complaint_get")
 def complaint_get(request: HttpRequest, complaint_id: int):
     return access_complaint(request.user, complaint_id)
 
 
-@router.post("/{int:complaint_id}/take", response=ComplaintOut)
+@router.post("/{int:complaint_id}/take", response=ComplaintOut,
+             operation_id="govcx_feedback_complaints_api_complaint_take")
 def complaint_take(request: HttpRequest, complaint_id: int, payload: VersionIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
-    return complaints.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
+    return services.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
 
 
-@router.post("/{int:complaint_id}/answer", response=ComplaintOut)
+@router.post("/{int:complaint_id}/answer", response=ComplaintOut,
+             operation_id="govcx_feedback_complaints_api_complaint_answer")
 def complaint_answer(request: HttpRequest, complaint_id: int, payload: AnswerIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
-    return complaints.complaint_answer(complaint=complaint, answer=payload.answer, actor=request.user,
-                                       expected_version=payload.version)
+    return services.complaint_answer(complaint=complaint, answer=payload.answer, actor=request.user,
+                                     expected_version=payload.version)
 
 
-@router.post("/{int:complaint_id}/extend", response=ComplaintOut)
+@router.post("/{int:complaint_id}/extend", response=ComplaintOut,
+             operation_id="govcx_feedback_complaints_api_complaint_extend")
 def complaint_extend(request: HttpRequest, complaint_id: int, payload: ExtendIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
-    return complaints.complaint_extend(complaint=complaint, reason=payload.reason, actor=request.user,
-                                       expected_version=payload.version)
+    return services.complaint_extend(complaint=complaint, reason=payload.reason, actor=request.user,
+                                     expected_version=payload.version)

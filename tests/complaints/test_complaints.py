@@ -11,9 +11,17 @@ from django.core import mail
 from django.core.management import call_command
 
 from govcx.accounts.services import audit_history
+from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.selectors import complaint_by_token, complaint_route, complaint_status, reminders_due
+from govcx.complaints.services import (
+    complaint_answer,
+    complaint_extend,
+    complaint_take,
+    reminders_send,
+    routing_rule_delete,
+    routing_rule_save,
+)
 from govcx.errors import Conflict, Invalid, NotFound
-from govcx.feedback import complaints
-from govcx.feedback.models import Complaint, RoutingRule
 from govcx.registry.models import Organisation
 from govcx.standards.checks import CheckContext, param_errors, run_check
 from govcx.standards.scoring import OutcomeStatus
@@ -49,22 +57,22 @@ def test_an_unknown_day_kind_setting_is_refused(submit, settings):
 
 def test_extension_adds_thirty_days_once_and_needs_a_reason(submit, handlers, monkeypatch):
     complaint, _token = submit(received_on=TODAY)
-    monkeypatch.setattr(complaints.timezone, "localdate", lambda: dt.date(2025, 5, 20))
+    monkeypatch.setattr("govcx.complaints.services.timezone.localdate", lambda: dt.date(2025, 5, 20))
     with pytest.raises(Invalid):
-        complaints.complaint_extend(complaint=complaint, reason="  ", actor=handlers["a"], expected_version=1)
-    extended = complaints.complaint_extend(complaint=complaint, reason="We asked the archive for the file.",
-                                           actor=handlers["a"], expected_version=1)
+        complaint_extend(complaint=complaint, reason="  ", actor=handlers["a"], expected_version=1)
+    extended = complaint_extend(complaint=complaint, reason="We asked the archive for the file.",
+                                actor=handlers["a"], expected_version=1)
     assert extended.due_on == dt.date(2025, 7, 2)  # 2 June + 30 days, a Wednesday
     assert extended.extended and extended.version == 2
     with pytest.raises(Invalid, match="already been extended"):
-        complaints.complaint_extend(complaint=extended, reason="Again", actor=handlers["a"], expected_version=2)
+        complaint_extend(complaint=extended, reason="Again", actor=handlers["a"], expected_version=2)
 
 
 def test_a_deadline_that_has_passed_cannot_be_extended(submit, handlers, monkeypatch):
     complaint, _token = submit(received_on=TODAY)
-    monkeypatch.setattr(complaints.timezone, "localdate", lambda: dt.date(2025, 6, 3))
+    monkeypatch.setattr("govcx.complaints.services.timezone.localdate", lambda: dt.date(2025, 6, 3))
     with pytest.raises(Invalid, match="already passed"):
-        complaints.complaint_extend(complaint=complaint, reason="Late", actor=handlers["a"], expected_version=1)
+        complaint_extend(complaint=complaint, reason="Late", actor=handlers["a"], expected_version=1)
 
 
 # --- what is stored ---
@@ -100,10 +108,10 @@ def test_an_empty_complaint_is_refused(submit):
 def test_the_status_token_finds_only_its_complaint(submit):
     first, token = submit()
     submit(text="Another complaint")
-    assert complaints.complaint_by_token(token) == first
+    assert complaint_by_token(token=token) == first
     for wrong in ("", "short", token[:-1] + ("A" if token[-1] != "A" else "B")):
         with pytest.raises(NotFound):
-            complaints.complaint_by_token(wrong)
+            complaint_by_token(token=wrong)
 
 
 def test_the_submission_is_in_the_audit_trail_without_the_text_or_contact(submit):
@@ -127,16 +135,16 @@ def handler_orgs(reference_data):
 def test_the_most_specific_routing_rule_wins(services, handler_orgs, reference_data):
     ministry, service = reference_data["ministry"], services["a"]
     RoutingRule.objects.create(owner=ministry, handler=handler_orgs["owner"])
-    assert complaints.complaint_route(service=service, topic="queues") == handler_orgs["owner"]
+    assert complaint_route(service=service, topic="queues") == handler_orgs["owner"]
     RoutingRule.objects.create(owner=ministry, topic="queues", handler=handler_orgs["owner_topic"])
-    assert complaints.complaint_route(service=service, topic="queues") == handler_orgs["owner_topic"]
-    assert complaints.complaint_route(service=service, topic="staff") == handler_orgs["owner"]
+    assert complaint_route(service=service, topic="queues") == handler_orgs["owner_topic"]
+    assert complaint_route(service=service, topic="staff") == handler_orgs["owner"]
     RoutingRule.objects.create(owner=ministry, service=service, handler=handler_orgs["service"])
-    assert complaints.complaint_route(service=service, topic="queues") == handler_orgs["service"]
+    assert complaint_route(service=service, topic="queues") == handler_orgs["service"]
     RoutingRule.objects.create(owner=ministry, service=service, topic="queues", handler=handler_orgs["service_topic"])
-    assert complaints.complaint_route(service=service, topic="queues") == handler_orgs["service_topic"]
-    assert complaints.complaint_route(service=service, topic="staff") == handler_orgs["service"]
-    assert complaints.complaint_route(service=services["a1"], topic="queues") == services["a1"].owner
+    assert complaint_route(service=service, topic="queues") == handler_orgs["service_topic"]
+    assert complaint_route(service=service, topic="staff") == handler_orgs["service"]
+    assert complaint_route(service=services["a1"], topic="queues") == services["a1"].owner
 
 
 def test_without_a_rule_the_owner_answers_and_rules_of_other_owners_do_not_apply(submit, services, handler_orgs,
@@ -149,19 +157,19 @@ def test_without_a_rule_the_owner_answers_and_rules_of_other_owners_do_not_apply
 def test_routing_rules_are_saved_within_the_actors_scope_once_per_service_and_topic(services, handlers,
                                                                                    handler_orgs, reference_data):
     ministry = reference_data["ministry"]
-    rule = complaints.routing_rule_save(actor=handlers["a"], owner=ministry, service=services["a"], topic="",
-                                        handler=handler_orgs["service"])
+    rule = routing_rule_save(actor=handlers["a"], owner=ministry, service=services["a"], topic="",
+                             handler=handler_orgs["service"])
     with pytest.raises(Conflict):
-        complaints.routing_rule_save(actor=handlers["a"], owner=ministry, service=services["a"], topic="",
-                                     handler=handler_orgs["owner"])
+        routing_rule_save(actor=handlers["a"], owner=ministry, service=services["a"], topic="",
+                          handler=handler_orgs["owner"])
     with pytest.raises(Invalid, match="another organisation"):
-        complaints.routing_rule_save(actor=handlers["a"], owner=ministry, service=services["b"],
-                                     handler=handler_orgs["owner"])
+        routing_rule_save(actor=handlers["a"], owner=ministry, service=services["b"],
+                          handler=handler_orgs["owner"])
     with pytest.raises(NotFound):
-        complaints.routing_rule_save(actor=handlers["b"], owner=ministry, handler=handler_orgs["owner"])
+        routing_rule_save(actor=handlers["b"], owner=ministry, handler=handler_orgs["owner"])
     with pytest.raises(NotFound):
-        complaints.routing_rule_delete(rule=rule, actor=handlers["b"])
-    complaints.routing_rule_delete(rule=rule, actor=handlers["a"])
+        routing_rule_delete(rule=rule, actor=handlers["b"])
+    routing_rule_delete(rule=rule, actor=handlers["a"])
     assert not RoutingRule.objects.exists()
 
 
@@ -170,24 +178,24 @@ def test_routing_rules_are_saved_within_the_actors_scope_once_per_service_and_to
 
 def test_take_then_answer(submit, handlers):
     complaint, _token = submit()
-    taken = complaints.complaint_take(complaint=complaint, actor=handlers["a"], expected_version=1)
+    taken = complaint_take(complaint=complaint, actor=handlers["a"], expected_version=1)
     assert (taken.status, taken.assignee, taken.version) == ("in_work", handlers["a"], 2)
-    answered = complaints.complaint_answer(complaint=taken, answer="We found it; it is approved.",
-                                           actor=handlers["a"], expected_version=2)
+    answered = complaint_answer(complaint=taken, answer="We found it; it is approved.",
+                                actor=handlers["a"], expected_version=2)
     assert answered.status == "answered" and answered.answered_at is not None
     with pytest.raises(Invalid, match="already answered"):
-        complaints.complaint_answer(complaint=answered, answer="Again", actor=handlers["a"], expected_version=3)
+        complaint_answer(complaint=answered, answer="Again", actor=handlers["a"], expected_version=3)
     assert [e.action for e in audit_history(obj=complaint)] == [
         "complaint.answer", "complaint.take", "complaint.submit"]
 
 
 def test_a_stale_version_is_a_conflict(submit, users, handlers):
     complaint, _token = submit()
-    complaints.complaint_take(complaint=complaint, actor=users["owner_a"], expected_version=1)
+    complaint_take(complaint=complaint, actor=users["owner_a"], expected_version=1)
     with pytest.raises(Conflict):
-        complaints.complaint_take(complaint=complaint, actor=handlers["a"], expected_version=1)
+        complaint_take(complaint=complaint, actor=handlers["a"], expected_version=1)
     with pytest.raises(Conflict):
-        complaints.complaint_answer(complaint=complaint, answer="Done", actor=handlers["a"], expected_version=1)
+        complaint_answer(complaint=complaint, answer="Done", actor=handlers["a"], expected_version=1)
     assert Complaint.objects.get(pk=complaint.pk).assignee == users["owner_a"]
 
 
@@ -196,16 +204,16 @@ def test_only_handlers_in_scope_may_act(submit, users, handlers, who):
     complaint, _token = submit("a")
     actor = handlers.get(who) or users[who]
     with pytest.raises(NotFound):
-        complaints.complaint_take(complaint=complaint, actor=actor, expected_version=1)
+        complaint_take(complaint=complaint, actor=actor, expected_version=1)
 
 
 def test_overdue_is_unanswered_after_the_due_date(submit, handlers):
     complaint, _token = submit(received_on=TODAY)
-    assert complaints.complaint_status(complaint, dt.date(2025, 6, 2)) == "received"  # the due day is in time
-    assert complaints.complaint_status(complaint, dt.date(2025, 6, 3)) == "overdue"
-    answered = complaints.complaint_answer(complaint=complaint, answer="Answered late", actor=handlers["a"],
-                                           expected_version=1)
-    assert complaints.complaint_status(answered, dt.date(2025, 7, 1)) == "answered"
+    assert complaint_status(complaint=complaint, today=dt.date(2025, 6, 2)) == "received"  # the due day is in time
+    assert complaint_status(complaint=complaint, today=dt.date(2025, 6, 3)) == "overdue"
+    answered = complaint_answer(complaint=complaint, answer="Answered late", actor=handlers["a"],
+                                expected_version=1)
+    assert complaint_status(complaint=answered, today=dt.date(2025, 7, 1)) == "answered"
 
 
 # --- reminders ---
@@ -221,7 +229,7 @@ def test_reminders_five_and_one_working_days_before_and_daily_when_overdue(submi
     for day in ("2025-05-23", "2025-05-26", "2025-05-26", "2025-05-27", "2025-05-30", "2025-06-02", "2025-06-03",
                 "2025-06-03", "2025-06-04"):
         before = len(mail.outbox)
-        complaints.reminders_send(dt.date.fromisoformat(day))
+        reminders_send(today=dt.date.fromisoformat(day))
         sent_by_day.setdefault(day, []).append(len(mail.outbox) - before)
     assert sent_by_day == {"2025-05-23": [0], "2025-05-26": [1, 0], "2025-05-27": [0], "2025-05-30": [1],
                            "2025-06-02": [0], "2025-06-03": [1, 0], "2025-06-04": [1]}
@@ -234,18 +242,18 @@ def test_reminders_five_and_one_working_days_before_and_daily_when_overdue(submi
 def test_a_missed_reminder_day_is_caught_up_and_answered_complaints_are_left_alone(submit, handlers):
     late, _token = submit(received_on=TODAY)
     answered, _token = submit(received_on=TODAY, text="Answered already")
-    complaints.complaint_answer(complaint=answered, answer="Done", actor=handlers["a"], expected_version=1)
-    due = complaints.reminders_due(dt.date(2025, 5, 28))  # the run of 26 May did not happen
+    complaint_answer(complaint=answered, answer="Done", actor=handlers["a"], expected_version=1)
+    due = reminders_due(today=dt.date(2025, 5, 28))  # the run of 26 May did not happen
     assert [r.complaint for r in due] == [late]
     assert due[0].status == "received" and due[0].days_left == 5
 
 
 def test_an_organisation_without_handlers_is_reported(submit):
     submit("a1", received_on=TODAY)  # Agency A1 has no staff
-    report = complaints.reminders_send(dt.date(2025, 6, 10))
+    report = reminders_send(today=dt.date(2025, 6, 10))
     assert report.complaints == 1 and report.emails == 0
     assert report.organisations_without_recipients == ("agency-a1",)
-    assert complaints.reminders_send(dt.date(2025, 6, 10)).complaints == 0
+    assert reminders_send(today=dt.date(2025, 6, 10)).complaints == 0
 
 
 # --- the standards check and the command line ---

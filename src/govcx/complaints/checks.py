@@ -1,4 +1,4 @@
-"""The complaints check feedback contributes to the standards' check registry: complaints about the service are
+"""The complaints check this app contributes to the standards' check registry: complaints about the service are
 answered in time (59-FZ)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from govcx.feedback.complaints import OVERDUE
-from govcx.feedback.models import Complaint, ComplaintStatus
+from govcx.complaints.models import Complaint, ComplaintStatus
+from govcx.complaints.selectors import OVERDUE
 from govcx.standards.checks import CheckContext, CheckResult, register
 from govcx.standards.scoring import OutcomeStatus
 

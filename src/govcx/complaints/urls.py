@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govcx.feedback import complaint_views as views
+from govcx.complaints import views
 
 app_name = "complaints"
 urlpatterns = [

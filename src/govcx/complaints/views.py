@@ -22,17 +22,10 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
+from govcx.complaints import selectors, services
+from govcx.complaints.models import Complaint, ComplaintStatus
+from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Conflict, DomainError, Invalid
-from govcx.feedback import complaints
-from govcx.feedback.complaint_selectors import (
-    ComplaintFilters,
-    access_routing_rule,
-    complaints_for,
-    routing_rule_list,
-    status_counts,
-)
-from govcx.feedback.models import Complaint, ComplaintStatus
-from govcx.feedback.selectors import access_complaint
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import Organisation, Service
 from govcx.registry.selectors import access_organisation, access_service, service_list
@@ -42,7 +35,7 @@ STATUS_LABELS = {
     ComplaintStatus.RECEIVED.value: gettext_lazy("Received"),
     ComplaintStatus.IN_WORK.value: gettext_lazy("In work"),
     ComplaintStatus.ANSWERED.value: gettext_lazy("Answered"),
-    complaints.OVERDUE: gettext_lazy("Overdue"),
+    selectors.OVERDUE: gettext_lazy("Overdue"),
 }
 
 
@@ -91,7 +84,7 @@ def _date_or_none(value: str | None) -> dt.date | None:
 def _filters(request: HttpRequest) -> ComplaintFilters:
     status = request.GET.get("status", "")
     return ComplaintFilters(
-        status=status if status in complaints.STATUSES else "",
+        status=status if status in selectors.STATUSES else "",
         service_id=_int_or_none(request.GET.get("service")),
         organisation_id=_int_or_none(request.GET.get("organisation")),
         topic=request.GET.get("topic", "").strip(),
@@ -107,7 +100,7 @@ def _query(filters: ComplaintFilters, **override: object) -> str:
 
 
 def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
-    status = complaints.complaint_status(complaint, today)
+    status = selectors.complaint_status(complaint=complaint, today=today)
     return {"complaint": complaint, "status": status, "status_label": STATUS_LABELS[status],
             "topic_title": topics.get(complaint.topic, complaint.topic),
             "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days}
@@ -117,16 +110,17 @@ def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = _filters(request)
-    unfiltered_by_status = complaints_for(request.user, replace(filters, status=""), today)
-    counts = status_counts(unfiltered_by_status, today)
-    page = Paginator(complaints_for(request.user, filters, today), 30).get_page(request.GET.get("page"))
+    unfiltered_by_status = selectors.complaints_for(user=request.user, filters=replace(filters, status=""), today=today)
+    counts = selectors.status_counts(queryset=unfiltered_by_status, today=today)
+    matching = selectors.complaints_for(user=request.user, filters=filters, today=today)
+    page = Paginator(matching, 30).get_page(request.GET.get("page"))
     topics = _topic_titles()
     chips = [
         {"status": s, "label": STATUS_LABELS[s], "count": counts[s], "query": _query(filters, status=s),
          "current": s == filters.status}
-        for s in complaints.STATUSES
+        for s in selectors.STATUSES
     ]
-    return render(request, "feedback/complaints/list.html", {
+    return render(request, "complaints/list.html", {
         "page": page,
         "rows": [_row(c, today, topics) for c in page],
         "chips": chips,
@@ -144,7 +138,7 @@ def _detail(request: HttpRequest, complaint: Complaint, *, posted: dict | None =
     today = timezone.localdate()
     can_handle = can(request.user, Action.HANDLE_COMPLAINTS)
     open_ = complaint.status != ComplaintStatus.ANSWERED
-    return render(request, "feedback/complaints/detail.html", {
+    return render(request, "complaints/detail.html", {
         "complaint": complaint,
         **_row(complaint, today, _topic_titles()),
         "history": _history(complaint),
@@ -183,20 +177,20 @@ def _act(request: HttpRequest, complaint_id: int, action, success: str, **fields
 @login_required
 @require_POST
 def complaint_take(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    return _act(request, complaint_id, complaints.complaint_take, _("You have taken the complaint into work."))
+    return _act(request, complaint_id, services.complaint_take, _("You have taken the complaint into work."))
 
 
 @login_required
 @require_POST
 def complaint_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    return _act(request, complaint_id, complaints.complaint_answer,
+    return _act(request, complaint_id, services.complaint_answer,
                 _("The answer is recorded; the citizen sees it by their link."), answer=request.POST.get("answer", ""))
 
 
 @login_required
 @require_POST
 def complaint_extend(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    return _act(request, complaint_id, complaints.complaint_extend, _("The deadline is extended."),
+    return _act(request, complaint_id, services.complaint_extend, _("The deadline is extended."),
                 reason=request.POST.get("reason", ""))
 
 
@@ -212,8 +206,8 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             handler = Organisation.objects.filter(pk=_int_or_none(posted["handler"])).first()
             if handler is None:
                 raise Invalid(_("Choose the organisation that answers."))
-            complaints.routing_rule_save(actor=request.user, owner=owner, service=service, topic=posted["topic"],
-                                         handler=handler)
+            services.routing_rule_save(actor=request.user, owner=owner, service=service, topic=posted["topic"],
+                                       handler=handler)
         except DomainError as exc:
             if exc.status == 403:
                 raise
@@ -222,10 +216,10 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Routing rule saved."))
             return redirect("complaints:routing")
     topics = _topic_titles()
-    rules = list(routing_rule_list(user=request.user).order_by("owner__code", "service__code", "topic"))
+    rules = list(selectors.routing_rule_list(user=request.user).order_by("owner__code", "service__code", "topic"))
     for rule in rules:
         rule.topic_title = topics.get(rule.topic, rule.topic)
-    return render(request, "feedback/complaints/routing.html", {
+    return render(request, "complaints/routing.html", {
         "rules": rules,
         "can_manage": can_manage,
         "owners": Organisation.objects.for_user(request.user, Action.HANDLE_COMPLAINTS).order_by("code"),
@@ -240,7 +234,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
 @require_POST
 def routing_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
-    complaints.routing_rule_delete(rule=rule, actor=request.user)
+    services.routing_rule_delete(rule=rule, actor=request.user)
     messages.success(request, _("Routing rule deleted."))
     return redirect("complaints:routing")
 
@@ -252,18 +246,18 @@ def public_form(request: HttpRequest) -> HttpResponse:
     """The complaint form, about a service chosen by code or reached from a survey's thank-you page."""
     survey_key = request.POST.get("survey") or request.GET.get("survey", "")
     service_code = request.POST.get("service") or request.GET.get("service", "")
-    fixed = complaints.public_service(survey_key=survey_key) if survey_key else None
+    fixed = selectors.public_service(survey_key=survey_key) if survey_key else None
     posted = {"text": "", "contact": ""}
     status = 200
     if request.method == "POST":
         posted = {"text": request.POST.get("text", ""), "contact": request.POST.get("contact", "")}
-        hit("complaint-submit", client_address(request), limit=complaints.PUBLIC_SUBMIT_PER_MINUTE)
+        hit("complaint-submit", client_address(request), limit=services.PUBLIC_SUBMIT_PER_MINUTE)
         try:
             if request.POST.get("website"):
                 raise Invalid(_("The form was not filled in by a person."))
-            service = fixed or complaints.public_service(service_code=service_code)
-            _complaint, token = complaints.complaint_submit(service=service, text=posted["text"],
-                                                           contact=posted["contact"])
+            service = fixed or selectors.public_service(service_code=service_code)
+            _complaint, token = services.complaint_submit(service=service, text=posted["text"],
+                                                         contact=posted["contact"])
         except DomainError as exc:
             messages.error(request, exc.message)
             status = 422
@@ -272,7 +266,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your complaint is received. Keep the address of this page, %(link)s: it "
                                         "is the only way to follow it and read the answer.") % {"link": link})
             return redirect("complaints:public_status", token)
-    return render(request, "feedback/complaints/public_form.html", {
+    return render(request, "complaints/public_form.html", {
         "fixed": fixed,
         "survey_key": survey_key if fixed else "",
         "service_code": service_code,
@@ -284,10 +278,10 @@ def public_form(request: HttpRequest) -> HttpResponse:
 
 
 def public_status(request: HttpRequest, token: str) -> HttpResponse:
-    hit("complaint-status", client_address(request), limit=complaints.PUBLIC_STATUS_PER_MINUTE)
+    hit("complaint-status", client_address(request), limit=services.PUBLIC_STATUS_PER_MINUTE)
     today = timezone.localdate()
-    state = complaints.public_status(complaints.complaint_by_token(token), today)
-    response = render(request, "feedback/complaints/public_status.html", {
+    state = selectors.complaint_public_status(complaint=selectors.complaint_by_token(token=token), today=today)
+    response = render(request, "complaints/public_status.html", {
         "state": state, "status_label": STATUS_LABELS[state["status"]],
     })
     response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine

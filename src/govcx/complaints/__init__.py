@@ -1,0 +1,1 @@
+"""Citizens' complaints and requests that need an answer: routing, legal deadlines, reminders, status links."""

@@ -1,0 +1,199 @@
+"""Reads of complaints and routing rules: handlers' lists through the user's scope, the citizen's private status
+link, routing, and the complaints due for a reminder.
+
+The four statuses a person sees partition the complaints: "received" and "in work" count only those still
+within their deadline, so the counts of the status chips add up to the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import access
+from govcx.complaints import deadlines
+from govcx.complaints.models import Complaint, ComplaintStatus, RoutingRule
+from govcx.errors import NotFound
+from govcx.feedback.selectors import public_surveys
+from govcx.registry.models import Organisation, Service
+
+OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
+STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
+REMINDER_WORKING_DAYS_BEFORE = (5, 1)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def complaint_status(*, complaint: Complaint, today: dt.date) -> str:
+    """received, in_work, answered or overdue (not answered and the due date has passed)."""
+    if complaint.status != ComplaintStatus.ANSWERED and today > complaint.due_on:
+        return OVERDUE
+    return complaint.status
+
+
+def complaint_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Complaint]:
+    return Complaint.objects.for_user(user, action).select_related("service", "organisation", "assignee")
+
+
+def access_complaint(user: Any, complaint_id: Any, action: Action = Action.VIEW) -> Complaint:
+    return access(complaint_list(user=user), user, complaint_id, action, what="complaint")
+
+
+def _status_condition(status: str, today: dt.date) -> Q:
+    if status == OVERDUE:
+        return ~Q(status=ComplaintStatus.ANSWERED) & Q(due_on__lt=today)
+    if status == ComplaintStatus.ANSWERED:
+        return Q(status=status)
+    return Q(status=status, due_on__gte=today)
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: str = ""
+    service_id: int | None = None
+    organisation_id: int | None = None
+    topic: str = ""
+    due_before: dt.date | None = None
+
+
+def complaints_for(*, user: Any, filters: ComplaintFilters, today: dt.date) -> QuerySet[Complaint]:
+    """The complaints in the user's scope that pass `filters`, earliest deadline first."""
+    queryset = complaint_list(user=user)
+    if filters.status in STATUSES:
+        queryset = queryset.filter(_status_condition(filters.status, today))
+    if filters.service_id is not None:
+        queryset = queryset.filter(service_id=filters.service_id)
+    if filters.organisation_id is not None:
+        queryset = queryset.filter(organisation_id=filters.organisation_id)
+    if filters.topic:
+        queryset = queryset.filter(topic=filters.topic)
+    if filters.due_before is not None:
+        queryset = queryset.filter(due_on__lt=filters.due_before)
+    return queryset
+
+
+def status_counts(*, queryset: QuerySet[Complaint], today: dt.date) -> dict[str, int]:
+    """How many complaints of `queryset` each status has, in STATUSES order."""
+    counts = queryset.order_by().aggregate(
+        **{status: Count("id", filter=_status_condition(status, today)) for status in STATUSES}
+    )
+    return {status: counts[status] for status in STATUSES}
+
+
+def overdue_complaints(*, today: dt.date) -> QuerySet[Complaint]:
+    """Every unanswered complaint past its due date, for the operators' command line (not scoped)."""
+    return (
+        Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
+        .filter(due_on__lt=today)
+        .select_related("service", "organisation", "assignee")
+        .order_by("due_on", "id")
+    )
+
+
+# --- routing ---
+
+
+def routing_rule_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[RoutingRule]:
+    return RoutingRule.objects.for_user(user, action).select_related("owner", "service", "handler")
+
+
+def access_routing_rule(user: Any, rule_id: Any, action: Action = Action.VIEW) -> RoutingRule:
+    return access(routing_rule_list(user=user), user, rule_id, action, what="routing rule")
+
+
+def complaint_route(*, service: Service, topic: str) -> Organisation:
+    """The organisation that must answer: the owner's most specific routing rule wins (service and topic, then
+    service, then topic, then any), and without a rule the service's owner answers itself."""
+    candidates = [
+        rule
+        for rule in RoutingRule.objects.filter(owner_id=service.owner_id).select_related("handler")
+        if rule.service_id in (None, service.pk) and rule.topic in ("", topic)
+    ]
+    if not candidates:
+        return service.owner
+    best = max(candidates, key=lambda rule: (rule.service_id is not None, rule.topic != ""))
+    return best.handler
+
+
+# --- the public side: citizens follow their complaint by a private link ---
+
+
+def complaint_by_token(*, token: str) -> Complaint:
+    """The complaint behind a citizen's private status link; an unknown token is a 404 like any other."""
+    token = (token or "").strip()
+    if not 16 <= len(token) <= 64:
+        raise NotFound("complaint not found")
+    complaint = Complaint.objects.select_related("service").filter(status_token_hash=token_hash(token)).first()
+    if complaint is None:
+        raise NotFound("complaint not found")
+    return complaint
+
+
+def complaint_public_status(*, complaint: Complaint, today: dt.date) -> dict[str, Any]:
+    """What the citizen's private link shows: never the contact, nothing of other complaints."""
+    answered = complaint.status == ComplaintStatus.ANSWERED
+    return {
+        "service": complaint.service.name,
+        "status": complaint_status(complaint=complaint, today=today),
+        "received_on": complaint.received_on,
+        "due_on": complaint.due_on,
+        "extended": complaint.extended,
+        "extension_reason": complaint.extension_reason,
+        "answer": complaint.answer if answered else "",
+        "answered_at": complaint.answered_at if answered else None,
+    }
+
+
+def public_service(*, service_code: str = "", survey_key: str = "") -> Service:
+    """The service a public complaint is about: named by its code, or by the survey the citizen just answered."""
+    if survey_key:
+        survey, _version = public_surveys.get(survey_key)
+        return survey.service
+    service = Service.objects.select_related("owner").filter(code=(service_code or "").strip()).first()
+    if service is None:
+        raise NotFound(f"service {service_code!r} not found", details=[{"field": "service"}])
+    return service
+
+
+# --- reminders ---
+
+
+@dataclass(frozen=True)
+class Reminder:
+    complaint: Complaint
+    status: str  # the complaint's status today: received, in_work or overdue
+    days_left: int  # calendar days to the due date; negative when overdue
+
+
+def _needs_reminder(complaint: Complaint, today: dt.date) -> bool:
+    """Overdue complaints are reminded of every day; others once on (or after a missed run, soon after) each
+    reminder date before the deadline."""
+    last = complaint.last_reminder_on
+    if today > complaint.due_on:
+        return last != today
+    passed = [d for d in deadlines.reminder_dates(complaint.due_on, REMINDER_WORKING_DAYS_BEFORE) if d <= today]
+    return bool(passed) and (last is None or last < max(passed))
+
+
+def reminders_due(*, today: dt.date) -> list[Reminder]:
+    """Unanswered complaints that need a reminder today and have not had one yet today."""
+    horizon = today + dt.timedelta(days=31)  # further than 5 working days before any due date, holidays included
+    candidates = (
+        Complaint.objects.exclude(status=ComplaintStatus.ANSWERED)
+        .filter(due_on__lte=horizon)
+        .exclude(last_reminder_on=today)
+        .select_related("service", "organisation")
+        .order_by("organisation_id", "due_on", "id")
+    )
+    return [
+        Reminder(c, complaint_status(complaint=c, today=today), (c.due_on - today).days)
+        for c in candidates
+        if _needs_reminder(c, today)
+    ]
