@@ -36,6 +36,7 @@ from .proxy import PinningProxy
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_BLOCKED_LISTED = 50
+LOCAL_RESOURCE_REFUSED = "Not allowed to load local resource:"
 
 
 async def launch(playwright: Playwright) -> Browser:
@@ -127,6 +128,16 @@ class RequestGuard:
         context.on("response", self._on_response)
         context.on("requestfinished", self._on_finished)
         context.on("page", lambda page: self._pages.append(page))
+        context.on("console", self._on_console)
+
+    def _on_console(self, message: Any) -> None:
+        """Chromium itself refuses a web page's navigations and frames to ``file:`` before any route sees them;
+        its console message is how the refusal reaches :attr:`blocked`."""
+        with contextlib.suppress(Exception):
+            text = message.text
+            if text.startswith(LOCAL_RESOURCE_REFUSED):
+                self.record_block(text.removeprefix(LOCAL_RESOURCE_REFUSED).strip(),
+                                  "local files cannot be opened by the audited page")
 
     def reset(self) -> None:
         self.requests = 0

@@ -34,6 +34,7 @@ Progress = Callable[[int, int, str], None]
 log = logging.getLogger(__name__)
 SCREENSHOT_MARGIN = 40
 SCREENSHOT_MAX_HEIGHT = 800
+FRAME_INJECT_TIMEOUT_S = 5
 
 
 def _elapsed_ms(started: float) -> float:
@@ -50,15 +51,22 @@ def error_text(exc: BaseException) -> str:
 # --- accessibility ------------------------------------------------------------------------------------------
 
 
+def document_frames(page: Page) -> list[Frame]:
+    """The page's frames that hold a document: a frame whose load was refused (``file:``, a blocked address)
+    has none, and evaluating in it would wait for ever."""
+    return [frame for frame in page.frames
+            if frame is page.main_frame or (not frame.is_detached() and frame.url not in ("", ":"))]
+
+
 async def inject_axe(page: Page) -> None:
     """axe-core into every frame (children first, so the top frame's ``axe.run`` finds them ready). axe talks
     to frames of the same origin only (its default ``allowedOrigins``); others are blocked by the guard or
     ignored."""
     source = axe_source()
-    frames = [frame for frame in page.frames if frame is not page.main_frame and not frame.is_detached()]
+    frames = [frame for frame in document_frames(page) if frame is not page.main_frame]
     for frame in reversed(frames):
-        with contextlib.suppress(PlaywrightError):
-            await frame.evaluate(source)
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
     await page.main_frame.evaluate(source)
 
 
@@ -156,12 +164,10 @@ async def frame_path(frame: Frame) -> str:
 async def forms_of(page: Page, options: AuditOptions) -> dict[str, Any]:
     """Form figures over the top frame and every reachable frame."""
     collected: list[tuple[str, dict[str, Any]]] = []
-    for frame in page.frames:
-        if frame.is_detached():
-            continue
+    for frame in document_frames(page):
         try:
-            data = await frame.evaluate(checks.FORMS_JS)
-        except PlaywrightError:
+            data = await asyncio.wait_for(frame.evaluate(checks.FORMS_JS), FRAME_INJECT_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
             continue
         path = "" if frame is page.main_frame else await frame_path(frame)
         collected.append((path, data))
