@@ -115,8 +115,10 @@ class PinningProxy:
         except Blocked as exc:
             await self._refuse(writer, target, str(exc))
             return
-        except (OSError, TimeoutError):
-            writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except (OSError, TimeoutError) as exc:
+            body = f"cannot connect to {target}: {exc.strerror or type(exc).__name__}\n".encode()
+            writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                         b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
             return
         split = urlsplit(target)
         path = (split.path or "/") + (f"?{split.query}" if split.query else "")
