@@ -368,6 +368,8 @@ def test_crawl_and_url_mode_refuse_internal_starts(canary):
 
 @browser
 def test_the_browser_runs_sandboxed_and_unprivileged():
+    """No ``--no-sandbox`` anywhere, every Chromium process unprivileged when we are root, and the renderers
+    really confined: a seccomp-bpf filter (``Seccomp: 2``) is what Chromium's sandbox puts on them."""
     options = launcher.launch_options()
     assert options["chromium_sandbox"] is True and "--no-sandbox" not in options["args"]
     from playwright.sync_api import sync_playwright
@@ -382,15 +384,17 @@ def test_the_browser_runs_sandboxed_and_unprivileged():
         finally:
             browser.close()
     assert processes, "no Chromium process found under this test"
-    for cmdline, uid in processes:
-        assert "--no-sandbox" not in cmdline
+    for arguments, status in processes:
+        assert "--no-sandbox" not in arguments
         if os.geteuid() == 0:
-            assert uid != 0, cmdline[:3]
-    assert any("--type=renderer" in cmdline for cmdline, _uid in processes)
+            assert status["Uid"].split()[0] != "0", arguments[:3]
+    renderers = [status for arguments, status in processes if "--type=renderer" in arguments]
+    assert renderers and all(status["Seccomp"] == "2" for status in renderers)
 
 
-def chromium_processes() -> list[tuple[list[str], int]]:
-    """(arguments, real uid) of every process descended from this one whose command names Chromium."""
+def chromium_processes() -> list[tuple[list[str], dict[str, str]]]:
+    """(arguments, /proc status fields) of every process descended from this one whose command names Chromium
+    (Chromium rewrites its command line into one string, so arguments are split on spaces)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -410,12 +414,12 @@ def chromium_processes() -> list[tuple[list[str], int]]:
     found = []
     for pid in mine - {os.getpid()}:
         try:
-            cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
-            status = (Path("/proc") / str(pid) / "status").read_text()
+            cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ")
+            status_text = (Path("/proc") / str(pid) / "status").read_text()
         except OSError:
             continue
-        args = [part.decode(errors="replace") for part in cmdline if part]
-        if args and "chrom" in Path(args[0]).name:
-            uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
-            found.append((args, uid))
+        arguments = cmdline.decode(errors="replace").split()
+        if arguments and "chrom" in Path(arguments[0]).name:
+            status = dict(line.split(":\t", 1) for line in status_text.splitlines() if ":\t" in line)
+            found.append((arguments, status))
     return found
