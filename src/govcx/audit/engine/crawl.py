@@ -26,7 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from . import page_checks as checks
 from .browser import close_quietly, launch, open_guarded_page, origin
-from .netguard import Blocked, NetworkPolicy
+from .netguard import Blocked, NetworkPolicy, system_resolver
 from .options import DEFAULT_OPTIONS, AuditOptions
 from .sync import run_sync
 
@@ -74,9 +74,17 @@ async def links_of(browser: Browser, url: str, options: AuditOptions) -> list[st
         await close_quietly(context)
 
 
-async def _passes(policy: NetworkPolicy, url: str) -> bool:
+async def _passes(policy: NetworkPolicy, url: str, resolved: dict[tuple[str, int], list[str]]) -> bool:
+    """Whether the guard lets ``url`` be listed (names resolved once per crawl here; the browser's proxy
+    resolves and pins again when a page is opened)."""
+
+    async def resolve_once(host: str, port: int) -> list[str]:
+        if (host, port) not in resolved:
+            resolved[(host, port)] = await system_resolver(host, port)
+        return resolved[(host, port)]
+
     try:
-        await policy.check_url(url)
+        await policy.check_url(url, resolver=resolve_once)
     except Blocked:
         return False
     return True
@@ -96,6 +104,7 @@ async def crawl_async(start_url: str, *, max_depth: int = 2, max_pages: int = 20
     if max_pages < 1:
         return []
     site = origin(start)
+    resolved: dict[tuple[str, int], list[str]] = {}
     found = [start]
     seen = {start}
     frontier = [start]
@@ -117,7 +126,11 @@ async def crawl_async(start_url: str, *, max_depth: int = 2, max_pages: int = 20
                         continue
                     for link in links:
                         url = normalize_url(link)
-                        if url is None or url in seen or origin(url) != site or not await _passes(policy, url):
+                        if len(found) >= max_pages:
+                            break
+                        if url is None or url in seen or origin(url) != site:
+                            continue
+                        if not await _passes(policy, url, resolved):
                             continue
                         seen.add(url)
                         if len(found) < max_pages:
