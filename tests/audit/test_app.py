@@ -153,7 +153,7 @@ def test_api_page_and_cli_refuse_a_loopback_address_with_a_clear_message(client_
     client = client_for(users["assessor_a"])
     response = client.post("/api/audit/runs", {"service_id": services["a"].pk, "urls": ["http://127.0.0.1:8000/"]},
                            content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "127.0.0.1 is a loopback address" in response.content.decode()
     response = client.post(f"/audit/services/{services['a'].pk}/new/",
                            {"mode": "urls", "urls": "http://127.0.0.1:8000/admin/"}, follow=True)
