@@ -47,12 +47,12 @@ def plain_playwright_axe(urls: list[str]) -> float:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from govcx.audit.engine.browser import CHROMIUM_ARGS, chromium_executable
+    from govcx.audit.engine.launcher import launch_options
 
     axe = Axe()
     started = time.perf_counter()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
+        browser = playwright.chromium.launch(**launch_options())
         for url in urls:
             page = browser.new_page()
             page.goto(url)
@@ -75,7 +75,7 @@ def main() -> None:
     print(f"{len(urls)} pages from {len(set(u.split('?')[0] for u in urls))} local fixture pages; 2-core machine")
     for parallel in (1, 2, 4):
         started = time.perf_counter()
-        results = audit([Target(u) for u in urls], AuditOptions(parallel=parallel))
+        results = audit([Target(u) for u in urls], AuditOptions(parallel=parallel, allowed_hosts=(base.removeprefix("http://"),)))
         elapsed = time.perf_counter() - started
         ok = sum(r.ok for r in results)
         print(f"govcx audit, {parallel} in parallel: {ok}/{len(urls)} pages in {elapsed:.1f} s = "

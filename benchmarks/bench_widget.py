@@ -132,12 +132,12 @@ MEASURE = """
 def measure(page_url: str, runs: int) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
-    from govcx.audit.engine.browser import CHROMIUM_ARGS, chromium_executable
+    from govcx.audit.engine.launcher import launch_options
 
     interactive: list[float] = []
     api: list[float] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
+        browser = playwright.chromium.launch(**launch_options())
         try:
             for run in range(runs + 1):  # the first run warms the server's caches and is not counted
                 context = browser.new_context()

@@ -122,6 +122,9 @@ LAB_RECORDING_MAX_BYTES = int(os.environ.get("GOVCX_LAB_RECORDING_MAX_BYTES", st
 TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)
+# Internal hosts the audit browser may reach although their address is loopback/private/link-local (the
+# network guard refuses those otherwise): comma-separated "host" or "host:port" (docs/audit.md).
+AUDIT_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOVCX_AUDIT_ALLOWED_HOSTS", "").split(",") if h.strip()]
 # Answer deadline of complaints (59-FZ by default: 30 calendar days, extendable once by 30).
 COMPLAINT_RESPONSE_DAYS = int(os.environ.get("GOVCX_COMPLAINT_RESPONSE_DAYS", "30"))
 COMPLAINT_DAY_KIND = os.environ.get("GOVCX_COMPLAINT_DAY_KIND", "calendar")  # calendar | working

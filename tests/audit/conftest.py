@@ -2,7 +2,8 @@
 
 Besides the static files it has two hostile endpoints: ``/slow`` (answers after ``?s=`` seconds, default 10)
 and ``/big.bin`` (3 MB of bytes with a Content-Length). Every request is logged as (Host header, path), so a
-test can prove a page, or another origin, was never requested. No network beyond the loopback is used.
+test can prove a page, or another origin, was never requested. No network beyond the loopback is used. The
+audit engine refuses loopback addresses, so tests allow this server's port explicitly (``site.options()``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from govcx.audit.engine import AuditOptions
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 BIG_BYTES = 3_000_000
@@ -30,6 +34,15 @@ class SiteServer:
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """The test site under both its names, allowed as an administrator would allow an internal host
+        (GOVCX_AUDIT_ALLOWED_HOSTS); every other loopback port stays refused by the network guard."""
+        return (f"127.0.0.1:{self.port}", f"localhost:{self.port}")
+
+    def options(self, **values: Any) -> AuditOptions:
+        return AuditOptions(allowed_hosts=self.allowed_hosts, **values)
 
     def requested(self, fragment: str) -> list[tuple[str, str]]:
         return [(host, path) for host, path in list(self.log) if fragment in path]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from govcx.audit.models import AuditIssue, AuditRun
 from govcx.audit.services import audit_run_create, audit_run_execute
@@ -17,9 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def inline_audits(settings, tmp_path):
+def inline_audits(settings, tmp_path, site):
     settings.AUDIT_RUN_INLINE = True
     settings.MEDIA_ROOT = tmp_path
+    settings.AUDIT_ALLOWED_HOSTS = list(site.allowed_hosts)  # the loopback test site, as an administrator would
 
 
 @pytest.fixture
@@ -135,3 +137,51 @@ def test_uploaded_html_for_a_service_not_yet_public(client_for, users, services)
     assert audited.ok and audited.url.startswith("file://") and audited.title == "Draft form"
     assert "label" in set(audited.issues.filter(kind="violation").values_list("rule", flat=True))
     assert audited.forms["unlabelled"] == 1
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8000/", "http://[::1]/", "http://169.254.169.254/latest/",
+                                     "http://10.0.0.1/", "http://2130706433/", "http://localhost:8000/"])
+def test_internal_start_addresses_are_refused_before_a_run(users, services, address):
+    for arguments in ({"urls": [address]}, {"crawl_from": address},
+                      {"journey": [{"action": "goto", "value": address}, {"action": "audit"}]}):
+        with pytest.raises(Invalid, match="the audit cannot open .*(loopback|link-local|private)"):
+            audit_run_create(actor=users["assessor_a"], service=services["a"], **arguments)
+    assert AuditRun.objects.count() == 0
+
+
+def test_api_page_and_cli_refuse_a_loopback_address_with_a_clear_message(client_for, users, services, capsys):
+    client = client_for(users["assessor_a"])
+    response = client.post("/api/audit/runs", {"service_id": services["a"].pk, "urls": ["http://127.0.0.1:8000/"]},
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert "127.0.0.1 is a loopback address" in response.content.decode()
+    response = client.post(f"/audit/services/{services['a'].pk}/new/",
+                           {"mode": "urls", "urls": "http://127.0.0.1:8000/admin/"}, follow=True)
+    assert "127.0.0.1 is a loopback address" in response.content.decode()
+    with pytest.raises(CommandError, match="refused by the audit network guard: .*loopback") as refused:
+        call_command("audit", "http://127.0.0.1:8000/")
+    assert refused.value.returncode == 2
+    assert AuditRun.objects.count() == 0
+
+
+def test_a_hostile_upload_is_served_in_isolation_and_its_blocked_requests_shown(client_for, users, services):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = (b"<!doctype html><html lang='en'><head><title>Hostile</title></head><body><main><h1>Apply</h1>"
+            b"<iframe src='file:///etc/passwd' title='x'></iframe><script>fetch('http://127.0.0.1:9/x');"
+            b"setTimeout(() => { location = 'file:///etc/passwd'; }, 50);</script></main></body></html>")
+    client = client_for(users["assessor_a"])
+    client.post(f"/audit/services/{services['a'].pk}/new/",
+                {"mode": "upload", "uploads": [SimpleUploadedFile("hostile.html", page, content_type="text/html")]})
+    run = AuditRun.objects.get(service=services["a"])
+    audited = run.pages.get()
+    assert run.status == "done" and audited.ok and audited.title == "Hostile", (run.error, audited.error)
+    stored = json.dumps([audited.language, audited.forms, audited.weight, audited.title])
+    assert "root:x:0:0" not in stored
+    assert {entry["url"] for entry in audited.blocked_requests} >= {"file:///etc/passwd", "http://127.0.0.1:9/x"}
+    english = client.get(f"/audit/runs/{run.pk}/").content.decode()
+    assert "Blocked requests" in english and "file:///etc/passwd" in english
+    russian = client.get(f"/audit/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Заблокированные запросы" in russian
+    api = client.get(f"/api/audit/runs/{run.pk}").json()
+    assert api["pages"][0]["blocked_requests"] == audited.blocked_requests

@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-from govcx.audit.engine.browser import CHROMIUM_ARGS, chromium_executable  # one way to find and start Chromium
+from govcx.audit.engine.launcher import launch_failure, launch_options  # one way to start Chromium, sandboxed
 
 
 @pytest.fixture(scope="session")
@@ -17,9 +17,9 @@ def browser():
 
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(**launch_options())
         except Error as exc:
-            pytest.fail(f"cannot start Chromium ({exc}); install the Debian package 'chromium' or set GOVCX_CHROMIUM")
+            pytest.fail(str(launch_failure(exc)))
         yield browser
         browser.close()
 

@@ -63,6 +63,7 @@ class PageOut(Schema):
     forms: dict[str, Any]
     weight: dict[str, Any]
     mobile: dict[str, Any]
+    blocked_requests: list[dict[str, str]]
     issues: list[IssueOut]
 
 
@@ -101,7 +102,7 @@ def run_get(request: HttpRequest, run_id: int):
     run = selectors.access_audit_run(request.user, run_id)
     return {**AuditRunOut.model_validate(run).model_dump(), "pages": [
         {**{f: getattr(p, f) for f in ("url", "ok", "error", "status", "title", "language", "forms", "weight",
-                                       "mobile")},
+                                       "mobile", "blocked_requests")},
          "issues": list(p.issues.all())}
         for p in selectors.run_pages(run)
     ]}

@@ -65,6 +65,8 @@ class PageAudit(models.Model):
     weight = models.JSONField(default=dict, blank=True)
     mobile = models.JSONField(default=dict, blank=True)
     duration_ms = models.FloatField(default=0)
+    # requests and navigations the engine's network guard refused: [{"url": ..., "reason": ...}]
+    blocked_requests = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -21,6 +21,7 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.audit.engine import AuditOptions, JourneyStep, PageResult, Target, audit, audit_journey, crawl
+from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
 from govcx.audit.summary import page_dict, summarise
 from govcx.errors import Invalid
@@ -43,7 +44,17 @@ def _options(service: Service, raw: dict[str, Any]) -> AuditOptions:
         parallel=max(1, min(int(raw.get("parallel", 2)), 8)),
         timeout_ms=max(1000, min(int(raw.get("timeout_ms", 20000)), 120000)),
         registry_held=registry_held_names(service),
+        allowed_hosts=tuple(settings.AUDIT_ALLOWED_HOSTS),
     )
+
+
+def _check_reachable(url: str, field: str) -> None:
+    """Refuse a start address the engine's network guard would refuse (local files, internal addresses not
+    allowed by GOVCX_AUDIT_ALLOWED_HOSTS), before the run is queued."""
+    try:
+        check_start_urls([url], settings.AUDIT_ALLOWED_HOSTS)
+    except Blocked as exc:
+        raise Invalid(f"the audit cannot open {exc}", details=[{"field": field}]) from exc
 
 
 @transaction.atomic
@@ -77,6 +88,7 @@ def audit_run_create(
     for index, url in enumerate(targets):
         if not url.startswith(ALLOWED_SCHEMES):
             raise Invalid(f"{url!r} is not an http(s) address", details=[{"field": f"urls[{index}]"}])
+        _check_reachable(url, "crawl_from" if source == RunSource.CRAWL else f"urls[{index}]")
     run = AuditRun.objects.create(
         service=service, source=source, targets=targets, journey=journey or [], options=options,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -97,6 +109,8 @@ def _validate_journey(steps: list[dict[str, str]]) -> None:
         if step["action"] == "goto" and not str(step.get("value", "")).startswith(ALLOWED_SCHEMES):
             raise Invalid(f"journey step {index + 1}: go to an http(s) address",
                           details=[{"field": f"journey[{index}].value"}])
+        if step["action"] == "goto":
+            _check_reachable(str(step["value"]), f"journey[{index}].value")
     if steps[0].get("action") != "goto":
         raise Invalid("a journey starts with a goto step", details=[{"field": "journey[0].action"}])
 
@@ -175,7 +189,7 @@ def _store(run: AuditRun, results: list[PageResult]) -> None:
             run=run, url=result.url[:2000], final_url=result.final_url[:2000], ok=result.ok, error=result.error,
             status=result.status, title=result.title[:500], lang_attr=result.lang_attr[:20],
             language=result.language, forms=result.forms, weight=result.weight, mobile=result.mobile,
-            duration_ms=result.duration_ms,
+            duration_ms=result.duration_ms, blocked_requests=list(result.blocked_requests),
         )
         for number, issue in enumerate(result.issues, start=1):
             record = AuditIssue(
@@ -215,6 +229,7 @@ def stored_results(run: AuditRun) -> list[dict[str, Any]]:
             "url": p.url, "final_url": p.final_url, "ok": p.ok, "error": p.error, "status": p.status,
             "title": p.title, "lang_attr": p.lang_attr, "language": p.language, "forms": p.forms,
             "weight": p.weight, "mobile": p.mobile, "duration_ms": p.duration_ms,
+            "blocked_requests": p.blocked_requests,
             "issues": [
                 {"rule": i.rule, "impact": i.impact or None, "kind": i.kind, "help": i.help, "help_url": i.help_url,
                  "wcag": i.wcag, "targets": i.targets, "html": i.html}

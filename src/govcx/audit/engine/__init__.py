@@ -9,6 +9,10 @@ Public API::
 Accessibility by axe-core (WCAG 2.0–2.2 A/AA tags), plus the WCAG 2.2 criteria axe cannot check
 (:data:`WCAG22_MANUAL`) listed for manual review; plain-language figures (:mod:`govcx.audit.language`); forms
 (labels, required fields, data the state already holds); page weight and timing; phone-size checks.
+
+Audited pages are hostile: every request and connection passes the network guard (:mod:`.netguard`, enforced
+by the route of :mod:`.browser` and the pinning :mod:`.proxy`), ``file:`` targets are served from an isolated
+per-run server (:mod:`.uploads`), and Chromium runs sandboxed, never as root (:mod:`.launcher`).
 """
 
 from __future__ import annotations

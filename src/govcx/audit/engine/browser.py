@@ -1,9 +1,14 @@
 """Chromium for audits: launching it, one context per page, and the request guard that bounds hostile pages.
 
-The guard implements the limits of :class:`~govcx.audit.engine.options.AuditOptions`:
+Every context gets its own pinning proxy (:mod:`~govcx.audit.engine.proxy`) and a Playwright route on every
+request and WebSocket; both apply the run's :class:`~govcx.audit.engine.netguard.NetworkPolicy`. Refused
+requests are aborted and listed in :attr:`RequestGuard.blocked` (URL and reason), which the page's result
+reports as ``blocked_requests``.
+
+The guard also implements the limits of :class:`~govcx.audit.engine.options.AuditOptions`:
 
 - sub-resources (including iframes) from another origin — scheme, host and port, RFC 6454 — are aborted when
-  ``same_site_only``; top-level navigations are always allowed and set the page's origin;
+  ``same_site_only``; top-level navigations that pass the network guard set the page's origin;
 - after ``max_resources`` requests every further request is aborted;
 - transferred bytes are counted per request, first from the ``Content-Length`` header, then replaced by the
   real size (encoded body plus headers, Playwright ``Request.sizes()``) when the request finishes; once the
@@ -14,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
@@ -23,39 +26,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
 
+from .launcher import launch_failure, launch_options
+from .netguard import Blocked, NetworkPolicy, system_resolver
 from .options import AuditOptions
+from .proxy import PinningProxy
 
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-)
-ALWAYS_ALLOWED_SCHEMES = ("data:", "blob:", "about:")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def chromium_executable() -> str | None:
-    """``GOVCX_CHROMIUM``, else the system Chromium on PATH; ``None`` lets Playwright use its own download."""
-    configured = os.environ.get("GOVCX_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+MAX_BLOCKED_LISTED = 50
+LOCAL_RESOURCE_REFUSED = "Not allowed to load local resource:"
 
 
 async def launch(playwright: Playwright) -> Browser:
-    """Headless Chromium with the flags govcx runs it with everywhere."""
+    """Headless Chromium, sandboxed, as an unprivileged user (:mod:`~govcx.audit.engine.launcher`)."""
     try:
-        return await playwright.chromium.launch(executable_path=chromium_executable(), args=list(CHROMIUM_ARGS))
+        return await playwright.chromium.launch(**launch_options())
     except PlaywrightError as exc:
-        raise RuntimeError(
-            f"cannot start Chromium ({exc}); install the Debian package 'chromium' or set GOVCX_CHROMIUM"
-        ) from exc
+        raise launch_failure(exc) from exc
 
 
 @lru_cache(maxsize=1)
@@ -84,10 +73,13 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return (scheme, (parts.hostname or "").lower(), port if port is not None else DEFAULT_PORTS.get(scheme))
 
 
-async def new_context(browser: Browser, options: AuditOptions, *, mobile: bool = False) -> BrowserContext:
-    """A fresh context: desktop or phone viewport, no downloads, no service workers, Russian/English locale."""
+async def new_context(browser: Browser, options: AuditOptions, *, proxy: str, mobile: bool = False
+                      ) -> BrowserContext:
+    """A fresh context behind ``proxy`` (loopback included): desktop or phone viewport, no downloads, no service
+    workers, Russian locale."""
     width, height = options.mobile_viewport if mobile else options.desktop_viewport
     context = await browser.new_context(
+        proxy={"server": proxy, "bypass": "<-loopback>"},
         viewport={"width": width, "height": height},
         is_mobile=mobile,
         has_touch=mobile,
@@ -104,12 +96,14 @@ async def new_context(browser: Browser, options: AuditOptions, *, mobile: bool =
 
 @dataclass
 class RequestGuard:
-    """Counts and limits the requests of one page (see the module docstring for the rules).
+    """Guards and counts the requests of one page (see the module docstring for the rules).
 
-    Counters restart whenever the top frame starts a new navigation, so they describe the current document.
+    The counters restart whenever the top frame starts an allowed navigation, so they describe the current
+    document; :attr:`blocked` (requests refused by the network guard) covers the page's whole life.
     """
 
     options: AuditOptions
+    policy: NetworkPolicy = field(default_factory=NetworkPolicy)
     site: tuple[str, str, int | None] | None = None
     block_types: frozenset[str] = frozenset()
     requests: int = 0
@@ -120,15 +114,30 @@ class RequestGuard:
     limit_hit: str | None = None
     navigations: int = 0
     document_status: int | None = None
+    blocked: list[dict[str, str]] = field(default_factory=list)
+    blocked_total: int = 0
+    proxy: PinningProxy | None = None
+    _resolved: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     too_big: asyncio.Event = field(default_factory=asyncio.Event)
     _sizes: dict[Request, int] = field(default_factory=dict)
     _pages: list[Page] = field(default_factory=list)
 
     async def attach(self, context: BrowserContext) -> None:
         await context.route("**/*", self._route)
+        await context.route_web_socket("**/*", self._route_web_socket)
         context.on("response", self._on_response)
         context.on("requestfinished", self._on_finished)
         context.on("page", lambda page: self._pages.append(page))
+        context.on("console", self._on_console)
+
+    def _on_console(self, message: Any) -> None:
+        """Chromium itself refuses a web page's navigations and frames to ``file:`` before any route sees them;
+        its console message is how the refusal reaches :attr:`blocked`."""
+        with contextlib.suppress(Exception):
+            text = message.text
+            if text.startswith(LOCAL_RESOURCE_REFUSED):
+                self.record_block(text.removeprefix(LOCAL_RESOURCE_REFUSED).strip(),
+                                  "local files cannot be opened by the audited page")
 
     def reset(self) -> None:
         self.requests = 0
@@ -144,16 +153,52 @@ class RequestGuard:
         return {
             "bytes": self.bytes, "requests": self.requests, "blocked_other_origin": self.blocked_other_origin,
             "blocked_over_limit": self.blocked_over_limit, "limit_hit": self.limit_hit,
+            "blocked_by_guard": self.blocked_total,
         }
+
+    def record_block(self, url: str, reason: str) -> None:
+        """Note a request the network guard refused (the first :data:`MAX_BLOCKED_LISTED` are listed)."""
+        self.blocked_total += 1
+        entry = {"url": url[:500], "reason": reason[:300]}
+        if len(self.blocked) < MAX_BLOCKED_LISTED and entry not in self.blocked:
+            self.blocked.append(entry)
+
+    async def _network_refusal(self, url: str, *, top_level: bool) -> str | None:
+        """Why the network guard refuses ``url``, or ``None``."""
+        try:
+            await self.policy.check_url(url, top_level=top_level, resolver=self._resolve_once)
+        except Blocked as exc:
+            self.record_block(url, str(exc))
+            return str(exc)
+        return None
+
+    async def _resolve_once(self, host: str, port: int) -> list[str]:
+        """The system resolver, remembered for this page: this check only decides what to refuse early and
+        what to list; the proxy resolves again and connects to the address it checked."""
+        key = (host, port)
+        if key not in self._resolved:
+            self._resolved[key] = await system_resolver(host, port)
+        return self._resolved[key]
+
+    async def _route_web_socket(self, socket: WebSocketRoute) -> None:
+        with contextlib.suppress(PlaywrightError):
+            if await self._network_refusal(socket.url, top_level=False):
+                await socket.close(code=1008, reason="blocked by the audit network guard")
+            else:
+                socket.connect_to_server()
 
     async def _route(self, route: Route) -> None:
         request = route.request
         url = request.url
         try:
-            if url.startswith(ALWAYS_ALLOWED_SCHEMES):
+            top_level = request.is_navigation_request() and request.frame.parent_frame is None
+            if await self._network_refusal(url, top_level=top_level):
+                await route.abort("blockedbyclient")
+                return
+            if urlsplit(url).scheme in ("data", "blob", "about"):
                 await route.continue_()
                 return
-            if request.is_navigation_request() and request.frame.parent_frame is None:
+            if top_level:
                 self.reset()
                 self.navigations += 1
                 self.site = origin(url)
@@ -250,16 +295,24 @@ async def _stop_loading(page: Page) -> None:
 
 
 async def open_guarded_page(
-    browser: Browser, options: AuditOptions, *, mobile: bool = False, block_types: frozenset[str] = frozenset()
+    browser: Browser, options: AuditOptions, *, policy: NetworkPolicy | None = None, mobile: bool = False,
+    block_types: frozenset[str] = frozenset(),
 ) -> tuple[BrowserContext, Page, RequestGuard]:
-    """A new context with its request guard attached and one page that dismisses dialogs and refuses popups."""
-    context = await new_context(browser, options, mobile=mobile)
-    guard = RequestGuard(options, block_types=block_types)
+    """A new context behind its own pinning proxy, with its request guard attached, and one page that dismisses
+    dialogs and refuses popups. Close it with :func:`close_quietly` (which also stops the proxy)."""
+    policy = policy or NetworkPolicy(allowed_hosts=options.allowed_hosts)
+    guard = RequestGuard(options, policy=policy, block_types=block_types)
+    guard.proxy = PinningProxy(policy, on_block=guard.record_block)
+    context = await new_context(browser, options, proxy=await guard.proxy.start(), mobile=mobile)
+    _GUARDS[context] = guard
     await guard.attach(context)
     page = await context.new_page()
     page.on("dialog", lambda dialog: _background(_dismiss(dialog)))
     context.on("page", lambda popup: _background(_close_popup(popup, page)))
     return context, page, guard
+
+
+_GUARDS: dict[BrowserContext, RequestGuard] = {}
 
 
 async def _dismiss(dialog: Any) -> None:
@@ -274,5 +327,9 @@ async def _close_popup(popup: Page, main: Page) -> None:
 
 
 async def close_quietly(context: BrowserContext) -> None:
+    """Close a context of :func:`open_guarded_page` and its proxy, whatever state they are in."""
     with contextlib.suppress(Exception):
         await asyncio.wait_for(context.close(), timeout=10)
+    guard = _GUARDS.pop(context, None)
+    if guard is not None and guard.proxy is not None:
+        await guard.proxy.close()

@@ -10,7 +10,9 @@ Rules:
 - order is deterministic: breadth-first, then document order of the page that first linked to the URL
   (pages of one depth are fetched concurrently, but their links are merged in listing order);
 - a page whose top-level navigation ends on another origin (a redirect away) contributes no links;
-- images, media, fonts and style sheets are not fetched while crawling.
+- images, media, fonts and style sheets are not fetched while crawling;
+- the start URL and every discovered URL pass the network guard (:mod:`~govcx.audit.engine.netguard`) before
+  they are listed or opened; pages are opened behind the same request guard and pinning proxy as audits.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from playwright.async_api import Error as PlaywrightError
 
 from . import page_checks as checks
 from .browser import close_quietly, launch, open_guarded_page, origin
+from .netguard import Blocked, NetworkPolicy, system_resolver
 from .options import DEFAULT_OPTIONS, AuditOptions
 from .sync import run_sync
 
-WEB_SCHEMES = ("http", "https", "file")
+WEB_SCHEMES = ("http", "https")
 SKIPPED_TYPES = frozenset({"image", "media", "font", "stylesheet"})
 NON_HTML_EXTENSIONS = frozenset({
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".rtf", ".zip", ".rar", ".7z",
@@ -38,15 +41,13 @@ NON_HTML_EXTENSIONS = frozenset({
 
 def normalize_url(url: str) -> str | None:
     """The URL without fragment, with lower-case scheme and host, default port removed and an empty path as
-    ``/``; ``None`` for non-web schemes and non-HTML files."""
+    ``/``; ``None`` for non-http(s) schemes and non-HTML files."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in WEB_SCHEMES:
         return None
     if posixpath.splitext(parts.path.lower())[1] in NON_HTML_EXTENSIONS:
         return None
-    if scheme == "file":
-        return urlunsplit(("file", "", parts.path or "/", parts.query, ""))
     host = (parts.hostname or "").lower()
     try:
         port = parts.port
@@ -73,15 +74,37 @@ async def links_of(browser: Browser, url: str, options: AuditOptions) -> list[st
         await close_quietly(context)
 
 
+async def _passes(policy: NetworkPolicy, url: str, resolved: dict[tuple[str, int], list[str]]) -> bool:
+    """Whether the guard lets ``url`` be listed (names resolved once per crawl here; the browser's proxy
+    resolves and pins again when a page is opened)."""
+
+    async def resolve_once(host: str, port: int) -> list[str]:
+        if (host, port) not in resolved:
+            resolved[(host, port)] = await system_resolver(host, port)
+        return resolved[(host, port)]
+
+    try:
+        await policy.check_url(url, resolver=resolve_once)
+    except Blocked:
+        return False
+    return True
+
+
 async def crawl_async(start_url: str, *, max_depth: int = 2, max_pages: int = 20,
                       options: AuditOptions = DEFAULT_OPTIONS) -> list[str]:
     """The coroutine behind :func:`crawl`."""
     start = normalize_url(start_url)
     if start is None:
-        raise ValueError(f"cannot crawl {start_url!r}: not an http(s) or file URL of a page")
+        raise ValueError(f"cannot crawl {start_url!r}: not an http(s) URL of a page")
+    policy = NetworkPolicy(allowed_hosts=options.allowed_hosts)
+    try:
+        await policy.check_url(start)
+    except Blocked as exc:
+        raise Blocked(f"cannot crawl {start_url}: {exc}") from exc
     if max_pages < 1:
         return []
     site = origin(start)
+    resolved: dict[tuple[str, int], list[str]] = {}
     found = [start]
     seen = {start}
     frontier = [start]
@@ -103,7 +126,11 @@ async def crawl_async(start_url: str, *, max_depth: int = 2, max_pages: int = 20
                         continue
                     for link in links:
                         url = normalize_url(link)
+                        if len(found) >= max_pages:
+                            break
                         if url is None or url in seen or origin(url) != site:
+                            continue
+                        if not await _passes(policy, url, resolved):
                             continue
                         seen.add(url)
                         if len(found) < max_pages:

@@ -1,9 +1,10 @@
 """Scripted journeys: a person's path through a service (open, fill, click, check), auditing pages on the way.
 
-One desktop context keeps cookies and state for the whole journey, behind the same request guard as
-:func:`~govcx.audit.engine.runner.audit`. Each ``audit`` step yields one :class:`PageResult` of the page as it
-is at that moment; its mobile figures come from resizing the same page to the phone viewport (the state of a
-submitted form cannot be replayed in a second context). A failing step ends the journey with an ``ok=False``
+One desktop context keeps cookies and state for the whole journey, behind the same request and network guard
+as :func:`~govcx.audit.engine.runner.audit` (every ``goto`` is checked before the browser opens it). Each
+``audit`` step yields one :class:`PageResult` of the page as it is at that moment; its mobile figures come from
+resizing the same page to the phone viewport (the state of a submitted form cannot be replayed in a second
+context). A failing step ends the journey with an ``ok=False``
 result naming the step; the results of the earlier ``audit`` steps are kept.
 """
 
@@ -18,6 +19,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from .browser import PageTooBig, RequestGuard, close_quietly, goto_guarded, launch, open_guarded_page
+from .netguard import Blocked
 from .options import DEFAULT_OPTIONS, AuditOptions, JourneyStep
 from .results import PageResult, failed
 from .runner import error_text, inspect_page, mobile_on_page
@@ -29,6 +31,11 @@ class StepFailed(Exception):
 
 
 async def _goto(page: Page, url: str, guard: RequestGuard, options: AuditOptions) -> None:
+    try:
+        await guard.policy.check_url(url)
+    except Blocked as exc:
+        guard.record_block(url, str(exc))
+        raise StepFailed(f"refused by the network guard: {exc}") from exc
     response = await goto_guarded(page, url, guard, options)
     status = response.status if response is not None else None
     if status is not None and status >= 400:
@@ -73,7 +80,8 @@ async def _journey(browser: Browser, start_url: str, steps: Sequence[JourneyStep
         try:
             await _goto(page, start_url, guard, options)
         except (PlaywrightError, StepFailed, PageTooBig) as exc:
-            results.append(failed(start_url, f"start page: {error_text(exc)}"))
+            results.append(failed(start_url, f"start page: {error_text(exc)}",
+                                  blocked_requests=tuple(guard.blocked)))
             return
         for number, step in enumerate(steps, start=1):
             if step.action == "audit":
@@ -87,14 +95,15 @@ async def _journey(browser: Browser, start_url: str, steps: Sequence[JourneyStep
                 results.append(PageResult(
                     url=page.url, final_url=page.url, ok=True, error="", status=guard.document_status,
                     mobile=mobile, duration_ms=(time.perf_counter() - started) * 1000, label=f"step {number}",
-                    **measured))
+                    blocked_requests=tuple(guard.blocked), **measured))
                 started = time.perf_counter()
                 continue
             try:
                 await _step(page, step, guard, options)
             except (PlaywrightError, StepFailed, PageTooBig) as exc:
                 results.append(failed(page.url, f"{_describe(number, step)} failed: {error_text(exc)}",
-                                      label=f"step {number}", duration_ms=(time.perf_counter() - started) * 1000))
+                                      label=f"step {number}", duration_ms=(time.perf_counter() - started) * 1000,
+                                      blocked_requests=tuple(guard.blocked)))
                 break
     finally:
         await close_quietly(context)

@@ -42,6 +42,9 @@ class AuditOptions:
     - ``registry_held``: names of documents or data the state already holds (from the service passport),
       matched case-insensitively against form field labels, names and placeholders.
     - ``same_site_only``: requests to other origins (scheme, host, port) are blocked.
+    - ``allowed_hosts``: internal hosts an administrator allowed the browser to reach (``host`` or
+      ``host:port``); every other loopback, private, link-local... address is refused
+      (:mod:`govcx.audit.engine.netguard`).
     """
 
     parallel: int = 2
@@ -58,6 +61,7 @@ class AuditOptions:
     include_best_practice: bool = False
     page_budget_ms: int | None = None
     mobile: bool = True
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.parallel < 1:
@@ -78,7 +82,8 @@ class AuditOptions:
 
 @dataclass(frozen=True)
 class Target:
-    """A page to audit: an http(s) or file:// URL and an optional human label."""
+    """A page to audit: an http(s) URL, or a ``file:`` URL of an HTML file (served to the browser from the run's
+    isolated upload server, :mod:`govcx.audit.engine.uploads`), and an optional human label."""
 
     url: str
     label: str = ""

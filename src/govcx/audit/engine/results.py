@@ -44,6 +44,8 @@ class PageResult:
     - ``forms``: field counts, required, unlabelled, file uploads, registry-held fields, per-field details.
     - ``weight``: transferred bytes, requests, blocked requests, DOM elements, DOMContentLoaded and load ms.
     - ``mobile``: horizontal scrolling, viewport meta and zoom, tap targets smaller than 24×24 CSS px.
+    - ``blocked_requests``: requests and navigations the network guard refused (``url``, ``reason``): local
+      files, internal addresses, other schemes (:mod:`govcx.audit.engine.netguard`).
     """
 
     url: str
@@ -60,6 +62,7 @@ class PageResult:
     mobile: dict[str, Any] = field(default_factory=dict)
     duration_ms: float = 0.0
     label: str = ""
+    blocked_requests: tuple[dict[str, str], ...] = ()
 
     def rules(self, kind: IssueKind | None = "violation") -> set[str]:
         """Rule ids of the issues of ``kind`` (all kinds when ``None``)."""
@@ -74,7 +77,9 @@ class PageResult:
 
 
 def failed(url: str, error: str, *, label: str = "", status: int | None = None, final_url: str = "",
-           duration_ms: float = 0.0, weight: dict[str, Any] | None = None) -> PageResult:
+           duration_ms: float = 0.0, weight: dict[str, Any] | None = None,
+           blocked_requests: tuple[dict[str, str], ...] = ()) -> PageResult:
     """A result for a page that could not be audited."""
     return PageResult(url=url, final_url=final_url or url, ok=False, error=error, status=status, title="",
-                      lang_attr="", issues=(), weight=weight or {}, duration_ms=duration_ms, label=label)
+                      lang_attr="", issues=(), weight=weight or {}, duration_ms=duration_ms, label=label,
+                      blocked_requests=blocked_requests)

@@ -1,8 +1,10 @@
 """Auditing pages: one Chromium, pages concurrently (``options.parallel``), each in its own context.
 
-For each page (:func:`audit`): open it in a desktop context behind the request guard, inject axe-core into the
-top frame and every frame, run axe from the top frame, screenshot violating elements, read text, forms, weight
-and timing; then open it again in a phone context for the mobile figures. A page that fails (timeout, refused,
+For each page (:func:`audit`): check its URL with the network guard (:mod:`~govcx.audit.engine.netguard`;
+``file:`` targets are served from the run's isolated upload server, :mod:`~govcx.audit.engine.uploads`), open
+it in a desktop context behind the request guard, inject axe-core into the top frame and every frame, run axe
+from the top frame, screenshot violating elements, read text, forms, weight and timing; then open it again in a
+phone context for the mobile figures. A page that fails (timeout, refused,
 crashed, HTTP error, too big, over its time budget) yields ``ok=False`` with the reason and never stops the run.
 """
 
@@ -13,6 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from playwright.async_api import Browser, ElementHandle, Frame, Page, async_playwright
@@ -21,14 +24,17 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from . import page_checks as checks
 from .browser import PageTooBig, RequestGuard, axe_source, close_quietly, goto_guarded, launch, open_guarded_page
+from .netguard import Blocked, NetworkPolicy
 from .options import DEFAULT_OPTIONS, AuditOptions, Target
 from .results import Issue, PageResult, failed
 from .sync import run_sync
+from .uploads import UploadServer
 
 Progress = Callable[[int, int, str], None]
 log = logging.getLogger(__name__)
 SCREENSHOT_MARGIN = 40
 SCREENSHOT_MAX_HEIGHT = 800
+FRAME_INJECT_TIMEOUT_S = 5
 
 
 def _elapsed_ms(started: float) -> float:
@@ -45,15 +51,22 @@ def error_text(exc: BaseException) -> str:
 # --- accessibility ------------------------------------------------------------------------------------------
 
 
+def document_frames(page: Page) -> list[Frame]:
+    """The page's frames that hold a document: a frame whose load was refused (``file:``, a blocked address)
+    has none, and evaluating in it would wait for ever."""
+    return [frame for frame in page.frames
+            if frame is page.main_frame or (not frame.is_detached() and frame.url not in ("", ":"))]
+
+
 async def inject_axe(page: Page) -> None:
     """axe-core into every frame (children first, so the top frame's ``axe.run`` finds them ready). axe talks
     to frames of the same origin only (its default ``allowedOrigins``); others are blocked by the guard or
     ignored."""
     source = axe_source()
-    frames = [frame for frame in page.frames if frame is not page.main_frame and not frame.is_detached()]
+    frames = [frame for frame in document_frames(page) if frame is not page.main_frame]
     for frame in reversed(frames):
-        with contextlib.suppress(PlaywrightError):
-            await frame.evaluate(source)
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
     await page.main_frame.evaluate(source)
 
 
@@ -151,12 +164,10 @@ async def frame_path(frame: Frame) -> str:
 async def forms_of(page: Page, options: AuditOptions) -> dict[str, Any]:
     """Form figures over the top frame and every reachable frame."""
     collected: list[tuple[str, dict[str, Any]]] = []
-    for frame in page.frames:
-        if frame.is_detached():
-            continue
+    for frame in document_frames(page):
         try:
-            data = await frame.evaluate(checks.FORMS_JS)
-        except PlaywrightError:
+            data = await asyncio.wait_for(frame.evaluate(checks.FORMS_JS), FRAME_INJECT_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
             continue
         path = "" if frame is page.main_frame else await frame_path(frame)
         collected.append((path, data))
@@ -176,9 +187,12 @@ async def mobile_on_page(page: Page, options: AuditOptions) -> dict[str, Any]:
     return checks.mobile_summary(data, options.mobile_viewport, "viewport")
 
 
-async def mobile_in_new_context(browser: Browser, url: str, options: AuditOptions) -> dict[str, Any]:
-    """Mobile figures from a phone context (``is_mobile``, ``has_touch``, the mobile viewport)."""
-    context, page, guard = await open_guarded_page(browser, options, mobile=True)
+async def mobile_in_new_context(browser: Browser, url: str, options: AuditOptions, policy: NetworkPolicy,
+                                blocked: list[dict[str, str]]) -> dict[str, Any]:
+    """Mobile figures from a phone context (``is_mobile``, ``has_touch``, the mobile viewport); refused requests
+    are added to ``blocked``."""
+    context, page, guard = await open_guarded_page(browser, options, policy=policy, mobile=True)
+    guard.blocked = blocked
     try:
         await goto_guarded(page, url, guard, options)
         data = await page.evaluate(checks.MOBILE_JS)
@@ -215,26 +229,41 @@ async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions) -
 # --- one target ---------------------------------------------------------------------------------------------
 
 
-async def audit_target(browser: Browser, target: Target, options: AuditOptions) -> PageResult:
-    """Audit one page within ``options.budget_ms``; every failure becomes an ``ok=False`` result."""
+async def audit_target(browser: Browser, target: Target, options: AuditOptions,
+                       policy: NetworkPolicy | None = None, uploads: UploadServer | None = None) -> PageResult:
+    """Audit one page within ``options.budget_ms``; every failure becomes an ``ok=False`` result. A ``file:``
+    target is opened from ``uploads``; the start URL passes the network guard before the browser opens it."""
     started = time.perf_counter()
+    policy = policy or NetworkPolicy(allowed_hosts=options.allowed_hosts)
+    url = uploads.served.get(target.url, target.url) if uploads is not None else target.url
+    blocked: list[dict[str, str]] = []
     try:
-        return await asyncio.wait_for(_audit_target(browser, target, options, started), options.budget_ms / 1000)
+        await policy.check_url(url)
+    except Blocked as exc:
+        return failed(target.url, f"refused by the network guard: {exc}", label=target.label,
+                      blocked_requests=({"url": target.url[:500], "reason": str(exc)},))
+    try:
+        result = await asyncio.wait_for(_audit_target(browser, target, url, options, policy, blocked, started),
+                                        options.budget_ms / 1000)
     except TimeoutError:
-        return failed(target.url, f"page time budget of {options.budget_ms} ms exceeded", label=target.label,
-                      duration_ms=_elapsed_ms(started))
+        result = failed(target.url, f"page time budget of {options.budget_ms} ms exceeded", label=target.label,
+                        duration_ms=_elapsed_ms(started))
     except Exception as exc:  # noqa: BLE001 - one page must never fail the whole run
-        return failed(target.url, f"{type(exc).__name__}: {error_text(exc)}", label=target.label,
-                      duration_ms=_elapsed_ms(started))
+        result = failed(target.url, f"{type(exc).__name__}: {error_text(exc)}", label=target.label,
+                        duration_ms=_elapsed_ms(started))
+    final_url = uploads.original(result.final_url) if uploads is not None else result.final_url
+    return replace(result, final_url=final_url, blocked_requests=tuple(blocked))
 
 
-async def _audit_target(browser: Browser, target: Target, options: AuditOptions, started: float) -> PageResult:
-    context, page, guard = await open_guarded_page(browser, options)
+async def _audit_target(browser: Browser, target: Target, url: str, options: AuditOptions, policy: NetworkPolicy,
+                        blocked: list[dict[str, str]], started: float) -> PageResult:
+    context, page, guard = await open_guarded_page(browser, options, policy=policy)
+    guard.blocked = blocked
     crashed: list[bool] = []
     page.on("crash", lambda _page: crashed.append(True))
     try:
         try:
-            response = await goto_guarded(page, target.url, guard, options)
+            response = await goto_guarded(page, url, guard, options)
         except PageTooBig as exc:
             return failed(target.url, str(exc), label=target.label, final_url=page.url,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
@@ -253,9 +282,14 @@ async def _audit_target(browser: Browser, target: Target, options: AuditOptions,
         final_url = page.url
     finally:
         await close_quietly(context)
-    mobile = await mobile_in_new_context(browser, final_url, options) if options.mobile else {}
+    mobile = (await mobile_in_new_context(browser, final_url, options, policy, blocked) if options.mobile
+              else {})
     return PageResult(url=target.url, final_url=final_url, ok=True, error="", status=status, mobile=mobile,
                       duration_ms=_elapsed_ms(started), label=target.label, **measured)
+
+
+def _file_urls(targets: Sequence[Target]) -> list[str]:
+    return [target.url for target in targets if target.url.lower().startswith("file:")]
 
 
 async def audit_async(targets: Sequence[Target], options: AuditOptions, progress: Progress | None = None
@@ -265,27 +299,31 @@ async def audit_async(targets: Sequence[Target], options: AuditOptions, progress
         return []
     semaphore = asyncio.Semaphore(options.parallel)
     done = 0
+    files = _file_urls(targets)
+    with UploadServer(files) if files else contextlib.nullcontext() as uploads:
+        policy = NetworkPolicy(allowed_hosts=options.allowed_hosts,
+                               upload_origin=uploads.origin if uploads is not None else "",
+                               upload_token=uploads.token if uploads is not None else "")
+        async with async_playwright() as playwright:
+            browser = await launch(playwright)
 
-    async with async_playwright() as playwright:
-        browser = await launch(playwright)
+            async def one(target: Target) -> PageResult:
+                nonlocal done
+                async with semaphore:
+                    result = await audit_target(browser, target, options, policy, uploads)
+                done += 1
+                if progress is not None:
+                    try:
+                        progress(done, len(targets), target.url)
+                    except Exception:  # a failing progress report must not stop the audit
+                        log.exception("audit progress callback failed")
+                return result
 
-        async def one(target: Target) -> PageResult:
-            nonlocal done
-            async with semaphore:
-                result = await audit_target(browser, target, options)
-            done += 1
-            if progress is not None:
-                try:
-                    progress(done, len(targets), target.url)
-                except Exception:  # a failing progress report must not stop the audit
-                    log.exception("audit progress callback failed")
-            return result
-
-        try:
-            return list(await asyncio.gather(*(one(target) for target in targets)))
-        finally:
-            with contextlib.suppress(Exception):
-                await browser.close()
+            try:
+                return list(await asyncio.gather(*(one(target) for target in targets)))
+            finally:
+                with contextlib.suppress(Exception):
+                    await browser.close()
 
 
 def audit(targets: Sequence[Target], options: AuditOptions = DEFAULT_OPTIONS, *,

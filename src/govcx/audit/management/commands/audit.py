@@ -1,6 +1,8 @@
 """govcx audit URL... — audit pages in a real browser; usable alone in another project's CI.
 
-Exit status: 0 when no violation at or above --fail-on was found, 1 otherwise, 2 on bad usage.
+Exit status: 0 when no violation at or above --fail-on was found, 1 otherwise, 2 on bad usage (including an
+address the network guard refuses: loopback, private and link-local addresses unless GOVCX_AUDIT_ALLOWED_HOSTS
+allows the host). Local HTML files are served to the browser from a per-run server, never as file:.
 """
 
 from __future__ import annotations
@@ -8,12 +10,14 @@ from __future__ import annotations
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from govcx.audit.engine import AuditOptions, Target, audit, crawl
+from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.summary import IMPACTS, at_least, page_dict, summarise
 
 
@@ -34,10 +38,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:
         console = Console(stderr=True, highlight=False)
+        web = [url for url in opts["urls"] if not url.lower().startswith("file:")]
+        try:
+            check_start_urls(web, settings.AUDIT_ALLOWED_HOSTS)
+        except Blocked as exc:
+            raise CommandError(f"refused by the audit network guard: {exc}", returncode=2) from exc
         if opts["service"]:
             results = self._stored_run(opts, console)
         else:
-            options = AuditOptions(parallel=opts["parallel"], timeout_ms=opts["timeout"] * 1000)
+            options = AuditOptions(parallel=opts["parallel"], timeout_ms=opts["timeout"] * 1000,
+                                   allowed_hosts=tuple(settings.AUDIT_ALLOWED_HOSTS))
             urls = opts["urls"]
             if opts["crawl"]:
                 urls = crawl(urls[0], max_depth=opts["depth"], max_pages=opts["max_pages"], options=options)
@@ -72,6 +82,7 @@ class Command(BaseCommand):
     def _stored_run(self, opts, console: Console):
         from govcx.accounts.models import User
         from govcx.audit import services
+        from govcx.errors import Invalid
         from govcx.registry.models import Service
 
         service = Service.objects.filter(code=opts["service"]).first()
@@ -81,11 +92,14 @@ class Command(BaseCommand):
                  else User.objects.filter(role="admin", is_active=True).order_by("id").first())
         if actor is None:
             raise CommandError("no user to run the audit as: give --as USERNAME")
-        run = services.audit_run_create(
-            actor=actor, service=service, urls=None if opts["crawl"] else opts["urls"],
-            crawl_from=opts["urls"][0] if opts["crawl"] else "", max_depth=opts["depth"],
-            max_pages=opts["max_pages"], parallel=opts["parallel"],
-        )
+        try:
+            run = services.audit_run_create(
+                actor=actor, service=service, urls=None if opts["crawl"] else opts["urls"],
+                crawl_from=opts["urls"][0] if opts["crawl"] else "", max_depth=opts["depth"],
+                max_pages=opts["max_pages"], parallel=opts["parallel"],
+            )
+        except Invalid as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         run = services.audit_run_execute(run)
         if run.status != "done":
             raise CommandError(f"audit run {run.pk} failed: {run.error}")
