@@ -9,8 +9,6 @@ the complaint's `version` guards against two handlers changing it at once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +24,7 @@ from django.utils.translation import ngettext
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action, role_allows
 from govcx.accounts.services import audit_record
+from govcx.common.tokens import new_token, token_hash
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.feedback import deadlines, pii
 from govcx.feedback.models import Complaint, ComplaintStatus, DayKind, Response, RoutingRule
@@ -40,10 +39,6 @@ OVERDUE = "overdue"  # shown in place of the stored status once the deadline has
 STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
 REMINDER_WORKING_DAYS_BEFORE = (5, 1)
 _TOKEN_BYTES = 24
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def complaint_status(complaint: Complaint, today: dt.date) -> str:
@@ -121,7 +116,7 @@ def complaint_submit(
     if day_kind not in DayKind.values:
         raise Invalid(f"COMPLAINT_DAY_KIND must be one of {DayKind.values}, not {day_kind!r}")
     handler = complaint_route(service=service, topic=topic)
-    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    token = new_token(_TOKEN_BYTES)
     complaint = Complaint.objects.create(
         service=service,
         organisation=handler,

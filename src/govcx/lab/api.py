@@ -19,17 +19,18 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from govcx.accounts.roles import Action
+from govcx.common.downloads import download
+from govcx.common.tabular import BUNDLE_CONTENT_TYPES, BUNDLE_SUFFIXES, bundle
+from govcx.common.tokens import token_hash
 from govcx.errors import Invalid, NotFound
-from govcx.lab import selectors, services, tabular
+from govcx.lab import selectors, services
 from govcx.lab.models import Consent, Finding, Observation, Participant, Session, Task
 from govcx.registry.models import Organisation
-from govcx.reports.tables import FORMATS
 from govcx.throttle import client_address, hit
 
 router = Router(tags=["lab"])
 
 TAKE_REQUESTS_PER_MINUTE = 60
-EXPORT_MEDIA = {"csv": "application/zip", "xlsx": FORMATS["xlsx"]}
 
 
 # ---- schemas ------------------------------------------------------------------------------------------------
@@ -556,17 +557,15 @@ def study_compare(request: HttpRequest, study_id: int):
 
 
 _EXPORT_OPENAPI = {"responses": {200: {"description": "ZIP of CSV files, or an XLSX workbook", "content": {
-    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in EXPORT_MEDIA.values()}}}}
+    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in BUNDLE_CONTENT_TYPES.values()}}}}
 
 
 @router.get("/studies/{study_id}/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI)
 def study_export(request: HttpRequest, study_id: int, fmt: Literal["csv", "xlsx"] = "csv"):
     """The study's raw data, pseudonymous (no personal field): a table per file (ZIP of CSV) or per sheet."""
     study = selectors.access_study(request.user, study_id)
-    content = tabular.bundle(fmt, selectors.study_export_tables(study))
-    response = HttpResponse(content, content_type=EXPORT_MEDIA[fmt])
-    response["Content-Disposition"] = f'attachment; filename="study-{study.pk}.{"zip" if fmt == "csv" else fmt}"'
-    return response
+    return download(bundle(fmt, selectors.study_export_tables(study)), filename=f"study-{study.pk}.{BUNDLE_SUFFIXES[fmt]}",
+                    content_type=BUNDLE_CONTENT_TYPES[fmt])
 
 
 @router.post("/studies/{study_id}/import", response=ImportOut)
@@ -959,7 +958,7 @@ def questionnaire_delete(request: HttpRequest, response_id: int):
 
 
 def _throttle(request: HttpRequest, token: str) -> None:
-    hit("lab-take", f"{services.hash_token(token)[:16]}:{client_address(request)}", limit=TAKE_REQUESTS_PER_MINUTE)
+    hit("lab-take", f"{token_hash(token)[:16]}:{client_address(request)}", limit=TAKE_REQUESTS_PER_MINUTE)
 
 
 def _take_out(session: Session) -> dict[str, Any]:

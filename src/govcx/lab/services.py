@@ -8,7 +8,6 @@ unmoderated session (`take_*`) are scoped by the personal link's token instead o
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,8 @@ from django.utils import timezone
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
 from govcx.accounts.services import audit_record
-from govcx.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from govcx.common.tokens import new_token, token_hash
+from govcx.errors import Conflict, Forbidden, Gone, Invalid, InvalidInput, NotFound, Problem
 from govcx.lab import tabular
 from govcx.lab.models import (
     AgeBand,
@@ -660,10 +660,6 @@ def session_delete(*, actor: Any, session: Session) -> None:
     session.delete()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def session_link_issue(*, actor: Any, session: Session, valid_days: int = LINK_VALID_DAYS) -> tuple[Session, str]:
     """Issue the personal link token of an unmoderated session. The raw token is returned once; only its
@@ -677,8 +673,8 @@ def session_link_issue(*, actor: Any, session: Session, valid_days: int = LINK_V
         raise Invalid("a link is valid for 1 to 90 days", details=[{"field": "valid_days"}])
     if session.participant.status == ParticipantStatus.WITHDRAWN:
         raise Conflict(f"participant {session.participant.code} has withdrawn")
-    token = secrets.token_urlsafe(32)
-    session.token_hash = hash_token(token)
+    token = new_token()
+    session.token_hash = token_hash(token)
     session.link_expires_at = timezone.now() + timedelta(days=valid_days)
     session.save(update_fields=["token_hash", "link_expires_at"])
     _audit(actor, "session.link", session, study, {"link_expires_at": [None, session.link_expires_at.isoformat()]})
@@ -693,7 +689,7 @@ def session_by_token(token: str, *, lock: bool = False) -> Session:
     queryset = Session.objects.select_related("study", "participant")
     if lock:
         queryset = queryset.select_for_update()
-    session = queryset.filter(token_hash=hash_token(token), mode=SessionMode.UNMODERATED).first()
+    session = queryset.filter(token_hash=token_hash(token), mode=SessionMode.UNMODERATED).first()
     if session is None:
         raise NotFound("this link is not valid; check that you copied all of it")
     if session.participant.status == ParticipantStatus.WITHDRAWN:
@@ -1073,7 +1069,7 @@ def attempts_import(*, actor: Any, study: Study, data: bytes, file_name: str, fm
     fmt = fmt or (file_name.rsplit(".", 1)[-1].lower() if "." in file_name else "csv")
     try:
         rows = tabular.read_attempt_rows(data, fmt, file_name)
-    except tabular.ImportInvalid as exc:
+    except InvalidInput as exc:
         raise Invalid(f"{file_name}: {len(exc.problems)} problem(s); nothing was imported",
                       details=[p.as_dict() for p in exc.problems]) from None
     tasks = {t.key: t for t in study.tasks.all()}
@@ -1081,14 +1077,14 @@ def attempts_import(*, actor: Any, study: Study, data: bytes, file_name: str, fm
     problems = []
     for row in rows:
         if row.task_key not in tasks:
-            problems.append(tabular.ImportProblem(file_name, row.row, "task_key",
-                                                  f"the study has no task {row.task_key!r}"))
+            problems.append(Problem(f"the study has no task {row.task_key!r}", file=file_name, row=row.row,
+                                    field="task_key"))
         person = participants.get(row.participant_code)
         if person is not None and person.status == ParticipantStatus.WITHDRAWN:
-            problems.append(tabular.ImportProblem(file_name, row.row, "participant_code",
-                                                  f"{row.participant_code} has withdrawn"))
+            problems.append(Problem(f"{row.participant_code} has withdrawn", file=file_name, row=row.row,
+                                    field="participant_code"))
         if len(row.participant_code) > 16:
-            problems.append(tabular.ImportProblem(file_name, row.row, "participant_code", "at most 16 characters"))
+            problems.append(Problem("at most 16 characters", file=file_name, row=row.row, field="participant_code"))
     if problems:
         raise Invalid(f"{file_name}: {len(problems)} problem(s); nothing was imported",
                       details=[p.as_dict() for p in problems])
