@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -557,15 +557,16 @@ def study_compare(request: HttpRequest, study_id: int):
 
 
 _EXPORT_OPENAPI = {"responses": {200: {"description": "ZIP of CSV files, or an XLSX workbook", "content": {
-    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in BUNDLE_CONTENT_TYPES.values()}}}}
+    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    for media in BUNDLE_CONTENT_TYPES.values()}}}}
 
 
 @router.get("/studies/{study_id}/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI)
 def study_export(request: HttpRequest, study_id: int, fmt: Literal["csv", "xlsx"] = "csv"):
     """The study's raw data, pseudonymous (no personal field): a table per file (ZIP of CSV) or per sheet."""
     study = selectors.access_study(request.user, study_id)
-    return download(bundle(fmt, selectors.study_export_tables(study)), filename=f"study-{study.pk}.{BUNDLE_SUFFIXES[fmt]}",
-                    content_type=BUNDLE_CONTENT_TYPES[fmt])
+    return download(bundle(fmt, selectors.study_export_tables(study)),
+                    filename=f"study-{study.pk}.{BUNDLE_SUFFIXES[fmt]}", content_type=BUNDLE_CONTENT_TYPES[fmt])
 
 
 @router.post("/studies/{study_id}/import", response=ImportOut)

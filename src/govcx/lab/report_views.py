@@ -29,7 +29,8 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 def study_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
     context = _context(request, study_id)
-    return pdf_response(request, "lab/study_report_print.html", context, filename=f"study-{study_id}-{context['service'].code}.pdf")
+    return pdf_response(request, "lab/study_report_print.html", context,
+                        filename=f"study-{study_id}-{context['service'].code}.pdf")
 
 
 @login_required

@@ -19,8 +19,8 @@ from rich.table import Table
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
-from govcx.errors import DomainError
 from govcx.common.tabular import bundle
+from govcx.errors import DomainError
 from govcx.lab import selectors, services
 from govcx.lab.analysis import StudyAnalysis
 from govcx.lab.models import Study

@@ -11,8 +11,8 @@ from rich.console import Console
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
-from govcx.errors import DomainError, Invalid
 from govcx.common.tabular import format_for, render_table
+from govcx.errors import DomainError, Invalid
 from govcx.registry import selectors, services
 
 
