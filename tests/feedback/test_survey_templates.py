@@ -94,7 +94,8 @@ def test_an_invalid_template_file_is_reported_with_its_name(tmp_path, monkeypatc
     try:
         with pytest.raises(InvalidInput, match=r"broken\.yaml: q\.scale_min: ") as caught:
             template("broken")
-        assert [(p.file, p.item, p.field) for p in caught.value.problems] == [("broken.yaml", "q", "scale_min")]
+        assert [(p.file, p.item, p.field) for p in caught.value.problems] == [
+            ("broken.yaml", "q", "scale_min"), ("broken.yaml", "q", "scale_max")]
     finally:
         template.cache_clear()
     assert TEMPLATES_DIR.name == "templates_data"
