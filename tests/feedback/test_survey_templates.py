@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govcx.feedback.survey_schema import ChoiceQuestion, HiddenQuestion, Measure, RatingQuestion, fact_rows
 from govcx.errors import Invalid, InvalidInput
+from govcx.feedback.survey_schema import ChoiceQuestion, HiddenQuestion, Measure, RatingQuestion, fact_rows
 from govcx.feedback.survey_templates import TEMPLATES_DIR, template, template_names
 
 EXPECTED = {"a11_280", "a11_280_trust", "ru_1284", "csat", "ces", "nps", "comment"}

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govcx.errors import InvalidInput
 from govcx.feedback.text import taxonomy as taxonomy_module
 from govcx.feedback.text.sentiment import sentiment
-from govcx.errors import InvalidInput
 from govcx.feedback.text.taxonomy import best_topic, classify, load_taxonomy, topic_codes
 from govcx.feedback.text.tokenise import (
     content_lemmas,
