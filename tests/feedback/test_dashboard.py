@@ -114,11 +114,11 @@ def test_sync_waits_for_recent_answers_and_is_incremental(services, users):
 def test_exports_in_three_formats_and_scoped(rated, users, client_for):
     owner = client_for(users["owner_a"])
     survey = rated["a"]
-    csv_body = owner.get(f"/feedback/surveys/{survey.pk}/responses.csv").content.decode("utf-8-sig")
+    csv_body = owner.get(f"/feedback/surveys/{survey.pk}/responses.csv").getvalue().decode("utf-8-sig")
     assert csv_body.count("\n") == 41 and "overall" in csv_body.splitlines()[0]
-    workbook = load_workbook(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.xlsx").content))
+    workbook = load_workbook(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.xlsx").getvalue()))
     assert workbook.active.max_row == 41
-    table = pq.read_table(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.parquet").content))
+    table = pq.read_table(io.BytesIO(owner.get(f"/feedback/surveys/{survey.pk}/responses.parquet").getvalue()))
     assert table.num_rows == 40 and sorted(table.column("overall").to_pylist()) == sorted(RATINGS_A)
     assert owner.get(f"/feedback/surveys/{rated['b'].pk}/responses.csv").status_code == 404
 
@@ -157,7 +157,7 @@ def test_quarterly_report_page_and_pdf(rated, users, client_for):
     page = client.get(f"/feedback/services/{service_id}/report/?quarter={code}")
     assert page.status_code == 200 and "4.40" in page.content.decode()
     pdf = client.get(f"/feedback/services/{service_id}/report.pdf?quarter={code}")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
     assert client.get(f"/feedback/services/{rated['b'].service_id}/report/").status_code == 404
     assert client.get(f"/feedback/services/{service_id}/report/?quarter=2026Q9").status_code == 422
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govcx.errors import InvalidInput
 from govcx.feedback.survey_schema import (
-    DefinitionError,
     InvalidAnswers,
     Measure,
     definition_fingerprint,
@@ -55,9 +55,9 @@ def definition():
 
 
 def problems_of(data):
-    with pytest.raises(DefinitionError) as info:
+    with pytest.raises(InvalidInput) as info:
         parse_definition(data)
-    return [(p.question_key, p.field) for p in info.value.problems]
+    return [(p.item, p.field) for p in info.value.problems]
 
 
 def test_a_type_error_names_the_question_key_and_field():
@@ -194,6 +194,7 @@ def test_fact_rows_refuse_invalid_answers(definition):
     with pytest.raises(InvalidAnswers) as info:
         fact_rows(definition, {"overall": 0})
     assert info.value.errors[0].question_key == "overall"
+    assert info.value.status == 422 and info.value.details[0]["field"] == "answers.overall"
 
 
 # --- fingerprints -----------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from govcx.errors import Invalid, InvalidInput
 from govcx.feedback.survey_schema import ChoiceQuestion, HiddenQuestion, Measure, RatingQuestion, fact_rows
-from govcx.feedback.survey_templates import TEMPLATES_DIR, TemplateError, template, template_names
+from govcx.feedback.survey_templates import TEMPLATES_DIR, template, template_names
 
 EXPECTED = {"a11_280", "a11_280_trust", "ru_1284", "csat", "ces", "nps", "comment"}
 
@@ -80,7 +81,7 @@ def test_single_measure_templates(name, key, scale, measure):
 
 
 def test_unknown_template_names_the_available_ones():
-    with pytest.raises(TemplateError, match="available: .*csat"):
+    with pytest.raises(Invalid, match="available: .*csat"):
         template("sus")
 
 
@@ -91,8 +92,10 @@ def test_an_invalid_template_file_is_reported_with_its_name(tmp_path, monkeypatc
     monkeypatch.setattr(module, "TEMPLATES_DIR", tmp_path)
     template.cache_clear()
     try:
-        with pytest.raises(TemplateError, match=r"broken\.yaml: .*question 'q', scale_min"):
+        with pytest.raises(InvalidInput, match=r"broken\.yaml: q\.scale_min: ") as caught:
             template("broken")
+        assert [(p.file, p.item, p.field) for p in caught.value.problems] == [
+            ("broken.yaml", "q", "scale_min"), ("broken.yaml", "q", "scale_max")]
     finally:
         template.cache_clear()
     assert TEMPLATES_DIR.name == "templates_data"

@@ -9,9 +9,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govcx.errors import InvalidInput
 from govcx.feedback.text import taxonomy as taxonomy_module
 from govcx.feedback.text.sentiment import sentiment
-from govcx.feedback.text.taxonomy import TaxonomyError, best_topic, classify, load_taxonomy, topic_codes
+from govcx.feedback.text.taxonomy import best_topic, classify, load_taxonomy, topic_codes
 from govcx.feedback.text.tokenise import (
     content_lemmas,
     english_stem,
@@ -140,7 +141,7 @@ def test_topic_codes_cover_the_issue_list():
 def test_an_invalid_taxonomy_is_reported_by_topic_and_field(tmp_path, content, message):
     path = tmp_path / "mine.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(TaxonomyError, match=f"mine.yaml: .*{message}"):
+    with pytest.raises(InvalidInput, match=f"mine.yaml: .*{message}"):
         load_taxonomy(path)
 
 

@@ -196,13 +196,13 @@ def test_export_and_import_round_trip(api, study, researchers, run_session):
                 full_name="Ivan Petrov", email="ivan@example.org")
     zipped = api["owner_a"].get(f"/studies/{study.pk}/export?fmt=csv")
     assert zipped.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    archive = zipfile.ZipFile(io.BytesIO(zipped.getvalue()))
     assert sorted(archive.namelist()) == sorted(f"{t}.csv" for t in (
         "tasks", "participants", "attempts", "questionnaires", "observations", "findings"))
     everything = b"".join(archive.read(n) for n in archive.namelist()).decode("utf-8-sig")
     assert "Ivan" not in everything and "ivan@example.org" not in everything
     attempts_csv = archive.read("attempts.csv")
-    workbook = load_workbook(io.BytesIO(api["lab"].get(f"/studies/{study.pk}/export?fmt=xlsx").content))
+    workbook = load_workbook(io.BytesIO(api["lab"].get(f"/studies/{study.pk}/export?fmt=xlsx").getvalue()))
     assert workbook.sheetnames == ["tasks", "participants", "attempts", "questionnaires", "observations",
                                    "findings"]
 

@@ -1,20 +1,20 @@
-"""Reading attempt files (pure): every problem as file:row:field, CSV and XLSX, export bundles."""
+"""Reading attempt files (pure): every problem as file:row:field, CSV and XLSX."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from govcx.lab.tabular import ImportInvalid, bundle, read_attempt_rows
+from govcx.errors import InvalidInput
+from govcx.lab.tabular import read_attempt_rows
 
 HEADER = "participant_code,task_key,outcome,seconds,errors,assists,seq"
 
 
 def problems(text: str, name: str = "r.csv") -> list[tuple[int | None, str]]:
-    with pytest.raises(ImportInvalid) as error:
+    with pytest.raises(InvalidInput) as error:
         read_attempt_rows(text.encode(), "csv", name)
     return [(p.row, p.field) for p in error.value.problems]
 
@@ -56,13 +56,3 @@ def test_xlsx_rows_are_read():
     workbook.save(buffer)
     row = read_attempt_rows(buffer.getvalue(), "xlsx", "r.xlsx")[0]
     assert (row.participant_code, row.outcome, row.seconds, row.errors, row.seq) == ("P07", "partial", 41.0, 2, 4)
-
-
-def test_bundles_guard_against_formula_injection():
-    tables = {"findings": (("id", "title"), [[1, "=HYPERLINK(\"http://x\")"]])}
-    archive = zipfile.ZipFile(io.BytesIO(bundle("csv", tables)))
-    assert archive.read("findings.csv").decode("utf-8-sig").splitlines()[1] == '1,"\'=HYPERLINK(""http://x"")"'
-    workbook = load_workbook(io.BytesIO(bundle("xlsx", tables)))
-    assert workbook["findings"]["B2"].value.startswith("'=")
-    with pytest.raises(ValueError):
-        bundle("pdf", tables)

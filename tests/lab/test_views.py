@@ -347,7 +347,7 @@ def test_report_pdf_and_closed_study(client_for, researchers, study, run_session
     study_services.study_close(actor=researcher, study=study)
     client = client_for(researcher)
     pdf = client.get(f"/lab/studies/{study.pk}/report.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
     assert pdf["Content-Disposition"].endswith('.pdf"')
     assert Study.objects.get(pk=study.pk).status == StudyStatus.CLOSED
     # A closed study's session page is read-only: no forms to record results.
@@ -370,7 +370,8 @@ def test_raw_data_export_and_all_or_nothing_import(client_for, researchers, user
     researcher = researchers["lab"]
     run_session(study, researcher, {"find": ("success", 30.0)}, full_name=NAME)
     export = client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/results.xlsx")
-    assert export.status_code == 200 and export.content[:2] == b"PK" and NAME.encode() not in export.content
+    body = export.getvalue()
+    assert export.status_code == 200 and body[:2] == b"PK" and NAME.encode() not in body
     assert client_for(users["owner_b"]).get(f"/lab/studies/{study.pk}/results.csv").status_code == 404
     assert client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/results.pdf").status_code == 404
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -3,6 +3,7 @@ nothing drawn without figures."""
 
 from __future__ import annotations
 
+from govcx.common.palette import BAD, GOOD, NEUTRAL
 from govcx.lab import charts
 
 TITLES = {"title": "Completion", "axis_title": "%", "point_label": "Estimate", "benchmark_label": "Benchmark"}
@@ -20,9 +21,9 @@ def test_completion_chart_is_named_and_coloured_by_the_benchmark_test():
     failing = charts.CompletionBar("Pay <the> fee", point=0.6, low=0.3, high=0.85, benchmark=0.78, meets=False)
     svg = charts.completion_chart_svg([passing], **{**TITLES, "title": 'Completion "by task"'})
     assert svg.startswith('<svg role="img" aria-label="Completion &quot;by task&quot;"')
-    assert charts.GOOD in svg and charts.BAD not in svg
-    assert charts.BAD in charts.completion_chart_svg([failing], **TITLES)
-    assert charts.NEUTRAL in charts.completion_chart_svg(
+    assert GOOD in svg and BAD not in svg
+    assert BAD in charts.completion_chart_svg([failing], **TITLES)
+    assert NEUTRAL in charts.completion_chart_svg(
         [charts.CompletionBar("No benchmark", 0.5, 0.2, 0.8)], **TITLES)
 
 

@@ -47,7 +47,7 @@ def test_api_export_csv_has_the_import_layout_and_only_the_users_services(client
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment; filename=") and ".csv" in response[
         "Content-Disposition"]
-    rows = csv_rows(response.content)
+    rows = csv_rows(response.getvalue())
     assert rows[0][:3] == ["code", "name_en", "name_ru"]
     assert [r[0] for r in rows[1:]] == ["svc-a", "svc-a1"]  # not the region's svc-b
 
@@ -56,7 +56,7 @@ def test_api_export_xlsx(client_for, users, services):
     response = client_for(users["owner_b"]).get(EXPORT, {"fmt": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "code" and [r[0] for r in rows[1:]] == ["svc-b"]
     header = list(rows[0])
@@ -71,7 +71,7 @@ def test_api_export_rejects_unknown_format(client_for, users, services):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_neutralises_formulas(fmt, client_for, users, make_passport):
     service_create(actor=users["admin"], data=make_passport("svc-eq", "min-a", name_en='=HYPERLINK("http://x")'))
-    content = client_for(users["owner_a"]).get(EXPORT, {"fmt": fmt}).content
+    content = client_for(users["owner_a"]).get(EXPORT, {"fmt": fmt}).getvalue()
     if fmt == "csv":
         rows = csv_rows(content)
     else:
@@ -85,7 +85,7 @@ def test_html_export_is_scoped_and_404_for_unknown_format(client_for, users, ser
     client = client_for(users["owner_b"])
     response = client.get("/registry/services/export.csv")
     assert response.status_code == 200
-    assert [r[0] for r in csv_rows(response.content)[1:]] == ["svc-b"]
+    assert [r[0] for r in csv_rows(response.getvalue())[1:]] == ["svc-b"]
     xlsx = client.get("/registry/services/export.xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"] == XLSX
     assert client.get("/registry/services/export.pdf").status_code == 404
@@ -106,13 +106,13 @@ def test_api_round_trip_creates_and_changes_nothing(fmt, client_for, users, serv
         steps=[{"title_en": "Come in", "title_ru": "Прийти", "requires_visit": True}],
         documents=[{"name_en": "Tax id", "name_ru": "ИНН", "held_in_registry": True}]))
     client = client_for(users["admin"])
-    exported = client.get(EXPORT, {"fmt": fmt}).content
+    exported = client.get(EXPORT, {"fmt": fmt}).getvalue()
     before = versions()
     response = upload(client, exported, f"services.{fmt}")
     assert response.status_code == 200, response.content
     assert response.json() == {"created": 0, "updated": 0}
     assert versions() == before
-    assert client.get(EXPORT, {"fmt": "csv"}).content == client.get(EXPORT, {"fmt": "csv"}).content
+    assert client.get(EXPORT, {"fmt": "csv"}).getvalue() == client.get(EXPORT, {"fmt": "csv"}).getvalue()
     assert Service.objects.get(code="svc-edge").name_en == "-minus first"
 
 

@@ -42,7 +42,7 @@ def test_pdf_is_a_real_pdf_with_the_service_name(client_for, users, assessment):
     response = client_for(users["viewer_a"]).get(f"/reports/assessments/{assessment.pk}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    body = response.content
+    body = response.getvalue()
     assert body.startswith(b"%PDF-") and len(body) > 5000
     assert "attachment" in response["Content-Disposition"]
 
@@ -50,7 +50,7 @@ def test_pdf_is_a_real_pdf_with_the_service_name(client_for, users, assessment):
 def test_csv_export_lists_every_applicable_requirement_and_neutralises_formulas(client_for, users, assessment):
     response = client_for(users["viewer_a"]).get(f"/reports/assessments/{assessment.pk}/results.csv")
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 14
     first = rows[0]
     assert first["status"] == "not_met" and float(first["score"]) == 0
@@ -59,7 +59,7 @@ def test_csv_export_lists_every_applicable_requirement_and_neutralises_formulas(
 
 def test_xlsx_export_has_the_same_rows(client_for, users, assessment):
     response = client_for(users["viewer_a"]).get(f"/reports/assessments/{assessment.pk}/results.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "service" and len(rows) == 15
     assert rows[1][0] == "svc-a"

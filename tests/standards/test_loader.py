@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from govcx.errors import InvalidInput, Problem
 from govcx.standards.loader import (
     PACKS_DIR,
-    PackInvalid,
-    PackProblem,
     grade_scales,
     parse_pack,
     read_pack,
@@ -78,16 +77,16 @@ def insert_after(text: str, anchor: str, new: str) -> str:
     return replace_once(text, anchor, anchor + new)
 
 
-def problems_of(text: str, file: str = FILE) -> list[PackProblem]:
-    with pytest.raises(PackInvalid) as caught:
+def problems_of(text: str, file: str = FILE) -> list[Problem]:
+    with pytest.raises(InvalidInput) as caught:
         parse_pack(text, file)
     problems = caught.value.problems
-    assert problems, "PackInvalid must list at least one problem"
+    assert problems, "InvalidInput must list at least one problem"
     assert all(p.file == file for p in problems)
     return problems
 
 
-def only_problem(text: str) -> PackProblem:
+def only_problem(text: str) -> Problem:
     problems = problems_of(text)
     assert len(problems) == 1, problems
     return problems[0]
@@ -316,7 +315,7 @@ def test_several_cross_field_problems_are_all_reported():
 
 def test_pack_invalid_message_lists_file_and_line():
     text = replace_once(VALID, "weight: 1", "weight: heavy")
-    with pytest.raises(PackInvalid) as caught:
+    with pytest.raises(InvalidInput) as caught:
         parse_pack(text, "mine.yaml")
     where = f"mine.yaml:{line_of(text, 'weight: heavy')}"
     assert f"{where}: groups[0].requirements[0].weight" in str(caught.value)
@@ -329,17 +328,17 @@ def test_read_pack_uses_the_file_name_and_reports_unreadable_files(tmp_path):
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(replace_once(VALID, "weight: 1", "weight: heavy"), encoding="utf-8")
-    with pytest.raises(PackInvalid) as caught:
+    with pytest.raises(InvalidInput) as caught:
         read_pack(bad)
     assert caught.value.problems[0].file == "bad.yaml"
 
-    with pytest.raises(PackInvalid) as caught:
+    with pytest.raises(InvalidInput) as caught:
         read_pack(tmp_path / "missing.yaml")
     assert "cannot read" in caught.value.problems[0].message
 
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(PackInvalid):
+    with pytest.raises(InvalidInput):
         read_pack(binary)
 
 

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govcx.accounts.roles import Role
+from govcx.common.tokens import new_token
 
 
 class User(AbstractUser):
@@ -36,11 +34,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def new_secret() -> str:
-        return "gcx_" + secrets.token_urlsafe(32)
-
-    @staticmethod
-    def hash_secret(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
+        return "gcx_" + new_token()
 
 
 class AuditEvent(models.Model):

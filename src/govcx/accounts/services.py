@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govcx.accounts.models import ApiToken, AuditEvent, User
+from govcx.common.tokens import token_hash
 
 
 def audit_record(
@@ -35,7 +36,7 @@ def audit_history(*, obj: Any) -> list[AuditEvent]:
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and never stored."""
     secret = ApiToken.new_secret()
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], key_hash=ApiToken.hash_secret(secret))
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], key_hash=token_hash(secret))
     audit_record(actor=user, action="token.create", obj=token, organisation_id=user.organisation_id)
     return token, secret
 
@@ -43,7 +44,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def api_token_authenticate(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=token_hash(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:

@@ -8,7 +8,6 @@ within their deadline, so the counts of the status chips add up to the total.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
+from govcx.common.tokens import token_hash
 from govcx.complaints import deadlines
 from govcx.complaints.models import Complaint, ComplaintStatus, RoutingRule
 from govcx.errors import NotFound
@@ -25,10 +25,6 @@ from govcx.registry.models import Organisation, Service
 OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
 STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
 REMINDER_WORKING_DAYS_BEFORE = (5, 1)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def complaint_status(*, complaint: Complaint, today: dt.date) -> str:

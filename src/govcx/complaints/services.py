@@ -9,7 +9,6 @@ the complaint's `version` guards against two handlers changing it at once.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -24,9 +23,10 @@ from django.utils.translation import ngettext
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action, role_allows
 from govcx.accounts.services import audit_record
+from govcx.common.tokens import new_token, token_hash
 from govcx.complaints import deadlines
 from govcx.complaints.models import Complaint, ComplaintStatus, DayKind, RoutingRule
-from govcx.complaints.selectors import OVERDUE, Reminder, complaint_route, reminders_due, token_hash
+from govcx.complaints.selectors import OVERDUE, Reminder, complaint_route, reminders_due
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.feedback import pii
 from govcx.feedback.models import Response
@@ -84,7 +84,7 @@ def complaint_submit(
     if day_kind not in DayKind.values:
         raise Invalid(f"COMPLAINT_DAY_KIND must be one of {DayKind.values}, not {day_kind!r}")
     handler = complaint_route(service=service, topic=topic)
-    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    token = new_token(_TOKEN_BYTES)
     complaint = Complaint.objects.create(
         service=service,
         organisation=handler,

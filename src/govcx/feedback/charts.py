@@ -11,9 +11,8 @@ from functools import lru_cache
 
 import altair as alt
 
-from govcx.reports.svg import render_svg
-
-INK, GOOD, BAD, NEUTRAL, BAND = "#0b0c0c", "#00703c", "#b10e1e", "#505a5f", "#b1b4b6"
+from govcx.common.charts import render_svg
+from govcx.common.palette import BAD, BAND, GOOD, INK, NEUTRAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,12 @@ import pyarrow.parquet as pq
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from govcx.errors import Invalid
+from govcx.common.tabular import CONTENT_TYPES, format_for, read_rows, render_table
+from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.feedback import services
 from govcx.feedback.models import Channel, Response, Survey
-from govcx.registry.tabular import ImportInvalid, ImportProblem, format_for, read_rows
-from govcx.reports.tables import FORMATS, render_table
 
-__all__ = ["ImportInvalid", "responses_file", "responses_import"]
+__all__ = ["responses_file", "responses_import"]
 
 PARQUET = "application/vnd.apache.parquet"
 BASE_COLUMNS = ("response_id", "submitted_at", "survey_version", "channel", "client_category", "office", "page",
@@ -64,9 +63,9 @@ def responses_file(responses: QuerySet[Response], fmt: str) -> tuple[bytes, str]
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue(), PARQUET
-    if fmt not in FORMATS:
+    if fmt not in CONTENT_TYPES:
         raise Invalid(f"unknown format {fmt!r}; use csv, xlsx or parquet", details=[{"field": "format"}])
-    return render_table(fmt, header, rows, sheet="responses"), FORMATS[fmt]
+    return render_table(fmt, header, rows, sheet="responses"), CONTENT_TYPES[fmt]
 
 
 def _arrow_column(values: list[Any]) -> pa.Array:
@@ -115,18 +114,19 @@ def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any)
     fmt = format_for(file_name)
     rows = read_rows(data, fmt, file_name, columns=(*IMPORT_META, *question_keys),
                      required=("id", "submitted_at"))
-    problems: list[ImportProblem] = []
+    problems: list[Problem] = []
     submissions: list[tuple[int, services.Submission]] = []
     for number, cells in rows:
         # A row with a bad date or no id still has its answers checked, so one pass shows every problem.
         try:
             submitted_at = _when(cells.get("submitted_at"))
         except ValueError as exc:
-            problems.append(ImportProblem(file_name, number, "submitted_at", str(exc)))
+            problems.append(Problem(str(exc), file=file_name, row=number, field="submitted_at"))
             submitted_at = None
         source_id = str(cells.get("id") or "").strip()
         if not source_id:
-            problems.append(ImportProblem(file_name, number, "id", "required: the response's id in the source"))
+            problems.append(Problem("required: the response's id in the source", file=file_name, row=number,
+                                    field="id"))
             source_id = f"row-{number}"
         version = cells.get("version")
         submissions.append((number, services.Submission(
@@ -140,9 +140,9 @@ def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any)
         )))
     prepared, found = services.responses_check(survey=survey, rows=submissions)
     problems += [
-        ImportProblem(file_name, d.get("row"), str(d.get("field", "")).removeprefix("answers."), d["message"])
+        Problem(d["message"], file=file_name, row=d.get("row"), field=str(d.get("field", "")).removeprefix("answers."))
         for d in found
     ]
     if problems:
-        raise ImportInvalid(sorted(problems, key=lambda p: (p.row or 0, p.field)))
+        raise InvalidInput(sorted(problems, key=lambda p: (p.row or 0, p.field)))
     return services.responses_store(survey=survey, prepared=prepared, actor=actor)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcx.accounts.services import audit_record
-from govcx.errors import Conflict, Forbidden, Invalid
+from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput
 from govcx.feedback import pii, spam, survey_schema, survey_templates
 from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
 from govcx.feedback.selectors import public_surveys
@@ -26,10 +26,9 @@ CHANNELS = frozenset(Channel.values)
 def _fingerprinted(definition: dict) -> tuple[dict, str]:
     try:
         parsed = survey_schema.parse_definition(definition)
-    except survey_schema.DefinitionError as exc:
-        raise Invalid("the survey definition has problems", details=[
-            {"field": ".".join(x for x in ("definition", p.question_key, p.field) if x), "message": p.message}
-            for p in exc.problems
+    except InvalidInput as exc:
+        raise InvalidInput(exc.problems, "the survey definition has problems", details=[
+            {"field": ".".join(x for x in ("definition", p.path) if x), "message": p.message} for p in exc.problems
         ]) from None
     return parsed.model_dump(mode="json"), survey_schema.definition_fingerprint(parsed)
 

@@ -31,6 +31,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from govcx.errors import Invalid, InvalidInput, Problem
+
 __all__ = [
     "CHANNELS",
     "TEXT_LENGTH_CAP",
@@ -38,8 +40,6 @@ __all__ = [
     "AnswerValidation",
     "ChoiceQuestion",
     "Condition",
-    "DefinitionError",
-    "DefinitionProblem",
     "FactRow",
     "HiddenQuestion",
     "InvalidAnswers",
@@ -230,30 +230,20 @@ AnyQuestion = RatingQuestion | ChoiceQuestion | YesNoQuestion | ThumbsQuestion |
 # --------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DefinitionProblem:
-    question_key: str | None  # None: a survey-level field
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"question {self.question_key!r}, " if self.question_key else ""
-        return f"{where}{self.field}: {self.message}"
+def _problem(question_key: str | None, field: str, message: str) -> Problem:
+    """A problem in a definition: `item` is the question's key (None for a survey-level field)."""
+    return Problem(message, item=question_key, field=field)
 
 
-class DefinitionError(ValueError):
-    """A survey definition is invalid; `problems` lists each with its question key and field."""
-
-    def __init__(self, problems: list[DefinitionProblem]):
-        self.problems = problems
-        super().__init__("invalid survey definition: " + "; ".join(str(p) for p in problems))
+def _definition_invalid(problems: list[Problem]) -> InvalidInput:
+    return InvalidInput(problems, "invalid survey definition: " + "; ".join(str(p) for p in problems))
 
 
-def _rating_problems(q: RatingQuestion) -> list[DefinitionProblem]:
-    found: list[DefinitionProblem] = []
+def _rating_problems(q: RatingQuestion) -> list[Problem]:
+    found: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
-        found.append(DefinitionProblem(q.key, field, message))
+        found.append(_problem(q.key, field, message))
 
     if q.scale_max <= q.scale_min:
         bad("scale_max", f"must be greater than scale_min ({q.scale_min}), got {q.scale_max}")
@@ -271,38 +261,38 @@ def _rating_problems(q: RatingQuestion) -> list[DefinitionProblem]:
     return found
 
 
-def _choice_problems(q: ChoiceQuestion) -> list[DefinitionProblem]:
-    found: list[DefinitionProblem] = []
+def _choice_problems(q: ChoiceQuestion) -> list[Problem]:
+    found: list[Problem] = []
     keys = [o.key for o in q.options]
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
-        found.append(DefinitionProblem(q.key, "options", f"option keys used twice: {twice}"))
+        found.append(_problem(q.key, "options", f"option keys used twice: {twice}"))
     if q.max_selected is not None:
         if q.type == "single_choice":
-            found.append(DefinitionProblem(q.key, "max_selected", "only a multiple choice question has it"))
+            found.append(_problem(q.key, "max_selected", "only a multiple choice question has it"))
         elif q.max_selected > len(q.options):
             found.append(
-                DefinitionProblem(q.key, "max_selected", f"{q.max_selected} exceeds the {len(q.options)} options")
+                _problem(q.key, "max_selected", f"{q.max_selected} exceeds the {len(q.options)} options")
             )
     return found
 
 
 def _condition_problems(
     q: AnyQuestion, index: int, c: Condition, earlier: dict[str, AnyQuestion]
-) -> list[DefinitionProblem]:
+) -> list[Problem]:
     field = f"show_if[{index}]"
     target = earlier.get(c.question)
     if target is None:
-        return [DefinitionProblem(q.key, field, f"refers to {c.question!r}, which is not an earlier question")]
-    found: list[DefinitionProblem] = []
+        return [_problem(q.key, field, f"refers to {c.question!r}, which is not an earlier question")]
+    found: list[Problem] = []
     compared = ([c.equals] if c.equals is not None else []) + list(c.one_of or [])
     if (c.at_least is not None or c.at_most is not None) and not isinstance(target, RatingQuestion):
-        found.append(DefinitionProblem(q.key, field, f"at_least/at_most need a rating question, {c.question!r} "
+        found.append(_problem(q.key, field, f"at_least/at_most need a rating question, {c.question!r} "
                                                      f"is {target.type}"))
     for value in compared:
         problem = _comparable_problem(target, value)
         if problem:
-            found.append(DefinitionProblem(q.key, field, problem))
+            found.append(_problem(q.key, field, problem))
     return found
 
 
@@ -325,13 +315,13 @@ def _comparable_problem(target: AnyQuestion, value: bool | int | str) -> str | N
     return None if ok else f"compares {target.key!r} with {value!r}; expected {expected}"
 
 
-def definition_problems(definition: SurveyDefinition) -> list[DefinitionProblem]:
+def definition_problems(definition: SurveyDefinition) -> list[Problem]:
     """Cross-question problems: duplicate keys, scale consistency, branching on unknown or later questions."""
-    found: list[DefinitionProblem] = []
+    found: list[Problem] = []
     earlier: dict[str, AnyQuestion] = {}
     for q in definition.questions:
         if q.key in earlier:
-            found.append(DefinitionProblem(q.key, "key", "is used by an earlier question too"))
+            found.append(_problem(q.key, "key", "is used by an earlier question too"))
         if isinstance(q, RatingQuestion):
             found.extend(_rating_problems(q))
         elif isinstance(q, ChoiceQuestion):
@@ -342,7 +332,7 @@ def definition_problems(definition: SurveyDefinition) -> list[DefinitionProblem]
     return found
 
 
-def _problem_from_pydantic(error: Any, raw: Any) -> DefinitionProblem:
+def _problem_from_pydantic(error: Any, raw: Any) -> Problem:
     loc = list(error["loc"])
     key: str | None = None
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
@@ -355,23 +345,24 @@ def _problem_from_pydantic(error: Any, raw: Any) -> DefinitionProblem:
         if loc and loc[0] in _QUESTION_TYPES:
             loc = loc[1:]
     field = ".".join(str(part) for part in loc)
-    return DefinitionProblem(key, field or ("(question)" if key else "(survey)"), error["msg"])
+    return _problem(key, field or ("(question)" if key else "(survey)"), error["msg"])
 
 
 _QUESTION_TYPES = {"rating", "single_choice", "multiple_choice", "yes_no", "thumbs", "text", "hidden"}
 
 
 def parse_definition(data: Mapping[str, Any] | SurveyDefinition) -> SurveyDefinition:
-    """Validate a survey definition (e.g. parsed JSON or YAML); raise DefinitionError listing every problem."""
+    """Validate a survey definition (e.g. parsed JSON or YAML); raise InvalidInput listing every problem (each
+    problem's `item` is its question's key)."""
     if isinstance(data, SurveyDefinition):
         data = data.model_dump(mode="json")
     try:
         definition = SurveyDefinition.model_validate(data, context={CONSISTENCY_DEFERRED: True})
     except ValidationError as exc:
-        raise DefinitionError([_problem_from_pydantic(e, data) for e in exc.errors()]) from None
+        raise _definition_invalid([_problem_from_pydantic(e, data) for e in exc.errors()]) from None
     problems = definition_problems(definition)
     if problems:
-        raise DefinitionError(problems)
+        raise _definition_invalid(problems)
     return definition
 
 
@@ -416,10 +407,11 @@ class AnswerValidation:
         return not self.errors
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswers(Invalid):
     def __init__(self, errors: tuple[AnswerError, ...]):
         self.errors = errors
-        super().__init__("invalid answers: " + "; ".join(str(e) for e in errors))
+        super().__init__("invalid answers: " + "; ".join(str(e) for e in errors), details=[
+            {"field": f"answers.{e.question_key}", "code": e.code, "message": e.message} for e in errors])
 
 
 class _Reject(Exception):

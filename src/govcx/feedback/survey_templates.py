@@ -8,20 +8,18 @@ a free comment. An analyst copies a template and edits it; the template itself n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from govcx.feedback.survey_schema import DefinitionError, SurveyDefinition, parse_definition
+from govcx.errors import Invalid, InvalidInput, Problem
+from govcx.feedback.survey_schema import SurveyDefinition, parse_definition
 
-__all__ = ["TEMPLATES_DIR", "TemplateError", "template", "template_names"]
+__all__ = ["TEMPLATES_DIR", "template", "template_names"]
 
 TEMPLATES_DIR = Path(__file__).with_name("templates_data")
-
-
-class TemplateError(ValueError):
-    """A template is unknown, unreadable or invalid; the message names the file."""
 
 
 def template_names() -> list[str]:
@@ -31,17 +29,19 @@ def template_names() -> list[str]:
 
 @cache
 def template(name: str) -> SurveyDefinition:
-    """The validated definition of template `name`; TemplateError if it is unknown or invalid."""
+    """The validated definition of template `name`; Invalid if it is unknown, InvalidInput naming the file, question
+    and field if it is invalid."""
     if name not in template_names():
-        raise TemplateError(f"unknown survey template {name!r}; available: {template_names()}")
+        raise Invalid(f"unknown survey template {name!r}; available: {template_names()}",
+                      details=[{"field": "template"}])
     path = TEMPLATES_DIR / f"{name}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{path.name}: not valid YAML: {exc}") from None
+        raise InvalidInput([Problem(f"not valid YAML: {exc}", file=path.name)]) from None
     if not isinstance(data, dict):
-        raise TemplateError(f"{path.name}: expected a mapping at the top level")
+        raise InvalidInput([Problem("expected a mapping at the top level", file=path.name)])
     try:
         return parse_definition(data)
-    except DefinitionError as exc:
-        raise TemplateError(f"{path.name}: {exc}") from None
+    except InvalidInput as exc:
+        raise InvalidInput([replace(p, file=path.name) for p in exc.problems]) from None

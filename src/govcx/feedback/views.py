@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
-from govcx.errors import DomainError, Invalid
+from govcx.common.downloads import download
+from govcx.errors import DomainError, Invalid, InvalidInput
 from govcx.feedback import exports, selectors, services, survey_templates
 from govcx.feedback.models import SurveyStatus
 from govcx.registry.selectors import access_service, service_list
@@ -114,9 +115,7 @@ def survey_export(request: HttpRequest, survey_id: int, fmt: str) -> HttpRespons
     survey = selectors.access_survey(request.user, survey_id)
     responses = selectors.response_list(user=request.user).filter(survey=survey)
     content, content_type = exports.responses_file(responses, fmt)
-    reply = HttpResponse(content, content_type=content_type)
-    reply["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.{fmt}"'
-    return reply
+    return download(content, filename=f"survey-{survey.pk}-responses.{fmt}", content_type=content_type)
 
 
 @login_required
@@ -130,7 +129,7 @@ def survey_import(request: HttpRequest, survey_id: int) -> HttpResponse:
     try:
         result = exports.responses_import(survey=survey, data=upload.read(), file_name=upload.name,
                                           actor=request.user)
-    except exports.ImportInvalid as exc:
+    except InvalidInput as exc:
         return render(request, "feedback/import_problems.html",
                       {"survey": survey, "problems": exc.problems[:200], "total": len(exc.problems)}, status=422)
     messages.success(request, _("Imported %(created)d responses (%(duplicates)d were already there).")

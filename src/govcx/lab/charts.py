@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 
 import altair as alt
-import vl_convert as vlc
 
+from govcx.common.charts import render_svg
+from govcx.common.palette import BAD, GOOD, INK, NEUTRAL, SEVERITY_SCALE
 from govcx.lab.metrics import SUS_GRADES
 
-GOOD, MID, BAD, NEUTRAL, INK = "#00703c", "#8a4b00", "#b10e1e", "#505a5f", "#0b0c0c"
 #: Colours of the grade families on the SUS scale, lightest for the best so the mean's mark stands out.
 GRADE_FAMILY_COLOURS = {"A": "#cce2d8", "B": "#dbe9c6", "C": "#fff1c2", "D": "#fbd9c3", "F": "#f4c7c3"}
-SEVERITY_COLOURS = ("#b1b4b6", "#505a5f", "#b25e09", "#b10e1e", "#6b0012")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +45,6 @@ class TaskTimes:
     low: float | None = None
     high: float | None = None
     target: float | None = None
-
-
-def _named(svg: str, title: str) -> str:
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
-
-
-def _render(chart: alt.TopLevelMixin, title: str) -> str:
-    return _named(vlc.vegalite_to_svg(chart.to_dict()), title)
 
 
 def completion_chart_svg(
@@ -106,7 +96,7 @@ def _completion_svg(
         .encode(x="benchmark:Q", tooltip=[alt.Tooltip("benchmark:Q", title=benchmark_label)])
     )
     chart = (interval + point + benchmark).properties(title=title, width=420, height=alt.Step(30))
-    return _render(chart, title)
+    return render_svg(chart, title)
 
 
 def task_time_chart_svg(tasks: Iterable[TaskTimes], *, title: str, axis_title: str) -> str:
@@ -144,7 +134,7 @@ def _time_svg(tasks: tuple[TaskTimes, ...], title: str, axis_title: str) -> str:
             .encode(y=y, x="target:Q")
         )
     chart = alt.layer(*layers).properties(title=title, width=420, height=alt.Step(30))
-    return _render(chart, title)
+    return render_svg(chart, title)
 
 
 def sus_scale_chart_svg(
@@ -194,7 +184,7 @@ def _sus_svg(mean: float, low: float, high: float, title: str, axis_title: str) 
         x=alt.X("mean:Q", scale=x_scale), y=alt.value(56), text="mean:Q"
     )
     chart = alt.layer(rects, labels, interval, dot, value).properties(title=title, width=460, height=60)
-    return _render(chart, title)
+    return render_svg(chart, title)
 
 
 def severity_chart_svg(
@@ -216,6 +206,6 @@ def _severity_svg(rows: tuple[tuple[int, str, int], ...], title: str, axis_title
         x=alt.X("count:Q", title=axis_title, axis=alt.Axis(tickMinStep=1, format="d")),
     )
     chart = bars.mark_bar().encode(
-        color=alt.Color("severity:N", scale=alt.Scale(domain=order, range=list(SEVERITY_COLOURS)), legend=None)
+        color=alt.Color("severity:N", scale=alt.Scale(domain=order, range=list(SEVERITY_SCALE)), legend=None)
     ) + bars.mark_text(align="left", dx=4, color=INK).encode(text="count:Q")
-    return _render(chart.properties(title=title, width=360, height=alt.Step(24)), title)
+    return render_svg(chart.properties(title=title, width=360, height=alt.Step(24)), title)

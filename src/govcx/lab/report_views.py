@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from govcx.accounts.roles import Action
+from govcx.common.downloads import download
+from govcx.common.pdf import pdf_response
+from govcx.common.tabular import BUNDLE_CONTENT_TYPES, BUNDLE_SUFFIXES, bundle
 from govcx.errors import Invalid
-from govcx.lab import forms, selectors, tabular
-from govcx.lab.report_pdf import render_study_pdf
+from govcx.lab import forms, selectors
 from govcx.lab.services import imports as imports_services
 
 
@@ -28,16 +30,8 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 def study_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
     context = _context(request, study_id)
-    pdf = render_study_pdf(context, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="study-{study_id}-{context["service"].code}.pdf"'
-    return response
-
-
-CONTENT_TYPES = {
-    "csv": "application/zip",  # one CSV per table, bundled
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+    return pdf_response(request, "lab/study_report_print.html", context,
+                        filename=f"study-{study_id}-{context['service'].code}.pdf")
 
 
 @login_required
@@ -45,13 +39,10 @@ def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
     """Raw results (tasks, participants, attempts, questionnaires, observations, findings) as CSV files in a ZIP
     or as one XLSX workbook; participants by pseudonymous code only."""
     study = selectors.access_study(request.user, study_id)
-    if fmt not in tabular.FORMATS:
+    if fmt not in BUNDLE_CONTENT_TYPES:
         raise Http404("unknown format")
-    body = tabular.bundle(fmt, selectors.study_export_tables(study))
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    suffix = "zip" if fmt == "csv" else fmt
-    response["Content-Disposition"] = f'attachment; filename="study-{study_id}-results.{suffix}"'
-    return response
+    return download(bundle(fmt, selectors.study_export_tables(study)),
+                    filename=f"study-{study_id}-results.{BUNDLE_SUFFIXES[fmt]}", content_type=BUNDLE_CONTENT_TYPES[fmt])
 
 
 @login_required

@@ -7,7 +7,6 @@ of another organisation gets 404, a role without the right 403).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils import timezone
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
+from govcx.common.tokens import token_hash
 from govcx.errors import Gone, Invalid, NotFound
 from govcx.lab import analysis as lab_analysis
 from govcx.lab.models import (
@@ -207,10 +207,6 @@ def quota_fill(study: Study) -> list[tuple[Quota, int]]:
 # ---- the participant's personal link ------------------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def session_by_token(token: str, *, lock: bool = False) -> Session:
     """The unmoderated session a personal link opens (`lock` for a write). Unknown → NotFound; expired, finished
     or closed → Gone; each with a message the participant can act on."""
@@ -219,7 +215,7 @@ def session_by_token(token: str, *, lock: bool = False) -> Session:
     queryset = Session.objects.select_related("study", "participant")
     if lock:
         queryset = queryset.select_for_update()
-    session = queryset.filter(token_hash=hash_token(token), mode=SessionMode.UNMODERATED).first()
+    session = queryset.filter(token_hash=token_hash(token), mode=SessionMode.UNMODERATED).first()
     if session is None:
         raise NotFound("this link is not valid; check that you copied all of it")
     if session.participant.status == ParticipantStatus.WITHDRAWN:

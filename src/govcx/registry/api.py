@@ -3,17 +3,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_history
+from govcx.common.downloads import download
+from govcx.common.tabular import CONTENT_TYPES, format_for, render_table
 from govcx.errors import Invalid
-from govcx.registry import selectors, services, tabular
+from govcx.registry import selectors, services
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.schemas import OrganisationIn, ReferenceIn, ServiceIn
-from govcx.reports.tables import FORMATS, render_table
 
 router = Router(tags=["registry"])
 
@@ -88,7 +89,7 @@ class ImportOut(Schema):
 
 _EXPORT_OPENAPI = {
     "responses": {200: {"description": "the file", "content": {
-        media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in FORMATS.values()
+        media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in CONTENT_TYPES.values()
     }}}
 }
 
@@ -97,9 +98,8 @@ _EXPORT_OPENAPI = {
 def service_export(request: HttpRequest, fmt: Literal["csv", "xlsx"] = "csv"):
     """The passports of the services in your scope as a CSV or XLSX file (the import layout)."""
     header, rows = services.services_export_rows(selectors.service_list(user=request.user))
-    response = HttpResponse(render_table(fmt, header, rows, sheet="services"), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="services-{dt.date.today().isoformat()}.{fmt}"'
-    return response
+    return download(render_table(fmt, header, rows, sheet="services"),
+                    filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
 @router.post("/services/import", response=ImportOut)
@@ -109,7 +109,7 @@ def service_import(
     """Create and update passports from a CSV or XLSX file, all or nothing (format: `fmt` or file name)."""
     name = file.name or ""
     summary = services.services_import(
-        actor=request.user, data=file.read(), fmt=fmt or tabular.format_for(name), file_name=name
+        actor=request.user, data=file.read(), fmt=fmt or format_for(name), file_name=name
     )
     return {"created": summary.created, "updated": summary.updated}
 

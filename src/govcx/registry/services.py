@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
 from govcx.accounts.services import audit_record
-from govcx.errors import Conflict, Forbidden, Invalid, NotFound
-from govcx.registry import tabular
+from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound, Problem
+from govcx.registry import passport_rows
 from govcx.registry.models import (
     ClientCategory,
     LifeSituation,
@@ -201,11 +201,8 @@ def _changed(current: dict[str, Any], passport: ServiceIn) -> bool:
     return _comparable(stored) != _comparable(passport)
 
 
-def _import_invalid(file_name: str, problems: list[tabular.ImportProblem]) -> Invalid:
-    return Invalid(
-        f"{file_name}: {len(problems)} problem(s); nothing was imported",
-        details=[p.as_dict() for p in problems],
-    )
+def _import_invalid(file_name: str, problems: list[Problem]) -> InvalidInput:
+    return InvalidInput(problems, f"{file_name}: {len(problems)} problem(s); nothing was imported")
 
 
 def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> ImportSummary:
@@ -218,13 +215,13 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
     """
     require(actor, Action.CHANGE_SERVICE)
     try:
-        rows = tabular.read_rows(data, fmt, file_name)
-    except tabular.ImportInvalid as exc:
+        rows = passport_rows.read_passport_rows(data, fmt, file_name)
+    except InvalidInput as exc:
         raise _import_invalid(file_name, exc.problems) from None
 
     refs = References()
     scope = visible_organisation_ids(actor)
-    codes = {tabular.row_cells_to_data({"code": row.get("code")})["code"] for _, row in rows}
+    codes = {passport_rows.row_cells_to_data({"code": row.get("code")})["code"] for _, row in rows}
     existing = {
         s.code: s
         for s in Service.objects.filter(code__in=codes)
@@ -232,16 +229,16 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
         .prefetch_related("client_categories", "life_situations", "steps", "documents")
     }
 
-    problems: list[tabular.ImportProblem] = []
+    problems: list[Problem] = []
     first_row: dict[str, int] = {}
     to_create: list[ServiceIn] = []
     to_update: list[tuple[Service, ServiceIn]] = []
     unchanged = 0
     for number, row in rows:
         def problem(field: str, message: str, number: int = number) -> None:
-            problems.append(tabular.ImportProblem(file_name, number, field, message))
+            problems.append(Problem(message, file=file_name, row=number, field=field))
 
-        code = tabular.row_cells_to_data({"code": row.get("code")})["code"]
+        code = passport_rows.row_cells_to_data({"code": row.get("code")})["code"]
         if code and code in first_row:
             problem("code", f"duplicate code {code!r}: row {first_row[code]} has it too")
             continue
@@ -253,11 +250,11 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
             continue
         current = passport_dict(service) if service is not None else None
         try:
-            passport = tabular.row_to_service_in(row, file=file_name, row_number=number, base=current)
-        except tabular.ImportInvalid as exc:
+            passport = passport_rows.row_to_service_in(row, file=file_name, row_number=number, base=current)
+        except InvalidInput as exc:
             # still check the codes, so one pass over the file finds every problem
             problems.extend(exc.problems)
-            raw = {**(current or {}), **tabular.row_cells_to_data(row)}
+            raw = {**(current or {}), **passport_rows.row_cells_to_data(row)}
             reported = {p.field for p in exc.problems}
             codes = SimpleNamespace(owner=str(raw.get("owner") or ""),
                                     client_categories=list(raw.get("client_categories") or []),
@@ -292,7 +289,7 @@ def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[l
     services = queryset.select_related("owner").prefetch_related(
         "client_categories", "life_situations", "steps", "documents"
     ).order_by("code")
-    return list(tabular.COLUMNS), [tabular.passport_to_row(passport_dict(s)) for s in services]
+    return list(passport_rows.COLUMNS), [passport_rows.passport_to_row(passport_dict(s)) for s in services]
 
 
 # --- reference data ----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Import and export of service passports as CSV or XLSX files (the layout is in `registry.tabular`)."""
+"""Import and export of service passports as CSV or XLSX files (the layout is in `registry.passport_rows`)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
+from govcx.common.downloads import download
+from govcx.common.tabular import CONTENT_TYPES, FORMATS, MAX_FILE_BYTES, format_for, render_table
 from govcx.errors import Conflict, Invalid
-from govcx.registry import selectors, services, tabular
-from govcx.reports.tables import FORMATS, render_table
+from govcx.registry import passport_rows, selectors, services
 
 
 class ImportForm(forms.Form):
@@ -27,9 +28,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not tabular.format_for(upload.name):
+        if not format_for(upload.name):
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
-        if upload.size > tabular.MAX_FILE_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB; split it into several files."))
         return upload
 
@@ -66,9 +67,8 @@ def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(f"unknown format {fmt!r}")
     header, rows = services.services_export_rows(selectors.service_list(user=request.user))
-    response = HttpResponse(render_table(fmt, header, rows, sheet="services"), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="services-{dt.date.today().isoformat()}.{fmt}"'
-    return response
+    return download(render_table(fmt, header, rows, sheet="services"),
+                    filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
 @login_required
@@ -78,8 +78,8 @@ def service_import(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "columns": [
-            {"name": c, "required": c in tabular.REQUIRED_COLUMNS, "help": COLUMN_HELP[c]}
-            for c in tabular.COLUMNS
+            {"name": c, "required": c in passport_rows.REQUIRED_COLUMNS, "help": COLUMN_HELP[c]}
+            for c in passport_rows.COLUMNS
         ],
         "problems": [],
         "error": None,
@@ -90,7 +90,7 @@ def service_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 summary = services.services_import(
-                    actor=request.user, data=upload.read(), fmt=tabular.format_for(upload.name),
+                    actor=request.user, data=upload.read(), fmt=format_for(upload.name),
                     file_name=upload.name,
                 )
             except Invalid as exc:

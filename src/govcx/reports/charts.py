@@ -6,11 +6,10 @@ from functools import lru_cache
 from typing import Any
 
 import altair as alt
-import vl_convert as vlc
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-COLOURS = {"good": "#00703c", "mid": "#b25e09", "bad": "#b10e1e"}
+from govcx.common.charts import render_svg
+from govcx.common.palette import IMPACT_COLOURS, INK, SCORE_BANDS
 
 
 def _band(score: float) -> str:
@@ -37,20 +36,15 @@ def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str, axis_title: 
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=axis_title),
             color=alt.Color(
                 "band:N",
-                scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+                scale=alt.Scale(domain=list(SCORE_BANDS), range=list(SCORE_BANDS.values())),
                 legend=None,
             ),
             tooltip=["group:N", "score:Q"],
         )
         .properties(width=420, height=alt.Step(22))
     )
-    labels = chart.mark_text(align="left", dx=4, color="#0b0c0c").encode(text="score:Q", color=alt.value("#0b0c0c"))
-    svg = vlc.vegalite_to_svg((chart + labels).to_dict())
-    # An accessible name for the picture; the same figures are in the table next to it.
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
-
-
-IMPACT_COLOURS = {"critical": "#6b0012", "serious": "#b10e1e", "moderate": "#b25e09", "minor": "#505a5f"}
+    labels = chart.mark_text(align="left", dx=4, color=INK).encode(text="score:Q", color=alt.value(INK))
+    return render_svg(chart + labels, title)
 
 
 def stacked_counts_chart_svg(
@@ -82,5 +76,4 @@ def _stacked_svg(rows: tuple[tuple[str, str, int], ...], title: str, x_title: st
         )
         .properties(width=max(160, 60 * len(order)), height=200)
     )
-    svg = vlc.vegalite_to_svg(chart.to_dict())
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+    return render_svg(chart, title)

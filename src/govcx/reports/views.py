@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
+from govcx.common.downloads import download
+from govcx.common.pdf import pdf_response
+from govcx.common.tabular import CONTENT_TYPES, FORMATS, render_table
 from govcx.reports.assessment_context import assessment_report_context
-from govcx.reports.pdf import html_to_pdf
-from govcx.reports.tables import FORMATS, render_table
 from govcx.standards.presentation import requirement_rows
 from govcx.standards.selectors import access_assessment
 
@@ -24,12 +24,8 @@ def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 def assessment_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
     context = _context(request, assessment_id)
-    html = render_to_string("reports/assessment_report_print.html", context, request=request)
-    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"assessment-{assessment_id}-{context['assessment'].service.code}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_response(request, "reports/assessment_report_print.html", context,
+                        filename=f"assessment-{assessment_id}-{context['assessment'].service.code}.pdf")
 
 
 RESULT_HEADER = [
@@ -83,6 +79,4 @@ def assessment_export(request: HttpRequest, assessment_id: int, fmt: str) -> Htt
         raise Http404("unknown format")
     assessment = access_assessment(request.user, assessment_id)
     body = render_table(fmt, RESULT_HEADER, assessment_result_rows(assessment), sheet="results")
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment_id}.{fmt}"'
-    return response
+    return download(body, filename=f"assessment-{assessment_id}.{fmt}", content_type=CONTENT_TYPES[fmt])

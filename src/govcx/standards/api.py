@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from govcx.accounts.roles import Action
-from govcx.errors import NotFound
+from govcx.errors import InvalidInput, NotFound
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
 from govcx.standards.loader import parse_pack
@@ -154,17 +154,14 @@ def pack_load(request: HttpRequest, payload: PackLoadIn):
     """Validate and load a pack (YAML text). Errors name the line and field. Loading the same version again is
     a no-op (200)."""
     from govcx.accounts.scoping import require
-    from govcx.errors import Invalid
-    from govcx.standards.loader import PackInvalid
 
     require(request.user, Action.MANAGE_STANDARDS)
     try:
         loaded = parse_pack(payload.yaml, payload.file_name)
-    except PackInvalid as exc:
-        raise Invalid(
-            "the pack is not valid",
-            details=[{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems],
-        ) from None
+    except InvalidInput as exc:
+        raise InvalidInput(exc.problems, "the pack is not valid",
+                           details=[{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems],
+                           ) from None
     record, created = services.pack_load(loaded=loaded, actor=request.user)
     return Status(201 if created else 200, record)
 

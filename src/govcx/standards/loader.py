@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from govcx.errors import InvalidInput, Problem
 from govcx.standards.checks import param_errors
 from govcx.standards.schema import (
     CONSISTENCY_DEFERRED,
@@ -25,24 +26,6 @@ from govcx.standards.schema import (
 
 PACKS_DIR = Path(__file__).parent / "packs"
 GRADE_SCALES_FILE = Path(__file__).parent / "grade_scales.yaml"
-
-
-@dataclass(frozen=True)
-class PackProblem:
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field or '(pack)'}: {self.message}"
-
-
-class PackInvalid(ValueError):
-    def __init__(self, problems: list[PackProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -93,22 +76,22 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise PackInvalid([PackProblem(file, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        raise InvalidInput([Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line)]) from None
     if node is None or not isinstance(data, dict):
-        raise PackInvalid([PackProblem(file, 1, "", "the file must hold a mapping (key: value pairs)")])
+        raise InvalidInput([Problem("the file must hold a mapping (key: value pairs)", file=file, line=1)])
     return data, _line_index(node)
 
 
-def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
+def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int]) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         message = error["msg"].removeprefix("Value error, ")
-        problems.append(PackProblem(file, _line_for(lines, loc), _field_name(loc), message))
+        problems.append(Problem(message, file=file, line=_line_for(lines, loc), field=_field_name(loc)))
     return problems
 
 
-def _check_problems(data: dict, file: str, lines: dict[tuple, int]) -> list[PackProblem]:
+def _check_problems(data: dict, file: str, lines: dict[tuple, int]) -> list[Problem]:
     """Every check a requirement names must be installed and given valid parameters."""
     problems = []
 
@@ -127,31 +110,33 @@ def _check_problems(data: dict, file: str, lines: dict[tuple, int]) -> list[Pack
                         for m in param_errors(name, {key: value})
                     ]
                     for path, message in located:
-                        problems.append(PackProblem(file, _line_for(lines, path), _field_name(path), message))
+                        problems.append(
+                            Problem(message, file=file, line=_line_for(lines, path), field=_field_name(path))
+                        )
 
     walk(data.get("groups", []), ("groups",))
     return problems
 
 
 def parse_pack(text: str, file: str = "<pack>") -> LoadedPack:
-    """Validate a pack's YAML text. Raises PackInvalid listing every problem found."""
+    """Validate a pack's YAML text. Raises InvalidInput listing every problem found."""
     data, lines = _parse_yaml(text, file)
     try:
         pack = Pack.model_validate(data, context={CONSISTENCY_DEFERRED: True})
     except ValidationError as exc:
-        raise PackInvalid(_pydantic_problems(exc, file, lines)) from None
+        raise InvalidInput(_pydantic_problems(exc, file, lines)) from None
     problems = [
-        PackProblem(file, _line_for(lines, loc), _field_name(loc), message)
+        Problem(message, file=file, line=_line_for(lines, loc), field=_field_name(loc))
         for loc, message in consistency_problems(pack)
     ]
     problems += _check_problems(data, file, lines)
     if pack.grade_scale not in grade_scales():
         problems.append(
-            PackProblem(file, _line_for(lines, ("grade_scale",)), "grade_scale",
-                        f"unknown grade scale {pack.grade_scale!r}; known: {sorted(grade_scales())}")
+            Problem(f"unknown grade scale {pack.grade_scale!r}; known: {sorted(grade_scales())}", file=file,
+                    line=_line_for(lines, ("grade_scale",)), field="grade_scale")
         )
     if problems:
-        raise PackInvalid(problems)
+        raise InvalidInput(problems)
     content = pack.model_dump(mode="json")
     return LoadedPack(pack, content, hashlib.sha256(text.encode()).hexdigest(), file)
 
@@ -160,7 +145,7 @@ def read_pack(path: Path) -> LoadedPack:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PackInvalid([PackProblem(str(path), None, "", f"cannot read the file: {exc}")]) from None
+        raise InvalidInput([Problem(f"cannot read the file: {exc}", file=str(path))]) from None
     return parse_pack(text, path.name)
 
 
@@ -175,5 +160,5 @@ def grade_scales() -> dict[str, GradeScale]:
     try:
         parsed = GradeScaleFile.model_validate(data)
     except ValidationError as exc:
-        raise PackInvalid(_pydantic_problems(exc, GRADE_SCALES_FILE.name, lines)) from None
+        raise InvalidInput(_pydantic_problems(exc, GRADE_SCALES_FILE.name, lines)) from None
     return {scale.id: scale for scale in parsed.scales}

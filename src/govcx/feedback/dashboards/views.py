@@ -7,15 +7,14 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from govcx.common.pdf import pdf_response
 from govcx.errors import Invalid
 from govcx.feedback.dashboards.context import dashboard_context, service_report_context
 from govcx.feedback.dashboards.figures import GROUPINGS, PERIODS, Query
 from govcx.feedback.text import analysis
 from govcx.registry.selectors import access_service
-from govcx.reports.pdf import html_to_pdf
 
 
 def _query(request: HttpRequest):
@@ -72,11 +71,8 @@ def service_report(request: HttpRequest, service_id: int) -> HttpResponse:
 def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponse:
     service = access_service(request.user, service_id)
     context = service_report_context(request.user, service, request.GET.get("quarter", ""))
-    html = render_to_string("feedback/service_report_print.html", context, request=request)
-    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    reply = HttpResponse(pdf, content_type="application/pdf")
-    reply["Content-Disposition"] = f'attachment; filename="feedback-{service.code}-{context["quarter_label"]}.pdf"'
-    return reply
+    return pdf_response(request, "feedback/service_report_print.html", context,
+                        filename=f"feedback-{service.code}-{context['quarter_label']}.pdf")
 
 
 @login_required

@@ -10,20 +10,20 @@ the term "очередь", and a multi-word term ("электронная оче
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from govcx.errors import InvalidInput, Problem
 from govcx.feedback.text.tokenise import lemmas
 
 __all__ = [
     "TAXONOMY_PATH",
     "RequirementRef",
     "Taxonomy",
-    "TaxonomyError",
     "Topic",
     "TopicMatch",
     "best_topic",
@@ -37,8 +37,9 @@ TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 LANGS = ("ru", "en")
 
 
-class TaxonomyError(ValueError):
-    """The taxonomy file is invalid; the message names the topic and field."""
+def _invalid(where: str, message: str) -> InvalidInput:
+    """A problem in a topic; `load_taxonomy` adds the file."""
+    return InvalidInput([Problem(message, field=where)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,39 +77,39 @@ def _contains(sequence: Sequence[str], part: Sequence[str], present: frozenset[s
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise TaxonomyError(f"{where}: expected non-empty text, got {value!r}")
+        raise _invalid(where, f"expected non-empty text, got {value!r}")
     return value.strip()
 
 
 def _topic(raw: Any, index: int) -> Topic:
     if not isinstance(raw, dict):
-        raise TaxonomyError(f"topics[{index}]: expected a mapping")
+        raise _invalid(f"topics[{index}]", "expected a mapping")
     code = _text(raw.get("code"), f"topics[{index}].code")
     where = f"topic {code!r}"
     unknown = sorted(set(raw) - {"code", "title", "terms", "requirements"})
     if unknown:
-        raise TaxonomyError(f"{where}: unknown fields {unknown}")
+        raise _invalid(where, f"unknown fields {unknown}")
     title = raw.get("title") or {}
     terms = raw.get("terms") or {}
     if not isinstance(title, dict) or not isinstance(terms, dict):
-        raise TaxonomyError(f"{where}: title and terms are mappings by language")
+        raise _invalid(where, "title and terms are mappings by language")
     if set(terms) - set(LANGS) or not any(terms.values()):
-        raise TaxonomyError(f"{where}.terms: give a list of terms per language {list(LANGS)}")
+        raise _invalid(f"{where}.terms", f"give a list of terms per language {list(LANGS)}")
     term_lemmas = []
     cleaned_terms: dict[str, tuple[str, ...]] = {}
     for lang, items in terms.items():
         if not isinstance(items, list):
-            raise TaxonomyError(f"{where}.terms.{lang}: expected a list")
+            raise _invalid(f"{where}.terms.{lang}", "expected a list")
         cleaned_terms[lang] = tuple(_text(t, f"{where}.terms.{lang}") for t in items)
         for term in cleaned_terms[lang]:
             term_lemma = tuple(lemmas(term))
             if not term_lemma:
-                raise TaxonomyError(f"{where}.terms.{lang}: {term!r} has no words")
+                raise _invalid(f"{where}.terms.{lang}", f"{term!r} has no words")
             term_lemmas.append((term, term_lemma))
     refs = []
     for i, ref in enumerate(raw.get("requirements") or []):
         if not isinstance(ref, dict) or set(ref) != {"pack", "requirement"}:
-            raise TaxonomyError(f"{where}.requirements[{i}]: expected {{pack, requirement}}")
+            raise _invalid(f"{where}.requirements[{i}]", "expected {pack, requirement}")
         refs.append(RequirementRef(_text(ref["pack"], where), _text(ref["requirement"], where)))
     return Topic(code, {k: _text(v, f"{where}.title.{k}") for k, v in title.items()}, cleaned_terms, tuple(refs),
                  tuple(term_lemmas))
@@ -138,22 +139,22 @@ class Taxonomy:
 
 
 def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
-    """Read and check a taxonomy file; TaxonomyError names the file, topic and field at fault."""
+    """Read and check a taxonomy file; InvalidInput names the file, topic and field at fault."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise TaxonomyError(f"{path.name}: {exc}") from None
+        raise InvalidInput([Problem(str(exc), file=path.name)]) from None
     raw_topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(raw_topics, list) or not raw_topics:
-        raise TaxonomyError(f"{path.name}: expected a non-empty list under 'topics'")
+        raise InvalidInput([Problem("expected a non-empty list under 'topics'", file=path.name)])
     try:
         topics = tuple(_topic(raw, i) for i, raw in enumerate(raw_topics))
-    except TaxonomyError as exc:
-        raise TaxonomyError(f"{path.name}: {exc}") from None
+    except InvalidInput as exc:
+        raise InvalidInput([replace(p, file=path.name) for p in exc.problems]) from None
     codes = [t.code for t in topics]
     twice = sorted({c for c in codes if codes.count(c) > 1})
     if twice:
-        raise TaxonomyError(f"{path.name}: topic codes used twice: {twice}")
+        raise InvalidInput([Problem(f"topic codes used twice: {twice}", file=path.name)])
     return Taxonomy(topics)
 
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Router
 from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
-from govcx.lab import selectors, tabular
+from govcx.common.downloads import download
+from govcx.common.tabular import BUNDLE_CONTENT_TYPES, BUNDLE_SUFFIXES, bundle
+from govcx.lab import selectors
 from govcx.lab.schemas import ImportOut
 from govcx.lab.services.imports import attempts_import
-from govcx.reports.tables import FORMATS
 
 router = Router(tags=["lab"])
 
-EXPORT_MEDIA = {"csv": "application/zip", "xlsx": FORMATS["xlsx"]}
 _EXPORT_OPENAPI = {"responses": {200: {"description": "ZIP of CSV files, or an XLSX workbook", "content": {
-    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in EXPORT_MEDIA.values()}}}}
+    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    for media in BUNDLE_CONTENT_TYPES.values()}}}}
 
 
 @router.get("/studies/{study_id}/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI,
@@ -27,10 +28,8 @@ _EXPORT_OPENAPI = {"responses": {200: {"description": "ZIP of CSV files, or an X
 def study_export(request: HttpRequest, study_id: int, fmt: Literal["csv", "xlsx"] = "csv"):
     """The study's raw data, pseudonymous (no personal field): a table per file (ZIP of CSV) or per sheet."""
     study = selectors.access_study(request.user, study_id)
-    content = tabular.bundle(fmt, selectors.study_export_tables(study))
-    response = HttpResponse(content, content_type=EXPORT_MEDIA[fmt])
-    response["Content-Disposition"] = f'attachment; filename="study-{study.pk}.{"zip" if fmt == "csv" else fmt}"'
-    return response
+    return download(bundle(fmt, selectors.study_export_tables(study)),
+                    filename=f"study-{study.pk}.{BUNDLE_SUFFIXES[fmt]}", content_type=BUNDLE_CONTENT_TYPES[fmt])
 
 
 @router.post("/studies/{study_id}/import", response=ImportOut, operation_id="govcx_lab_api_study_import")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from govcx.common.tokens import token_hash
 from govcx.lab import selectors
 from govcx.lab.models import Session
 from govcx.lab.schemas import OkOut, TakeAttemptIn, TakeOut, TakeQuestionnaireIn
@@ -20,7 +21,7 @@ TAKE_REQUESTS_PER_MINUTE = 60
 
 
 def _throttle(request: HttpRequest, token: str) -> None:
-    hit("lab-take", f"{selectors.hash_token(token)[:16]}:{client_address(request)}", limit=TAKE_REQUESTS_PER_MINUTE)
+    hit("lab-take", f"{token_hash(token)[:16]}:{client_address(request)}", limit=TAKE_REQUESTS_PER_MINUTE)
 
 
 def _take_out(session: Session) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from govcx.errors import Invalid
+from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.lab import tabular
 from govcx.lab.models import Attempt, Participant, ParticipantStatus, Session, SessionStatus, Study
 from govcx.lab.services._common import audit, open_study, upsert_attempt
@@ -33,7 +33,7 @@ def attempts_import(*, actor: Any, study: Study, data: bytes, file_name: str, fm
     fmt = fmt or (file_name.rsplit(".", 1)[-1].lower() if "." in file_name else "csv")
     try:
         rows = tabular.read_attempt_rows(data, fmt, file_name)
-    except tabular.ImportInvalid as exc:
+    except InvalidInput as exc:
         raise Invalid(f"{file_name}: {len(exc.problems)} problem(s); nothing was imported",
                       details=[p.as_dict() for p in exc.problems]) from None
     tasks = {t.key: t for t in study.tasks.all()}
@@ -41,14 +41,14 @@ def attempts_import(*, actor: Any, study: Study, data: bytes, file_name: str, fm
     problems = []
     for row in rows:
         if row.task_key not in tasks:
-            problems.append(tabular.ImportProblem(file_name, row.row, "task_key",
-                                                  f"the study has no task {row.task_key!r}"))
+            problems.append(Problem(f"the study has no task {row.task_key!r}", file=file_name, row=row.row,
+                                    field="task_key"))
         person = participants.get(row.participant_code)
         if person is not None and person.status == ParticipantStatus.WITHDRAWN:
-            problems.append(tabular.ImportProblem(file_name, row.row, "participant_code",
-                                                  f"{row.participant_code} has withdrawn"))
+            problems.append(Problem(f"{row.participant_code} has withdrawn", file=file_name, row=row.row,
+                                    field="participant_code"))
         if len(row.participant_code) > 16:
-            problems.append(tabular.ImportProblem(file_name, row.row, "participant_code", "at most 16 characters"))
+            problems.append(Problem("at most 16 characters", file=file_name, row=row.row, field="participant_code"))
     if problems:
         raise Invalid(f"{file_name}: {len(problems)} problem(s); nothing was imported",
                       details=[p.as_dict() for p in problems])

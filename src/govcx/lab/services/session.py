@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govcx.common.tokens import new_token, token_hash
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
 from govcx.lab import selectors
 from govcx.lab.models import (
@@ -136,8 +137,8 @@ def session_link_issue(*, actor: Any, session: Session, valid_days: int = LINK_V
         raise Invalid("a link is valid for 1 to 90 days", details=[{"field": "valid_days"}])
     if session.participant.status == ParticipantStatus.WITHDRAWN:
         raise Conflict(f"participant {session.participant.code} has withdrawn")
-    token = secrets.token_urlsafe(32)
-    session.token_hash = selectors.hash_token(token)
+    token = new_token()
+    session.token_hash = token_hash(token)
     session.link_expires_at = timezone.now() + timedelta(days=valid_days)
     session.save(update_fields=["token_hash", "link_expires_at"])
     audit(actor, "session.link_issue", session, study,

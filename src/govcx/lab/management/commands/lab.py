@@ -19,8 +19,9 @@ from rich.table import Table
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
+from govcx.common.tabular import bundle
 from govcx.errors import DomainError
-from govcx.lab import selectors, tabular
+from govcx.lab import selectors
 from govcx.lab.analysis import StudyAnalysis
 from govcx.lab.models import Study
 from govcx.lab.services.imports import attempts_import
@@ -100,9 +101,10 @@ class Command(BaseCommand):
     def _report(self, study: Study, opts: dict[str, Any]) -> None:
         analysis = selectors.study_analysis(study)
         if opts["pdf"]:
-            from govcx.lab.report_pdf import render_study_pdf
+            from govcx.common.pdf import render_pdf
 
-            Path(opts["pdf"]).write_bytes(render_study_pdf(selectors.study_report_context(study, AnonymousUser())))
+            context = selectors.study_report_context(study, AnonymousUser())
+            Path(opts["pdf"]).write_bytes(render_pdf("lab/study_report_print.html", context))
             Console(stderr=True).print(f"wrote {opts['pdf']}")
         if opts["json"]:
             self.stdout.write(json.dumps(_jsonable(analysis), ensure_ascii=False, indent=1, default=str))
@@ -155,7 +157,7 @@ class Command(BaseCommand):
             console.print(f"  • {reason.message}")
 
     def _export(self, study: Study, out: Path, fmt: str) -> None:
-        out.write_bytes(tabular.bundle(fmt, selectors.study_export_tables(study)))
+        out.write_bytes(bundle(fmt, selectors.study_export_tables(study)))
         Console(stderr=True).print(f"wrote {out} ({'ZIP of CSV files' if fmt == 'csv' else 'XLSX workbook'})")
 
     def _import(self, study: Study, path: Path, username: str | None) -> None:

@@ -11,9 +11,9 @@ from rich.console import Console
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
+from govcx.common.tabular import format_for, render_table
 from govcx.errors import DomainError, Invalid
-from govcx.registry import selectors, services, tabular
-from govcx.reports.tables import render_table
+from govcx.registry import selectors, services
 
 
 def _actor(username: str | None) -> User:
@@ -33,7 +33,7 @@ def _actor(username: str | None) -> User:
 
 
 def _format(path: Path) -> str:
-    fmt = tabular.format_for(path.name)
+    fmt = format_for(path.name)
     if not fmt:
         raise CommandError(f"{path}: the file name must end in .csv or .xlsx")
     return fmt

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from govcx.errors import Conflict
-from govcx.standards.loader import PackInvalid, read_pack, shipped_pack_files
+from govcx.errors import Conflict, InvalidInput
+from govcx.standards.loader import read_pack, shipped_pack_files
 from govcx.standards.services import pack_load
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         for path in paths:
             try:
                 loaded.append(read_pack(path))
-            except PackInvalid as exc:
+            except InvalidInput as exc:
                 problems.extend(exc.problems)
         for problem in problems:
             console.print(f"[red]error[/red] {problem}")

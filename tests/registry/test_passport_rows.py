@@ -1,4 +1,4 @@
-"""Service passports as CSV/XLSX rows: the framework-free reader and the import/export use cases."""
+"""Service passports as CSV/XLSX rows: the passport layout, the import/export use cases and the command."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from govcx.errors import Forbidden, Invalid
+from govcx.common.tabular import render_table
+from govcx.errors import Forbidden, Invalid, InvalidInput
+from govcx.registry import passport_rows
 from govcx.registry import services as registry_services
-from govcx.registry import tabular
 from govcx.registry.models import Service
-from govcx.reports.tables import render_table
 
 HEADER = ["code", "name_en", "owner", "client_categories"]
 
@@ -35,25 +35,15 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def problems_of(exc: tabular.ImportInvalid) -> set[tuple[int | None, str]]:
+def problems_of(exc: InvalidInput) -> set[tuple[int | None, str]]:
     return {(p.row, p.field) for p in exc.problems}
 
 
-# ---- the framework-free module -------------------------------------------------------------------------------
-
-
-def test_tabular_imports_no_django():
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse(Path(tabular.__file__).read_text())
-    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-    names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    assert not [n for n in names if n.split(".")[0] == "django"]
+# ---- the passport layout (pure) ---------------------------------------------------------------------------------
 
 
 def test_passport_to_row_uses_the_cell_formats():
-    row = tabular.passport_to_row({
+    row = passport_rows.passport_to_row({
         "code": "svc", "name_en": "Service", "name_ru": "Услуга", "owner": "min-a",
         "client_categories": ["businesses", "citizens"], "life_situations": [], "channels": ["portal", "office"],
         "stage": "beta", "deadline_days": None, "deadline_kind": "working", "fee": "150.50",
@@ -64,7 +54,7 @@ def test_passport_to_row_uses_the_cell_formats():
                       {"name_en": "Deed", "name_ru": "", "held_in_registry": True, "registry_name": "Rosreestr"},
                       {"name_en": "Tax id", "name_ru": "", "held_in_registry": True, "registry_name": ""}],
     })
-    cells = dict(zip(tabular.COLUMNS, row, strict=True))
+    cells = dict(zip(passport_rows.COLUMNS, row, strict=True))
     assert cells["client_categories"] == "businesses; citizens"
     assert cells["channels"] == "portal; office"
     assert cells["deadline_days"] is None
@@ -84,11 +74,11 @@ def test_row_round_trips_through_the_cells():
         "steps": [{"title_en": "Visit", "title_ru": "Прийти", "requires_visit": True}],
         "documents": [{"name_en": "Tax id", "name_ru": "ИНН", "held_in_registry": True, "registry_name": ""}],
     }
-    content = render_table("csv", tabular.COLUMNS, [tabular.passport_to_row(passport)])
-    [(number, row)] = tabular.read_rows(content, "csv", "x.csv")
+    content = render_table("csv", passport_rows.COLUMNS, [passport_rows.passport_to_row(passport)])
+    [(number, row)] = passport_rows.read_passport_rows(content, "csv", "x.csv")
     assert number == 2
     assert row["name_en"] == "'=1+1"  # the export's formula guard, undone on import
-    service_in = tabular.row_to_service_in(row)
+    service_in = passport_rows.row_to_service_in(row)
     assert service_in.name_en == "=1+1"
     assert service_in.description_en == "- first\n- second"
     assert service_in.legal_basis == "@law"
@@ -104,67 +94,39 @@ def test_csv_semicolon_with_bom_and_row_numbers_as_a_spreadsheet_shows_them():
         ["", "", "", "", "", ""],
         ["svc-2", "Second", "Вторая", "min-a", "citizens", ""],
     ], delimiter=";", bom=True)
-    rows = tabular.read_rows(data, "csv", "s.csv")
+    rows = passport_rows.read_passport_rows(data, "csv", "s.csv")
     assert [n for n, _ in rows] == [2, 4]
-    first = tabular.row_to_service_in(rows[0][1])
+    first = passport_rows.row_to_service_in(rows[0][1])
     assert first.name_ru == "Первая"
     assert first.client_categories == ["citizens", "businesses"]
     assert first.fee == Decimal("1500.50")
-    assert tabular.row_to_service_in(rows[1][1]).fee == Decimal(0)
-
-
-def test_csv_with_quoted_line_breaks_counts_records_not_lines():
-    data = csv_bytes([HEADER + ["description_en"], ["a", "A", "min-a", "citizens", "line 1\nline 2"],
-                      ["b", "B", "min-a", "citizens", ""]])
-    assert [n for n, _ in tabular.read_rows(data, "csv", "s.csv")] == [2, 3]
+    assert passport_rows.row_to_service_in(rows[1][1]).fee == Decimal(0)
 
 
 def test_xlsx_rows_keep_their_spreadsheet_numbers():
     data = xlsx_bytes([HEADER + ["deadline_days", "fee"], ["a", "A", "min-a", "citizens", 10, 12.5], [],
                        ["b", "B", "min-a", "citizens", None, 0]])
-    rows = tabular.read_rows(data, "xlsx", "s.xlsx")
+    rows = passport_rows.read_passport_rows(data, "xlsx", "s.xlsx")
     assert [n for n, _ in rows] == [2, 4]
-    first = tabular.row_to_service_in(rows[0][1])
+    first = passport_rows.row_to_service_in(rows[0][1])
     assert first.deadline_days == 10 and first.fee == Decimal("12.5")
-    assert tabular.row_to_service_in(rows[1][1]).deadline_days is None
+    assert passport_rows.row_to_service_in(rows[1][1]).deadline_days is None
 
 
 def test_header_names_every_unknown_and_missing_column():
     data = csv_bytes([["code", "title", "owner", "colour"], ["a", "A", "min-a", "red"]])
-    with pytest.raises(tabular.ImportInvalid) as exc:
-        tabular.read_rows(data, "csv", "s.csv")
+    with pytest.raises(InvalidInput) as exc:
+        passport_rows.read_passport_rows(data, "csv", "s.csv")
     assert problems_of(exc.value) == {(1, "title"), (1, "colour"), (1, "name_en"), (1, "client_categories")}
     assert str(exc.value.problems[0]).startswith("s.csv:1: ")
-
-
-@pytest.mark.parametrize(
-    ("data", "fmt", "words"),
-    [
-        ("код,имя\n".encode("cp1251"), "csv", "UTF-8"),
-        (b"not a zip", "xlsx", "XLSX"),
-        (b"", "csv", "header"),
-        (b"code\n", "ods", "unknown format"),
-    ],
-)
-def test_unreadable_files_are_one_file_level_problem(data, fmt, words):
-    with pytest.raises(tabular.ImportInvalid) as exc:
-        tabular.read_rows(data, fmt, "f")
-    assert len(exc.value.problems) == 1 and words in exc.value.problems[0].message
-
-
-def test_value_outside_the_header_is_a_problem():
-    data = csv_bytes([HEADER, ["a", "A", "min-a", "citizens", "stray"]])
-    with pytest.raises(tabular.ImportInvalid) as exc:
-        tabular.read_rows(data, "csv", "s.csv")
-    assert problems_of(exc.value) == {(2, "column 5")}
 
 
 def test_row_errors_name_the_fields():
     row = {"code": "Bad Code", "name_en": "", "owner": "min-a", "client_categories": "",
            "channels": "portal; fax", "page_urls": "https://ok.example; not a url", "deadline_days": "soon",
            "stage": "gamma", "steps": "Apply; [visit]"}
-    with pytest.raises(tabular.ImportInvalid) as exc:
-        tabular.row_to_service_in(row, file="s.csv", row_number=7)
+    with pytest.raises(InvalidInput) as exc:
+        passport_rows.row_to_service_in(row, file="s.csv", row_number=7)
     by_field = {p.field: p.message for p in exc.value.problems}
     assert set(by_field) == {"code", "name_en", "client_categories", "channels", "page_urls", "deadline_days",
                              "stage", "steps"}
@@ -177,7 +139,7 @@ def test_row_errors_name_the_fields():
 
 def test_absent_columns_and_empty_stage_keep_the_base_passport(make_passport):
     base = make_passport("svc", "min-a").model_dump(mode="json")
-    changed = tabular.row_to_service_in({"code": "svc", "name_en": "New name", "stage": ""}, base=base)
+    changed = passport_rows.row_to_service_in({"code": "svc", "name_en": "New name", "stage": ""}, base=base)
     assert changed.name_en == "New name"
     assert changed.stage == "beta" and changed.steps[0].title_en == "Apply online"
 

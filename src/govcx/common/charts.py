@@ -1,6 +1,7 @@
 """Altair charts to static SVG with an accessible name: the same picture in pages and PDFs, no JS, no CDN.
 
-Plain Python (no Django), so computation modules' charts can use it.
+Plain Python (no Django), so computation modules' charts can use it. Each app's chart module draws its own
+charts with the colours of `govcx.common.palette` and renders them here.
 """
 
 from __future__ import annotations

@@ -1,0 +1,51 @@
+"""HTML to PDF with WeasyPrint, and the PDF twin of a report page.
+
+A report's page and its PDF are rendered from the same context (page: its template; PDF: the print template,
+with `printing` set so links and video clips are left out), so the two never disagree. Only govcx's own static
+files may be fetched while rendering.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpRequest
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from govcx.common.downloads import download
+
+#: Only /static/ URLs are fetched while printing; without a request the host is a placeholder that never resolves.
+DEFAULT_BASE_URL = "http://govcx.invalid/"
+
+
+class LocalStaticFetcher(URLFetcher):
+    """Resolve /static/ URLs from disk and refuse anything else, so a report never touches the network."""
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        marker = "/static/"
+        if marker in url and not url.startswith("data:"):
+            path = finders.find(url.split(marker, 1)[1].split("?")[0])
+            if path:
+                return URLFetcherResponse(url, Path(path).read_bytes(), {}, 200)
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ValueError(f"external resource refused in PDF rendering: {url}")
+
+
+def html_to_pdf(html: str, *, base_url: str = DEFAULT_BASE_URL) -> bytes:
+    return HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()
+
+
+def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
+    """The print template rendered with the page's context and `printing` set, as PDF bytes."""
+    html = render_to_string(template, {**context, "printing": True}, request=request)
+    return html_to_pdf(html, base_url=request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL)
+
+
+def pdf_response(request: HttpRequest, template: str, context: dict[str, Any], *, filename: str) -> FileResponse:
+    """The PDF twin of a report page: the same context through the print template, as a download."""
+    return download(render_pdf(template, context, request=request), filename=filename, content_type="application/pdf")

@@ -1,0 +1,229 @@
+"""Tabular files (CSV, XLSX): reading rows with every problem named by file, row and field, and writing them.
+
+Plain Python, no Django. One reader and one writer for every import and export of govcx; the column layouts
+(service passports, survey responses, lab attempts) stay with their apps.
+
+Reading: CSV in UTF-8 with or without BOM, "," or ";" delimiter (whichever the header line uses more); XLSX:
+the first worksheet, as the spreadsheet shows it (cached results, not formula text). Rows are numbered as a
+spreadsheet program shows them: the header is row 1, the first data row 2.
+
+Writing: a bold, frozen header row; text cells that a spreadsheet would run as a formula are prefixed with "'"
+(OWASP CSV injection), and `cell_text` takes the prefix off again on import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from govcx.errors import Invalid, InvalidInput, Problem
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: What `bundle` gives: a ZIP of CSV files, or one workbook.
+BUNDLE_CONTENT_TYPES = {"csv": "application/zip", "xlsx": CONTENT_TYPES["xlsx"]}
+BUNDLE_SUFFIXES = {"csv": "zip", "xlsx": "xlsx"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_for(file_name: str) -> str:
+    """"csv" or "xlsx" from a file name's extension; "" when it is neither."""
+    suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    return suffix if suffix in FORMATS else ""
+
+
+def _file_problem(file_name: str, message: str, row: int | None = None) -> InvalidInput:
+    return InvalidInput([Problem(message, file=file_name, row=row)])
+
+
+# ---- reading ------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _file_problem(
+            file_name, f"the file is not UTF-8 text (byte {exc.start + 1}); save it as \"CSV UTF-8\""
+        ) from None
+
+
+def csv_records(data: bytes, file_name: str) -> list[list[Any]]:
+    """Every line of a CSV file as a list of cells, the header included."""
+    text = _decode(data, file_name)
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _file_problem(file_name, f"not a readable CSV file: {exc}") from None
+
+
+def xlsx_records(data: bytes, file_name: str) -> list[list[Any]]:
+    """Every row of a workbook's first sheet as a list of cells (position = the row number shown)."""
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: what the spreadsheet shows (cached results), not formula text
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _file_problem(file_name, f"not a readable XLSX workbook ({exc})") from None
+    try:
+        if not workbook.worksheets:
+            return []
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
+        # openpyxl yields an empty row for every missing row, so position = the row number shown
+        return [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+    finally:
+        workbook.close()
+
+
+def records(data: bytes, fmt: str, file_name: str) -> list[list[Any]]:
+    """The file's rows of cells after checking its format and size; InvalidInput otherwise."""
+    if fmt not in FORMATS:
+        raise _file_problem(file_name, f"unknown format {fmt!r}; use csv or xlsx")
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_problem(file_name, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it")
+    return csv_records(data, file_name) if fmt == "csv" else xlsx_records(data, file_name)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text: whole floats without ".0", the export's formula-guard "'" taken off."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def read_rows(
+    data: bytes, fmt: str, file_name: str, *, columns: Sequence[str], required: Collection[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, {column: raw cell}) for every non-blank row below the header; InvalidInput otherwise.
+
+    Columns may come in any order; the header row (row 1) must name every required column and no unknown one.
+    Cells of an absent optional column are not in the dict.
+    """
+    found = records(data, fmt, file_name)
+    if not found or all(is_blank(v) for v in found[0]):
+        raise _file_problem(file_name, "row 1 must be the header naming the columns: " + ", ".join(columns), row=1)
+
+    problems: list[Problem] = []
+    header: list[str | None] = []
+    for value in found[0]:
+        name = "" if value is None else str(value).strip().lstrip("\ufeff").lower()
+        header.append(name or None)
+    seen: set[str] = set()
+    for name in header:
+        if name is None:
+            continue
+        if name not in columns:
+            problems.append(Problem("unknown column; the columns are: " + ", ".join(columns),
+                                    file=file_name, row=1, field=name))
+        elif name in seen:
+            problems.append(Problem("the column appears more than once", file=file_name, row=1, field=name))
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            problems.append(Problem("required column is missing", file=file_name, row=1, field=name))
+    if problems:
+        raise InvalidInput(problems)
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, record in enumerate(found[1:], start=2):
+        if all(is_blank(v) for v in record):
+            continue
+        row: dict[str, Any] = {}
+        for position, value in enumerate(record):
+            name = header[position] if position < len(header) else None
+            if name is not None:
+                row[name] = value
+            elif not is_blank(value):
+                problems.append(Problem("a value in a column without a header", file=file_name, row=number,
+                                        field=f"column {position + 1}"))
+        for name in header:
+            if name is not None:
+                row.setdefault(name, None)
+        rows.append((number, row))
+    if problems:
+        raise InvalidInput(problems)
+    return rows
+
+
+# ---- writing ------------------------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection in text cells (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM so spreadsheet programs read UTF-8
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data") -> bytes:
+    return to_xlsx_sheets({sheet: (header, rows)})
+
+
+def to_xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One workbook, a sheet per table (name → header, rows); bold frozen header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    workbook.remove(workbook.active)
+    for name, (header, rows) in sheets.items():
+        worksheet = workbook.create_sheet(name[:31])
+        worksheet.append(list(header))
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            worksheet.append([safe_cell(v) for v in row])
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_table(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data") -> bytes:
+    if fmt == "csv":
+        return to_csv(header, rows)
+    if fmt == "xlsx":
+        return to_xlsx(header, rows, sheet=sheet)
+    raise Invalid(f"unknown format {fmt!r}; use csv or xlsx", details=[{"field": "format"}])
+
+
+def bundle(fmt: str, tables: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """Several tables in one file: a ZIP of `<table>.csv` files (csv) or one workbook, a sheet per table (xlsx)."""
+    if fmt == "xlsx":
+        return to_xlsx_sheets(tables)
+    if fmt != "csv":
+        raise Invalid(f"unknown format {fmt!r}; use csv or xlsx", details=[{"field": "format"}])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in tables.items():
+            archive.writestr(f"{name}.csv", to_csv(header, rows))
+    return buffer.getvalue()
