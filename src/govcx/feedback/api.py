@@ -184,8 +184,8 @@ def public_response(request: HttpRequest, payload: ResponseIn):
 
 @router.post("/public/responses/batch", response={200: BatchOut}, auth=None)
 def public_response_batch(request: HttpRequest, payload: BatchIn):
-    """Submit up to 500 responses to one survey, all or nothing; replays are reported as duplicates. Every
-    response counts against the rate limit; a batch larger than the allowance left is refused whole (429)."""
+    """Submit up to 500 responses to one survey, all or nothing; replays are reported as duplicates."""
+    # Every response counts against the rate limit: a batch larger than the allowance left is refused whole (429).
     keys = {item.survey for item in payload.responses}
     if len(keys) != 1:
         raise Invalid("a batch answers one survey", details=[{"field": "responses.survey"}])
