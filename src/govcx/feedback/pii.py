@@ -208,10 +208,10 @@ _PHONE_LOCAL = re.compile(_NOT_AFTER_DIGIT + r"\d{3}-\d{2}-\d{2}" + _NOT_BEFORE_
 _PASSPORT = re.compile(
     _NOT_AFTER_DIGIT + r"\d{2} ?\d{2}(?: +| *(?:№|N|No\.?|номер) *)\d{6}" + _NOT_BEFORE_DIGIT, re.IGNORECASE
 )
-# Dates and times are never part of a number: 01.02.2024, 2024-05-01, 1/2/24, 10:30.
+# Dates and times are never part of a number: 01.02.2024, 2024-05-01, 1/2/24, 10:30 (unless glued to more groups).
 _DATE_OR_TIME = re.compile(
-    r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})"
-    r"|\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|\d{1,2}:\d{2})(?!\d)"
+    r"(?<!\d)(?<!\d[.\-])(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})"
+    r"|\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|\d{1,2}:\d{2})(?!\d)(?![.\-]\d)"
 )
 # Digits in groups separated by one space, dot or hyphen; a decimal comma or point ends the number.
 _DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d+(?:[ .\-]\d+)*(?![\d]|[.,]\d)")
@@ -299,8 +299,8 @@ _FINDERS = (
     _regex_finder(_SNILS_FORMATTED, PiiKind.SNILS),
     _regex_finder(_PHONE_RU, PiiKind.PHONE),
     _regex_finder(_PHONE_INTERNATIONAL, PiiKind.PHONE, _is_international_phone),
+    _numbers,  # before passports: "ИНН 10 00 00 000074" is one number, not "10" and a passport
     _regex_finder(_PASSPORT, PiiKind.PASSPORT),
-    _numbers,
     _regex_finder(_PHONE_LOCAL, PiiKind.PHONE),
 )
 
