@@ -157,8 +157,8 @@ def test_context_values_are_bounded(make_survey):
     survey = make_survey()
     long_value = post(Client(), ONE, item(survey, context={"page": "/" + "a" * 200}))
     assert (long_value.status_code, long_value.json()["details"][0]["field"]) == (422, "context.page")
-    too_big = post(Client(), ONE, item(survey, context={k: "ж" * 199 for k in
-                                                        ("office", "page", "stage", "referrer", "locale", "app_version")}))
+    keys = ("office", "page", "stage", "referrer", "locale", "app_version")
+    too_big = post(Client(), ONE, item(survey, context={k: "ж" * 199 for k in keys}))
     assert (too_big.status_code, too_big.json()["details"]) == (422, [{"field": "context"}])
 
 
