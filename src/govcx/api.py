@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from govcx.accounts.auth import API_AUTH
-from govcx.errors import DomainError
+from govcx.errors import DomainError, RateLimited
 
 api = NinjaAPI(
     title="govcx API",
@@ -21,9 +21,12 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(
+    response = api.create_response(
         request, {"error": exc.code.value, "message": exc.message, "details": exc.details}, status=exc.status
     )
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

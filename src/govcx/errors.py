@@ -109,9 +109,13 @@ class InvalidInput(Invalid):
 
 
 class RateLimited(DomainError):
-    """A public endpoint's limit for this caller is used up; try again after the window."""
+    """A caller's allowance is used up; `retry_after_seconds` (sent as Retry-After) is when it suffices again."""
 
     code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 60, details: list[dict] | None = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class Gone(DomainError):

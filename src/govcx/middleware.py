@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from govcx.errors import DomainError
+from govcx.errors import DomainError, RateLimited
 
 
 class DomainErrorMiddleware:
@@ -20,4 +20,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        return render(request, "error.html", {"error": exception}, status=exception.status)
+        response = render(request, "error.html", {"error": exception}, status=exception.status)
+        if isinstance(exception, RateLimited):
+            response["Retry-After"] = str(exception.retry_after_seconds)
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "govcx.feedback",
     "govcx.complaints",
     "govcx.ops",
+    "govcx.throttle",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govcx.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "govcx.urls"
@@ -88,6 +92,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in throttling (django-axes): failures are counted per account and, separately, per address, in the
+# database; after AXES_FAILURE_LIMIT failures that account (from anywhere) or that address (for any account) is
+# refused for a short cool-off, so a guesser is slowed without locking the real user out for long.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVCX_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GOVCX_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a guesser cannot keep an account locked by trying on
+AXES_LOCKOUT_CALLABLE = "govcx.accounts.lockout.locked_out_response"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if os.environ.get(
+    "GOVCX_TRUSTED_PROXY", "") == "1" else ["REMOTE_ADDR"]
+AXES_VERBOSE = False  # lockouts are logged by govcx.accounts (logger "govcx.security"), not axes' banner
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -120,6 +137,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LAB_RECORDING_MAX_BYTES = int(os.environ.get("GOVCX_LAB_RECORDING_MAX_BYTES", str(500 * 1024 * 1024)))
 TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
+# Public feedback: an API token's own allowance (responses per minute, instead of the survey's per-address limit),
+# and how far a public client's clock may differ from ours before its `submitted_at` is replaced by our time.
+THROTTLE_INTEGRATOR_PER_MINUTE = int(os.environ.get("GOVCX_THROTTLE_INTEGRATOR_PER_MINUTE", "60000"))
+FEEDBACK_CLOCK_SKEW_SECONDS = int(os.environ.get("GOVCX_FEEDBACK_CLOCK_SKEW_SECONDS", "600"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)
 # Internal hosts the audit browser may reach although their address is loopback/private/link-local (the

@@ -13,6 +13,8 @@ Worked check-digit examples:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -141,3 +143,133 @@ def test_any_valid_snils_written_together_is_masked(number):
 def test_masking_twice_changes_nothing_more(text):
     once = mask_pii(text).text
     assert mask_pii(once).text == once
+
+
+# --- many spellings of valid identifiers (normalisation before matching) ---
+
+SEPARATORS = [" ", "\u00a0", "\u2009", "\u202f", "-", "\u2011", "\u2013", "."]
+
+
+def snils_from(body: str) -> str:
+    """The check number by the published algorithm (weights 9..1; 100 and 101 → 00; above 101 modulo 101)."""
+    total = sum(int(d) * w for d, w in zip(body, range(9, 0, -1), strict=True))
+    total = total % 101 if total > 101 else total
+    return body + f"{0 if total in (100, 101) else total:02d}"
+
+
+def inn12_from(body: str) -> str:
+    from stdnum.ru import inn
+
+    return body + inn.calc_personal_check_digits(body)
+
+
+def luhn_from(body: str) -> str:
+    return body + next(c for c in "0123456789" if luhn_valid(body + c))
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+def spelled(groups: list[str], separator: str, wide: bool) -> str:
+    text = separator.join(groups)
+    return full_width(text) if wide else text
+
+
+def assert_masked(text: str, identifier_digits: str, kind: PiiKind) -> None:
+    result = mask_pii(text)
+    assert kind in result.kinds, (text, result.text)
+    remaining = "".join(ch for ch in full_width_to_ascii(result.text) if ch.isdigit())
+    assert identifier_digits[-6:] not in remaining, (text, result.text)
+
+
+def full_width_to_ascii(text: str) -> str:
+    return "".join(chr(ord(c) - 0xFEE0) if "\uff10" <= c <= "\uff19" else c for c in text)
+
+
+@given(st.integers(1_002_000, 999_999_999), st.sampled_from(SEPARATORS), st.booleans(),
+       st.sampled_from(["СНИЛС {}", "мой снилс: {}.", "SNILS {} please", "{}"]))
+def test_snils_in_any_spelling_is_masked(number, separator, wide, sentence):
+    snils = snils_from(f"{number:09d}")
+    text = sentence.format(spelled([snils[:3], snils[3:6], snils[6:9], snils[9:]], separator, wide))
+    assert_masked(text, snils, PiiKind.SNILS)
+
+
+def test_snils_check_numbers_computed_by_the_published_algorithm():
+    assert snils_from("112233445") == "11223344595"  # the worked example above
+    assert snils_from("192010000") == "19201000000" and snils_from("192010001") == "19201000100"
+    for body in ("123456789", "987654321", "555666777", "100200300"):
+        assert snils_valid(snils_from(body))
+        assert not snils_valid(body + f"{(int(snils_from(body)[9:]) + 1) % 100:02d}")
+
+
+@given(st.integers(10**9, 10**10 - 1), st.sampled_from(SEPARATORS), st.booleans(),
+       st.sampled_from([(4, 4, 4), (3, 3, 3, 3), (2, 2, 2, 6), (12,)]))
+def test_inn_in_any_spelling_is_masked_after_its_name(number, separator, wide, grouping):
+    inn = inn12_from(f"{number:010d}")
+    groups, at = [], 0
+    for size in grouping:
+        groups.append(inn[at : at + size])
+        at += size
+    assert_masked(f"ИНН {spelled(groups, separator, wide)}", inn, PiiKind.INN)
+
+
+@given(st.integers(10**14, 10**15 - 1), st.sampled_from("2345"), st.sampled_from(SEPARATORS), st.booleans())
+def test_card_numbers_in_any_spelling_are_masked(number, first, separator, wide):
+    card = luhn_from(first + f"{number:015d}"[:14])
+    text = f"списали с карты {spelled([card[i:i + 4] for i in range(0, 16, 4)], separator, wide)} дважды"
+    assert_masked(text, card, PiiKind.CARD)
+
+
+@given(st.integers(900, 999), st.integers(0, 9_999_999), st.sampled_from(SEPARATORS), st.booleans(),
+       st.sampled_from(["+7", "8"]))
+def test_phones_in_any_spelling_are_masked(code, number, separator, wide, prefix):
+    digits = f"{number:07d}"
+    phone = spelled([prefix, str(code), digits[:3], digits[3:5], digits[5:]], separator, wide)
+    assert_masked(f"звоните {phone} вечером", str(code) + digits, PiiKind.PHONE)
+
+
+@given(st.from_regex(r"[a-z][a-z0-9._]{1,12}[a-z0-9]", fullmatch=True),
+       st.sampled_from(["(at)", " (at) ", "[at]", " [at] ", " at ", " собака ", "(собака)", "{at}", "＠"]),
+       st.sampled_from([".", " dot ", "(dot)", " [dot] ", " точка "]),
+       st.sampled_from(["mail", "yandex", "gosuslugi"]), st.sampled_from(["ru", "com", "рф"]))
+def test_obfuscated_e_mail_addresses_are_masked(name, at, dot, domain, zone):
+    text = f"пишите: {name}{at}{domain}{dot}{zone} — отвечу"
+    result = mask_pii(text)
+    assert PiiKind.EMAIL in result.kinds and name not in result.text and domain not in result.text, result.text
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("пишите на ivan(at)mail.ru", "пишите на [EMAIL]"),
+    ("СНИЛС 112 233 445 95", "СНИЛС [SNILS]"),
+    ("ИНН 7707\u00a0083\u00a0893", "ИНН [INN]"),
+    ("карта 4111.1111.1111.1111", "карта [CARD]"),
+    ("тел. +7.916.123.45.67", "тел. [PHONE]"),
+    ("тел. ８９１６１２３４５６７", "тел. [PHONE]"),
+    ("тел. 8\u2009916\u2009123\u201145\u201167", "тел. [PHONE]"),
+])
+def test_spellings_from_the_attack_report_are_masked(text, masked):
+    assert mask_pii(text).text == masked
+
+
+# --- ordinary numbers are left alone ---
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2035, 12, 31)), st.sampled_from(
+    ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y", "%d-%m-%Y"]), st.integers(0, 23), st.integers(0, 59))
+def test_dates_and_times_are_not_masked(day, fmt, hour, minute):
+    text = f"Записалась на {day.strftime(fmt)} в {hour}:{minute:02d}, приняли {day.strftime(fmt)} {day.strftime(fmt)}."
+    assert mask_pii(text).text == text
+
+
+@given(st.integers(0, 999_999_999_999), st.sampled_from([" ", "\u00a0", "\u202f", "."]),
+       st.sampled_from(["Штраф {} руб.", "оплатила {} ₽ за услугу", "сумма {},50 руб"]))
+def test_amounts_in_groups_of_thousands_are_not_masked(amount, separator, sentence):
+    grouped = f"{amount:,}".replace(",", separator)
+    text = sentence.format(grouped)
+    assert mask_pii(text).text == text
+
+
+@given(st.lists(st.integers(0, 9999), min_size=1, max_size=6))
+def test_counts_are_not_masked(counts):
+    text = "В очереди " + ", потом ".join(f"{n} человек" for n in counts) + "."
+    assert mask_pii(text).text == text

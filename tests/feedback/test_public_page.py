@@ -137,8 +137,9 @@ def test_a_filled_honeypot_is_never_counted_as_a_real_answer(client, live_survey
 
 def test_posts_beyond_the_surveys_rate_limit_are_refused(client, make_survey):
     survey = make_survey(rate_limit_per_minute=2)
-    statuses = [client.post(page_url(survey), form_post(client, survey, **HAPPY)).status_code for _ in range(3)]
-    assert statuses == [302, 302, 429]
+    replies = [client.post(page_url(survey), form_post(client, survey, **HAPPY)) for _ in range(3)]
+    assert [r.status_code for r in replies] == [302, 302, 429]
+    assert replies[2]["Retry-After"] == "30"  # one answer comes back every 60/2 s
     assert Response.objects.filter(survey=survey).count() == 2
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import AuthenticationError
 
 from govcx.accounts.roles import Action
+from govcx.accounts.services import api_token_authenticate
 from govcx.errors import Invalid
 from govcx.feedback import selectors, services, survey_templates
 from govcx.feedback.dashboards import figures
 from govcx.feedback.models import Channel
 from govcx.registry.selectors import access_service
-from govcx.throttle import client_address, hit
+from govcx.throttle import client_address, consume, token_key
 
 router = Router(tags=["feedback"])
 
@@ -90,7 +93,8 @@ def survey_patch(request: HttpRequest, survey_id: int, payload: SurveyPatch):
     return _survey_out(survey)
 
 
-# --- public: no sign-in; rate limited per survey and caller; origins checked against the survey's allow-list ---
+# --- public: no sign-in; rate limited per survey and caller; origins checked against the survey's allow-list.
+# An integrator that sends its API token (Authorization: Bearer) draws on its own allowance instead.
 
 
 class PublicQuestionnaireOut(Schema):
@@ -134,13 +138,26 @@ def _submission(item: ResponseIn) -> services.Submission:
         idempotency_key=item.idempotency_key, answers=item.answers, context=item.context, channel=item.channel,
         client_category=item.client_category, language=item.language, honeypot=item.website,
         elapsed_seconds=item.elapsed_ms / 1000 if item.elapsed_ms is not None else None,
-        submitted_at=item.submitted_at, version=item.version,
+        claimed_at=item.submitted_at, version=item.version,
     )
 
 
-def _public_survey(request: HttpRequest, public_key: str):
+def _take_allowance(request: HttpRequest, survey, cost: int) -> None:
+    """Each response counts (a batch of n takes n): from the token's own allowance when an integrator sends one,
+    else from the survey's allowance for the caller's address."""
+    authorization = request.headers.get("Authorization", "")
+    if not authorization.startswith("Bearer "):
+        consume(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute, cost=cost)
+        return
+    token = authorization.removeprefix("Bearer ").strip()
+    if api_token_authenticate(token) is None:
+        raise AuthenticationError()
+    consume("integrator", token_key(token), limit=settings.THROTTLE_INTEGRATOR_PER_MINUTE, cost=cost)
+
+
+def _public_survey(request: HttpRequest, public_key: str, *, cost: int = 1):
     survey, current = selectors.public_surveys.get(public_key)
-    hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+    _take_allowance(request, survey, cost)
     services.check_origin(survey, request.headers.get("Origin"))
     return survey, current
 
@@ -169,10 +186,11 @@ def public_response(request: HttpRequest, payload: ResponseIn):
 @router.post("/public/responses/batch", response={200: BatchOut}, auth=None)
 def public_response_batch(request: HttpRequest, payload: BatchIn):
     """Submit up to 500 responses to one survey, all or nothing; replays are reported as duplicates."""
+    # Every response counts against the rate limit: a batch larger than the allowance left is refused whole (429).
     keys = {item.survey for item in payload.responses}
     if len(keys) != 1:
         raise Invalid("a batch answers one survey", details=[{"field": "responses.survey"}])
-    survey, current = _public_survey(request, keys.pop())
+    survey, current = _public_survey(request, keys.pop(), cost=len(payload.responses))
     results = services.responses_submit_batch(
         survey=survey, submissions=[_submission(item) for item in payload.responses], current=current
     )

@@ -97,6 +97,9 @@ class Response(models.Model):
     spam_reasons = models.JSONField(default=list, blank=True)
     is_spam = models.BooleanField(default=False)
     submitted_at = models.DateTimeField()
+    # A public client's own time, set aside when it differed from ours by more than the allowed clock skew
+    # (submitted_at is then the receive time): a client cannot file answers into a past quarter.
+    client_submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     objects = ResponseQuerySet.as_manager()

@@ -68,9 +68,11 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
     answers = public_form.posted_answers(definition, request.POST, context)
     try:  # every post counts, valid or not, so that a flood of bad forms is limited too
         hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
-    except RateLimited:
-        return _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=429,
+    except RateLimited as limited:
+        page = _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=429,
                           problem=_("Too many answers were sent from your network. Please try again in a minute."))
+        page["Retry-After"] = str(limited.retry_after_seconds)
+        return page
     checked = public_form.without_unshown(definition, answers)
     if not checked.ok:
         errors = {e.question_key: public_form.error_text(e, definition.question(e.question_key))

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +22,13 @@ from govcx.feedback.selectors import public_surveys
 
 MAX_BATCH = 500
 CHANNELS = frozenset(Channel.values)
+#: The context a response may carry (hidden fields of the survey, the widget's attributes, an app's metadata).
+#: Anything else is refused: the context is stored next to the answers and shown to analysts.
+CONTEXT_KEYS = ("channel", "office", "page", "stage", "referrer", "locale", "app_version")
+CONTEXT_VALUE_MAX_CHARS = 200
+CONTEXT_MAX_BYTES = 2048  # of all values together, UTF-8
+#: Whatever the source, a response was given between this day and now (plus the allowed clock skew).
+EARLIEST_SUBMITTED_AT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _fingerprinted(definition: dict) -> tuple[dict, str]:
@@ -142,6 +150,10 @@ class Submission:
     elapsed_seconds: float | None = None
     submitted_at: dt.datetime | None = None
     version: int | None = None
+    # The time by the clock of a public, unauthenticated client: kept as `submitted_at` only within the allowed
+    # clock skew (FEEDBACK_CLOCK_SKEW_SECONDS); otherwise the receive time is used and this is kept beside it,
+    # so nobody can file answers into a past quarter. Imports by analysts set `submitted_at` instead.
+    claimed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -175,12 +187,57 @@ class _Prepared:
     is_spam: bool
 
 
+def _check_moment(value: dt.datetime | None, field_name: str) -> None:
+    """A date-time with a zone, between EARLIEST_SUBMITTED_AT and a day ahead of now; otherwise 422 naming it."""
+    if value is None:
+        return
+    if timezone.is_naive(value):
+        raise Invalid(f"{field_name} needs a time zone, like 2025-01-01T09:30:00+03:00 or 2025-01-01T06:30:00Z",
+                      details=[{"field": field_name, "message": "no time zone"}])
+    latest = timezone.now() + dt.timedelta(days=1)
+    try:
+        within = EARLIEST_SUBMITTED_AT <= value <= latest
+    except OverflowError:  # the year 1 or 9999 with an offset cannot be brought to UTC
+        within = False
+    if not within:
+        raise Invalid(f"{field_name} must be between {EARLIEST_SUBMITTED_AT:%Y-%m-%d} and now",
+                      details=[{"field": field_name, "message": "out of range"}])
+
+
+def _clean_context(context: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
+    """The declared keys only, each value a bounded string with personal data masked; pages keep their path only
+    (a query string may carry anything). Returns the context and the kinds of personal data masked."""
+    unknown = sorted(str(k) for k in context if k not in CONTEXT_KEYS)
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise Invalid(f"unknown context key(s): {shown}; allowed: {', '.join(CONTEXT_KEYS)}",
+                      details=[{"field": f"context.{k}", "message": "unknown key"} for k in unknown[:20]])
+    cleaned: dict[str, str] = {}
+    found: set[str] = set()
+    for key, raw in context.items():
+        value = str(raw if raw is not None else "").strip()
+        if len(value) > CONTEXT_VALUE_MAX_CHARS:
+            raise Invalid(f"context.{key} is longer than {CONTEXT_VALUE_MAX_CHARS} characters",
+                          details=[{"field": f"context.{key}", "message": "too long"}])
+        if key in ("page", "referrer"):
+            value = value.split("?", 1)[0].split("#", 1)[0]
+        masked = pii.mask_pii(value)
+        found.update(masked.kinds)
+        if masked.text:
+            cleaned[key] = masked.text
+    if sum(len(v.encode()) for v in cleaned.values()) > CONTEXT_MAX_BYTES:
+        raise Invalid(f"the context is larger than {CONTEXT_MAX_BYTES} bytes", details=[{"field": "context"}])
+    return cleaned, found
+
+
 def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submission: Submission) -> _Prepared:
     key = (submission.idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise Invalid("idempotency_key must be 8 to 64 characters", details=[{"field": "idempotency_key"}])
     if submission.channel not in CHANNELS:
         raise Invalid(f"unknown channel {submission.channel!r}", details=[{"field": "channel"}])
+    _check_moment(submission.submitted_at, "submitted_at")
+    _check_moment(submission.claimed_at, "submitted_at")
     version = versions.get(submission.version)
     if version is None:
         version = survey.versions.filter(number=submission.version).first()
@@ -198,8 +255,8 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
                scale_max=row.scale_max, value=row.value)
         for row in survey_schema.cleaned_fact_rows(definition, validation.cleaned)
     ]
+    text_found: set[str] = set()
     texts: list[str] = []
-    found: set[str] = set()
     context = dict(submission.context or {})
     for question in definition.questions:
         value = validation.cleaned.get(question.key)
@@ -207,13 +264,15 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
             continue
         if isinstance(question, survey_schema.TextQuestion):
             masked = pii.mask_pii(value)
-            found.update(masked.kinds)
+            text_found.update(masked.kinds)
             texts.append(masked.text)
             answers.append(Answer(question_key=question.key, text=masked.text))
         elif isinstance(question, survey_schema.HiddenQuestion):
             context[question.context] = str(value)
         elif isinstance(question, survey_schema.ChoiceQuestion) and isinstance(value, tuple):
             answers.append(Answer(question_key=question.key, text=",".join(value)))
+    context, found = _clean_context(context)
+    found |= text_found
     submission.context = context
     if context.get("channel") in CHANNELS:
         submission.channel = context["channel"]
@@ -229,9 +288,19 @@ def _spam_settings(threshold: float) -> spam.SpamSettings:
     return spam.SpamSettings(threshold=threshold)
 
 
+def _moments(submission: Submission, now: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
+    """`submitted_at` to store and the client's own time when it was set aside (see Submission.claimed_at)."""
+    if submission.claimed_at is not None:
+        if abs(submission.claimed_at - now) <= dt.timedelta(seconds=settings.FEEDBACK_CLOCK_SKEW_SECONDS):
+            return min(submission.claimed_at, now), None
+        return now, submission.claimed_at
+    return min(submission.submitted_at or now, now), None
+
+
 def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Response:
     submission = prepared.submission
     service = survey.service
+    submitted_at, client_submitted_at = _moments(submission, now)
     return Response(
         survey=survey,
         survey_version=prepared.version,
@@ -240,7 +309,7 @@ def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Resp
         idempotency_key=submission.idempotency_key.strip(),
         payload_hash=prepared.payload_hash,
         channel=submission.channel,
-        context={k: str(v)[:200] for k, v in (submission.context or {}).items()},
+        context=submission.context,
         client_category=submission.client_category[:40],
         language=submission.language[:8],
         comment=prepared.comment,
@@ -248,7 +317,8 @@ def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Resp
         spam_score=prepared.spam_score,
         spam_reasons=prepared.spam_reasons,
         is_spam=prepared.is_spam,
-        submitted_at=min(submission.submitted_at or now, now),
+        submitted_at=submitted_at,
+        client_submitted_at=client_submitted_at,
     )
 
 
