@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.audit import selectors, services
+from govcx.audit.charts import stacked_counts_chart_svg
 from govcx.audit.engine import WCAG22_MANUAL
 from govcx.audit.models import RunStatus
 from govcx.audit.summary import IMPACTS, compare_runs
 from govcx.errors import DomainError, Invalid
 from govcx.registry.selectors import access_service
-from govcx.reports.charts import stacked_counts_chart_svg
 
 
 @login_required

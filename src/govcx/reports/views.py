@@ -7,8 +7,8 @@ from django.shortcuts import render
 from govcx.common.downloads import download
 from govcx.common.pdf import pdf_response
 from govcx.common.tabular import CONTENT_TYPES, FORMATS, render_table
-from govcx.reports.assessment_context import assessment_report_context
 from govcx.standards.presentation import requirement_rows
+from govcx.standards.report_context import assessment_report_context
 from govcx.standards.selectors import access_assessment
 
 

@@ -20,12 +20,12 @@ from govcx.errors import DomainError, Invalid
 from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
 from govcx.registry.vocabulary import Stage
-from govcx.reports.assessment_context import assessment_report_context
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
 from govcx.standards.presentation import (
     RATING_CHOICES,
 )
+from govcx.standards.report_context import assessment_report_context
 from govcx.standards.schema import iter_nodes
 from govcx.standards.scoring import Verdict
 

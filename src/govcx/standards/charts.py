@@ -1,4 +1,4 @@
-"""Charts as static SVG (Vega-Altair rendered by vl-convert): the same image in pages and PDFs, no JS, no CDN."""
+"""The assessment's chart: each requirement group's score, as static SVG for the page and the PDF."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import altair as alt
 from django.utils.safestring import SafeString, mark_safe
 
 from govcx.common.charts import render_svg
-from govcx.common.palette import IMPACT_COLOURS, INK, SCORE_BANDS
+from govcx.common.palette import INK, SCORE_BANDS
 
 
 def _band(score: float) -> str:
@@ -45,35 +45,3 @@ def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str, axis_title: 
     )
     labels = chart.mark_text(align="left", dx=4, color=INK).encode(text="score:Q", color=alt.value(INK))
     return render_svg(chart + labels, title)
-
-
-def stacked_counts_chart_svg(
-    rows: list[dict[str, Any]], *, title: str, x_title: str, y_title: str
-) -> SafeString:
-    """Stacked bars of counts per run and impact (rows: {"run", "impact", "count"}), oldest run first."""
-    if not rows:
-        return mark_safe("")
-    key = tuple((r["run"], r["impact"], r["count"]) for r in rows)
-    return mark_safe(_stacked_svg(key, str(title), str(x_title), str(y_title)))
-
-
-@lru_cache(maxsize=256)
-def _stacked_svg(rows: tuple[tuple[str, str, int], ...], title: str, x_title: str, y_title: str) -> str:
-    values = [{"run": run, "impact": impact, "count": count} for run, impact, count in rows]
-    order = list(dict.fromkeys(run for run, _, _ in rows))
-    chart = (
-        alt.Chart(alt.Data(values=values), title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("run:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("count:Q", title=y_title, stack=True),
-            color=alt.Color(
-                "impact:N",
-                scale=alt.Scale(domain=list(IMPACT_COLOURS), range=list(IMPACT_COLOURS.values())),
-                title=None,
-            ),
-            tooltip=["run:N", "impact:N", "count:Q"],
-        )
-        .properties(width=max(160, 60 * len(order)), height=200)
-    )
-    return render_svg(chart, title)

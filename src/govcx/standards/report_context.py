@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from govcx.reports.charts import group_score_chart_svg
 from govcx.standards import services
+from govcx.standards.charts import group_score_chart_svg
 from govcx.standards.models import Assessment
 from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
 

@@ -1,0 +1,44 @@
+"""The audit history chart: issues per run and impact, as static SVG."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+from django.utils.safestring import SafeString, mark_safe
+
+from govcx.common.charts import render_svg
+from govcx.common.palette import IMPACT_COLOURS
+
+
+def stacked_counts_chart_svg(
+    rows: list[dict[str, Any]], *, title: str, x_title: str, y_title: str
+) -> SafeString:
+    """Stacked bars of counts per run and impact (rows: {"run", "impact", "count"}), oldest run first."""
+    if not rows:
+        return mark_safe("")
+    key = tuple((r["run"], r["impact"], r["count"]) for r in rows)
+    return mark_safe(_stacked_svg(key, str(title), str(x_title), str(y_title)))
+
+
+@lru_cache(maxsize=256)
+def _stacked_svg(rows: tuple[tuple[str, str, int], ...], title: str, x_title: str, y_title: str) -> str:
+    values = [{"run": run, "impact": impact, "count": count} for run, impact, count in rows]
+    order = list(dict.fromkeys(run for run, _, _ in rows))
+    chart = (
+        alt.Chart(alt.Data(values=values), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("run:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("count:Q", title=y_title, stack=True),
+            color=alt.Color(
+                "impact:N",
+                scale=alt.Scale(domain=list(IMPACT_COLOURS), range=list(IMPACT_COLOURS.values())),
+                title=None,
+            ),
+            tooltip=["run:N", "impact:N", "count:Q"],
+        )
+        .properties(width=max(160, 60 * len(order)), height=200)
+    )
+    return render_svg(chart, title)
