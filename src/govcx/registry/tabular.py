@@ -75,7 +75,7 @@ def format_for(file_name: str) -> str:
 # ---- export ------------------------------------------------------------------------------------------------
 
 
-def _format_documents(documents: list[dict]) -> str:
+def _format_documents(documents: list[dict[str, Any]]) -> str:
     items = []
     for d in documents:
         name = d["name_en"] + (f" / {d['name_ru']}" if d.get("name_ru") else "")
@@ -181,8 +181,8 @@ def read_rows(
     problems: list[ImportProblem] = []
     header: list[str | None] = []
     for value in records[0]:
-        name = "" if value is None else str(value).strip().lstrip("\ufeff").lower()
-        header.append(name or None)
+        label = "" if value is None else str(value).strip().lstrip("\ufeff").lower()
+        header.append(label or None)
     seen: set[str] = set()
     for name in header:
         if name is None:

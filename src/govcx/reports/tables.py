@@ -39,7 +39,8 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str 
 def to_xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """One workbook, a sheet per table (name → header, rows); bold frozen header row."""
     workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    if (default_sheet := workbook.active) is not None:
+        workbook.remove(default_sheet)
     for name, (header, rows) in sheets.items():
         worksheet = workbook.create_sheet(name[:31])
         worksheet.append(list(header))
