@@ -80,7 +80,7 @@ def connect(
     raise ValueError(f"unknown analytic engine {kind!r}: use 'duckdb' or 'pyspark'")
 
 
-def answers_table(backend: BaseBackend, path: str | os.PathLike) -> ir.Table:
+def answers_table(backend: BaseBackend, path: str | os.PathLike[str]) -> ir.Table:
     """The answer store at `path` as an Ibis table on `backend`, reading the live parts in place.
 
     The parts are listed once, here: rows appended later appear in the next call. An empty or missing store

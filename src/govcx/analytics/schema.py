@@ -52,6 +52,6 @@ def conform(table: pa.Table) -> pa.Table:
     return selected.cast(ANSWER_SCHEMA, safe=True)
 
 
-def from_records(records: list[dict]) -> pa.Table:
+def from_records(records: list[dict[str, object]]) -> pa.Table:
     """A batch of answers given as dicts with the schema's keys (e.g. one sync batch from the database)."""
     return conform(pa.Table.from_pylist(records, schema=ANSWER_SCHEMA))

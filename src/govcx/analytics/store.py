@@ -48,7 +48,7 @@ def part_name(first: int, last: int) -> str:
     return f"part-{first:010d}-{last:010d}.parquet"
 
 
-def all_parts(path: str | os.PathLike) -> list[Part]:
+def all_parts(path: str | os.PathLike[str]) -> list[Part]:
     directory = Path(path)
     if not directory.is_dir():
         return []
@@ -60,14 +60,14 @@ def all_parts(path: str | os.PathLike) -> list[Part]:
     return sorted(found)
 
 
-def live_parts(path: str | os.PathLike) -> list[Path]:
+def live_parts(path: str | os.PathLike[str]) -> list[Path]:
     """The part files that hold the store's rows, each row exactly once, in append order."""
     parts = all_parts(path)
     return [part.path for part in parts if not any(other.covers(part) for other in parts)]
 
 
 @contextlib.contextmanager
-def writer_lock(path: str | os.PathLike) -> Iterator[Path]:
+def writer_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
     directory = Path(path)
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / LOCK_NAME, "a+b") as lock_file:
@@ -117,7 +117,7 @@ def next_sequence(directory: Path) -> int:
     return max((part.last for part in all_parts(directory)), default=0) + 1
 
 
-def append(path: str | os.PathLike, table: pa.Table, *, skip_stored: bool = False) -> Path | None:
+def append(path: str | os.PathLike[str], table: pa.Table, *, skip_stored: bool = False) -> Path | None:
     """Store the rows as one new part; returns its path, or None when there was nothing to store.
 
     With `skip_stored`, rows whose answer_id is at or below the store's high-water mark (read under the same
@@ -144,22 +144,23 @@ def part_max_answer_id(part: Path) -> int | None:
         statistics = metadata.row_group(index).column(column).statistics
         if statistics is None or not statistics.has_min_max:
             values = pq.read_table(part, columns=["answer_id"]).column("answer_id")
-            return pc.max(values).as_py()
+            highest: int | None = pc.max(values).as_py()
+            return highest
         maxima.append(statistics.max)
     return max(maxima, default=None)
 
 
-def high_water_mark(path: str | os.PathLike) -> int | None:
+def high_water_mark(path: str | os.PathLike[str]) -> int | None:
     """The largest answer_id stored, or None for an empty store: a sync fetches answers above it."""
     maxima = [mark for part in live_parts(path) if (mark := part_max_answer_id(part)) is not None]
     return max(maxima, default=None)
 
 
-def row_count(path: str | os.PathLike) -> int:
+def row_count(path: str | os.PathLike[str]) -> int:
     return sum(pq.read_metadata(part).num_rows for part in live_parts(path))
 
 
-def compact(path: str | os.PathLike, *, target_rows: int = 2_000_000) -> list[Path]:
+def compact(path: str | os.PathLike[str], *, target_rows: int = 2_000_000) -> list[Path]:
     """Merge runs of consecutive small parts into parts of up to `target_rows` rows, then delete what they
     merged; returns the new parts. Each append makes a part, so a store synced every few seconds gathers
     thousands; call this when live_parts() grows past a few dozen. Memory stays at about one row group.

@@ -62,7 +62,8 @@ def string_column(codes: tuple[str, ...], indices: np.ndarray) -> pa.Array:
 
 
 def to_scale(latent: np.ndarray, low: int, high: int) -> np.ndarray:
-    return np.clip(np.rint(latent), low, high).astype(np.float64)
+    scaled: np.ndarray = np.clip(np.rint(latent), low, high).astype(np.float64)
+    return scaled
 
 
 def synthetic_answers(

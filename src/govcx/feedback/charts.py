@@ -39,7 +39,7 @@ def _means_svg(rows: tuple[Estimate, ...], title: str, axis_title: str, scale: t
                reference: float | None) -> str:
     data = [{"label": r.label, "value": round(r.value, 3), "low": round(r.low, 3), "high": round(r.high, 3),
              "signal": r.signal} for r in rows]
-    order = [d["label"] for d in data]
+    order = [r.label for r in rows]
     base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("label:N", sort=order, title=None,
                                                              axis=alt.Axis(labelLimit=300)))
     colour = alt.Color("signal:N", scale=alt.Scale(domain=["above", "below", "same"], range=[GOOD, BAD, NEUTRAL]),
@@ -63,7 +63,7 @@ def trend_chart_svg(rows: Iterable[Estimate], *, title: str, axis_title: str, sc
 def _trend_svg(rows: tuple[Estimate, ...], title: str, axis_title: str, scale: tuple[float, float]) -> str:
     data = [{"period": r.label, "value": round(r.value, 3), "low": round(r.low, 3), "high": round(r.high, 3)}
             for r in rows]
-    order = [d["period"] for d in data]
+    order = [r.label for r in rows]
     base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("period:O", sort=order, title=None))
     y = alt.Y("low:Q", scale=alt.Scale(domain=list(scale), zero=False), title=axis_title)
     chart = (base.mark_area(color=BAND, opacity=0.6).encode(y=y, y2="high:Q")

@@ -228,7 +228,9 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _regex_finder(pattern: re.Pattern[str], kind: PiiKind, accept: Callable[[str], bool] = lambda _: True):
+def _regex_finder(
+    pattern: re.Pattern[str], kind: PiiKind, accept: Callable[[str], bool] = lambda _: True
+) -> Callable[[str], Iterator[PiiMatch]]:
     def finder(text: str) -> Iterator[PiiMatch]:
         for m in pattern.finditer(text):
             if accept(m.group()):

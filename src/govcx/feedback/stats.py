@@ -260,8 +260,10 @@ def two_proportion_test(
     smallest_expected = min(n_a, n_b) * min(successes, failures) / total
     chosen = method if method != "auto" else ("fisher-irwin" if smallest_expected < 1 else "n-1-chi-square")
     if chosen == "fisher-irwin":
-        table = [[positive_a, n_a - positive_a], [positive_b, n_b - positive_b]]
+        import numpy as np
         from scipy.stats import fisher_exact  # on first use: importing scipy.stats takes seconds
+
+        table = np.array([[positive_a, n_a - positive_a], [positive_b, n_b - positive_b]])
 
         statistic, p = fisher_exact(table, alternative="two-sided")
         return Comparison(pa, pb, pa - pb, float(statistic), float(p), alpha, chosen)

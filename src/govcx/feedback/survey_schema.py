@@ -474,7 +474,7 @@ def _clean_yes_no(value: Any) -> bool:
 
 
 def _clean_thumbs(value: Any) -> str:
-    if value in THUMBS:
+    if isinstance(value, str) and value in THUMBS:
         return value
     raise _Reject("wrong_type", f"expected 'up' or 'down', got {value!r}")
 
@@ -510,7 +510,7 @@ def _holds(condition: Condition, answers: Mapping[str, Answer]) -> bool:
         return False
     if answer is None:
         return condition.answered is False
-    chosen = set(answer) if isinstance(answer, tuple) else {answer}
+    chosen: set[int | str | bool] = set(answer) if isinstance(answer, tuple) else {answer}
 
     def same(a: Any, b: Any) -> bool:
         return a == b and isinstance(a, bool) == isinstance(b, bool)  # True is not the rating 1
@@ -606,7 +606,7 @@ def cleaned_fact_rows(definition: SurveyDefinition, cleaned: Mapping[str, Answer
         elif isinstance(q, YesNoQuestion | ThumbsQuestion):
             rows.append(FactRow(q.key, Measure.YES_NO, 0, 1, 1.0 if value in (True, "up") else 0.0))
         elif isinstance(q, ChoiceQuestion):
-            keys = [o.key for o in q.options]
+            keys: list[object] = [o.key for o in q.options]
             selected = value if isinstance(value, tuple) else (value,)
             rows.extend(FactRow(q.key, Measure.CHOICE, 0, len(keys) - 1, float(keys.index(k))) for k in selected)
     return rows

@@ -78,7 +78,7 @@ def _completion_svg(
         }
         for b in bars
     ]
-    order = [row["task"] for row in rows]
+    order = [b.task for b in bars]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("task:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
     )
@@ -149,7 +149,7 @@ def sus_scale_chart_svg(
 
 def grade_bands() -> list[dict[str, float | str]]:
     """Each grade of the curved scale with the SUS range it covers, best first (from `metrics.SUS_GRADES`)."""
-    bands = []
+    bands: list[dict[str, float | str]] = []
     upper = 100.0
     for grade, lowest in SUS_GRADES:
         bands.append({"grade": grade, "from": lowest, "to": upper, "family": grade[0]})

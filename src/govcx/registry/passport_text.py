@@ -8,6 +8,7 @@ An optional Russian name follows after " / ", e.g. "Passport / Паспорт | 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 VISIT = "[visit]"
 
@@ -21,7 +22,7 @@ def _names(text: str) -> tuple[str, str]:
     return en.strip(), ru.strip()
 
 
-def parse_steps(text: str) -> list[dict]:
+def parse_steps(text: str) -> list[dict[str, Any]]:
     steps = []
     for item in _items(text):
         visit = item.lower().endswith(VISIT)
@@ -32,7 +33,7 @@ def parse_steps(text: str) -> list[dict]:
     return steps
 
 
-def parse_documents(text: str) -> list[dict]:
+def parse_documents(text: str) -> list[dict[str, Any]]:
     documents = []
     for item in _items(text):
         name, sep, registry = item.partition("|")
@@ -47,14 +48,14 @@ def _join_names(en: str, ru: str) -> str:
     return f"{en} / {ru}" if ru else en
 
 
-def format_steps(steps: list[dict], separator: str = "\n") -> str:
+def format_steps(steps: list[dict[str, Any]], separator: str = "\n") -> str:
     return separator.join(
         _join_names(s["title_en"], s.get("title_ru", "")) + (f" {VISIT}" if s.get("requires_visit") else "")
         for s in steps
     )
 
 
-def format_documents(documents: list[dict], separator: str = "\n") -> str:
+def format_documents(documents: list[dict[str, Any]], separator: str = "\n") -> str:
     return separator.join(
         _join_names(d["name_en"], d.get("name_ru", ""))
         + (f" | {d.get('registry_name') or 'registry'}" if d.get("held_in_registry") else "")

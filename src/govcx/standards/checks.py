@@ -76,7 +76,9 @@ class CheckDefinition:
 CHECKS: dict[str, CheckDefinition] = {}
 
 
-def register(name: str, *, title: str, params: Mapping[str, type] | None = None):
+def register(
+    name: str, *, title: str, params: Mapping[str, type] | None = None
+) -> Callable[[CheckFunction], CheckFunction]:
     """Decorator: add a check to the registry under `name` (unique)."""
 
     def decorate(function: CheckFunction) -> CheckFunction:

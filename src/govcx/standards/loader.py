@@ -27,6 +27,8 @@ from govcx.standards.schema import (
 PACKS_DIR = Path(__file__).parent / "packs"
 GRADE_SCALES_FILE = Path(__file__).parent / "grade_scales.yaml"
 
+YamlPath = tuple[str | int, ...]  # keys and list positions from the document root
+
 
 @dataclass(frozen=True)
 class LoadedPack:
@@ -36,7 +38,9 @@ class LoadedPack:
     file: str
 
 
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
+def _line_index(
+    node: yaml.Node, path: YamlPath = (), index: dict[YamlPath, int] | None = None
+) -> dict[YamlPath, int]:
     """Map every path in the YAML document (keys and list positions) to its 1-based line."""
     index = {} if index is None else index
     index[path] = node.start_mark.line + 1
@@ -52,14 +56,14 @@ def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) ->
     return index
 
 
-def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+def _line_for(lines: dict[YamlPath, int], loc: YamlPath) -> int | None:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
     return None
 
 
-def _field_name(loc: tuple) -> str:
+def _field_name(loc: YamlPath) -> str:
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):
@@ -69,7 +73,7 @@ def _field_name(loc: tuple) -> str:
     return ".".join(parts)
 
 
-def _parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
+def _parse_yaml(text: str, file: str) -> tuple[Any, dict[YamlPath, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -82,7 +86,7 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     return data, _line_index(node)
 
 
-def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int]) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, file: str, lines: dict[YamlPath, int]) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -91,11 +95,11 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[tuple, int])
     return problems
 
 
-def _check_problems(data: dict, file: str, lines: dict[tuple, int]) -> list[Problem]:
+def _check_problems(data: dict[str, Any], file: str, lines: dict[YamlPath, int]) -> list[Problem]:
     """Every check a requirement names must be installed and given valid parameters."""
     problems = []
 
-    def walk(groups: list[dict], path: tuple) -> None:
+    def walk(groups: list[dict[str, Any]], path: YamlPath) -> None:
         for gi, group in enumerate(groups):
             gpath = (*path, gi)
             walk(group.get("groups", []), (*gpath, "groups"))

@@ -45,7 +45,7 @@ def deadline_within(ctx: CheckContext) -> CheckResult:
             UNKNOWN, detail="the passport has no regulated deadline", evidence_url=ctx.service.passport_url
         )
     # Compare like with like: five working days make about seven calendar days.
-    in_limit_kind = days
+    in_limit_kind: float = days
     if own_kind != kind:
         in_limit_kind = days * 7 / 5 if own_kind == "working" else days * 5 / 7
     return _result(in_limit_kind <= limit, ctx, f"{days} {own_kind} days (limit {limit} {kind})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -187,7 +188,9 @@ def consistency_problems(pack: Pack) -> list[tuple[tuple[str | int, ...], str]]:
     return found
 
 
-def iter_node_paths(groups: list[Group], path: tuple[str | int, ...] = ("groups",)):
+def iter_node_paths(
+    groups: list[Group], path: tuple[str | int, ...] = ("groups",)
+) -> Iterator[tuple[tuple[str | int, ...], Group | Requirement]]:
     """Like `iter_nodes`, with each node's path in the document, e.g. ("groups", 0, "requirements", 1)."""
     for gi, group in enumerate(groups):
         gpath = (*path, gi)
@@ -197,7 +200,7 @@ def iter_node_paths(groups: list[Group], path: tuple[str | int, ...] = ("groups"
             yield (*gpath, "requirements", ri), requirement
 
 
-def iter_nodes(groups: list[Group]):
+def iter_nodes(groups: list[Group]) -> Iterator[Group | Requirement]:
     """Depth-first over groups and requirements, in document order."""
     for group in groups:
         yield group

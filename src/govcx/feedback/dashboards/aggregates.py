@@ -16,6 +16,7 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -55,7 +56,7 @@ class AnswerFilter:
     submitted_from: datetime | None = None  # inclusive
     submitted_before: datetime | None = None  # exclusive
 
-    def but(self, **changes: object) -> AnswerFilter:
+    def but(self, **changes: Any) -> AnswerFilter:
         return dataclasses.replace(self, **changes)
 
 
@@ -240,7 +241,8 @@ class DriverSample:
 
     @property
     def sampled(self) -> bool:
-        return self.rows.num_rows < self.responses
+        sampled_rows: int = self.rows.num_rows
+        return sampled_rows < self.responses
 
 
 def driver_sample(

@@ -133,7 +133,8 @@ def russian_analyser() -> Any:
 
 @cache
 def _russian_lemma(word: str) -> str:
-    return russian_analyser().parse(word)[0].normal_form.replace("ё", "е")
+    normal_form: str = russian_analyser().parse(word)[0].normal_form
+    return normal_form.replace("ё", "е")
 
 
 def lemma(word: str) -> str | None:
