@@ -14,12 +14,11 @@ from govcx.errors import Conflict, Forbidden
 from govcx.jobs import schedule
 from govcx.jobs.models import Job, JobState
 from govcx.jobs.registry import job_handler
+from govcx.jobs.runner import JobContext, job_execute
 from govcx.jobs.services import (
     WORKER_STOPPED,
-    JobContext,
     job_cancel,
     job_enqueue,
-    job_execute,
     job_recover_stale,
     schedule_enqueue_due,
     worker_beat,

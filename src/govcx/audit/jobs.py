@@ -9,7 +9,7 @@ from govcx.audit.models import AuditRun, RunStatus
 from govcx.audit.selectors import reaudit_actor, services_due_for_reaudit
 from govcx.errors import DomainError
 from govcx.jobs.registry import job_handler
-from govcx.jobs.services import JobCancelled, JobContext
+from govcx.jobs.runner import JobCancelled, JobContext
 
 
 @job_handler("audit.run")

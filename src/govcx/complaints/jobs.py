@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from govcx.complaints.services import reminders_send
 from govcx.jobs.registry import job_handler
-from govcx.jobs.services import JobContext
+from govcx.jobs.runner import JobContext
 
 
 @job_handler("complaints.remind")

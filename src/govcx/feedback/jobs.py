@@ -7,7 +7,7 @@ from typing import Any
 from govcx.analytics import store
 from govcx.feedback.analytics_sync import analytics_sync, answers_store_path
 from govcx.jobs.registry import job_handler
-from govcx.jobs.services import JobContext
+from govcx.jobs.runner import JobContext
 
 
 @job_handler("feedback.sync")

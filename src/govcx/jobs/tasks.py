@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import TaskContext, task
 
-from govcx.jobs.services import job_execute
+from govcx.jobs.runner import job_execute
 
 
 @task(takes_context=True)
