@@ -31,6 +31,12 @@ def isolated_analytics_store(settings, tmp_path_factory):
     settings.ANALYTICS_DIR = tmp_path_factory.mktemp("analytics")
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    """Background jobs run synchronously where they are queued; tests/jobs/test_worker.py runs a real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def reference_data(db):
     central = Organisation.objects.create(code="central-office", name_en="Client-Centricity Office",

@@ -56,6 +56,8 @@ PURE_MODULES = [
     "govcx.feedback.text.taxonomy",
     "govcx.feedback.text.topics",
     "govcx.feedback.text.sentiment",
+    "govcx.jobs.registry",
+    "govcx.jobs.schedule",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

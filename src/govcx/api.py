@@ -54,6 +54,7 @@ def _mount() -> None:
     from govcx.audit.api import router as audit_router
     from govcx.complaints.api import router as complaints_router
     from govcx.feedback.api import router as feedback_router
+    from govcx.jobs.api import router as jobs_router
     from govcx.lab.api import router as lab_router
     from govcx.registry.api import router as registry_router
     from govcx.standards.api import router as standards_router
@@ -66,6 +67,7 @@ def _mount() -> None:
     api.add_router("/feedback/", feedback_router)
     # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
     api.add_router("/feedback/complaints", complaints_router)
+    api.add_router("/jobs/", jobs_router)
 
 
 _mount()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -35,3 +40,23 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_lo
             "preload_app": True,
         }
     ).run()
+
+
+@contextmanager
+def worker_beside(*, enabled: bool = True) -> Iterator[subprocess.Popen | None]:
+    """`govcx worker` as a child process for as long as the server runs (`govcx demo`, `govcx serve
+    --with-worker`); production runs `govcx worker` as a service of its own."""
+    if not enabled:
+        yield None
+        return
+    child = subprocess.Popen([sys.executable, "-m", "govcx.cli", "worker"])
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "govcx.complaints",
     "govcx.ops",
     "govcx.throttle",
+    "govcx.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -142,7 +145,6 @@ TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
 THROTTLE_INTEGRATOR_PER_MINUTE = int(os.environ.get("GOVCX_THROTTLE_INTEGRATOR_PER_MINUTE", "60000"))
 FEEDBACK_CLOCK_SKEW_SECONDS = int(os.environ.get("GOVCX_FEEDBACK_CLOCK_SKEW_SECONDS", "600"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
-AUDIT_RUN_INLINE = os.environ.get("GOVCX_AUDIT_INLINE", "") == "1"  # run audits in the request (tests)
 # Internal hosts the audit browser may reach although their address is loopback/private/link-local (the
 # network guard refuses those otherwise): comma-separated "host" or "host:port" (docs/audit.md).
 AUDIT_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOVCX_AUDIT_ALLOWED_HOSTS", "").split(",") if h.strip()]
@@ -155,6 +157,18 @@ EMAIL_BACKEND = os.environ.get("GOVCX_EMAIL_BACKEND", "django.core.mail.backends
 DEFAULT_FROM_EMAIL = os.environ.get("GOVCX_DEFAULT_FROM_EMAIL", "govcx@localhost")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (docs/architecture.md, "Background work"): Django's tasks API; the database is the queue by
+# default (`govcx worker` runs it; one worker on SQLite). Tests run jobs at once with the ImmediateBackend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("GOVCX_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+JOBS_MAX_ATTEMPTS = int(os.environ.get("GOVCX_JOBS_MAX_ATTEMPTS", "3"))
+# A running job whose heartbeat (beaten by its worker every few seconds) is older than this has lost its worker.
+JOBS_STALE_SECONDS = int(os.environ.get("GOVCX_JOBS_STALE_SECONDS", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

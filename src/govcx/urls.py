@@ -20,4 +20,5 @@ urlpatterns = [
     path("feedback/s/", include("govcx.feedback.public_urls")),
     path("feedback/", include("govcx.feedback.urls")),
     path("complaints/", include("govcx.complaints.urls")),
+    path("jobs/", include("govcx.jobs.urls")),
 ]

@@ -18,8 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def inline_audits(settings, tmp_path, site):
-    settings.AUDIT_RUN_INLINE = True
+def audits_of_the_test_site(settings, tmp_path, site):
     settings.MEDIA_ROOT = tmp_path
     settings.AUDIT_ALLOWED_HOSTS = list(site.allowed_hosts)  # the loopback test site, as an administrator would
 

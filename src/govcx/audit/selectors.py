@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
-from govcx.audit.models import AuditIssue, AuditRun, PageAudit
+from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunStatus
+from govcx.registry.models import Service
 
 
 def audit_run_list(*, user: Any) -> QuerySet[AuditRun]:
@@ -45,3 +49,21 @@ def access_issue(user: Any, issue_id: Any) -> AuditIssue:
 
         raise NotFound(f"issue {issue_id} not found")
     return issue
+
+
+def services_due_for_reaudit(*, older_than_hours: float, codes: list[str] | None = None) -> list[Any]:
+    """Services with page URLs whose last finished audit is older than `older_than_hours` (or never audited)."""
+    cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+    queryset = Service.objects.exclude(page_urls=[]).annotate(
+        last_audit=Max("audit_runs__finished_at", filter=Q(audit_runs__status=RunStatus.DONE))
+    ).select_related("owner")
+    if codes:
+        queryset = queryset.filter(code__in=codes)
+    return [s for s in queryset.order_by("code") if s.page_urls and (s.last_audit is None or s.last_audit < cutoff)]
+
+
+def reaudit_actor(username: str | None = None) -> Any:
+    """Who scheduled re-audits run as: the named user, else the first active administrator."""
+    if username:
+        return User.objects.filter(username=username).first()
+    return User.objects.filter(role="admin", is_active=True).order_by("id").first()

@@ -6,7 +6,7 @@ The only writers of AuditRun, PageAudit and AuditIssue.
 from __future__ import annotations
 
 import queue
-import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from govcx.accounts.roles import Action
@@ -25,7 +25,12 @@ from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
 from govcx.audit.summary import page_dict, summarise
 from govcx.errors import Invalid
+from govcx.jobs.models import Job
+from govcx.jobs.services import job_enqueue
 from govcx.registry.models import Service
+
+Progress = Callable[[int, int, str], None]
+CANCELLED = "The audit was cancelled."
 
 ALLOWED_SCHEMES = ("http://", "https://")
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -138,12 +143,13 @@ def _targets(run: AuditRun, options: AuditOptions) -> list[Target]:
     return [Target(url) for url in run.targets]
 
 
-def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: AuditOptions) -> list[PageResult]:
+def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: AuditOptions,
+                              progress: Progress | None) -> list[PageResult]:
     """The browser works in its own thread (its event loop must not touch the ORM); this thread records the
-    progress it reports, so the run's page can show it."""
-    updates: queue.Queue[tuple[int, int]] = queue.Queue()
+    progress it reports, on the run and on its job, so their pages can show it."""
+    updates: queue.Queue[tuple[int, int, str]] = queue.Queue()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"audit-{run.pk}") as pool:
-        future = pool.submit(audit, targets, options, progress=lambda done, total, _url: updates.put((done, total)))
+        future = pool.submit(audit, targets, options, progress=lambda done, total, url: updates.put((done, total, url)))
         while True:
             try:
                 future.result(timeout=0.5)
@@ -156,23 +162,38 @@ def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: Aud
                     latest = updates.get_nowait()
                 if latest:
                     AuditRun.objects.filter(pk=run.pk).update(pages_done=latest[0], pages_total=latest[1])
+                    if progress is not None:
+                        progress(latest[0], latest[1], latest[2])
         return future.result()
 
 
-def audit_run_execute(run: AuditRun) -> AuditRun:
-    """Run the audit in the browser and store every page's results at once (all or nothing)."""
+def audit_run_execute(run: AuditRun, *, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> AuditRun:
+    """Run the audit in the browser and store every page's results at once (all or nothing). `progress` and
+    `cancelled` come from the run's job: a cancel is honoured before the browser starts and before storing."""
     service = run.service
     options = _options(service, run.options)
     AuditRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    report = progress or (lambda done, total, step: None)
     try:
         if run.source == RunSource.JOURNEY:
             steps = [JourneyStep(s["action"], s.get("selector", ""), s.get("value", "")) for s in run.journey]
-            AuditRun.objects.filter(pk=run.pk).update(pages_total=sum(s.action == "audit" for s in steps) or 1)
+            total = sum(s.action == "audit" for s in steps) or 1
+            AuditRun.objects.filter(pk=run.pk).update(pages_total=total)
+            report(0, total, "following the journey")
             results = audit_journey(steps[0].value, steps, options)
         else:
+            if run.source == RunSource.CRAWL:
+                report(0, 0, f"crawling from {run.targets[0]}")
             targets = _targets(run, options)
             AuditRun.objects.filter(pk=run.pk).update(pages_total=len(targets))
-            results = _audit_reporting_progress(run, targets, options)
+            report(0, len(targets), "opening the browser")
+            if cancelled is not None and cancelled():
+                raise InterruptedError(CANCELLED)
+            results = _audit_reporting_progress(run, targets, options, progress)
+        if cancelled is not None and cancelled():
+            raise InterruptedError(CANCELLED)
+        report(len(results), len(results), "storing the results")
         _store(run, results)
     except Exception as exc:  # noqa: BLE001 - the run records why it failed; a page's failure is in its result
         AuditRun.objects.filter(pk=run.pk).update(
@@ -206,20 +227,16 @@ def _store(run: AuditRun, results: list[PageResult]) -> None:
     )
 
 
-def audit_run_start(run: AuditRun) -> None:
-    """Execute in a background thread of this process, so the page can show progress. The scheduled command
-    (`govcx reaudit`) runs audits in the foreground instead."""
+def audit_run_subject(run: AuditRun) -> str:
+    """How the run's job names it (its page shows that job's progress)."""
+    return f"audit.run:{run.pk}"
 
-    def work() -> None:
-        try:
-            audit_run_execute(AuditRun.objects.select_related("service").get(pk=run.pk))
-        finally:
-            close_old_connections()
 
-    if settings.AUDIT_RUN_INLINE:
-        audit_run_execute(AuditRun.objects.select_related("service").get(pk=run.pk))
-    else:
-        transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"audit-{run.pk}").start())
+def audit_run_start(*, actor: Any, run: AuditRun) -> Job:
+    """Queue the run as a background job (`govcx worker` runs it; see jobs/). Queuing it twice queues it once."""
+    subject = audit_run_subject(run)
+    return job_enqueue(kind="audit.run", actor=actor, organisation=run.service.owner, payload={"run_id": run.pk},
+                       idempotency_key=subject, subject=subject)
 
 
 def stored_results(run: AuditRun) -> list[dict[str, Any]]:

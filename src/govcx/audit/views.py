@@ -14,6 +14,7 @@ from govcx.audit.engine import WCAG22_MANUAL
 from govcx.audit.models import RunStatus
 from govcx.audit.summary import IMPACTS, compare_runs
 from govcx.errors import DomainError, Invalid
+from govcx.jobs.selectors import job_for_subject
 from govcx.registry.selectors import access_service
 
 
@@ -79,7 +80,7 @@ def audit_start(request: HttpRequest, service_id: int) -> HttpResponse:
                 uploads=request.FILES.getlist("uploads") if mode == "upload" else None,
                 parallel=int(request.POST.get("parallel") or 2),
             )
-            services.audit_run_start(run)
+            services.audit_run_start(actor=request.user, run=run)
             messages.success(request, _("The audit has started."))
             return redirect("audit:run_detail", run.pk)
         except (DomainError, ValueError) as exc:
@@ -108,13 +109,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "previous": previous,
         "manual_criteria": WCAG22_MANUAL,
         "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "job": job_for_subject(subject=services.audit_run_subject(run)),
     }
-    if request.htmx and context["running"]:
-        return render(request, "audit/_run_status.html", context)
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"  # finished: reload the whole page with the results
-        return response
     return render(request, "audit/run_detail.html", context)
 
 

@@ -2,8 +2,9 @@
 
 Incremental by answer id. Answers younger than `SETTLE_SECONDS` wait for the next sync: ids are handed out
 before commit, so a slow transaction could otherwise commit a lower id after a higher one was already copied.
-Spam is never copied. Dashboards call `analytics_sync()` before they read, so figures are at most a few
-seconds behind ingestion.
+Spam is never copied. `govcx worker` runs the sync every few minutes (jobs/schedule.py: the `feedback.sync` job),
+and dashboards only read the store, showing "figures as of" the last sync (`analytics_synced_at`): a request never
+writes to it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from govcx.analytics.schema import ANSWER_SCHEMA
 from govcx.feedback.models import Answer
 
 SETTLE_SECONDS = 10
+SYNCED_AT_NAME = "synced-at"  # the time of the last finished sync, beside the parts
 BATCH_ROWS = 200_000
 COMPACT_AFTER_PARTS = 32  # every sync that copies adds a part; readers slow down as parts pile up
 
@@ -57,6 +59,21 @@ def _stale(path: Path) -> bool:
     return mark > issued
 
 
+def analytics_synced_at() -> dt.datetime | None:
+    """When the store last finished a sync (None: never): what the dashboards' figures are as of."""
+    try:
+        return dt.datetime.fromisoformat((answers_store_path() / SYNCED_AT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _mark_synced(path: Path, when: dt.datetime) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    scratch = path / f".{SYNCED_AT_NAME}.tmp"
+    scratch.write_text(when.isoformat(), encoding="utf-8")
+    scratch.replace(path / SYNCED_AT_NAME)
+
+
 def analytics_reset() -> None:
     shutil.rmtree(answers_store_path(), ignore_errors=True)
 
@@ -66,7 +83,8 @@ def analytics_sync(*, settle_seconds: float = SETTLE_SECONDS, now: dt.datetime |
     path = answers_store_path()
     if _stale(path):
         analytics_reset()
-    cutoff = (now or timezone.now()) - dt.timedelta(seconds=settle_seconds)
+    started = now or timezone.now()
+    cutoff = started - dt.timedelta(seconds=settle_seconds)
     copied = 0
     while True:
         mark = store.high_water_mark(path) or 0
@@ -93,6 +111,7 @@ def analytics_sync(*, settle_seconds: float = SETTLE_SECONDS, now: dt.datetime |
             break
     if len(store.live_parts(path)) > COMPACT_AFTER_PARTS:
         store.compact(path)
+    _mark_synced(path, cutoff)
     return copied
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from govcx.accounts.roles import role_is_central
 from govcx.accounts.scoping import visible_organisation_ids
 from govcx.feedback import charts, stats
+from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
 from govcx.feedback.dashboards.figures import (
     CONFIDENCE,
@@ -55,7 +56,7 @@ def _estimates(dashboard: Dashboard, labels: dict[Any, str]) -> list[charts.Esti
 
 
 def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, Any]:
-    table = answers() if table is None else table  # synced and opened once per page
+    table = answers() if table is None else table  # opened once per page
     dashboard = build(user, query, table)
     labels = _labels(query.group_by, [g.key for g in dashboard.groups])
     scale = (dashboard.total.scale_min, dashboard.total.scale_max) if dashboard.total else (1, 5)
@@ -85,6 +86,7 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
             [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],
             title=_("Mean rating by period"), axis_title=_("Mean rating"), scale=scale),
         "ranking": national_ranking(query, table=table) if role_is_central(user.role) or user.is_superuser else None,
+        "synced_at": analytics_synced_at(),
     }
 
 

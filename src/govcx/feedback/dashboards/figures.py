@@ -16,7 +16,7 @@ from typing import Any
 from govcx.accounts.scoping import visible_organisation_ids
 from govcx.analytics import engines
 from govcx.feedback import stats
-from govcx.feedback.analytics_sync import analytics_sync, answers_store_path
+from govcx.feedback.analytics_sync import answers_store_path
 from govcx.feedback.dashboards import aggregates
 from govcx.feedback.dashboards.aggregates import AnswerFilter
 
@@ -37,7 +37,7 @@ def _backend():
 
 
 def answers():
-    analytics_sync()
+    """The answer store as last synced by the worker: a read never writes to the store."""
     return engines.answers_table(_backend(), answers_store_path())
 
 

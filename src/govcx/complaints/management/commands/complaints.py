@@ -23,7 +23,8 @@ def _day(value: str | None) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Complaints: e-mail reminders to the organisations that must answer (run daily), list overdue ones."
+    help = ("Complaints: e-mail today's reminders to the organisations that must answer (`govcx worker` sends them "
+            "each morning), list overdue ones.")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

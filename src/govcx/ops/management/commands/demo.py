@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govcx.server import serve
+from govcx.server import serve, worker_beside
 
 
 class Command(BaseCommand):
@@ -20,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="do not start `govcx worker` beside the server")
 
-    def handle(self, *args, reset: bool, no_serve: bool, bind: str, workers: int, **options) -> None:
+    def handle(self, *args, reset: bool, no_serve: bool, bind: str, workers: int, no_worker: bool, **options) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("demo runs only with GOVCX_DEMO=1 (set by `govcx demo`)")
         from govcx.demo import build_demo
@@ -54,5 +55,6 @@ class Command(BaseCommand):
         console.print(table)
         if no_serve:
             return
-        console.print(f"open http://{bind}/ and sign in (Ctrl+C stops the server)")
-        serve(bind=bind, workers=workers, threads=4)
+        console.print(f"open http://{bind}/ and sign in (Ctrl+C stops the server and its background worker)")
+        with worker_beside(enabled=not no_worker):
+            serve(bind=bind, workers=workers, threads=4)

@@ -1,4 +1,7 @@
-"""govcx serve: the production entry point (gunicorn, settings from the environment)."""
+"""govcx serve: the production entry point (gunicorn, settings from the environment).
+
+Background jobs (audits, the analytics sync, reminders, the schedule) need `govcx worker` running as its own
+process (a second service beside this one); `--with-worker` starts one as a child, for small installations."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from govcx.server import serve
+from govcx.server import serve, worker_beside
 from govcx.startup import unsafe_start_reasons
 
 
@@ -20,12 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("GOVCX_THREADS", "4")))
         parser.add_argument("--migrate", action="store_true", help="apply database migrations first")
         parser.add_argument("--no-access-log", action="store_true")
+        parser.add_argument("--with-worker", action="store_true",
+                            help="also run `govcx worker` as a child process (production runs it as its own service)")
 
-    def handle(self, *args, bind: str, workers: int, threads: int, migrate: bool, no_access_log: bool, **options):
+    def handle(self, *args, bind: str, workers: int, threads: int, migrate: bool, no_access_log: bool,
+               with_worker: bool, **options):
         reasons = unsafe_start_reasons()
         if reasons:
             raise CommandError("refusing to start: " + "; ".join(reasons))
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"govcx serving on http://{bind} ({workers} workers × {threads} threads)")
-        serve(bind=bind, workers=workers, threads=threads, access_log=not no_access_log)
+        with worker_beside(enabled=with_worker):
+            serve(bind=bind, workers=workers, threads=threads, access_log=not no_access_log)
