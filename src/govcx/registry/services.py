@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from pydantic import ValidationError
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound, Problem
 from govcx.registry import passport_rows
 from govcx.registry.models import (
@@ -142,13 +143,7 @@ def service_update(
         raise Invalid("a service's code cannot change", details=[{"field": "code", "message": "read-only"}])
     _check_owner_in_scope(actor, refs.organisations[data.owner])
     before = passport_dict(service)
-    updated = Service.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise Conflict(
-            f"service {service.code} was changed by someone else (you edited version {expected_version}, "
-            f"it is now {service.version}); reload and apply your change again"
-        )
-    service.refresh_from_db()
+    bump_version(service, expected=expected_version, what=f"service {service.code}")
     _write(service, data, refs)
     changes = _diff(before, passport_dict(service))
     audit_record(actor=actor, action="service.update", obj=service, organisation_id=service.owner_id, changes=changes)

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.registry.models import Service
 from govcx.standards import scoring
@@ -169,7 +169,7 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
             continue  # an assessor saved in the meantime: their judgement stands
         elif any(getattr(existing, key) != value for key, value in values.items()):
             # A changed result is a new version, so an assessor holding the old one gets a Conflict.
-            RequirementOutcome.objects.filter(pk=existing.pk).update(**values, version=F("version") + 1)
+            bump_version(existing, expected=None, what=f"requirement {requirement.id}", **values)
         else:
             continue
         written += 1
@@ -209,8 +209,7 @@ def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment
     before = (assessment.verdict, assessment.score)
     _run_checks(assessment, assessment.service)
     _evaluate_and_save(assessment)
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
-    assessment.refresh_from_db(fields=["version"])  # callers (the API) report the new version
+    bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")  # the API reports the new one
     audit_record(
         actor=actor,
         action="assessment.checks",
@@ -269,13 +268,9 @@ def outcome_record(
         .filter(assessment=assessment, requirement_id=requirement_id)
         .first()
     )
-    seen = existing.version if existing else None
-    if seen != expected_version:
-        who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
-        raise Conflict(
-            f"requirement {requirement_id} was changed by {who} since you opened it "
-            f"(you saw version {expected_version}, it is now {seen}); reload to see their change"
-        )
+    who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
+    expect_version(existing.version if existing else None, expected=expected_version,
+                   what=f"requirement {requirement_id}", by=who)
     values = {
         "source": OutcomeSource.ASSESSOR,
         "status": final_status.value,
@@ -289,14 +284,14 @@ def outcome_record(
         before = {}
     else:
         before = {"status": existing.status, "rating": existing.rating}
+        bump_version(existing, expected=expected_version, what=f"requirement {requirement_id}")
         for key, value in values.items():
             setattr(existing, key, value)
-        existing.version = existing.version + 1
         existing.save()
         outcome = existing
     if evidence_file is not None:
         outcome.evidence_file.save(evidence_file.name, evidence_file, save=True)
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")
     _evaluate_and_save(assessment)
     audit_record(
         actor=actor,
@@ -365,12 +360,8 @@ def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, ex
             details=[{"field": "status", "message": f"got {status!r}"}],
         )
     before = adjustment.status
-    updated = Adjustment.objects.filter(pk=adjustment.pk, version=expected_version).update(
-        status=status, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise Conflict("the adjustment was changed by someone else since you opened it; reload and try again")
-    adjustment.refresh_from_db()
+    bump_version(adjustment, expected=expected_version, what=f"adjustment {adjustment.pk}",
+                 status=status, updated_at=timezone.now())
     audit_record(
         actor=actor,
         action="adjustment.status",
