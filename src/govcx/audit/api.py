@@ -92,7 +92,7 @@ def run_create(request: HttpRequest, payload: AuditRunIn):
         max_depth=payload.max_depth, max_pages=payload.max_pages, parallel=payload.parallel,
         journey=[s.model_dump() for s in payload.journey] if payload.journey else None,
     )
-    services.audit_run_start(run)
+    services.audit_run_start(run=run)
     run.refresh_from_db()
     return Status(202, run)
 

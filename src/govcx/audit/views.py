@@ -79,7 +79,7 @@ def audit_start(request: HttpRequest, service_id: int) -> HttpResponse:
                 uploads=request.FILES.getlist("uploads") if mode == "upload" else None,
                 parallel=int(request.POST.get("parallel") or 2),
             )
-            services.audit_run_start(run)
+            services.audit_run_start(run=run)
             messages.success(request, _("The audit has started."))
             return redirect("audit:run_detail", run.pk)
         except (DomainError, ValueError) as exc:

@@ -71,7 +71,7 @@ def _definition_from_text(text: str) -> dict:
 @login_required
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.access_survey(request.user, survey_id)
-    current = services.survey_current_version(survey)
+    current = selectors.survey_current_version(survey)
     errors: list[dict] = []
     if request.method == "POST":
         survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)

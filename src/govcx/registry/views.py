@@ -66,12 +66,12 @@ def _save(request: HttpRequest, form: ServiceForm, service_id: int | None) -> Ht
         return None
     try:
         if service_id is None:
-            service = services.service_create(actor=request.user, data=data)
+            service = services.service_create(actor=request.user, passport=data)
             messages.success(request, _("Service created."))
         else:
             version = form.cleaned_data.get("version") or 0
             service = services.service_update(
-                actor=request.user, service_id=service_id, data=data, expected_version=version
+                actor=request.user, service_id=service_id, passport=data, expected_version=version
             )
             messages.success(request, _("Service saved."))
     except Conflict as exc:
@@ -101,7 +101,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     organisations = Organisation.objects.for_user(request.user, Action.CHANGE_SERVICE)
-    initial = ServiceForm.initial_from(services.passport_dict(service), service.version)
+    initial = ServiceForm.initial_from(selectors.passport_dict(service), service.version)
     form = ServiceForm(request.POST or None, initial=initial, organisations=organisations)
     form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
@@ -31,13 +33,14 @@ from govcx.standards.models import (
     StandardPack,
 )
 from govcx.standards.scoring import OutcomeStatus
+from govcx.standards import selectors
 from govcx.standards.selectors import service_facts
 
 # --- packs -------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def pack_load(*, loaded: LoadedPack, actor: Any = None) -> tuple[StandardPack, bool]:
+def pack_load(*, loaded: LoadedPack, actor: User | None = None) -> tuple[StandardPack, bool]:
     """Store a validated pack version. Loading the same content again is a no-op (returns created=False);
     different content under an existing id and version is refused: publish it as a new version."""
     if actor is not None:
@@ -68,30 +71,7 @@ def pack_load(*, loaded: LoadedPack, actor: Any = None) -> tuple[StandardPack, b
     return record, True
 
 
-def pack_current(pack_id: str, on: dt.date | None = None) -> StandardPack | None:
-    """The version of a pack in force on a date (latest effective_from not after it)."""
-    on = on or timezone.localdate()
-    candidates = StandardPack.objects.filter(pack_id=pack_id, effective_from__lte=on).order_by("-effective_from", "-id")
-    for candidate in candidates:
-        if candidate.effective_to is None or candidate.effective_to >= on:
-            return candidate
-    return None
-
-
 # --- evaluation -----------------------------------------------------------------------------------------
-
-
-def _outcome_value(record: RequirementOutcome) -> scoring.Outcome:
-    return scoring.Outcome(record.requirement_id, OutcomeStatus(record.status), record.rating)
-
-
-def assessment_result(assessment: Assessment) -> scoring.AssessmentResult:
-    pack = assessment.pack.parsed
-    outcomes = {o.requirement_id: _outcome_value(o) for o in assessment.outcomes.all()}
-    categories = {c.code for c in assessment.service.client_categories.all()}
-    return scoring.evaluate(
-        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale]
-    )
 
 
 def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
@@ -110,7 +90,7 @@ def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
 
 
 def _evaluate_and_save(assessment: Assessment) -> Assessment:
-    result = assessment_result(assessment)
+    result = selectors.assessment_result(assessment)
     assessment.score = result.score
     assessment.grade = result.grade or ""
     assessment.verdict = result.verdict.value
@@ -176,11 +156,18 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
     return written
 
 
+def _in_scope(queryset: QuerySet, pk: int, what: str) -> None:
+    """Inside the write's transaction, the object is still within the actor's scope (NotFound otherwise)."""
+    if not queryset.filter(pk=pk).exists():
+        raise NotFound(f"{what} {pk} not found")
+
+
 @transaction.atomic
-def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage: str | None = None) -> Assessment:
+def assessment_create(*, actor: User, service: Service, pack: StandardPack, stage: str | None = None) -> Assessment:
     """Start an assessment of a service against a pack version at a stage; automated checks run at once.
     The previous assessment of the same service against the same pack becomes its baseline."""
     require(actor, Action.ASSESS)
+    _in_scope(Service.objects.for_user(actor, Action.ASSESS), service.pk, "service")
     previous = (
         Assessment.objects.filter(service=service, pack__pack_id=pack.pack_id).order_by("-created_at", "-id").first()
     )
@@ -204,15 +191,16 @@ def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage
 
 
 @transaction.atomic
-def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_rerun_checks(*, actor: User, assessment: Assessment) -> Assessment:
     require(actor, Action.ASSESS)
+    _in_scope(Assessment.objects.for_user(actor, Action.ASSESS), assessment.pk, "assessment")
     before = (assessment.verdict, assessment.score)
     _run_checks(assessment, assessment.service)
     _evaluate_and_save(assessment)
     bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")  # the API reports the new one
     audit_record(
         actor=actor,
-        action="assessment.checks",
+        action="assessment.rerun_checks",
         obj=assessment,
         organisation_id=assessment.service.owner_id,
         changes={"verdict": [before[0], assessment.verdict], "score": [before[1], assessment.score]},
@@ -223,7 +211,7 @@ def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: User,
     assessment: Assessment,
     requirement_id: str,
     status: str | None = None,
@@ -236,6 +224,7 @@ def outcome_record(
     """An assessor's judgement of one requirement. `expected_version` is the outcome's version the assessor
     saw (None: they saw no outcome yet); if someone saved in between, Conflict, and nothing is written."""
     require(actor, Action.ASSESS)
+    _in_scope(Assessment.objects.for_user(actor, Action.ASSESS), assessment.pk, "assessment")
     pack = assessment.pack.parsed
     requirement = next((r for r in pack.requirements() if r.id == requirement_id), None)
     if requirement is None:
@@ -307,20 +296,15 @@ def outcome_record(
     return outcome
 
 
-def assessment_comparison(assessment: Assessment) -> scoring.Comparison | None:
-    if assessment.previous is None:
-        return None
-    return scoring.compare(assessment_result(assessment.previous), assessment_result(assessment))
-
-
 # --- adjustments -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def adjustment_create(
-    *, actor: Any, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
+    *, actor: User, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
 ) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
+    _in_scope(Assessment.objects.for_user(actor, Action.MANAGE_ADJUSTMENTS), assessment.pk, "assessment")
     if requirement_id not in {r.id for r in assessment.pack.parsed.requirements()}:
         raise Invalid(
             f"requirement {requirement_id!r} is not in this assessment's pack",
@@ -352,8 +336,9 @@ def adjustment_create(
 
 
 @transaction.atomic
-def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
+def adjustment_set_status(*, actor: User, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
+    _in_scope(Adjustment.objects.for_user(actor, Action.MANAGE_ADJUSTMENTS), adjustment.pk, "adjustment")
     if status not in AdjustmentStatus.values:
         raise Invalid(
             f"status must be one of {AdjustmentStatus.values}",
@@ -364,7 +349,7 @@ def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, ex
                  status=status, updated_at=timezone.now())
     audit_record(
         actor=actor,
-        action="adjustment.status",
+        action="adjustment.set_status",
         obj=adjustment,
         organisation_id=adjustment.assessment.service.owner_id,
         changes={"status": [before, status]},

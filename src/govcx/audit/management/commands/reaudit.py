@@ -36,7 +36,7 @@ class Command(BaseCommand):
         due = [s for s in queryset if s.page_urls and (s.last_audit is None or s.last_audit < cutoff)]
         self.stdout.write(f"{len(due)} service(s) due for a re-audit")
         for item in due:
-            run = services.audit_run_execute(services.audit_run_create(actor=actor, service=item))
+            run = services.audit_run_execute(run=services.audit_run_create(actor=actor, service=item))
             pages = run.summary.get("pages", 0)
             self.stdout.write(f"{item.code}: run {run.pk} {run.status}, {pages} page(s)")
 
