@@ -20,11 +20,10 @@ from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound
-from govcx.feedback import pii, spam, survey_schema, survey_templates
+from govcx.feedback import pii, selectors, spam, survey_schema, survey_templates
 from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
-from govcx.registry.models import Service
-from govcx.feedback import selectors
 from govcx.feedback.selectors import public_surveys
+from govcx.registry.models import Service
 
 MAX_BATCH = 500
 CHANNELS = frozenset(Channel.values)

@@ -11,7 +11,6 @@ from govcx.accounts.scoping import access
 from govcx.registry import passport_rows
 from govcx.registry.models import Organisation, Service
 
-
 SCALAR_FIELDS = (
     "name_en", "name_ru", "description_en", "description_ru", "stage", "deadline_days", "deadline_kind",
     "fee", "legal_basis",

@@ -21,9 +21,9 @@ from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.registry.models import Service
-from govcx.standards import scoring
+from govcx.standards import scoring, selectors
 from govcx.standards.checks import CheckContext, run_check
-from govcx.standards.loader import LoadedPack, grade_scales
+from govcx.standards.loader import LoadedPack
 from govcx.standards.models import (
     Adjustment,
     AdjustmentStatus,
@@ -33,7 +33,6 @@ from govcx.standards.models import (
     StandardPack,
 )
 from govcx.standards.scoring import OutcomeStatus
-from govcx.standards import selectors
 from govcx.standards.selectors import service_facts
 
 # --- packs -------------------------------------------------------------------------------------------------
