@@ -49,8 +49,9 @@ def model(packs):
 
 @pytest.fixture
 def assess(users, services, model):
-    def make(service_key: str = "a", actor: str = "assessor_a", pack=None):
+    def make(service_key: str = "a", actor: str | None = None, pack=None):
         services[service_key].refresh_from_db()  # as a request would read it
+        actor = actor or ("assessor_b" if service_key == "b" else "assessor_a")  # each assesses in their scope
         return assessment_create(actor=users[actor], service=services[service_key], pack=pack or model)
 
     return make
@@ -60,8 +61,10 @@ def outcome(assessment: Assessment, requirement_id: str) -> RequirementOutcome:
     return RequirementOutcome.objects.get(assessment=assessment, requirement_id=requirement_id)
 
 
-def record(users, assessment, requirement_id, *, actor="assessor_a", expected="current", **values):
-    """Record an outcome as `actor`, having read the current version unless `expected` says otherwise."""
+def record(users, assessment, requirement_id, *, actor=None, expected="current", **values):
+    """Record an outcome as `actor` (by default an assessor of the service's authority), having read the current
+    version unless `expected` says otherwise."""
+    actor = actor or ("assessor_b" if assessment.service.code == "svc-b" else "assessor_a")
     if expected == "current":
         existing = RequirementOutcome.objects.filter(assessment=assessment, requirement_id=requirement_id).first()
         expected = existing.version if existing else None
@@ -494,14 +497,14 @@ def test_every_change_writes_an_audit_event(users, services, assess, make_passpo
 
     assessment_rerun_checks(actor=users["analyst"], assessment=reload(assessment))
     assert [(e.actor, e.action) for e in events(assessment)] == [
-        (users["analyst"], "assessment.checks"), (users["assessor_a"], "assessment.create")]
+        (users["analyst"], "assessment.rerun_checks"), (users["assessor_a"], "assessment.create")]
 
     adjustment = adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-plain-language",
                                    action="Test the forms with users", owner="Research team",
                                    due_date=dt.date(2027, 2, 1))
     adjustment_set_status(actor=users["assessor_a"], adjustment=adjustment, status="done", expected_version=1)
     assert [(e.actor, e.action, e.changes.get("status")) for e in events(adjustment)] == [
-        (users["assessor_a"], "adjustment.status", ["open", "done"]),
+        (users["assessor_a"], "adjustment.set_status", ["open", "done"]),
         (users["owner_a"], "adjustment.create", None),
     ]
 
