@@ -8,19 +8,31 @@ object out of reach (403, 404) still raises to its error page unless the page le
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
-from govcx.errors import Conflict, DomainError
+from govcx.errors import Conflict, DomainError, Invalid
 
 
 def field_name(path: str) -> str:
     """The form field a service's error path points at: "answers[3]" is "answers", "context.page" is "page"."""
     return path.split(".")[-1].split("[")[0]
+
+
+def posted_int(data: Mapping[str, str], field: str, default: int) -> int:
+    """A whole number typed into a form field (blank: `default`); anything else is a refusal naming the field,
+    shown like any other."""
+    raw = (data.get(field) or "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise Invalid(f"{field} must be a whole number, not {raw[:20]!r}", details=[{"field": field}]) from None
 
 
 def _out_of_reach(error: DomainError, missing_is_refusal: bool) -> bool:

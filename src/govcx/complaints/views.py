@@ -15,10 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
@@ -31,21 +32,6 @@ from govcx.feedback.text import taxonomy
 from govcx.registry.models import Organisation, Service
 from govcx.registry.selectors import access_organisation, access_service, service_list
 from govcx.throttle import client_address, hit
-
-STATUS_LABELS = {
-    ComplaintStatus.RECEIVED.value: gettext_lazy("Received"),
-    ComplaintStatus.IN_WORK.value: gettext_lazy("In work"),
-    ComplaintStatus.ANSWERED.value: gettext_lazy("Answered"),
-    selectors.OVERDUE: gettext_lazy("Overdue"),
-}
-
-
-HISTORY_LABELS = {
-    "complaint.submit": gettext_lazy("Received"),
-    "complaint.take": gettext_lazy("Taken into work"),
-    "complaint.answer": gettext_lazy("Answered"),
-    "complaint.extend": gettext_lazy("Deadline extended"),
-}
 
 
 def _history(complaint: Complaint) -> list[dict]:
@@ -60,7 +46,8 @@ def _history(complaint: Complaint) -> list[dict]:
             detail = _("due %(due)s") % {"due": changes.get("due_on", "")}
         else:
             detail = ""
-        rows.append({"at": event.at, "actor": event.actor, "label": HISTORY_LABELS.get(event.action, event.action),
+        label = labels.COMPLAINT_HISTORY.get(event.action, event.action)
+        rows.append({"at": event.at, "actor": event.actor, "label": label,
                      "detail": detail})
     return rows
 
@@ -102,7 +89,7 @@ def _query(filters: ComplaintFilters, **override: object) -> str:
 
 def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
     status = selectors.complaint_status(complaint=complaint, today=today)
-    return {"complaint": complaint, "status": status, "status_label": STATUS_LABELS[status],
+    return {"complaint": complaint, "status": status, "status_label": labels.COMPLAINT_STATUSES[status],
             "topic_title": topics.get(complaint.topic, complaint.topic),
             "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days}
 
@@ -117,7 +104,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(matching, 30).get_page(request.GET.get("page"))
     topics = _topic_titles()
     chips = [
-        {"status": s, "label": STATUS_LABELS[s], "count": counts[s], "query": _query(filters, status=s),
+        {"status": s, "label": labels.COMPLAINT_STATUSES[s], "count": counts[s], "query": _query(filters, status=s),
          "current": s == filters.status}
         for s in selectors.STATUSES
     ]
@@ -276,7 +263,7 @@ def public_status(request: HttpRequest, token: str) -> HttpResponse:
     today = timezone.localdate()
     state = selectors.complaint_public_status(complaint=selectors.complaint_by_token(token=token), today=today)
     response = render(request, "complaints/public_status.html", {
-        "state": state, "status_label": STATUS_LABELS[state["status"]],
+        "state": state, "status_label": labels.COMPLAINT_STATUSES[state["status"]],
     })
     response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine
     return response

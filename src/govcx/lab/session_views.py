@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import session as session_services
-from govcx.lab.templatetags.lab import OUTCOMES
 from govcx.lab.views import study_url
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -114,7 +114,7 @@ def session_context(
         "is_open": study.status != "closed",
         "link_form": forms.LinkForm(),
         "recording_form": forms.RecordingForm(auto_id="recording-%s"),
-        "outcome_labels": OUTCOMES,
+        "outcome_labels": labels.TASK_OUTCOMES,
     }
 
 
