@@ -8,7 +8,6 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from govcx import labels
 from govcx.accounts.roles import role_is_central
 from govcx.accounts.scoping import visible_organisation_ids
 from govcx.feedback import charts, stats
@@ -25,6 +24,7 @@ from govcx.feedback.dashboards.figures import (
 )
 from govcx.feedback.models import Channel, Response
 from govcx.feedback.text import taxonomy
+from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
 
 
@@ -36,7 +36,7 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     if group_by == "client_category":
         return {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
     if group_by == "channel":
-        return {k: str(labels.RESPONSE_CHANNELS.get(k, k)) for k in keys}
+        return {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
     return {k: (k or _("(none)")) for k in keys}
 
 
@@ -62,15 +62,15 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
         "confidence": CONFIDENCE,
         "min_group": MIN_GROUP_RESPONSES,
         "groups": [(g, labels.get(g.key, str(g.key))) for g in dashboard.groups],
-        "group_title": labels.DASHBOARD_GROUPS[query.group_by],
-        "groupings": [(g, labels.DASHBOARD_GROUPS[g]) for g in GROUPINGS],
-        "periods": [(p, labels.DASHBOARD_PERIODS[p]) for p in PERIODS],
-        "channels": [(c, labels.RESPONSE_CHANNELS.get(c, c)) for c in Channel.values],
+        "group_title": DASHBOARD_GROUPS[query.group_by],
+        "groupings": [(g, DASHBOARD_GROUPS[g]) for g in GROUPINGS],
+        "periods": [(p, DASHBOARD_PERIODS[p]) for p in PERIODS],
+        "channels": [(c, RESPONSE_CHANNELS.get(c, c)) for c in Channel.values],
         "services": services,
         "organisations": organisations,
         "means_chart": charts.means_chart_svg(
             _estimates(dashboard, labels), title=_("Mean rating by %(group)s with %(c)d%% intervals")
-            % {"group": labels.DASHBOARD_GROUPS[query.group_by].lower(), "c": round(CONFIDENCE * 100)},
+            % {"group": DASHBOARD_GROUPS[query.group_by].lower(), "c": round(CONFIDENCE * 100)},
             axis_title=_("Mean rating"), scale=scale, reference=dashboard.total.mean if dashboard.total else None),
         "trend_chart": charts.trend_chart_svg(
             [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],
