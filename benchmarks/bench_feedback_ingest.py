@@ -74,7 +74,7 @@ def create_survey() -> tuple[str, int]:
     ClientCategory.objects.get_or_create(code="citizens", defaults={"name_en": "Citizens", "name_ru": "Граждане"})
     analyst = User.objects.create_user(username=f"bench-ingest-{suffix}", password=secrets.token_urlsafe(16),
                                        role=Role.ADMIN, organisation=authority)
-    service = service_create(actor=analyst, data=ServiceIn.model_validate({
+    service = service_create(actor=analyst, passport=ServiceIn.model_validate({
         "code": f"bench-ingest-{suffix}", "name_en": "Benchmark service", "owner": authority.code,
         "client_categories": ["citizens"], "channels": ["portal"],
     }))

@@ -61,7 +61,7 @@ def prepare_database(var_dir: str) -> str:
     ClientCategory.objects.create(code="citizens", name_en="Citizens", name_ru="Граждане")
     admin = User.objects.create_user(username="bench-admin", password="bench-password-not-used",
                                      role=Role.ADMIN, organisation=ministry)
-    service = service_create(actor=admin, data=ServiceIn.model_validate({
+    service = service_create(actor=admin, passport=ServiceIn.model_validate({
         "code": "bench-service", "name_en": "Benchmark service", "owner": "min-bench",
         "client_categories": ["citizens"], "channels": ["portal"],
     }))

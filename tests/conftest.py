@@ -101,9 +101,9 @@ def passport(code: str, owner: str, **overrides) -> ServiceIn:
 def services(users):
     admin = users["admin"]
     return {
-        "a": service_create(actor=admin, data=passport("svc-a", "min-a")),
-        "a1": service_create(actor=admin, data=passport("svc-a1", "agency-a1")),
-        "b": service_create(actor=admin, data=passport("svc-b", "region-b", documents=[
+        "a": service_create(actor=admin, passport=passport("svc-a", "min-a")),
+        "a1": service_create(actor=admin, passport=passport("svc-a1", "agency-a1")),
+        "b": service_create(actor=admin, passport=passport("svc-b", "region-b", documents=[
             {"name_en": "Birth certificate", "held_in_registry": True, "registry_name": "Civil registry"}])),
     }
 

@@ -21,7 +21,7 @@ from govcx.demo.data import CENTRAL_OFFICE
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, RequestedDocument, Service, ServiceStep
 from govcx.registry.vocabulary import Channel, Stage
 from govcx.standards.models import Adjustment, AdjustmentStatus, Assessment
-from govcx.standards.services import assessment_comparison
+from govcx.standards.selectors import assessment_comparison
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -200,7 +200,7 @@ def test_reset_also_removes_other_data(demo, make_passport):
                                         parent=Organisation.objects.get(code="mvd"))
     from govcx.registry.services import service_create
 
-    service_create(actor=admin, data=make_passport("extra-service", extra.code))
+    service_create(actor=admin, passport=make_passport("extra-service", extra.code))
     summary = build_demo(reset=True)
     assert not Organisation.objects.filter(code="extra-body").exists()
     assert not Service.objects.filter(code="extra-service").exists()

@@ -1,4 +1,5 @@
-"""Human labels (translated) for the codes shown in pages, reports and exports."""
+"""Human labels (translated) for the codes shown in pages, reports and exports: one table per vocabulary, the
+only place a code gets its words (pages, forms, template filters and charts read them from here)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -33,4 +34,58 @@ ROLES = {
     "lab_researcher": _("Lab researcher"),
     "cx_analyst": _("CX analyst"),
     "viewer": _("Viewer"),
+}
+
+# --- lab ---
+STUDY_STATUSES = {"draft": _("Draft"), "recruiting": _("Recruiting"), "running": _("Running"), "closed": _("Closed")}
+SESSION_MODES = {"moderated": _("Moderated"), "unmoderated": _("Unmoderated")}
+SESSION_STATUSES = {
+    "planned": _("Planned"), "in_progress": _("In progress"), "completed": _("Completed"), "abandoned": _("Abandoned"),
+}
+PARTICIPANT_STATUSES = {
+    "recruited": _("Recruited"), "scheduled": _("Scheduled"), "completed": _("Completed"), "withdrawn": _("Withdrawn"),
+}
+TASK_OUTCOMES = {"success": _("Success"), "partial": _("Partial"), "failure": _("Failure"), "abandoned": _("Gave up")}
+FINDING_STATUSES = {"open": _("Open"), "fixed": _("Fixed"), "accepted": _("Accepted")}
+QUOTA_DIMENSIONS = {
+    "client_category": _("Client category"), "age_band": _("Age band"), "region": _("Region"),
+    "digital_confidence": _("Digital confidence"), "disability": _("Disability"),
+    "assisted_digital": _("Assisted digital"),
+}
+AGE_BANDS = {"18-24": "18–24", "25-34": "25–34", "35-44": "35–44", "45-54": "45–54", "55-64": "55–64",
+             "65+": _("65 and over")}
+#: Nielsen's severity ratings; the number is what the analysis uses, the words are for people.
+SEVERITIES = {0: _("Not a problem"), 1: _("Cosmetic"), 2: _("Minor"), 3: _("Major"), 4: _("Catastrophe")}
+SUS_ACCEPTABILITY = {"acceptable": _("acceptable"), "marginal": _("marginal"), "not acceptable": _("not acceptable")}
+SUS_ADJECTIVES = {
+    "best imaginable": _("best imaginable"), "excellent": _("excellent"), "good": _("good"), "OK": _("OK"),
+    "poor": _("poor"), "awful": _("awful"), "worst imaginable": _("worst imaginable"),
+}
+SEQ_POSITIONS = {"above": _("above the benchmark"), "below": _("below the benchmark"),
+                 "straddles": _("not distinguishable from the benchmark")}
+TIME_METHODS = {"geometric_mean": _("geometric mean"), "median": _("median")}
+
+# --- feedback dashboards ---
+DASHBOARD_PERIODS = {"quarter": _("by quarter"), "month": _("by month"), "year": _("by year")}
+RESPONSE_CHANNELS = {
+    "web": _("Website"), "widget": _("Widget on a website"), "office": _("Office"), "mobile": _("Mobile app"),
+    "phone": _("Phone"), "api": _("Another system (API)"), "import": _("Imported"),
+}
+DASHBOARD_GROUPS = {
+    "service_id": _("Service"), "organisation_id": _("Authority"), "region": _("Region"),
+    "client_category": _("Client category"), "channel": _("Channel"),
+}
+
+# --- complaints ---
+COMPLAINT_STATUSES = {
+    "received": _("Received"),
+    "in_work": _("In work"),
+    "answered": _("Answered"),
+    "overdue": _("Overdue"),
+}
+COMPLAINT_HISTORY = {
+    "complaint.submit": _("Received"),
+    "complaint.take": _("Taken into work"),
+    "complaint.answer": _("Answered"),
+    "complaint.extend": _("Deadline extended"),
 }

@@ -26,7 +26,8 @@ from django.test import Client
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
 from govcx.registry.models import Organisation, Service
-from govcx.registry.services import passport_dict, service_create
+from govcx.registry.selectors import passport_dict
+from govcx.registry.services import service_create
 from govcx.standards.loader import PACKS_DIR, read_pack
 from govcx.standards.models import Adjustment, AdjustmentStatus, Assessment, RequirementOutcome
 from govcx.standards.services import adjustment_create, assessment_create, pack_load
@@ -46,7 +47,7 @@ def world(users, services, make_passport) -> dict[str, Any]:
     previous assessment, so it has a comparison), asm_a1, asm_b, adj_a, adj_b; plus the users."""
     admin = users["admin"]
     pack, _ = pack_load(loaded=read_pack(PACKS_DIR / "govcx-model-standard.yaml"))
-    spare = service_create(actor=admin, data=make_passport("svc-a-spare", "min-a"))
+    spare = service_create(actor=admin, passport=make_passport("svc-a-spare", "min-a"))
     first_a = assessment_create(actor=admin, service=services["a"], pack=pack)
     asm_a = assessment_create(actor=admin, service=services["a"], pack=pack)
     asm_a1 = assessment_create(actor=admin, service=services["a1"], pack=pack)
@@ -375,7 +376,7 @@ def test_scope_goes_down_the_hierarchy_not_up(world, reference_data):
 def test_scope_follows_a_deeper_hierarchy(world, reference_data, users, make_passport):
     office = Organisation.objects.create(code="office-a1x", name_en="Office", level="federal",
                                          parent=reference_data["agency"])
-    service_create(actor=users["admin"], data=make_passport("svc-deep", office.code))
+    service_create(actor=users["admin"], passport=make_passport("svc-deep", office.code))
     client = client_as(world, "viewer_a")
     assert "svc-deep" in {s["code"] for s in client.get("/api/registry/services").json()}
 

@@ -29,7 +29,7 @@ def barrier_run(users, services, site):
         actor=users["assessor_a"], service=services["a"],
         urls=[site.url("no-alt.html"), site.url("unlabelled.html"), site.url("registry-form.html")],
     )
-    return audit_run_execute(run)
+    return audit_run_execute(run=run)
 
 
 def test_a_run_stores_pages_issues_screenshots_and_a_summary(barrier_run):
@@ -66,7 +66,7 @@ def test_screenshot_is_served_only_in_scope(client_for, users, barrier_run):
 
 
 def test_comparison_lists_fixed_and_remaining(client_for, users, services, site, barrier_run):
-    after = audit_run_execute(audit_run_create(actor=users["assessor_a"], service=services["a"],
+    after = audit_run_execute(run=audit_run_create(actor=users["assessor_a"], service=services["a"],
                                                urls=[site.url("no-alt.html")]))
     response = client_for(users["viewer_a"]).get(f"/api/audit/runs/{after.pk}/compare/{barrier_run.pk}")
     body = response.json()
@@ -79,8 +79,8 @@ def test_registry_held_fields_come_from_the_passport(users, services, site, make
     service = services["a"]
     documents = [{"name_en": "SNILS", "name_ru": "СНИЛС", "held_in_registry": True, "registry_name": "SFR"}]
     service = service_update(actor=users["admin"], service_id=service.pk, expected_version=service.version,
-                             data=make_passport("svc-a", "min-a", documents=documents))
-    run = audit_run_execute(audit_run_create(actor=users["assessor_a"], service=service,
+                             passport=make_passport("svc-a", "min-a", documents=documents))
+    run = audit_run_execute(run=audit_run_create(actor=users["assessor_a"], service=service,
                                              urls=[site.url("registry-form.html")]))
     assert run.summary["registry_held_fields"] >= 1
 
@@ -113,7 +113,7 @@ def test_cli_exit_status_and_json(site, capsys):
 def test_reaudit_runs_services_that_are_due(users, services, site, make_passport, capsys):
     service = services["a"]
     service_update(actor=users["admin"], service_id=service.pk, expected_version=service.version,
-                   data=make_passport("svc-a", "min-a", page_urls=[site.url("clean-ru.html")]))
+                   passport=make_passport("svc-a", "min-a", page_urls=[site.url("clean-ru.html")]))
     call_command("reaudit", "--service", "svc-a", "--as", "admin")
     assert AuditRun.objects.filter(service=service, status="done").count() == 1
     call_command("reaudit", "--service", "svc-a", "--as", "admin")  # not due again yet

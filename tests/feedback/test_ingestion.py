@@ -13,7 +13,7 @@ from django.test import Client
 from govcx.errors import Conflict, Invalid
 from govcx.feedback import services as feedback
 from govcx.feedback.models import Answer, Response, SurveyStatus, SurveyVersion
-from govcx.feedback.selectors import public_surveys
+from govcx.feedback.selectors import public_surveys, survey_current_version
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_concurrent_retries_store_each_response_once(reference_data, users, make
                     "this runs on PostgreSQL in .ci/run")
     from govcx.registry.services import service_create
 
-    service = service_create(actor=users["admin"], data=make_passport("svc-c", "min-a"))
+    service = service_create(actor=users["admin"], passport=make_passport("svc-c", "min-a"))
     survey = services_create(service, users["admin"])
     keys = [f"concurrent-{i:04d}" for i in range(20)]
 
@@ -171,7 +171,7 @@ def test_concurrent_retries_store_each_response_once(reference_data, users, make
 
 def test_changing_questions_makes_a_version_and_old_answers_keep_theirs(survey, users):
     post(Client(), "/api/feedback/public/responses", body(survey, overall=4))
-    definition = feedback.survey_current_version(survey).definition
+    definition = survey_current_version(survey).definition
     definition["questions"][0]["label"]["en"] = "How satisfied are you overall with the service?"
     updated = feedback.survey_update(survey=survey, expected_version=survey.version, actor=users["admin"],
                                      definition=definition)

@@ -18,7 +18,7 @@ def studies(users, make_passport):
     centre = Organisation.objects.create(code="analytical-centre", name_en="Analytical Centre", level="federal")
     User.objects.create_user(username="researcher.ac", role=Role.LAB_RESEARCHER, organisation=centre)
     for code, stage in (("first-grade-tula", "beta"), ("unified-allowance", "live"), ("retirement-online", "alpha")):
-        service_create(actor=users["admin"], data=make_passport(code, "min-a", stage=stage))
+        service_create(actor=users["admin"], passport=make_passport(code, "min-a", stage=stage))
     return build_lab_demo()
 
 

@@ -70,7 +70,7 @@ def test_api_export_rejects_unknown_format(client_for, users, services):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_neutralises_formulas(fmt, client_for, users, make_passport):
-    service_create(actor=users["admin"], data=make_passport("svc-eq", "min-a", name_en='=HYPERLINK("http://x")'))
+    service_create(actor=users["admin"], passport=make_passport("svc-eq", "min-a", name_en='=HYPERLINK("http://x")'))
     content = client_for(users["owner_a"]).get(EXPORT, {"fmt": fmt}).getvalue()
     if fmt == "csv":
         rows = csv_rows(content)
@@ -101,7 +101,7 @@ def test_html_export_needs_login(client, services):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_api_round_trip_creates_and_changes_nothing(fmt, client_for, users, services, make_passport):
-    service_create(actor=users["admin"], data=make_passport(
+    service_create(actor=users["admin"], passport=make_passport(
         "svc-edge", "agency-a1", name_en="-minus first", fee="99.90", deadline_days=None, feedback_url=None,
         steps=[{"title_en": "Come in", "title_ru": "Прийти", "requires_visit": True}],
         documents=[{"name_en": "Tax id", "name_ru": "ИНН", "held_in_registry": True}]))

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from govcx.common.tabular import render_table
 from govcx.errors import Forbidden, Invalid, InvalidInput
 from govcx.registry import passport_rows
+from govcx.registry import selectors as registry_selectors
 from govcx.registry import services as registry_services
 from govcx.registry.models import Service
 
@@ -153,7 +154,7 @@ def _versions() -> dict[str, int]:
 
 @pytest.fixture
 def tricky_service(users, make_passport):
-    return registry_services.service_create(actor=users["admin"], data=make_passport(
+    return registry_services.service_create(actor=users["admin"], passport=make_passport(
         "svc-tricky", "agency-a1", name_en="=HYPERLINK(\"http://evil\")", name_ru="Справка «о составе семьи»",
         description_en="- one\n- two, with a comma; and a semicolon", fee="1500.50", deadline_days=None,
         life_situations=[], channels=["phone"], client_categories=["citizens", "businesses"], feedback_url=None,
@@ -165,13 +166,13 @@ def tricky_service(users, make_passport):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_changes_nothing(fmt, users, services, tricky_service):
     admin = users["admin"]
-    header, rows = registry_services.services_export_rows(Service.objects.all())
+    header, rows = registry_selectors.services_export_rows(Service.objects.all())
     content = render_table(fmt, header, rows)
     before = _versions()
     summary = registry_services.services_import(actor=admin, data=content, fmt=fmt, file_name=f"all.{fmt}")
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 4)
     assert _versions() == before
-    again = registry_services.services_export_rows(Service.objects.all())
+    again = registry_selectors.services_export_rows(Service.objects.all())
     assert again == (header, rows)
 
 
@@ -228,7 +229,7 @@ def test_viewer_cannot_import(users, services):
 def test_export_rows_follow_the_given_scope(users, services):
     from govcx.registry.selectors import service_list
 
-    _, rows = registry_services.services_export_rows(service_list(user=users["owner_a"]))
+    _, rows = registry_selectors.services_export_rows(service_list(user=users["owner_a"]))
     assert [r[0] for r in rows] == ["svc-a", "svc-a1"]
 
 

@@ -15,7 +15,7 @@ from govcx.jobs.runner import JobCancelled, JobContext
 @job_handler("audit.run")
 def run_audit(context: JobContext) -> dict[str, Any]:
     run = AuditRun.objects.select_related("service").get(pk=context.payload["run_id"])
-    run = services.audit_run_execute(run, progress=context.progress, cancelled=context.cancelled)
+    run = services.audit_run_execute(run=run, progress=context.progress, cancelled=context.cancelled)
     if run.status == RunStatus.FAILED:
         if run.error == services.CANCELLED:
             raise JobCancelled

@@ -12,6 +12,7 @@ from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunStatus
+from govcx.errors import NotFound
 from govcx.registry.models import Service
 
 
@@ -45,8 +46,6 @@ def access_issue(user: Any, issue_id: Any) -> AuditIssue:
     visible_runs = audit_run_list(user=user)
     issue = AuditIssue.objects.filter(pk=issue_id, page__run__in=visible_runs).select_related("page").first()
     if issue is None:
-        from govcx.errors import NotFound
-
         raise NotFound(f"issue {issue_id} not found")
     return issue
 
@@ -67,3 +66,29 @@ def reaudit_actor(username: str | None = None) -> Any:
     if username:
         return User.objects.filter(username=username).first()
     return User.objects.filter(role="admin", is_active=True).order_by("id").first()
+
+
+def registry_held_names(service: Service) -> tuple[str, ...]:
+    """Names of the documents the passport says a state registry already holds, in both languages."""
+    names: list[str] = []
+    for document in service.documents.filter(held_in_registry=True):
+        names += [n for n in (document.name_en, document.name_ru) if n]
+    return tuple(names)
+
+
+def stored_results(run: AuditRun) -> list[dict[str, Any]]:
+    """A stored run's pages in the engine's result shape (without screenshots)."""
+    return [
+        {
+            "url": p.url, "final_url": p.final_url, "ok": p.ok, "error": p.error, "status": p.status,
+            "title": p.title, "lang_attr": p.lang_attr, "language": p.language, "forms": p.forms,
+            "weight": p.weight, "mobile": p.mobile, "duration_ms": p.duration_ms,
+            "blocked_requests": p.blocked_requests,
+            "issues": [
+                {"rule": i.rule, "impact": i.impact or None, "kind": i.kind, "help": i.help, "help_url": i.help_url,
+                 "wcag": i.wcag, "targets": i.targets, "html": i.html}
+                for i in p.issues.all()
+            ],
+        }
+        for p in run.pages.prefetch_related("issues")
+    ]

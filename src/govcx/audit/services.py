@@ -17,14 +17,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
+from govcx.audit import selectors
 from govcx.audit.engine import AuditOptions, JourneyStep, PageResult, Target, audit, audit_journey, crawl
 from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
 from govcx.audit.summary import page_dict, summarise
-from govcx.errors import Invalid
+from govcx.errors import Invalid, NotFound
 from govcx.jobs.models import Job
 from govcx.jobs.services import job_enqueue
 from govcx.registry.models import Service
@@ -36,19 +38,11 @@ ALLOWED_SCHEMES = ("http://", "https://")
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
-def registry_held_names(service: Service) -> tuple[str, ...]:
-    """Names of the documents the passport says a state registry already holds, in both languages."""
-    names: list[str] = []
-    for document in service.documents.filter(held_in_registry=True):
-        names += [n for n in (document.name_en, document.name_ru) if n]
-    return tuple(names)
-
-
 def _options(service: Service, raw: dict[str, Any]) -> AuditOptions:
     return AuditOptions(
         parallel=max(1, min(int(raw.get("parallel", 2)), 8)),
         timeout_ms=max(1000, min(int(raw.get("timeout_ms", 20000)), 120000)),
-        registry_held=registry_held_names(service),
+        registry_held=selectors.registry_held_names(service),
         allowed_hosts=tuple(settings.AUDIT_ALLOWED_HOSTS),
     )
 
@@ -65,7 +59,7 @@ def _check_reachable(url: str, field: str) -> None:
 @transaction.atomic
 def audit_run_create(
     *,
-    actor: Any,
+    actor: User,
     service: Service,
     urls: list[str] | None = None,
     crawl_from: str = "",
@@ -78,6 +72,8 @@ def audit_run_create(
     """Queue an audit of a service: a list of URLs (default: the passport's pages), a same-site crawl from a
     start URL, a scripted journey, or uploaded HTML files for a service not yet public."""
     require(actor, Action.ASSESS)
+    if not Service.objects.for_user(actor, Action.ASSESS).filter(pk=service.pk).exists():
+        raise NotFound(f"service {service.pk} not found")
     options = {"parallel": parallel, "max_depth": max_depth, "max_pages": max_pages}
     if journey:
         source, targets = RunSource.JOURNEY, [journey[0].get("value", "")]
@@ -167,7 +163,7 @@ def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: Aud
         return future.result()
 
 
-def audit_run_execute(run: AuditRun, *, progress: Progress | None = None,
+def audit_run_execute(*, run: AuditRun, progress: Progress | None = None,
                       cancelled: Callable[[], bool] | None = None) -> AuditRun:
     """Run the audit in the browser and store every page's results at once (all or nothing). `progress` and
     `cancelled` come from the run's job: a cancel is honoured before the browser starts and before storing."""
@@ -237,21 +233,3 @@ def audit_run_start(*, actor: Any, run: AuditRun) -> Job:
     subject = audit_run_subject(run)
     return job_enqueue(kind="audit.run", actor=actor, organisation=run.service.owner, payload={"run_id": run.pk},
                        idempotency_key=subject, subject=subject)
-
-
-def stored_results(run: AuditRun) -> list[dict[str, Any]]:
-    """A stored run's pages in the engine's result shape (without screenshots)."""
-    return [
-        {
-            "url": p.url, "final_url": p.final_url, "ok": p.ok, "error": p.error, "status": p.status,
-            "title": p.title, "lang_attr": p.lang_attr, "language": p.language, "forms": p.forms,
-            "weight": p.weight, "mobile": p.mobile, "duration_ms": p.duration_ms,
-            "blocked_requests": p.blocked_requests,
-            "issues": [
-                {"rule": i.rule, "impact": i.impact or None, "kind": i.kind, "help": i.help, "help_url": i.help_url,
-                 "wcag": i.wcag, "targets": i.targets, "html": i.html}
-                for i in p.issues.all()
-            ],
-        }
-        for p in run.pages.prefetch_related("issues")
-    ]

@@ -13,7 +13,8 @@ from govcx.audit.charts import stacked_counts_chart_svg
 from govcx.audit.engine import WCAG22_MANUAL
 from govcx.audit.models import RunStatus
 from govcx.audit.summary import IMPACTS, compare_runs
-from govcx.errors import DomainError, Invalid
+from govcx.common.refusals import posted_int, refusal_as_message
+from govcx.errors import Invalid
 from govcx.jobs.selectors import job_for_subject
 from govcx.registry.selectors import access_service
 
@@ -67,24 +68,23 @@ def _journey(text: str) -> list[dict[str, str]]:
 def audit_start(request: HttpRequest, service_id: int) -> HttpResponse:
     service = access_service(request.user, service_id, Action.ASSESS)
     if request.method == "POST":
-        try:
+        with refusal_as_message(request) as refused:
             mode = request.POST.get("mode", "urls")
             run = services.audit_run_create(
                 actor=request.user,
                 service=service,
                 urls=request.POST.get("urls", "").split() if mode == "urls" else None,
                 crawl_from=request.POST.get("crawl_from", "") if mode == "crawl" else "",
-                max_depth=int(request.POST.get("max_depth") or 2),
-                max_pages=int(request.POST.get("max_pages") or 20),
+                max_depth=posted_int(request.POST, "max_depth", 2),
+                max_pages=posted_int(request.POST, "max_pages", 20),
                 journey=_journey(request.POST.get("journey", "")) if mode == "journey" else None,
                 uploads=request.FILES.getlist("uploads") if mode == "upload" else None,
-                parallel=int(request.POST.get("parallel") or 2),
+                parallel=posted_int(request.POST, "parallel", 2),
             )
             services.audit_run_start(actor=request.user, run=run)
+        if not refused:
             messages.success(request, _("The audit has started."))
             return redirect("audit:run_detail", run.pk)
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
     return render(
         request, "audit/audit_start.html",
         {"service": service, "urls": "\n".join(service.page_urls), "posted": request.POST},

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action, role_allows
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version
 from govcx.common.tokens import new_token, token_hash
 from govcx.complaints import deadlines
 from govcx.complaints.models import Complaint, ComplaintStatus, DayKind, RoutingRule
@@ -106,7 +107,8 @@ def complaint_submit(
 
 
 def _locked(complaint: Complaint, actor: User, expected_version: int) -> Complaint:
-    """Re-select through the actor's scope inside the transaction, then check nobody changed it meanwhile."""
+    """Re-select through the actor's scope inside the transaction and raise its version, unless someone changed
+    it meanwhile."""
     locked = (
         Complaint.objects.for_user(actor, Action.HANDLE_COMPLAINTS)
         .select_for_update()
@@ -116,13 +118,11 @@ def _locked(complaint: Complaint, actor: User, expected_version: int) -> Complai
     )
     if locked is None:
         raise NotFound(f"complaint {complaint.pk} not found")
-    if locked.version != expected_version:
-        raise Conflict(f"complaint {complaint.pk} was changed by someone else (version {locked.version}); reload it")
+    bump_version(locked, expected=expected_version, what=f"complaint {complaint.pk}")
     return locked
 
 
 def _save(complaint: Complaint, actor: User, action: str, changes: dict) -> Complaint:
-    complaint.version += 1
     complaint.save()
     audit_record(actor=actor, action=action, obj=complaint, organisation_id=complaint.organisation_id,
                  changes=changes)

@@ -15,36 +15,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
+from govcx.common.refusals import refusal_as_message
 from govcx.complaints import selectors, services
 from govcx.complaints.models import Complaint, ComplaintStatus
 from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
-from govcx.errors import Conflict, DomainError, Invalid
+from govcx.errors import Invalid
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import Organisation, Service
 from govcx.registry.selectors import access_organisation, access_service, service_list
 from govcx.throttle import client_address, hit
-
-STATUS_LABELS = {
-    ComplaintStatus.RECEIVED.value: gettext_lazy("Received"),
-    ComplaintStatus.IN_WORK.value: gettext_lazy("In work"),
-    ComplaintStatus.ANSWERED.value: gettext_lazy("Answered"),
-    selectors.OVERDUE: gettext_lazy("Overdue"),
-}
-
-
-HISTORY_LABELS = {
-    "complaint.submit": gettext_lazy("Received"),
-    "complaint.take": gettext_lazy("Taken into work"),
-    "complaint.answer": gettext_lazy("Answered"),
-    "complaint.extend": gettext_lazy("Deadline extended"),
-}
 
 
 def _history(complaint: Complaint) -> list[dict]:
@@ -59,7 +46,8 @@ def _history(complaint: Complaint) -> list[dict]:
             detail = _("due %(due)s") % {"due": changes.get("due_on", "")}
         else:
             detail = ""
-        rows.append({"at": event.at, "actor": event.actor, "label": HISTORY_LABELS.get(event.action, event.action),
+        label = labels.COMPLAINT_HISTORY.get(event.action, event.action)
+        rows.append({"at": event.at, "actor": event.actor, "label": label,
                      "detail": detail})
     return rows
 
@@ -101,7 +89,7 @@ def _query(filters: ComplaintFilters, **override: object) -> str:
 
 def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
     status = selectors.complaint_status(complaint=complaint, today=today)
-    return {"complaint": complaint, "status": status, "status_label": STATUS_LABELS[status],
+    return {"complaint": complaint, "status": status, "status_label": labels.COMPLAINT_STATUSES[status],
             "topic_title": topics.get(complaint.topic, complaint.topic),
             "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days}
 
@@ -116,7 +104,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(matching, 30).get_page(request.GET.get("page"))
     topics = _topic_titles()
     chips = [
-        {"status": s, "label": STATUS_LABELS[s], "count": counts[s], "query": _query(filters, status=s),
+        {"status": s, "label": labels.COMPLAINT_STATUSES[s], "count": counts[s], "query": _query(filters, status=s),
          "current": s == filters.status}
         for s in selectors.STATUSES
     ]
@@ -160,16 +148,14 @@ def _act(request: HttpRequest, complaint_id: int, action, success: str, **fields
     """Run one handler action; a refused action shows the complaint as it is now, with what was typed kept."""
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     version = _int_or_none(request.POST.get("version"))
-    try:
+    changed = _("Someone else changed this complaint while you were reading it. It is shown below as it is now; "
+                "check it and try again.")
+    with refusal_as_message(request, conflict=changed) as refused:
         action(complaint=complaint, actor=request.user, expected_version=version if version is not None else -1,
                **fields)
-    except Conflict:
-        messages.error(request, _("Someone else changed this complaint while you were reading it. It is shown "
-                                  "below as it is now; check it and try again."))
-        return _detail(request, access_complaint(request.user, complaint_id), posted=fields, status=409)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        return _detail(request, access_complaint(request.user, complaint_id), posted=fields, status=422)
+    if refused:
+        return _detail(request, access_complaint(request.user, complaint_id), posted=fields,
+                       status=refused[0].status)
     messages.success(request, success)
     return redirect("complaints:detail", complaint_id)
 
@@ -200,7 +186,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     posted: dict = {}
     if request.method == "POST" and can_manage:
         posted = {k: request.POST.get(k, "") for k in ("owner", "service", "topic", "handler")}
-        try:
+        with refusal_as_message(request, missing_is_refusal=True) as refused:
             owner = access_organisation(request.user, posted["owner"], Action.HANDLE_COMPLAINTS)
             service = access_service(request.user, posted["service"]) if posted["service"] else None
             handler = Organisation.objects.filter(pk=_int_or_none(posted["handler"])).first()
@@ -208,11 +194,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
                 raise Invalid(_("Choose the organisation that answers."))
             services.routing_rule_save(actor=request.user, owner=owner, service=service, topic=posted["topic"],
                                        handler=handler)
-        except DomainError as exc:
-            if exc.status == 403:
-                raise
-            messages.error(request, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Routing rule saved."))
             return redirect("complaints:routing")
     topics = _topic_titles()
@@ -252,14 +234,13 @@ def public_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         posted = {"text": request.POST.get("text", ""), "contact": request.POST.get("contact", "")}
         hit("complaint-submit", client_address(request), limit=services.PUBLIC_SUBMIT_PER_MINUTE)
-        try:
+        with refusal_as_message(request, missing_is_refusal=True) as refused:
             if request.POST.get("website"):
                 raise Invalid(_("The form was not filled in by a person."))
             service = fixed or selectors.public_service(service_code=service_code)
             _complaint, token = services.complaint_submit(service=service, text=posted["text"],
                                                          contact=posted["contact"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if refused:
             status = 422
         else:
             link = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
@@ -282,7 +263,7 @@ def public_status(request: HttpRequest, token: str) -> HttpResponse:
     today = timezone.localdate()
     state = selectors.complaint_public_status(complaint=selectors.complaint_by_token(token=token), today=today)
     response = render(request, "complaints/public_status.html", {
-        "state": state, "status_label": STATUS_LABELS[state["status"]],
+        "state": state, "status_label": labels.COMPLAINT_STATUSES[state["status"]],
     })
     response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine
     return response

@@ -27,7 +27,8 @@ from govcx.feedback.models import Response
 from govcx.lab.models import Study
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn
-from govcx.registry.services import References, passport_dict, service_create, service_update
+from govcx.registry.selectors import passport_dict
+from govcx.registry.services import References, service_create, service_update
 from govcx.standards.loader import read_pack, shipped_pack_files
 from govcx.standards.models import Adjustment, AdjustmentStatus, Assessment, RequirementOutcome, StandardPack
 from govcx.standards.presentation import RATING_CHOICES
@@ -291,7 +292,7 @@ class _Builder:
         total = len(data.SERVICES)
         for i, spec in enumerate(data.SERVICES, start=1):
             actor = self._user_for(Role.SERVICE_OWNER, spec.owner)
-            self.services[spec.code] = service_create(actor=actor, data=self._passport(spec), refs=refs)
+            self.services[spec.code] = service_create(actor=actor, passport=self._passport(spec), refs=refs)
             self.report("services", i, total)
 
     # -- assessments --------------------------------------------------------------------------------------------
@@ -397,7 +398,7 @@ class _Builder:
             passport["deadline_days"] = change.deadline_days
         actor = self._user_for(Role.SERVICE_OWNER, service.owner.code)
         return service_update(
-            actor=actor, service_id=service.pk, data=ServiceIn.model_validate(passport),
+            actor=actor, service_id=service.pk, passport=ServiceIn.model_validate(passport),
             expected_version=service.version,
         )
 

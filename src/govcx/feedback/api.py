@@ -53,7 +53,7 @@ class SurveyOut(Schema):
 
 
 def _survey_out(survey) -> dict:
-    current = services.survey_current_version(survey)
+    current = selectors.survey_current_version(survey)
     return {**{f: getattr(survey, f) for f in ("id", "service_id", "title", "template", "public_key", "status",
                                                "allowed_origins", "rate_limit_per_minute", "version")},
             "definition_version": current.number, "definition": current.definition}
@@ -158,7 +158,7 @@ def _take_allowance(request: HttpRequest, survey, cost: int) -> None:
 def _public_survey(request: HttpRequest, public_key: str, *, cost: int = 1):
     survey, current = selectors.public_surveys.get(public_key)
     _take_allowance(request, survey, cost)
-    services.check_origin(survey, request.headers.get("Origin"))
+    services.check_origin(survey=survey, origin=request.headers.get("Origin"))
     return survey, current
 
 
@@ -170,7 +170,7 @@ def _accepted_out(accepted: services.Accepted) -> dict:
 def public_survey(request: HttpRequest, public_key: str):
     """The questions of a live survey, for the widget and other clients."""
     survey, current = _public_survey(request, public_key)
-    services.accepting(survey)
+    services.accepting(survey=survey)
     return {"survey": survey.public_key, "title": survey.title, "version": current.number,
             "definition": current.definition}
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from govcx.common.tabular import CONTENT_TYPES, format_for, read_rows, render_table
 from govcx.errors import Invalid, InvalidInput, Problem
-from govcx.feedback import services
+from govcx.feedback import selectors, services
 from govcx.feedback.models import Channel, Response, Survey
 
 __all__ = ["responses_file", "responses_import"]
@@ -108,8 +108,8 @@ def _answer_cell(value: Any) -> Any:
 
 
 def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any) -> services.ImportResult:
-    current = services.survey_current_version(survey)
-    definition = services.parsed_definition(current)
+    current = selectors.survey_current_version(survey)
+    definition = selectors.parsed_definition(current)
     question_keys = tuple(q.key for q in definition.questions)
     fmt = format_for(file_name)
     rows = read_rows(data, fmt, file_name, columns=(*IMPORT_META, *question_keys),

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.errors import NotFound
+from govcx.feedback import survey_schema
 from govcx.feedback.models import Response, Survey, SurveyVersion
 
 PUBLIC_CACHE_SECONDS = 5.0
@@ -26,6 +27,24 @@ def access_survey(user: Any, survey_id: Any, action: Action = Action.VIEW) -> Su
 
 def response_list(*, user: Any) -> QuerySet[Response]:
     return Response.objects.for_user(user).select_related("survey", "service", "survey_version")
+
+
+def survey_current_version(survey: Survey) -> SurveyVersion:
+    return survey.versions.order_by("-number").first()
+
+
+_parsed_cache: dict[tuple[int, str], survey_schema.SurveyDefinition] = {}
+
+
+def parsed_definition(version: SurveyVersion) -> survey_schema.SurveyDefinition:
+    """Versions are frozen, so each is parsed once per process."""
+    key = (version.pk, version.fingerprint)
+    parsed = _parsed_cache.get(key)
+    if parsed is None:
+        if len(_parsed_cache) > 5000:
+            _parsed_cache.clear()
+        parsed = _parsed_cache[key] = survey_schema.parse_definition(version.definition)
+    return parsed
 
 
 class _PublicSurveys:

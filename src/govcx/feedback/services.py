@@ -14,11 +14,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govcx.accounts.models import User
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
-from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput
-from govcx.feedback import pii, spam, survey_schema, survey_templates
+from govcx.common.locking import bump_version, expect_version
+from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound
+from govcx.feedback import pii, selectors, spam, survey_schema, survey_templates
 from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
 from govcx.feedback.selectors import public_surveys
+from govcx.registry.models import Service
 
 MAX_BATCH = 500
 CHANNELS = frozenset(Channel.values)
@@ -41,25 +46,14 @@ def _fingerprinted(definition: dict) -> tuple[dict, str]:
     return parsed.model_dump(mode="json"), survey_schema.definition_fingerprint(parsed)
 
 
-_parsed_cache: dict[tuple[int, str], survey_schema.SurveyDefinition] = {}
-
-
-def parsed_definition(version: SurveyVersion) -> survey_schema.SurveyDefinition:
-    """Versions are frozen, so each is parsed once per process."""
-    key = (version.pk, version.fingerprint)
-    parsed = _parsed_cache.get(key)
-    if parsed is None:
-        if len(_parsed_cache) > 5000:
-            _parsed_cache.clear()
-        parsed = _parsed_cache[key] = survey_schema.parse_definition(version.definition)
-    return parsed
-
-
 @transaction.atomic
 def survey_create(
-    *, service: Any, title: str, actor: Any, definition: dict | None = None, template: str = ""
+    *, service: Service, title: str, actor: User, definition: dict | None = None, template: str = ""
 ) -> Survey:
     """A new survey in draft, from a template by name or from a definition written from scratch."""
+    require(actor, Action.MANAGE_SURVEYS)
+    if not Service.objects.for_user(actor, Action.MANAGE_SURVEYS).filter(pk=service.pk).exists():
+        raise NotFound(f"service {service.pk} not found")
     if definition is None:
         if not template:
             raise Invalid("give a survey definition or a template", details=[{"field": "template"}])
@@ -69,7 +63,7 @@ def survey_create(
         service=service, title=title, template=template, public_key=secrets.token_urlsafe(12), created_by=actor
     )
     SurveyVersion.objects.create(survey=survey, number=1, definition=frozen, fingerprint=fingerprint)
-    audit_record(actor=actor, action="create", obj=survey, organisation_id=service.owner_id,
+    audit_record(actor=actor, action="survey.create", obj=survey, organisation_id=service.owner_id,
                  changes={"template": template, "version": 1})
     return survey
 
@@ -79,7 +73,7 @@ def survey_update(
     *,
     survey: Survey,
     expected_version: int,
-    actor: Any,
+    actor: User,
     title: str | None = None,
     definition: dict | None = None,
     status: str | None = None,
@@ -87,13 +81,16 @@ def survey_update(
     rate_limit_per_minute: int | None = None,
 ) -> Survey:
     """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs."""
-    locked = Survey.objects.select_for_update().get(pk=survey.pk)
-    if locked.version != expected_version:
-        raise Conflict(f"survey {survey.pk} was changed by someone else (version {locked.version}); reload it")
+    require(actor, Action.MANAGE_SURVEYS)
+    locked = (Survey.objects.for_user(actor, Action.MANAGE_SURVEYS).select_for_update(of=("self",))
+              .select_related("service").filter(pk=survey.pk).first())
+    if locked is None:
+        raise NotFound(f"survey {survey.pk} not found")
+    expect_version(locked.version, expected=expected_version, what=f"survey {survey.pk}")
     changes: dict[str, Any] = {}
     if definition is not None:
         frozen, fingerprint = _fingerprinted(definition)
-        current = survey_current_version(locked)
+        current = selectors.survey_current_version(locked)
         if fingerprint != current.fingerprint:
             number = current.number + 1
             SurveyVersion.objects.create(survey=locked, number=number, definition=frozen, fingerprint=fingerprint)
@@ -117,10 +114,10 @@ def survey_update(
         changes["rate_limit_per_minute"] = rate_limit_per_minute
         locked.rate_limit_per_minute = rate_limit_per_minute
     if changes:
-        locked.version += 1
+        bump_version(locked, expected=expected_version, what=f"survey {survey.pk}")
         locked.save()
         transaction.on_commit(public_surveys.forget)
-        audit_record(actor=actor, action="update", obj=locked, organisation_id=locked.service.owner_id,
+        audit_record(actor=actor, action="survey.update", obj=locked, organisation_id=locked.service.owner_id,
                      changes=changes)
     return locked
 
@@ -130,10 +127,6 @@ def _origin(value: str) -> str:
     if not value.startswith(("https://", "http://")) or "/" in value.split("://", 1)[1]:
         raise Invalid(f"{value!r} is not an origin like https://example.gov", details=[{"field": "allowed_origins"}])
     return value.lower()
-
-
-def survey_current_version(survey: Survey) -> SurveyVersion:
-    return survey.versions.order_by("-number").first()
 
 
 @dataclass
@@ -168,7 +161,7 @@ def _payload_hash(submission: Submission) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def check_origin(survey: Survey, origin: str | None) -> None:
+def check_origin(*, survey: Survey, origin: str | None) -> None:
     """Browsers send Origin: a widget on a site outside the survey's allow-list is refused."""
     if origin and survey.allowed_origins and origin.lower().rstrip("/") not in survey.allowed_origins:
         raise Forbidden(f"site {origin} may not submit to this survey", details=[{"field": "origin"}])
@@ -244,7 +237,7 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
         if version is None:
             raise Invalid(f"survey version {submission.version} does not exist", details=[{"field": "version"}])
         versions[submission.version] = version
-    definition = parsed_definition(version)
+    definition = selectors.parsed_definition(version)
     validation = survey_schema.validate_answers(definition, submission.answers)
     if not validation.ok:
         raise Invalid("the answers do not fit the survey", details=[
@@ -330,7 +323,7 @@ def _replayed(survey: Survey, prepared: _Prepared) -> Accepted:
     return Accepted(existing, created=False)
 
 
-def accepting(survey: Survey) -> None:
+def accepting(*, survey: Survey) -> None:
     if survey.status != SurveyStatus.LIVE:
         raise Invalid(f"survey {survey.public_key} is not accepting responses ({survey.status})",
                       details=[{"field": "survey"}])
@@ -340,9 +333,9 @@ def response_submit(
     *, survey: Survey, submission: Submission, current: SurveyVersion | None = None, now: dt.datetime | None = None
 ) -> Accepted:
     """Accept one response exactly once: a retry with the same key returns the stored response unchanged."""
-    accepting(survey)
+    accepting(survey=survey)
     now = now or timezone.now()
-    versions: dict[int | None, SurveyVersion] = {None: current or survey_current_version(survey)}
+    versions: dict[int | None, SurveyVersion] = {None: current or selectors.survey_current_version(survey)}
     prepared = _prepare(survey, versions, submission)
     response = _response_for(survey, prepared, now)
     try:
@@ -365,13 +358,13 @@ def responses_submit_batch(
 ) -> list[Accepted]:
     """Accept a batch all-or-nothing: every item is validated first; then new ones are stored in one transaction
     and replays return their stored response."""
-    accepting(survey)
+    accepting(survey=survey)
     if not submissions:
         raise Invalid("the batch is empty", details=[{"field": "responses"}])
     if len(submissions) > MAX_BATCH:
         raise Invalid(f"at most {MAX_BATCH} responses per batch", details=[{"field": "responses"}])
     now = now or timezone.now()
-    versions: dict[int | None, SurveyVersion] = {None: current or survey_current_version(survey)}
+    versions: dict[int | None, SurveyVersion] = {None: current or selectors.survey_current_version(survey)}
     prepared: list[_Prepared] = []
     problems: list[dict] = []
     seen: set[str] = set()
@@ -400,7 +393,7 @@ class ImportResult:
     duplicates: int
 
 
-def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], actor: Any) -> ImportResult:
+def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], actor: User) -> ImportResult:
     """Historical responses from a file, all or nothing: problems are reported by row and field and nothing is
     stored unless every row is valid. Re-importing the same file stores nothing new (keys are per row)."""
     prepared, problems = responses_check(survey=survey, rows=rows)
@@ -411,7 +404,7 @@ def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], acto
 
 def responses_check(*, survey: Survey, rows: list[tuple[int, Submission]]) -> tuple[list[_Prepared], list[dict]]:
     """Every row validated, nothing stored: the rows ready to store, and every problem as {row, field, message}."""
-    versions: dict[int | None, SurveyVersion] = {None: survey_current_version(survey)}
+    versions: dict[int | None, SurveyVersion] = {None: selectors.survey_current_version(survey)}
     prepared: list[_Prepared] = []
     problems: list[dict] = []
     seen: dict[str, int] = {}
@@ -430,14 +423,17 @@ def responses_check(*, survey: Survey, rows: list[tuple[int, Submission]]) -> tu
 
 
 @transaction.atomic
-def responses_store(*, survey: Survey, prepared: list[_Prepared], actor: Any) -> ImportResult:
+def responses_store(*, survey: Survey, prepared: list[_Prepared], actor: User) -> ImportResult:
     """Store checked rows in one transaction; rows whose key is already stored are counted as duplicates."""
+    require(actor, Action.MANAGE_SURVEYS)
+    if not Survey.objects.for_user(actor, Action.MANAGE_SURVEYS).filter(pk=survey.pk).exists():
+        raise NotFound(f"survey {survey.pk} not found")
     now = timezone.now()
     results = []
     for start in range(0, len(prepared), MAX_BATCH):
         results.extend(_store_batch(survey, prepared[start:start + MAX_BATCH], now))
     created = sum(1 for r in results if r.created)
-    audit_record(actor=actor, action="import", obj=survey, organisation_id=survey.service.owner_id,
+    audit_record(actor=actor, action="response.import", obj=survey, organisation_id=survey.service.owner_id,
                  changes={"created": created, "duplicates": len(results) - created})
     return ImportResult(created, len(results) - created)
 

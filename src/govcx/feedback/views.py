@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.downloads import download
+from govcx.common.refusals import posted_int, refusal_as_message
 from govcx.errors import DomainError, Invalid, InvalidInput
 from govcx.feedback import exports, selectors, services, survey_templates
 from govcx.feedback.models import SurveyStatus
@@ -39,14 +40,13 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     errors: list[dict] = []
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
-        try:
+        with refusal_as_message(request, missing_is_refusal=True) as refused:
             service = access_service(request.user, form["service"] or 0, Action.MANAGE_SURVEYS)
             definition = _definition_from_text(form["definition"]) if form["definition"] else None
             survey = services.survey_create(service=service, title=form["title"] or _("Satisfaction survey"),
                                             template=form["template"], definition=definition, actor=request.user)
-        except DomainError as exc:
-            errors = exc.details or [{"message": exc.message}]
-            messages.error(request, exc.message)
+        if refused:
+            errors = _listed(refused[0])
         else:
             messages.success(request, _("Survey created as a draft. Make it live when it is ready."))
             return redirect("feedback:survey_detail", survey.pk)
@@ -54,6 +54,11 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         "form": form, "errors": errors, "services": services_allowed,
         "templates": survey_templates.template_names(),
     }, status=422 if errors else 200)
+
+
+def _listed(refusal: DomainError) -> list[dict]:
+    """A refusal as the problem list the survey pages show above the form (field and message of each)."""
+    return [{"message": refusal.message, **d} for d in refusal.details] or [{"message": refusal.message}]
 
 
 def _definition_from_text(text: str) -> dict:
@@ -71,26 +76,24 @@ def _definition_from_text(text: str) -> dict:
 @login_required
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.access_survey(request.user, survey_id)
-    current = services.survey_current_version(survey)
+    current = selectors.survey_current_version(survey)
     errors: list[dict] = []
     if request.method == "POST":
         survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
-        try:
+        with refusal_as_message(request) as refused:
             definition = request.POST.get("definition", "").strip()
             survey = services.survey_update(
                 survey=survey,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=posted_int(request.POST, "version", 0),
                 actor=request.user,
                 title=request.POST.get("title", survey.title).strip() or survey.title,
                 status=request.POST.get("status", survey.status),
                 allowed_origins=request.POST.get("allowed_origins", "").split(),
-                rate_limit_per_minute=int(request.POST.get("rate_limit_per_minute") or survey.rate_limit_per_minute),
+                rate_limit_per_minute=posted_int(request.POST, "rate_limit_per_minute", survey.rate_limit_per_minute),
                 definition=_definition_from_text(definition) if definition else None,
             )
-        except (DomainError, ValueError) as exc:
-            message = getattr(exc, "message", str(exc))
-            errors = getattr(exc, "details", None) or [{"message": message}]
-            messages.error(request, message)
+        if refused:
+            errors = _listed(refused[0])
         else:
             messages.success(request, _("Survey saved."))
             return redirect("feedback:survey_detail", survey.pk)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
+from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, selectors
 from govcx.lab.models import Observation
 from govcx.lab.services import finding as finding_services
-from govcx.lab.views import refusal_on
 
 
 def _board_url(study_id: int, anchor: str = "") -> str:
@@ -63,7 +63,7 @@ def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("observation") if i.isdigit()]
     observations = [selectors.access_observation(request.user, pk, Action.RUN_LAB) for pk in ids]
     existing = request.POST.get("finding", "")
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         if existing.isdigit():
             finding = selectors.access_finding(request.user, int(existing), Action.RUN_LAB)
             finding = finding_services.observation_merge(actor=request.user, observations=observations, finding=finding)
@@ -92,7 +92,7 @@ def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def observation_tag(request: HttpRequest, observation_id: int) -> HttpResponse:
     observation = selectors.access_observation(request.user, observation_id, Action.RUN_LAB)
-    with refusal_on(None, request):
+    with refusal_as_message(request):
         observation = finding_services.observation_tag(actor=request.user, observation=observation,
                                                        tags=forms.parse_tags(request.POST.get("tags", "")))
     return redirect(_board_url(observation.session.study_id, f"obs-{observation.pk}"))
@@ -107,7 +107,7 @@ def finding_create(request: HttpRequest, study_id: int) -> HttpResponse:
         participants = list(study.participants.filter(pk__in=data.pop("participants") or []))
         task_id = data.pop("task")
         data["task"] = study.tasks.get(pk=task_id) if task_id else None
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             finding = finding_services.finding_create(actor=request.user, study=study, participants=participants,
                                                       **data)
         if not refused:
@@ -126,7 +126,7 @@ def finding_edit(request: HttpRequest, finding_id: int) -> HttpResponse:
         participants = list(study.participants.filter(pk__in=data.pop("participants") or []))
         task_id = data.pop("task")
         data["task"] = study.tasks.get(pk=task_id) if task_id else None
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             finding_services.finding_update(actor=request.user, finding=finding, participants=participants, **data)
         if not refused:
             messages.success(request, _("Finding saved."))

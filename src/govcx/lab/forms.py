@@ -12,15 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
-from govcx.lab.templatetags.lab import (
-    AGE_BANDS,
-    FINDING_STATUSES,
-    OUTCOMES,
-    QUOTA_DIMENSIONS,
-    SESSION_MODES,
-    STUDY_STATUSES,
-    severity_choices,
-)
+from govcx.lab.templatetags.lab import severity_choices
 from govcx.registry.vocabulary import Stage
 
 SCREENER_HELP = _('One question per line: "key | question | option; option | accepted option; accepted option".')
@@ -79,7 +71,8 @@ class StudyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     stage = forms.ChoiceField(label=_("Service stage at test time"),
                               choices=[(s.value, labels.STAGES[s.value]) for s in Stage])
-    status = forms.ChoiceField(label=_("Status"), choices=[(s.value, STUDY_STATUSES[s.value]) for s in StudyStatus])
+    status = forms.ChoiceField(label=_("Status"),
+                               choices=[(s.value, labels.STUDY_STATUSES[s.value]) for s in StudyStatus])
     research_questions = forms.CharField(
         label=_("Research questions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -148,7 +141,7 @@ class TaskForm(forms.Form):
 
 class QuotaForm(forms.Form):
     dimension = forms.ChoiceField(label=_("Dimension"),
-                                  choices=[(d.value, QUOTA_DIMENSIONS[d.value]) for d in QuotaDimension])
+                                  choices=[(d.value, labels.QUOTA_DIMENSIONS[d.value]) for d in QuotaDimension])
     value = forms.CharField(label=_("Value"), max_length=64,
                             help_text=_('e.g. "citizens", "65+", "RU-TUL", "1"–"5", "true"'))
     target = forms.IntegerField(label=_("Target"), min_value=0)
@@ -162,7 +155,7 @@ class ParticipantForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     client_category = forms.ChoiceField(label=_("Client category"), required=False)
     age_band = forms.ChoiceField(label=_("Age band"), required=False,
-                                 choices=[("", "—")] + [(a.value, AGE_BANDS[a.value]) for a in AgeBand])
+                                 choices=[("", "—")] + [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand])
     region = forms.CharField(label=_("Region (ISO 3166-2)"), max_length=8, required=False)
     digital_confidence = forms.TypedChoiceField(
         label=_("Digital confidence (1–5)"), required=False, coerce=int, empty_value=None,
@@ -209,7 +202,7 @@ class IncentiveForm(forms.Form):
 
 class SessionForm(forms.Form):
     participant = forms.TypedChoiceField(label=_("Participant"), coerce=int)
-    mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, SESSION_MODES[m.value]) for m in SessionMode])
+    mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, labels.SESSION_MODES[m.value]) for m in SessionMode])
     scheduled_at = forms.DateTimeField(label=_("Scheduled at"), required=False,
                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
@@ -224,7 +217,7 @@ class LinkForm(forms.Form):
 
 class AttemptForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
-                                choices=[(o.value, OUTCOMES[o.value]) for o in Outcome])
+                                choices=[(o.value, labels.TASK_OUTCOMES[o.value]) for o in Outcome])
     seconds = DurationField(label=_("Time on task"), help_text=_("Seconds (75) or minutes:seconds (1:15)."),
                             error_messages={"required": _("Give the time on task.")})
     errors = forms.IntegerField(label=_("Errors"), min_value=0, initial=0)
@@ -280,7 +273,8 @@ class FindingForm(forms.Form):
     screen = forms.CharField(label=_("Screen"), max_length=300, required=False)
     recommendation = forms.CharField(label=_("Recommendation"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
-    status = forms.ChoiceField(label=_("Status"), choices=[(s.value, FINDING_STATUSES[s.value]) for s in FindingStatus])
+    status = forms.ChoiceField(label=_("Status"),
+                               choices=[(s.value, labels.FINDING_STATUSES[s.value]) for s in FindingStatus])
     participants = forms.TypedMultipleChoiceField(
         label=_("Also affected (without an observation)"), required=False, coerce=int,
         widget=forms.CheckboxSelectMultiple,

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx import labels
 from govcx.accounts.roles import Action
+from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import session as session_services
-from govcx.lab.templatetags.lab import OUTCOMES
-from govcx.lab.views import refusal_on, study_url
+from govcx.lab.views import study_url
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
@@ -47,7 +48,7 @@ def session_schedule(request: HttpRequest, study_id: int) -> HttpResponse:
         return redirect(study_url(study.pk, "sessions"))
     participant = participants.get(pk=form.cleaned_data["participant"])
     mode = form.cleaned_data["mode"]
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         session = session_services.session_schedule(
             actor=request.user, study=study, participant=participant, mode=mode,
             moderator=request.user if mode == SessionMode.MODERATED else None,
@@ -113,7 +114,7 @@ def session_context(
         "is_open": study.status != "closed",
         "link_form": forms.LinkForm(),
         "recording_form": forms.RecordingForm(auto_id="recording-%s"),
-        "outcome_labels": OUTCOMES,
+        "outcome_labels": labels.TASK_OUTCOMES,
     }
 
 
@@ -130,7 +131,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_start(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
-    with refusal_on(None, request):
+    with refusal_as_message(request):
         session_services.session_start(actor=request.user, session=session)
     return redirect(_run_url(session))
 
@@ -140,7 +141,7 @@ def session_start(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     status = SessionStatus.ABANDONED if request.POST.get("status") == "abandoned" else SessionStatus.COMPLETED
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         session_services.session_finish(actor=request.user, session=session, status=status)
     if not refused:
         messages.success(request, _("Session finished."))
@@ -157,7 +158,7 @@ def attempt_record(request: HttpRequest, session_id: int, task_id: int) -> HttpR
     attempt = None
     if form.is_valid():
         data = dict(form.cleaned_data)
-        with refusal_on(form, request):
+        with refusal_on_form(form):
             attempt = session_services.attempt_record(actor=request.user, session=session, task=task, **data)
     if request.htmx:
         status = 200 if attempt else 422
@@ -182,7 +183,7 @@ def observation_add(request: HttpRequest, session_id: int) -> HttpResponse:
         if at is None:
             at = _elapsed(session)  # blank: the moment it was written down
         task = next((t for t in tasks if t.pk == form.cleaned_data["task"]), None)
-        with refusal_on(form, request):
+        with refusal_on_form(form):
             observation = finding_services.observation_add(
                 actor=request.user, session=session, text=form.cleaned_data["text"], task=task, at_seconds=at,
                 tags=form.cleaned_data["tags"],
@@ -206,7 +207,7 @@ def link_issue(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     form = forms.LinkForm(request.POST)
     days = form.cleaned_data["valid_days"] if form.is_valid() else session_services.LINK_VALID_DAYS
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         session, token = session_services.session_link_issue(actor=request.user, session=session, valid_days=days)
     if refused:
         return redirect("lab:session_detail", session.pk)
@@ -226,7 +227,7 @@ def recording_upload(request: HttpRequest, session_id: int) -> HttpResponse:
         offset = form.cleaned_data["recording_started_at"]
         started_at = session.started_at + timedelta(seconds=offset) if offset is not None and session.started_at \
             else None
-        with refusal_on(None, request) as refused:
+        with refusal_as_message(request) as refused:
             session_services.recording_upload(actor=request.user, session=session,
                                               upload=form.cleaned_data["recording"], started_at=started_at)
         if not refused:

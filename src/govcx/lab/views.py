@@ -7,11 +7,8 @@ a 404) and writes through `services` only; a form refused by a service shows the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
-from govcx.errors import DomainError
+from govcx.common.refusals import field_name, refusal_as_message, refusal_on_form
 from govcx.lab import forms, metrics, selectors
 from govcx.lab.models import ParticipantStatus, StudyStatus
 from govcx.lab.services import participant as participant_services
@@ -33,38 +30,11 @@ from govcx.registry.models import ClientCategory, Organisation, Service
 # ---- shared by the lab's views ------------------------------------------------------------------------------
 
 
-@contextmanager
-def refusal_on(form: django_forms.Form | None, request: HttpRequest) -> Iterator[list[DomainError]]:
-    """Run a service call; a refusal (invalid, conflict) is shown on the form, or as a message when there is
-    no form. Out-of-reach objects (403/404) still raise to their error page. Yields a list that holds the
-    refusal, so the caller knows whether to redirect."""
-    refused: list[DomainError] = []
-    try:
-        yield refused
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        refused.append(exc)
-        if form is None:
-            messages.error(request, exc.message)
-            return
-        placed = False
-        for detail in exc.details:
-            field = _form_field(str(detail.get("field") or ""))
-            if field in form.fields:
-                form.add_error(field, detail.get("message") or exc.message)
-                placed = True
-        if not placed:
-            form.add_error(None, exc.message)
-
-
-def _form_field(path: str) -> str:
-    """The form field a service's error path points at: "screener_answers.age" is the field "screener_age",
-    "answers[3]" the field "answers"."""
+def screener_field(path: str) -> str:
+    """The form field of a service's error path on a participant's form: "screener_answers.age" is the field
+    "screener_age"."""
     head, _, rest = path.partition(".")
-    if head == "screener_answers" and rest:
-        return f"screener_{rest}"
-    return path.split(".")[-1].split("[")[0]
+    return f"screener_{rest}" if head == "screener_answers" and rest else field_name(path)
 
 
 def study_url(study_id: int, anchor: str = "") -> str:
@@ -134,7 +104,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
         lab = Organisation.objects.for_user(request.user).get(pk=data.pop("lab"))
         retest_of = data.pop("retest_of")
         data.pop("version", None)
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             if retest_of:
                 original = selectors.access_study(request.user, retest_of, Action.RUN_LAB)
                 study = study_services.retest_create(actor=request.user, study=original, title=data["title"])
@@ -157,7 +127,7 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
         form.fields["status"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("service", "lab", "retest_of", "version")}
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             study_services.study_update(actor=request.user, study=study, expected_version=form.cleaned_data["version"],
                                         **data)
         if not refused:
@@ -196,7 +166,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         study_services.study_close(actor=request.user, study=study)
     if not refused:
         messages.success(request, _("Study closed; its verdict is recorded."))
@@ -207,7 +177,7 @@ def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_reopen(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         study_services.study_reopen(actor=request.user, study=study)
     if not refused:
         messages.success(request, _("Study reopened."))
@@ -231,7 +201,7 @@ def task_create(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     form = forms.TaskForm(request.POST or None, initial={"order": study.tasks.count() + 1})
     if request.method == "POST" and form.is_valid():
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             study_services.task_create(actor=request.user, study=study, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Task added."))
@@ -244,7 +214,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
     form = forms.TaskForm(request.POST or None, initial=forms.TaskForm.initial_from(task))
     if request.method == "POST" and form.is_valid():
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             study_services.task_update(actor=request.user, task=task, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Task saved."))
@@ -256,7 +226,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         study_services.task_delete(actor=request.user, task=task)
     if not refused:
         messages.success(request, _("Task deleted."))
@@ -269,7 +239,7 @@ def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     form = forms.QuotaForm(request.POST)
     if form.is_valid():
-        with refusal_on(None, request) as refused:
+        with refusal_as_message(request) as refused:
             study_services.quota_create(actor=request.user, study=study, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Quota added."))
@@ -282,7 +252,7 @@ def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def quota_delete(request: HttpRequest, quota_id: int) -> HttpResponse:
     quota = selectors.access_quota(request.user, quota_id, Action.RUN_LAB)
-    with refusal_on(None, request) as refused:
+    with refusal_as_message(request) as refused:
         study_services.quota_delete(actor=request.user, quota=quota)
     if not refused:
         messages.success(request, _("Quota removed."))
@@ -308,7 +278,7 @@ def participant_create(request: HttpRequest, study_id: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("screener_") and k != "code"}
         if personal:
             data["screener_answers"] = form.screener_answers()
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form, field_of=screener_field) as refused:
             participant = participant_services.participant_recruit(
                 actor=request.user, study=study, code=form.cleaned_data["code"], **data
             )
@@ -352,7 +322,7 @@ def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("screener_") and k != "code"}
         if personal:
             data["screener_answers"] = form.screener_answers()
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form, field_of=screener_field) as refused:
             participant_services.participant_update(actor=request.user, participant=participant, **data)
         if not refused:
             messages.success(request, _("Participant saved."))
@@ -365,7 +335,7 @@ def consent_record(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             participant_services.consent_record(actor=request.user, participant=participant, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Consent recorded."))
@@ -380,7 +350,7 @@ def incentive_record(request: HttpRequest, participant_id: int) -> HttpResponse:
     selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
     form = forms.IncentiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with refusal_on(form, request) as refused:
+        with refusal_on_form(form) as refused:
             participant_services.incentive_record(actor=request.user, participant=participant, **form.cleaned_data)
         if not refused:
             messages.success(request, _("Incentive recorded."))
@@ -394,7 +364,7 @@ def participant_withdraw(request: HttpRequest, participant_id: int) -> HttpRespo
     """A confirmation page first: withdrawal erases personal data and recordings and cannot be undone."""
     participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
     if request.method == "POST":
-        with refusal_on(None, request) as refused:
+        with refusal_as_message(request) as refused:
             participant_services.participant_withdraw(actor=request.user, participant=participant)
         if not refused:
             messages.success(

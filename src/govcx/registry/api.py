@@ -54,7 +54,7 @@ class HistoryOut(Schema):
 
 def _out(service) -> dict[str, Any]:
     return {"id": service.pk, "version": service.version, "updated_at": service.updated_at,
-            **services.passport_dict(service)}
+            **selectors.passport_dict(service)}
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -97,7 +97,7 @@ _EXPORT_OPENAPI = {
 @router.get("/services/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI)
 def service_export(request: HttpRequest, fmt: Literal["csv", "xlsx"] = "csv"):
     """The passports of the services in your scope as a CSV or XLSX file (the import layout)."""
-    header, rows = services.services_export_rows(selectors.service_list(user=request.user))
+    header, rows = selectors.services_export_rows(selectors.service_list(user=request.user))
     return download(render_table(fmt, header, rows, sheet="services"),
                     filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
@@ -121,7 +121,7 @@ def service_get(request: HttpRequest, service_id: int):
 
 @router.post("/services", response={201: ServiceOut})
 def service_create(request: HttpRequest, payload: ServiceIn):
-    return Status(201, _out(services.service_create(actor=request.user, data=payload)))
+    return Status(201, _out(services.service_create(actor=request.user, passport=payload)))
 
 
 @router.put("/services/{service_id}", response=ServiceOut)
@@ -129,7 +129,7 @@ def service_update(request: HttpRequest, service_id: int, payload: ServiceUpdate
     selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     data = ServiceIn.model_validate(payload.model_dump(exclude={"version"}))
     service = services.service_update(
-        actor=request.user, service_id=service_id, data=data, expected_version=payload.version
+        actor=request.user, service_id=service_id, passport=data, expected_version=payload.version
     )
     return _out(service)
 
@@ -152,27 +152,27 @@ def service_history(request: HttpRequest, service_id: int):
 
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
-    return Status(201, services.organisation_save(actor=request.user, data=payload))
+    return Status(201, services.organisation_save(actor=request.user, organisation=payload))
 
 
 @router.put("/organisations/{organisation_id}", response=OrganisationOut)
 def organisation_update(request: HttpRequest, organisation_id: int, payload: OrganisationIn):
     selectors.access_organisation(request.user, organisation_id, Action.MANAGE_REFERENCE)
-    return services.organisation_save(actor=request.user, data=payload, organisation_id=organisation_id)
+    return services.organisation_save(actor=request.user, organisation=payload, organisation_id=organisation_id)
 
 
 @router.put("/client-categories/{code}", response=CodeNameOut)
 def client_category_save(request: HttpRequest, code: str, payload: ReferenceIn):
     """Create or update a client category (the code in the path and the body must agree)."""
     _same_code(code, payload)
-    return services.reference_save(actor=request.user, model=ClientCategory, data=payload)
+    return services.reference_save(actor=request.user, model=ClientCategory, reference=payload)
 
 
 @router.put("/life-situations/{code}", response=CodeNameOut)
 def life_situation_save(request: HttpRequest, code: str, payload: ReferenceIn):
     """Create or update a life situation (the code in the path and the body must agree)."""
     _same_code(code, payload)
-    return services.reference_save(actor=request.user, model=LifeSituation, data=payload)
+    return services.reference_save(actor=request.user, model=LifeSituation, reference=payload)
 
 
 def _same_code(code: str, payload: ReferenceIn) -> None:

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
 from pydantic import ValidationError
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound, Problem
-from govcx.registry import passport_rows
+from govcx.registry import passport_rows, selectors
 from govcx.registry.models import (
     ClientCategory,
     LifeSituation,
@@ -27,35 +28,6 @@ from govcx.registry.models import (
     validate_region_code,
 )
 from govcx.registry.schemas import OrganisationIn, ReferenceIn, ServiceIn
-
-SCALAR_FIELDS = (
-    "name_en", "name_ru", "description_en", "description_ru", "stage", "deadline_days", "deadline_kind",
-    "fee", "legal_basis",
-)
-
-
-def passport_dict(service: Service) -> dict[str, Any]:
-    """The passport as plain data, in the ServiceIn shape (used by history, export and the API)."""
-    return {
-        "code": service.code,
-        **{f: getattr(service, f) for f in SCALAR_FIELDS},
-        "fee": f"{service.fee:.2f}",  # as stored (2 places), whether read back or just assigned
-        "owner": service.owner.code,
-        "client_categories": sorted(c.code for c in service.client_categories.all()),
-        "life_situations": sorted(s.code for s in service.life_situations.all()),
-        "channels": list(service.channels),
-        "page_urls": list(service.page_urls),
-        "feedback_url": service.feedback_url or None,
-        "steps": [
-            {"title_en": s.title_en, "title_ru": s.title_ru, "requires_visit": s.requires_visit}
-            for s in service.steps.all()
-        ],
-        "documents": [
-            {"name_en": d.name_en, "name_ru": d.name_ru, "held_in_registry": d.held_in_registry,
-             "registry_name": d.registry_name}
-            for d in service.documents.all()
-        ],
-    }
 
 
 class References:
@@ -87,7 +59,7 @@ def _check_owner_in_scope(actor: Any, owner: Organisation) -> None:
 
 
 def _write(service: Service, data: ServiceIn, refs: References) -> None:
-    for field in SCALAR_FIELDS:
+    for field in selectors.SCALAR_FIELDS:
         setattr(service, field, getattr(data, field))
     service.owner = refs.organisations[data.owner]
     service.channels = [c.value for c in data.channels]
@@ -109,59 +81,56 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def service_create(*, actor: Any, data: ServiceIn, refs: References | None = None) -> Service:
+def service_create(*, actor: User, passport: ServiceIn, refs: References | None = None) -> Service:
     require(actor, Action.CHANGE_SERVICE)
     refs = refs or References()
-    problems = refs.problems(data)
+    problems = refs.problems(passport)
     if problems:
         raise Invalid("the passport names unknown records", details=[{"field": f, "message": m} for f, m in problems])
-    _check_owner_in_scope(actor, refs.organisations[data.owner])
-    if Service.objects.filter(code=data.code).exists():
-        raise Conflict(f"a service with code {data.code!r} already exists")
-    service = Service(code=data.code)
-    _write(service, data, refs)
+    _check_owner_in_scope(actor, refs.organisations[passport.owner])
+    if Service.objects.filter(code=passport.code).exists():
+        raise Conflict(f"a service with code {passport.code!r} already exists")
+    service = Service(code=passport.code)
+    _write(service, passport, refs)
     audit_record(actor=actor, action="service.create", obj=service, organisation_id=service.owner_id,
-                 changes=_diff({}, passport_dict(service)))
+                 changes=_diff({}, selectors.passport_dict(service)))
     return service
 
 
 @transaction.atomic
 def service_update(
-    *, actor: Any, service_id: int, data: ServiceIn, expected_version: int, refs: References | None = None
+    *, actor: User, service_id: int, passport: ServiceIn, expected_version: int, refs: References | None = None
 ) -> Service:
     """Update a passport if nobody changed it since `expected_version` was read; else Conflict."""
     require(actor, Action.CHANGE_SERVICE)
     refs = refs or References()
-    problems = refs.problems(data)
+    problems = refs.problems(passport)
     if problems:
         raise Invalid("the passport names unknown records", details=[{"field": f, "message": m} for f, m in problems])
     service = Service.objects.for_user(actor, Action.CHANGE_SERVICE).select_for_update().filter(pk=service_id).first()
     if service is None:
         raise NotFound(f"service {service_id} not found")
-    if data.code != service.code:
+    if passport.code != service.code:
         raise Invalid("a service's code cannot change", details=[{"field": "code", "message": "read-only"}])
-    _check_owner_in_scope(actor, refs.organisations[data.owner])
-    before = passport_dict(service)
-    updated = Service.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise Conflict(
-            f"service {service.code} was changed by someone else (you edited version {expected_version}, "
-            f"it is now {service.version}); reload and apply your change again"
-        )
-    service.refresh_from_db()
-    _write(service, data, refs)
-    changes = _diff(before, passport_dict(service))
+    _check_owner_in_scope(actor, refs.organisations[passport.owner])
+    before = selectors.passport_dict(service)
+    bump_version(service, expected=expected_version, what=f"service {service.code}")
+    _write(service, passport, refs)
+    changes = _diff(before, selectors.passport_dict(service))
     audit_record(actor=actor, action="service.update", obj=service, organisation_id=service.owner_id, changes=changes)
     return service
 
 
 @transaction.atomic
-def service_delete(*, actor: Any, service: Service) -> None:
+def service_delete(*, actor: User, service: Service) -> None:
     require(actor, Action.CHANGE_SERVICE)
+    service = Service.objects.for_user(actor, Action.CHANGE_SERVICE).select_for_update().filter(pk=service.pk).first()
+    if service is None:
+        raise NotFound("service not found")
     if service.assessments.exists():
         raise Conflict(f"service {service.code} has assessments and cannot be deleted; retire it instead")
     audit_record(actor=actor, action="service.delete", obj=service, organisation_id=service.owner_id,
-                 changes=_diff(passport_dict(service), {}))
+                 changes=_diff(selectors.passport_dict(service), {}))
     service.delete()
 
 
@@ -205,7 +174,7 @@ def _import_invalid(file_name: str, problems: list[Problem]) -> InvalidInput:
     return InvalidInput(problems, f"{file_name}: {len(problems)} problem(s); nothing was imported")
 
 
-def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> ImportSummary:
+def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> ImportSummary:
     """Create and update passports from a CSV or XLSX file, all or nothing.
 
     Every row is validated (schema, codes of organisations, categories and situations, the actor's scope,
@@ -248,7 +217,7 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
         if service is not None and scope is not None and service.owner_id not in scope:
             problem("code", f"service {code!r} exists and is outside your organisation's scope")
             continue
-        current = passport_dict(service) if service is not None else None
+        current = selectors.passport_dict(service) if service is not None else None
         try:
             passport = passport_rows.row_to_service_in(row, file=file_name, row_number=number, base=current)
         except InvalidInput as exc:
@@ -276,84 +245,82 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
 
     with transaction.atomic():
         for passport in to_create:
-            service_create(actor=actor, data=passport, refs=refs)
+            service_create(actor=actor, passport=passport, refs=refs)
         for service, passport in to_update:
             service_update(
-                actor=actor, service_id=service.pk, data=passport, expected_version=service.version, refs=refs
+                actor=actor, service_id=service.pk, passport=passport, expected_version=service.version, refs=refs
             )
     return ImportSummary(created=len(to_create), updated=len(to_update), unchanged=unchanged)
-
-
-def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[list[Any]]]:
-    """Header and one row per service of `queryset` (already scoped by the caller), in the import layout."""
-    services = queryset.select_related("owner").prefetch_related(
-        "client_categories", "life_situations", "steps", "documents"
-    ).order_by("code")
-    return list(passport_rows.COLUMNS), [passport_rows.passport_to_row(passport_dict(s)) for s in services]
 
 
 # --- reference data ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def organisation_save(*, actor: Any, data: OrganisationIn, organisation_id: int | None = None) -> Organisation:
+def organisation_save(
+    *, actor: User, organisation: OrganisationIn, organisation_id: int | None = None
+) -> Organisation:
     """Create an organisation, or update one (its code never changes). The parent must exist and must not be
     the organisation itself or one of its subordinates; the region must be an ISO 3166-2 subdivision."""
     require(actor, Action.MANAGE_REFERENCE)
     problems = []
     parent = None
-    if data.parent:
-        parent = Organisation.objects.filter(code=data.parent).first()
+    if organisation.parent:
+        parent = Organisation.objects.filter(code=organisation.parent).first()
         if parent is None:
-            problems.append({"field": "parent", "message": f"no organisation with code {data.parent!r}"})
-    if data.region_code:
+            problems.append({"field": "parent", "message": f"no organisation with code {organisation.parent!r}"})
+    if organisation.region_code:
         try:
-            validate_region_code(data.region_code)
+            validate_region_code(organisation.region_code)
         except DjangoValidationError:
-            problems.append({"field": "region_code", "message": f"{data.region_code} is not an ISO 3166-2 code"})
+            problems.append({"field": "region_code",
+                             "message": f"{organisation.region_code} is not an ISO 3166-2 code"})
     if organisation_id is None:
-        organisation = Organisation(code=data.code)
-        if Organisation.objects.filter(code=data.code).exists():
-            raise Conflict(f"an organisation with code {data.code!r} already exists")
+        record = Organisation(code=organisation.code)
+        if Organisation.objects.filter(code=organisation.code).exists():
+            raise Conflict(f"an organisation with code {organisation.code!r} already exists")
         before: dict[str, Any] = {}
     else:
-        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-        if organisation is None:
+        record = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if record is None:
             raise NotFound(f"organisation {organisation_id} not found")
-        if organisation.code != data.code:
+        if record.code != organisation.code:
             problems.append({"field": "code", "message": "an organisation's code cannot change"})
         ancestor = parent
         while ancestor is not None:
-            if ancestor.pk == organisation.pk:
+            if ancestor.pk == record.pk:
                 problems.append({"field": "parent", "message": "an organisation cannot be under itself"})
                 break
             ancestor = ancestor.parent
-        before = {f: getattr(organisation, f) for f in ORGANISATION_FIELDS}
-        before["parent"] = organisation.parent.code if organisation.parent else None
+        before = {f: getattr(record, f) for f in ORGANISATION_FIELDS}
+        before["parent"] = record.parent.code if record.parent else None
     if problems:
         raise Invalid("the organisation is not valid", details=problems)
     for field in ORGANISATION_FIELDS:
-        setattr(organisation, field, getattr(data, field))
-    organisation.parent = parent
-    organisation.save()
-    after = {**{f: getattr(organisation, f) for f in ORGANISATION_FIELDS}, "parent": data.parent}
-    audit_record(actor=actor, action="organisation.save", obj=organisation, organisation_id=organisation.pk,
+        setattr(record, field, getattr(organisation, field))
+    record.parent = parent
+    record.save()
+    after = {**{f: getattr(record, f) for f in ORGANISATION_FIELDS}, "parent": organisation.parent}
+    audit_record(actor=actor, action="organisation.save", obj=record, organisation_id=record.pk,
                  changes=_diff(before, after))
-    return organisation
+    return record
 
 
 ORGANISATION_FIELDS = ("name_en", "name_ru", "level", "region_code", "is_central_office")
 
 
 @transaction.atomic
-def reference_save(*, actor: Any, model: type[ClientCategory] | type[LifeSituation], data: ReferenceIn) -> Any:
+def reference_save(
+    *, actor: User, model: type[ClientCategory] | type[LifeSituation], reference: ReferenceIn
+) -> ClientCategory | LifeSituation:
     """Create or update a client category or life situation by its code."""
     require(actor, Action.MANAGE_REFERENCE)
-    record = model.objects.select_for_update().filter(code=data.code).first()
+    record = model.objects.select_for_update().filter(code=reference.code).first()
     before = {"name_en": record.name_en, "name_ru": record.name_ru} if record else {}
     record, _created = model.objects.update_or_create(
-        code=data.code, defaults={"name_en": data.name_en, "name_ru": data.name_ru}
+        code=reference.code, defaults={"name_en": reference.name_en, "name_ru": reference.name_ru}
     )
-    audit_record(actor=actor, action=f"{model._meta.model_name}.save", obj=record,
-                 changes=_diff(before, {"name_en": data.name_en, "name_ru": data.name_ru}))
+    action = "client_category.save" if model is ClientCategory else "life_situation.save"
+    audit_record(actor=actor, action=action, obj=record,
+                 changes=_diff(before, {"name_en": reference.name_en, "name_ru": reference.name_ru}))
     return record

@@ -66,7 +66,7 @@ COLUMN_HELP = {
 def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(f"unknown format {fmt!r}")
-    header, rows = services.services_export_rows(selectors.service_list(user=request.user))
+    header, rows = selectors.services_export_rows(selectors.service_list(user=request.user))
     return download(render_table(fmt, header, rows, sheet="services"),
                     filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.accounts.services import audit_history
-from govcx.errors import Conflict, DomainError
+from govcx.common.refusals import refusal_on_form
 from govcx.registry import selectors, services
 from govcx.registry.forms import ServiceForm
 from govcx.registry.models import Organisation
@@ -64,24 +64,17 @@ def _save(request: HttpRequest, form: ServiceForm, service_id: int | None) -> Ht
     data = form.to_schema()
     if data is None:
         return None
-    try:
+    with refusal_on_form(form) as refused:
         if service_id is None:
-            service = services.service_create(actor=request.user, data=data)
-            messages.success(request, _("Service created."))
+            service = services.service_create(actor=request.user, passport=data)
         else:
             version = form.cleaned_data.get("version") or 0
             service = services.service_update(
-                actor=request.user, service_id=service_id, data=data, expected_version=version
+                actor=request.user, service_id=service_id, passport=data, expected_version=version
             )
-            messages.success(request, _("Service saved."))
-    except Conflict as exc:
-        form.add_error(None, exc.message)
+    if refused:
         return None
-    except DomainError as exc:
-        for detail in exc.details or [{"field": None, "message": exc.message}]:
-            field = detail.get("field")
-            form.add_error(field if field in form.fields else None, detail["message"])
-        return None
+    messages.success(request, _("Service created.") if service_id is None else _("Service saved."))
     return redirect("registry:service_detail", service.pk)
 
 
@@ -101,7 +94,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     organisations = Organisation.objects.for_user(request.user, Action.CHANGE_SERVICE)
-    initial = ServiceForm.initial_from(services.passport_dict(service), service.version)
+    initial = ServiceForm.initial_from(selectors.passport_dict(service), service.version)
     form = ServiceForm(request.POST or None, initial=initial, organisations=organisations)
     form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():

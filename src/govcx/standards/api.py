@@ -210,7 +210,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
 @router.get("/assessments/{assessment_id}/comparison", response=ComparisonOut)
 def assessment_comparison(request: HttpRequest, assessment_id: int):
     assessment = selectors.access_assessment(request.user, assessment_id)
-    comparison = services.assessment_comparison(assessment)
+    comparison = selectors.assessment_comparison(assessment)
     if comparison is None:
         raise NotFound("this assessment has no previous assessment")
     return {"previous_id": assessment.previous_id, **comparison.__dict__,

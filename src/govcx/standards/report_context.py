@@ -6,14 +6,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from govcx.standards import services
+from govcx.standards import selectors
 from govcx.standards.charts import group_score_chart_svg
 from govcx.standards.models import Assessment
 from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
 
 
 def assessment_report_context(assessment: Assessment) -> dict[str, Any]:
-    comparison = services.assessment_comparison(assessment)
+    comparison = selectors.assessment_comparison(assessment)
     return {
         "assessment": assessment,
         "pack": assessment.pack.parsed,

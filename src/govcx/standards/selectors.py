@@ -11,8 +11,11 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can
 from govcx.errors import NotFound
 from govcx.registry.models import Service
+from govcx.standards import scoring
 from govcx.standards.checks import DocumentFact, ServiceFacts, StepFact
-from govcx.standards.models import Adjustment, Assessment, StandardPack
+from govcx.standards.loader import grade_scales
+from govcx.standards.models import Adjustment, Assessment, RequirementOutcome, StandardPack
+from govcx.standards.scoring import OutcomeStatus
 
 
 def assessment_list(*, user: Any) -> QuerySet[Assessment]:
@@ -74,3 +77,22 @@ def service_facts(service: Service) -> ServiceFacts:
         steps=tuple(StepFact(s.title, s.requires_visit) for s in service.steps.all()),
         passport_url=reverse("registry:service_detail", args=[service.pk]),
     )
+
+
+def _outcome_value(record: RequirementOutcome) -> scoring.Outcome:
+    return scoring.Outcome(record.requirement_id, OutcomeStatus(record.status), record.rating)
+
+
+def assessment_result(assessment: Assessment) -> scoring.AssessmentResult:
+    pack = assessment.pack.parsed
+    outcomes = {o.requirement_id: _outcome_value(o) for o in assessment.outcomes.all()}
+    categories = {c.code for c in assessment.service.client_categories.all()}
+    return scoring.evaluate(
+        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale]
+    )
+
+
+def assessment_comparison(assessment: Assessment) -> scoring.Comparison | None:
+    if assessment.previous is None:
+        return None
+    return scoring.compare(assessment_result(assessment.previous), assessment_result(assessment))

@@ -11,17 +11,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.registry.models import Service
-from govcx.standards import scoring
+from govcx.standards import scoring, selectors
 from govcx.standards.checks import CheckContext, run_check
-from govcx.standards.loader import LoadedPack, grade_scales
+from govcx.standards.loader import LoadedPack
 from govcx.standards.models import (
     Adjustment,
     AdjustmentStatus,
@@ -37,7 +39,7 @@ from govcx.standards.selectors import service_facts
 
 
 @transaction.atomic
-def pack_load(*, loaded: LoadedPack, actor: Any = None) -> tuple[StandardPack, bool]:
+def pack_load(*, loaded: LoadedPack, actor: User | None = None) -> tuple[StandardPack, bool]:
     """Store a validated pack version. Loading the same content again is a no-op (returns created=False);
     different content under an existing id and version is refused: publish it as a new version."""
     if actor is not None:
@@ -68,30 +70,7 @@ def pack_load(*, loaded: LoadedPack, actor: Any = None) -> tuple[StandardPack, b
     return record, True
 
 
-def pack_current(pack_id: str, on: dt.date | None = None) -> StandardPack | None:
-    """The version of a pack in force on a date (latest effective_from not after it)."""
-    on = on or timezone.localdate()
-    candidates = StandardPack.objects.filter(pack_id=pack_id, effective_from__lte=on).order_by("-effective_from", "-id")
-    for candidate in candidates:
-        if candidate.effective_to is None or candidate.effective_to >= on:
-            return candidate
-    return None
-
-
 # --- evaluation -----------------------------------------------------------------------------------------
-
-
-def _outcome_value(record: RequirementOutcome) -> scoring.Outcome:
-    return scoring.Outcome(record.requirement_id, OutcomeStatus(record.status), record.rating)
-
-
-def assessment_result(assessment: Assessment) -> scoring.AssessmentResult:
-    pack = assessment.pack.parsed
-    outcomes = {o.requirement_id: _outcome_value(o) for o in assessment.outcomes.all()}
-    categories = {c.code for c in assessment.service.client_categories.all()}
-    return scoring.evaluate(
-        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale]
-    )
 
 
 def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
@@ -110,7 +89,7 @@ def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
 
 
 def _evaluate_and_save(assessment: Assessment) -> Assessment:
-    result = assessment_result(assessment)
+    result = selectors.assessment_result(assessment)
     assessment.score = result.score
     assessment.grade = result.grade or ""
     assessment.verdict = result.verdict.value
@@ -169,18 +148,25 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
             continue  # an assessor saved in the meantime: their judgement stands
         elif any(getattr(existing, key) != value for key, value in values.items()):
             # A changed result is a new version, so an assessor holding the old one gets a Conflict.
-            RequirementOutcome.objects.filter(pk=existing.pk).update(**values, version=F("version") + 1)
+            bump_version(existing, expected=None, what=f"requirement {requirement.id}", **values)
         else:
             continue
         written += 1
     return written
 
 
+def _in_scope(queryset: QuerySet, pk: int, what: str) -> None:
+    """Inside the write's transaction, the object is still within the actor's scope (NotFound otherwise)."""
+    if not queryset.filter(pk=pk).exists():
+        raise NotFound(f"{what} {pk} not found")
+
+
 @transaction.atomic
-def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage: str | None = None) -> Assessment:
+def assessment_create(*, actor: User, service: Service, pack: StandardPack, stage: str | None = None) -> Assessment:
     """Start an assessment of a service against a pack version at a stage; automated checks run at once.
     The previous assessment of the same service against the same pack becomes its baseline."""
     require(actor, Action.ASSESS)
+    _in_scope(Service.objects.for_user(actor, Action.ASSESS), service.pk, "service")
     previous = (
         Assessment.objects.filter(service=service, pack__pack_id=pack.pack_id).order_by("-created_at", "-id").first()
     )
@@ -204,16 +190,16 @@ def assessment_create(*, actor: Any, service: Service, pack: StandardPack, stage
 
 
 @transaction.atomic
-def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_rerun_checks(*, actor: User, assessment: Assessment) -> Assessment:
     require(actor, Action.ASSESS)
+    _in_scope(Assessment.objects.for_user(actor, Action.ASSESS), assessment.pk, "assessment")
     before = (assessment.verdict, assessment.score)
     _run_checks(assessment, assessment.service)
     _evaluate_and_save(assessment)
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
-    assessment.refresh_from_db(fields=["version"])  # callers (the API) report the new version
+    bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")  # the API reports the new one
     audit_record(
         actor=actor,
-        action="assessment.checks",
+        action="assessment.rerun_checks",
         obj=assessment,
         organisation_id=assessment.service.owner_id,
         changes={"verdict": [before[0], assessment.verdict], "score": [before[1], assessment.score]},
@@ -224,7 +210,7 @@ def assessment_rerun_checks(*, actor: Any, assessment: Assessment) -> Assessment
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: User,
     assessment: Assessment,
     requirement_id: str,
     status: str | None = None,
@@ -237,6 +223,7 @@ def outcome_record(
     """An assessor's judgement of one requirement. `expected_version` is the outcome's version the assessor
     saw (None: they saw no outcome yet); if someone saved in between, Conflict, and nothing is written."""
     require(actor, Action.ASSESS)
+    _in_scope(Assessment.objects.for_user(actor, Action.ASSESS), assessment.pk, "assessment")
     pack = assessment.pack.parsed
     requirement = next((r for r in pack.requirements() if r.id == requirement_id), None)
     if requirement is None:
@@ -269,13 +256,9 @@ def outcome_record(
         .filter(assessment=assessment, requirement_id=requirement_id)
         .first()
     )
-    seen = existing.version if existing else None
-    if seen != expected_version:
-        who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
-        raise Conflict(
-            f"requirement {requirement_id} was changed by {who} since you opened it "
-            f"(you saw version {expected_version}, it is now {seen}); reload to see their change"
-        )
+    who = existing.recorded_by.username if existing and existing.recorded_by else "an automated check"
+    expect_version(existing.version if existing else None, expected=expected_version,
+                   what=f"requirement {requirement_id}", by=who)
     values = {
         "source": OutcomeSource.ASSESSOR,
         "status": final_status.value,
@@ -289,14 +272,14 @@ def outcome_record(
         before = {}
     else:
         before = {"status": existing.status, "rating": existing.rating}
+        bump_version(existing, expected=expected_version, what=f"requirement {requirement_id}")
         for key, value in values.items():
             setattr(existing, key, value)
-        existing.version = existing.version + 1
         existing.save()
         outcome = existing
     if evidence_file is not None:
         outcome.evidence_file.save(evidence_file.name, evidence_file, save=True)
-    Assessment.objects.filter(pk=assessment.pk).update(version=F("version") + 1)
+    bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")
     _evaluate_and_save(assessment)
     audit_record(
         actor=actor,
@@ -312,20 +295,15 @@ def outcome_record(
     return outcome
 
 
-def assessment_comparison(assessment: Assessment) -> scoring.Comparison | None:
-    if assessment.previous is None:
-        return None
-    return scoring.compare(assessment_result(assessment.previous), assessment_result(assessment))
-
-
 # --- adjustments -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def adjustment_create(
-    *, actor: Any, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
+    *, actor: User, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
 ) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
+    _in_scope(Assessment.objects.for_user(actor, Action.MANAGE_ADJUSTMENTS), assessment.pk, "assessment")
     if requirement_id not in {r.id for r in assessment.pack.parsed.requirements()}:
         raise Invalid(
             f"requirement {requirement_id!r} is not in this assessment's pack",
@@ -357,23 +335,20 @@ def adjustment_create(
 
 
 @transaction.atomic
-def adjustment_set_status(*, actor: Any, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
+def adjustment_set_status(*, actor: User, adjustment: Adjustment, status: str, expected_version: int) -> Adjustment:
     require(actor, Action.MANAGE_ADJUSTMENTS)
+    _in_scope(Adjustment.objects.for_user(actor, Action.MANAGE_ADJUSTMENTS), adjustment.pk, "adjustment")
     if status not in AdjustmentStatus.values:
         raise Invalid(
             f"status must be one of {AdjustmentStatus.values}",
             details=[{"field": "status", "message": f"got {status!r}"}],
         )
     before = adjustment.status
-    updated = Adjustment.objects.filter(pk=adjustment.pk, version=expected_version).update(
-        status=status, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise Conflict("the adjustment was changed by someone else since you opened it; reload and try again")
-    adjustment.refresh_from_db()
+    bump_version(adjustment, expected=expected_version, what=f"adjustment {adjustment.pk}",
+                 status=status, updated_at=timezone.now())
     audit_record(
         actor=actor,
-        action="adjustment.status",
+        action="adjustment.set_status",
         obj=adjustment,
         organisation_id=adjustment.assessment.service.owner_id,
         changes={"status": [before, status]},

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
-from govcx.errors import DomainError, Invalid
+from govcx.common.refusals import refusal_as_message
+from govcx.errors import Invalid
 from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
 from govcx.registry.vocabulary import Stage
@@ -92,18 +91,6 @@ def assessment_rerun_checks(request: HttpRequest, assessment_id: int) -> HttpRes
     return redirect("standards:assessment_detail", assessment.pk)
 
 
-@contextmanager
-def errors_as_messages(request: HttpRequest) -> Iterator[None]:
-    """A refused change (invalid, or changed by someone else) is told on the page it came from; an object out
-    of reach (403/404) still gets its error page."""
-    try:
-        yield
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-
-
 def _back(assessment_id: int, anchor: str = "") -> str:
     return reverse("standards:assessment_detail", args=[assessment_id]) + (f"#{anchor}" if anchor else "")
 
@@ -113,7 +100,7 @@ def _back(assessment_id: int, anchor: str = "") -> str:
 def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     raw_version = request.POST.get("expected_version", "")
-    with errors_as_messages(request):
+    with refusal_as_message(request):
         services.outcome_record(
             actor=request.user,
             assessment=assessment,
@@ -133,7 +120,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
 @require_POST
 def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
-    with errors_as_messages(request):
+    with refusal_as_message(request):
         try:
             due = dt.date.fromisoformat(request.POST.get("due_date", ""))
         except ValueError:
@@ -155,7 +142,7 @@ def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpResponse:
     adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
     raw_version = request.POST.get("expected_version", "")
-    with errors_as_messages(request):
+    with refusal_as_message(request):
         services.adjustment_set_status(
             actor=request.user,
             adjustment=adjustment,

@@ -25,17 +25,8 @@ from govcx.feedback.dashboards.figures import (
 )
 from govcx.feedback.models import Channel, Response
 from govcx.feedback.text import taxonomy
+from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
-
-PERIOD_TITLES = {"quarter": _("by quarter"), "month": _("by month"), "year": _("by year")}
-CHANNEL_TITLES = {
-    "web": _("Website"), "widget": _("Widget on a website"), "office": _("Office"), "mobile": _("Mobile app"),
-    "phone": _("Phone"), "api": _("Another system (API)"), "import": _("Imported"),
-}
-GROUP_TITLES = {
-    "service_id": _("Service"), "organisation_id": _("Authority"), "region": _("Region"),
-    "client_category": _("Client category"), "channel": _("Channel"),
-}
 
 
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
@@ -46,7 +37,7 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     if group_by == "client_category":
         return {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
     if group_by == "channel":
-        return {k: str(CHANNEL_TITLES.get(k, k)) for k in keys}
+        return {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
     return {k: (k or _("(none)")) for k in keys}
 
 
@@ -72,15 +63,15 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
         "confidence": CONFIDENCE,
         "min_group": MIN_GROUP_RESPONSES,
         "groups": [(g, labels.get(g.key, str(g.key))) for g in dashboard.groups],
-        "group_title": GROUP_TITLES[query.group_by],
-        "groupings": [(g, GROUP_TITLES[g]) for g in GROUPINGS],
-        "periods": [(p, PERIOD_TITLES[p]) for p in PERIODS],
-        "channels": [(c, CHANNEL_TITLES.get(c, c)) for c in Channel.values],
+        "group_title": DASHBOARD_GROUPS[query.group_by],
+        "groupings": [(g, DASHBOARD_GROUPS[g]) for g in GROUPINGS],
+        "periods": [(p, DASHBOARD_PERIODS[p]) for p in PERIODS],
+        "channels": [(c, RESPONSE_CHANNELS.get(c, c)) for c in Channel.values],
         "services": services,
         "organisations": organisations,
         "means_chart": charts.means_chart_svg(
             _estimates(dashboard, labels), title=_("Mean rating by %(group)s with %(c)d%% intervals")
-            % {"group": GROUP_TITLES[query.group_by].lower(), "c": round(CONFIDENCE * 100)},
+            % {"group": DASHBOARD_GROUPS[query.group_by].lower(), "c": round(CONFIDENCE * 100)},
             axis_title=_("Mean rating"), scale=scale, reference=dashboard.total.mean if dashboard.total else None),
         "trend_chart": charts.trend_chart_svg(
             [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],

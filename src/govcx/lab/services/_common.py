@@ -1,5 +1,5 @@
 """What several of the lab's use cases share: the scoped, locked re-selection of a study or object, the audit
-record, the optimistic lock, the "not given" marker of an update, and the attempt and consent upserts that a
+record, the "not given" marker of an update, and the attempt and consent upserts that a
 staff use case and the participant's own page (or an import) both write."""
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from django.db.models import F, Model
+from django.db.models import Model
 from django.utils import timezone
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
+from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.lab import selectors
 from govcx.lab.models import Attempt, Consent, Participant, Session, Study, StudyStatus, Task
@@ -98,18 +99,6 @@ def fraction(value: Any, field: str, *, strict: bool = True) -> Decimal:
     return number.quantize(Decimal("0.001"))
 
 
-def bump(model: Any, obj: Any, expected_version: int | None, what: str) -> None:
-    """Optimistic lock: raise the stored version by one if it still equals `expected_version`."""
-    if expected_version is None:
-        model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
-    elif not model.objects.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1):
-        raise Conflict(
-            f"{what} was changed by someone else (you edited version {expected_version}, it is now "
-            f"{obj.version}); reload and apply your change again"
-        )
-    obj.version = (expected_version or obj.version) + 1
-
-
 def refresh_verdict(study: Study) -> None:
     verdict = selectors.study_analysis(study).verdict.verdict
     Study.objects.filter(pk=study.pk).update(verdict=verdict.value, verdict_computed_at=timezone.now())
@@ -127,7 +116,7 @@ def upsert_attempt(session: Session, task: Task, values: dict[str, Any], expecte
         return Attempt.objects.create(session=session, task=task, **values)
     if all(getattr(attempt, k) == v for k, v in values.items()):
         return attempt
-    bump(Attempt, attempt, expected_version, f"the attempt at task {task.key!r}")
+    bump_version(attempt, expected=expected_version, what=f"the attempt at task {task.key!r}")
     for key, value in values.items():
         setattr(attempt, key, value)
     attempt.save()

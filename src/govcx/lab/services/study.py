@@ -8,17 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
+from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Forbidden, Invalid
 from govcx.lab.models import Quota, QuotaDimension, Study, StudyStatus, Task
 from govcx.lab.services._common import (
     UNSET,
     Unset,
     audit,
-    bump,
     creator,
     diff,
     fraction,
@@ -126,7 +125,7 @@ def study_update(
     study = open_study(actor, study.pk)
     clean = _study_values(changes)
     before = {k: getattr(study, k) for k in clean}
-    bump(Study, study, expected_version, f"study {study.pk}")
+    bump_version(study, expected=expected_version, what=f"study {study.pk}")
     for key, value in clean.items():
         setattr(study, key, value)
     study.save()
@@ -138,7 +137,7 @@ def study_update(
 def study_close(*, actor: Any, study: Study, expected_version: int | None = None) -> Study:
     """Close a study: no more results are recorded; the verdict is computed and cached."""
     study = open_study(actor, study.pk)
-    bump(Study, study, expected_version, f"study {study.pk}")
+    bump_version(study, expected=expected_version, what=f"study {study.pk}")
     study.status = StudyStatus.CLOSED
     study.save()
     refresh_verdict(study)
@@ -152,10 +151,8 @@ def study_reopen(*, actor: Any, study: Study) -> Study:
     study = lab_study(actor, study.pk)
     if study.status != StudyStatus.CLOSED:
         raise Conflict(f"study {study.pk} is not closed")
-    Study.objects.filter(pk=study.pk).update(
-        status=StudyStatus.RUNNING, verdict="", verdict_computed_at=None, version=F("version") + 1
-    )
-    study.refresh_from_db()
+    bump_version(study, expected=None, what=f"study {study.pk}",
+                 status=StudyStatus.RUNNING, verdict="", verdict_computed_at=None)
     audit(actor, "study.reopen", study, study)
     return study
 

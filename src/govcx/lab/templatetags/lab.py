@@ -9,44 +9,14 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from govcx import labels
 from govcx.lab import charts
 
 register = template.Library()
 
-STUDY_STATUSES = {"draft": _("Draft"), "recruiting": _("Recruiting"), "running": _("Running"), "closed": _("Closed")}
-SESSION_MODES = {"moderated": _("Moderated"), "unmoderated": _("Unmoderated")}
-SESSION_STATUSES = {
-    "planned": _("Planned"), "in_progress": _("In progress"), "completed": _("Completed"), "abandoned": _("Abandoned"),
-}
-PARTICIPANT_STATUSES = {
-    "recruited": _("Recruited"), "scheduled": _("Scheduled"), "completed": _("Completed"), "withdrawn": _("Withdrawn"),
-}
-OUTCOMES = {"success": _("Success"), "partial": _("Partial"), "failure": _("Failure"), "abandoned": _("Gave up")}
-FINDING_STATUSES = {"open": _("Open"), "fixed": _("Fixed"), "accepted": _("Accepted")}
-QUOTA_DIMENSIONS = {
-    "client_category": _("Client category"), "age_band": _("Age band"), "region": _("Region"),
-    "digital_confidence": _("Digital confidence"), "disability": _("Disability"),
-    "assisted_digital": _("Assisted digital"),
-}
-AGE_BANDS = {"18-24": "18–24", "25-34": "25–34", "35-44": "35–44", "45-54": "45–54", "55-64": "55–64",
-             "65+": _("65 and over")}
-#: Nielsen's severity ratings; the number is what the analysis uses, the words are for people.
-SEVERITIES = {0: _("Not a problem"), 1: _("Cosmetic"), 2: _("Minor"), 3: _("Major"), 4: _("Catastrophe")}
-VERDICTS = {
-    "ready": _("Ready to launch"), "launch_with_adjustments": _("Launch with adjustments"), "not_ready": _("Not ready"),
-}
-SUS_ACCEPTABILITY = {"acceptable": _("acceptable"), "marginal": _("marginal"), "not acceptable": _("not acceptable")}
-SUS_ADJECTIVES = {
-    "best imaginable": _("best imaginable"), "excellent": _("excellent"), "good": _("good"), "OK": _("OK"),
-    "poor": _("poor"), "awful": _("awful"), "worst imaginable": _("worst imaginable"),
-}
-SEQ_POSITIONS = {"above": _("above the benchmark"), "below": _("below the benchmark"),
-                 "straddles": _("not distinguishable from the benchmark")}
-TIME_METHODS = {"geometric_mean": _("geometric mean"), "median": _("median")}
-
 
 def severity_choices() -> list[tuple[int, str]]:
-    return [(level, f"{level} — {label}") for level, label in SEVERITIES.items()]
+    return [(level, f"{level} — {label}") for level, label in labels.SEVERITIES.items()]
 
 
 def _label(table: dict, value: Any) -> str:
@@ -55,17 +25,17 @@ def _label(table: dict, value: Any) -> str:
 
 #: Filters that turn a code into its translated word, e.g. {{ study.status|study_status }}.
 LABEL_FILTERS = {
-    "study_status": STUDY_STATUSES,
-    "session_mode": SESSION_MODES,
-    "session_status": SESSION_STATUSES,
-    "participant_status": PARTICIPANT_STATUSES,
-    "outcome": OUTCOMES,
-    "finding_status": FINDING_STATUSES,
-    "quota_dimension": QUOTA_DIMENSIONS,
-    "lab_verdict": VERDICTS,
-    "seq_position": SEQ_POSITIONS,
-    "time_method": TIME_METHODS,
-    "sus_word": {**SUS_ACCEPTABILITY, **SUS_ADJECTIVES},
+    "study_status": labels.STUDY_STATUSES,
+    "session_mode": labels.SESSION_MODES,
+    "session_status": labels.SESSION_STATUSES,
+    "participant_status": labels.PARTICIPANT_STATUSES,
+    "outcome": labels.TASK_OUTCOMES,
+    "finding_status": labels.FINDING_STATUSES,
+    "quota_dimension": labels.QUOTA_DIMENSIONS,
+    "lab_verdict": labels.VERDICTS,
+    "seq_position": labels.SEQ_POSITIONS,
+    "time_method": labels.TIME_METHODS,
+    "sus_word": {**labels.SUS_ACCEPTABILITY, **labels.SUS_ADJECTIVES},
 }
 for _name, _table in LABEL_FILTERS.items():
     register.filter(_name, partial(_label, _table))
@@ -73,7 +43,7 @@ for _name, _table in LABEL_FILTERS.items():
 
 @register.filter
 def severity(value: int | None) -> str:
-    return "—" if value is None else f"{value} — {SEVERITIES.get(int(value), value)}"
+    return "—" if value is None else f"{value} — {labels.SEVERITIES.get(int(value), value)}"
 
 
 @register.filter
@@ -172,11 +142,11 @@ def sus_chart(analysis: Any) -> SafeString:
 
 @register.simple_tag
 def severity_chart(analysis: Any) -> SafeString:
-    counts = {level: 0 for level in SEVERITIES}
+    counts = {level: 0 for level in labels.SEVERITIES}
     for finding in analysis.findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
     return mark_safe(charts.severity_chart_svg(
-        counts, labels=[str(label) for label in SEVERITIES.values()], title=str(_("Findings by severity")),
+        counts, labels=[str(label) for label in labels.SEVERITIES.values()], title=str(_("Findings by severity")),
         axis_title=str(_("Findings")),
     ))
 

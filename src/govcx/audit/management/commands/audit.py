@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def _stored_run(self, opts, console: Console):
         from govcx.accounts.models import User
-        from govcx.audit import services
+        from govcx.audit import selectors, services
         from govcx.errors import Invalid
         from govcx.registry.models import Service
 
@@ -100,11 +100,11 @@ class Command(BaseCommand):
             )
         except Invalid as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        run = services.audit_run_execute(run)
+        run = services.audit_run_execute(run=run)
         if run.status != "done":
             raise CommandError(f"audit run {run.pk} failed: {run.error}")
         console.print(f"stored as audit run {run.pk} of {service.code}")
-        return services.stored_results(run)
+        return selectors.stored_results(run)
 
     def _print(self, pages: list[dict], summary: dict) -> None:
         console = Console(highlight=False)

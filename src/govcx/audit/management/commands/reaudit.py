@@ -24,6 +24,6 @@ class Command(BaseCommand):
         due = services_due_for_reaudit(older_than_hours=older_than, codes=service)
         self.stdout.write(f"{len(due)} service(s) due for a re-audit")
         for item in due:
-            run = services.audit_run_execute(services.audit_run_create(actor=actor, service=item))
+            run = services.audit_run_execute(run=services.audit_run_create(actor=actor, service=item))
             pages = run.summary.get("pages", 0)
             self.stdout.write(f"{item.code}: run {run.pk} {run.status}, {pages} page(s)")

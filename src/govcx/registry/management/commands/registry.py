@@ -58,7 +58,7 @@ class Command(BaseCommand):
         fmt = _format(path)
         actor = _actor(as_user)
         if action == "export":
-            header, rows = services.services_export_rows(selectors.service_list(user=actor))
+            header, rows = selectors.services_export_rows(selectors.service_list(user=actor))
             path.write_bytes(render_table(fmt, header, rows, sheet="services"))
             self.stdout.write(f"exported {len(rows)} service(s) to {path}")
             return
