@@ -108,6 +108,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+#: The answer to a code that is taken, the same whoever owns the service that has it (naming the service or its
+#: owner would tell a user of one authority what another authority's registry holds).
+CODE_TAKEN = "this code cannot be used; choose another"
+
+
 @transaction.atomic
 def service_create(*, actor: Any, data: ServiceIn, refs: References | None = None) -> Service:
     require(actor, Action.CHANGE_SERVICE)
@@ -117,7 +122,7 @@ def service_create(*, actor: Any, data: ServiceIn, refs: References | None = Non
         raise Invalid("the passport names unknown records", details=[{"field": f, "message": m} for f, m in problems])
     _check_owner_in_scope(actor, refs.organisations[data.owner])
     if Service.objects.filter(code=data.code).exists():
-        raise Conflict(f"a service with code {data.code!r} already exists")
+        raise Conflict(CODE_TAKEN, details=[{"field": "code", "message": CODE_TAKEN}])
     service = Service(code=data.code)
     _write(service, data, refs)
     audit_record(actor=actor, action="service.create", obj=service, organisation_id=service.owner_id,
@@ -246,7 +251,7 @@ def services_import(*, actor: Any, data: bytes, fmt: str, file_name: str) -> Imp
             first_row[code] = number
         service = existing.get(code)
         if service is not None and scope is not None and service.owner_id not in scope:
-            problem("code", f"service {code!r} exists and is outside your organisation's scope")
+            problem("code", CODE_TAKEN)
             continue
         current = passport_dict(service) if service is not None else None
         try:
