@@ -40,6 +40,7 @@ PURE_MODULES = [
     "govcx.lab.verdict",
     "govcx.lab.charts",
     "govcx.lab.tabular",
+    "govcx.lab.recording_types",
     "govcx.accounts.roles",
     "govcx.analytics.schema",
     "govcx.analytics.store",

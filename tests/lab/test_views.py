@@ -264,7 +264,7 @@ def test_unmoderated_link_is_shown_once_and_not_kept(client_for, researchers, st
 
 
 def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
-        client_for, researchers, users, study, moderated, settings, tmp_path):
+        client_for, researchers, users, study, moderated, settings, tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
     participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
@@ -273,8 +273,10 @@ def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(researcher)
-    video = SimpleUploadedFile("session.mp4", b"\x00" * 4096, content_type="video/mp4")
-    assert client.post(f"/lab/sessions/{moderated.pk}/recording/", {"recording": video}).status_code == 302
+    upload = SimpleUploadedFile("session.mp4", video("mp4", 4096), content_type="video/mp4")
+    assert client.post(f"/lab/sessions/{moderated.pk}/recording/", {"recording": upload}).status_code == 302
+    moderated.refresh_from_db()
+    assert moderated.recording
     task = study.tasks.get(key="apply")
     notes = [finding_services.observation_add(actor=researcher, session=moderated, text=text, task=task, at_seconds=at,
                                               tags=["form"]) for text, at in (("Missed the date field", 62.0),
@@ -296,7 +298,7 @@ def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
 
 
 def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
-        client_for, researchers, users, moderated, settings, tmp_path):
+        client_for, researchers, users, moderated, settings, tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
     participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
@@ -304,7 +306,7 @@ def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     session_services.recording_upload(actor=researcher, session=moderated,
-                                      upload=SimpleUploadedFile("s.webm", bytes(range(256)) * 4,
+                                      upload=SimpleUploadedFile("s.webm", video("webm", 256) + bytes(range(256)) * 3,
                                                                 content_type="video/webm"))
     url = f"/lab/sessions/{moderated.pk}/recording/video"
     part = client_for(researcher).get(url, HTTP_RANGE="bytes=256-511")

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govcx.common.stored_files import delete_after_commit
 from govcx.common.tokens import new_token, token_hash
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
-from govcx.lab import selectors
+from govcx.lab import recording_types, selectors
 from govcx.lab.models import (
     Attempt,
     Consent,
@@ -33,7 +34,6 @@ from govcx.lab.models import (
 from govcx.lab.services._common import audit, consent_save, lab_study, open_study, rescoped, upsert_attempt
 
 LINK_VALID_DAYS = 14
-RECORDING_CONTENT_TYPES = frozenset({"video/mp4", "video/webm", "video/ogg", "video/quicktime", "video/x-matroska"})
 RECORDING_MAX_BYTES_DEFAULT = 500 * 1024 * 1024
 QUESTIONNAIRE_ITEMS = {QuestionnaireKind.SUS: (10, 1, 5), QuestionnaireKind.UMUX_LITE: (2, 1, 7)}
 #: The consent text shown on the participant's own page (templates/lab/take.html); change both together.
@@ -252,16 +252,17 @@ def recording_upload(*, actor: Any, session: Session, upload: Any, started_at: d
     limit = int(getattr(settings, "LAB_RECORDING_MAX_BYTES", RECORDING_MAX_BYTES_DEFAULT))
     if upload.size > limit:
         raise Invalid(f"{upload.name} is larger than {limit // (1024 * 1024)} MB", details=[{"field": "recording"}])
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if content_type not in RECORDING_CONTENT_TYPES:
-        raise Invalid(f"{upload.name} is not a video ({content_type or 'unknown type'}); upload MP4, WebM or "
-                      "QuickTime", details=[{"field": "recording"}])
-    if session.recording:
-        session.recording.delete(save=False)
-    suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    # The stored name carries no personal data: study, session and a random part.
-    session.recording.save(f"study{study.pk}-session{session.pk}-{secrets.token_hex(4)}{suffix[:6]}", upload,
+    upload.seek(0)
+    kind = recording_types.detect(upload.read(recording_types.HEAD_BYTES))
+    upload.seek(0)
+    if kind is None:
+        raise Invalid(f"{upload.name} is not a video recording: its content is not MP4, QuickTime, WebM, Matroska "
+                      "or Ogg, whatever its name or declared type", details=[{"field": "recording"}])
+    replaced = session.recording.name if session.recording else ""
+    # The stored name carries no personal data: study, session and a random part; its suffix is the detected type.
+    session.recording.save(f"study{study.pk}-session{session.pk}-{secrets.token_hex(4)}{kind.suffix}", upload,
                            save=False)
+    delete_after_commit(session.recording.storage, replaced)
     session.recording_started_at = started_at or session.started_at
     session.save(update_fields=["recording", "recording_started_at"])
     audit(actor, "recording.upload", session, study, {"size": [None, upload.size]})
