@@ -54,13 +54,15 @@ def researchers(users, lab_org, reference_data):
 
 
 @pytest.fixture
-def study(services, researchers, lab_org):
+def study(services, researchers, lab_org, users):
+    """A study of min-a's service by another authority's lab, which min-a's service owner has consented to."""
     researcher = researchers["lab"]
     study = study_services.study_create(
         actor=researcher, service=services["a"], lab=lab_org, title="Birth allowance, beta",
         screener=[{"key": "applied_before", "question": "Have you applied for this benefit before?",
                    "options": ["yes", "no"], "accept": ["no"]}],
     )
+    study = study_services.study_owner_consent(actor=users["owner_a"], study=study, give=True)
     for order, (key, critical) in enumerate([("find", True), ("apply", True), ("track", False)], start=1):
         study_services.task_create(actor=researcher, study=study, key=key, title=f"Task {key}", order=order,
                                    critical_path=critical)

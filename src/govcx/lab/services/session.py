@@ -31,7 +31,15 @@ from govcx.lab.models import (
     Study,
     Task,
 )
-from govcx.lab.services._common import audit, consent_save, lab_study, open_study, rescoped, upsert_attempt
+from govcx.lab.services._common import (
+    audit,
+    consent_save,
+    lab_study,
+    open_study,
+    require_owner_consent,
+    rescoped,
+    upsert_attempt,
+)
 
 LINK_VALID_DAYS = 14
 RECORDING_MAX_BYTES_DEFAULT = 500 * 1024 * 1024
@@ -50,6 +58,7 @@ def session_schedule(
     moderator: Any = None, scheduled_at: datetime | None = None,
 ) -> Session:
     study = open_study(actor, study.pk)
+    require_owner_consent(study)
     participant = rescoped(actor, participant, "participant")
     if participant.study_id != study.pk:
         raise Invalid(f"participant {participant.code} is not in study {study.pk}", details=[{"field": "participant"}])
@@ -129,6 +138,7 @@ def session_link_issue(*, actor: Any, session: Session, valid_days: int = LINK_V
     """Issue the personal link token of an unmoderated session. The raw token is returned once; only its
     SHA-256 is stored. Issuing again replaces (and so revokes) the previous link."""
     study, session = _locked_session(actor, session)
+    require_owner_consent(study)
     if session.mode != SessionMode.UNMODERATED:
         raise Invalid("personal links are for unmoderated sessions", details=[{"field": "mode"}])
     if session.status in _FINISHED:
