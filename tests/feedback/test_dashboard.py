@@ -173,6 +173,26 @@ def test_satisfaction_check_needs_enough_ratings_and_a_high_enough_mean(rated, s
     assert outcome("a", min_mean=4.0, min_responses=100).status == "unknown"
 
 
+def test_the_check_reports_the_dashboards_figure_for_the_same_service_and_period(rated, services, users):
+    """One source: the standard's satisfaction check and the dashboard read the same figure. Answers the store
+    has not taken yet (submitted within the settle window) and spam count in neither."""
+    from govcx.standards.selectors import service_facts
+
+    survey = rated["a"]
+    submit_all(survey, [1] * 25, days_ago=0, prefix="just-now")  # not settled: the dashboard does not show them yet
+    feedback.response_submit(survey=survey, submission=feedback.Submission(
+        idempotency_key="spam-check-0001", answers={"overall": 1}, honeypot="filled"))
+    days = 30
+    result = run_check("feedback.satisfaction", CheckContext(service=service_facts(services["a"]), params={
+        "min_mean": 4.0, "min_responses": 30, "days": days}))
+    since = timezone.now() - dt.timedelta(days=days)
+    board = build(users["admin"], Query(service_id=services["a"].pk, date_from=since.date() + dt.timedelta(days=1)))
+    figure = board.total
+    assert figure.n == len(RATINGS_A)
+    assert result.value == f"{figure.mean:.2f} ({figure.mean_low:.2f}–{figure.mean_high:.2f}, n={figure.n})"
+    assert result.status == "met"
+
+
 def test_dashboard_and_responses_api_are_scoped(rated, users, client_for):
     owner = client_for(users["owner_a"])
     figures = owner.get("/api/feedback/dashboard?group_by=service_id").json()
