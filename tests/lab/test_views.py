@@ -342,14 +342,18 @@ def test_report_shows_metrics_verdict_and_charts(client_for, researchers, users,
     assert "Sauro–Lewis curved grading scale" in body
 
 
-def test_report_pdf_and_closed_study(client_for, researchers, study, run_session):
+def test_report_pdf_and_closed_study(client_for, researchers, study, run_session, pdf_text):
     researcher = researchers["lab"]
     run_session(study, researcher, {"find": ("success", 30.0)}, sus=SUS)
     run_session(study, researcher, {"find": ("success", 50.0)}, sus=SUS)
     study_services.study_close(actor=researcher, study=study)
     client = client_for(researcher)
     pdf = client.get(f"/lab/studies/{study.pk}/report.pdf")
-    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.getvalue())
+    assert "Study report: Birth allowance, beta" in text and "Service svc-a" in text
+    assert "Launch verdict: Not ready" in text
+    assert "Task find critical path 2/2 75.0 %" in text and "36.9 %" in text  # successes, Laplace, lower bound
     assert pdf["Content-Disposition"].endswith('.pdf"')
     assert Study.objects.get(pk=study.pk).status == StudyStatus.CLOSED
     # A closed study's session page is read-only: no forms to record results.
