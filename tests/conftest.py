@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -166,3 +168,18 @@ def visit_survey_definition():
             {"key": "channel", "type": "hidden", "context": "channel"},
         ],
     }
+
+
+@pytest.fixture
+def pdf_text():
+    """pdf_text(data) -> str: the text of every page of a PDF (pypdf), whitespace collapsed to single spaces, so a
+    test of a report asserts what it says (service, verdict, figures) and a blank or broken PDF fails."""
+    from pypdf import PdfReader
+
+    def read(data: bytes) -> str:
+        assert data.startswith(b"%PDF-"), data[:20]
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) >= 1
+        return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+    return read

@@ -310,6 +310,20 @@ def test_duplicate_service_code_is_409(api_for, services, make_passport):
     assert_error(response, 409, "conflict")
 
 
+def test_a_taken_code_is_refused_alike_whoever_owns_the_service(api_for, services, make_passport):
+    """owner_b (region B) learns nothing about min-a's service svc-a: the answer is the one it gets for a code of
+    its own authority's service, naming neither service nor owner."""
+    owner_b = api_for("owner_b")
+    others = assert_error(owner_b.post("/registry/services", passport_json(make_passport, "svc-a", "region-b")),
+                          409, "conflict")
+    own = assert_error(owner_b.post("/registry/services", passport_json(make_passport, "svc-b", "region-b")),
+                       409, "conflict")
+    assert others == {**own}
+    text = json.dumps(others)
+    for secret in ("svc-a", "min-a", "Ministry A", str(services["a"].pk)):
+        assert secret not in text
+
+
 def test_a_service_with_assessments_cannot_be_deleted(api_for, services, packs):
     assessor = api_for("assessor_a")
     body = {"service_id": services["a"].pk, "pack_id": packs["uk-service-standard"].pk}

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and static files: /api/docs serves Swagger UI from here, not from a CDN
     "govcx.accounts",
     "govcx.registry",
     "govcx.standards",

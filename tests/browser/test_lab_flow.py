@@ -31,9 +31,10 @@ def researcher(users, password):
 
 
 @pytest.fixture
-def study(services, researcher):
+def study(services, researcher, users):
     study = study_services.study_create(actor=researcher, service=services["a"], lab=researcher.organisation,
                                         title="Birth allowance, beta", use_sus=True, use_seq=True)
+    study = study_services.study_owner_consent(actor=users["owner_a"], study=study, give=True)  # min-a's service
     study_services.task_create(actor=researcher, study=study, key="find", title="Find the application", order=1,
                                critical_path=True, scenario="Your child was born last week. Find where to apply.",
                                success_criteria="Reaches the form")

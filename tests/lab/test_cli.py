@@ -36,10 +36,15 @@ def test_report_as_json(finished):
     assert body["verdict"]["verdict"] == "not_ready" and body["tasks"][0]["successes"] == 2
 
 
-def test_report_as_pdf(finished, tmp_path):
+def test_report_as_pdf(finished, tmp_path, pdf_text):
     target = tmp_path / "report.pdf"
     call_command("lab", "report", str(finished.pk), "--pdf", str(target))
-    assert target.read_bytes().startswith(b"%PDF")
+    text = pdf_text(target.read_bytes())
+    assert "Birth allowance, beta" in text and "Service svc-a" in text
+    assert "Launch verdict: Not ready" in text
+    assert "Task find critical path 2/2" in text and "Task apply critical path 1/2" in text
+    assert "75.0" in text  # SUS of the answers 4, 2, 4, 2, ...
+    assert "Сидоров" not in text
 
 
 def test_export_and_import(finished, tmp_path, researchers):

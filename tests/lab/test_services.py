@@ -109,7 +109,7 @@ def test_study_is_created_only_for_the_researchers_own_lab(services, researchers
 
 
 def test_withdrawal_removes_personal_data_and_keeps_anonymised_results(study, researchers, run_session, settings,
-                                                                       tmp_path):
+                                                                       tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
     session = run_session(study, researcher, {"find": ("success", 40.0), "apply": ("failure", 90.0)}, sus=SUS_GOOD,
@@ -119,7 +119,7 @@ def test_withdrawal_removes_personal_data_and_keeps_anonymised_results(study, re
     participant_services.consent_record(actor=researcher, participant=person, text_version="v2", recording_allowed=True)
     participant_services.incentive_record(actor=researcher, participant=person, amount="1500", method="voucher")
     session_services.recording_upload(actor=researcher, session=session,
-                                      upload=SimpleUploadedFile("maria.mp4", b"\x00" * 64, content_type="video/mp4"))
+                                      upload=SimpleUploadedFile("maria.mp4", video("mp4"), content_type="video/mp4"))
     session.refresh_from_db()
     video = tmp_path / session.recording.name
     assert video.exists() and "maria" not in session.recording.name
@@ -284,15 +284,15 @@ def test_questionnaire_answers_are_validated(study, researchers):
     assert QuestionnaireResponse.objects.get().answers == [5, 7]
 
 
-def test_recording_needs_consent_a_video_and_the_size_limit(study, researchers, settings, tmp_path):
+def test_recording_needs_consent_a_video_and_the_size_limit(study, researchers, settings, tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     settings.LAB_RECORDING_MAX_BYTES = 100
     researcher = researchers["lab"]
     person = recruit(study, researcher)
     session = session_services.session_schedule(actor=researcher, study=study, participant=person)
-    video = SimpleUploadedFile("s.webm", b"\x00" * 50, content_type="video/webm")
+    webm = SimpleUploadedFile("s.webm", video("webm", 50), content_type="video/webm")
     with pytest.raises(Forbidden, match="consented"):
-        session_services.recording_upload(actor=researcher, session=session, upload=video)
+        session_services.recording_upload(actor=researcher, session=session, upload=webm)
     participant_services.consent_record(actor=researcher, participant=person, text_version="v1", recording_allowed=True)
     with pytest.raises(Invalid, match="not a video"):
         session_services.recording_upload(actor=researcher, session=session,
@@ -300,8 +300,50 @@ def test_recording_needs_consent_a_video_and_the_size_limit(study, researchers, 
     with pytest.raises(Invalid, match="larger"):
         session_services.recording_upload(actor=researcher, session=session,
                                           upload=SimpleUploadedFile("s.mp4", b"\x00" * 101, content_type="video/mp4"))
-    assert session_services.recording_upload(actor=researcher, session=session, upload=video).recording
+    assert session_services.recording_upload(actor=researcher, session=session, upload=webm).recording
     assert AuditEvent.objects.filter(action="recording.upload").count() == 1
+
+
+@pytest.mark.parametrize(("kind", "content_type"), [("webm", "video/webm"), ("mkv", "video/x-matroska"),
+                                                    ("mp4", "video/mp4"), ("mov", "video/quicktime"),
+                                                    ("ogv", "video/ogg")])
+def test_a_recording_is_stored_and_served_as_what_its_bytes_are(
+        client_for, study, researchers, settings, tmp_path, video, kind, content_type,
+        django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    researcher = researchers["lab"]
+    person = recruit(study, researcher)
+    session = session_services.session_schedule(actor=researcher, study=study, participant=person)
+    participant_services.consent_record(actor=researcher, participant=person, text_version="v1", recording_allowed=True)
+    # the client's name and type lie; the bytes decide
+    session_services.recording_upload(actor=researcher, session=session,
+                                      upload=SimpleUploadedFile("clip.txt", video(kind), content_type="text/html"))
+    session.refresh_from_db()
+    first = tmp_path / session.recording.name
+    assert session.recording.name.endswith("." + kind)
+    served = client_for(researcher).get(f"/lab/sessions/{session.pk}/recording/video")
+    assert served.status_code == 200 and served["Content-Type"] == content_type
+    with django_capture_on_commit_callbacks(execute=True):
+        session_services.recording_upload(actor=researcher, session=session,
+                                          upload=SimpleUploadedFile("again.webm", video("webm")))
+    assert not first.exists(), "the replaced recording leaves the disk"
+
+
+@pytest.mark.parametrize("content", [b"<html><script>alert(1)</script></html>", b"%PDF-1.7", b"ID3\x04mp3 audio",
+                                     b"RIFF\x00\x00\x00\x00WAVEfmt ", b"\x00" * 64, b"", b"\x1a\x45"])
+def test_a_recording_whose_bytes_are_not_a_video_is_refused_whatever_its_declared_type(
+        client_for, study, researchers, settings, tmp_path, content):
+    settings.MEDIA_ROOT = tmp_path
+    researcher = researchers["lab"]
+    person = recruit(study, researcher)
+    session = session_services.session_schedule(actor=researcher, study=study, participant=person)
+    participant_services.consent_record(actor=researcher, participant=person, text_version="v1", recording_allowed=True)
+    response = client_for(researcher).post(f"/api/lab/sessions/{session.pk}/recording",
+                                           {"file": SimpleUploadedFile("s.mp4", content, content_type="video/mp4")})
+    assert response.status_code == 422, response.content
+    assert "not a video recording" in response.json()["message"]
+    session.refresh_from_db()
+    assert not session.recording
 
 
 # ---- observations, findings, closing ---------------------------------------------------------------------------

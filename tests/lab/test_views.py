@@ -264,7 +264,7 @@ def test_unmoderated_link_is_shown_once_and_not_kept(client_for, researchers, st
 
 
 def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
-        client_for, researchers, users, study, moderated, settings, tmp_path):
+        client_for, researchers, users, study, moderated, settings, tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
     participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
@@ -273,8 +273,10 @@ def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(researcher)
-    video = SimpleUploadedFile("session.mp4", b"\x00" * 4096, content_type="video/mp4")
-    assert client.post(f"/lab/sessions/{moderated.pk}/recording/", {"recording": video}).status_code == 302
+    upload = SimpleUploadedFile("session.mp4", video("mp4", 4096), content_type="video/mp4")
+    assert client.post(f"/lab/sessions/{moderated.pk}/recording/", {"recording": upload}).status_code == 302
+    moderated.refresh_from_db()
+    assert moderated.recording
     task = study.tasks.get(key="apply")
     notes = [finding_services.observation_add(actor=researcher, session=moderated, text=text, task=task, at_seconds=at,
                                               tags=["form"]) for text, at in (("Missed the date field", 62.0),
@@ -296,7 +298,7 @@ def test_observations_are_merged_into_a_finding_with_clips_for_researchers_only(
 
 
 def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
-        client_for, researchers, users, moderated, settings, tmp_path):
+        client_for, researchers, users, moderated, settings, tmp_path, video):
     settings.MEDIA_ROOT = tmp_path
     researcher = researchers["lab"]
     participant_services.consent_record(actor=researcher, participant=moderated.participant, text_version="v1",
@@ -304,7 +306,7 @@ def test_recording_is_served_in_ranges_to_the_labs_researchers_only(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     session_services.recording_upload(actor=researcher, session=moderated,
-                                      upload=SimpleUploadedFile("s.webm", bytes(range(256)) * 4,
+                                      upload=SimpleUploadedFile("s.webm", video("webm", 256) + bytes(range(256)) * 3,
                                                                 content_type="video/webm"))
     url = f"/lab/sessions/{moderated.pk}/recording/video"
     part = client_for(researcher).get(url, HTTP_RANGE="bytes=256-511")
@@ -340,14 +342,18 @@ def test_report_shows_metrics_verdict_and_charts(client_for, researchers, users,
     assert "Sauro–Lewis curved grading scale" in body
 
 
-def test_report_pdf_and_closed_study(client_for, researchers, study, run_session):
+def test_report_pdf_and_closed_study(client_for, researchers, study, run_session, pdf_text):
     researcher = researchers["lab"]
     run_session(study, researcher, {"find": ("success", 30.0)}, sus=SUS)
     run_session(study, researcher, {"find": ("success", 50.0)}, sus=SUS)
     study_services.study_close(actor=researcher, study=study)
     client = client_for(researcher)
     pdf = client.get(f"/lab/studies/{study.pk}/report.pdf")
-    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.getvalue())
+    assert "Study report: Birth allowance, beta" in text and "Service svc-a" in text
+    assert "Launch verdict: Not ready" in text
+    assert "Task find critical path 2/2 75.0 %" in text and "36.9 %" in text  # successes, Laplace, lower bound
     assert pdf["Content-Disposition"].endswith('.pdf"')
     assert Study.objects.get(pk=study.pk).status == StudyStatus.CLOSED
     # A closed study's session page is read-only: no forms to record results.

@@ -131,3 +131,31 @@ def test_the_page_speaks_russian(study, researchers):
     browser.post("/i18n/setlang/", {"language": "ru", "next": f"/lab/take/{token}/"})
     page = browser.get(f"/lab/take/{token}/")
     assert '<html lang="ru">' in text(page)
+
+
+def test_guessing_personal_links_is_throttled_per_address_with_retry_after(study, researchers):
+    from govcx.lab.take_views import UNKNOWN_LINKS_PER_WINDOW
+
+    _session, token = unmoderated(study, researchers["lab"])
+    guesser, other = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="203.0.113.8")
+    for attempt in range(UNKNOWN_LINKS_PER_WINDOW):
+        assert guesser.get(f"/lab/take/guess-{attempt}/").status_code == 404
+    refused = guesser.get("/lab/take/guess-next/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many attempts" in text(refused)
+    # once over the limit, even a real link is not answered from that address: guessing cannot confirm a hit
+    real = guesser.get(f"/lab/take/{token}/")
+    assert real.status_code == 429 and "Person" not in text(real)
+    assert guesser.post(f"/lab/take/{token}/", {"action": "consent", "agree": "on"}).status_code == 429
+    # another address, and a participant who opens a real link, are not affected
+    assert other.get(f"/lab/take/{token}/").status_code == 200
+    assert other.get("/lab/take/guess-x/").status_code == 404
+
+
+def test_real_links_do_not_use_up_the_allowance(study, researchers):
+    from govcx.lab.take_views import UNKNOWN_LINKS_PER_WINDOW
+
+    _session, token = unmoderated(study, researchers["lab"])
+    participant = Client(REMOTE_ADDR="198.51.100.5")
+    for _ in range(UNKNOWN_LINKS_PER_WINDOW * 2):
+        assert participant.get(f"/lab/take/{token}/").status_code == 200

@@ -38,13 +38,19 @@ def test_report_page_shows_verdict_chart_and_requirements(client_for, users, ass
     assert first.title.en in html
 
 
-def test_pdf_is_a_real_pdf_with_the_service_name(client_for, users, assessment):
+def test_pdf_is_a_real_pdf_with_the_service_name(client_for, users, assessment, pdf_text, caplog):
     response = client_for(users["viewer_a"]).get(f"/reports/assessments/{assessment.pk}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    body = response.getvalue()
-    assert body.startswith(b"%PDF-") and len(body) > 5000
+    text = pdf_text(response.getvalue())
+    assert "Assessment report: Service svc-a" in text and "Ministry A" in text
+    assert "Verdict Not ready" in text
+    score = f"{assessment.score:.1f}"
+    assert f"Score / Grade {score} / {assessment.grade}" in text
+    first = assessment.pack.parsed.requirements()[0]
+    assert first.title.en in text and "Not met" in text
     assert "attachment" in response["Content-Disposition"]
+    assert "Unsupported stylesheet" not in caplog.text  # the print stylesheet is used, not skipped
 
 
 def test_csv_export_lists_every_applicable_requirement_and_neutralises_formulas(client_for, users, assessment):

@@ -63,6 +63,19 @@ def test_no_double_burst_at_a_window_boundary(clock):
     assert allowed(31) == 30
 
 
+def test_check_answers_like_the_next_hit_without_taking_anything(clock):
+    for _ in range(10):
+        throttle.check("s", "k", limit=3)  # an empty bucket: allowed, and nothing taken
+    assert allowed(3, limit=3) == 3
+    with pytest.raises(RateLimited) as refused:
+        throttle.check("s", "k", limit=3)
+    assert refused.value.retry_after_seconds == 20
+    clock.now += 20
+    throttle.check("s", "k", limit=3)
+    throttle.check("s", "k", limit=3)
+    assert allowed(2, limit=3) == 1
+
+
 def test_callers_and_scopes_have_their_own_buckets(clock):
     assert allowed(3, key="a", limit=3) == 3
     assert allowed(3, key="b", limit=3) == 3

@@ -1,6 +1,7 @@
-"""Code several apps share: tabular files, charts, PDF and downloads, token hashing, statistics.
+"""Code several apps share: tabular files, charts, PDF and downloads, token hashing, statistics, web addresses.
 
 A library package, not a Django app: it has no models, and its modules import no govcx app. The pure ones
-(`tabular`, `charts`, `palette`, `tokens`, `stats`) import no Django either (guarded by tests/test_layering.py);
-`pdf` and `downloads` build HTTP responses and so use Django.
+(`tabular`, `charts`, `palette`, `tokens`, `stats`, `weburls`) import no Django either (guarded by
+tests/test_layering.py); `pdf` and `downloads` build HTTP responses and `stored_files` defers file deletion to
+the commit, so they use Django.
 """

@@ -7,6 +7,7 @@ files may be fetched while rendering.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ class LocalStaticFetcher(URLFetcher):
         if marker in url and not url.startswith("data:"):
             path = finders.find(url.split(marker, 1)[1].split("?")[0])
             if path:
-                return URLFetcherResponse(url, Path(path).read_bytes(), {}, 200)
+                # WeasyPrint uses a stylesheet only when served as text/css (without a type it ignores print.css)
+                kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind}, 200)
         if url.startswith("data:"):
             return super().fetch(url, headers)
         raise ValueError(f"external resource refused in PDF rendering: {url}")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from govcx.accounts.models import User
-from govcx.lab.models import Study
+from govcx.accounts.roles import Action, Role
+from govcx.lab.models import OwnerConsent, Study
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
@@ -210,6 +211,9 @@ class _LabDemo:
                           {"key": "works_in_it", "question": "Вы работаете в ИТ или дизайне? / Do you work in IT or "
                            "design?", "options": ["yes", "no"], "accept": ["no"]}],
             )
+            # The Analytical Centre tests other authorities' services: each owning authority consents first.
+            if study.owner_consent == OwnerConsent.AWAITING:
+                study_services.study_owner_consent(actor=self._owner_of(service), study=study, give=True)
             for order, task in enumerate(spec.tasks, start=1):
                 study_services.task_create(
                     actor=actor, study=study, key=task.key, title=task.title, scenario=task.scenario, order=order,
@@ -225,6 +229,13 @@ class _LabDemo:
         sessions = self._sessions(study, spec, tasks, medians)
         self._findings(study, spec, sessions)
         return study_services.study_close(actor=actor, study=Study.objects.get(pk=study.pk))
+
+    @staticmethod
+    def _owner_of(service: Service) -> User:
+        """A service owner of the authority that owns `service` (an administrator if it has none)."""
+        owners = User.objects.filter(role=Role.SERVICE_OWNER, is_active=True).order_by("username")
+        return next((u for u in owners if Service.objects.for_user(u, Action.CHANGE_SERVICE).filter(pk=service.pk)
+                     .exists()), None) or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
 
     def _participant(self, study: Study, index: int):
         name = self.names.pop() if self.names else f"Participant {index}"

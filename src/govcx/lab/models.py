@@ -63,6 +63,15 @@ class StudyStatus(models.TextChoices):
     CLOSED = "closed"
 
 
+class OwnerConsent(models.TextChoices):
+    """Whether the authority that owns the service agreed to this lab's study of it (docs/lab.md)."""
+
+    NOT_NEEDED = "not_needed"  # the lab is the service's owner or an organisation above it
+    AWAITING = "awaiting"
+    GIVEN = "given"
+    REFUSED = "refused"
+
+
 class Study(models.Model):
     """A usability study of one service at one stage, run by a lab organisation."""
 
@@ -86,6 +95,10 @@ class Study(models.Model):
     screener = models.JSONField(default=list, blank=True)  # [{key, question, options[], accept[]}]
     verdict = models.CharField(max_length=24, choices=[(v.value, v.value) for v in Verdict], blank=True)
     verdict_computed_at = models.DateTimeField(null=True, blank=True)
+    owner_consent = models.CharField(max_length=10, choices=OwnerConsent.choices, default=OwnerConsent.NOT_NEEDED)
+    owner_consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+    owner_consent_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

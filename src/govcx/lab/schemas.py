@@ -64,9 +64,16 @@ class StudyOut(Schema):
     screener: list[dict[str, Any]]
     verdict: str
     verdict_computed_at: dt.datetime | None
+    owner_consent: str = Field(description="not_needed (the lab is the service's owner or above it), awaiting, "
+                                           "given or refused by the service's owning authority")
+    owner_consent_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+
+class OwnerConsentIn(Schema):
+    give: bool = Field(description="true to consent to the study of your authority's service, false to refuse")
 
 
 class VersionIn(Schema):

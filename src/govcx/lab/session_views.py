@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.common.refusals import refusal_as_message, refusal_on_form
-from govcx.lab import forms, selectors
+from govcx.lab import forms, recording_types, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import session as session_services
@@ -247,15 +247,9 @@ def recording_file(request: HttpRequest, session_id: int) -> HttpResponse:
     return ranged_file_response(request, session.recording)
 
 
-def _content_type(name: str) -> str:
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return {"mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm", "ogv": "video/ogg", "ogg": "video/ogg",
-            "mov": "video/quicktime", "mkv": "video/x-matroska"}.get(suffix, "application/octet-stream")
-
-
 def ranged_file_response(request: HttpRequest, field_file) -> HttpResponse:
     size = field_file.size
-    content_type = _content_type(field_file.name)
+    content_type = recording_types.content_type_of(field_file.name)
     match = RANGE.match(request.headers.get("Range", "").strip())
     if not match or not any(match.groups()):
         response = FileResponse(field_file.open("rb"), content_type=content_type)

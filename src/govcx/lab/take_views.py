@@ -17,12 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from govcx.errors import Conflict, DomainError, Forbidden, Gone, NotFound
+from govcx.errors import Conflict, DomainError, Forbidden, Gone, NotFound, RateLimited
 from govcx.lab import forms, selectors
 from govcx.lab.models import Outcome, QuestionnaireKind, Session, SessionStatus
 from govcx.lab.services import session as session_services
+from govcx.throttle import check, client_address, hit
 
 GONE = 410
+UNKNOWN_LINK_SCOPE = "lab-take-unknown"
+#: Unknown personal links one address may try: 10 at once, then one more every 6 minutes.
+UNKNOWN_LINKS_PER_WINDOW = 10
+UNKNOWN_LINK_WINDOW_SECONDS = 3600
 
 
 def _started_key(session: Session, task_key: str) -> str:
@@ -38,6 +43,15 @@ def _unavailable(request: HttpRequest, error: DomainError) -> HttpResponse:
         reason = next((d["reason"] for d in error.details if "reason" in d), "finished")
     status = 404 if reason == "unknown" else GONE
     response = render(request, "lab/take_unavailable.html", {"reason": reason}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_many(request: HttpRequest, limited: RateLimited) -> HttpResponse:
+    response = render(request, "lab/take_unavailable.html",
+                      {"reason": "too_many", "retry_minutes": max(1, -(-limited.retry_after_seconds // 60))},
+                      status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -69,9 +83,22 @@ def _step(request: HttpRequest, session: Session) -> dict:
 
 @never_cache
 def take(request: HttpRequest, token: str) -> HttpResponse:
+    # Guessing links: an address that tried too many unknown ones gets 429 (with Retry-After) for every link,
+    # a real one included, until its allowance refills; a participant who mistypes has plenty.
+    address = client_address(request)
     try:
+        check(UNKNOWN_LINK_SCOPE, address, limit=UNKNOWN_LINKS_PER_WINDOW, window_seconds=UNKNOWN_LINK_WINDOW_SECONDS)
         session = selectors.session_by_token(token)
-    except (NotFound, Gone, Forbidden, Conflict) as error:
+    except RateLimited as limited:
+        return _too_many(request, limited)
+    except NotFound as error:
+        try:
+            hit(UNKNOWN_LINK_SCOPE, address, limit=UNKNOWN_LINKS_PER_WINDOW,
+                window_seconds=UNKNOWN_LINK_WINDOW_SECONDS)
+        except RateLimited as limited:
+            return _too_many(request, limited)
+        return _unavailable(request, error)
+    except (Gone, Forbidden, Conflict) as error:
         return _unavailable(request, error)
     if request.method == "POST":
         try:

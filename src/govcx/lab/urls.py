@@ -10,6 +10,7 @@ urlpatterns = [
     path("studies/<int:study_id>/edit/", views.study_edit, name="study_edit"),
     path("studies/<int:study_id>/close/", views.study_close, name="study_close"),
     path("studies/<int:study_id>/reopen/", views.study_reopen, name="study_reopen"),
+    path("studies/<int:study_id>/owner-consent/", views.study_owner_consent, name="study_owner_consent"),
     path("studies/<int:study_id>/retest/", views.study_retest, name="study_retest"),
     path("studies/<int:study_id>/tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),

@@ -22,10 +22,11 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.common.refusals import field_name, refusal_as_message, refusal_on_form
 from govcx.lab import forms, metrics, selectors
-from govcx.lab.models import ParticipantStatus, StudyStatus
+from govcx.lab.models import OwnerConsent, ParticipantStatus, StudyStatus
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import study as study_services
 from govcx.registry.models import ClientCategory, Organisation, Service
+from govcx.registry.selectors import service_list
 
 # ---- shared by the lab's views ------------------------------------------------------------------------------
 
@@ -154,6 +155,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "planning": planning_figures(study, analysis, len(active)),
         "analysis": analysis,
         "can_run": can_run,
+        "may_decide_owner_consent": _may_decide_owner_consent(request.user, study),
         "can_view_participants": personal,
         "is_open": study.status != StudyStatus.CLOSED,
         "quota_form": forms.QuotaForm(),
@@ -170,6 +172,24 @@ def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
         study_services.study_close(actor=request.user, study=study)
     if not refused:
         messages.success(request, _("Study closed; its verdict is recorded."))
+    return redirect("lab:study_detail", study.pk)
+
+
+def _may_decide_owner_consent(user: Any, study: Any) -> bool:
+    return (study.owner_consent != OwnerConsent.NOT_NEEDED and study.status == StudyStatus.DRAFT
+            and service_list(user=user, action=Action.CHANGE_SERVICE).filter(pk=study.service_id).exists())
+
+
+@login_required
+@require_POST
+def study_owner_consent(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = selectors.access_study(request.user, study_id)
+    give = request.POST.get("decision") == "give"
+    with refusal_as_message(request) as refused:
+        study_services.study_owner_consent(actor=request.user, study=study, give=give)
+    if not refused:
+        messages.success(request, _("Consent given: the lab may recruit and run the study.") if give
+                         else _("Consent refused: the study cannot run."))
     return redirect("lab:study_detail", study.pk)
 
 

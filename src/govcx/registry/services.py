@@ -80,6 +80,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+#: The answer to a code that is taken, the same whoever owns the service that has it (naming the service or its
+#: owner would tell a user of one authority what another authority's registry holds).
+CODE_TAKEN = "this code cannot be used; choose another"
+
+
 @transaction.atomic
 def service_create(*, actor: User, passport: ServiceIn, refs: References | None = None) -> Service:
     require(actor, Action.CHANGE_SERVICE)
@@ -89,7 +94,7 @@ def service_create(*, actor: User, passport: ServiceIn, refs: References | None 
         raise Invalid("the passport names unknown records", details=[{"field": f, "message": m} for f, m in problems])
     _check_owner_in_scope(actor, refs.organisations[passport.owner])
     if Service.objects.filter(code=passport.code).exists():
-        raise Conflict(f"a service with code {passport.code!r} already exists")
+        raise Conflict(CODE_TAKEN, details=[{"field": "code", "message": CODE_TAKEN}])
     service = Service(code=passport.code)
     _write(service, passport, refs)
     audit_record(actor=actor, action="service.create", obj=service, organisation_id=service.owner_id,
@@ -215,7 +220,7 @@ def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> Im
             first_row[code] = number
         service = existing.get(code)
         if service is not None and scope is not None and service.owner_id not in scope:
-            problem("code", f"service {code!r} exists and is outside your organisation's scope")
+            problem("code", CODE_TAKEN)
             continue
         current = selectors.passport_dict(service) if service is not None else None
         try:

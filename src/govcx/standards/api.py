@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from govcx.accounts.roles import Action
+from govcx.common.weburls import WebUrl
 from govcx.errors import InvalidInput, NotFound
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
@@ -79,7 +80,7 @@ class OutcomeIn(Schema):
     status: str | None = None
     rating: str | float | None = None
     evidence_text: str = ""
-    evidence_url: str = ""
+    evidence_url: WebUrl = ""
     expected_version: int | None = None
 
 

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from govcx.accounts.scoping import ScopedQuerySet
+from govcx.common.stored_files import delete_after_commit
 from govcx.i18n import code_choices, localized
 from govcx.registry.vocabulary import Stage
 from govcx.standards.schema import Pack
@@ -104,6 +107,14 @@ class RequirementOutcome(models.Model):
     class Meta:
         unique_together = [("assessment", "requirement_id")]
         ordering = ["id"]
+
+
+@receiver(post_delete, sender=RequirementOutcome)
+def _evidence_file_leaves_with_its_outcome(sender: type, instance: RequirementOutcome, **kwargs: object) -> None:
+    """An outcome deleted by any path (its assessment's or service's deletion cascades too) takes its evidence
+    file off the disk once the deletion commits; a receiver because cascades call no service."""
+    if instance.evidence_file:
+        delete_after_commit(instance.evidence_file.storage, instance.evidence_file.name)
 
 
 class AdjustmentStatus(models.TextChoices):

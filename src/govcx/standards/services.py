@@ -19,6 +19,8 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version, expect_version
+from govcx.common.stored_files import delete_after_commit
+from govcx.common.weburls import check_web_url
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.registry.models import Service
 from govcx.standards import scoring, selectors
@@ -228,6 +230,10 @@ def outcome_record(
     requirement = next((r for r in pack.requirements() if r.id == requirement_id), None)
     if requirement is None:
         raise NotFound(f"requirement {requirement_id!r} is not in {pack.id} v{pack.version}")
+    try:
+        evidence_url = check_web_url(evidence_url)
+    except ValueError as exc:
+        raise Invalid(f"evidence link: {exc}", details=[{"field": "evidence_url", "message": str(exc)}]) from None
     if evidence_file is not None and evidence_file.size > settings.EVIDENCE_MAX_BYTES:
         limit_mb = settings.EVIDENCE_MAX_BYTES / 1024 / 1024
         raise Invalid(
@@ -278,7 +284,10 @@ def outcome_record(
         existing.save()
         outcome = existing
     if evidence_file is not None:
+        replaced = outcome.evidence_file.name if outcome.evidence_file else ""
         outcome.evidence_file.save(evidence_file.name, evidence_file, save=True)
+        if replaced != outcome.evidence_file.name:
+            delete_after_commit(outcome.evidence_file.storage, replaced)
     bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")
     _evaluate_and_save(assessment)
     audit_record(

@@ -84,6 +84,22 @@ def consume(scope: str, key: str, *, limit: int, window_seconds: float = 60, cos
             cursor.execute(_SWEEP, [time.time()])
 
 
+def check(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> None:
+    """Raise RateLimited if one more unit would be refused now, taking nothing: for limits counted only on
+    failures (e.g. unknown links), so that once they are used up even a success is not answered."""
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [_bucket_key(scope, key)])
+        row = cursor.fetchone()
+    if row is None:
+        return
+    now = time.time()
+    wait = max(row[0], now) + window_seconds / limit - window_seconds - now
+    if wait > 0:
+        raise RateLimited(f"too many requests: at most {limit} per {window_seconds:g} s",
+                          retry_after_seconds=max(1, math.ceil(wait)),
+                          details=[{"limit": limit, "window_seconds": window_seconds}])
+
+
 def hit(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> None:
     """Count one request of `key` in `scope` (see `consume`)."""
     consume(scope, key, limit=limit, window_seconds=window_seconds)

@@ -94,15 +94,15 @@ class Figure:
     p_value: float | None = None
 
 
-def _figure(key: Any, row: dict) -> Figure:
+def _figure(key: Any, row: dict, confidence: float = CONFIDENCE) -> Figure:
     moments = stats.Moments(int(row["n"]), float(row["sum_value"]), float(row["sum_squares"]))
     bounds = (float(row["scale_min"]), float(row["scale_max"]))
     if moments.n >= 2:
-        mean = stats.mean_summary(moments, CONFIDENCE, bounds=bounds)
+        mean = stats.mean_summary(moments, confidence, bounds=bounds)
         mean_low, mean_high = mean.interval.low, mean.interval.high
     else:  # one answer has no interval: the whole scale is possible
         mean_low, mean_high = bounds
-    share = stats.top_box_share(int(row["top_box"]), moments.n, CONFIDENCE)
+    share = stats.top_box_share(int(row["top_box"]), moments.n, confidence)
     return Figure(key=key, n=moments.n, mean=moments.mean, mean_low=mean_low, mean_high=mean_high,
                   top_box=share.share, top_box_low=share.interval.low, top_box_high=share.interval.high,
                   scale_min=int(row["scale_min"]), scale_max=int(row["scale_max"]), moments=moments)
@@ -110,6 +110,27 @@ def _figure(key: Any, row: dict) -> Figure:
 
 def _rows(expression) -> list[dict]:
     return expression.to_pyarrow().to_pylist()
+
+
+def question_figure(table: Any, where: AnswerFilter, *, confidence: float = CONFIDENCE) -> Figure | None:
+    """The figure of the answers `where` selects (one question), or None without answers. Answers on two scales
+    of one question are never averaged together: the scale with the most answers is the figure (ties: the
+    narrower scale)."""
+    rows = [row for row in _rows(aggregates.rating_moments(table, where=where)) if row["n"]]
+    if not rows:
+        return None
+    row = max(rows, key=lambda r: (int(r["n"]), -(int(r["scale_max"]) - int(r["scale_min"])), -int(r["scale_max"])))
+    return _figure("all", row, confidence)
+
+
+def service_satisfaction(*, service_id: int, question: str, since: dt.datetime, until: dt.datetime | None = None,
+                         confidence: float = CONFIDENCE) -> Figure | None:
+    """The satisfaction figure a service gets for a period (`since` inclusive, `until` exclusive): the one source
+    of the standard's `feedback.satisfaction` check and of the dashboard's total for that service and period,
+    read from the analytics store (settled, non-spam answers)."""
+    where = AnswerFilter(service_ids=[service_id], question_keys=[question], submitted_from=since,
+                         submitted_before=until)
+    return question_figure(answers(), where, confidence=confidence)
 
 
 @dataclass
@@ -130,8 +151,7 @@ def build(user: Any, query: Query, table: Any = None) -> Dashboard:
     """The figures of `query` for `user`; `table` is the answer store already opened for this request, if any."""
     table = answers() if table is None else table
     where = query.where(user)
-    total_rows = _rows(aggregates.rating_moments(table, where=where))
-    total = _figure("all", total_rows[0]) if total_rows and total_rows[0]["n"] else None
+    total = question_figure(table, where)
     groups = [_figure(row[query.group_by], row) for row in
               _rows(aggregates.rating_moments(table, by=(query.group_by,), where=where)) if row["n"]]
     groups.sort(key=lambda f: (-f.mean, str(f.key)))

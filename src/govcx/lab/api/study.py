@@ -13,6 +13,7 @@ from govcx.errors import NotFound
 from govcx.lab import selectors
 from govcx.lab.models import Quota
 from govcx.lab.schemas import (
+    OwnerConsentIn,
     QuotaIn,
     QuotaOut,
     QuotaPatch,
@@ -73,6 +74,14 @@ def study_close(request: HttpRequest, study_id: int, payload: VersionIn):
     """Close the study and compute its launch verdict."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return services.study_close(actor=request.user, study=study, expected_version=payload.version)
+
+
+@router.post("/studies/{study_id}/owner-consent", response=StudyOut, operation_id="govcx_lab_api_study_owner_consent")
+def study_owner_consent(request: HttpRequest, study_id: int, payload: OwnerConsentIn):
+    """The service's owning authority (service owner or administrator) consents to, or refuses, a study of its
+    service by another authority's lab; until it consents, the study stays a draft."""
+    study = selectors.access_study(request.user, study_id)
+    return services.study_owner_consent(actor=request.user, study=study, give=payload.give)
 
 
 @router.post("/studies/{study_id}/reopen", response=StudyOut, operation_id="govcx_lab_api_study_reopen")

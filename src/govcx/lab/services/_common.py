@@ -18,7 +18,7 @@ from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.lab import selectors
-from govcx.lab.models import Attempt, Consent, Participant, Session, Study, StudyStatus, Task
+from govcx.lab.models import Attempt, Consent, OwnerConsent, Participant, Session, Study, StudyStatus, Task
 
 
 class _Unset(enum.Enum):
@@ -54,6 +54,16 @@ def open_study(actor: Any, study_id: int) -> Study:
     if study.status == StudyStatus.CLOSED:
         raise Conflict(f"study {study.pk} is closed; plan a re-test to collect new results")
     return study
+
+
+def require_owner_consent(study: Study) -> None:
+    """A study of another authority's service collects nothing (participants, sessions, results) and does not
+    close until that authority has consented (docs/lab.md, "Consent of the service's owner")."""
+    if study.owner_consent == OwnerConsent.AWAITING:
+        raise Conflict(f"study {study.pk} is awaiting the consent of the service's owning authority; plan it now "
+                       "and recruit once they have consented")
+    if study.owner_consent == OwnerConsent.REFUSED:
+        raise Conflict(f"the service's owning authority has refused study {study.pk}")
 
 
 def rescoped(actor: Any, obj: M, what: str) -> M:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.lab import tabular
 from govcx.lab.models import Attempt, Participant, ParticipantStatus, Session, SessionStatus, Study
-from govcx.lab.services._common import audit, open_study, upsert_attempt
+from govcx.lab.services._common import audit, open_study, require_owner_consent, upsert_attempt
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ def attempts_import(*, actor: Any, study: Study, data: bytes, file_name: str, fm
     created (pseudonymous, no personal data: the screener and quotas were applied where the results were
     recorded), with one completed session per mode. Importing the same file again changes nothing."""
     study = open_study(actor, study.pk)
+    require_owner_consent(study)
     fmt = fmt or (file_name.rsplit(".", 1)[-1].lower() if "." in file_name else "csv")
     try:
         rows = tabular.read_attempt_rows(data, fmt, file_name)

@@ -23,6 +23,7 @@ from govcx.lab.services._common import (
     lab_study,
     open_study,
     plain,
+    require_owner_consent,
     rescoped,
 )
 
@@ -94,6 +95,7 @@ def participant_recruit(
     unless given."""
     fields = {name: value for name, value in locals().items() if name in PARTICIPANT_FIELDS}
     study = open_study(actor, study.pk)
+    require_owner_consent(study)
     clean = _participant_values(fields)
     _screen(study, clean["screener_answers"])
     code = (code or "").strip() or _next_code(study)

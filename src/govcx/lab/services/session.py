@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govcx.common.stored_files import delete_after_commit
 from govcx.common.tokens import new_token, token_hash
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
-from govcx.lab import selectors
+from govcx.lab import recording_types, selectors
 from govcx.lab.models import (
     Attempt,
     Consent,
@@ -30,10 +31,17 @@ from govcx.lab.models import (
     Study,
     Task,
 )
-from govcx.lab.services._common import audit, consent_save, lab_study, open_study, rescoped, upsert_attempt
+from govcx.lab.services._common import (
+    audit,
+    consent_save,
+    lab_study,
+    open_study,
+    require_owner_consent,
+    rescoped,
+    upsert_attempt,
+)
 
 LINK_VALID_DAYS = 14
-RECORDING_CONTENT_TYPES = frozenset({"video/mp4", "video/webm", "video/ogg", "video/quicktime", "video/x-matroska"})
 RECORDING_MAX_BYTES_DEFAULT = 500 * 1024 * 1024
 QUESTIONNAIRE_ITEMS = {QuestionnaireKind.SUS: (10, 1, 5), QuestionnaireKind.UMUX_LITE: (2, 1, 7)}
 #: The consent text shown on the participant's own page (templates/lab/take.html); change both together.
@@ -50,6 +58,7 @@ def session_schedule(
     moderator: Any = None, scheduled_at: datetime | None = None,
 ) -> Session:
     study = open_study(actor, study.pk)
+    require_owner_consent(study)
     participant = rescoped(actor, participant, "participant")
     if participant.study_id != study.pk:
         raise Invalid(f"participant {participant.code} is not in study {study.pk}", details=[{"field": "participant"}])
@@ -129,6 +138,7 @@ def session_link_issue(*, actor: Any, session: Session, valid_days: int = LINK_V
     """Issue the personal link token of an unmoderated session. The raw token is returned once; only its
     SHA-256 is stored. Issuing again replaces (and so revokes) the previous link."""
     study, session = _locked_session(actor, session)
+    require_owner_consent(study)
     if session.mode != SessionMode.UNMODERATED:
         raise Invalid("personal links are for unmoderated sessions", details=[{"field": "mode"}])
     if session.status in _FINISHED:
@@ -252,16 +262,17 @@ def recording_upload(*, actor: Any, session: Session, upload: Any, started_at: d
     limit = int(getattr(settings, "LAB_RECORDING_MAX_BYTES", RECORDING_MAX_BYTES_DEFAULT))
     if upload.size > limit:
         raise Invalid(f"{upload.name} is larger than {limit // (1024 * 1024)} MB", details=[{"field": "recording"}])
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if content_type not in RECORDING_CONTENT_TYPES:
-        raise Invalid(f"{upload.name} is not a video ({content_type or 'unknown type'}); upload MP4, WebM or "
-                      "QuickTime", details=[{"field": "recording"}])
-    if session.recording:
-        session.recording.delete(save=False)
-    suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    # The stored name carries no personal data: study, session and a random part.
-    session.recording.save(f"study{study.pk}-session{session.pk}-{secrets.token_hex(4)}{suffix[:6]}", upload,
+    upload.seek(0)
+    kind = recording_types.detect(upload.read(recording_types.HEAD_BYTES))
+    upload.seek(0)
+    if kind is None:
+        raise Invalid(f"{upload.name} is not a video recording: its content is not MP4, QuickTime, WebM, Matroska "
+                      "or Ogg, whatever its name or declared type", details=[{"field": "recording"}])
+    replaced = session.recording.name if session.recording else ""
+    # The stored name carries no personal data: study, session and a random part; its suffix is the detected type.
+    session.recording.save(f"study{study.pk}-session{session.pk}-{secrets.token_hex(4)}{kind.suffix}", upload,
                            save=False)
+    delete_after_commit(session.recording.storage, replaced)
     session.recording_started_at = started_at or session.started_at
     session.save(update_fields=["recording", "recording_started_at"])
     audit(actor, "recording.upload", session, study, {"size": [None, upload.size]})

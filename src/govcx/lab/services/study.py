@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require, visible_organisation_ids
+from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
-from govcx.errors import Conflict, Forbidden, Invalid
-from govcx.lab.models import Quota, QuotaDimension, Study, StudyStatus, Task
+from govcx.errors import Conflict, Forbidden, Invalid, NotFound
+from govcx.lab.models import OwnerConsent, Quota, QuotaDimension, Study, StudyStatus, Task
 from govcx.lab.services._common import (
     UNSET,
     Unset,
@@ -25,6 +27,7 @@ from govcx.lab.services._common import (
     lab_study,
     open_study,
     refresh_verdict,
+    require_owner_consent,
     rescoped,
 )
 from govcx.registry.models import Organisation, Service
@@ -89,6 +92,19 @@ def _check_lab_in_scope(actor: Any, lab: Organisation) -> None:
         raise Forbidden(f"{lab.code} is not your lab organisation or one below it")
 
 
+def lab_oversees(lab: Organisation, owner: Organisation) -> bool:
+    """True when the service's owner is the lab organisation or one below it: its own authority's service needs
+    no one else's consent."""
+    seen: set[int] = set()
+    organisation: Organisation | None = owner
+    while organisation is not None and organisation.pk not in seen:
+        if organisation.pk == lab.pk:
+            return True
+        seen.add(organisation.pk)
+        organisation = organisation.parent
+    return False
+
+
 @transaction.atomic
 def study_create(
     *, actor: Any, service: Service, lab: Organisation, title: str, stage: str | None = None,
@@ -105,8 +121,39 @@ def study_create(
     if stage is None:
         fields["stage"] = service.stage
     clean = _study_values(fields)
-    study = Study.objects.create(service=service, lab=lab, created_by=creator(actor), **clean)
-    audit(actor, "study.create", study, study, diff({}, {k: getattr(study, k) for k in clean}))
+    consent = OwnerConsent.NOT_NEEDED if lab_oversees(lab, service.owner) else OwnerConsent.AWAITING
+    if consent == OwnerConsent.AWAITING and clean.get("status", StudyStatus.DRAFT) != StudyStatus.DRAFT:
+        raise Conflict("a study of another authority's service starts as a draft, awaiting that authority's "
+                       "consent", details=[{"field": "status"}])
+    study = Study.objects.create(service=service, lab=lab, created_by=creator(actor), owner_consent=consent, **clean)
+    audit(actor, "study.create", study, study,
+          diff({}, {**{k: getattr(study, k) for k in clean}, "owner_consent": study.owner_consent}))
+    return study
+
+
+@transaction.atomic
+def study_owner_consent(*, actor: Any, study: Study, give: bool) -> Study:
+    """The service's owning authority (its service owners, or an administrator) gives or refuses consent to a
+    study of its service by another authority's lab. A refusal can be turned into consent later; consent can be
+    withdrawn only while the study is still a draft (results already collected stay with the lab's study)."""
+    require(actor, Action.CHANGE_SERVICE)
+    study = Study.objects.for_user(actor).select_for_update(of=("self",)).filter(pk=study.pk).first()
+    if study is None:
+        raise NotFound("study not found")
+    if not Service.objects.for_user(actor, Action.CHANGE_SERVICE).filter(pk=study.service_id).exists():
+        raise Forbidden("only the authority that owns the service may consent to its study")
+    if study.owner_consent == OwnerConsent.NOT_NEEDED:
+        raise Conflict(f"study {study.pk} is run by the service's own authority; no consent is needed")
+    if study.status != StudyStatus.DRAFT and (not give or study.owner_consent == OwnerConsent.GIVEN):
+        raise Conflict(f"study {study.pk} is already {study.status}; its consent can no longer change")
+    before = study.owner_consent
+    study.owner_consent = OwnerConsent.GIVEN if give else OwnerConsent.REFUSED
+    study.owner_consent_by = creator(actor)
+    study.owner_consent_at = timezone.now()
+    # not a change of the lab's plan, so the plan's version (the lab's optimistic lock) stays
+    study.save(update_fields=["owner_consent", "owner_consent_by", "owner_consent_at", "updated_at"])
+    audit_record(actor=actor, action="study.owner_consent", obj=study, organisation_id=study.service.owner_id,
+                 changes={"owner_consent": [before, study.owner_consent]})
     return study
 
 
@@ -124,6 +171,8 @@ def study_update(
     changes = given(locals(), STUDY_FIELDS)
     study = open_study(actor, study.pk)
     clean = _study_values(changes)
+    if clean.get("status", StudyStatus.DRAFT) != StudyStatus.DRAFT:
+        require_owner_consent(study)
     before = {k: getattr(study, k) for k in clean}
     bump_version(study, expected=expected_version, what=f"study {study.pk}")
     for key, value in clean.items():
@@ -137,6 +186,7 @@ def study_update(
 def study_close(*, actor: Any, study: Study, expected_version: int | None = None) -> Study:
     """Close a study: no more results are recorded; the verdict is computed and cached."""
     study = open_study(actor, study.pk)
+    require_owner_consent(study)
     bump_version(study, expected=expected_version, what=f"study {study.pk}")
     study.status = StudyStatus.CLOSED
     study.save()
@@ -178,6 +228,9 @@ def retest_create(*, actor: Any, study: Study, title: str = "") -> Study:
         retest_of=original, include_failed_times=original.include_failed_times, confidence=original.confidence,
         discovery_p=original.discovery_p, discovery_goal=original.discovery_goal, screener=original.screener,
         created_by=creator(actor),
+        # the owner's answer covers re-tests of the same study by the same lab
+        owner_consent=original.owner_consent, owner_consent_by=original.owner_consent_by,
+        owner_consent_at=original.owner_consent_at,
     )
     Task.objects.bulk_create(
         Task(study=retest, **{f: getattr(task, f) for f in TASK_FIELDS}) for task in original.tasks.all()

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from govcx import labels
+from govcx.common.weburls import is_safe_link
 from govcx.i18n import localized
 
 register = template.Library()
@@ -61,3 +62,11 @@ def tr(obj: Any, field: str = "") -> str:
 @register.filter
 def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def safe_link(value: str | None) -> str:
+    """`value` if it may be an href (http(s) or a path of this site), else "": stored text never becomes a
+    `javascript:` link."""
+    value = str(value or "")
+    return value if is_safe_link(value) else ""
