@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 from govcx.i18n import code_choices, localized
 from govcx.registry.vocabulary import Stage
 from govcx.standards.schema import Pack
@@ -51,7 +51,7 @@ class StandardPack(models.Model):
 
 
 class AssessmentQuerySet(ScopedQuerySet):
-    organisation_lookup = "service__owner_id"
+    organisation_lookups = {"service__owner_id": ALL_ACTIONS}
 
 
 class Assessment(models.Model):
@@ -113,7 +113,7 @@ class AdjustmentStatus(models.TextChoices):
 
 
 class AdjustmentQuerySet(ScopedQuerySet):
-    organisation_lookup = "assessment__service__owner_id"
+    organisation_lookups = {"assessment__service__owner_id": ALL_ACTIONS}
 
 
 class Adjustment(models.Model):
