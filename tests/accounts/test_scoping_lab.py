@@ -32,7 +32,7 @@ from tests.accounts.conftest import (
     sees,
 )
 
-from govcx.lab.models import Consent, Finding, Incentive, Observation, Participant, Session, Study, Task
+from govcx.lab.models import Consent, Finding, Incentive, Observation, Participant, Quota, Session, Study, Task
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
@@ -77,6 +77,7 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
                                                     PERSON_B)):
         study = study_services.study_create(actor=researcher, service=service, lab=lab, title=f"Study {side}")
         task = study_services.task_create(actor=researcher, study=study, key="apply", title="Apply", order=1)
+        unused = study_services.task_create(actor=researcher, study=study, key="track", title="Track", order=2)
         quota = study_services.quota_create(actor=researcher, study=study, dimension="age_band", value="25-44",
                                             target=3)
         participant = participant_services.participant_recruit(actor=researcher, study=study, **person)
@@ -101,9 +102,11 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
         remote = session_services.session_schedule(actor=researcher, study=study, participant=spare,
                                                    mode="unmoderated")
         _, token = session_services.session_link_issue(actor=researcher, session=remote)
-        world |= {f"study_{side}": study.pk, f"task_{side}": task.pk, f"quota_{side}": quota.pk,
+        world |= {f"study_{side}": study.pk, f"task_{side}": task.pk, f"unused_task_{side}": unused.pk,
+                  f"quota_{side}": quota.pk,
                   f"part_{side}": participant.pk, f"session_{side}": session.pk, f"attempt_{side}": attempt.pk,
-                  f"observation_{side}": observation.pk, f"finding_{side}": finding.pk, f"token_{side}": token}
+                  f"observation_{side}": observation.pk, f"finding_{side}": finding.pk, f"token_{side}": token,
+                  f"spare_{side}": spare.pk}
     return world
 
 
@@ -117,6 +120,7 @@ def state() -> dict[str, Any]:
     return {
         "studies": sorted(Study.objects.values_list("id", "title", "status", "version")),
         "tasks": sorted(Task.objects.values_list("id", "key", "title")),
+        "quotas": sorted(Quota.objects.values_list("id", "target")),
         "participants": sorted(Participant.objects.values_list("id", "code", "full_name", "email", "status")),
         "consents": sorted(Consent.objects.values_list("id", "text_version", "recording_allowed")),
         "incentives": sorted(Incentive.objects.values_list("id", "amount")),
@@ -198,7 +202,7 @@ WRITES = [
     row("api", "edit study", "/api/lab/studies/{study_a}", runs(SEES_A, RUNS_A, 200), method="patch",
         body=lambda w: {"title": "Edited"}),
     row("api", "add task", "/api/lab/studies/{study_a}/tasks", runs(SEES_A, RUNS_A, 201), method="post",
-        body=lambda w: {"key": "track", "title": "Track"}),
+        body=lambda w: {"key": "find", "title": "Find"}),
     row("api", "recruit", "/api/lab/studies/{study_a}/participants", runs(SEES_A, RUNS_A, 201), method="post",
         body=lambda w: {"code": "P50"}),
     row("api", "edit participant", "/api/lab/participants/{part_a}", personal(SEES_A, PERSONAL_A),
@@ -210,21 +214,21 @@ WRITES = [
     row("api", "upload recording", "/api/lab/sessions/{session_a}/recording", personal(SEES_A, PERSONAL_A),
         method="post", multipart=True, body=lambda w: {"file": SimpleUploadedFile(
             "r.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, content_type="video/mp4")}),
-    row("api", "withdraw participant", "/api/lab/participants/{part_a}/withdraw", runs(SEES_A, RUNS_A, 200),
+    row("api", "withdraw participant", "/api/lab/participants/{spare_a}/withdraw", runs(SEES_A, RUNS_A, 200),
         method="post", body=lambda w: {}),
     row("api", "add observation", "/api/lab/sessions/{session_a}/observations", runs(SEES_A, RUNS_A, 201),
         method="post", body=lambda w: {"text": "Slow"}),
     row("api", "add finding", "/api/lab/studies/{study_a}/findings", runs(SEES_A, RUNS_A, 201), method="post",
         body=lambda w: {"title": "Another"}),
-    row("api", "delete task", "/api/lab/tasks/{task_b}", runs(SEES_B, {"researcher_b", "superuser_researcher_b",
+    row("api", "delete task", "/api/lab/tasks/{unused_task_b}", runs(SEES_B, {"researcher_b", "superuser_researcher_b",
                                                                         "admin", "superuser"}, 204),
         method="delete"),
     row("page", "record consent", "/lab/participants/{part_a}/consent/", personal(SEES_A, PERSONAL_A, 302),
         method="post", body=lambda w: {"text_version": "v2", "given_at": "2025-01-01T10:00"}),
     row("page", "record incentive", "/lab/participants/{part_a}/incentives/", personal(SEES_A, PERSONAL_A, 302),
         method="post", body=lambda w: {"amount": "100", "currency": "RUB", "method": "cash"}),
-    row("page", "edit participant", "/lab/participants/{part_a}/edit/", runs(SEES_A, RUNS_A, 302), method="post",
-        body=lambda w: {"code": "P01", "age_band": "25-44"}),
+    row("page", "delete quota", "/lab/quotas/{quota_a}/delete/", runs(SEES_A, RUNS_A, 302), method="post",
+        body=lambda w: {}),
     row("page", "add observation", "/lab/sessions/{session_a}/observations/", runs(SEES_A, RUNS_A, 302),
         method="post", body=lambda w: {"text": "Slow"}),
     row("page", "close study", "/lab/studies/{study_a}/close/", runs(SEES_A, RUNS_A, 302), method="post",
@@ -243,7 +247,8 @@ def test_write_matrix(world, call, actor, expected):
 
 
 def _texts(response) -> str:
-    return response.content.decode("utf-8", errors="replace")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN + ("anon",))
