@@ -96,6 +96,9 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
         session_services.recording_upload(actor=researcher, session=session, upload=SimpleUploadedFile(
             "s.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, content_type="video/mp4"))
         session_services.session_finish(actor=researcher, session=session)
+        # A second session without a recording, for the upload row: replacing a recording deletes its file, which
+        # the rolled-back database would then point to.
+        bare = session_services.session_schedule(actor=researcher, study=study, participant=participant)
         finding = finding_services.finding_create(actor=researcher, study=study, title="Button hidden", task=task,
                                                   participants=[participant])
         spare = participant_services.participant_recruit(actor=researcher, study=study, code="P99")
@@ -106,7 +109,7 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
                   f"quota_{side}": quota.pk,
                   f"part_{side}": participant.pk, f"session_{side}": session.pk, f"attempt_{side}": attempt.pk,
                   f"observation_{side}": observation.pk, f"finding_{side}": finding.pk, f"token_{side}": token,
-                  f"spare_{side}": spare.pk}
+                  f"spare_{side}": spare.pk, f"bare_session_{side}": bare.pk}
     return world
 
 
@@ -211,7 +214,7 @@ WRITES = [
         method="put", body=lambda w: {"text_version": "v2", "recording_allowed": False}),
     row("api", "record incentive", "/api/lab/participants/{part_a}/incentives", personal(SEES_A, PERSONAL_A, 201),
         method="post", body=lambda w: {"amount": "100", "method": "cash"}),
-    row("api", "upload recording", "/api/lab/sessions/{session_a}/recording", personal(SEES_A, PERSONAL_A),
+    row("api", "upload recording", "/api/lab/sessions/{bare_session_a}/recording", personal(SEES_A, PERSONAL_A),
         method="post", multipart=True, body=lambda w: {"file": SimpleUploadedFile(
             "r.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, content_type="video/mp4")}),
     row("api", "withdraw participant", "/api/lab/participants/{spare_a}/withdraw", runs(SEES_A, RUNS_A, 200),

@@ -115,4 +115,5 @@ def access(queryset: ScopedQuerySet, user: Any, pk: Any, action: Action = Action
 
 def can_access(user: Any, obj: models.Model, action: Action) -> bool:
     """Whether the user may take `action` on `obj` (its role allows it and its scope for the action reaches it)."""
-    return type(obj)._default_manager.for_user(user, action).filter(pk=obj.pk).exists()
+    scoped = type(obj)._default_manager.for_user(user, action)  # type: ignore[attr-defined]
+    return scoped.filter(pk=obj.pk).exists()
