@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 
 
 class RunStatus(models.TextChoices):
@@ -21,7 +21,7 @@ class RunSource(models.TextChoices):
 
 
 class AuditRunQuerySet(ScopedQuerySet):
-    organisation_lookup = "service__owner_id"
+    organisation_lookups = {"service__owner_id": ALL_ACTIONS}
 
 
 class AuditRun(models.Model):

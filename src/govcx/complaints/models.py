@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 
 
 class ComplaintStatus(models.TextChoices):
@@ -25,7 +25,7 @@ class DayKind(models.TextChoices):
 
 
 class ComplaintQuerySet(ScopedQuerySet):
-    organisation_lookup = "organisation_id"
+    organisation_lookups = {"organisation_id": ALL_ACTIONS}
 
 
 class Complaint(models.Model):
@@ -69,7 +69,7 @@ class Complaint(models.Model):
 
 
 class RoutingRuleQuerySet(ScopedQuerySet):
-    organisation_lookup = "owner_id"
+    organisation_lookups = {"owner_id": ALL_ACTIONS}
 
 
 class RoutingRule(models.Model):

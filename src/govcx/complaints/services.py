@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govcx.accounts.models import User
-from govcx.accounts.roles import Action, role_allows
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.common.tokens import new_token, token_hash
@@ -239,7 +240,7 @@ class ReminderReport:
 
 def _recipients(organisation_id: int) -> list[str]:
     users = User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="")
-    return sorted(u.email for u in users if u.is_superuser or role_allows(u.role, Action.HANDLE_COMPLAINTS))
+    return sorted(u.email for u in users if can(u, Action.HANDLE_COMPLAINTS))
 
 
 def _reminder_line(reminder: Reminder) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 
 
 class SurveyStatus(models.TextChoices):
@@ -29,7 +29,7 @@ class Channel(models.TextChoices):
 
 
 class SurveyQuerySet(ScopedQuerySet):
-    organisation_lookup = "service__owner_id"
+    organisation_lookups = {"service__owner_id": ALL_ACTIONS}
 
 
 class Survey(models.Model):
@@ -75,7 +75,7 @@ class SurveyVersion(models.Model):
 
 
 class ResponseQuerySet(ScopedQuerySet):
-    organisation_lookup = "organisation_id"
+    organisation_lookups = {"organisation_id": ALL_ACTIONS}
 
 
 class Response(models.Model):

@@ -22,8 +22,8 @@ FINISHED_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
 
 
 class JobQuerySet(ScopedQuerySet):
-    # Jobs the system started have no organisation: the scope's `organisation__in` leaves them to central roles.
-    organisation_lookup = "organisation"
+    # Jobs the system started have no organisation: the default lookup (`organisation_id`) leaves them to the
+    # roles that see every organisation.
 
     def unfinished(self) -> JobQuerySet:
         return self.exclude(state__in=FINISHED_STATES)

@@ -9,51 +9,40 @@ organisation only. Models holding personal data declare it in `PERSONAL_DATA_FIE
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from govcx.accounts.roles import Action
-from govcx.accounts.scoping import ScopedQuerySet, can, visible_organisation_ids
+from govcx.accounts.roles import PERSONAL_DATA_ACTIONS, Action
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 from govcx.i18n import code_choices
 from govcx.lab.verdict import Verdict
 from govcx.registry.vocabulary import Stage
 
-#: Actions that belong to the lab organisation running a study, not to the service's owner.
-LAB_ACTIONS = frozenset({Action.RUN_LAB, Action.VIEW_PARTICIPANTS})
+# A study is seen by its service's owner and run by its lab: the owner's scope reaches a lab record for VIEW only;
+# the lab's scope for every action, and it alone for running the study and its participants' personal data.
+OWNER_SEES = frozenset({Action.VIEW})
 
 
-class LabScopedQuerySet(ScopedQuerySet):
-    """Scope through the study: VIEW for the service owner's and the lab's organisations (and their ancestors in
-    scope); RUN_LAB and VIEW_PARTICIPANTS for the lab's organisation only. `study_path` leads to the study."""
-
-    study_path: str = "study__"
-
-    def for_user(self, user: Any, action: Action = Action.VIEW) -> ScopedQuerySet:
-        if not can(user, action):
-            return self.none()
-        ids = visible_organisation_ids(user)
-        if ids is None:
-            return self
-        lab = Q(**{f"{self.study_path}lab_id__in": ids})
-        if action in LAB_ACTIONS:
-            return self.filter(lab)
-        return self.filter(lab | Q(**{f"{self.study_path}service__owner_id__in": ids}))
+class StudyQuerySet(ScopedQuerySet):
+    organisation_lookups = {"service__owner_id": OWNER_SEES, "lab_id": ALL_ACTIONS}
 
 
-class StudyQuerySet(LabScopedQuerySet):
-    study_path = ""
+class StudyScopedQuerySet(ScopedQuerySet):
+    organisation_lookups = {"study__service__owner_id": OWNER_SEES, "study__lab_id": ALL_ACTIONS}
 
 
-class SessionScopedQuerySet(LabScopedQuerySet):
-    study_path = "session__study__"
+class SessionScopedQuerySet(ScopedQuerySet):
+    organisation_lookups = {"session__study__service__owner_id": OWNER_SEES, "session__study__lab_id": ALL_ACTIONS}
 
 
-class ParticipantScopedQuerySet(LabScopedQuerySet):
-    study_path = "participant__study__"
+class PersonalDataQuerySet(ScopedQuerySet):
+    """Records that are personal data as a whole (consent, incentives): only the lab's researchers, whatever the
+    action asked."""
+
+    organisation_lookups = {"participant__study__lab_id": PERSONAL_DATA_ACTIONS}
 
 
 class StudyStatus(models.TextChoices):
@@ -128,7 +117,7 @@ class Task(models.Model):
     )
     target_seconds = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = LabScopedQuerySet.as_manager()
+    objects = StudyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -155,7 +144,7 @@ class Quota(models.Model):
     value = models.CharField(max_length=64)  # booleans as "true"/"false", confidence as "1".."5"
     target = models.PositiveIntegerField()
 
-    objects = LabScopedQuerySet.as_manager()
+    objects = StudyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension", "value"]
@@ -204,7 +193,7 @@ class Participant(models.Model):
 
     PERSONAL_DATA_FIELDS = ("full_name", "email", "phone", "screener_answers")
 
-    objects = LabScopedQuerySet.as_manager()
+    objects = StudyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -232,7 +221,7 @@ class Consent(models.Model):
 
     PERSONAL_DATA_FIELDS: tuple[str, ...] = ()
 
-    objects = ParticipantScopedQuerySet.as_manager()
+    objects = PersonalDataQuerySet.as_manager()
 
 
 class Incentive(models.Model):
@@ -246,7 +235,7 @@ class Incentive(models.Model):
 
     PERSONAL_DATA_FIELDS: tuple[str, ...] = ()
 
-    objects = ParticipantScopedQuerySet.as_manager()
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -284,7 +273,7 @@ class Session(models.Model):
 
     PERSONAL_DATA_FIELDS = ("recording",)
 
-    objects = LabScopedQuerySet.as_manager()
+    objects = StudyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["scheduled_at", "id"]
@@ -361,7 +350,7 @@ class Finding(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = LabScopedQuerySet.as_manager()
+    objects = StudyScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-severity", "id"]

@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import can, require
+from govcx.accounts.scoping import access, can_access
 from govcx.common.tokens import token_hash
 from govcx.errors import Gone, Invalid, NotFound
 from govcx.lab import analysis as lab_analysis
 from govcx.lab.models import (
-    LAB_ACTIONS,
     SEVERITY_LABELS,
     Attempt,
     Consent,
@@ -47,70 +46,58 @@ PARTICIPANT_PUBLIC_FIELDS = ("id", "code", "client_category", "age_band", "regio
 PARTICIPANT_PERSONAL_FIELDS = Participant.PERSONAL_DATA_FIELDS
 
 
-def _access(queryset: QuerySet, user: Any, pk: Any, action: Action, what: str) -> Any:
-    try:
-        obj = queryset.for_user(user, Action.VIEW).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"{what} {pk} not found") from None
-    require(user, action)
-    if action in LAB_ACTIONS and not queryset.for_user(user, action).filter(pk=obj.pk).exists():
-        raise NotFound(f"{what} {pk} not found")
-    return obj
-
-
 def study_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Study]:
     return Study.objects.for_user(user, action).select_related("service", "service__owner", "lab", "retest_of")
 
 
 def access_study(user: Any, study_id: Any, action: Action = Action.VIEW) -> Study:
-    return _access(Study.objects.select_related("service", "service__owner", "lab", "retest_of"), user, study_id,
-                   action, "study")
+    return access(Study.objects.select_related("service", "service__owner", "lab", "retest_of"), user, study_id,
+                  action, what="study")
 
 
 def access_task(user: Any, task_id: Any, action: Action = Action.VIEW) -> Task:
-    return _access(Task.objects.select_related("study"), user, task_id, action, "task")
+    return access(Task.objects.select_related("study"), user, task_id, action, what="task")
 
 
 def access_quota(user: Any, quota_id: Any, action: Action = Action.VIEW) -> Quota:
-    return _access(Quota.objects.select_related("study"), user, quota_id, action, "quota")
+    return access(Quota.objects.select_related("study"), user, quota_id, action, what="quota")
 
 
 def access_participant(user: Any, participant_id: Any, action: Action = Action.VIEW) -> Participant:
-    return _access(Participant.objects.select_related("study"), user, participant_id, action, "participant")
+    return access(Participant.objects.select_related("study"), user, participant_id, action, what="participant")
 
 
 def access_session(user: Any, session_id: Any, action: Action = Action.VIEW) -> Session:
-    return _access(Session.objects.select_related("study", "participant", "moderator"), user, session_id, action,
-                   "session")
+    return access(Session.objects.select_related("study", "participant", "moderator"), user, session_id, action,
+                  what="session")
 
 
 def access_attempt(user: Any, attempt_id: Any, action: Action = Action.VIEW) -> Attempt:
-    return _access(Attempt.objects.select_related("session", "session__participant", "task"), user, attempt_id,
-                   action, "attempt")
+    return access(Attempt.objects.select_related("session", "session__participant", "task"), user, attempt_id,
+                  action, what="attempt")
 
 
 def access_observation(user: Any, observation_id: Any, action: Action = Action.VIEW) -> Observation:
-    return _access(Observation.objects.select_related("session", "session__participant", "task"), user,
-                   observation_id, action, "observation")
+    return access(Observation.objects.select_related("session", "session__participant", "task"), user,
+                  observation_id, action, what="observation")
 
 
 def access_finding(user: Any, finding_id: Any, action: Action = Action.VIEW) -> Finding:
-    return _access(Finding.objects.select_related("study", "task"), user, finding_id, action, "finding")
+    return access(Finding.objects.select_related("study", "task"), user, finding_id, action, what="finding")
 
 
 def access_questionnaire(user: Any, response_id: Any, action: Action = Action.VIEW) -> QuestionnaireResponse:
-    return _access(QuestionnaireResponse.objects.select_related("session", "session__participant"), user,
-                   response_id, action, "questionnaire response")
+    return access(QuestionnaireResponse.objects.select_related("session", "session__participant"), user,
+                  response_id, action, what="questionnaire response")
 
 
 def can_view_participants(user: Any, study: Study) -> bool:
     """Whether `user` may see the personal data of `study`'s participants: the lab's own researchers only."""
-    return can(user, Action.VIEW_PARTICIPANTS) and Study.objects.for_user(
-        user, Action.VIEW_PARTICIPANTS).filter(pk=study.pk).exists()
+    return can_access(user, study, Action.VIEW_PARTICIPANTS)
 
 
 def can_run_study(user: Any, study: Study) -> bool:
-    return can(user, Action.RUN_LAB) and Study.objects.for_user(user, Action.RUN_LAB).filter(pk=study.pk).exists()
+    return can_access(user, study, Action.RUN_LAB)
 
 
 def participant_dict(participant: Participant, *, personal: bool) -> dict[str, Any]:

@@ -314,7 +314,7 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
     study = participant.study
     personal = selectors.can_view_participants(request.user, study)
     can_run = selectors.can_run_study(request.user, study)
-    consent = getattr(participant, "consent", None) if personal or can_run else None
+    consent = getattr(participant, "consent", None) if personal else None
     context = {
         "study": study,
         "participant": selectors.participant_dict(participant, personal=personal),
@@ -352,7 +352,7 @@ def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @login_required
 def consent_record(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = selectors.access_participant(request.user, participant_id, Action.RUN_LAB)
+    participant = selectors.access_participant(request.user, participant_id, Action.VIEW_PARTICIPANTS)
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_on_form(form) as refused:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 from govcx.i18n import LocalizedNameMixin, code_choices, localized
 from govcx.registry.vocabulary import DeadlineKind, Level, Stage
 
@@ -17,7 +17,7 @@ def validate_region_code(value: str) -> None:
 
 
 class OrganisationQuerySet(ScopedQuerySet):
-    organisation_lookup = "id"
+    organisation_lookups = {"id": ALL_ACTIONS}
 
 
 class Organisation(LocalizedNameMixin, models.Model):
@@ -55,7 +55,7 @@ class LifeSituation(LocalizedNameMixin, models.Model):
 
 
 class ServiceQuerySet(ScopedQuerySet):
-    organisation_lookup = "owner_id"
+    organisation_lookups = {"owner_id": ALL_ACTIONS}
 
 
 class Service(LocalizedNameMixin, models.Model):

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import require, visible_organisation_ids
+from govcx.accounts.scoping import organisation_in_scope, require, visible_organisation_ids
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound, Problem
@@ -53,8 +53,7 @@ class References:
 
 
 def _check_owner_in_scope(actor: Any, owner: Organisation) -> None:
-    ids = visible_organisation_ids(actor)
-    if ids is not None and owner.id not in ids:
+    if not organisation_in_scope(actor, owner.id, Action.CHANGE_SERVICE):
         raise Forbidden(f"you may not manage services of {owner.code}")
 
 

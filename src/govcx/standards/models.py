@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from govcx.accounts.scoping import ScopedQuerySet
+from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
 from govcx.common.stored_files import delete_after_commit
 from govcx.i18n import code_choices, localized
 from govcx.registry.vocabulary import Stage
@@ -54,7 +54,7 @@ class StandardPack(models.Model):
 
 
 class AssessmentQuerySet(ScopedQuerySet):
-    organisation_lookup = "service__owner_id"
+    organisation_lookups = {"service__owner_id": ALL_ACTIONS}
 
 
 class Assessment(models.Model):
@@ -124,7 +124,7 @@ class AdjustmentStatus(models.TextChoices):
 
 
 class AdjustmentQuerySet(ScopedQuerySet):
-    organisation_lookup = "assessment__service__owner_id"
+    organisation_lookups = {"assessment__service__owner_id": ALL_ACTIONS}
 
 
 class Adjustment(models.Model):

@@ -8,8 +8,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from govcx.accounts.roles import role_is_central
-from govcx.accounts.scoping import visible_organisation_ids
+from govcx.accounts.scoping import sees_every_organisation, visible_organisation_ids
 from govcx.feedback import charts, stats
 from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
@@ -76,7 +75,7 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
         "trend_chart": charts.trend_chart_svg(
             [charts.Estimate(label, f.mean, f.mean_low, f.mean_high) for label, f in dashboard.trend],
             title=_("Mean rating by period"), axis_title=_("Mean rating"), scale=scale),
-        "ranking": national_ranking(query, table=table) if role_is_central(user.role) or user.is_superuser else None,
+        "ranking": national_ranking(query, table=table) if sees_every_organisation(user) else None,
         "synced_at": analytics_synced_at(),
     }
 

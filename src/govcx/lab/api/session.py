@@ -111,6 +111,7 @@ def session_link(request: HttpRequest, session_id: int, payload: LinkIn):
 def session_recording(request: HttpRequest, session_id: int, file: UploadedFile = File(...)):  # noqa: B008
     """Upload the session's video recording (needs the participant's consent to recording)."""
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
+    selectors.access_session(request.user, session_id, Action.VIEW_PARTICIPANTS)  # a recording is personal data
     return _session_out(services.recording_upload(actor=request.user, session=session, upload=file))
 
 

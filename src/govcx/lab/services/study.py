@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import require, visible_organisation_ids
+from govcx.accounts.scoping import organisation_in_scope, require
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
@@ -87,8 +87,7 @@ def _study_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_lab_in_scope(actor: Any, lab: Organisation) -> None:
-    ids = visible_organisation_ids(actor)
-    if ids is not None and lab.pk not in ids:
+    if not organisation_in_scope(actor, lab.pk, Action.RUN_LAB):
         raise Forbidden(f"{lab.code} is not your lab organisation or one below it")
 
 

@@ -1,0 +1,139 @@
+"""Scoping matrix of complaints: the list, a complaint, taking, answering and extending it, routing rules.
+
+Complaint A is about Ministry A's svc-a, complaint B about the Tula region's svc-b. Rules under test: staff see
+their authority's complaints (the central office and superusers everyone's); another authority's complaint or
+rule is a 404; working on complaints needs HANDLE_COMPLAINTS (service owners, CX analysts, the administrator);
+the citizen's contact is shown only to those who handle the complaint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from tests.accounts.conftest import (
+    IN_A,
+    IN_B,
+    SIGNED_IN,
+    acts,
+    cells,
+    check_status,
+    check_write,
+    client_as,
+    everyone,
+    row,
+    sees,
+)
+
+from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.services import complaint_submit, routing_rule_save
+
+pytestmark = pytest.mark.django_db
+
+HANDLE = {"admin", "owner_a", "cx_a", "owner_b", "cx_b", "superuser", "superuser_researcher_b"}
+CONTACT = {"a": "citizen.alpha@example.org", "b": "citizen.beta@example.org"}
+
+
+@pytest.fixture(autouse=True)
+def empty_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def build(base: dict[str, Any]) -> dict[str, Any]:
+    world: dict[str, Any] = {}
+    for side, org in (("a", "min-a"), ("b", "region-b")):
+        complaint, token = complaint_submit(service=base["services"][side], text="The office lost my papers.",
+                                            contact=CONTACT[side], topic="", received_on=timezone.localdate())
+        rule = routing_rule_save(actor=base["users"]["admin"], owner=base["orgs"][org], handler=base["orgs"][org],
+                                 topic="payments")
+        world |= {f"complaint_{side}": complaint.pk, f"token_{side}": token, f"rule_{side}": rule.pk}
+    world["org_a1"] = base["orgs"]["agency-a1"].pk
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(module_world):
+    return module_world(build)
+
+
+def state() -> dict[str, Any]:
+    return {
+        "complaints": sorted(Complaint.objects.values_list("id", "status", "version", "answer", "assignee_id")),
+        "rules": sorted(RoutingRule.objects.values_list("id", "owner_id", "handler_id", "topic")),
+    }
+
+
+def version(world: dict[str, Any], side: str = "a") -> int:
+    return Complaint.objects.get(pk=world[f"complaint_{side}"]).version
+
+
+READS = [
+    row("page", "complaint list", "/complaints/", everyone()),
+    row("api", "complaint list", "/api/feedback/complaints", everyone()),
+    row("page", "routing rules", "/complaints/routing/", everyone()),
+    row("api", "routing rules", "/api/feedback/complaints/routing-rules", everyone()),
+    *[
+        row(kind, f"{name} of {side}", url.replace("X", side), sees(scope))
+        for side, scope in (("a", IN_A), ("b", IN_B))
+        for kind, name, url in (
+            ("page", "complaint page", "/complaints/{complaint_X}/"),
+            ("api", "complaint", "/api/feedback/complaints/{complaint_X}"),
+        )
+    ],
+    row("page", "public status", "/complaints/status/{token_a}/", everyone(), anon=200),
+    row("api", "public status", "/api/feedback/complaints/public/{token_a}", everyone(), anon=200),
+]
+
+WRITES = [
+    row("api", "take", "/api/feedback/complaints/{complaint_a}/take", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": version(w)}),
+    row("api", "answer", "/api/feedback/complaints/{complaint_a}/answer", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": version(w), "answer": "We found your papers."}),
+    row("api", "extend", "/api/feedback/complaints/{complaint_a}/extend", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": version(w), "reason": "Waiting for the archive."}),
+    row("api", "take of b", "/api/feedback/complaints/{complaint_b}/take", acts(IN_B, HANDLE, 200), method="post",
+        body=lambda w: {"version": version(w, "b")}),
+    row("page", "take", "/complaints/{complaint_a}/take/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"version": version(w)}),
+    row("page", "answer", "/complaints/{complaint_a}/answer/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"version": version(w), "answer": "We found your papers."}),
+    row("api", "create rule", "/api/feedback/complaints/routing-rules", acts(IN_A, HANDLE, 201), method="post",
+        body=lambda w: {"owner_id": w["org_a"], "handler_id": w["org_a1"], "topic": "deadlines"}),
+    row("api", "change rule", "/api/feedback/complaints/routing-rules/{rule_a}", acts(IN_A, HANDLE, 200),
+        method="put", body=lambda w: {"owner_id": w["org_a"], "handler_id": w["org_a1"], "topic": "payments"}),
+    row("api", "delete rule", "/api/feedback/complaints/routing-rules/{rule_a}", acts(IN_A, HANDLE, 204),
+        method="delete"),
+    row("page", "delete rule", "/complaints/routing/{rule_a}/delete/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {}),
+]
+
+
+@pytest.mark.parametrize(("call", "actor", "expected"), cells(READS))
+def test_read_matrix(world, call, actor, expected):
+    check_status(call, world, actor, expected)
+
+
+@pytest.mark.parametrize(("call", "actor", "expected"), cells(WRITES))
+def test_write_matrix(world, call, actor, expected):
+    check_write(call, world, actor, expected, state)
+
+
+@pytest.mark.parametrize("actor", SIGNED_IN + ("anon",))
+def test_the_citizens_contact_reaches_only_those_who_handle_the_complaint(world, actor):
+    for call in READS:
+        if call.expect[actor] != 200:
+            continue
+        body = call.run(world, actor).content.decode()
+        for side, scope in (("a", IN_A), ("b", IN_B)):
+            if CONTACT[side] in body:
+                assert actor in HANDLE and actor in scope, f"{call.name}: {actor} saw {side}'s contact"
+
+
+@pytest.mark.parametrize("actor", SIGNED_IN)
+def test_the_list_holds_only_the_scope(world, actor):
+    ids = {c["id"] for c in client_as(world, actor).get("/api/feedback/complaints").json()["items"]}
+    assert ids == {world[f"complaint_{side}"] for side, scope in (("a", IN_A), ("b", IN_B)) if actor in scope}
