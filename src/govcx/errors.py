@@ -30,7 +30,7 @@ HTTP_STATUS = {
 class DomainError(Exception):
     code: ErrorCode = ErrorCode.INVALID
 
-    def __init__(self, message: str, *, details: list[dict] | None = None) -> None:
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
@@ -102,7 +102,7 @@ class InvalidInput(Invalid):
     """
 
     def __init__(self, problems: Sequence[Problem], message: str | None = None, *,
-                 details: list[dict] | None = None) -> None:
+                 details: list[dict[str, Any]] | None = None) -> None:
         self.problems = list(problems)
         super().__init__(message or "\n".join(str(p) for p in self.problems),
                          details=details if details is not None else [p.as_dict() for p in self.problems])
@@ -113,7 +113,9 @@ class RateLimited(DomainError):
 
     code = ErrorCode.RATE_LIMITED
 
-    def __init__(self, message: str, *, retry_after_seconds: int = 60, details: list[dict] | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after_seconds: int = 60, details: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(message, details=details)
         self.retry_after_seconds = retry_after_seconds
 

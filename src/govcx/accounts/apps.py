@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from axes.signals import user_locked_out
+        from axes.signals import user_locked_out  # type: ignore[import-untyped]  # django-axes ships no types
 
         from govcx.accounts.lockout import log_lockout
 

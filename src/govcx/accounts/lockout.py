@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 
-from axes.helpers import get_cool_off
+from axes.helpers import get_cool_off  # type: ignore[import-untyped]  # django-axes ships no types
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 

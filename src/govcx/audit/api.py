@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.audit import selectors, services
 from govcx.audit.summary import compare_runs
@@ -78,13 +78,13 @@ class RunComparisonOut(Schema):
 
 
 @router.get("/runs", response=list[AuditRunOut])
-def run_list(request: HttpRequest, service_id: int | None = None):
+def run_list(request: SignedInRequest, service_id: int | None = None):
     queryset = selectors.audit_run_list(user=request.user)
     return queryset.filter(service_id=service_id) if service_id is not None else queryset
 
 
 @router.post("/runs", response={202: AuditRunOut})
-def run_create(request: HttpRequest, payload: AuditRunIn):
+def run_create(request: SignedInRequest, payload: AuditRunIn):
     """Queue an audit; it runs in the background. Poll GET /runs/{id} for progress and results."""
     service = access_service(request.user, payload.service_id, Action.ASSESS)
     run = services.audit_run_create(
@@ -98,7 +98,7 @@ def run_create(request: HttpRequest, payload: AuditRunIn):
 
 
 @router.get("/runs/{run_id}", response=AuditRunDetailOut)
-def run_get(request: HttpRequest, run_id: int):
+def run_get(request: SignedInRequest, run_id: int):
     run = selectors.access_audit_run(request.user, run_id)
     return {**AuditRunOut.model_validate(run).model_dump(), "pages": [
         {**{f: getattr(p, f) for f in ("url", "ok", "error", "status", "title", "language", "forms", "weight",
@@ -109,7 +109,7 @@ def run_get(request: HttpRequest, run_id: int):
 
 
 @router.get("/runs/{run_id}/compare/{other_id}", response=RunComparisonOut)
-def run_compare(request: HttpRequest, run_id: int, other_id: int):
+def run_compare(request: SignedInRequest, run_id: int, other_id: int):
     after = selectors.access_audit_run(request.user, run_id)
     before = selectors.access_audit_run(request.user, other_id)
     return compare_runs(selectors.run_page_dicts(before), selectors.run_page_dicts(after))

@@ -23,10 +23,10 @@ from govcx.common.downloads import download
 DEFAULT_BASE_URL = "http://govcx.invalid/"
 
 
-class LocalStaticFetcher(URLFetcher):
+class LocalStaticFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Resolve /static/ URLs from disk and refuse anything else, so a report never touches the network."""
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         marker = "/static/"
         if marker in url and not url.startswith("data:"):
             path = finders.find(url.split(marker, 1)[1].split("?")[0])
@@ -40,7 +40,8 @@ class LocalStaticFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, *, base_url: str = DEFAULT_BASE_URL) -> bytes:
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()
+    return pdf
 
 
 def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:

@@ -129,9 +129,10 @@ def read_rows(
         name = "" if value is None else str(value).strip().lstrip("\ufeff").lower()
         header.append(name or None)
     seen: set[str] = set()
-    for name in header:
-        if name is None:
+    for column in header:
+        if column is None:
             continue
+        name = column
         if name not in columns:
             problems.append(Problem("unknown column; the columns are: " + ", ".join(columns),
                                     file=file_name, row=1, field=name))
@@ -150,15 +151,15 @@ def read_rows(
             continue
         row: dict[str, Any] = {}
         for position, value in enumerate(record):
-            name = header[position] if position < len(header) else None
-            if name is not None:
-                row[name] = value
+            column = header[position] if position < len(header) else None
+            if column is not None:
+                row[column] = value
             elif not is_blank(value):
                 problems.append(Problem("a value in a column without a header", file=file_name, row=number,
                                         field=f"column {position + 1}"))
-        for name in header:
-            if name is not None:
-                row.setdefault(name, None)
+        for column in header:
+            if column is not None:
+                row.setdefault(column, None)
         rows.append((number, row))
     if problems:
         raise InvalidInput(problems)
@@ -194,7 +195,8 @@ def to_xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[A
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
     for name, (header, rows) in sheets.items():
         worksheet = workbook.create_sheet(name[:31])
         worksheet.append(list(header))

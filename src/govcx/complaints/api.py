@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.complaints import selectors, services
@@ -105,7 +106,7 @@ class RoutingRuleOut(Schema):
 
 @router.get("", response=list[ComplaintOut], operation_id="govcx_feedback_complaints_api_complaint_list")
 @paginate(LimitOffsetPagination)
-def complaint_list(request: HttpRequest, filters: Query[ComplaintQuery]):
+def complaint_list(request: SignedInRequest, filters: Query[ComplaintQuery]):
     """Complaints routed to organisations in your scope, earliest deadline first."""
     if filters.status and filters.status not in selectors.STATUSES:
         raise Invalid(f"status must be one of {selectors.STATUSES}", details=[{"field": "status"}])
@@ -131,27 +132,27 @@ def _rule_out(rule: RoutingRule) -> dict:
 
 @router.get("/routing-rules", response=list[RoutingRuleOut],
             operation_id="govcx_feedback_complaints_api_routing_rule_list_api")
-def routing_rule_list_api(request: HttpRequest):
+def routing_rule_list_api(request: SignedInRequest):
     return [_rule_out(r) for r in selectors.routing_rule_list(user=request.user)]
 
 
 @router.post("/routing-rules", response={201: RoutingRuleOut},
              operation_id="govcx_feedback_complaints_api_routing_rule_create")
-def routing_rule_create(request: HttpRequest, payload: RoutingRuleIn):
+def routing_rule_create(request: SignedInRequest, payload: RoutingRuleIn):
     rule = services.routing_rule_save(actor=request.user, **_rule_targets(request, payload))
     return Status(201, _rule_out(rule))
 
 
 @router.put("/routing-rules/{int:rule_id}", response=RoutingRuleOut,
             operation_id="govcx_feedback_complaints_api_routing_rule_update")
-def routing_rule_update(request: HttpRequest, rule_id: int, payload: RoutingRuleIn):
+def routing_rule_update(request: SignedInRequest, rule_id: int, payload: RoutingRuleIn):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
     return _rule_out(services.routing_rule_save(actor=request.user, rule=rule, **_rule_targets(request, payload)))
 
 
 @router.delete("/routing-rules/{int:rule_id}", response={204: None},
                operation_id="govcx_feedback_complaints_api_routing_rule_delete")
-def routing_rule_delete(request: HttpRequest, rule_id: int):
+def routing_rule_delete(request: SignedInRequest, rule_id: int):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
     services.routing_rule_delete(rule=rule, actor=request.user)
     return Status(204, None)
@@ -217,20 +218,20 @@ def public_status(request: HttpRequest, token: str):
 
 
 @router.get("/{int:complaint_id}", response=ComplaintOut, operation_id="govcx_feedback_complaints_api_complaint_get")
-def complaint_get(request: HttpRequest, complaint_id: int):
+def complaint_get(request: SignedInRequest, complaint_id: int):
     return access_complaint(request.user, complaint_id)
 
 
 @router.post("/{int:complaint_id}/take", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_take")
-def complaint_take(request: HttpRequest, complaint_id: int, payload: VersionIn):
+def complaint_take(request: SignedInRequest, complaint_id: int, payload: VersionIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
 
 
 @router.post("/{int:complaint_id}/answer", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_answer")
-def complaint_answer(request: HttpRequest, complaint_id: int, payload: AnswerIn):
+def complaint_answer(request: SignedInRequest, complaint_id: int, payload: AnswerIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_answer(complaint=complaint, answer=payload.answer, actor=request.user,
                                      expected_version=payload.version)
@@ -238,7 +239,7 @@ def complaint_answer(request: HttpRequest, complaint_id: int, payload: AnswerIn)
 
 @router.post("/{int:complaint_id}/extend", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_extend")
-def complaint_extend(request: HttpRequest, complaint_id: int, payload: ExtendIn):
+def complaint_extend(request: SignedInRequest, complaint_id: int, payload: ExtendIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_extend(complaint=complaint, reason=payload.reason, actor=request.user,
                                      expected_version=payload.version)

@@ -234,8 +234,12 @@ class _LabDemo:
     def _owner_of(service: Service) -> User:
         """A service owner of the authority that owns `service` (an administrator if it has none)."""
         owners = User.objects.filter(role=Role.SERVICE_OWNER, is_active=True).order_by("username")
-        return next((u for u in owners if Service.objects.for_user(u, Action.CHANGE_SERVICE).filter(pk=service.pk)
-                     .exists()), None) or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+        owner = next((u for u in owners if Service.objects.for_user(u, Action.CHANGE_SERVICE).filter(pk=service.pk)
+                      .exists()), None)
+        owner = owner or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+        if owner is None:
+            raise RuntimeError("the demo has no active administrator to answer for the service's owner")
+        return owner
 
     def _participant(self, study: Study, index: int):
         name = self.names.pop() if self.names else f"Participant {index}"

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.services import api_token_authenticate
 from govcx.errors import Invalid
@@ -60,12 +61,12 @@ def _survey_out(survey) -> dict:
 
 
 @router.get("/templates", response=list[str])
-def template_list(request: HttpRequest):
+def template_list(request: SignedInRequest):
     return survey_templates.template_names()
 
 
 @router.get("/surveys", response=list[SurveyOut])
-def survey_list(request: HttpRequest, service_id: int | None = None):
+def survey_list(request: SignedInRequest, service_id: int | None = None):
     queryset = selectors.survey_list(user=request.user).prefetch_related("versions")
     if service_id is not None:
         queryset = queryset.filter(service_id=service_id)
@@ -73,7 +74,7 @@ def survey_list(request: HttpRequest, service_id: int | None = None):
 
 
 @router.post("/surveys", response={201: SurveyOut})
-def survey_create(request: HttpRequest, payload: SurveyIn):
+def survey_create(request: SignedInRequest, payload: SurveyIn):
     service = access_service(request.user, payload.service_id, Action.MANAGE_SURVEYS)
     survey = services.survey_create(service=service, title=payload.title, template=payload.template,
                                     definition=payload.definition, actor=request.user)
@@ -81,12 +82,12 @@ def survey_create(request: HttpRequest, payload: SurveyIn):
 
 
 @router.get("/surveys/{survey_id}", response=SurveyOut)
-def survey_get(request: HttpRequest, survey_id: int):
+def survey_get(request: SignedInRequest, survey_id: int):
     return _survey_out(selectors.access_survey(request.user, survey_id))
 
 
 @router.patch("/surveys/{survey_id}", response=SurveyOut)
-def survey_patch(request: HttpRequest, survey_id: int, payload: SurveyPatch):
+def survey_patch(request: SignedInRequest, survey_id: int, payload: SurveyPatch):
     survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     survey = services.survey_update(survey=survey, expected_version=payload.version, actor=request.user, **fields)
@@ -266,7 +267,7 @@ class ResponseOut(Schema):
 
 
 @router.get("/responses", response=list[ResponseOut])
-def response_list(request: HttpRequest, survey_id: int | None = None, service_id: int | None = None,
+def response_list(request: SignedInRequest, survey_id: int | None = None, service_id: int | None = None,
                   since: dt.datetime | None = None, limit: int = 100, offset: int = 0):
     """Responses (personal data already masked), newest first; `limit` at most 1000."""
     queryset = selectors.response_list(user=request.user).prefetch_related("answers")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +13,7 @@ from govcx.jobs.models import Job, JobQuerySet, WorkerBeat
 
 
 def job_list(*, user: Any) -> JobQuerySet:
-    return Job.objects.for_user(user).select_related("started_by", "organisation")
+    return cast(JobQuerySet, Job.objects.for_user(user).select_related("started_by", "organisation"))
 
 
 def access_job(user: Any, job_id: Any) -> Job:

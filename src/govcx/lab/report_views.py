@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -28,14 +29,14 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 
 
 @login_required
-def study_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
+def study_pdf(request: HttpRequest, study_id: int) -> HttpResponseBase:
     context = _context(request, study_id)
     return pdf_response(request, "lab/study_report_print.html", context,
                         filename=f"study-{study_id}-{context['service'].code}.pdf")
 
 
 @login_required
-def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
+def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponseBase:
     """Raw results (tasks, participants, attempts, questionnaires, observations, findings) as CSV files in a ZIP
     or as one XLSX workbook; participants by pseudonymous code only."""
     study = selectors.access_study(request.user, study_id)

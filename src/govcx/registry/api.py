@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_history
 from govcx.common.downloads import download
@@ -58,22 +58,22 @@ def _out(service) -> dict[str, Any]:
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-def organisation_list(request: HttpRequest):
+def organisation_list(request: SignedInRequest):
     return Organisation.objects.for_user(request.user)
 
 
 @router.get("/client-categories", response=list[CodeNameOut])
-def client_category_list(request: HttpRequest):
+def client_category_list(request: SignedInRequest):
     return ClientCategory.objects.all()
 
 
 @router.get("/life-situations", response=list[CodeNameOut])
-def life_situation_list(request: HttpRequest):
+def life_situation_list(request: SignedInRequest):
     return LifeSituation.objects.all()
 
 
 @router.get("/services", response=list[ServiceOut])
-def service_list(request: HttpRequest, owner: str | None = None, stage: str | None = None):
+def service_list(request: SignedInRequest, owner: str | None = None, stage: str | None = None):
     queryset = selectors.services_with_passport(selectors.service_list(user=request.user))
     if owner:
         queryset = queryset.filter(owner__code=owner)
@@ -95,7 +95,7 @@ _EXPORT_OPENAPI = {
 
 
 @router.get("/services/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI)
-def service_export(request: HttpRequest, fmt: Literal["csv", "xlsx"] = "csv"):
+def service_export(request: SignedInRequest, fmt: Literal["csv", "xlsx"] = "csv"):
     """The passports of the services in your scope as a CSV or XLSX file (the import layout)."""
     header, rows = selectors.services_export_rows(selectors.service_list(user=request.user))
     return download(render_table(fmt, header, rows, sheet="services"),
@@ -104,7 +104,7 @@ def service_export(request: HttpRequest, fmt: Literal["csv", "xlsx"] = "csv"):
 
 @router.post("/services/import", response=ImportOut)
 def service_import(
-    request: HttpRequest, file: UploadedFile = File(...), fmt: Literal["csv", "xlsx"] | None = None  # noqa: B008
+    request: SignedInRequest, file: UploadedFile = File(...), fmt: Literal["csv", "xlsx"] | None = None  # noqa: B008
 ):
     """Create and update passports from a CSV or XLSX file, all or nothing (format: `fmt` or file name)."""
     name = file.name or ""
@@ -115,17 +115,17 @@ def service_import(
 
 
 @router.get("/services/{service_id}", response=ServiceOut)
-def service_get(request: HttpRequest, service_id: int):
+def service_get(request: SignedInRequest, service_id: int):
     return _out(selectors.access_service(request.user, service_id))
 
 
 @router.post("/services", response={201: ServiceOut})
-def service_create(request: HttpRequest, payload: ServiceIn):
+def service_create(request: SignedInRequest, payload: ServiceIn):
     return Status(201, _out(services.service_create(actor=request.user, passport=payload)))
 
 
 @router.put("/services/{service_id}", response=ServiceOut)
-def service_update(request: HttpRequest, service_id: int, payload: ServiceUpdateIn):
+def service_update(request: SignedInRequest, service_id: int, payload: ServiceUpdateIn):
     selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     data = ServiceIn.model_validate(payload.model_dump(exclude={"version"}))
     service = services.service_update(
@@ -135,14 +135,14 @@ def service_update(request: HttpRequest, service_id: int, payload: ServiceUpdate
 
 
 @router.delete("/services/{service_id}", response={204: None})
-def service_delete(request: HttpRequest, service_id: int):
+def service_delete(request: SignedInRequest, service_id: int):
     service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     services.service_delete(actor=request.user, service=service)
     return Status(204, None)
 
 
 @router.get("/services/{service_id}/history", response=list[HistoryOut])
-def service_history(request: HttpRequest, service_id: int):
+def service_history(request: SignedInRequest, service_id: int):
     service = selectors.access_service(request.user, service_id)
     return [
         {"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action, "changes": e.changes}
@@ -151,25 +151,25 @@ def service_history(request: HttpRequest, service_id: int):
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def organisation_create(request: HttpRequest, payload: OrganisationIn):
+def organisation_create(request: SignedInRequest, payload: OrganisationIn):
     return Status(201, services.organisation_save(actor=request.user, organisation=payload))
 
 
 @router.put("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_update(request: HttpRequest, organisation_id: int, payload: OrganisationIn):
+def organisation_update(request: SignedInRequest, organisation_id: int, payload: OrganisationIn):
     selectors.access_organisation(request.user, organisation_id, Action.MANAGE_REFERENCE)
     return services.organisation_save(actor=request.user, organisation=payload, organisation_id=organisation_id)
 
 
 @router.put("/client-categories/{code}", response=CodeNameOut)
-def client_category_save(request: HttpRequest, code: str, payload: ReferenceIn):
+def client_category_save(request: SignedInRequest, code: str, payload: ReferenceIn):
     """Create or update a client category (the code in the path and the body must agree)."""
     _same_code(code, payload)
     return services.reference_save(actor=request.user, model=ClientCategory, reference=payload)
 
 
 @router.put("/life-situations/{code}", response=CodeNameOut)
-def life_situation_save(request: HttpRequest, code: str, payload: ReferenceIn):
+def life_situation_save(request: SignedInRequest, code: str, payload: ReferenceIn):
     """Create or update a life situation (the code in the path and the body must agree)."""
     _same_code(code, payload)
     return services.reference_save(actor=request.user, model=LifeSituation, reference=payload)

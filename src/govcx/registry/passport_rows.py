@@ -44,7 +44,7 @@ def read_passport_rows(data: bytes, fmt: str, file_name: str) -> list[tuple[int,
 # ---- export ------------------------------------------------------------------------------------------------
 
 
-def _format_documents(documents: list[dict]) -> str:
+def _format_documents(documents: list[dict[str, Any]]) -> str:
     items = []
     for d in documents:
         name = d["name_en"] + (f" / {d['name_ru']}" if d.get("name_ru") else "")

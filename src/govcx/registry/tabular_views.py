@@ -7,11 +7,13 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.common.downloads import download
@@ -63,7 +65,7 @@ COLUMN_HELP = {
 
 
 @login_required
-def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def service_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     if fmt not in FORMATS:
         raise Http404(f"unknown format {fmt!r}")
     header, rows = selectors.services_export_rows(selectors.service_list(user=request.user))
@@ -72,7 +74,7 @@ def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def service_import(request: HttpRequest) -> HttpResponse:
+def service_import(request: SignedInRequest) -> HttpResponse:
     require(request.user, Action.CHANGE_SERVICE)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     context = {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from govcx.common.downloads import download
@@ -22,7 +23,7 @@ def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @login_required
-def assessment_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_pdf(request: HttpRequest, assessment_id: int) -> HttpResponseBase:
     context = _context(request, assessment_id)
     return pdf_response(request, "reports/assessment_report_print.html", context,
                         filename=f"assessment-{assessment_id}-{context['assessment'].service.code}.pdf")
@@ -74,7 +75,7 @@ def assessment_result_rows(assessment) -> list[list]:
 
 
 @login_required
-def assessment_export(request: HttpRequest, assessment_id: int, fmt: str) -> HttpResponse:
+def assessment_export(request: HttpRequest, assessment_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in FORMATS:
         raise Http404("unknown format")
     assessment = access_assessment(request.user, assessment_id)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.common.weburls import WebUrl
 from govcx.errors import InvalidInput, NotFound
@@ -141,17 +141,17 @@ def _assessment_out(a: Assessment, *, detail: bool = False) -> dict[str, Any]:
 
 
 @router.get("/packs", response=list[PackOut])
-def pack_list(request: HttpRequest):
+def pack_list(request: SignedInRequest):
     return selectors.pack_list()
 
 
 @router.get("/packs/{pack_pk}", response=PackDetailOut)
-def pack_get(request: HttpRequest, pack_pk: int):
+def pack_get(request: SignedInRequest, pack_pk: int):
     return selectors.access_pack(request.user, pack_pk)
 
 
 @router.post("/packs", response={201: PackOut, 200: PackOut})
-def pack_load(request: HttpRequest, payload: PackLoadIn):
+def pack_load(request: SignedInRequest, payload: PackLoadIn):
     """Validate and load a pack (YAML text). Errors name the line and field. Loading the same version again is
     a no-op (200)."""
     from govcx.accounts.scoping import require
@@ -168,7 +168,7 @@ def pack_load(request: HttpRequest, payload: PackLoadIn):
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-def assessment_list(request: HttpRequest, service_id: int | None = None, verdict: str | None = None):
+def assessment_list(request: SignedInRequest, service_id: int | None = None, verdict: str | None = None):
     queryset = selectors.assessment_list(user=request.user)
     if service_id is not None:
         queryset = queryset.filter(service_id=service_id)
@@ -178,7 +178,7 @@ def assessment_list(request: HttpRequest, service_id: int | None = None, verdict
 
 
 @router.post("/assessments", response={201: AssessmentDetailOut})
-def assessment_create(request: HttpRequest, payload: AssessmentIn):
+def assessment_create(request: SignedInRequest, payload: AssessmentIn):
     service = access_service(request.user, payload.service_id, Action.ASSESS)
     pack = selectors.access_pack(request.user, payload.pack_id)
     assessment = services.assessment_create(actor=request.user, service=service, pack=pack, stage=payload.stage)
@@ -186,18 +186,18 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
-def assessment_get(request: HttpRequest, assessment_id: int):
+def assessment_get(request: SignedInRequest, assessment_id: int):
     return _assessment_out(selectors.access_assessment(request.user, assessment_id), detail=True)
 
 
 @router.post("/assessments/{assessment_id}/checks", response=AssessmentDetailOut)
-def assessment_rerun_checks(request: HttpRequest, assessment_id: int):
+def assessment_rerun_checks(request: SignedInRequest, assessment_id: int):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     return _assessment_out(services.assessment_rerun_checks(actor=request.user, assessment=assessment), detail=True)
 
 
 @router.put("/assessments/{assessment_id}/outcomes/{requirement_id}", response=OutcomeOut)
-def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str, payload: OutcomeIn):
+def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id: str, payload: OutcomeIn):
     """Record an assessor's outcome. Send the `expected_version` you read (null if none): a stale version
     gives 409 and writes nothing."""
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
@@ -209,7 +209,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
 
 
 @router.get("/assessments/{assessment_id}/comparison", response=ComparisonOut)
-def assessment_comparison(request: HttpRequest, assessment_id: int):
+def assessment_comparison(request: SignedInRequest, assessment_id: int):
     assessment = selectors.access_assessment(request.user, assessment_id)
     comparison = selectors.assessment_comparison(assessment)
     if comparison is None:
@@ -219,18 +219,18 @@ def assessment_comparison(request: HttpRequest, assessment_id: int):
 
 
 @router.get("/assessments/{assessment_id}/adjustments", response=list[AdjustmentOut])
-def adjustment_list(request: HttpRequest, assessment_id: int):
+def adjustment_list(request: SignedInRequest, assessment_id: int):
     return selectors.access_assessment(request.user, assessment_id).adjustments.all()
 
 
 @router.post("/assessments/{assessment_id}/adjustments", response={201: AdjustmentOut})
-def adjustment_create(request: HttpRequest, assessment_id: int, payload: AdjustmentIn):
+def adjustment_create(request: SignedInRequest, assessment_id: int, payload: AdjustmentIn):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
     return Status(201, services.adjustment_create(actor=request.user, assessment=assessment, **payload.model_dump()))
 
 
 @router.patch("/adjustments/{adjustment_id}", response=AdjustmentOut)
-def adjustment_set_status(request: HttpRequest, adjustment_id: int, payload: AdjustmentStatusIn):
+def adjustment_set_status(request: SignedInRequest, adjustment_id: int, payload: AdjustmentStatusIn):
     adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
     return services.adjustment_set_status(
         actor=request.user, adjustment=adjustment, status=payload.status, expected_version=payload.expected_version

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.refusals import refusal_as_message
@@ -30,12 +31,12 @@ from govcx.standards.scoring import Verdict
 
 
 @login_required
-def pack_list(request: HttpRequest) -> HttpResponse:
+def pack_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "standards/pack_list.html", {"packs": selectors.pack_list()})
 
 
 @login_required
-def pack_detail(request: HttpRequest, pack_pk: int) -> HttpResponse:
+def pack_detail(request: SignedInRequest, pack_pk: int) -> HttpResponse:
     record = selectors.access_pack(request.user, pack_pk)
     pack = record.parsed
     nodes = [(n, getattr(n, "requirements", None) is None) for n in iter_nodes(pack.groups)]
@@ -43,7 +44,7 @@ def pack_detail(request: HttpRequest, pack_pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: SignedInRequest) -> HttpResponse:
     queryset = selectors.assessment_list(user=request.user)
     verdict = request.GET.get("verdict", "")
     if verdict:
@@ -55,7 +56,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assessment_create(request: HttpRequest) -> HttpResponse:
+def assessment_create(request: SignedInRequest) -> HttpResponse:
     service = access_service(request.user, request.POST.get("service_id"), Action.ASSESS)
     pack = selectors.access_pack(request.user, request.POST.get("pack_id"))
     assessment = services.assessment_create(
@@ -66,7 +67,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id)
     context = assessment_report_context(assessment)
     context.update(
@@ -84,7 +85,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assessment_rerun_checks(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_rerun_checks(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     services.assessment_rerun_checks(actor=request.user, assessment=assessment)
     messages.success(request, _("Automated checks have run again."))
@@ -97,7 +98,7 @@ def _back(assessment_id: int, anchor: str = "") -> str:
 
 @login_required
 @require_POST
-def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
+def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     raw_version = request.POST.get("expected_version", "")
     with refusal_as_message(request):
@@ -118,7 +119,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
 
 @login_required
 @require_POST
-def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def adjustment_create(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
     with refusal_as_message(request):
         try:
@@ -139,7 +140,7 @@ def adjustment_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpResponse:
+def adjustment_set_status(request: SignedInRequest, adjustment_id: int) -> HttpResponse:
     adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
     raw_version = request.POST.get("expected_version", "")
     with refusal_as_message(request):
@@ -154,7 +155,7 @@ def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpRespo
 
 
 @login_required
-def evidence_file(request: HttpRequest, assessment_id: int, requirement_id: str) -> FileResponse:
+def evidence_file(request: SignedInRequest, assessment_id: int, requirement_id: str) -> FileResponse:
     """Evidence files are served only through the assessment's scope, never from a public media URL."""
     assessment = selectors.access_assessment(request.user, assessment_id)
     outcome = assessment.outcomes.filter(requirement_id=requirement_id).exclude(evidence_file="").first()

@@ -73,7 +73,7 @@ class UploadServer:
             served_path = f"/{self.token}/{folder}/{quote(path.name)}"
             files[served_path] = path
             self.served[url] = self.origin + served_path
-        self._server.RequestHandlerClass = partial(_Handler, files=files)  # type: ignore[assignment]
+        self._server.RequestHandlerClass = partial(_Handler, files=files)
         self._thread = threading.Thread(target=self._server.serve_forever, name="govcx-audit-uploads",
                                         daemon=True)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,7 @@ def service_report(request: HttpRequest, service_id: int) -> HttpResponse:
 
 
 @login_required
-def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBase:
     service = access_service(request.user, service_id)
     context = service_report_context(request.user, service, request.GET.get("quarter", ""))
     return pdf_response(request, "feedback/service_report_print.html", context,

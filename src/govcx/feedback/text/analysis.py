@@ -22,10 +22,10 @@ MAX_COMMENTS = 2000  # analysed in the request (about a second); beyond this, th
 class CommentAnalysis:
     total: int
     analysed: int
-    known: list[dict] = field(default_factory=list)
-    discovered: list[dict] = field(default_factory=list)
+    known: list[dict[str, Any]] = field(default_factory=list)
+    discovered: list[dict[str, Any]] = field(default_factory=list)
     sentiment: dict[str, int] = field(default_factory=dict)
-    comments: list[dict] = field(default_factory=list)  # those matching the selected topic (or the latest)
+    comments: list[dict[str, Any]] = field(default_factory=list)  # those matching the selected topic (or the latest)
 
 
 def commented(user: Any, *, service_id: int | None, since: dt.date | None) -> QuerySet[Response]:

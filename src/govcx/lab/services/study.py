@@ -136,9 +136,10 @@ def study_owner_consent(*, actor: Any, study: Study, give: bool) -> Study:
     study of its service by another authority's lab. A refusal can be turned into consent later; consent can be
     withdrawn only while the study is still a draft (results already collected stay with the lab's study)."""
     require(actor, Action.CHANGE_SERVICE)
-    study = Study.objects.for_user(actor).select_for_update(of=("self",)).filter(pk=study.pk).first()
-    if study is None:
+    locked = Study.objects.for_user(actor).select_for_update(of=("self",)).filter(pk=study.pk).first()
+    if locked is None:
         raise NotFound("study not found")
+    study = locked
     if not Service.objects.for_user(actor, Action.CHANGE_SERVICE).filter(pk=study.service_id).exists():
         raise Forbidden("only the authority that owns the service may consent to its study")
     if study.owner_consent == OwnerConsent.NOT_NEEDED:
