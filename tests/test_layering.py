@@ -22,6 +22,7 @@ PURE_MODULES = [
     "govcx.common.charts",
     "govcx.common.palette",
     "govcx.common.tokens",
+    "govcx.common.text",
     "govcx.standards.schema",
     "govcx.standards.scoring",
     "govcx.standards.checks",

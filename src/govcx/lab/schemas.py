@@ -10,6 +10,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from govcx.common.bounds import Count, Id, Moment
 from govcx.lab.services.session import LINK_VALID_DAYS
 
 
@@ -35,14 +36,14 @@ class StudyFields(Schema):
 
 
 class StudyIn(StudyFields):
-    service_id: int
-    lab_id: int
+    service_id: Id
+    lab_id: Id
     title: str
 
 
 class StudyPatch(StudyFields):
     status: Literal["draft", "recruiting", "running"] | None = None
-    version: int | None = Field(None, description="the version you read; a concurrent change gives 409")
+    version: Count | None = Field(None, description="the version you read; a concurrent change gives 409")
 
 
 class StudyOut(Schema):
@@ -70,7 +71,7 @@ class StudyOut(Schema):
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: Count | None = None
 
 
 class RetestIn(Schema):
@@ -79,13 +80,13 @@ class RetestIn(Schema):
 
 class TaskFields(Schema):
     key: str | None = None
-    order: int | None = None
+    order: Count | None = None
     title: str | None = None
     scenario: str | None = None
     success_criteria: str | None = None
     critical_path: bool | None = None
     benchmark_completion: Decimal | None = None
-    target_seconds: int | None = None
+    target_seconds: Count | None = None
 
 
 class TaskIn(TaskFields):
@@ -109,11 +110,11 @@ class TaskOut(Schema):
 class QuotaIn(Schema):
     dimension: str
     value: str
-    target: int
+    target: Count
 
 
 class QuotaPatch(Schema):
-    target: int
+    target: Count
 
 
 class QuotaOut(Schema):
@@ -132,7 +133,7 @@ class ParticipantFields(Schema):
     client_category: str | None = None
     age_band: str | None = None
     region: str | None = None
-    digital_confidence: int | None = None
+    digital_confidence: Count | None = None
     disability: bool | None = None
     assisted_digital: bool | None = None
     screener_answers: dict[str, Any] | None = None
@@ -164,7 +165,7 @@ class ParticipantOut(Schema):
 class ConsentIn(Schema):
     text_version: str
     recording_allowed: bool
-    given_at: dt.datetime | None = None
+    given_at: Moment | None = None
 
 
 class ConsentOut(Schema):
@@ -178,7 +179,7 @@ class IncentiveIn(Schema):
     amount: Decimal
     currency: str = "RUB"
     method: str
-    paid_at: dt.datetime | None = None
+    paid_at: Moment | None = None
 
 
 class IncentiveOut(Schema):
@@ -190,10 +191,10 @@ class IncentiveOut(Schema):
 
 
 class SessionIn(Schema):
-    participant_id: int
+    participant_id: Id
     mode: Literal["moderated", "unmoderated"] = "moderated"
-    moderator_id: int | None = None
-    scheduled_at: dt.datetime | None = None
+    moderator_id: Id | None = None
+    scheduled_at: Moment | None = None
 
 
 class FinishIn(Schema):
@@ -217,7 +218,7 @@ class SessionOut(Schema):
 
 
 class LinkIn(Schema):
-    valid_days: int = LINK_VALID_DAYS
+    valid_days: Count = LINK_VALID_DAYS
 
 
 class LinkOut(Schema):
@@ -227,25 +228,25 @@ class LinkOut(Schema):
 
 
 class AttemptIn(Schema):
-    task_id: int | None = None
+    task_id: Id | None = None
     task_key: str | None = None
     outcome: str
     seconds: float
-    errors: int = 0
-    assists: int = 0
-    seq: int | None = None
+    errors: Count = 0
+    assists: Count = 0
+    seq: Count | None = None
     note: str = ""
-    version: int | None = Field(None, description="the version you read when correcting; 409 if it changed")
+    version: Count | None = Field(None, description="the version you read when correcting; 409 if it changed")
 
 
 class AttemptPatch(Schema):
     outcome: str | None = None
     seconds: float | None = None
-    errors: int | None = None
-    assists: int | None = None
-    seq: int | None = None
+    errors: Count | None = None
+    assists: Count | None = None
+    seq: Count | None = None
     note: str | None = None
-    version: int | None = None
+    version: Count | None = None
 
 
 class AttemptOut(Schema):
@@ -265,14 +266,14 @@ class AttemptOut(Schema):
 
 class ObservationIn(Schema):
     text: str
-    task_id: int | None = None
+    task_id: Id | None = None
     at_seconds: float | None = None
     tags: list[str] = []
 
 
 class ObservationPatch(Schema):
     text: str | None = None
-    task_id: int | None = None
+    task_id: Id | None = None
     at_seconds: float | None = None
     tags: list[str] | None = None
 
@@ -292,12 +293,12 @@ class ObservationOut(Schema):
 class FindingFields(Schema):
     title: str | None = None
     description: str | None = None
-    severity: int | None = None
-    task_id: int | None = None
+    severity: Count | None = None
+    task_id: Id | None = None
     screen: str | None = None
     recommendation: str | None = None
     status: Literal["open", "fixed", "accepted"] | None = None
-    participant_ids: list[int] | None = None
+    participant_ids: list[Id] | None = None
 
 
 class FindingIn(FindingFields):
@@ -305,8 +306,8 @@ class FindingIn(FindingFields):
 
 
 class MergeIn(Schema):
-    observation_ids: list[int]
-    finding_id: int | None = None
+    observation_ids: list[Id]
+    finding_id: Id | None = None
     finding: FindingIn | None = None
 
 
@@ -365,7 +366,7 @@ class TakeAttemptIn(Schema):
     task_key: str
     outcome: Literal["success", "abandoned"]
     seconds: float
-    seq: int | None = None
+    seq: Count | None = None
 
 
 class TakeQuestionnaireIn(Schema):
