@@ -3,6 +3,7 @@ domain errors into HTTP answers. Only expected errors become 4xx: anything else 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,11 @@ from ninja.parser import Parser
 
 from govcx.accounts.auth import API_AUTH
 from govcx.common.text import clean_data
-from govcx.errors import DomainError, RateLimited
+from govcx.errors import DomainError, Invalid, RateLimited
+
+
+def _refuse_constant(name: str) -> None:
+    raise Invalid(f"{name} is not a JSON number")
 
 
 class TextCheckingParser(Parser):
@@ -22,7 +27,8 @@ class TextCheckingParser(Parser):
     surrogates refused, stray control characters taken out), so no handler or schema can forget it."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        return clean_data(super().parse_body(request))
+        # NaN and Infinity are not JSON, though Python's parser takes them (and no column can hold them)
+        return clean_data(json.loads(request.body, parse_constant=_refuse_constant))
 
     def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
         return clean_data(super().parse_querydict(data, list_fields, request))

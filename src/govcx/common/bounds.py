@@ -10,9 +10,10 @@ clients and the fuzzer (tests/test_api_fuzz.py) know them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 #: PostgreSQL's `integer` (what Django's IntegerField and PositiveIntegerField are there).
 INT_MAX = 2_147_483_647
@@ -34,3 +35,13 @@ Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
 _EARLIEST_MOMENT = dt.datetime(EARLIEST_DAY.year, 1, 2, tzinfo=dt.UTC)  # a day in, so no time zone leaves the range
 _LATEST_MOMENT = dt.datetime(LATEST_DAY.year, 12, 30, tzinfo=dt.UTC)
 Moment = Annotated[dt.datetime, Field(ge=_EARLIEST_MOMENT, le=_LATEST_MOMENT)]
+
+
+def refuse_nulls(model: BaseModel, *, nullable: Collection[str] = ()) -> BaseModel:
+    """The partial-update rule, for a schema's `model_validator(mode="after")`: a field left out stays as it is,
+    a field sent must hold a value unless `nullable` (its column may be empty). An explicit null for a required
+    text used to reach the database's NOT NULL constraint (a 500)."""
+    sent_null = sorted(name for name in model.model_fields_set if getattr(model, name) is None and name not in nullable)
+    if sent_null:
+        raise ValueError(f"{', '.join(sent_null)} cannot be null: send a value or leave the field out")
+    return model

@@ -21,7 +21,6 @@ from govcx.complaints import selectors, services
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Invalid
-from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service
 from govcx.throttle import client_address, hit
 
@@ -127,9 +126,7 @@ def complaint_list(request: HttpRequest, filters: Query[ComplaintQuery]):
 
 def _rule_targets(request: HttpRequest, payload: RoutingRuleIn) -> dict:
     owner = access_organisation(request.user, payload.owner_id, Action.HANDLE_COMPLAINTS)
-    handler = Organisation.objects.filter(pk=payload.handler_id).first()
-    if handler is None:
-        raise Invalid(f"organisation {payload.handler_id} does not exist", details=[{"field": "handler_id"}])
+    handler = access_organisation(request.user, payload.handler_id)
     service = access_service(request.user, payload.service_id) if payload.service_id is not None else None
     return {"owner": owner, "handler": handler, "service": service, "topic": payload.topic}
 

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
+from pydantic import model_validator
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import api_token_authenticate
-from govcx.common.bounds import Count, Day, Id, Limit, Moment, Offset
+from govcx.common.bounds import Count, Day, Id, Limit, Moment, Offset, refuse_nulls
 from govcx.errors import Invalid
 from govcx.feedback import selectors, services, survey_templates
 from govcx.feedback.dashboards import figures
@@ -37,6 +38,10 @@ class SurveyPatch(Schema):
     status: str | None = None
     allowed_origins: list[str] | None = None
     rate_limit_per_minute: Count | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self)
 
 
 class SurveyOut(Schema):
@@ -277,7 +282,6 @@ def response_list(request: HttpRequest, survey_id: Id | None = None, service_id:
         queryset = queryset.filter(service_id=service_id)
     if since is not None:
         queryset = queryset.filter(submitted_at__gte=since)
-    limit = max(1, min(limit, 1000))
     return [{"id": r.pk, "survey_id": r.survey_id, "survey_version": r.survey_version.number,
              "service_id": r.service_id, "channel": r.channel, "context": r.context,
              "client_category": r.client_category, "submitted_at": r.submitted_at, "comment": r.comment,

@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from govcx.common.bounds import Count, Id, Moment
+from govcx.common.bounds import Count, Id, Moment, refuse_nulls
 from govcx.lab.services.session import LINK_VALID_DAYS
 
 
@@ -33,6 +33,10 @@ class StudyFields(Schema):
     discovery_p: Decimal | None = None
     discovery_goal: Decimal | None = None
     screener: list[ScreenerQuestion] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"version"})
 
 
 class StudyIn(StudyFields):
@@ -88,6 +92,10 @@ class TaskFields(Schema):
     benchmark_completion: Decimal | None = None
     target_seconds: Count | None = None
 
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"target_seconds"})
+
 
 class TaskIn(TaskFields):
     key: str
@@ -137,6 +145,10 @@ class ParticipantFields(Schema):
     disability: bool | None = None
     assisted_digital: bool | None = None
     screener_answers: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"digital_confidence"})
 
 
 class ParticipantIn(ParticipantFields):
@@ -248,6 +260,10 @@ class AttemptPatch(Schema):
     note: str | None = None
     version: Count | None = None
 
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"seq", "version"})
+
 
 class AttemptOut(Schema):
     id: int
@@ -277,6 +293,10 @@ class ObservationPatch(Schema):
     at_seconds: float | None = None
     tags: list[str] | None = None
 
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"task_id", "at_seconds"})
+
 
 class ObservationOut(Schema):
     id: int
@@ -299,6 +319,10 @@ class FindingFields(Schema):
     recommendation: str | None = None
     status: Literal["open", "fixed", "accepted"] | None = None
     participant_ids: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"task_id"})
 
 
 class FindingIn(FindingFields):
