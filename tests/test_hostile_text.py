@@ -113,8 +113,7 @@ def test_api_refuses_nul_in_a_query(client, users, query):
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_api_refuses_numbers_json_does_not_have(client, users, services, literal):
     api = _api_client(client, users["admin"])
-    body = '{"service_id": %d, "title": "t", "template": "csat", "rate_limit_per_minute": %s}' % (
-        services["a"].pk, literal)
+    body = f'{{"service_id": {services["a"].pk}, "title": "t", "template": "csat", "rate_limit_per_minute": {literal}}}'
     response = api.post("/api/feedback/surveys", body, content_type="application/json")
     assert response.status_code == 422 and "not a JSON number" in response.json()["message"]
 

@@ -119,7 +119,7 @@ class ResponseIn(Schema):
     client_category: str = ""
     language: str = ""
     version: Count | None = Field(None, description="the survey version answered; default: the current one")
-    submitted_at: Moment | None = None
+    submitted_at: dt.datetime | None = None
     elapsed_ms: Count | None = Field(None, description="time the person spent on the form, for spam scoring")
     website: str = Field("", description="honeypot: people leave it empty")
 
