@@ -115,7 +115,8 @@ def world(users, services, packs, reference_data):
 PAGES = {
     "registry: new service": ("admin", lambda w: "/registry/services/new/"),
     "registry: edit service": ("admin", lambda w: f"/registry/services/{w['services']['a'].pk}/edit/"),
-    "standards: new assessment": ("assessor_a", lambda w: "/standards/assessments/new/"),
+    "standards: new assessment (service page)": (
+        "assessor_a", lambda w: f"/registry/services/{w['services']['a'].pk}/"),
     "standards: assessment (outcomes, adjustments)": (
         "assessor_a", lambda w: f"/standards/assessments/{w['assessment'].pk}/"),
     "lab: new study": ("researcher", lambda w: "/lab/studies/new/"),

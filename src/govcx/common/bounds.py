@@ -45,3 +45,15 @@ def refuse_nulls(model: BaseModel, *, nullable: Collection[str] = ()) -> BaseMod
     if sent_null:
         raise ValueError(f"{', '.join(sent_null)} cannot be null: send a value or leave the field out")
     return model
+
+
+def parse_id(value: object, *, low: int = 1, high: int = BIGINT_MAX) -> int | None:
+    """A whole number typed into a form or a query (an id, a version), or None when it is not one in low..high.
+
+    Only ASCII digits: `str.isdigit()` is true for "²" and other digits `int()` refuses (a 500 before), and a
+    number past the database's range cannot be looked up."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import parse_id
 from govcx.lab import forms, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.services import finding as finding_services
@@ -196,7 +197,7 @@ def observation_add(request: HttpRequest, session_id: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     task_id = request.POST.get("task_id")
-    return redirect(_run_url(session, int(task_id) if task_id and task_id.isdigit() else None))
+    return redirect(_run_url(session, parse_id(task_id)))
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
+from govcx.common.bounds import parse_id
 from govcx.errors import DomainError
 from govcx.lab import forms, metrics, selectors
 from govcx.lab.models import ParticipantStatus, StudyStatus
@@ -95,8 +96,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.study_list(user=request.user)
     service = request.GET.get("service", "")
     status = request.GET.get("status", "")
-    if service.isdigit():
-        queryset = queryset.filter(service_id=int(service))
+    if parse_id(service) is not None:
+        queryset = queryset.filter(service_id=parse_id(service))
     if status in StudyStatus.values:
         queryset = queryset.filter(status=status)
     context = {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.common.bounds import INT_MAX, parse_id
 from govcx.errors import DomainError, Invalid
 from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
@@ -123,7 +124,7 @@ def outcome_record(request: HttpRequest, assessment_id: int, requirement_id: str
             evidence_text=request.POST.get("evidence_text", ""),
             evidence_url=request.POST.get("evidence_url", ""),
             evidence_file=request.FILES.get("evidence_file"),
-            expected_version=int(raw_version) if raw_version.isdigit() else None,
+            expected_version=parse_id(raw_version, low=0, high=INT_MAX),
         )
         messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
     return redirect(_back(assessment.pk, f"req-{requirement_id}"))
@@ -160,7 +161,7 @@ def adjustment_set_status(request: HttpRequest, adjustment_id: int) -> HttpRespo
             actor=request.user,
             adjustment=adjustment,
             status=request.POST.get("status", ""),
-            expected_version=int(raw_version) if raw_version.isdigit() else -1,
+            expected_version=-1 if (version := parse_id(raw_version, low=0, high=INT_MAX)) is None else version,
         )
         messages.success(request, _("Adjustment updated."))
     return redirect(_back(adjustment.assessment_id, "adjustments"))
