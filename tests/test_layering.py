@@ -23,6 +23,8 @@ PURE_MODULES = [
     "govcx.common.palette",
     "govcx.common.tokens",
     "govcx.common.weburls",
+    "govcx.common.text",
+    "govcx.common.bounds",
     "govcx.standards.schema",
     "govcx.standards.scoring",
     "govcx.standards.checks",

@@ -1,14 +1,38 @@
-"""The API root: mounts each app's router under /api/ and turns domain errors into HTTP answers."""
+"""The API root: mounts each app's router under /api/, checks the text of every request (common.text) and turns
+domain errors into HTTP answers. Only expected errors become 4xx: anything else stays a logged 500."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from govcx.accounts.auth import API_AUTH
-from govcx.errors import DomainError, RateLimited
+from govcx.common.text import clean_data
+from govcx.errors import DomainError, Invalid, RateLimited
+
+
+def _refuse_constant(name: str) -> None:
+    raise Invalid(f"{name} is not a JSON number")
+
+
+class TextCheckingParser(Parser):
+    """Every string of a request's JSON body, query and form fields through the one text rule (NUL and lone
+    surrogates refused, stray control characters taken out), so no handler or schema can forget it."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        # NaN and Infinity are not JSON, though Python's parser takes them (and no column can hold them)
+        return clean_data(json.loads(request.body, parse_constant=_refuse_constant))
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        return clean_data(super().parse_querydict(data, list_fields, request))
+
 
 api = NinjaAPI(
     title="govcx API",
@@ -16,6 +40,7 @@ api = NinjaAPI(
     description="Service registry, standards packs, assessments, launch verdicts and page audits.",
     auth=API_AUTH,
     urls_namespace="api",
+    parser=TextCheckingParser(),
 )
 
 
@@ -27,6 +52,14 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after_seconds)
     return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps whatever the body parser raises in a 400 "Cannot parse request body"; a refused text is ours
+    if isinstance(exc.__cause__, DomainError):
+        return domain_error(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

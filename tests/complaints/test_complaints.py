@@ -126,8 +126,10 @@ def test_the_submission_is_in_the_audit_trail_without_the_text_or_contact(submit
 
 @pytest.fixture
 def handler_orgs(reference_data):
+    """Handling bodies under Ministry A: within its handlers' scope, so they may be a rule's target."""
     return {
-        name: Organisation.objects.create(code=f"handler-{name}", name_en=f"Handler {name}", level="federal")
+        name: Organisation.objects.create(code=f"handler-{name}", name_en=f"Handler {name}", level="federal",
+                                          parent=reference_data["ministry"])
         for name in ("owner", "owner_topic", "service", "service_topic")
     }
 

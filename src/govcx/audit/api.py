@@ -9,6 +9,7 @@ from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.audit import selectors, services
 from govcx.audit.summary import compare_runs
+from govcx.common.bounds import Count, Id
 from govcx.registry.selectors import access_service
 
 router = Router(tags=["audit"])
@@ -21,13 +22,13 @@ class JourneyStepIn(Schema):
 
 
 class AuditRunIn(Schema):
-    service_id: int
+    service_id: Id
     urls: list[str] | None = None
     crawl_from: str = ""
-    max_depth: int = 2
-    max_pages: int = 20
+    max_depth: Count = 2
+    max_pages: Count = 20
     journey: list[JourneyStepIn] | None = None
-    parallel: int = 2
+    parallel: Count = 2
 
 
 class AuditRunOut(Schema):
@@ -78,7 +79,7 @@ class RunComparisonOut(Schema):
 
 
 @router.get("/runs", response=list[AuditRunOut])
-def run_list(request: SignedInRequest, service_id: int | None = None):
+def run_list(request: SignedInRequest, service_id: Id | None = None):
     queryset = selectors.audit_run_list(user=request.user)
     return queryset.filter(service_id=service_id) if service_id is not None else queryset
 
@@ -98,7 +99,7 @@ def run_create(request: SignedInRequest, payload: AuditRunIn):
 
 
 @router.get("/runs/{run_id}", response=AuditRunDetailOut)
-def run_get(request: SignedInRequest, run_id: int):
+def run_get(request: SignedInRequest, run_id: Id):
     run = selectors.access_audit_run(request.user, run_id)
     return {**AuditRunOut.model_validate(run).model_dump(), "pages": [
         {**{f: getattr(p, f) for f in ("url", "ok", "error", "status", "title", "language", "forms", "weight",
@@ -109,7 +110,7 @@ def run_get(request: SignedInRequest, run_id: int):
 
 
 @router.get("/runs/{run_id}/compare/{other_id}", response=RunComparisonOut)
-def run_compare(request: SignedInRequest, run_id: int, other_id: int):
+def run_compare(request: SignedInRequest, run_id: Id, other_id: Id):
     after = selectors.access_audit_run(request.user, run_id)
     before = selectors.access_audit_run(request.user, other_id)
     return compare_runs(selectors.run_page_dicts(before), selectors.run_page_dicts(after))

@@ -8,7 +8,9 @@ the first worksheet, as the spreadsheet shows it (cached results, not formula te
 spreadsheet program shows them: the header is row 1, the first data row 2.
 
 Writing: a bold, frozen header row; text cells that a spreadsheet would run as a formula are prefixed with "'"
-(OWASP CSV injection), and `cell_text` takes the prefix off again on import.
+(OWASP CSV injection), and `cell_text` takes the prefix off again on import. Every text cell goes out through
+`common.text.xml_safe` (control characters XML cannot hold are taken out), so a stored text with a vertical tab
+or NUL cannot break an export, in XLSX or CSV alike.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from govcx.common.text import xml_safe
 from govcx.errors import Invalid, InvalidInput, Problem
 
 FORMATS = ("csv", "xlsx")
@@ -170,7 +173,9 @@ def read_rows(
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection in text cells (OWASP CSV injection)."""
+    """A text cell a spreadsheet can hold and will not run: no illegal control characters, and formula injection
+    neutralised (OWASP CSV injection)."""
+    value = xml_safe(value)
     if isinstance(value, str) and value[:1] in _FORMULA_START:
         return "'" + value
     return value
@@ -179,7 +184,7 @@ def safe_cell(value: Any) -> Any:
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([xml_safe(v) for v in header])
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM so spreadsheet programs read UTF-8
@@ -199,7 +204,7 @@ def to_xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[A
         workbook.remove(workbook.active)
     for name, (header, rows) in sheets.items():
         worksheet = workbook.create_sheet(name[:31])
-        worksheet.append(list(header))
+        worksheet.append([xml_safe(v) for v in header])
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         for row in rows:

@@ -17,11 +17,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.common.bounds import Count, Day, Id, Limit, Offset
 from govcx.complaints import selectors, services
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Invalid
-from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service
 from govcx.throttle import client_address, hit
 
@@ -71,14 +71,14 @@ class ComplaintOut(Schema):
 
 class ComplaintQuery(Schema):
     status: str = Field("", description="received | in_work | answered | overdue")
-    service_id: int | None = None
-    organisation_id: int | None = None
+    service_id: Id | None = None
+    organisation_id: Id | None = None
     topic: str = ""
-    due_before: dt.date | None = None
+    due_before: Day | None = None
 
 
 class VersionIn(Schema):
-    version: int
+    version: Count
 
 
 class AnswerIn(VersionIn):
@@ -90,10 +90,10 @@ class ExtendIn(VersionIn):
 
 
 class RoutingRuleIn(Schema):
-    owner_id: int
-    service_id: int | None = None
+    owner_id: Id
+    service_id: Id | None = None
     topic: str = Field("", max_length=40, description="blank: every topic")
-    handler_id: int
+    handler_id: Id
 
 
 class RoutingRuleOut(Schema):
@@ -104,8 +104,16 @@ class RoutingRuleOut(Schema):
     handler_id: int
 
 
+class ComplaintPages(LimitOffsetPagination):
+    """Pages of at most 1,000 complaints; an offset that fits the database (an unbounded one was a 500)."""
+
+    class Input(Schema):
+        limit: Limit = 50
+        offset: Offset = 0
+
+
 @router.get("", response=list[ComplaintOut], operation_id="govcx_feedback_complaints_api_complaint_list")
-@paginate(LimitOffsetPagination)
+@paginate(ComplaintPages)
 def complaint_list(request: SignedInRequest, filters: Query[ComplaintQuery]):
     """Complaints routed to organisations in your scope, earliest deadline first."""
     if filters.status and filters.status not in selectors.STATUSES:
@@ -119,9 +127,7 @@ def complaint_list(request: SignedInRequest, filters: Query[ComplaintQuery]):
 
 def _rule_targets(request: HttpRequest, payload: RoutingRuleIn) -> dict:
     owner = access_organisation(request.user, payload.owner_id, Action.HANDLE_COMPLAINTS)
-    handler = Organisation.objects.filter(pk=payload.handler_id).first()
-    if handler is None:
-        raise Invalid(f"organisation {payload.handler_id} does not exist", details=[{"field": "handler_id"}])
+    handler = access_organisation(request.user, payload.handler_id)
     service = access_service(request.user, payload.service_id) if payload.service_id is not None else None
     return {"owner": owner, "handler": handler, "service": service, "topic": payload.topic}
 
@@ -145,14 +151,14 @@ def routing_rule_create(request: SignedInRequest, payload: RoutingRuleIn):
 
 @router.put("/routing-rules/{int:rule_id}", response=RoutingRuleOut,
             operation_id="govcx_feedback_complaints_api_routing_rule_update")
-def routing_rule_update(request: SignedInRequest, rule_id: int, payload: RoutingRuleIn):
+def routing_rule_update(request: SignedInRequest, rule_id: Id, payload: RoutingRuleIn):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
     return _rule_out(services.routing_rule_save(actor=request.user, rule=rule, **_rule_targets(request, payload)))
 
 
 @router.delete("/routing-rules/{int:rule_id}", response={204: None},
                operation_id="govcx_feedback_complaints_api_routing_rule_delete")
-def routing_rule_delete(request: SignedInRequest, rule_id: int):
+def routing_rule_delete(request: SignedInRequest, rule_id: Id):
     rule = access_routing_rule(request.user, rule_id, Action.HANDLE_COMPLAINTS)
     services.routing_rule_delete(rule=rule, actor=request.user)
     return Status(204, None)
@@ -218,20 +224,20 @@ def public_status(request: HttpRequest, token: str):
 
 
 @router.get("/{int:complaint_id}", response=ComplaintOut, operation_id="govcx_feedback_complaints_api_complaint_get")
-def complaint_get(request: SignedInRequest, complaint_id: int):
+def complaint_get(request: SignedInRequest, complaint_id: Id):
     return access_complaint(request.user, complaint_id)
 
 
 @router.post("/{int:complaint_id}/take", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_take")
-def complaint_take(request: SignedInRequest, complaint_id: int, payload: VersionIn):
+def complaint_take(request: SignedInRequest, complaint_id: Id, payload: VersionIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
 
 
 @router.post("/{int:complaint_id}/answer", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_answer")
-def complaint_answer(request: SignedInRequest, complaint_id: int, payload: AnswerIn):
+def complaint_answer(request: SignedInRequest, complaint_id: Id, payload: AnswerIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_answer(complaint=complaint, answer=payload.answer, actor=request.user,
                                      expected_version=payload.version)
@@ -239,7 +245,7 @@ def complaint_answer(request: SignedInRequest, complaint_id: int, payload: Answe
 
 @router.post("/{int:complaint_id}/extend", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_extend")
-def complaint_extend(request: SignedInRequest, complaint_id: int, payload: ExtendIn):
+def complaint_extend(request: SignedInRequest, complaint_id: Id, payload: ExtendIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_extend(complaint=complaint, reason=payload.reason, actor=request.user,
                                      expected_version=payload.version)

@@ -198,9 +198,15 @@ def routing_rule_save(
     rule: RoutingRule | None = None,
 ) -> RoutingRule:
     """Create a rule (or change `rule`): complaints about the owner's services, or one of them, on a topic or any,
-    go to `handler`. One rule per owner, service and topic."""
+    go to `handler`. One rule per owner, service and topic.
+
+    Both ends are scoped: the owner must be an organisation the actor handles complaints for, and the handler one
+    the actor can see (any, for central roles), so a region cannot send citizens' complaints and contacts to an
+    authority outside its scope; out of scope is a 404, like any other id."""
     if not Organisation.objects.for_user(actor, Action.HANDLE_COMPLAINTS).filter(pk=owner.pk).exists():
         raise NotFound(f"organisation {owner.pk} not found")
+    if not Organisation.objects.for_user(actor).filter(pk=handler.pk).exists():
+        raise NotFound(f"organisation {handler.pk} not found")
     if service is not None and service.owner_id != owner.pk:
         raise Invalid("the service belongs to another organisation", details=[{"field": "service_id"}])
     topic = _known_topic(topic)

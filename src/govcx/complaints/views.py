@@ -23,6 +23,7 @@ from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
+from govcx.common.bounds import BIGINT_MAX, EARLIEST_DAY, LATEST_DAY
 from govcx.common.refusals import refusal_as_message
 from govcx.complaints import selectors, services
 from govcx.complaints.models import Complaint, ComplaintStatus
@@ -59,14 +60,19 @@ def _topic_titles() -> dict[str, str]:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A positive id or version a database can hold (ASCII digits only: "²".isdigit() is true)."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= BIGINT_MAX else None
 
 
 def _date_or_none(value: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or EARLIEST_DAY <= day <= LATEST_DAY else None
 
 
 def _filters(request: HttpRequest) -> ComplaintFilters:
@@ -189,7 +195,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
         with refusal_as_message(request, missing_is_refusal=True) as refused:
             owner = access_organisation(request.user, posted["owner"], Action.HANDLE_COMPLAINTS)
             service = access_service(request.user, posted["service"]) if posted["service"] else None
-            handler = Organisation.objects.filter(pk=_int_or_none(posted["handler"])).first()
+            handler = Organisation.objects.for_user(request.user).filter(pk=_int_or_none(posted["handler"])).first()
             if handler is None:
                 raise Invalid(_("Choose the organisation that answers."))
             services.routing_rule_save(actor=request.user, owner=owner, service=service, topic=posted["topic"],
@@ -206,7 +212,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
         "can_manage": can_manage,
         "owners": Organisation.objects.for_user(request.user, Action.HANDLE_COMPLAINTS).order_by("code"),
         "services": service_list(user=request.user, action=Action.HANDLE_COMPLAINTS).order_by("code"),
-        "handlers": Organisation.objects.order_by("code"),
+        "handlers": Organisation.objects.for_user(request.user).order_by("code"),
         "topics": topics,
         "posted": posted,
     }, status=422 if posted else 200)

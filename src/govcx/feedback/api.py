@@ -9,10 +9,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
+from pydantic import model_validator
 
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.services import api_token_authenticate
+from govcx.common.bounds import Count, Day, Id, Limit, Moment, Offset, refuse_nulls
 from govcx.errors import Invalid
 from govcx.feedback import selectors, services, survey_templates
 from govcx.feedback.dashboards import figures
@@ -24,19 +26,23 @@ router = Router(tags=["feedback"])
 
 
 class SurveyIn(Schema):
-    service_id: int
+    service_id: Id
     title: str = Field(min_length=1, max_length=200)
     template: str = ""
     definition: dict[str, Any] | None = None
 
 
 class SurveyPatch(Schema):
-    version: int
+    version: Count
     title: str | None = None
     definition: dict[str, Any] | None = None
     status: str | None = None
     allowed_origins: list[str] | None = None
-    rate_limit_per_minute: int | None = None
+    rate_limit_per_minute: Count | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self)
 
 
 class SurveyOut(Schema):
@@ -66,7 +72,7 @@ def template_list(request: SignedInRequest):
 
 
 @router.get("/surveys", response=list[SurveyOut])
-def survey_list(request: SignedInRequest, service_id: int | None = None):
+def survey_list(request: SignedInRequest, service_id: Id | None = None):
     queryset = selectors.survey_list(user=request.user).prefetch_related("versions")
     if service_id is not None:
         queryset = queryset.filter(service_id=service_id)
@@ -82,12 +88,12 @@ def survey_create(request: SignedInRequest, payload: SurveyIn):
 
 
 @router.get("/surveys/{survey_id}", response=SurveyOut)
-def survey_get(request: SignedInRequest, survey_id: int):
+def survey_get(request: SignedInRequest, survey_id: Id):
     return _survey_out(selectors.access_survey(request.user, survey_id))
 
 
 @router.patch("/surveys/{survey_id}", response=SurveyOut)
-def survey_patch(request: SignedInRequest, survey_id: int, payload: SurveyPatch):
+def survey_patch(request: SignedInRequest, survey_id: Id, payload: SurveyPatch):
     survey = selectors.access_survey(request.user, survey_id, Action.MANAGE_SURVEYS)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     survey = services.survey_update(survey=survey, expected_version=payload.version, actor=request.user, **fields)
@@ -113,9 +119,9 @@ class ResponseIn(Schema):
     channel: str = Channel.API
     client_category: str = ""
     language: str = ""
-    version: int | None = Field(None, description="the survey version answered; default: the current one")
+    version: Count | None = Field(None, description="the survey version answered; default: the current one")
     submitted_at: dt.datetime | None = None
-    elapsed_ms: int | None = Field(None, description="time the person spent on the form, for spam scoring")
+    elapsed_ms: Count | None = Field(None, description="time the person spent on the form, for spam scoring")
     website: str = Field("", description="honeypot: people leave it empty")
 
 
@@ -235,8 +241,8 @@ class DashboardOut(Schema):
 @router.get("/dashboard", response=DashboardOut)
 def dashboard_figures(
     request: HttpRequest, question: str = "overall", group_by: str = "service_id", period: str = "quarter",
-    service_id: int | None = None, organisation_id: int | None = None, channel: str = "",
-    date_from: dt.date | None = None, date_to: dt.date | None = None,
+    service_id: Id | None = None, organisation_id: Id | None = None, channel: str = "",
+    date_from: Day | None = None, date_to: Day | None = None,
 ):
     """Means with intervals, top-2-box shares, NPS, trend and drivers; only organisations in the caller's scope.
     A group's `signal` is above/below only when the difference from the rest is significant (Welch, Holm)."""
@@ -267,8 +273,8 @@ class ResponseOut(Schema):
 
 
 @router.get("/responses", response=list[ResponseOut])
-def response_list(request: SignedInRequest, survey_id: int | None = None, service_id: int | None = None,
-                  since: dt.datetime | None = None, limit: int = 100, offset: int = 0):
+def response_list(request: SignedInRequest, survey_id: Id | None = None, service_id: Id | None = None,
+                  since: Moment | None = None, limit: Limit = 100, offset: Offset = 0):
     """Responses (personal data already masked), newest first; `limit` at most 1000."""
     queryset = selectors.response_list(user=request.user).prefetch_related("answers")
     if survey_id is not None:
@@ -277,7 +283,6 @@ def response_list(request: SignedInRequest, survey_id: int | None = None, servic
         queryset = queryset.filter(service_id=service_id)
     if since is not None:
         queryset = queryset.filter(submitted_at__gte=since)
-    limit = max(1, min(limit, 1000))
     return [{"id": r.pk, "survey_id": r.survey_id, "survey_version": r.survey_version.number,
              "service_id": r.service_id, "channel": r.channel, "context": r.context,
              "client_category": r.client_category, "submitted_at": r.submitted_at, "comment": r.comment,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import parse_id
 from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, selectors
 from govcx.lab.models import Observation
@@ -60,12 +61,12 @@ def findings_board(request: HttpRequest, study_id: int) -> HttpResponse:
 def observation_merge(request: HttpRequest, study_id: int) -> HttpResponse:
     """Merge the ticked observations into an existing finding or a new one described by the form."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    ids = [int(i) for i in request.POST.getlist("observation") if i.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("observation")) if pk is not None]
     observations = [selectors.access_observation(request.user, pk, Action.RUN_LAB) for pk in ids]
     existing = request.POST.get("finding", "")
     with refusal_as_message(request) as refused:
-        if existing.isdigit():
-            finding = selectors.access_finding(request.user, int(existing), Action.RUN_LAB)
+        if parse_id(existing) is not None:
+            finding = selectors.access_finding(request.user, parse_id(existing), Action.RUN_LAB)
             finding = finding_services.observation_merge(actor=request.user, observations=observations, finding=finding)
         else:
             form = _finding_form(study, request.POST)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
+from govcx.common.forms import CheckedForm
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
 from govcx.lab.templatetags.lab import severity_choices
 from govcx.registry.vocabulary import Stage
@@ -65,7 +66,7 @@ def format_screener(questions: list[dict[str, Any]]) -> str:
     )
 
 
-class StudyForm(forms.Form):
+class StudyForm(CheckedForm):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -120,7 +121,7 @@ class StudyForm(forms.Form):
         }
 
 
-class TaskForm(forms.Form):
+class TaskForm(CheckedForm):
     key = forms.SlugField(label=_("Key"), max_length=64,
                           help_text=_("Stays the same in a re-test, so the two studies can be compared."))
     order = forms.IntegerField(label=_("Order"), min_value=1, initial=1)
@@ -139,7 +140,7 @@ class TaskForm(forms.Form):
         return {name: getattr(task, name) for name in TaskForm.base_fields}
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(CheckedForm):
     dimension = forms.ChoiceField(label=_("Dimension"),
                                   choices=[(d.value, labels.QUOTA_DIMENSIONS[d.value]) for d in QuotaDimension])
     value = forms.CharField(label=_("Value"), max_length=64,
@@ -147,7 +148,7 @@ class QuotaForm(forms.Form):
     target = forms.IntegerField(label=_("Target"), min_value=0)
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(CheckedForm):
     code = forms.CharField(label=_("Code"), max_length=16, required=False,
                            help_text=_("Pseudonymous, e.g. P07; left blank, the next free code is used."))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
@@ -185,14 +186,14 @@ class ParticipantForm(forms.Form):
         return {key: self.cleaned_data[name] for name, key in self.screener_keys if self.cleaned_data.get(name)}
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CheckedForm):
     given_at = forms.DateTimeField(label=_("Given at"), initial=timezone.now,
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     text_version = forms.CharField(label=_("Consent text version"), max_length=40, initial="v1")
     recording_allowed = forms.BooleanField(label=_("Recording allowed"), required=False)
 
 
-class IncentiveForm(forms.Form):
+class IncentiveForm(CheckedForm):
     amount = forms.DecimalField(label=_("Amount"), min_value=0, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="RUB")
     method = forms.CharField(label=_("Method"), max_length=40, help_text=_('e.g. "voucher", "bank transfer"'))
@@ -200,7 +201,7 @@ class IncentiveForm(forms.Form):
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
-class SessionForm(forms.Form):
+class SessionForm(CheckedForm):
     participant = forms.TypedChoiceField(label=_("Participant"), coerce=int)
     mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, labels.SESSION_MODES[m.value]) for m in SessionMode])
     scheduled_at = forms.DateTimeField(label=_("Scheduled at"), required=False,
@@ -211,11 +212,11 @@ class SessionForm(forms.Form):
         self.fields["participant"].choices = [(p.pk, p.code) for p in participants]
 
 
-class LinkForm(forms.Form):
+class LinkForm(CheckedForm):
     valid_days = forms.IntegerField(label=_("Link valid for (days)"), min_value=1, max_value=60, initial=7)
 
 
-class AttemptForm(forms.Form):
+class AttemptForm(CheckedForm):
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
                                 choices=[(o.value, labels.TASK_OUTCOMES[o.value]) for o in Outcome])
     seconds = DurationField(label=_("Time on task"), help_text=_("Seconds (75) or minutes:seconds (1:15)."),
@@ -237,7 +238,7 @@ def parse_tags(text: str) -> list[str]:
     return list(dict.fromkeys(t.strip().lower() for t in text.split(",") if t.strip()))
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(CheckedForm):
     text = forms.CharField(label=_("Observation"), max_length=2000)
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Comma-separated."))
     at = DurationField(label=_("At (from the session start)"), required=False,
@@ -252,7 +253,7 @@ class ObservationForm(forms.Form):
         return parse_tags(self.cleaned_data.get("tags", ""))
 
 
-class RecordingForm(forms.Form):
+class RecordingForm(CheckedForm):
     recording = forms.FileField(label=_("Video file"))
     recording_started_at = DurationField(
         label=_("Recording started (after the session start)"), required=False,
@@ -260,12 +261,12 @@ class RecordingForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(CheckedForm):
     file = forms.FileField(label=_("File of attempts (CSV or XLSX)"), help_text=_(
         "Columns: participant_code, task_key, outcome, seconds, errors, assists, seq and, optionally, mode."))
 
 
-class FindingForm(forms.Form):
+class FindingForm(CheckedForm):
     title = forms.CharField(label=_("Problem"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, choices=severity_choices, initial=2)
@@ -296,14 +297,14 @@ class FindingForm(forms.Form):
 
 # ---- The participant's own pages (unmoderated sessions) ----------------------------------------------------
 
-class TakeConsentForm(forms.Form):
+class TakeConsentForm(CheckedForm):
     agree = forms.BooleanField(label=_("I have read the above and agree to take part"))
 
 
 SEQ_CHOICES = [(n, str(n)) for n in range(1, 8)]
 
 
-class SeqForm(forms.Form):
+class SeqForm(CheckedForm):
     seq = forms.TypedChoiceField(
         label=_("Overall, how difficult or easy was the task to complete?"), coerce=int,
         choices=SEQ_CHOICES, widget=forms.RadioSelect,
@@ -330,7 +331,7 @@ UMUX_LITE_ITEMS = (
 )
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(CheckedForm):
     """SUS (10 items, 1–5) and/or UMUX-Lite (2 items, 1–7), each item a group of radio buttons."""
 
     def __init__(self, *args: Any, use_sus: bool, use_umux_lite: bool, **kwargs: Any) -> None:

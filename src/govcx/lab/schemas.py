@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from govcx.common.bounds import Count, Id, Moment, refuse_nulls
 from govcx.lab.services.session import LINK_VALID_DAYS
 
 
@@ -33,16 +34,20 @@ class StudyFields(Schema):
     discovery_goal: Decimal | None = None
     screener: list[ScreenerQuestion] | None = None
 
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"version"})
+
 
 class StudyIn(StudyFields):
-    service_id: int
-    lab_id: int
+    service_id: Id
+    lab_id: Id
     title: str
 
 
 class StudyPatch(StudyFields):
     status: Literal["draft", "recruiting", "running"] | None = None
-    version: int | None = Field(None, description="the version you read; a concurrent change gives 409")
+    version: Count | None = Field(None, description="the version you read; a concurrent change gives 409")
 
 
 class StudyOut(Schema):
@@ -77,7 +82,7 @@ class OwnerConsentIn(Schema):
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: Count | None = None
 
 
 class RetestIn(Schema):
@@ -86,13 +91,17 @@ class RetestIn(Schema):
 
 class TaskFields(Schema):
     key: str | None = None
-    order: int | None = None
+    order: Count | None = None
     title: str | None = None
     scenario: str | None = None
     success_criteria: str | None = None
     critical_path: bool | None = None
     benchmark_completion: Decimal | None = None
-    target_seconds: int | None = None
+    target_seconds: Count | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"target_seconds"})
 
 
 class TaskIn(TaskFields):
@@ -116,11 +125,11 @@ class TaskOut(Schema):
 class QuotaIn(Schema):
     dimension: str
     value: str
-    target: int
+    target: Count
 
 
 class QuotaPatch(Schema):
-    target: int
+    target: Count
 
 
 class QuotaOut(Schema):
@@ -139,10 +148,14 @@ class ParticipantFields(Schema):
     client_category: str | None = None
     age_band: str | None = None
     region: str | None = None
-    digital_confidence: int | None = None
+    digital_confidence: Count | None = None
     disability: bool | None = None
     assisted_digital: bool | None = None
     screener_answers: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"digital_confidence"})
 
 
 class ParticipantIn(ParticipantFields):
@@ -171,7 +184,7 @@ class ParticipantOut(Schema):
 class ConsentIn(Schema):
     text_version: str
     recording_allowed: bool
-    given_at: dt.datetime | None = None
+    given_at: Moment | None = None
 
 
 class ConsentOut(Schema):
@@ -185,7 +198,7 @@ class IncentiveIn(Schema):
     amount: Decimal
     currency: str = "RUB"
     method: str
-    paid_at: dt.datetime | None = None
+    paid_at: Moment | None = None
 
 
 class IncentiveOut(Schema):
@@ -197,10 +210,10 @@ class IncentiveOut(Schema):
 
 
 class SessionIn(Schema):
-    participant_id: int
+    participant_id: Id
     mode: Literal["moderated", "unmoderated"] = "moderated"
-    moderator_id: int | None = None
-    scheduled_at: dt.datetime | None = None
+    moderator_id: Id | None = None
+    scheduled_at: Moment | None = None
 
 
 class FinishIn(Schema):
@@ -224,7 +237,7 @@ class SessionOut(Schema):
 
 
 class LinkIn(Schema):
-    valid_days: int = LINK_VALID_DAYS
+    valid_days: Count = LINK_VALID_DAYS
 
 
 class LinkOut(Schema):
@@ -234,25 +247,29 @@ class LinkOut(Schema):
 
 
 class AttemptIn(Schema):
-    task_id: int | None = None
+    task_id: Id | None = None
     task_key: str | None = None
     outcome: str
     seconds: float
-    errors: int = 0
-    assists: int = 0
-    seq: int | None = None
+    errors: Count = 0
+    assists: Count = 0
+    seq: Count | None = None
     note: str = ""
-    version: int | None = Field(None, description="the version you read when correcting; 409 if it changed")
+    version: Count | None = Field(None, description="the version you read when correcting; 409 if it changed")
 
 
 class AttemptPatch(Schema):
     outcome: str | None = None
     seconds: float | None = None
-    errors: int | None = None
-    assists: int | None = None
-    seq: int | None = None
+    errors: Count | None = None
+    assists: Count | None = None
+    seq: Count | None = None
     note: str | None = None
-    version: int | None = None
+    version: Count | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"seq", "version"})
 
 
 class AttemptOut(Schema):
@@ -272,16 +289,20 @@ class AttemptOut(Schema):
 
 class ObservationIn(Schema):
     text: str
-    task_id: int | None = None
+    task_id: Id | None = None
     at_seconds: float | None = None
     tags: list[str] = []
 
 
 class ObservationPatch(Schema):
     text: str | None = None
-    task_id: int | None = None
+    task_id: Id | None = None
     at_seconds: float | None = None
     tags: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"task_id", "at_seconds"})
 
 
 class ObservationOut(Schema):
@@ -299,12 +320,16 @@ class ObservationOut(Schema):
 class FindingFields(Schema):
     title: str | None = None
     description: str | None = None
-    severity: int | None = None
-    task_id: int | None = None
+    severity: Count | None = None
+    task_id: Id | None = None
     screen: str | None = None
     recommendation: str | None = None
     status: Literal["open", "fixed", "accepted"] | None = None
-    participant_ids: list[int] | None = None
+    participant_ids: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def _sent_fields_hold_values(self):
+        return refuse_nulls(self, nullable={"task_id"})
 
 
 class FindingIn(FindingFields):
@@ -312,8 +337,8 @@ class FindingIn(FindingFields):
 
 
 class MergeIn(Schema):
-    observation_ids: list[int]
-    finding_id: int | None = None
+    observation_ids: list[Id]
+    finding_id: Id | None = None
     finding: FindingIn | None = None
 
 
@@ -372,7 +397,7 @@ class TakeAttemptIn(Schema):
     task_key: str
     outcome: Literal["success", "abandoned"]
     seconds: float
-    seq: int | None = None
+    seq: Count | None = None
 
 
 class TakeQuestionnaireIn(Schema):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from govcx import labels
 from govcx.accounts.roles import Action
+from govcx.common.bounds import parse_id
 from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, recording_types, selectors
 from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
@@ -197,7 +198,7 @@ def observation_add(request: HttpRequest, session_id: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     task_id = request.POST.get("task_id")
-    return redirect(_run_url(session, int(task_id) if task_id and task_id.isdigit() else None))
+    return redirect(_run_url(session, parse_id(task_id)))
 
 
 @login_required

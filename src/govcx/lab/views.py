@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
+from govcx.common.bounds import parse_id
 from govcx.common.refusals import field_name, refusal_as_message, refusal_on_form
 from govcx.lab import forms, metrics, selectors
 from govcx.lab.models import OwnerConsent, ParticipantStatus, StudyStatus
@@ -66,8 +67,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.study_list(user=request.user)
     service = request.GET.get("service", "")
     status = request.GET.get("status", "")
-    if service.isdigit():
-        queryset = queryset.filter(service_id=int(service))
+    if parse_id(service) is not None:
+        queryset = queryset.filter(service_id=parse_id(service))
     if status in StudyStatus.values:
         queryset = queryset.filter(status=status)
     context = {

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_history
+from govcx.common.bounds import Count, Id
 from govcx.common.downloads import download
 from govcx.common.tabular import CONTENT_TYPES, format_for, render_table
 from govcx.errors import Invalid
@@ -42,7 +43,7 @@ class ServiceOut(ServiceIn):
 
 
 class ServiceUpdateIn(ServiceIn):
-    version: int
+    version: Count
 
 
 class HistoryOut(Schema):
@@ -115,7 +116,7 @@ def service_import(
 
 
 @router.get("/services/{service_id}", response=ServiceOut)
-def service_get(request: SignedInRequest, service_id: int):
+def service_get(request: SignedInRequest, service_id: Id):
     return _out(selectors.access_service(request.user, service_id))
 
 
@@ -125,7 +126,7 @@ def service_create(request: SignedInRequest, payload: ServiceIn):
 
 
 @router.put("/services/{service_id}", response=ServiceOut)
-def service_update(request: SignedInRequest, service_id: int, payload: ServiceUpdateIn):
+def service_update(request: SignedInRequest, service_id: Id, payload: ServiceUpdateIn):
     selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     data = ServiceIn.model_validate(payload.model_dump(exclude={"version"}))
     service = services.service_update(
@@ -135,14 +136,14 @@ def service_update(request: SignedInRequest, service_id: int, payload: ServiceUp
 
 
 @router.delete("/services/{service_id}", response={204: None})
-def service_delete(request: SignedInRequest, service_id: int):
+def service_delete(request: SignedInRequest, service_id: Id):
     service = selectors.access_service(request.user, service_id, Action.CHANGE_SERVICE)
     services.service_delete(actor=request.user, service=service)
     return Status(204, None)
 
 
 @router.get("/services/{service_id}/history", response=list[HistoryOut])
-def service_history(request: SignedInRequest, service_id: int):
+def service_history(request: SignedInRequest, service_id: Id):
     service = selectors.access_service(request.user, service_id)
     return [
         {"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action, "changes": e.changes}
@@ -156,7 +157,7 @@ def organisation_create(request: SignedInRequest, payload: OrganisationIn):
 
 
 @router.put("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_update(request: SignedInRequest, organisation_id: int, payload: OrganisationIn):
+def organisation_update(request: SignedInRequest, organisation_id: Id, payload: OrganisationIn):
     selectors.access_organisation(request.user, organisation_id, Action.MANAGE_REFERENCE)
     return services.organisation_save(actor=request.user, organisation=payload, organisation_id=organisation_id)
 

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from govcx import labels
+from govcx.common.forms import CheckedForm
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.passport_text import format_documents, format_steps, parse_documents, parse_steps
 from govcx.registry.schemas import ServiceIn
 from govcx.registry.vocabulary import Channel, DeadlineKind, Stage
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(CheckedForm):
     code = forms.SlugField(label=_("Code"), max_length=80)
     name_en = forms.CharField(label=_("Name (English)"), max_length=300)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=300, required=False)

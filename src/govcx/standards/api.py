@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
+from govcx.common.bounds import Count, Day, Id
 from govcx.common.weburls import WebUrl
 from govcx.errors import InvalidInput, NotFound
 from govcx.registry.selectors import access_service
@@ -38,8 +39,8 @@ class PackLoadIn(Schema):
 
 
 class AssessmentIn(Schema):
-    service_id: int
-    pack_id: int
+    service_id: Id
+    pack_id: Id
     stage: str | None = None
 
 
@@ -81,14 +82,14 @@ class OutcomeIn(Schema):
     rating: str | float | None = None
     evidence_text: str = ""
     evidence_url: WebUrl = ""
-    expected_version: int | None = None
+    expected_version: Count | None = None
 
 
 class AdjustmentIn(Schema):
     requirement_id: str
     action: str
     owner: str
-    due_date: dt.date
+    due_date: Day
 
 
 class AdjustmentOut(Schema):
@@ -104,7 +105,7 @@ class AdjustmentOut(Schema):
 
 class AdjustmentStatusIn(Schema):
     status: str
-    expected_version: int
+    expected_version: Count
 
 
 class ChangeOut(Schema):
@@ -146,7 +147,7 @@ def pack_list(request: SignedInRequest):
 
 
 @router.get("/packs/{pack_pk}", response=PackDetailOut)
-def pack_get(request: SignedInRequest, pack_pk: int):
+def pack_get(request: SignedInRequest, pack_pk: Id):
     return selectors.access_pack(request.user, pack_pk)
 
 
@@ -168,7 +169,7 @@ def pack_load(request: SignedInRequest, payload: PackLoadIn):
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-def assessment_list(request: SignedInRequest, service_id: int | None = None, verdict: str | None = None):
+def assessment_list(request: SignedInRequest, service_id: Id | None = None, verdict: str | None = None):
     queryset = selectors.assessment_list(user=request.user)
     if service_id is not None:
         queryset = queryset.filter(service_id=service_id)
@@ -186,18 +187,18 @@ def assessment_create(request: SignedInRequest, payload: AssessmentIn):
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
-def assessment_get(request: SignedInRequest, assessment_id: int):
+def assessment_get(request: SignedInRequest, assessment_id: Id):
     return _assessment_out(selectors.access_assessment(request.user, assessment_id), detail=True)
 
 
 @router.post("/assessments/{assessment_id}/checks", response=AssessmentDetailOut)
-def assessment_rerun_checks(request: SignedInRequest, assessment_id: int):
+def assessment_rerun_checks(request: SignedInRequest, assessment_id: Id):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     return _assessment_out(services.assessment_rerun_checks(actor=request.user, assessment=assessment), detail=True)
 
 
 @router.put("/assessments/{assessment_id}/outcomes/{requirement_id}", response=OutcomeOut)
-def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id: str, payload: OutcomeIn):
+def outcome_record(request: SignedInRequest, assessment_id: Id, requirement_id: str, payload: OutcomeIn):
     """Record an assessor's outcome. Send the `expected_version` you read (null if none): a stale version
     gives 409 and writes nothing."""
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
@@ -209,7 +210,7 @@ def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id:
 
 
 @router.get("/assessments/{assessment_id}/comparison", response=ComparisonOut)
-def assessment_comparison(request: SignedInRequest, assessment_id: int):
+def assessment_comparison(request: SignedInRequest, assessment_id: Id):
     assessment = selectors.access_assessment(request.user, assessment_id)
     comparison = selectors.assessment_comparison(assessment)
     if comparison is None:
@@ -219,18 +220,18 @@ def assessment_comparison(request: SignedInRequest, assessment_id: int):
 
 
 @router.get("/assessments/{assessment_id}/adjustments", response=list[AdjustmentOut])
-def adjustment_list(request: SignedInRequest, assessment_id: int):
+def adjustment_list(request: SignedInRequest, assessment_id: Id):
     return selectors.access_assessment(request.user, assessment_id).adjustments.all()
 
 
 @router.post("/assessments/{assessment_id}/adjustments", response={201: AdjustmentOut})
-def adjustment_create(request: SignedInRequest, assessment_id: int, payload: AdjustmentIn):
+def adjustment_create(request: SignedInRequest, assessment_id: Id, payload: AdjustmentIn):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
     return Status(201, services.adjustment_create(actor=request.user, assessment=assessment, **payload.model_dump()))
 
 
 @router.patch("/adjustments/{adjustment_id}", response=AdjustmentOut)
-def adjustment_set_status(request: SignedInRequest, adjustment_id: int, payload: AdjustmentStatusIn):
+def adjustment_set_status(request: SignedInRequest, adjustment_id: Id, payload: AdjustmentStatusIn):
     adjustment = selectors.access_adjustment(request.user, adjustment_id, Action.MANAGE_ADJUSTMENTS)
     return services.adjustment_set_status(
         actor=request.user, adjustment=adjustment, status=payload.status, expected_version=payload.expected_version

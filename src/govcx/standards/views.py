@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.common.bounds import INT_MAX, parse_id
 from govcx.common.refusals import refusal_as_message
 from govcx.errors import Invalid
 from govcx.registry.models import Service
@@ -111,7 +112,7 @@ def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id:
             evidence_text=request.POST.get("evidence_text", ""),
             evidence_url=request.POST.get("evidence_url", ""),
             evidence_file=request.FILES.get("evidence_file"),
-            expected_version=int(raw_version) if raw_version.isdigit() else None,
+            expected_version=parse_id(raw_version, low=0, high=INT_MAX),
         )
         messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
     return redirect(_back(assessment.pk, f"req-{requirement_id}"))
@@ -148,7 +149,7 @@ def adjustment_set_status(request: SignedInRequest, adjustment_id: int) -> HttpR
             actor=request.user,
             adjustment=adjustment,
             status=request.POST.get("status", ""),
-            expected_version=int(raw_version) if raw_version.isdigit() else -1,
+            expected_version=-1 if (version := parse_id(raw_version, low=0, high=INT_MAX)) is None else version,
         )
         messages.success(request, _("Adjustment updated."))
     return redirect(_back(adjustment.assessment_id, "adjustments"))

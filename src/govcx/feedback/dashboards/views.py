@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from govcx.common.bounds import parse_id
 from govcx.common.pdf import pdf_response
 from govcx.errors import Invalid
 from govcx.feedback.dashboards.context import dashboard_context, service_report_context
@@ -25,9 +26,10 @@ def _query(request: HttpRequest):
         value = data.get(name, "").strip()
         if not value:
             return None
-        if not value.isdigit():
+        number = parse_id(value)
+        if number is None:
             raise Invalid(_("%(field)s must be a number") % {"field": name}, details=[{"field": name}])
-        return int(value)
+        return number
 
     def day(name: str) -> dt.date | None:
         value = data.get(name, "").strip()
@@ -79,9 +81,9 @@ def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBas
 @login_required
 def comments(request: HttpRequest) -> HttpResponse:
     service_id = request.GET.get("service", "").strip()
-    if service_id and not service_id.isdigit():
+    if service_id and parse_id(service_id) is None:
         raise Invalid(_("service must be a number"), details=[{"field": "service"}])
-    service = access_service(request.user, int(service_id)) if service_id else None
+    service = access_service(request.user, parse_id(service_id)) if service_id else None
     since = request.GET.get("since", "").strip()
     try:
         since_day = dt.date.fromisoformat(since) if since else None

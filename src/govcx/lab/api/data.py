@@ -10,6 +10,7 @@ from ninja import File, Router
 from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import Id
 from govcx.common.downloads import download
 from govcx.common.tabular import BUNDLE_CONTENT_TYPES, BUNDLE_SUFFIXES, bundle
 from govcx.lab import selectors
@@ -25,7 +26,7 @@ _EXPORT_OPENAPI = {"responses": {200: {"description": "ZIP of CSV files, or an X
 
 @router.get("/studies/{study_id}/export", response={200: None}, openapi_extra=_EXPORT_OPENAPI,
             operation_id="govcx_lab_api_study_export")
-def study_export(request: HttpRequest, study_id: int, fmt: Literal["csv", "xlsx"] = "csv"):
+def study_export(request: HttpRequest, study_id: Id, fmt: Literal["csv", "xlsx"] = "csv"):
     """The study's raw data, pseudonymous (no personal field): a table per file (ZIP of CSV) or per sheet."""
     study = selectors.access_study(request.user, study_id)
     return download(bundle(fmt, selectors.study_export_tables(study)),
@@ -33,7 +34,7 @@ def study_export(request: HttpRequest, study_id: int, fmt: Literal["csv", "xlsx"
 
 
 @router.post("/studies/{study_id}/import", response=ImportOut, operation_id="govcx_lab_api_study_import")
-def study_import(request: HttpRequest, study_id: int, file: UploadedFile = File(...)):  # noqa: B008
+def study_import(request: HttpRequest, study_id: Id, file: UploadedFile = File(...)):  # noqa: B008
     """Attempts recorded elsewhere (CSV or XLSX: participant_code, task_key, outcome, seconds, errors, assists,
     seq[, mode]), all or nothing; the problems name file:row:field. Importing the same file again is harmless."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import Id
 from govcx.errors import Invalid
 from govcx.lab import selectors
 from govcx.lab.models import Finding, Observation
@@ -57,14 +58,14 @@ def _finding_values(request: HttpRequest, study_id: int, payload: FindingFields)
 
 @router.get("/studies/{study_id}/observations", response=list[ObservationOut],
             operation_id="govcx_lab_api_observation_list")
-def observation_list(request: HttpRequest, study_id: int, tag: str | None = None):
+def observation_list(request: HttpRequest, study_id: Id, tag: str | None = None):
     study = selectors.access_study(request.user, study_id)
     return [_observation_out(o) for o in selectors.observation_list(request.user, study, tag=tag)]
 
 
 @router.post("/sessions/{session_id}/observations", response={201: ObservationOut},
              operation_id="govcx_lab_api_observation_add")
-def observation_add(request: HttpRequest, session_id: int, payload: ObservationIn):
+def observation_add(request: HttpRequest, session_id: Id, payload: ObservationIn):
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     observation = services.observation_add(
         actor=request.user, session=session, text=payload.text, at_seconds=payload.at_seconds, tags=payload.tags,
@@ -75,7 +76,7 @@ def observation_add(request: HttpRequest, session_id: int, payload: ObservationI
 
 @router.patch("/observations/{observation_id}", response=ObservationOut,
               operation_id="govcx_lab_api_observation_update")
-def observation_update(request: HttpRequest, observation_id: int, payload: ObservationPatch):
+def observation_update(request: HttpRequest, observation_id: Id, payload: ObservationPatch):
     observation = selectors.access_observation(request.user, observation_id, Action.RUN_LAB)
     values = payload.model_dump(exclude_unset=True, exclude={"task_id"})
     if "task_id" in payload.model_fields_set:
@@ -85,7 +86,7 @@ def observation_update(request: HttpRequest, observation_id: int, payload: Obser
 
 @router.delete("/observations/{observation_id}", response={204: None},
                operation_id="govcx_lab_api_observation_delete")
-def observation_delete(request: HttpRequest, observation_id: int):
+def observation_delete(request: HttpRequest, observation_id: Id):
     observation = selectors.access_observation(request.user, observation_id, Action.RUN_LAB)
     services.observation_delete(actor=request.user, observation=observation)
     return Status(204, None)
@@ -93,7 +94,7 @@ def observation_delete(request: HttpRequest, observation_id: int):
 
 @router.post("/studies/{study_id}/observations/merge", response=FindingOut,
              operation_id="govcx_lab_api_observation_merge")
-def observation_merge(request: HttpRequest, study_id: int, payload: MergeIn):
+def observation_merge(request: HttpRequest, study_id: Id, payload: MergeIn):
     """Merge observations into an existing finding (finding_id) or a new one (finding)."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     observations = selectors.observations_in_study(request.user, study, payload.observation_ids)
@@ -112,32 +113,32 @@ def observation_merge(request: HttpRequest, study_id: int, payload: MergeIn):
 
 
 @router.get("/studies/{study_id}/findings", response=list[FindingOut], operation_id="govcx_lab_api_finding_list")
-def finding_list(request: HttpRequest, study_id: int):
+def finding_list(request: HttpRequest, study_id: Id):
     study = selectors.access_study(request.user, study_id)
     return [_finding_out(f) for f in study.findings.prefetch_related("participants", "observations")]
 
 
 @router.post("/studies/{study_id}/findings", response={201: FindingOut}, operation_id="govcx_lab_api_finding_create")
-def finding_create(request: HttpRequest, study_id: int, payload: FindingIn):
+def finding_create(request: HttpRequest, study_id: Id, payload: FindingIn):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return Status(201, _finding_out(services.finding_create(actor=request.user, study=study,
                                                             **_finding_values(request, study.pk, payload))))
 
 
 @router.get("/findings/{finding_id}", response=FindingOut, operation_id="govcx_lab_api_finding_get")
-def finding_get(request: HttpRequest, finding_id: int):
+def finding_get(request: HttpRequest, finding_id: Id):
     return _finding_out(selectors.access_finding(request.user, finding_id))
 
 
 @router.patch("/findings/{finding_id}", response=FindingOut, operation_id="govcx_lab_api_finding_update")
-def finding_update(request: HttpRequest, finding_id: int, payload: FindingFields):
+def finding_update(request: HttpRequest, finding_id: Id, payload: FindingFields):
     finding = selectors.access_finding(request.user, finding_id, Action.RUN_LAB)
     return _finding_out(services.finding_update(actor=request.user, finding=finding,
                                                 **_finding_values(request, finding.study_id, payload)))
 
 
 @router.delete("/findings/{finding_id}", response={204: None}, operation_id="govcx_lab_api_finding_delete")
-def finding_delete(request: HttpRequest, finding_id: int):
+def finding_delete(request: HttpRequest, finding_id: Id):
     services.finding_delete(actor=request.user,
                             finding=selectors.access_finding(request.user, finding_id, Action.RUN_LAB))
     return Status(204, None)

@@ -10,6 +10,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import Id
 from govcx.errors import Invalid
 from govcx.lab import selectors
 from govcx.lab.models import Attempt, QuestionnaireResponse, Session
@@ -57,14 +58,14 @@ def _questionnaire_out(response: QuestionnaireResponse) -> dict[str, Any]:
 
 
 @router.get("/studies/{study_id}/sessions", response=list[SessionOut], operation_id="govcx_lab_api_session_list")
-def session_list(request: HttpRequest, study_id: int):
+def session_list(request: HttpRequest, study_id: Id):
     study = selectors.access_study(request.user, study_id)
     return [_session_out(s) for s in study.sessions.select_related("participant")]
 
 
 @router.post("/studies/{study_id}/sessions", response={201: SessionOut},
              operation_id="govcx_lab_api_session_schedule")
-def session_schedule(request: HttpRequest, study_id: int, payload: SessionIn):
+def session_schedule(request: HttpRequest, study_id: Id, payload: SessionIn):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     participant = selectors.access_participant(request.user, payload.participant_id, Action.RUN_LAB)
     moderator = selectors.lab_member(study, payload.moderator_id) if payload.moderator_id is not None else None
@@ -74,31 +75,31 @@ def session_schedule(request: HttpRequest, study_id: int, payload: SessionIn):
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, operation_id="govcx_lab_api_session_get")
-def session_get(request: HttpRequest, session_id: int):
+def session_get(request: HttpRequest, session_id: Id):
     return _session_out(selectors.access_session(request.user, session_id))
 
 
 @router.delete("/sessions/{session_id}", response={204: None}, operation_id="govcx_lab_api_session_delete")
-def session_delete(request: HttpRequest, session_id: int):
+def session_delete(request: HttpRequest, session_id: Id):
     services.session_delete(actor=request.user,
                             session=selectors.access_session(request.user, session_id, Action.RUN_LAB))
     return Status(204, None)
 
 
 @router.post("/sessions/{session_id}/start", response=SessionOut, operation_id="govcx_lab_api_session_start")
-def session_start(request: HttpRequest, session_id: int):
+def session_start(request: HttpRequest, session_id: Id):
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     return _session_out(services.session_start(actor=request.user, session=session))
 
 
 @router.post("/sessions/{session_id}/finish", response=SessionOut, operation_id="govcx_lab_api_session_finish")
-def session_finish(request: HttpRequest, session_id: int, payload: FinishIn):
+def session_finish(request: HttpRequest, session_id: Id, payload: FinishIn):
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     return _session_out(services.session_finish(actor=request.user, session=session, status=payload.status))
 
 
 @router.post("/sessions/{session_id}/link", response={201: LinkOut}, operation_id="govcx_lab_api_session_link")
-def session_link(request: HttpRequest, session_id: int, payload: LinkIn):
+def session_link(request: HttpRequest, session_id: Id, payload: LinkIn):
     """Issue the participant's personal link of an unmoderated session. The token is in this answer only;
     issuing again revokes the previous link."""
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
@@ -108,7 +109,7 @@ def session_link(request: HttpRequest, session_id: int, payload: LinkIn):
 
 @router.post("/sessions/{session_id}/recording", response=SessionOut,
              operation_id="govcx_lab_api_session_recording")
-def session_recording(request: HttpRequest, session_id: int, file: UploadedFile = File(...)):  # noqa: B008
+def session_recording(request: HttpRequest, session_id: Id, file: UploadedFile = File(...)):  # noqa: B008
     """Upload the session's video recording (needs the participant's consent to recording)."""
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     selectors.access_session(request.user, session_id, Action.VIEW_PARTICIPANTS)  # a recording is personal data
@@ -119,13 +120,13 @@ def session_recording(request: HttpRequest, session_id: int, file: UploadedFile 
 
 
 @router.get("/sessions/{session_id}/attempts", response=list[AttemptOut], operation_id="govcx_lab_api_attempt_list")
-def attempt_list(request: HttpRequest, session_id: int):
+def attempt_list(request: HttpRequest, session_id: Id):
     session = selectors.access_session(request.user, session_id)
     return [_attempt_out(a) for a in session.attempts.select_related("task", "session__participant")]
 
 
 @router.post("/sessions/{session_id}/attempts", response=AttemptOut, operation_id="govcx_lab_api_attempt_record")
-def attempt_record(request: HttpRequest, session_id: int, payload: AttemptIn):
+def attempt_record(request: HttpRequest, session_id: Id, payload: AttemptIn):
     """Record or correct the attempt at a task (by task_id or task_key): one per session and task."""
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     task = selectors.task_in_study(request.user, session.study_id, payload.task_id, payload.task_key)
@@ -138,12 +139,12 @@ def attempt_record(request: HttpRequest, session_id: int, payload: AttemptIn):
 
 
 @router.get("/attempts/{attempt_id}", response=AttemptOut, operation_id="govcx_lab_api_attempt_get")
-def attempt_get(request: HttpRequest, attempt_id: int):
+def attempt_get(request: HttpRequest, attempt_id: Id):
     return _attempt_out(selectors.access_attempt(request.user, attempt_id))
 
 
 @router.patch("/attempts/{attempt_id}", response=AttemptOut, operation_id="govcx_lab_api_attempt_update")
-def attempt_update(request: HttpRequest, attempt_id: int, payload: AttemptPatch):
+def attempt_update(request: HttpRequest, attempt_id: Id, payload: AttemptPatch):
     attempt = selectors.access_attempt(request.user, attempt_id, Action.RUN_LAB)
     values = {f: getattr(attempt, f) for f in _ATTEMPT_VALUES} | payload.model_dump(exclude_unset=True,
                                                                                     exclude={"version"})
@@ -153,7 +154,7 @@ def attempt_update(request: HttpRequest, attempt_id: int, payload: AttemptPatch)
 
 
 @router.delete("/attempts/{attempt_id}", response={204: None}, operation_id="govcx_lab_api_attempt_delete")
-def attempt_delete(request: HttpRequest, attempt_id: int):
+def attempt_delete(request: HttpRequest, attempt_id: Id):
     services.attempt_delete(actor=request.user,
                             attempt=selectors.access_attempt(request.user, attempt_id, Action.RUN_LAB))
     return Status(204, None)
@@ -164,14 +165,14 @@ def attempt_delete(request: HttpRequest, attempt_id: int):
 
 @router.get("/studies/{study_id}/questionnaires", response=list[QuestionnaireOut],
             operation_id="govcx_lab_api_questionnaire_list")
-def questionnaire_list(request: HttpRequest, study_id: int):
+def questionnaire_list(request: HttpRequest, study_id: Id):
     study = selectors.access_study(request.user, study_id)
     return [_questionnaire_out(r) for r in selectors.questionnaire_list(request.user, study)]
 
 
 @router.put("/sessions/{session_id}/questionnaires/{kind}", response=QuestionnaireOut,
             operation_id="govcx_lab_api_questionnaire_answer")
-def questionnaire_answer(request: HttpRequest, session_id: int, kind: Literal["sus", "umux_lite"],
+def questionnaire_answer(request: HttpRequest, session_id: Id, kind: Literal["sus", "umux_lite"],
                          payload: QuestionnaireIn):
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
     return _questionnaire_out(services.questionnaire_answer(actor=request.user, session=session, kind=kind,
@@ -180,7 +181,7 @@ def questionnaire_answer(request: HttpRequest, session_id: int, kind: Literal["s
 
 @router.delete("/questionnaires/{response_id}", response={204: None},
                operation_id="govcx_lab_api_questionnaire_delete")
-def questionnaire_delete(request: HttpRequest, response_id: int):
+def questionnaire_delete(request: HttpRequest, response_id: Id):
     response = selectors.access_questionnaire(request.user, response_id, Action.RUN_LAB)
     services.questionnaire_delete(actor=request.user, response=response)
     return Status(204, None)

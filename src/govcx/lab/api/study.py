@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from govcx.accounts.roles import Action
+from govcx.common.bounds import Id
 from govcx.errors import NotFound
 from govcx.lab import selectors
 from govcx.lab.models import Quota
@@ -35,7 +36,7 @@ router = Router(tags=["lab"])
 
 
 @router.get("/studies", response=list[StudyOut], operation_id="govcx_lab_api_study_list")
-def study_list(request: HttpRequest, service_id: int | None = None, status: str | None = None):
+def study_list(request: HttpRequest, service_id: Id | None = None, status: str | None = None):
     studies = selectors.study_list(user=request.user)
     if service_id is not None:
         studies = studies.filter(service_id=service_id)
@@ -52,25 +53,25 @@ def study_create(request: HttpRequest, payload: StudyIn):
 
 
 @router.get("/studies/{study_id}", response=StudyOut, operation_id="govcx_lab_api_study_get")
-def study_get(request: HttpRequest, study_id: int):
+def study_get(request: HttpRequest, study_id: Id):
     return selectors.access_study(request.user, study_id)
 
 
 @router.patch("/studies/{study_id}", response=StudyOut, operation_id="govcx_lab_api_study_update")
-def study_update(request: HttpRequest, study_id: int, payload: StudyPatch):
+def study_update(request: HttpRequest, study_id: Id, payload: StudyPatch):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return services.study_update(actor=request.user, study=study, expected_version=payload.version,
                                  **payload.model_dump(exclude_unset=True, exclude={"version"}))
 
 
 @router.delete("/studies/{study_id}", response={204: None}, operation_id="govcx_lab_api_study_delete")
-def study_delete(request: HttpRequest, study_id: int):
+def study_delete(request: HttpRequest, study_id: Id):
     services.study_delete(actor=request.user, study=selectors.access_study(request.user, study_id, Action.RUN_LAB))
     return Status(204, None)
 
 
 @router.post("/studies/{study_id}/close", response=StudyOut, operation_id="govcx_lab_api_study_close")
-def study_close(request: HttpRequest, study_id: int, payload: VersionIn):
+def study_close(request: HttpRequest, study_id: Id, payload: VersionIn):
     """Close the study and compute its launch verdict."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return services.study_close(actor=request.user, study=study, expected_version=payload.version)
@@ -85,13 +86,13 @@ def study_owner_consent(request: HttpRequest, study_id: int, payload: OwnerConse
 
 
 @router.post("/studies/{study_id}/reopen", response=StudyOut, operation_id="govcx_lab_api_study_reopen")
-def study_reopen(request: HttpRequest, study_id: int):
+def study_reopen(request: HttpRequest, study_id: Id):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return services.study_reopen(actor=request.user, study=study)
 
 
 @router.post("/studies/{study_id}/retest", response={201: StudyOut}, operation_id="govcx_lab_api_study_retest")
-def study_retest(request: HttpRequest, study_id: int, payload: RetestIn):
+def study_retest(request: HttpRequest, study_id: Id, payload: RetestIn):
     """A re-test of the same tasks (same keys), quotas and screener."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return Status(201, services.retest_create(actor=request.user, study=study, title=payload.title))
@@ -111,7 +112,7 @@ def _jsonable(value: Any) -> Any:
 
 
 @router.get("/studies/{study_id}/metrics", response=dict[str, Any], operation_id="govcx_lab_api_study_metrics")
-def study_metrics(request: HttpRequest, study_id: int):
+def study_metrics(request: HttpRequest, study_id: Id):
     """Every metric of the study with its interval, the ranked findings, the participant × problem matrix,
     planning figures and the launch verdict with its reasons (the StudyAnalysis of govcx.lab.analysis)."""
     study = selectors.access_study(request.user, study_id)
@@ -119,7 +120,7 @@ def study_metrics(request: HttpRequest, study_id: int):
 
 
 @router.get("/studies/{study_id}/compare", response=dict[str, Any], operation_id="govcx_lab_api_study_compare")
-def study_compare(request: HttpRequest, study_id: int):
+def study_compare(request: HttpRequest, study_id: Id):
     """A re-test compared with the study it re-tests, task by task (404 for an original study)."""
     study = selectors.access_study(request.user, study_id)
     comparison = selectors.study_comparison(study)
@@ -132,30 +133,30 @@ def study_compare(request: HttpRequest, study_id: int):
 
 
 @router.get("/studies/{study_id}/tasks", response=list[TaskOut], operation_id="govcx_lab_api_task_list")
-def task_list(request: HttpRequest, study_id: int):
+def task_list(request: HttpRequest, study_id: Id):
     return selectors.access_study(request.user, study_id).tasks.all()
 
 
 @router.post("/studies/{study_id}/tasks", response={201: TaskOut}, operation_id="govcx_lab_api_task_create")
-def task_create(request: HttpRequest, study_id: int, payload: TaskIn):
+def task_create(request: HttpRequest, study_id: Id, payload: TaskIn):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return Status(201, services.task_create(actor=request.user, study=study,
                                             **payload.model_dump(exclude_unset=True)))
 
 
 @router.get("/tasks/{task_id}", response=TaskOut, operation_id="govcx_lab_api_task_get")
-def task_get(request: HttpRequest, task_id: int):
+def task_get(request: HttpRequest, task_id: Id):
     return selectors.access_task(request.user, task_id)
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut, operation_id="govcx_lab_api_task_update")
-def task_update(request: HttpRequest, task_id: int, payload: TaskFields):
+def task_update(request: HttpRequest, task_id: Id, payload: TaskFields):
     task = selectors.access_task(request.user, task_id, Action.RUN_LAB)
     return services.task_update(actor=request.user, task=task, **payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/tasks/{task_id}", response={204: None}, operation_id="govcx_lab_api_task_delete")
-def task_delete(request: HttpRequest, task_id: int):
+def task_delete(request: HttpRequest, task_id: Id):
     services.task_delete(actor=request.user, task=selectors.access_task(request.user, task_id, Action.RUN_LAB))
     return Status(204, None)
 
@@ -173,24 +174,24 @@ def _quota_filled(quota: Quota) -> dict[str, Any]:
 
 
 @router.get("/studies/{study_id}/quotas", response=list[QuotaOut], operation_id="govcx_lab_api_quota_list")
-def quota_list(request: HttpRequest, study_id: int):
+def quota_list(request: HttpRequest, study_id: Id):
     study = selectors.access_study(request.user, study_id)
     return [_quota_out(q, n) for q, n in selectors.quota_fill(study)]
 
 
 @router.post("/studies/{study_id}/quotas", response={201: QuotaOut}, operation_id="govcx_lab_api_quota_create")
-def quota_create(request: HttpRequest, study_id: int, payload: QuotaIn):
+def quota_create(request: HttpRequest, study_id: Id, payload: QuotaIn):
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
     return Status(201, _quota_filled(services.quota_create(actor=request.user, study=study, **payload.model_dump())))
 
 
 @router.patch("/quotas/{quota_id}", response=QuotaOut, operation_id="govcx_lab_api_quota_update")
-def quota_update(request: HttpRequest, quota_id: int, payload: QuotaPatch):
+def quota_update(request: HttpRequest, quota_id: Id, payload: QuotaPatch):
     quota = selectors.access_quota(request.user, quota_id, Action.RUN_LAB)
     return _quota_filled(services.quota_update(actor=request.user, quota=quota, target=payload.target))
 
 
 @router.delete("/quotas/{quota_id}", response={204: None}, operation_id="govcx_lab_api_quota_delete")
-def quota_delete(request: HttpRequest, quota_id: int):
+def quota_delete(request: HttpRequest, quota_id: Id):
     services.quota_delete(actor=request.user, quota=selectors.access_quota(request.user, quota_id, Action.RUN_LAB))
     return Status(204, None)
