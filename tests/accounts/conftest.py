@@ -166,7 +166,7 @@ def build_base() -> dict[str, Any]:
                                         is_superuser=superuser, is_staff=superuser, email=f"{actor}@example.gov")
         for actor, (role, org, superuser) in ACTOR_ROLES.items()
     }
-    services = {key: service_create(actor=users["admin"], data=passport(code, owner))
+    services = {key: service_create(actor=users["admin"], passport=passport(code, owner))
                 for key, code, owner in (("a", "svc-a", "min-a"), ("a1", "svc-a1", "agency-a1"),
                                          ("b", "svc-b", "region-b"))}
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from tests.accounts.conftest import (
     IN_A,
     IN_B,
@@ -32,12 +33,24 @@ pytestmark = pytest.mark.django_db
 ASSESS = {"admin", "analyst", "assessor_a", "superuser", "superuser_researcher_b"}
 
 
+# The start addresses pass the audit network guard (an administrator allowed localhost), and the queued audits
+# stay queued (the dummy task backend): this matrix is about who may start and see runs, not about auditing.
+AUDITABLE = override_settings(AUDIT_ALLOWED_HOSTS=["localhost"])
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.AUDIT_ALLOWED_HOSTS = ["localhost"]
+
+
+@AUDITABLE
 def build(base: dict[str, Any]) -> dict[str, Any]:
     admin = base["users"]["admin"]
     world: dict[str, Any] = {}
     for side in ("a", "b"):
-        before = audit_run_create(actor=admin, service=base["services"][side], urls=["https://example.gov/one"])
-        after = audit_run_create(actor=admin, service=base["services"][side], urls=["https://example.gov/one"])
+        before = audit_run_create(actor=admin, service=base["services"][side], urls=["http://localhost/one"])
+        after = audit_run_create(actor=admin, service=base["services"][side], urls=["http://localhost/one"])
         world |= {f"run_{side}": after.pk, f"first_run_{side}": before.pk}
     return world
 
@@ -72,11 +85,11 @@ READS = [
 
 WRITES = [
     row("api", "start audit", "/api/audit/runs", acts(IN_A, ASSESS, 202), method="post",
-        body=lambda w: {"service_id": w["svc_a"], "urls": ["https://example.gov/two"]}),
+        body=lambda w: {"service_id": w["svc_a"], "urls": ["http://localhost/two"]}),
     row("page", "start audit", "/audit/services/{svc_a}/new/", acts(IN_A, ASSESS, 302), method="post",
-        body=lambda w: {"mode": "urls", "urls": "https://example.gov/two"}),
+        body=lambda w: {"mode": "urls", "urls": "http://localhost/two"}),
     row("api", "start audit of b", "/api/audit/runs", acts(IN_B, ASSESS - {"assessor_a"}, 202), method="post",
-        body=lambda w: {"service_id": w["svc_b"], "urls": ["https://example.gov/two"]}),
+        body=lambda w: {"service_id": w["svc_b"], "urls": ["http://localhost/two"]}),
 ]
 
 

@@ -32,7 +32,7 @@ from tests.accounts.conftest import (
     sees,
 )
 
-from govcx.lab.models import Consent, Finding, Incentive, Observation, Participant, Quota, Session, Study, Task
+from govcx.lab.models import Consent, Finding, Incentive, Observation, OwnerConsent, Participant, Quota, Session, Study, Task
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
@@ -76,6 +76,8 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
                                                    ("b", services["b"], orgs["region-b"], users["researcher_b"],
                                                     PERSON_B)):
         study = study_services.study_create(actor=researcher, service=service, lab=lab, title=f"Study {side}")
+        if study.owner_consent != OwnerConsent.NOT_NEEDED:  # another authority's service: its owner consents first
+            study = study_services.study_owner_consent(actor=users[f"owner_{side}"], study=study, give=True)
         task = study_services.task_create(actor=researcher, study=study, key="apply", title="Apply", order=1)
         unused = study_services.task_create(actor=researcher, study=study, key="track", title="Track", order=2)
         quota = study_services.quota_create(actor=researcher, study=study, dimension="age_band", value="25-44",
