@@ -32,7 +32,18 @@ from tests.accounts.conftest import (
     sees,
 )
 
-from govcx.lab.models import Consent, Finding, Incentive, Observation, OwnerConsent, Participant, Quota, Session, Study, Task
+from govcx.lab.models import (
+    Consent,
+    Finding,
+    Incentive,
+    Observation,
+    OwnerConsent,
+    Participant,
+    Quota,
+    Session,
+    Study,
+    Task,
+)
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
