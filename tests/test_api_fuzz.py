@@ -34,6 +34,8 @@ from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
 
+pytestmark = pytest.mark.one_database  # CI runs it on SQLite only: it does not depend on the database
+
 EXAMPLES_PER_OPERATION = 12
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))

@@ -29,7 +29,7 @@ from govcx.lab.services import study as study_services
 from govcx.registry.models import Organisation
 from govcx.standards.services import assessment_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 HOSTILE = {
     "int32+1": "2147483648",

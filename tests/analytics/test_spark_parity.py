@@ -18,6 +18,8 @@ from govcx.analytics.synthetic import Shape, synthetic_answers
 from govcx.feedback.dashboards import aggregates
 from govcx.feedback.dashboards.aggregates import AnswerFilter
 
+pytestmark = pytest.mark.one_database  # CI runs it on SQLite only: it does not depend on the database
+
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java (a JRE 17+) on PATH; none found", allow_module_level=True)
 if importlib.util.find_spec("pyspark") is None:

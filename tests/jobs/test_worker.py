@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 FIXTURE_PAGE = Path(__file__).parents[1] / "audit" / "fixtures" / "site" / "no-alt.html"
 
