@@ -68,6 +68,7 @@ def world(db, users, services, packs, settings, tmp_path):
     admin = users["admin"]
     lab = Organisation.objects.get(code="central-office")
     study = study_services.study_create(actor=admin, service=services["a"], lab=lab, title="Fuzzed study")
+    study = study_services.study_owner_consent(actor=admin, study=study, give=True)
     task = study_services.task_create(actor=admin, study=study, key="find", title="Find the form", order=1,
                                       critical_path=True)
     person = participant_services.participant_recruit(actor=admin, study=study, screener_answers={})
