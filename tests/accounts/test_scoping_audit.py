@@ -16,13 +16,13 @@ from tests.accounts.conftest import (
     IN_B,
     SIGNED_IN,
     acts,
-    cells,
-    check_status,
-    check_write,
     client_as,
     everyone,
+    in_scope,
+    read_matrix_test,
     row,
     sees,
+    write_matrix_test,
 )
 
 from govcx.audit.models import AuditRun
@@ -93,19 +93,11 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(READS))
-def test_read_matrix(world, call, actor, expected):
-    check_status(call, world, actor, expected)
-
-
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(WRITES))
-def test_write_matrix(world, call, actor, expected):
-    check_write(call, world, actor, expected, state)
+test_read_matrix = read_matrix_test(READS)
+test_write_matrix = write_matrix_test(WRITES, state)
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_the_run_list_holds_only_the_scope(world, actor):
     ids = {r["id"] for r in client_as(world, actor).get("/api/audit/runs").json()}
-    expected = {world[f"{kind}_{side}"] for side, scope in (("a", IN_A), ("b", IN_B)) if actor in scope
-                for kind in ("run", "first_run")}
-    assert ids == expected
+    assert ids == in_scope(world, actor, "run", "first_run")

@@ -11,36 +11,31 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from tests.accounts.conftest import (
+    ACTORS,
     IN_A,
     IN_B,
+    SIDES,
     SIGNED_IN,
     acts,
-    cells,
-    check_status,
-    check_write,
+    answers_read_by,
     client_as,
     everyone,
+    in_scope,
+    read_matrix_test,
     row,
     sees,
+    write_matrix_test,
 )
 
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.services import complaint_submit, routing_rule_save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_rate_limits")]
 
 HANDLE = {"admin", "owner_a", "cx_a", "owner_b", "cx_b", "superuser", "superuser_researcher_b"}
 CONTACT = {"a": "citizen.alpha@example.org", "b": "citizen.beta@example.org"}
-
-
-@pytest.fixture(autouse=True)
-def empty_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def build(base: dict[str, Any]) -> dict[str, Any]:
@@ -112,23 +107,14 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(READS))
-def test_read_matrix(world, call, actor, expected):
-    check_status(call, world, actor, expected)
+test_read_matrix = read_matrix_test(READS)
+test_write_matrix = write_matrix_test(WRITES, state)
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(WRITES))
-def test_write_matrix(world, call, actor, expected):
-    check_write(call, world, actor, expected, state)
-
-
-@pytest.mark.parametrize("actor", SIGNED_IN + ("anon",))
+@pytest.mark.parametrize("actor", ACTORS)
 def test_the_citizens_contact_reaches_only_those_who_handle_the_complaint(world, actor):
-    for call in READS:
-        if call.expect[actor] != 200:
-            continue
-        body = call.run(world, actor).content.decode()
-        for side, scope in (("a", IN_A), ("b", IN_B)):
+    for call, body in answers_read_by(world, actor, READS):
+        for side, scope in SIDES:
             if CONTACT[side] in body:
                 assert actor in HANDLE and actor in scope, f"{call.name}: {actor} saw {side}'s contact"
 
@@ -136,4 +122,4 @@ def test_the_citizens_contact_reaches_only_those_who_handle_the_complaint(world,
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_the_list_holds_only_the_scope(world, actor):
     ids = {c["id"] for c in client_as(world, actor).get("/api/feedback/complaints").json()["items"]}
-    assert ids == {world[f"complaint_{side}"] for side, scope in (("a", IN_A), ("b", IN_B)) if actor in scope}
+    assert ids == in_scope(world, actor, "complaint")

@@ -12,36 +12,28 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from tests.accounts.conftest import (
     IN_A,
     IN_B,
     SIGNED_IN,
     acts,
-    cells,
-    check_status,
-    check_write,
     client_as,
     everyone,
+    in_scope,
+    read_matrix_test,
     row,
     sees,
+    write_matrix_test,
 )
 
 from govcx.feedback import services as feedback
 from govcx.feedback.models import Response, Survey, SurveyStatus
 from govcx.feedback.selectors import public_surveys
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_rate_limits")]
 
 MANAGE = {"admin", "analyst", "cx_a", "cx_b", "superuser", "superuser_researcher_b"}
-
-
-@pytest.fixture(autouse=True)
-def empty_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def build(base: dict[str, Any]) -> dict[str, Any]:
@@ -115,21 +107,13 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(READS))
-def test_read_matrix(world, call, actor, expected):
-    check_status(call, world, actor, expected)
-
-
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(WRITES))
-def test_write_matrix(world, call, actor, expected):
-    check_write(call, world, actor, expected, state)
+test_read_matrix = read_matrix_test(READS)
+test_write_matrix = write_matrix_test(WRITES, state)
 
 
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_lists_hold_only_the_scope(world, actor):
     client = client_as(world, actor)
-    surveys = {s["id"] for s in client.get("/api/feedback/surveys").json()}
-    expected = {w for side, scope in (("a", IN_A), ("b", IN_B)) if actor in scope for w in [world[f"survey_{side}"]]}
-    assert surveys == expected
+    assert {s["id"] for s in client.get("/api/feedback/surveys").json()} == in_scope(world, actor, "survey")
     services = {r["service_id"] for r in client.get("/api/feedback/responses").json()}
-    assert services == {world[f"svc_{side}"] for side, scope in (("a", IN_A), ("b", IN_B)) if actor in scope}
+    assert services == in_scope(world, actor, "svc")

@@ -19,17 +19,18 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.accounts.conftest import (
+    ACTORS,
     IN_A,
     IN_B,
     SIGNED_IN,
     acts,
-    cells,
-    check_status,
-    check_write,
+    answers_read_by,
     client_as,
     everyone,
+    read_matrix_test,
     row,
     sees,
+    write_matrix_test,
 )
 
 from govcx.lab.models import (
@@ -252,30 +253,16 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(READS))
-def test_read_matrix(world, call, actor, expected):
-    check_status(call, world, actor, expected)
+test_read_matrix = read_matrix_test(READS)
+test_write_matrix = write_matrix_test(WRITES, state)
 
 
-@pytest.mark.parametrize(("call", "actor", "expected"), cells(WRITES))
-def test_write_matrix(world, call, actor, expected):
-    check_write(call, world, actor, expected, state)
-
-
-def _texts(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode("utf-8", errors="replace")
-
-
-@pytest.mark.parametrize("actor", SIGNED_IN + ("anon",))
+@pytest.mark.parametrize("actor", ACTORS)
 def test_no_page_or_answer_shows_a_participant_to_anyone_but_their_lab(world, actor):
     """Iterate every read row: a participant's name and contacts appear only in answers to their lab's researchers
     (and do appear there, so the test would see a leak)."""
     seen: dict[str, set[str]] = {"a": set(), "b": set()}
-    for call in READS:
-        if call.expect[actor] != 200:
-            continue
-        body = _texts(call.run(world, actor))
+    for call, body in answers_read_by(world, actor, READS):
         for side, person, allowed in (("a", PERSON_A, PERSONAL_A), ("b", PERSON_B, PERSONAL_B)):
             for value in person.values():
                 if value in body:
