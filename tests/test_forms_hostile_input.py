@@ -98,6 +98,7 @@ def world(users, services, packs, reference_data):
     handler = User.objects.create_user(username="cx-a", password="x" * 20, role=Role.CX_ANALYST,
                                        organisation=reference_data["ministry"], email="cx@example.gov")
     study = study_services.study_create(actor=researcher, service=services["a"], lab=lab, title="Forms")
+    study = study_services.study_owner_consent(actor=users["owner_a"], study=study, give=True)
     task = study_services.task_create(actor=researcher, study=study, key="find", title="Find", order=1)
     person = participant_services.participant_recruit(actor=researcher, study=study, screener_answers={})
     session = session_services.session_schedule(actor=researcher, study=study, participant=person)

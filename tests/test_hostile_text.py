@@ -136,6 +136,7 @@ def hostile_records(users, services, packs):
 
     lab = Organisation.objects.get(code="central-office")
     study = study_services.study_create(actor=admin, service=services["a"], lab=lab, title="Hostile text")
+    study = study_services.study_owner_consent(actor=admin, study=study, give=True)
     task = study_services.task_create(actor=admin, study=study, key="find", title="Find", order=1)
     person = participant_services.participant_recruit(actor=admin, study=study, screener_answers={})
     session = session_services.session_schedule(actor=admin, study=study, participant=person)
