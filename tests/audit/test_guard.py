@@ -23,6 +23,7 @@ import pytest
 from govcx.audit.engine import AuditOptions, PageResult, Target, audit, crawl, launcher
 from govcx.audit.engine.netguard import Blocked, NetworkPolicy, address_problem, check_start_urls, parse_ip_host
 from govcx.audit.engine.proxy import PinningProxy
+from govcx.audit.engine.sync import run_sync
 from govcx.audit.summary import page_dict
 
 # --- the address classifier ---------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def fake_resolver(table: dict[str, list[str]], calls: list[str] | None = None):
 
 
 def check(policy: NetworkPolicy, url: str, table: dict[str, list[str]], *, top_level: bool = True) -> None:
-    asyncio.run(policy.check_url(url, top_level=top_level, resolver=fake_resolver(table)))
+    run_sync(policy.check_url(url, top_level=top_level, resolver=fake_resolver(table)))
 
 
 def test_names_are_judged_by_every_address_they_resolve_to():
@@ -216,7 +217,7 @@ def test_the_proxy_connects_to_the_address_it_checked_and_resolves_once(canary):
     policy = NetworkPolicy(allowed_hosts=(f"pinned.test:{canary.port}",))
     proxy = PinningProxy(policy, resolver=fake_resolver({"pinned.test": ["127.0.0.1"]}, calls))
     request = f"GET http://pinned.test:{canary.port}/hello HTTP/1.1\r\nHost: pinned.test\r\n\r\n".encode()
-    answer = asyncio.run(through_proxy(proxy, request))
+    answer = run_sync(through_proxy(proxy, request))
     assert answer.startswith(b"HTTP/1.0 200") and canary.body.encode() in answer
     assert b"Connection: close" in answer and canary.log == ["/hello"]
     assert calls == ["pinned.test"] and proxy.connected == [("pinned.test", canary.port, "127.0.0.1")]
@@ -232,7 +233,7 @@ def test_the_proxy_refuses_internal_targets_and_reports_them(canary, request_hea
     for target in (f"127.0.0.1:{canary.port}", f"rebind.test:{canary.port}", f"[::ffff:127.0.0.1]:{canary.port}"):
         proxy = PinningProxy(NetworkPolicy(), on_block=lambda url, reason: blocked.append((url, reason)),
                              resolver=rebinding)
-        answer = asyncio.run(through_proxy(proxy, request_head.format(target=target).encode()))
+        answer = run_sync(through_proxy(proxy, request_head.format(target=target).encode()))
         assert answer.startswith(b"HTTP/1.1 403") and canary.body.encode() not in answer
     assert canary.log == [] and len(blocked) == 3
     assert all("loopback" in reason for _url, reason in blocked)
@@ -372,17 +373,7 @@ def test_the_browser_runs_sandboxed_and_unprivileged():
     really confined: a seccomp-bpf filter (``Seccomp: 2``) is what Chromium's sandbox puts on them."""
     options = launcher.launch_options()
     assert options["chromium_sandbox"] is True and "--no-sandbox" not in options["args"]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**options)
-        try:
-            page = browser.new_page()
-            page.set_content("<p>sandboxed</p>")
-            assert page.inner_text("p") == "sandboxed"
-            processes = chromium_processes()
-        finally:
-            browser.close()
+    processes = run_sync(processes_of_a_sandboxed_page(options))
     assert processes, "no Chromium process found under this test"
     for arguments, status in processes:
         assert "--no-sandbox" not in arguments
@@ -390,6 +381,22 @@ def test_the_browser_runs_sandboxed_and_unprivileged():
             assert status["Uid"].split()[0] != "0", arguments[:3]
     renderers = [status for arguments, status in processes if "--type=renderer" in arguments]
     assert renderers and all(status["Seccomp"] == "2" for status in renderers)
+
+
+async def processes_of_a_sandboxed_page(options: dict) -> list[tuple[list[str], dict[str, str]]]:
+    """Chromium's processes while it shows a page (the async API through `run_sync`, so the test holds when an
+    earlier test left Playwright's loop running in this thread)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**options)
+        try:
+            page = await browser.new_page()
+            await page.set_content("<p>sandboxed</p>")
+            assert await page.inner_text("p") == "sandboxed"
+            return chromium_processes()
+        finally:
+            await browser.close()
 
 
 def chromium_processes() -> list[tuple[list[str], dict[str, str]]]:
