@@ -23,6 +23,7 @@ import time
 from django.conf import settings
 from django.db import connection
 
+from govcx.common.tokens import token_hash
 from govcx.errors import RateLimited
 
 BUCKET_TABLE = "throttle_bucket"
@@ -70,13 +71,8 @@ def consume(scope: str, key: str, *, limit: int, window_seconds: float = 60, cos
                 if cursor.rowcount == 1:
                     break
                 continue  # another process started this bucket first: take from it
-            wait = max(row[0], now) + increment - window_seconds - now
-            if wait > 0:
-                raise RateLimited(
-                    f"too many requests: at most {limit} per {window_seconds:g} s",
-                    retry_after_seconds=max(1, math.ceil(wait)),
-                    details=[{"limit": limit, "window_seconds": window_seconds, "cost": cost}],
-                )
+            _refuse_if_full(row[0], now, increment=increment, limit=limit, window_seconds=window_seconds,
+                            cost=cost)
             # the row changed between the statements (another process started or swept it): take again
         else:
             raise RateLimited("the rate limit is contended; try again", retry_after_seconds=1)
@@ -92,12 +88,20 @@ def check(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> No
         row = cursor.fetchone()
     if row is None:
         return
-    now = time.time()
-    wait = max(row[0], now) + window_seconds / limit - window_seconds - now
+    _refuse_if_full(row[0], time.time(), increment=window_seconds / limit, limit=limit,
+                    window_seconds=window_seconds)
+
+
+def _refuse_if_full(tat: float, now: float, *, increment: float, limit: int, window_seconds: float,
+                    cost: int | None = None) -> None:
+    """GCRA: taking `increment` from a bucket whose theoretical arrival time is `tat` must leave it within the
+    window; otherwise RateLimited, with the whole seconds until it would."""
+    wait = max(tat, now) + increment - window_seconds - now
     if wait > 0:
         raise RateLimited(f"too many requests: at most {limit} per {window_seconds:g} s",
                           retry_after_seconds=max(1, math.ceil(wait)),
-                          details=[{"limit": limit, "window_seconds": window_seconds}])
+                          details=[{"limit": limit, "window_seconds": window_seconds}
+                                   | ({"cost": cost} if cost is not None else {})])
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> None:
@@ -116,4 +120,4 @@ def client_address(request) -> str:
 
 def token_key(token: str) -> str:
     """The bucket key of an API token: a digest, so the secret itself is never stored."""
-    return hashlib.sha256(token.encode()).hexdigest()[:32]
+    return token_hash(token)[:32]
