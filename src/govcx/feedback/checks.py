@@ -7,7 +7,6 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from govcx.feedback.dashboards.figures import service_satisfaction
 from govcx.standards.checks import CheckContext, CheckResult, register
 from govcx.standards.scoring import OutcomeStatus
 
@@ -27,6 +26,10 @@ def satisfaction(ctx: CheckContext) -> CheckResult:
     days = int(ctx.params.get("days", 91))
     confidence = float(ctx.params.get("confidence", 0.95))
     since = timezone.now() - dt.timedelta(days=days)
+    # Imported here: the analytics engine (Ibis, DuckDB) costs most of a second to load, and checks are
+    # registered at start-up by every process, while this runs only when an assessment does.
+    from govcx.feedback.dashboards.figures import service_satisfaction
+
     figure = service_satisfaction(service_id=ctx.service.id, question=question, since=since, confidence=confidence)
     n = figure.n if figure else 0
     evidence = reverse("feedback:dashboard") + f"?service={ctx.service.id}&question={question}"

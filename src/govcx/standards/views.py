@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +17,7 @@ from govcx.accounts.scoping import can
 from govcx.common.bounds import INT_MAX, parse_id
 from govcx.common.refusals import refusal_as_message
 from govcx.errors import Invalid
-from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
-from govcx.registry.vocabulary import Stage
 from govcx.standards import selectors, services
 from govcx.standards.models import AdjustmentStatus
 from govcx.standards.presentation import (
@@ -164,13 +161,3 @@ def evidence_file(request: SignedInRequest, assessment_id: int, requirement_id: 
         raise Http404("no evidence file")
     name = outcome.evidence_file.name.rsplit("/", 1)[-1]
     return FileResponse(outcome.evidence_file.open("rb"), as_attachment=True, filename=name)
-
-
-def service_assessments_section(request: HttpRequest, service: Service) -> dict[str, Any]:
-    """The service page's assessments: the list, and the form to run one (registered in StandardsConfig.ready)."""
-    return {
-        "assessments": selectors.assessment_list(user=request.user).filter(service=service),
-        "packs": selectors.pack_list(),
-        "stages": [s.value for s in Stage],
-        "can_assess": can(request.user, Action.ASSESS),
-    }
