@@ -89,3 +89,19 @@ COMPLAINT_HISTORY = {
     "complaint.answer": _("Answered"),
     "complaint.extend": _("Deadline extended"),
 }
+
+# Background jobs by kind (jobs/registry.py), and the steps their handlers report (stored in English, shown
+# through the catalogue: `{% translate job.step %}`; a step that names a page or a service shows as it is).
+JOB_KINDS = {
+    "audit.run": _("Page audit"),
+    "audit.reaudit": _("Scheduled re-audit"),
+    "feedback.sync": _("Analytics store sync"),
+    "feedback.compact": _("Analytics store compaction"),
+    "complaints.remind": _("Complaint reminders"),
+}
+JOB_STEPS = (
+    _("opening the browser"),
+    _("storing the results"),
+    _("copying new answers to the analytics store"),
+    _("cancelled"),
+)

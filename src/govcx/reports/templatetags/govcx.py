@@ -17,6 +17,11 @@ def _label(table: dict, value: Any) -> str:
 
 
 @register.filter
+def job_kind_label(value: str) -> str:
+    return _label(labels.JOB_KINDS, value)
+
+
+@register.filter
 def verdict_label(value: str) -> str:
     return _label(labels.VERDICTS, value)
 
