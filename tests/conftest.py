@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import shutil
 
 import pytest
 from django.test import Client
@@ -183,3 +185,28 @@ def pdf_text():
         return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
     return read
+
+
+# Small data: a JVM that starts fast (client JIT only, serial GC) and skips compiling each query to bytecode
+# finishes small queries sooner; the results do not depend on either.
+QUICK_SMALL_SPARK_QUERIES = {
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
+}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session (one core, two shuffle partitions) for the whole run, as an Ibis backend.
+    Every parity test (analytics, delivery, proactive) shares it: a JVM start costs seconds."""
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (a JRE 17+) on PATH; none found")
+    if importlib.util.find_spec("pyspark") is None:
+        pytest.skip("pyspark is not installed (it is in the dev dependency group: uv sync)")
+    from govcx.analytics import engines
+
+    session = engines.local_spark_session(master="local[1]", shuffle_partitions=2, config=QUICK_SMALL_SPARK_QUERIES)
+    session.sparkContext.setLogLevel("ERROR")
+    yield engines.connect("pyspark", spark_session=session)
+    session.stop()

@@ -2,13 +2,11 @@
 can move to a Spark cluster without rewriting the analytics (ARCHITECTURE.md: "the same code runs on Spark").
 
 Needs Java and pyspark (a dev dependency); skipped with the reason when either is missing. One small local
-session (one core, two shuffle partitions, no UI) serves every test in the module.
+session (the `spark` fixture of tests/conftest.py) serves the whole run.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -20,18 +18,6 @@ from govcx.feedback.dashboards.aggregates import AnswerFilter
 
 pytestmark = pytest.mark.one_database  # CI runs it on SQLite only: it does not depend on the database
 
-if shutil.which("java") is None:
-    pytest.skip("Spark needs Java (a JRE 17+) on PATH; none found", allow_module_level=True)
-if importlib.util.find_spec("pyspark") is None:
-    pytest.skip("pyspark is not installed (it is in the dev dependency group: uv sync)", allow_module_level=True)
-
-# Small data: a JVM that starts fast (client JIT only, serial GC) and skips compiling each query to bytecode
-# finishes these queries sooner; the results do not depend on either.
-QUICK_SMALL_QUERIES = {
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-    "spark.sql.codegen.wholeStage": "false",
-    "spark.sql.adaptive.enabled": "false",
-}
 SHAPE = Shape(services=15, organisations=5, regions=4, quarters=4, seed=11)
 SCOPE = AnswerFilter(organisation_ids=[1, 2, 4], submitted_from=datetime(2023, 4, 1, tzinfo=UTC))
 
@@ -42,14 +28,6 @@ def answer_store(tmp_path_factory):
     for chunk in synthetic_answers(8000, shape=SHAPE, chunk_rows=4000):
         store.append(path, chunk)
     return path
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = engines.local_spark_session(master="local[1]", shuffle_partitions=2, config=QUICK_SMALL_QUERIES)
-    session.sparkContext.setLogLevel("ERROR")
-    yield engines.connect("pyspark", spark_session=session)
-    session.stop()
 
 
 @pytest.fixture(scope="module")
