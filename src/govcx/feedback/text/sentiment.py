@@ -1,12 +1,33 @@
 """Lexicon sentiment of a Russian or English comment, from −1 (negative) to 1 (positive), with a label.
 
 Method, after VADER (Hutto, C. J. & Gilbert, E. (2014), VADER: A parsimonious rule-based model for sentiment
-analysis of social media text, *ICWSM-14*): each word found in the lexicon (``lexicon/<lang>.txt``, lemmas,
-scores −1..1) contributes its score; a booster just before it ("очень", "very") raises the magnitude by 30 %;
-a negator ("не", "нет", "ни", "никогда", "not", "no", "never", "-n't") within the three words before it, in the
-same clause, multiplies it by −0.74 (VADER's negation scalar: "не плохо" is mildly positive, not "хорошо").
+analysis of social media text, *ICWSM-14*), adapted to comments about public services:
+
+- **Lexicon** (``lexicon/<lang>.txt``): lemmas and multi-word phrases with scores −1..1. Words are lemmatised
+  (pymorphy3 for Russian, the stemmer of :mod:`~govcx.feedback.text.tokenise` for English), so one entry covers
+  every form; a phrase ("до сих пор", "still waiting", "не работать") is matched on lemmas in sequence and wins
+  over its single words.
+- **Intensifiers and dampeners**: a booster within the two words before a hit ("очень", "very") raises its
+  magnitude by 30 % (VADER's 0.293, rounded); a dampener ("немного", "slightly", "вроде") lowers it by 30 %.
+- **Negation**: a negator ("не", "нет", "ни", "никогда", "без", "not", "no", "never", "-n't", "without") within
+  the four words before a hit, in the same clause, multiplies it by −0.74 (VADER's scalar: "не плохо" is mildly
+  positive, not "хорошо"). A clause ends at punctuation, except a comma before "что"/"that", which continues the
+  thought ("не сказала бы, что довольна"). Russian also negates backwards: "очереди нет", "проблем не было".
+  "Не ожидал" / "didn't expect" announces a pleasant surprise, not a negation of what follows.
+- **Contrast** (VADER's "but" rule): in a sentence with "но" / "однако" / "зато" / "but" / "however", what
+  comes before the contrast counts half and what follows counts 1.5 times; a concessive clause opened by
+  "хотя" / "although" / "though" counts half.
+- **Courtesy**: "спасибо", "thanks" count only when nothing else in the comment is negative ("Спасибо за
+  испорченный день" is a complaint).
+- **Sarcasm cues** (Riloff, E. et al. (2013), Sarcasm as contrast between a positive sentiment and negative
+  situation, *EMNLP 2013*: praise next to a negative situation): praise in scare quotes («вежливый»); praise
+  followed by a colon or a dash that introduces a negative situation ("Отличная скорость — год на ответ"); and
+  praise in a comment that carries an irony marker ("всего-то", "ну да", "oh great", "yeah right") together
+  with anything negative. In those cases the praise counts against.
+
 The sum s is normalised to s/√(s² + 15) (VADER's α = 15); the label is positive at ≥ 0.05, negative at
-≤ −0.05, neutral in between (VADER's thresholds).
+≤ −0.05, neutral in between (VADER's thresholds). Measured on the labelled comments of
+``tests/feedback/data/comments_eval.tsv``: see docs/feedback.md.
 """
 
 from __future__ import annotations
@@ -22,81 +43,382 @@ from razdel import tokenize
 
 from govcx.feedback.text.tokenise import lemma
 
-__all__ = ["Sentiment", "lexicon", "sentiment"]
+__all__ = ["NEUTRAL_BAND", "Sentiment", "lexicon", "sentiment"]
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 NEGATION_SCALAR = -0.74
 BOOSTER_FACTOR = 1.3
-NORMALISATION_ALPHA = 15.0
-NEUTRAL_BAND = 0.05
-NEGATION_SCOPE = 3
-NEGATORS = frozenset({"не", "нет", "ни", "никогда", "not", "no", "never", "nothing", "nobody"})
-BOOSTERS = frozenset({"очень", "совсем", "крайне", "абсолютно", "very", "really", "extremely", "so", "totally"})
-_CLAUSE_END = frozenset(".,;:!?—()")
+DAMPENER_FACTOR = 0.7
+HALVING_FACTOR = 0.2
+BEFORE_CONTRAST, AFTER_CONTRAST, CONCESSIVE = 0.5, 1.5, 0.5
+SUGGESTION_FACTOR = 0.1
+UNMET_EXPECTATION = -0.3
+STRONG_PRAISE = 0.8
+NORMALISATION_ALPHA = 15.0 / 16  # VADER's α = 15 for scores −4..4; this lexicon scores −1..1
+NEUTRAL_BAND = 0.1
+NEGATION_SCOPE = 4
+BOOSTER_SCOPE = 2
+NEGATORS = frozenset({"не", "нет", "ни", "никогда", "нельзя", "без", "ничуть", "никто", "ничто", "ничего",
+                      "никакой", "никакие", "никаких", "никакого", "никого", "нигде", "not", "no", "never",
+                      "nothing", "nobody", "none", "without", "neither", "nor", "hardly", "zero", "instead", "вместо"})
+POST_NEGATORS = frozenset({"нет", "ноль"})
+PAST_BE = frozenset({"было", "был", "была", "были", "оказалось"})
+UNCOUNTED = frozenset({"the", "a", "an", "что", "бы", "that"})
+HEDGES = frozenset({"знать", "know", "sure", "уверенный", "помнить", "remember", "комментарий", "comment",
+                    "особенный", "special"})
+BOOSTERS = frozenset({"очень", "совсем", "крайне", "абсолютно", "совершенно", "невероятно", "слишком", "так",
+                      "такой", "настолько", "страшно", "жутко", "весьма", "самый", "просто",
+                      "very", "really", "extremely", "so", "totally", "absolutely", "completely", "incredibly",
+                      "utterly", "too", "such", "truly", "thoroughly", "painfully", "most", "whatsoever"})
+DAMPENERS = frozenset({"немного", "слегка", "чуть", "вроде", "довольно", "отчасти", "почти", "казаться",
+                       "slightly", "somewhat", "fairly", "rather", "bit", "almost", "seem"})
+HALVING = frozenset({"частично", "наполовину", "partly", "partially"})
+CONTRASTS = frozenset({"но", "однако", "зато", "but", "however", "yet"})
+CONCESSIVES = frozenset({"хотя", "although", "though"})
+THAT = frozenset({"что", "чтобы", "that"})
+ASKING = frozenset({"можно", "где", "когда", "какой", "как", "куда", "сколько", "подскажите", "возможно",
+                    "планируется", "есть", "can", "where", "when", "which", "how", "is", "are", "do", "does",
+                    "could", "will", "may"})
+COURTESY = frozenset({"спасибо", "благодарить", "благодарность", "thank", "thanks"})
+SUGGESTION_MARKERS = (("было", "бы"), ("хотелось", "бы"), ("если", "бы"), ("would", "be"),
+                      ("предлагаю",), ("suggest",))
+IRONY_MARKERS = (("всего-то",), ("всего", "лишь"), ("ну", "да"), ("ну", "конечно"), ("ну", "спасибо"),
+                 ("ну", "просто"), ("прям",), ("браво",), ("гениальный",), ("обожать",), ("удивительно",),
+                 ("целый",), ("oh", "great"), ("yeah", "right"), ("bravo",), ("genius",), ("i", "love", "how"),
+                 ("only",), ("just",), ("a", "whole"), ("thanks", "a", "lot"), ("amazingly",))
+_CLAUSE_END = frozenset(".,;:!?—–()…")
+_SENTENCE_END = frozenset(".!?…")
+_INTRODUCES = frozenset(":—–")
+_QUOTES_OPEN = frozenset("«“„\"")
+_QUOTES_CLOSE = frozenset("»”\"")
 _CONTRACTED_NOT = re.compile(r"(?<=\w)n['’]t\b", re.IGNORECASE)
+_CANNOT = re.compile(r"\b(can)not\b", re.IGNORECASE)
+_DASH_BETWEEN_WORDS = re.compile(r"\s[-–—]\s")
 
 
 @dataclass(frozen=True, slots=True)
 class Sentiment:
     score: float  # −1..1
     label: Literal["positive", "neutral", "negative"]
-    contributions: tuple[tuple[str, float], ...]  # (word as written, its contribution after negation/boosting)
+    contributions: tuple[tuple[str, float], ...]  # (words as written, their contribution after the rules)
 
 
 @cache
-def lexicon() -> dict[str, float]:
-    """Lemma → score from every ``lexicon/*.txt`` file (lines "word<TAB>score"); words are lemmatised on load."""
-    scores: dict[str, float] = {}
+def lexicon() -> dict[tuple[str, ...], float]:
+    """Lemma sequence → score from every ``lexicon/*.txt`` file (lines "word or phrase<TAB>score")."""
+    scores: dict[tuple[str, ...], float] = {}
     for path in sorted(LEXICON_DIR.glob("*.txt")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
             try:
-                word, value = line.split("\t")
+                phrase, value = line.split("\t")
                 score = float(value)
             except ValueError:
                 raise ValueError(f"{path.name}:{number}: expected 'word<TAB>score', got {line!r}") from None
             if not -1.0 <= score <= 1.0:
                 raise ValueError(f"{path.name}:{number}: score {score} is outside −1..1")
-            key = lemma(word.lower()) or word.lower()
+            key = tuple(_lemma_of(word) for word in phrase.lower().split())
             if key in scores:
-                raise ValueError(f"{path.name}:{number}: {word!r} has the same lemma as an earlier entry ({key!r})")
+                raise ValueError(f"{path.name}:{number}: {phrase!r} has the same lemmas as an earlier entry {key}")
             scores[key] = score
     return scores
 
 
+@cache
+def _longest_phrase() -> int:
+    return max(len(key) for key in lexicon())
+
+
+def _lemma_of(word: str) -> str:
+    word = word.replace("ё", "е")
+    return lemma(word) or word
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    word: str  # lower-cased, "ё" as "е"
+    lemma: str
+    punct: bool
+    clause: int
+    sentence: int
+    quoted: bool
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int  # exclusive
+    base: float
+    value: float
+    negated: bool = False
+
+
+def _tokens(text: str) -> list[_Token]:
+    text = _CONTRACTED_NOT.sub(" not", _CANNOT.sub(r"\1 not", text))
+    text = _DASH_BETWEEN_WORDS.sub(" — ", text)
+    tokens: list[_Token] = []
+    clause = sentence = 0
+    quoted = False
+    raw = [t.text for t in tokenize(text)]
+    for index, piece in enumerate(raw):
+        is_word = any(ch.isalpha() for ch in piece)
+        if not is_word:
+            if piece in _QUOTES_OPEN and not quoted:
+                quoted = True
+            elif piece in _QUOTES_CLOSE and quoted:
+                quoted = False
+            tokens.append(_Token(piece, piece, piece, True, clause, sentence, quoted))
+            if piece and piece[0] in _CLAUSE_END:  # the mark belongs to the clause it ends
+                following = raw[index + 1].lower() if index + 1 < len(raw) else ""
+                if not (piece == "," and following in THAT):
+                    clause += 1
+                if piece[0] in _SENTENCE_END:
+                    sentence += 1
+                    quoted = False
+            continue
+        word = piece.lower().replace("ё", "е")
+        tokens.append(_Token(piece, word, _lemma_of(word), False, clause, sentence, quoted))
+    return tokens
+
+
+def _find_hits(tokens: list[_Token]) -> list[_Hit]:
+    scores, longest = lexicon(), _longest_phrase()
+    hits: list[_Hit] = []
+    words = [i for i, t in enumerate(tokens) if not t.punct]
+    position = 0
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 0, -1):
+            span = words[position : position + size]
+            if tokens[span[-1]].clause != tokens[span[0]].clause:
+                continue
+            key = tuple(tokens[i].lemma for i in span)
+            if key in scores:
+                hits.append(_Hit(span[0], span[-1] + 1, scores[key], scores[key]))
+                position += size
+                break
+        else:
+            position += 1
+    return hits
+
+
+def _covered(hits: list[_Hit]) -> set[int]:
+    return {i for hit in hits for i in range(hit.start, hit.end)}
+
+
+def _apply_modifiers(tokens: list[_Token], hits: list[_Hit]) -> set[int]:
+    """Boosters, dampeners and negation of each hit; returns the indexes of the negators that negated one."""
+    covered = _covered(hits)
+    used: set[int] = set()
+    for hit in hits:
+        clause = tokens[hit.start].clause
+        seen = 0
+        index = hit.start - 1
+        negator: int | None = None
+        modified = False
+        while index >= 0 and seen < NEGATION_SCOPE:
+            token = tokens[index]
+            if token.clause != clause:
+                break
+            index -= 1
+            if token.punct or token.word in UNCOUNTED:
+                continue
+            seen += 1
+            if index + 1 in covered:
+                continue
+            if token.word in NEGATORS:
+                negator = index + 1
+                break
+            if not modified and seen <= BOOSTER_SCOPE:
+                factor = _modifier(token)
+                if factor != 1.0:
+                    hit.value *= factor
+                    modified = True
+        if negator is None:
+            negator = _negator_after(tokens, hit, covered)
+        if negator is not None:
+            hit.value *= NEGATION_SCALAR
+            hit.negated = True
+            used.add(negator)
+    return used
+
+
+def _modifier(token: _Token) -> float:
+    if token.word in BOOSTERS:
+        return BOOSTER_FACTOR
+    if token.word in DAMPENERS or token.lemma in DAMPENERS:
+        return DAMPENER_FACTOR
+    return 1.0
+
+
+def _is_latin(word: str) -> bool:
+    return all(ch.isascii() for ch in word if ch.isalpha())
+
+
+def _negator_after(tokens: list[_Token], hit: _Hit, covered: set[int]) -> int | None:
+    """Russian negates a noun after it: "очереди нет", "проблем не было", "вежливости ноль"."""
+    if _is_latin(tokens[hit.start].word):
+        return None
+    following = [(i, t) for i, t in enumerate(tokens[hit.end : hit.end + 3], start=hit.end)
+                 if t.clause == tokens[hit.start].clause and not t.punct and i not in covered]
+    if not following:
+        return None
+    first, token = following[0]
+    if token.word in POST_NEGATORS:
+        return first
+    if token.word == "не" and len(following) > 1 and following[1][1].word in PAST_BE:
+        return first
+    return None
+
+
+def _unmet_expectations(tokens: list[_Token], hits: list[_Hit], used: set[int]) -> list[_Hit]:
+    """A negator that negates no lexicon word still tells of something not done ("не принимают", "never
+    answers", "no ramp"): one weak negative per clause, unless it only hedges ("не знаю", "not sure")."""
+    covered = _covered(hits)
+    found: list[_Hit] = []
+    clauses: set[int] = {tokens[i].clause for i in used}
+    for index, token in enumerate(tokens):
+        if token.punct or token.word not in NEGATORS or index in covered or index in used:
+            continue
+        if token.clause in clauses:
+            continue
+        following = [t for t in tokens[index + 1 : index + 3] if not t.punct]
+        if following and (following[0].lemma in HEDGES or following[0].word in HEDGES):
+            continue
+        clauses.add(token.clause)
+        found.append(_Hit(index, index + 1, UNMET_EXPECTATION, UNMET_EXPECTATION))
+    return found
+
+
+def _apply_partial_and_questions(tokens: list[_Token], hits: list[_Hit]) -> None:
+    """"Решили частично" is no verdict either way; nor is a question asking for information ("Можно ли…?",
+    "Where can I…?"), whatever words it contains."""
+    for index, token in enumerate(tokens):
+        if token.word in HALVING:
+            for hit in hits:
+                if tokens[hit.start].clause == token.clause:
+                    hit.value *= HALVING_FACTOR
+    sentences: dict[int, list[_Token]] = {}
+    for token in tokens:
+        sentences.setdefault(token.sentence, []).append(token)
+    for number, sentence in sentences.items():
+        words = [t for t in sentence if not t.punct]
+        if words and words[0].word in ASKING and sentence[-1].text.startswith("?"):
+            for hit in hits:
+                if tokens[hit.start].sentence == number:
+                    hit.value *= SUGGESTION_FACTOR
+
+
+def _apply_suggestions(tokens: list[_Token], hits: list[_Hit]) -> None:
+    """A wish or a suggestion ("было бы удобно…", "it would be useful…") is not a judgement of the service."""
+    for i in _marker_positions(tokens, SUGGESTION_MARKERS):
+        for hit in hits:
+            if tokens[hit.start].sentence == tokens[i].sentence:
+                hit.value *= SUGGESTION_FACTOR
+
+
+def _marker_positions(tokens: list[_Token], markers: tuple[tuple[str, ...], ...]) -> list[int]:
+    words = [t.word for t in tokens]
+    lemmas = [t.lemma for t in tokens]
+    found = []
+    for marker in markers:
+        k = len(marker)
+        for i in range(len(words) - k + 1):
+            if tuple(words[i : i + k]) == marker or tuple(lemmas[i : i + k]) == marker:
+                found.append(i)
+    return found
+
+
+def _apply_contrast(tokens: list[_Token], hits: list[_Hit]) -> None:
+    for index, token in enumerate(tokens):
+        if token.word in CONTRASTS:
+            for hit in hits:
+                if tokens[hit.start].sentence != token.sentence:
+                    continue
+                hit.value *= BEFORE_CONTRAST if hit.start < index else AFTER_CONTRAST if hit.start > index else 1
+        elif token.word in CONCESSIVES:
+            for hit in hits:
+                if tokens[hit.start].clause == token.clause and hit.start > index:
+                    hit.value *= CONCESSIVE
+
+
+def _has_irony_marker(tokens: list[_Token]) -> bool:
+    words = [t.word for t in tokens]
+    lemmas = [t.lemma for t in tokens]
+    for marker in IRONY_MARKERS:
+        k = len(marker)
+        for i in range(len(words) - k + 1):
+            if tuple(words[i : i + k]) == marker or tuple(lemmas[i : i + k]) == marker:
+                return True
+    return False
+
+
+def _apply_sarcasm(tokens: list[_Token], hits: list[_Hit]) -> None:
+    for hit in hits:
+        if hit.value > 0 and tokens[hit.start].quoted:
+            hit.value = -hit.value  # scare quotes: «вежливый» персонал
+    praise = [h for h in hits if h.value > 0]
+    if not praise or not any(h.value < 0 for h in hits):
+        return
+    ironic = bool(_marker_positions(tokens, IRONY_MARKERS))
+    for hit in praise:
+        if ironic or _introduces_negative(tokens, hits, hit) or _praises_a_plight(tokens, hits, hit):
+            hit.value = -hit.value
+
+
+def _praises_a_plight(tokens: list[_Token], hits: list[_Hit], praise: _Hit) -> bool:
+    """Strong praise of a negative situation in the same clause: "Прекрасно провела утро в очереди"."""
+    if praise.base < STRONG_PRAISE or praise.negated:
+        return False
+    clause = tokens[praise.start].clause
+    return any(h.value < 0 and not h.negated and tokens[h.start].clause == clause for h in hits)
+
+
+def _introduces_negative(tokens: list[_Token], hits: list[_Hit], praise: _Hit) -> bool:
+    """Praise, then ":" or "—", then a negative situation in the same sentence: "Отлично: год на ответ"."""
+    sentence = tokens[praise.start].sentence
+    for index in range(praise.end, len(tokens)):
+        token = tokens[index]
+        if token.sentence != sentence:
+            return False
+        if token.punct and token.text[:1] in _INTRODUCES:
+            return any(h.value < 0 and h.start > index and tokens[h.start].sentence == sentence for h in hits)
+        if not token.punct and any(h.start == index and h.value > 0 for h in hits):
+            continue
+        if not token.punct and index - praise.end > 3:
+            return False
+    return False
+
+
+def _apply_courtesy(tokens: list[_Token], hits: list[_Hit]) -> None:
+    if any(h.value < 0 for h in hits if not _is_courtesy(tokens, h)):
+        for hit in hits:
+            if _is_courtesy(tokens, hit) and hit.value > 0:
+                hit.value = 0.0
+
+
+def _is_courtesy(tokens: list[_Token], hit: _Hit) -> bool:
+    return any(tokens[i].lemma in COURTESY or tokens[i].word in COURTESY for i in range(hit.start, hit.end))
+
+
 def sentiment(text: str) -> Sentiment:
     """Sentiment of one comment; see the module doc for the rules."""
-    scores = lexicon()
-    tokens = [t.text for t in tokenize(_CONTRACTED_NOT.sub(" not", text))]
-    total = 0.0
-    contributions: list[tuple[str, float]] = []
-    since_negator: int | None = None
-    boosted = False
-    for token in tokens:
-        if token in _CLAUSE_END:
-            since_negator, boosted = None, False
-            continue
-        word = token.lower().replace("ё", "е")
-        if word in NEGATORS:
-            since_negator = 0
-            continue
-        if word in BOOSTERS:
-            boosted = True
-            continue
-        base = scores.get(lemma(word) or "")
-        if base is not None:
-            value = base * (BOOSTER_FACTOR if boosted else 1.0)
-            if since_negator is not None and since_negator < NEGATION_SCOPE:
-                value *= NEGATION_SCALAR
-            total += value
-            contributions.append((token, value))
-        boosted = False
-        if since_negator is not None:
-            since_negator += 1
+    tokens = _tokens(text)
+    hits = _find_hits(tokens)
+    used = _apply_modifiers(tokens, hits)
+    hits = sorted(hits + _unmet_expectations(tokens, hits, used), key=lambda h: h.start)
+    _apply_suggestions(tokens, hits)
+    _apply_partial_and_questions(tokens, hits)
+    _apply_contrast(tokens, hits)
+    _apply_courtesy(tokens, hits)
+    _apply_sarcasm(tokens, hits)
+    total = sum(h.value for h in hits)
     score = total / math.sqrt(total * total + NORMALISATION_ALPHA) if total else 0.0
     label: Literal["positive", "neutral", "negative"] = (
         "positive" if score >= NEUTRAL_BAND else "negative" if score <= -NEUTRAL_BAND else "neutral"
     )
-    return Sentiment(score=score, label=label, contributions=tuple(contributions))
+    contributions = tuple((" ".join(t.text for t in tokens[h.start : h.end] if not t.punct), h.value)
+                          for h in hits)
+    return Sentiment(score=score, label=label, contributions=contributions)
