@@ -60,12 +60,13 @@ NEGATION_SCOPE = 4
 BOOSTER_SCOPE = 2
 NEGATORS = frozenset({"не", "нет", "ни", "никогда", "нельзя", "без", "ничуть", "никто", "ничто", "ничего",
                       "никакой", "никакие", "никаких", "никакого", "никого", "нигде", "not", "no", "never",
-                      "nothing", "nobody", "none", "without", "neither", "nor", "hardly", "zero", "instead", "вместо"})
+                      "nothing", "nobody", "none", "without", "neither", "nor", "hardly", "zero", "instead", "вместо", "nowhere",
+                      "нечего", "некуда", "никуда"})
 POST_NEGATORS = frozenset({"нет", "ноль"})
 PAST_BE = frozenset({"было", "был", "была", "были", "оказалось"})
 UNCOUNTED = frozenset({"the", "a", "an", "что", "бы", "that"})
-HEDGES = frozenset({"знать", "know", "sure", "уверенный", "помнить", "remember", "комментарий", "comment",
-                    "особенный", "special"})
+HEDGES = frozenset({"знаю", "уверен", "уверена", "помню", "комментариев", "особенного", "comment", "special"})
+FIRST_PERSON_HEDGES = frozenset({"know", "sure", "remember"})  # "I don't know" hedges; "he didn't know" does not
 BOOSTERS = frozenset({"очень", "совсем", "крайне", "абсолютно", "совершенно", "невероятно", "слишком", "так",
                       "такой", "настолько", "страшно", "жутко", "весьма", "самый", "просто",
                       "very", "really", "extremely", "so", "totally", "absolutely", "completely", "incredibly",
@@ -74,7 +75,7 @@ DAMPENERS = frozenset({"немного", "слегка", "чуть", "вроде
                        "slightly", "somewhat", "fairly", "rather", "bit", "almost", "seem"})
 HALVING = frozenset({"частично", "наполовину", "partly", "partially"})
 CONTRASTS = frozenset({"но", "однако", "зато", "but", "however", "yet"})
-CONCESSIVES = frozenset({"хотя", "although", "though"})
+CONCESSIVES = frozenset({"хотя", "хоть", "although", "though"})
 THAT = frozenset({"что", "чтобы", "that"})
 ASKING = frozenset({"можно", "где", "когда", "какой", "как", "куда", "сколько", "подскажите", "возможно",
                     "планируется", "есть", "can", "where", "when", "which", "how", "is", "are", "do", "does",
@@ -82,10 +83,21 @@ ASKING = frozenset({"можно", "где", "когда", "какой", "как"
 COURTESY = frozenset({"спасибо", "благодарить", "благодарность", "thank", "thanks"})
 SUGGESTION_MARKERS = (("было", "бы"), ("хотелось", "бы"), ("если", "бы"), ("would", "be"),
                       ("предлагаю",), ("suggest",))
+NUMBER = "<num>"  # digits and number words, so that "за две минуты" and "за 2 минуты" match one phrase
+NUMBER_WORDS = frozenset({"один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять",
+                          "пятнадцать", "двадцать", "тридцать", "сорок", "пятьдесят", "сто", "полтора", "пара",
+                          "несколько", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                          "ten", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "few", "couple"})
+MODALS = frozenset({"смочь", "мочь", "удаться", "получиться"})
+UNNEGATED = frozenset({"час", "месяц", "год", "полгода", "полдня", "hour", "month", "year"})  # "без стульев час"
+EXCLAMATIVES = frozenset({"ах", "ох", "ой", "какой", "какие", "какая", "какое", "ну", "what", "how", "oh", "such",
+                          "a", "an"})
+SUPERLATIVE_NEVER = frozenset({"никогда", "never"})  # "никогда так быстро не…" praises
 IRONY_MARKERS = (("всего-то",), ("всего", "лишь"), ("ну", "да"), ("ну", "конечно"), ("ну", "спасибо"),
                  ("ну", "просто"), ("прям",), ("браво",), ("гениальный",), ("обожать",), ("удивительно",),
                  ("целый",), ("oh", "great"), ("yeah", "right"), ("bravo",), ("genius",), ("i", "love", "how"),
-                 ("only",), ("just",), ("a", "whole"), ("thanks", "a", "lot"), ("amazingly",))
+                 ("a", "whole"), ("thanks", "a", "lot"), ("amazingly",), ("если", "вы", "нравиться"),
+                 ("if", "you", "enjoy"), ("if", "you", "lik"), ("if", "you", "lov"))
 _CLAUSE_END = frozenset(".,;:!?—–()…")
 _SENTENCE_END = frozenset(".!?…")
 _INTRODUCES = frozenset(":—–")
@@ -164,6 +176,9 @@ def _tokens(text: str) -> list[_Token]:
     quoted = False
     raw = [t.text for t in tokenize(text)]
     for index, piece in enumerate(raw):
+        if piece.isdigit():
+            tokens.append(_Token(piece, NUMBER, NUMBER, False, clause, sentence, quoted))
+            continue
         is_word = any(ch.isalpha() for ch in piece)
         if not is_word:
             if piece in _QUOTES_OPEN and not quoted:
@@ -180,7 +195,9 @@ def _tokens(text: str) -> list[_Token]:
                     quoted = False
             continue
         word = piece.lower().replace("ё", "е")
-        tokens.append(_Token(piece, word, _lemma_of(word), False, clause, sentence, quoted))
+        lemma_ = _lemma_of(word)
+        tokens.append(_Token(piece, word, NUMBER if word in NUMBER_WORDS or lemma_ in NUMBER_WORDS else lemma_, False, clause, sentence,
+                             quoted))
     return tokens
 
 
@@ -192,8 +209,6 @@ def _find_hits(tokens: list[_Token]) -> list[_Hit]:
     while position < len(words):
         for size in range(min(longest, len(words) - position), 0, -1):
             span = words[position : position + size]
-            if tokens[span[-1]].clause != tokens[span[0]].clause:
-                continue
             key = tuple(tokens[i].lemma for i in span)
             if key in scores:
                 hits.append(_Hit(span[0], span[-1] + 1, scores[key], scores[key]))
@@ -229,7 +244,12 @@ def _apply_modifiers(tokens: list[_Token], hits: list[_Hit]) -> set[int]:
             if index + 1 in covered:
                 continue
             if token.word in NEGATORS:
-                negator = index + 1
+                if index + 1 in used:
+                    break  # a negator negates the nearest word it governs, not every word after it
+                if not _praises_by_comparison(tokens, index + 1, hit):
+                    negator = index + 1
+                else:
+                    used.add(index + 1)
                 break
             if not modified and seen <= BOOSTER_SCOPE:
                 factor = _modifier(token)
@@ -238,11 +258,19 @@ def _apply_modifiers(tokens: list[_Token], hits: list[_Hit]) -> set[int]:
                     modified = True
         if negator is None:
             negator = _negator_after(tokens, hit, covered)
+        if any(t.word in NEGATORS for t in tokens[hit.start : hit.end]) or tokens[hit.start].lemma in UNNEGATED:
+            negator = None  # "ничего не решили" negates once; "без стульев час" does not negate the hour
         if negator is not None:
             hit.value *= NEGATION_SCALAR
             hit.negated = True
             used.add(negator)
     return used
+
+
+def _praises_by_comparison(tokens: list[_Token], negator: int, hit: _Hit) -> bool:
+    """"Никогда ещё так быстро…", "never had it done so fast": a comparison with every earlier time."""
+    return tokens[negator].word in SUPERLATIVE_NEVER and any(
+        t.word in BOOSTERS for t in tokens[negator + 1 : hit.start])
 
 
 def _modifier(token: _Token) -> float:
@@ -261,7 +289,7 @@ def _negator_after(tokens: list[_Token], hit: _Hit, covered: set[int]) -> int | 
     """Russian negates a noun after it: "очереди нет", "проблем не было", "вежливости ноль"."""
     if _is_latin(tokens[hit.start].word):
         return None
-    following = [(i, t) for i, t in enumerate(tokens[hit.end : hit.end + 3], start=hit.end)
+    following = [(i, t) for i, t in enumerate(tokens[hit.end : hit.end + 5], start=hit.end)
                  if t.clause == tokens[hit.start].clause and not t.punct and i not in covered]
     if not following:
         return None
@@ -270,6 +298,9 @@ def _negator_after(tokens: list[_Token], hit: _Hit, covered: set[int]) -> int | 
         return first
     if token.word == "не" and len(following) > 1 and following[1][1].word in PAST_BE:
         return first
+    for (position, word), (_, modal) in zip(following, following[1:], strict=False):
+        if word.word == "не" and modal.lemma in MODALS:  # "ответить так и не смог"
+            return position
     return None
 
 
@@ -284,12 +315,19 @@ def _unmet_expectations(tokens: list[_Token], hits: list[_Hit], used: set[int]) 
             continue
         if token.clause in clauses:
             continue
-        following = [t for t in tokens[index + 1 : index + 3] if not t.punct]
-        if following and (following[0].lemma in HEDGES or following[0].word in HEDGES):
+        if _hedges(tokens, index):
             continue
         clauses.add(token.clause)
         found.append(_Hit(index, index + 1, UNMET_EXPECTATION, UNMET_EXPECTATION))
     return found
+
+
+def _hedges(tokens: list[_Token], negator: int) -> bool:
+    following = [t.word for t in tokens[negator + 1 : negator + 3] if not t.punct]
+    before = [t.word for t in tokens[max(0, negator - 3) : negator] if not t.punct]
+    if following and following[0] in HEDGES:
+        return True
+    return bool(following) and following[0] in FIRST_PERSON_HEDGES and (not before or "i" in before)
 
 
 def _apply_partial_and_questions(tokens: list[_Token], hits: list[_Hit]) -> None:
@@ -377,8 +415,13 @@ def _praises_a_plight(tokens: list[_Token], hits: list[_Hit], praise: _Hit) -> b
 
 
 def _introduces_negative(tokens: list[_Token], hits: list[_Hit], praise: _Hit) -> bool:
-    """Praise, then ":" or "—", then a negative situation in the same sentence: "Отлично: год на ответ"."""
+    """Praise, then ":" or "—", then a negative situation in the same sentence: "Отлично: год на ответ";
+    or a one-word exclamation of praise opening a sentence that goes on negatively: "Fantastic, three hours…"."""
     sentence = tokens[praise.start].sentence
+    if _opens_alone(tokens, praise):
+        rest = [h.value for h in hits if h.start > praise.end and tokens[h.start].sentence == sentence]
+        if rest and sum(rest) < 0:
+            return True
     for index in range(praise.end, len(tokens)):
         token = tokens[index]
         if token.sentence != sentence:
@@ -390,6 +433,15 @@ def _introduces_negative(tokens: list[_Token], hits: list[_Hit], praise: _Hit) -
         if not token.punct and index - praise.end > 3:
             return False
     return False
+
+
+def _opens_alone(tokens: list[_Token], hit: _Hit) -> bool:
+    """Praise that opens its sentence as an exclamation: "Fantastic, …", "Ах, какие вежливые …"."""
+    before = [t for t in tokens[: hit.start] if t.sentence == tokens[hit.start].sentence and not t.punct]
+    if any(t.word not in EXCLAMATIVES for t in before):
+        return False
+    after = tokens[hit.end] if hit.end < len(tokens) else None
+    return bool(before) or (after is not None and after.text in {",", "!"})
 
 
 def _apply_courtesy(tokens: list[_Token], hits: list[_Hit]) -> None:
