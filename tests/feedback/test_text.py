@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from govcx.errors import InvalidInput
 from govcx.feedback.text import taxonomy as taxonomy_module
-from govcx.feedback.text.sentiment import sentiment
+from govcx.feedback.text.sentiment import NEUTRAL_BAND, sentiment
 from govcx.feedback.text.taxonomy import best_topic, classify, load_taxonomy, topic_codes
 from govcx.feedback.text.tokenise import (
     content_lemmas,
@@ -184,8 +184,8 @@ def test_boosters_strengthen():
 def test_sentiment_stays_in_range(text):
     result = sentiment(text)
     assert -1 < result.score < 1
-    assert result.label == ("positive" if result.score >= 0.05 else "negative" if result.score <= -0.05 else
-                            "neutral")
+    assert result.label == ("positive" if result.score >= NEUTRAL_BAND else "negative" if result.score <= -NEUTRAL_BAND
+                            else "neutral")
 
 
 # --- topics -----------------------------------------------------------------------------------------------

@@ -68,9 +68,14 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
         if model is not None:
             result.discovered = [{"index": t.index, "terms": t.terms, "size": t.size,
                                   "known": t.taxonomy_codes} for t in model.topics if t.size]
+    shown: set[str] = set()
     for row, found, feeling in zip(rows, matches, feelings, strict=True):
         if topic and topic not in {m.code for m in found}:
             continue
+        same_text = " ".join(row["comment"].casefold().split())
+        if same_text in shown:  # the same words from several people are shown once, as one example
+            continue
+        shown.add(same_text)
         result.comments.append({**row, "topics": [m.code for m in found], "sentiment": feeling.label})
         if len(result.comments) >= 100:
             break

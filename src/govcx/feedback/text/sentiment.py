@@ -60,7 +60,8 @@ NEGATION_SCOPE = 4
 BOOSTER_SCOPE = 2
 NEGATORS = frozenset({"не", "нет", "ни", "никогда", "нельзя", "без", "ничуть", "никто", "ничто", "ничего",
                       "никакой", "никакие", "никаких", "никакого", "никого", "нигде", "not", "no", "never",
-                      "nothing", "nobody", "none", "without", "neither", "nor", "hardly", "zero", "instead", "вместо", "nowhere",
+                      "nothing", "nobody", "none", "without", "neither", "nor", "hardly", "zero", "instead",
+                      "вместо", "nowhere",
                       "нечего", "некуда", "никуда"})
 POST_NEGATORS = frozenset({"нет", "ноль"})
 PAST_BE = frozenset({"было", "был", "была", "были", "оказалось"})
@@ -89,7 +90,7 @@ NUMBER_WORDS = frozenset({"один", "два", "три", "четыре", "пя�
                           "несколько", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                           "ten", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "few", "couple"})
 MODALS = frozenset({"смочь", "мочь", "удаться", "получиться"})
-UNNEGATED = frozenset({"час", "месяц", "год", "полгода", "полдня", "hour", "month", "year"})  # "без стульев час"
+UNNEGATED = frozenset({"час", "месяц", "год", "полгода", "полдня", "hour", "month", "year"})  # "без стульев час…"
 EXCLAMATIVES = frozenset({"ах", "ох", "ой", "какой", "какие", "какая", "какое", "ну", "what", "how", "oh", "such",
                           "a", "an"})
 SUPERLATIVE_NEVER = frozenset({"никогда", "never"})  # "никогда так быстро не…" praises
@@ -196,7 +197,9 @@ def _tokens(text: str) -> list[_Token]:
             continue
         word = piece.lower().replace("ё", "е")
         lemma_ = _lemma_of(word)
-        tokens.append(_Token(piece, word, NUMBER if word in NUMBER_WORDS or lemma_ in NUMBER_WORDS else lemma_, False, clause, sentence,
+        if word in NUMBER_WORDS or lemma_ in NUMBER_WORDS:
+            lemma_ = NUMBER
+        tokens.append(_Token(piece, word, lemma_, False, clause, sentence,
                              quoted))
     return tokens
 
@@ -259,7 +262,7 @@ def _apply_modifiers(tokens: list[_Token], hits: list[_Hit]) -> set[int]:
         if negator is None:
             negator = _negator_after(tokens, hit, covered)
         if any(t.word in NEGATORS for t in tokens[hit.start : hit.end]) or tokens[hit.start].lemma in UNNEGATED:
-            negator = None  # "ничего не решили" negates once; "без стульев час" does not negate the hour
+            negator = None  # "ничего не решили" negates once; "без стульев полтора часа" leaves the hours
         if negator is not None:
             hit.value *= NEGATION_SCALAR
             hit.negated = True
@@ -333,7 +336,7 @@ def _hedges(tokens: list[_Token], negator: int) -> bool:
 def _apply_partial_and_questions(tokens: list[_Token], hits: list[_Hit]) -> None:
     """"Решили частично" is no verdict either way; nor is a question asking for information ("Можно ли…?",
     "Where can I…?"), whatever words it contains."""
-    for index, token in enumerate(tokens):
+    for token in tokens:
         if token.word in HALVING:
             for hit in hits:
                 if tokens[hit.start].clause == token.clause:
