@@ -40,6 +40,7 @@ PURE_MODULES = [
     "govcx.lab.metrics",
     "govcx.lab.analysis",
     "govcx.lab.verdict",
+    "govcx.lab.summary",
     "govcx.lab.charts",
     "govcx.lab.tabular",
     "govcx.lab.recording_types",

@@ -342,6 +342,21 @@ def test_report_shows_metrics_verdict_and_charts(client_for, researchers, users,
     assert "Sauro–Lewis curved grading scale" in body
 
 
+def test_report_opens_with_plain_words_before_the_statistics(client_for, researchers, users, study, run_session):
+    researcher = researchers["lab"]
+    for seconds in (30.0, 45.0, 60.0):
+        run_session(study, researcher, {"find": ("success", seconds), "apply": ("failure", seconds * 2)}, sus=SUS)
+    body = html(client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/report/"))
+    summary = body.index('id="summary"')
+    assert summary < body.index('id="verdict"') and summary < body.index('id="tasks-h"')
+    # 3 of 3: the one-sided 95 % lower bound is the 90 % adjusted-Wald interval's lower end, 47 %.
+    assert "3 of 3 participants completed the task “Task find”; we are 95 % confident that the true rate is at " \
+           "least 47 %." in " ".join(body.split())
+    assert "0 of 3 participants completed the task “Task apply”" in body
+    ru = html(client_for(users["owner_a"]).get(f"/lab/studies/{study.pk}/report/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "3 из 3 участников выполнили задачу «Task find»" in " ".join(ru.split())
+
+
 def test_report_pdf_and_closed_study(client_for, researchers, study, run_session, pdf_text):
     researcher = researchers["lab"]
     run_session(study, researcher, {"find": ("success", 30.0)}, sus=SUS)

@@ -38,6 +38,7 @@ from govcx.lab.models import (
     StudyStatus,
     Task,
 )
+from govcx.lab.summary import plain_summary
 from govcx.lab.verdict import VerdictRule
 from govcx.registry.models import Organisation, Service
 
@@ -281,7 +282,7 @@ def study_comparison(study: Study) -> lab_analysis.Comparison | None:
 def study_report_context(study: Study, user: Any) -> dict[str, Any]:
     """Everything the study report shows, for the HTML page and the PDF alike.
 
-    Keys: study, service, lab, analysis (StudyAnalysis), verdict (code), verdict_reasons (messages),
+    Keys: study, service, lab, analysis (StudyAnalysis), summary (PlainSummary, the opening words), verdict (code), verdict_reasons (messages),
     tasks (Task models in order, with `.analysis` attached), findings (list of {finding, analysis,
     observations}) in priority order, matrix (analysis.matrix), finding_titles (column order of the matrix),
     comparison (Comparison or None), original (the study re-tested, or None), retests, quotas
@@ -309,6 +310,7 @@ def study_report_context(study: Study, user: Any) -> dict[str, Any]:
         "service": study.service,
         "lab": study.lab,
         "analysis": result,
+        "summary": plain_summary(result),
         "verdict": result.verdict.verdict.value,
         "verdict_reasons": [reason.message for reason in result.verdict.reasons],
         "tasks": tasks,
