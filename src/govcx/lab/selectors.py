@@ -282,7 +282,8 @@ def study_comparison(study: Study) -> lab_analysis.Comparison | None:
 def study_report_context(study: Study, user: Any) -> dict[str, Any]:
     """Everything the study report shows, for the HTML page and the PDF alike.
 
-    Keys: study, service, lab, analysis (StudyAnalysis), summary (PlainSummary, the opening words), verdict (code), verdict_reasons (messages),
+    Keys: study, service, lab, analysis (StudyAnalysis), summary (PlainSummary, the opening words),
+    verdict (code), verdict_reasons (messages),
     tasks (Task models in order, with `.analysis` attached), findings (list of {finding, analysis,
     observations}) in priority order, matrix (analysis.matrix), finding_titles (column order of the matrix),
     comparison (Comparison or None), original (the study re-tested, or None), retests, quotas
