@@ -192,3 +192,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GOVCX_LOG_LEVEL", "WARNING")},
 }
+
+# --- figures that cannot mislead (standards, feedback dashboards) ---
+# An assessment is graded only when at least this share of its applicable requirements is assessed.
+MIN_COVERAGE_FOR_GRADE = float(os.environ.get("GOVCX_MIN_COVERAGE_FOR_GRADE", "0.8"))

@@ -405,7 +405,9 @@ def test_hierarchical_mean_by_hand():
     assert s["g2"] == pytest.approx(70.0)  # (90·2 + 30·1) / 3 = 210 / 3 (r8 not applicable)
     assert s["g3"] is None  # nothing scored: skipped by the pack
     assert result.score == pytest.approx(62.0)  # (58·2 + 70·1) / (2 + 1) = 186 / 3
-    assert result.grade == "C"
+    # 5 of 7 applicable requirements assessed (r4 and r7 unknown): 71 % < 80 %, so no grade, only its indication
+    assert result.coverage == pytest.approx(5 / 7)
+    assert (result.grade, result.indicative_grade, result.grade_withheld) == (None, "C", True)
 
 
 def test_flat_weighted_mean_by_hand():
@@ -417,7 +419,7 @@ def test_flat_weighted_mean_by_hand():
     assert s["g3"] is None
     # (100 + 120 + 140 + 180 + 30) / (1 + 3 + 2 + 2 + 1) = 570 / 9; group weights play no part
     assert result.score == pytest.approx(570 / 9)
-    assert result.grade == "C"
+    assert (result.grade, result.indicative_grade) == (None, "C")
 
 
 def test_minimum_by_hand():
@@ -428,7 +430,22 @@ def test_minimum_by_hand():
     assert s["g2"] == 30.0  # min(90, 30)
     assert s["g3"] is None
     assert result.score == 30.0  # min(40, 30)
-    assert result.grade == "D"
+    assert (result.grade, result.indicative_grade) == (None, "D")
+
+
+def test_unknowns_never_read_as_a_full_score_and_top_grade():
+    """One requirement met and the rest unknown is "100 on 1 of 8, grade withheld", never "100 · A"."""
+    pack = rollup_pack(Rollup.HIERARCHICAL_MEAN)
+    result = run(pack, outs(Outcome("r2", MET)))
+    assert result.score == 100.0 and result.indicative_grade == "A"
+    assert result.grade is None and result.grade_withheld and result.coverage == pytest.approx(1 / 8)
+    assert result.unknown == 7 and result.verdict is not Verdict.READY
+    everything = outs(*(Outcome(f"r{i}", MET) for i in range(1, 9)))
+    graded = run(pack, everything)
+    assert graded.coverage == 1.0 and graded.grade == "A" and not graded.grade_withheld
+    lenient = evaluate(pack, outs(Outcome("r2", MET)), stage="beta", client_categories=set(CATEGORIES),
+                       scale=SCALE, min_coverage=0.1)
+    assert lenient.grade == "A"
 
 
 def test_result_nodes_counts_and_gaps():
@@ -653,7 +670,8 @@ def test_compare():
     comparison = compare(previous, current)
     assert comparison.score_before == pytest.approx(100 / 3)
     assert comparison.score_after == pytest.approx(50.0)
-    assert (comparison.grade_before, comparison.grade_after) == ("D", "C")
+    # Alpha covers 3 of its 4 requirements (75 %): graded only below the default; beta covers all of them.
+    assert (comparison.grade_before, comparison.grade_after) == (None, "C")
     assert (comparison.verdict_before, comparison.verdict_after) == (Verdict.NOT_READY, Verdict.ADJUSTMENTS)
     assert comparison.changes == [
         Change("r1", "Requirement r1", 0.0, 100.0, "improved"),
@@ -773,7 +791,10 @@ def test_property_scores_within_bounds(case, rollup):
     result = evaluate_case(*case, rollup=rollup)
     for value in [result.score, *(n.score for n in result.nodes)]:
         assert value is None or 0.0 <= value <= 100.0
-    assert (result.score is None) == (result.grade is None)
+    assert (result.score is None) == (result.indicative_grade is None)
+    assert result.grade in (None, result.indicative_grade)
+    assert (result.grade is not None) == (result.coverage is not None and result.coverage >= 0.8
+                                         and result.score is not None)
     assert result.met + result.not_met + result.unknown == result.applicable
     requirement_nodes = [n for n in result.nodes if n.kind == "requirement"]
     assert len(requirement_nodes) == result.applicable

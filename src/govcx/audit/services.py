@@ -30,6 +30,7 @@ from govcx.errors import Invalid, NotFound
 from govcx.jobs.models import Job
 from govcx.jobs.services import job_enqueue
 from govcx.registry.models import Service
+from govcx.standards.services import assessments_recheck
 
 Progress = Callable[[int, int, str], None]
 CANCELLED = "The audit was cancelled."
@@ -221,6 +222,9 @@ def _store(run: AuditRun, results: list[PageResult]) -> None:
         status=RunStatus.DONE, finished_at=timezone.now(), pages_done=len(results), pages_total=len(results),
         summary=summarise([page_dict(r) for r in results]),
     )
+    # New evidence: the service's current assessments re-run their audit checks once the results are saved.
+    service = run.service
+    transaction.on_commit(lambda: assessments_recheck(service=service, check_prefix="audit."))
 
 
 def audit_run_subject(run: AuditRun) -> str:

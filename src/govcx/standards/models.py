@@ -100,6 +100,11 @@ class RequirementOutcome(models.Model):
     evidence_text = models.TextField(blank=True)
     evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
     checks_run = models.JSONField(default=list, blank=True)
+    # What the automated checks concluded at their last run, also when an assessor's judgement stands
+    # (blank: the requirement has no check); and what they concluded when the assessor recorded the outcome.
+    # An assessor's outcome that the checks now contradict, and that the assessor has not seen, is a conflict.
+    check_status = models.CharField(max_length=16, choices=code_choices(OutcomeStatus), blank=True)
+    check_seen = models.CharField(max_length=16, choices=code_choices(OutcomeStatus), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -107,6 +112,21 @@ class RequirementOutcome(models.Model):
     class Meta:
         unique_together = [("assessment", "requirement_id")]
         ordering = ["id"]
+
+    @property
+    def in_conflict(self) -> bool:
+        return outcome_conflicts(self.source, self.status, self.check_status, self.check_seen)
+
+
+DECIDED = frozenset({OutcomeStatus.MET, OutcomeStatus.NOT_MET})
+
+
+def outcome_conflicts(source: str, status: str, check_status: str, check_seen: str) -> bool:
+    """An assessor's met / not met that the automated checks now contradict, with a check result the assessor
+    did not see when recording it (a judgement made knowingly against the checks is an override, not a
+    conflict; an unknown check contradicts nothing)."""
+    return (source == OutcomeSource.ASSESSOR and status in DECIDED and check_status in DECIDED
+            and check_status != status and check_status != check_seen)
 
 
 @receiver(post_delete, sender=RequirementOutcome)

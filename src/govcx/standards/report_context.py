@@ -14,10 +14,12 @@ from govcx.standards.presentation import group_scores, localized_changes, locali
 
 def assessment_report_context(assessment: Assessment) -> dict[str, Any]:
     comparison = selectors.assessment_comparison(assessment)
+    rows = requirement_rows(assessment)
     return {
         "assessment": assessment,
         "pack": assessment.pack.parsed,
-        "rows": requirement_rows(assessment),
+        "rows": rows,
+        "conflicts": [row.outcome for row in rows if row.outcome is not None and row.outcome.in_conflict],
         "chart": group_score_chart_svg(
             group_scores(assessment), title=_("Score by requirement group"), axis_title=_("Score (0–100)")
         ),

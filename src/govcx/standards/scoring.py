@@ -9,6 +9,8 @@ The pipeline, for one pack, one stage and one service's client categories:
    via :func:`normalise`; ``NOT_APPLICABLE`` outcomes drop the requirement from the assessment.
 3. Scores roll up through the groups per the pack's :class:`~govcx.standards.schema.Rollup`.
 4. :func:`grade_for` turns the pack score into a grade; gate requirements decide the :class:`Verdict`.
+5. The score covers only what is known: ``coverage`` says which share of the applicable requirements was
+   assessed, and below :data:`MIN_COVERAGE_FOR_GRADE` no grade is given (see :func:`evaluate`).
 
 :func:`compare` contrasts two results, e.g. a re-assessment with the previous one.
 
@@ -38,6 +40,7 @@ from govcx.standards.schema import (
 )
 
 __all__ = [
+    "MIN_COVERAGE_FOR_GRADE",
     "SCHEME_RANGES",
     "SCHEME_VALUES",
     "AssessmentResult",
@@ -57,6 +60,14 @@ __all__ = [
     "normalise",
     "outcome_from_rating",
 ]
+
+
+#: A grade speaks for the whole standard, so it is given only when at least this share of the applicable
+#: requirements is assessed (met or not met). Below it, the score stands for the assessed part alone and is
+#: shown with its coverage; the grade it would earn is kept as ``indicative_grade``, never as ``grade``.
+#: 0.8 is govcx's default (settings: GOVCX_MIN_COVERAGE_FOR_GRADE): an assessment in progress shows an indicative
+#: figure without passing for a final one.
+MIN_COVERAGE_FOR_GRADE = 0.8
 
 
 class ScoringError(Invalid, ValueError):
@@ -355,6 +366,17 @@ class AssessmentResult:
     unknown: int
     not_applicable: int
     applicable: int
+    coverage: float | None = None  # assessed / applicable (None with nothing applicable)
+    indicative_grade: str | None = None  # the grade of the score, whether or not the coverage allows it
+
+    @property
+    def assessed(self) -> int:
+        return self.met + self.not_met
+
+    @property
+    def grade_withheld(self) -> bool:
+        """A score exists but covers too little of the standard to be graded."""
+        return self.grade is None and self.indicative_grade is not None
 
 
 def grade_for(score: float | None, scale: GradeScale) -> str | None:
@@ -430,6 +452,7 @@ def evaluate(
     stage: str,
     client_categories: AbstractSet[str],
     scale: GradeScale,
+    min_coverage: float = MIN_COVERAGE_FOR_GRADE,
 ) -> AssessmentResult:
     """Score an assessment of ``pack`` for a service at ``stage`` serving ``client_categories``.
 
@@ -454,7 +477,11 @@ def evaluate(
 
     * Verdict: ``NOT_READY`` if any gate requirement is ``NOT_MET`` or ``UNKNOWN`` (blocking gaps);
       else ``ADJUSTMENTS`` if any other requirement is (non-blocking gaps); else ``READY``.
-    * Grade: :func:`grade_for` of the pack score on ``scale``.
+    * Coverage: ``(met + not_met) / applicable``, the share of the standard the score speaks for; an
+      ``UNKNOWN`` requirement is neither a 0 nor a 100 but outside the score, and lowers the coverage.
+    * Grade: :func:`grade_for` of the pack score on ``scale`` (``indicative_grade``), given as ``grade`` only
+      when ``coverage >= min_coverage`` (default :data:`MIN_COVERAGE_FOR_GRADE`); below it the grade is
+      withheld, so a pack with one requirement met and the rest unknown never reads "100, grade A".
     * ``nodes``: depth first in :func:`govcx.standards.schema.iter_nodes` order (a group, then its
       sub-groups, then its requirements); only applicable requirements, and only groups with an
       applicable requirement beneath them.
@@ -545,9 +572,12 @@ def evaluate(
     met = counts[OutcomeStatus.MET]
     not_met = counts[OutcomeStatus.NOT_MET]
     unknown = counts[OutcomeStatus.UNKNOWN]
+    applicable = met + not_met + unknown
+    coverage = (met + not_met) / applicable if applicable else None
+    indicative = grade_for(score, scale)
     return AssessmentResult(
         score=score,
-        grade=grade_for(score, scale),
+        grade=indicative if coverage is not None and coverage >= min_coverage else None,
         verdict=verdict,
         nodes=nodes,
         blocking=blocking,
@@ -556,7 +586,9 @@ def evaluate(
         not_met=not_met,
         unknown=unknown,
         not_applicable=counts[OutcomeStatus.NOT_APPLICABLE],
-        applicable=met + not_met + unknown,
+        applicable=applicable,
+        coverage=coverage,
+        indicative_grade=indicative,
     )
 
 

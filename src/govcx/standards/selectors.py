@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
@@ -80,6 +81,8 @@ def service_facts(service: Service) -> ServiceFacts:
 
 
 def _outcome_value(record: RequirementOutcome) -> scoring.Outcome:
+    if record.in_conflict:  # neither the judgement nor the check is known to be right until an assessor decides
+        return scoring.Outcome(record.requirement_id, OutcomeStatus.UNKNOWN)
     return scoring.Outcome(record.requirement_id, OutcomeStatus(record.status), record.rating)
 
 
@@ -88,7 +91,8 @@ def assessment_result(assessment: Assessment) -> scoring.AssessmentResult:
     outcomes = {o.requirement_id: _outcome_value(o) for o in assessment.outcomes.all()}
     categories = {c.code for c in assessment.service.client_categories.all()}
     return scoring.evaluate(
-        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale]
+        pack, outcomes, stage=assessment.stage, client_categories=categories, scale=grade_scales()[pack.grade_scale],
+        min_coverage=settings.MIN_COVERAGE_FOR_GRADE,
     )
 
 

@@ -17,9 +17,15 @@ from govcx.standards import selectors
 
 
 def service_assessments_section(request: HttpRequest, service: Service) -> dict[str, Any]:
-    """The service's assessments, and the form to run one."""
+    """The service's assessments, and the form to run one; the newest against each standard is the current one."""
+    assessments = list(selectors.assessment_list(user=request.user).filter(service=service)
+                       .order_by("-created_at", "-id"))
+    seen: set[str] = set()
+    for assessment in assessments:
+        assessment.is_current = assessment.pack.pack_id not in seen  # type: ignore[attr-defined]
+        seen.add(assessment.pack.pack_id)
     return {
-        "assessments": selectors.assessment_list(user=request.user).filter(service=service),
+        "assessments": assessments,
         "packs": selectors.pack_list(),
         "stages": [s.value for s in Stage],
         "can_assess": can(request.user, Action.ASSESS),

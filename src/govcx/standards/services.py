@@ -80,6 +80,8 @@ def _result_json(result: scoring.AssessmentResult) -> dict[str, Any]:
         "nodes": [asdict(n) for n in result.nodes],
         "blocking": [asdict(g) for g in result.blocking],
         "non_blocking": [asdict(g) for g in result.non_blocking],
+        "coverage": result.coverage,
+        "indicative_grade": result.indicative_grade,
         "counts": {
             "met": result.met,
             "not_met": result.not_met,
@@ -105,17 +107,18 @@ def _evaluate_and_save(assessment: Assessment) -> Assessment:
 
 
 def _run_checks(assessment: Assessment, service: Service) -> int:
-    """Run every automated check of the applicable requirements. Assessors' outcomes are never overwritten.
-    A requirement with several checks is met only if all are met; unknown if any is unknown and none fails."""
+    """Run every automated check of the applicable requirements. Assessors' outcomes are never overwritten,
+    but the checks' conclusion is kept next to them (`check_status`), so that one the checks now contradict
+    shows as a conflict instead of silently standing. A requirement with several checks is met only if all
+    are met; unknown if any is unknown and none fails."""
     pack = assessment.pack.parsed
     facts = service_facts(service)
     applicable = scoring.applicable_requirements(
         pack, stage=assessment.stage, client_categories=set(facts.client_categories)
     )
-    manual = set(assessment.outcomes.filter(source=OutcomeSource.ASSESSOR).values_list("requirement_id", flat=True))
     written = 0
     for requirement in applicable:
-        if not requirement.checks or requirement.id in manual:
+        if not requirement.checks:
             continue
         results = [
             (spec.check, run_check(spec.check, CheckContext(service=facts, params=spec.params)))
@@ -137,7 +140,9 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
             "measured_value": "; ".join(r.value or "" for _, r in results if r.value),
             "detail": "; ".join(r.detail for _, r in results if r.detail),
             "evidence_url": next((r.evidence_url for _, r in results if r.evidence_url), ""),
-            "checks_run": [{"check": name, "status": r.status.value, "value": r.value} for name, r in results],
+            "checks_run": [{"check": name, "status": r.status.value, "value": r.value, "detail": r.detail}
+                           for name, r in results],
+            "check_status": status.value,
         }
         existing = (
             RequirementOutcome.objects.select_for_update()
@@ -147,7 +152,13 @@ def _run_checks(assessment: Assessment, service: Service) -> int:
         if existing is None:
             RequirementOutcome.objects.create(assessment=assessment, requirement_id=requirement.id, **values)
         elif existing.source == OutcomeSource.ASSESSOR:
-            continue  # an assessor saved in the meantime: their judgement stands
+            # The assessor's judgement stands; what the checks now say is kept beside it (a conflict when it
+            # contradicts the judgement; see RequirementOutcome.in_conflict).
+            seen = {"check_status": values["check_status"], "checks_run": values["checks_run"]}
+            if any(getattr(existing, key) != value for key, value in seen.items()):
+                RequirementOutcome.objects.filter(pk=existing.pk).update(**seen)
+                written += 1
+            continue
         elif any(getattr(existing, key) != value for key, value in values.items()):
             # A changed result is a new version, so an assessor holding the old one gets a Conflict.
             bump_version(existing, expected=None, what=f"requirement {requirement.id}", **values)
@@ -269,6 +280,7 @@ def outcome_record(
         "source": OutcomeSource.ASSESSOR,
         "status": final_status.value,
         "rating": final_rating,
+        "check_seen": existing.check_status if existing else "",  # shown to the assessor with the old outcome
         "evidence_text": evidence_text,
         "evidence_url": evidence_url,
         "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
@@ -302,6 +314,43 @@ def outcome_record(
         },
     )
     return outcome
+
+
+def _current_assessments(service: Service) -> list[Assessment]:
+    """The newest assessment of the service against each pack: the ones its passport shows as current."""
+    current: dict[str, Assessment] = {}
+    for assessment in (Assessment.objects.filter(service=service).select_related("pack", "service")
+                       .order_by("-created_at", "-id")):
+        current.setdefault(assessment.pack.pack_id, assessment)
+    return list(current.values())
+
+
+@transaction.atomic
+def assessments_recheck(*, service: Service, check_prefix: str) -> list[Assessment]:
+    """New evidence about a service (an audit finished, say) re-runs the automated checks whose name starts
+    with `check_prefix` in the service's current assessments, and re-evaluates them. Called by the app that
+    holds the evidence once its write commits; older assessments keep the evidence of their time."""
+    changed = []
+    for assessment in _current_assessments(service):
+        pack = assessment.pack.parsed
+        if not any(spec.check.startswith(check_prefix) for r in pack.requirements() for spec in r.checks):
+            continue
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        before = (assessment.verdict, assessment.score)
+        if not _run_checks(assessment, service):
+            continue
+        _evaluate_and_save(assessment)
+        bump_version(assessment, expected=None, what=f"assessment {assessment.pk}")
+        audit_record(
+            actor=None,
+            action="assessment.recheck",
+            obj=assessment,
+            organisation_id=service.owner_id,
+            changes={"evidence": check_prefix, "verdict": [before[0], assessment.verdict],
+                     "score": [before[1], assessment.score]},
+        )
+        changed.append(assessment)
+    return changed
 
 
 # --- adjustments -----------------------------------------------------------------------------------------
