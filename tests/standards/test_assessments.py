@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from govcx.accounts.models import AuditEvent
 from govcx.errors import Conflict, Forbidden, Invalid, NotFound
@@ -117,7 +118,9 @@ def test_first_result_of_a_good_passport(assess):
     # Scored: 6 requirements met (weight 1 each) and cit-proactive not met (weight 0.5); the two audited
     # requirements are unknown and left out of the mean.
     assert assessment.score == pytest.approx(600 / 6.5)
-    assert assessment.grade == "А+"
+    # 7 of 9 requirements assessed (78 %): below the 80 % a grade needs, so "А+" is only indicative
+    assert assessment.grade == "" and assessment.result["indicative_grade"] == "А+"
+    assert assessment.result["coverage"] == pytest.approx(7 / 9)
     assert assessment.verdict == "launch_with_adjustments"
     assert gap_ids(assessment, "blocking") == []
     assert gap_ids(assessment, "non_blocking") == ["cit-plain-language", "cit-accessible", "cit-proactive"]
@@ -157,12 +160,15 @@ def test_manual_outcomes_change_score_grade_and_verdict(users, assess):
     record(users, assessment, "cit-public-information", rating=0)
     assessment = reload(assessment)
     assert assessment.score == pytest.approx((500 + 0.5 * 50) / 6.5)
-    assert assessment.grade == "А"  # 80.8: ru-letter "А" runs from 80 to 90
+    assert assessment.result["indicative_grade"] == "А"  # 80.8: ru-letter "А" runs from 80 to 90
 
     record(users, assessment, "cit-channels", rating=0)
     assessment = reload(assessment)
     assert assessment.score == pytest.approx((400 + 0.5 * 50) / 6.5)
-    assert assessment.grade == "Б"  # 65.4: "Б" runs from 60 to 70
+    assert assessment.result["indicative_grade"] == "Б"  # 65.4: "Б" runs from 60 to 70
+    record(users, assessment, "cit-accessible", status="met")
+    assessment = reload(assessment)  # 8 of 9 assessed: graded
+    assert assessment.grade == assessment.result["indicative_grade"] != ""
 
 
 def test_a_rating_at_the_pass_threshold_or_above_is_met(users, assess, model):
@@ -532,3 +538,63 @@ def test_passport_dict_round_trips_what_was_saved(services):
     data = passport_dict(services["b"])
     assert data["documents"][0]["held_in_registry"] is True
     assert data["owner"] == "region-b"
+
+
+# --- new evidence re-evaluates; a contradicted manual outcome is a conflict ----------------------------------
+
+
+def _audit_finished(service, **violations):
+    from govcx.audit.models import AuditRun, RunStatus
+
+    return AuditRun.objects.create(service=service, status=RunStatus.DONE, finished_at=timezone.now(),
+                                   summary={"violations": violations, "pages": 1})
+
+
+def test_a_finished_audit_re_evaluates_the_current_assessment(services, assess):
+    from govcx.standards.services import assessments_recheck
+
+    older = assess("a")
+    current = assess("a")
+    assert current.result["counts"]["unknown"] == 2  # not audited yet
+    _audit_finished(services["a"], critical=3)
+    changed = assessments_recheck(service=services["a"], check_prefix="audit.")
+    assert [a.pk for a in changed] == [current.pk]  # the older assessment keeps the evidence of its time
+    outcome = RequirementOutcome.objects.get(assessment=current, requirement_id="cit-accessible")
+    assert outcome.status == "not_met" and outcome.source == OutcomeSource.CHECK
+    assert "critical: 3" in outcome.measured_value
+    assert reload(current).result["counts"]["unknown"] < 2
+    assert reload(older).result["counts"]["unknown"] == 2
+
+
+def test_the_audit_schedules_the_re_evaluation_on_commit(services, assess, django_capture_on_commit_callbacks):
+    from govcx.audit.models import AuditRun
+    from govcx.audit.services import _store
+
+    current = assess("a")
+    run = AuditRun.objects.create(service=services["a"], targets=["https://example.org/"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _store(run, [])
+    assert AuditRun.objects.get(pk=run.pk).status == "done"
+    assert RequirementOutcome.objects.get(assessment=current, requirement_id="cit-accessible").checks_run
+
+
+def test_a_manual_outcome_the_check_now_contradicts_is_a_conflict_until_resolved(users, services, assess, client_for):
+    from govcx.standards.services import assessments_recheck
+
+    assessment = assess("a")
+    record(users, assessment, "cit-accessible", status="met", evidence_text="checked by hand in March")
+    assessment = reload(assessment)
+    assert "cit-accessible" not in gap_ids(assessment, "non_blocking")
+    _audit_finished(services["a"], critical=2)
+    assessments_recheck(service=services["a"], check_prefix="audit.")
+    outcome = RequirementOutcome.objects.get(assessment=assessment, requirement_id="cit-accessible")
+    assert outcome.status == "met" and outcome.check_status == "not_met" and outcome.in_conflict
+    assessment = reload(assessment)
+    assert "cit-accessible" in gap_ids(assessment, "non_blocking")  # counts as unknown: the old note does not win
+    page = client_for(users["assessor_a"]).get(f"/standards/assessments/{assessment.pk}/").content.decode()
+    assert "Conflicts to resolve" in page and "the automated check now finds" in page
+    # The assessor decides, having seen the check: an informed override, no longer a conflict.
+    record(users, assessment, "cit-accessible", status="met", evidence_text="the violations are in a test page")
+    outcome.refresh_from_db()
+    assert not outcome.in_conflict and outcome.check_seen == "not_met"
+    assert "cit-accessible" not in gap_ids(reload(assessment), "non_blocking")
