@@ -196,3 +196,6 @@ LOGGING = {
 # --- figures that cannot mislead (standards, feedback dashboards) ---
 # An assessment is graded only when at least this share of its applicable requirements is assessed.
 MIN_COVERAGE_FOR_GRADE = float(os.environ.get("GOVCX_MIN_COVERAGE_FOR_GRADE", "0.8"))
+# A difference of mean ratings is called higher / lower (a change, in a trend) only when significant AND at least
+# this share of the rating scale's range (0.05: 0.2 points on 1–5). See docs/feedback.md.
+FEEDBACK_MIN_DIFFERENCE = float(os.environ.get("GOVCX_FEEDBACK_MIN_DIFFERENCE", "0.05"))

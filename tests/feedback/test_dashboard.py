@@ -161,7 +161,7 @@ def test_quarterly_report_page_and_pdf(rated, users, client_for, pdf_text):
     text = pdf_text(pdf.getvalue())
     assert "Service svc-a" in text and code.replace("Q", " Q") in text
     assert "Ratings of the overall question 40 Mean rating 4.40" in text  # a quarterly report has no verdict
-    assert "Top-2-box share 90%" in text and "Website 40 4.40" in text
+    assert "Top-2-box share 90 %" in text and "Website 40 4.40" in text
     assert client.get(f"/feedback/services/{rated['b'].service_id}/report/").status_code == 404
     assert client.get(f"/feedback/services/{service_id}/report/?quarter=2026Q9").status_code == 422
 
@@ -238,3 +238,31 @@ def test_ranking_of_a_single_service_has_nothing_to_compare_with(services, users
     submit_all(survey, RATINGS_A)
     analytics_sync(settle_seconds=0)
     assert [(r["rank"], r["n"], r["signal"]) for r in national_ranking(Query())] == [(1, 40, "same")]
+
+
+# --- figures that cannot mislead ------------------------------------------------------------------------------
+
+
+def test_a_significant_change_too_small_to_matter_is_not_called_a_change(services, users, settings):
+    survey = live_survey(services["a"], users["admin"])
+    submit_all(survey, [4, 5] * 40, days_ago=200, prefix="old")  # mean 4.5, tiny spread
+    submit_all(survey, [4, 5, 5] * 30, days_ago=5, prefix="new")  # mean 4.67: 0.17 points, 4 % of 1–5
+    analytics_sync(settle_seconds=0)
+    settings.FEEDBACK_MIN_DIFFERENCE = 0.05
+    change = build(users["admin"], Query(service_id=services["a"].pk, period="month")).trend_changes[0]
+    assert change["difference"] == pytest.approx(14 / 3 - 4.5)
+    assert not change["matters"] and change["effect_size"] > 0
+    settings.FEEDBACK_MIN_DIFFERENCE = 0.02
+    assert build(users["admin"], Query(service_id=services["a"].pk, period="month")).trend_changes[0]["matters"] \
+        == change["significant"]
+
+
+def test_groups_without_the_attribute_are_not_shown_as_a_lone_none(rated, users, client_for):
+    body = client_for(users["analyst"]).get("/feedback/dashboard/?group_by=region").content.decode()
+    assert "(none)" not in body
+    assert "nothing to compare by it" in body or "no region (federal authorities)" in body
+
+
+def test_top_box_and_its_interval_are_in_the_same_unit(rated, users, client_for):
+    body = " ".join(client_for(users["analyst"]).get("/feedback/dashboard/").content.decode().split())
+    assert re.search(r"top-2-box share \(\d+–\d+ %\)", body)

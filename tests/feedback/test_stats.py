@@ -273,3 +273,16 @@ def test_adjusted_p_values_keep_order_and_bounds(p_values):
         ranked = sorted(range(len(p_values)), key=lambda i: p_values[i])
         assert all(adjusted[a] <= adjusted[b] for a, b in zip(ranked, ranked[1:], strict=False))
     assert all(bh <= h + 1e-12 for bh, h in zip(benjamini_hochberg(p_values), holm(p_values), strict=True))
+
+
+def test_cohens_d_by_hand_and_the_difference_that_matters():
+    from govcx.feedback.stats import Moments, cohens_d, matters
+
+    a, b = Moments.from_values([4, 5, 5, 4]), Moments.from_values([3, 4, 3, 4])
+    # means 4.5 and 3.5, both sample variances 1/3: pooled SD √(1/3), d = 1 / 0.5774 = 1.732
+    assert cohens_d(a, b) == pytest.approx(3 ** 0.5)
+    assert cohens_d(Moments.from_values([4]), b) is None
+    assert cohens_d(Moments.from_values([4, 4]), Moments.from_values([4, 4])) is None
+    assert matters(0.2, scale_min=1, scale_max=5, min_share=0.05)
+    assert not matters(-0.19, scale_min=1, scale_max=5, min_share=0.05)
+    assert matters(-0.3, scale_min=1, scale_max=7, min_share=0.05)

@@ -31,7 +31,7 @@ def _stacked_svg(rows: tuple[tuple[str, str, int], ...], title: str, x_title: st
         .mark_bar()
         .encode(
             x=alt.X("run:N", sort=order, title=x_title, axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("count:Q", title=y_title, stack=True),
+            y=alt.Y("count:Q", title=y_title, stack=True, axis=alt.Axis(tickMinStep=1, format="d")),  # counts
             color=alt.Color(
                 "impact:N",
                 scale=alt.Scale(domain=list(IMPACT_COLOURS), range=list(IMPACT_COLOURS.values())),

@@ -47,7 +47,9 @@ __all__ = [
     "ShareSummary",
     "TrendStep",
     "adjust_comparisons",
+    "cohens_d",
     "driver_analysis",
+    "matters",
     "mean_summary",
     "nps_difference_test",
     "nps_summary",
@@ -233,6 +235,24 @@ def welch_t_test(a: Moments, b: Moments, alpha: float = DEFAULT_ALPHA) -> Compar
         df = se2 * se2 / (va * va / (a.n - 1) + vb * vb / (b.n - 1))
         p = t_two_sided_p(statistic, df)
     return Comparison(a.mean, b.mean, difference, statistic, p, alpha, "welch-t")
+
+
+def cohens_d(a: Moments, b: Moments) -> float | None:
+    """Effect size of mean a − mean b: Cohen's d with the pooled standard deviation,
+    d = (x̄a − x̄b) / √(((na − 1)·sa² + (nb − 1)·sb²) / (na + nb − 2)) (Cohen, J. (1988), *Statistical Power
+    Analysis for the Behavioral Sciences*, 2nd ed., §2.2; about 0.2 small, 0.5 medium, 0.8 large). None when
+    either group has fewer than two responses or both are constant."""
+    if a.n < 2 or b.n < 2:
+        return None
+    pooled = ((a.n - 1) * a.variance + (b.n - 1) * b.variance) / (a.n + b.n - 2)
+    return (a.mean - b.mean) / math.sqrt(pooled) if pooled > 0 else None
+
+
+def matters(difference: float, *, scale_min: float, scale_max: float, min_share: float) -> bool:
+    """Whether a difference of means is large enough to act on: at least `min_share` of the scale's range
+    (0.05 of a 1–5 scale is 0.2 points). With hundreds of thousands of answers a test finds differences of a
+    hundredth of a point "significant"; this is the floor below which a difference is reported as too small."""
+    return abs(difference) >= min_share * (scale_max - scale_min) - 1e-12  # 0.05 × 6 is 0.30000000000000004
 
 
 def two_proportion_test(

@@ -21,6 +21,8 @@ from govcx.feedback.dashboards.figures import (
     Query,
     answers,
     build,
+    min_difference_share,
+    signal_of,
 )
 from govcx.feedback.models import Channel, Response
 from govcx.feedback.text import taxonomy
@@ -28,26 +30,52 @@ from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
 
 
+def _region_names(codes: list[str]) -> dict[str, str]:
+    """ISO 3166-2 codes → subdivision names from pycountry's reference list, in Russian when the page is."""
+    import gettext
+
+    import pycountry
+
+    translate = (gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["ru"], fallback=True).gettext
+                 if (get_language() or "en").startswith("ru") else str)
+    names = {}
+    for code in codes:
+        subdivision = pycountry.subdivisions.get(code=code) if code else None
+        names[code] = translate(subdivision.name) if subdivision is not None else code
+    return names
+
+
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
+    """Names from the reference lists for the groups' keys; an answer without the attribute is "not given"
+    (for a region: an authority without one, such as a federal ministry), never a bare "(none)"."""
     if group_by == "service_id":
         return {s.pk: f"{s.code} · {s.name}" for s in Service.objects.filter(pk__in=keys)}
     if group_by == "organisation_id":
         return {o.pk: o.name for o in Organisation.objects.filter(pk__in=keys)}
+    missing = _("no region (federal authorities)") if group_by == "region" else _("not given")
     if group_by == "client_category":
-        return {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
-    if group_by == "channel":
-        return {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
-    return {k: (k or _("(none)")) for k in keys}
+        names = {c.code: c.name for c in ClientCategory.objects.filter(code__in=keys)}
+    elif group_by == "channel":
+        names = {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
+    else:
+        names = _region_names([k for k in keys if k])
+    return {k: (names.get(k, str(k)) if k else missing) for k in keys}
 
 
 def _estimates(dashboard: Dashboard, labels: dict[Any, str]) -> list[charts.Estimate]:
-    return [charts.Estimate(labels.get(g.key, str(g.key)), g.mean, g.mean_low, g.mean_high, g.signal)
+    return [charts.Estimate(labels.get(g.key, str(g.key)), g.mean, g.mean_low, g.mean_high,
+                            g.signal if g.signal in ("above", "below") else "same")
             for g in dashboard.groups[:40]]
 
 
 def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, Any]:
     table = answers() if table is None else table  # opened once per page
     dashboard = build(user, query, table)
+    if dashboard.groups and not any(g.key for g in dashboard.groups):
+        dashboard.groups = []  # one group of answers that lack the attribute compares nothing: say so instead
+        nothing_to_compare = True
+    else:
+        nothing_to_compare = False
     labels = _labels(query.group_by, [g.key for g in dashboard.groups])
     scale = (dashboard.total.scale_min, dashboard.total.scale_max) if dashboard.total else (1, 5)
     allowed = visible_organisation_ids(user)
@@ -56,11 +84,17 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
     if allowed is not None:
         services = services.filter(owner_id__in=allowed)
         organisations = organisations.filter(pk__in=allowed)
+    region_codes = sorted({code for code in organisations.values_list("region_code", flat=True) if code})
+    region_names = _region_names(region_codes)
     return {
         "dashboard": dashboard,
         "query": query,
+        "regions": sorted(region_names.items(), key=lambda item: item[1]),
+        "client_categories": ClientCategory.objects.order_by("code"),
         "confidence": CONFIDENCE,
         "min_group": MIN_GROUP_RESPONSES,
+        "nothing_to_compare": nothing_to_compare,
+        "min_difference": min_difference_share(),
         "groups": [(g, labels.get(g.key, str(g.key))) for g in dashboard.groups],
         "group_title": DASHBOARD_GROUPS[query.group_by],
         "groupings": [(g, DASHBOARD_GROUPS[g]) for g in GROUPINGS],
@@ -106,8 +140,7 @@ def national_ranking(query: Query, level: str = "service_id", table: Any = None)
                 alpha=1 - CONFIDENCE))
     signals = ["same"] * len(rows)
     for index, test in zip(comparable, stats.adjust_comparisons(tests, "holm"), strict=True):
-        if test.significant:
-            signals[index] = "above" if test.difference > 0 else "below"
+        signals[index] = signal_of(test, rows[index]["scale_min"], rows[index]["scale_max"])
     labels = _labels(level, [r[level] for r in rows])
     return [{"rank": r["rank"], "label": labels.get(r[level], r[level]), "n": r["n"], "mean": r["mean"],
              "signal": signal} for r, signal in zip(rows, signals, strict=True)]

@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from govcx.accounts.scoping import visible_organisation_ids
 from govcx.analytics import engines
 from govcx.feedback import stats
@@ -24,6 +26,12 @@ GROUPINGS = ("service_id", "organisation_id", "region", "client_category", "chan
 PERIODS = ("quarter", "month", "year")
 CONFIDENCE = 0.95
 MIN_GROUP_RESPONSES = 30  # smaller groups are listed but not ranked or compared
+
+
+def min_difference_share() -> float:
+    """The smallest difference of means worth calling a change, as a share of the scale's range
+    (GOVCX_FEEDBACK_MIN_DIFFERENCE, default 0.05: 0.2 points on a 1–5 scale); see stats.matters."""
+    return float(settings.FEEDBACK_MIN_DIFFERENCE)
 
 _local = threading.local()
 
@@ -90,8 +98,12 @@ class Figure:
     scale_min: int
     scale_max: int
     moments: stats.Moments
-    signal: str = "same"  # above / below / same: a difference only when statistically significant
+    # above / below: significant and at least the minimum difference that matters; small: significant but below
+    # it; same: no significant difference
+    signal: str = "same"
     p_value: float | None = None
+    difference: float | None = None  # this group's mean − the rest's
+    effect_size: float | None = None  # Cohen's d of that difference
 
 
 def _figure(key: Any, row: dict, confidence: float = CONFIDENCE) -> Figure:
@@ -185,8 +197,20 @@ def _compare_with_rest(groups: list[Figure], total: Figure | None) -> None:
     tests = [stats.welch_t_test(g.moments, _rest(total.moments, g.moments), alpha=1 - CONFIDENCE) for g in eligible]
     for group, test in zip(eligible, stats.adjust_comparisons(tests, "holm"), strict=True):
         group.p_value = test.p_adjusted
-        if test.significant:
-            group.signal = "above" if test.difference > 0 else "below"
+        group.difference = test.difference
+        group.effect_size = stats.cohens_d(group.moments, _rest(total.moments, group.moments))
+        group.signal = signal_of(test, group.scale_min, group.scale_max)
+
+
+def signal_of(test: stats.Comparison, scale_min: float, scale_max: float) -> str:
+    """above / below only for a significant difference that matters; "small" for a significant one that does
+    not (p < 0.05 at n = 200,000 says little); "same" otherwise."""
+    if not test.significant:
+        return "same"
+    if not stats.matters(test.difference, scale_min=scale_min, scale_max=scale_max,
+                         min_share=min_difference_share()):
+        return "small"
+    return "above" if test.difference > 0 else "below"
 
 
 def _rest(total: stats.Moments, part: stats.Moments) -> stats.Moments:
@@ -196,10 +220,20 @@ def _rest(total: stats.Moments, part: stats.Moments) -> stats.Moments:
 
 def _trend_changes(trend: list[tuple[str, Figure]]) -> list[dict]:
     """Significant changes between consecutive periods (Welch's t-test, later − earlier)."""
-    periods = [(label, figure.moments) for label, figure in trend if figure.n >= 2]
-    steps = stats.trend(periods, lambda later, earlier: stats.welch_t_test(later, earlier, alpha=1 - CONFIDENCE))
-    return [{"from": step.period_from, "to": step.period_to, "difference": step.comparison.difference,
-             "p_value": step.comparison.p_value, "significant": step.comparison.significant} for step in steps]
+    usable = [(label, figure) for label, figure in trend if figure.n >= 2]
+    figures = dict(usable)
+    steps = stats.trend([(label, figure.moments) for label, figure in usable],
+                        lambda later, earlier: stats.welch_t_test(later, earlier, alpha=1 - CONFIDENCE))
+    changes = []
+    for step in steps:
+        later, earlier = figures[step.period_to], figures[step.period_from]
+        signal = signal_of(step.comparison, later.scale_min, later.scale_max)
+        changes.append({"from": step.period_from, "to": step.period_to, "difference": step.comparison.difference,
+                        "p_value": step.comparison.p_value, "significant": step.comparison.significant,
+                        "matters": signal in ("above", "below"),
+                        "effect_size": stats.cohens_d(later.moments, earlier.moments),
+                        "n_from": earlier.n, "n_to": later.n})
+    return changes
 
 
 def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[str]) -> None:
