@@ -266,3 +266,14 @@ def test_groups_without_the_attribute_are_not_shown_as_a_lone_none(rated, users,
 def test_top_box_and_its_interval_are_in_the_same_unit(rated, users, client_for):
     body = " ".join(client_for(users["analyst"]).get("/feedback/dashboard/").content.decode().split())
     assert re.search(r"top-2-box share \(\d+–\d+ %\)", body)
+
+
+def test_examples_shown_are_distinct(services, users, client_for):
+    survey = live_survey(services["a"], users["admin"], template="a11_280")
+    for i in range(4):
+        feedback.response_submit(survey=survey, submission=feedback.Submission(
+            idempotency_key=f"same-{i:04d}", answers={"overall": 2, "comment": "Очередь  два часа, ужасно"},
+            elapsed_seconds=60))
+    analytics_sync(settle_seconds=0)
+    body = client_for(users["analyst"]).get(f"/feedback/comments/?service={services['a'].pk}").content.decode()
+    assert body.count("два часа, ужасно") == 1

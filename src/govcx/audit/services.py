@@ -224,7 +224,7 @@ def _store(run: AuditRun, results: list[PageResult]) -> None:
     )
     # New evidence: the service's current assessments re-run their audit checks once the results are saved.
     service = run.service
-    transaction.on_commit(lambda: assessments_recheck(service=service, check_prefix="audit."))
+    transaction.on_commit(lambda: assessments_recheck(service=service, check_prefix="audit."), robust=True)
 
 
 def audit_run_subject(run: AuditRun) -> str:

@@ -194,8 +194,15 @@ def service_report_context(user: Any, service: Service, quarter: str) -> dict[st
         "ranking": None,
     })
     context["topics"] = _comment_topics(context["comments"])
-    context["comments"] = context["comments"][:30]
+    distinct: dict[str, str] = {}
+    for comment in context["comments"]:
+        distinct.setdefault(_same_words(comment), comment)  # the same words from several people: one example
+    context["comments"] = list(distinct.values())[:30]
     return context
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _comment_topics(comments: list[str]) -> list[dict]:
@@ -212,6 +219,6 @@ def _comment_topics(comments: list[str]) -> list[dict]:
                 "topic": match.code, "label": title.get(language[:2]) or title.get("en") or match.code, "count": 0,
                 "requirements": [f"{r.pack}:{r.requirement}" for r in match.requirements], "examples": []})
             entry["count"] += 1
-            if len(entry["examples"]) < 3:
+            if len(entry["examples"]) < 3 and _same_words(text) not in {_same_words(e) for e in entry["examples"]}:
                 entry["examples"].append(text)
     return sorted(counts.values(), key=lambda e: -e["count"])
