@@ -3,7 +3,9 @@
 Each file is a survey definition in the format of :mod:`govcx.feedback.survey_schema`, in Russian and English,
 with its source cited in the file: the default quick rating (one tap, the rest optional), OMB Circular A-11 §280
 (the seven-driver survey and the trust form), Government Decree No. 1284 of 12.12.2012 (the Russian citizens'
-rating of public services), CSAT, CES, NPS and a free comment. An analyst copies a template and edits it; the template itself never changes under a survey.
+rating of public services), CSAT, CES, NPS and a free comment. An analyst copies a template and edits it; the
+template itself never changes under a survey. Texts say ``{service}`` and ``{authority}`` where citizens read the
+names (`survey_wording`).
 """
 
 from __future__ import annotations
