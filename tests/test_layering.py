@@ -62,6 +62,7 @@ PURE_MODULES = [
     "govcx.feedback.text.sentiment",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",
+    "govcx.feedback.survey_wording",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
