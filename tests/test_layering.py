@@ -63,6 +63,7 @@ PURE_MODULES = [
     "govcx.jobs.registry",
     "govcx.jobs.schedule",
     "govcx.feedback.survey_wording",
+    "govcx.complaints.numbers",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
