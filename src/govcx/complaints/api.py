@@ -239,15 +239,6 @@ def public_submit(request: HttpRequest, payload: ComplaintSubmitIn):
                         "due_on": complaint.due_on})
 
 
-@router.get("/public/{token}", response=PublicStatusOut, auth=None,
-            operation_id="govcx_feedback_complaints_api_public_status")
-def public_status(request: HttpRequest, token: str):
-    """The status of one complaint, by the private token of its status link."""
-    hit("complaint-status", client_address(request), limit=services.PUBLIC_STATUS_PER_MINUTE)
-    complaint = selectors.complaint_by_token(token=token)
-    return selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
-
-
 class LookupIn(Schema):
     number: str = Field(max_length=40, description="the complaint's number, as the citizen typed it")
     email: str = Field(max_length=254, description="the e-mail address given with the complaint")
@@ -260,6 +251,15 @@ def public_lookup(request: HttpRequest, payload: LookupIn):
     e-mails per number; an unknown pair is a 404 that does not say which half was wrong."""
     complaint = services.complaint_lookup(number=payload.number, email=payload.email,
                                           client=client_address(request))
+    return selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
+
+
+@router.get("/public/{token}", response=PublicStatusOut, auth=None,
+            operation_id="govcx_feedback_complaints_api_public_status")
+def public_status(request: HttpRequest, token: str):
+    """The status of one complaint, by the private token of its status link."""
+    hit("complaint-status", client_address(request), limit=services.PUBLIC_STATUS_PER_MINUTE)
+    complaint = selectors.complaint_by_token(token=token)
     return selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
 
 

@@ -67,7 +67,13 @@ def public_form(request: HttpRequest) -> HttpResponse:
             errors["text"] = _("Write what happened and what you ask for.")
         author = services.Author(name=posted["name"], email=posted["email"],
                                  postal_address=posted["postal_address"], consent=request.POST.get("consent") == "yes")
-        if not errors and not request.POST.get("website"):
+        try:
+            services.author_checked(author)
+        except Invalid as refusal:
+            errors.update(_form_errors(refusal))
+        if request.POST.get("website"):
+            errors["text"] = _("The form was not filled in by a person.")
+        if not errors:
             try:
                 complaint, token = services.complaint_submit(
                     service=service, text=posted["text"], contact=posted["contact"], author=author,
@@ -77,13 +83,11 @@ def public_form(request: HttpRequest) -> HttpResponse:
                                                               "try again.")}
             else:
                 return redirect("complaints:public_received", token)
-        elif not errors:  # the honeypot: a bot learns nothing
-            return redirect("complaints:public_find")
         status = 422
     return render(request, "complaints/public_form.html", {
         "fixed": fixed, "survey_key": survey_key if fixed else "",
         "posted": posted, "errors": errors, "matches": matches,
-        "service_names": [] if fixed else [s.name for s in selectors.public_services().only("name_en", "name_ru")],
+        "service_names": [] if fixed else [s.name for s in selectors.public_services()],
         "days": settings.COMPLAINT_RESPONSE_DAYS, "working_days": settings.COMPLAINT_DAY_KIND == "working",
     }, status=status)
 

@@ -183,7 +183,7 @@ def public_service_search(*, query: str) -> list[Service]:
     if not words:
         return []
     found = []
-    for service in public_services().only("code", "name_en", "name_ru", "owner__name_en", "owner__name_ru"):
+    for service in public_services():
         names = [service.name_ru.casefold(), service.name_en.casefold(), service.code]
         if all(any(w in n for n in names) for w in words):
             starts = any(n.startswith(" ".join(words)) for n in names)

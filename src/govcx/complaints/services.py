@@ -65,7 +65,7 @@ class Author:
     consent: bool = False
 
 
-def _checked_author(author: Author) -> Author:
+def author_checked(author: Author) -> Author:
     name, email = (author.name or "").strip(), (author.email or "").strip()
     postal = (author.postal_address or "").strip()
     problems = []
@@ -158,7 +158,7 @@ def complaint_submit(
     name, address and consent are checked, and a confirmation with the number goes to the e-mail address, if
     any, through the outbox; `status_url` is the absolute address of the status page without the token."""
     if author is not None:
-        author = _checked_author(author)
+        author = author_checked(author)
     masked = pii.mask_pii(_required_text(text, field="text", limit=TEXT_MAX_CHARS))
     contact = (contact or "").strip()
     if len(contact) > Complaint._meta.get_field("contact").max_length:
