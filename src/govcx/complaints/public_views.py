@@ -73,9 +73,9 @@ def public_form(request: HttpRequest) -> HttpResponse:
             errors.update(_form_errors(refusal))
         if request.POST.get("website"):
             errors["text"] = _("The form was not filled in by a person.")
-        if not errors:
+        if service is not None and not errors:
             try:
-                complaint, token = services.complaint_submit(
+                _complaint, token = services.complaint_submit(
                     service=service, text=posted["text"], contact=posted["contact"], author=author,
                     status_url=request.build_absolute_uri(reverse("complaints:public_status", args=["-"]))[:-2])
             except Invalid as refusal:
