@@ -69,7 +69,10 @@ def test_a_citizen_walks_the_survey_and_a_complaint(browser, live_server, quick_
         assert heading in page.locator("h1").inner_text(), (page.url, page.locator("h1").inner_text())
         assert_accessible(page)
         overflow = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert overflow[0] <= overflow[1], f"{page.url} scrolls sideways at {width} px: {overflow}"
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().left + e.scrollWidth > document.documentElement.clientWidth + 1)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth)""")
+        assert overflow[0] <= overflow[1], f"{page.url} scrolls sideways at {width} px: {overflow} {wide}"
         seen.append(page.url)
 
     try:
