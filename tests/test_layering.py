@@ -64,6 +64,8 @@ PURE_MODULES = [
     "govcx.feedback.text.evaluation",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",
+    "govcx.feedback.survey_wording",
+    "govcx.complaints.numbers",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

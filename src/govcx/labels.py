@@ -76,6 +76,19 @@ DASHBOARD_GROUPS = {
     "client_category": _("Client category"), "channel": _("Channel"),
 }
 
+# --- surveys (feedback): statuses and the templates a survey starts from ---
+SURVEY_STATUSES = {"draft": _("Draft"), "live": _("Open for answers"), "closed": _("Closed")}
+SURVEY_TEMPLATES = {
+    "quick": _("Quick rating: one tap, the rest optional"),
+    "a11_280": _("Customer experience, seven drivers (US OMB A-11 §280)"),
+    "a11_280_trust": _("Trust and what went well (US OMB A-11 §280)"),
+    "ru_1284": _("Rating of a public service (Government Decree No. 1284)"),
+    "csat": _("Customer satisfaction (CSAT)"),
+    "ces": _("Customer effort (CES)"),
+    "nps": _("Likelihood to recommend (NPS)"),
+    "comment": _("A free comment"),
+}
+
 # --- complaints ---
 COMPLAINT_STATUSES = {
     "received": _("Received"),
@@ -98,6 +111,7 @@ JOB_KINDS = {
     "feedback.sync": _("Analytics store sync"),
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
+    "outbox.send": _("Sending e-mail"),
 }
 JOB_STEPS = (
     _("opening the browser"),

@@ -190,12 +190,15 @@ def test_public_survey_page_on_a_phone_is_accessible(browser, live_server, live_
         assert_accessible(phone)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
 
-        phone.locator(".gcxw-send").click()  # nothing answered: errors next to the questions
+        phone.locator("#q-overall-4").click()  # one tap on the rating opens the next step
         phone.wait_for_load_state()
-        assert phone.locator(".gcxw-error").count() == 2
+        assert phone.locator("input#q-overall-4").is_checked()
+        phone.locator(".gcxw-send").click()  # the required question left unanswered: its error next to it
+        phone.wait_for_load_state()
+        assert phone.locator(".gcxw-error").count() == 1
         assert_accessible(phone)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
-        phone.locator("label[for=q-overall-4]").click()
         phone.locator("label[for=q-got_result-0]").click()
         phone.locator(".gcxw-send").click()
         phone.wait_for_url("**/thanks/")

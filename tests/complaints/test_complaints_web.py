@@ -17,10 +17,22 @@ from govcx.feedback.services import survey_create
 
 API = "/api/feedback/complaints"
 CONTACT = "anna@example.org"
+AUTHOR = {"name": "Anna Petrova", "email": CONTACT, "consent": True}  # what 59-FZ art. 7 and 152-FZ art. 9 ask
 
 
 def post_json(client: Client, url: str, body: dict):
     return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def submit_public(services):
+    def make() -> str:
+        reply = post_json(Client(REMOTE_ADDR="10.9.9.9"), f"{API}/public", {"service": "svc-a", "text": "Late",
+                                                                            **AUTHOR})
+        assert reply.status_code == 201
+        return reply.json()["number"]
+
+    return make
 
 
 @pytest.fixture
@@ -115,13 +127,14 @@ def test_routing_rules_crud(services, handlers, users, client_for, reference_dat
 
 def test_public_submit_by_service_code_and_follow_the_status_link(services):
     reply = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Nobody answers the phone +7 916 "
-                                                   "123-45-67", "contact": CONTACT})
+                                                   "123-45-67", **AUTHOR})
     assert reply.status_code == 201
     body = reply.json()
     assert body["status"] == "received" and body["status_url"].startswith("http://testserver/complaints/status/")
     token = body["status_url"].rstrip("/").rsplit("/", 1)[1]
     stored = Complaint.objects.get()
-    assert "[PHONE]" in stored.text and stored.contact == CONTACT
+    assert "[PHONE]" in stored.text and stored.email == CONTACT and stored.author_name == "Anna Petrova"
+    assert body["number"] == stored.number and stored.consent_at is not None
     status = Client().get(f"{API}/public/{token}")
     assert status.status_code == 200
     assert status.json()["status"] == "received" and status.json()["answer"] == ""
@@ -143,15 +156,17 @@ def test_public_status_shows_the_answer_once_answered(submit, handlers):
 
 def test_public_submit_about_a_survey_goes_to_its_service(services, users):
     survey = survey_create(service=services["b"], title="Satisfaction", template="csat", actor=users["admin"])
-    reply = post_json(Client(), f"{API}/public", {"survey": survey.public_key, "text": "The form lost my data."})
+    reply = post_json(Client(), f"{API}/public", {"survey": survey.public_key, "text": "The form lost my data.",
+                                                  **AUTHOR})
     assert reply.status_code == 201
     assert Complaint.objects.get().service == services["b"]
 
 
 def test_public_submit_refuses_unknown_services_empty_texts_and_robots(services):
-    assert post_json(Client(), f"{API}/public", {"service": "nope", "text": "Text"}).status_code == 404
-    assert post_json(Client(), f"{API}/public", {"service": "svc-a", "text": ""}).status_code == 422
-    robot = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Buy", "website": "http://spam"})
+    assert post_json(Client(), f"{API}/public", {"service": "nope", "text": "Text", **AUTHOR}).status_code == 404
+    assert post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "", **AUTHOR}).status_code == 422
+    robot = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Buy", "website": "http://spam",
+                                                  **AUTHOR})
     assert robot.status_code == 422
     assert not Complaint.objects.exists()
 
@@ -159,12 +174,12 @@ def test_public_submit_refuses_unknown_services_empty_texts_and_robots(services)
 def test_public_submissions_are_rate_limited_per_caller(services, monkeypatch):
     monkeypatch.setattr(throttle.time, "time", lambda: 1_700_000_000.0)  # one window for the whole test
     client = Client()
-    codes = [post_json(client, f"{API}/public", {"service": "svc-a", "text": f"Complaint {i}"}).status_code
+    codes = [post_json(client, f"{API}/public", {"service": "svc-a", "text": f"Complaint {i}", **AUTHOR}).status_code
              for i in range(PUBLIC_SUBMIT_PER_MINUTE + 1)]
     assert codes == [201] * PUBLIC_SUBMIT_PER_MINUTE + [429]
     other = Client(REMOTE_ADDR="10.0.0.2")
-    assert post_json(other, f"{API}/public", {"service": "svc-a", "text": "Mine"}).status_code == 201
-    page = client.post("/complaints/new/", {"service": "svc-a", "text": "From the form"})
+    assert post_json(other, f"{API}/public", {"service": "svc-a", "text": "Mine", **AUTHOR}).status_code == 201
+    page = client.post("/complaints/new/", {"service": "svc-a", "text": "From the form", **AUTHOR})
     assert page.status_code == 429
 
 
@@ -222,16 +237,112 @@ def test_routing_rules_page(services, handlers, client_for, reference_data):
     assert not RoutingRule.objects.exists()
 
 
+def test_the_law_s_requirements_are_refused_one_by_one(services):
+    def refusal(**author):
+        reply = post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Late", **author})
+        assert reply.status_code == 422
+        return {d["field"] for d in reply.json()["details"]}
+
+    assert refusal() == {"name", "email", "consent"}
+    assert refusal(name="Anna", email="not-an-address", consent=True) == {"email"}
+    assert refusal(name="Anna", postal_address="Tula, Lenina 1") == {"consent"}
+    assert not Complaint.objects.exists()
+    assert post_json(Client(), f"{API}/public", {"service": "svc-a", "text": "Late", "name": "Anna", "consent": True,
+                                                 "postal_address": "Tula, Lenina 1"}).status_code == 201
+
+
+def test_a_confirmation_with_the_number_goes_through_the_outbox_in_the_citizens_language(services):
+    from django.core import mail
+
+    from govcx.outbox.models import Message
+    from govcx.outbox.services import messages_send
+
+    reply = post_json(Client(HTTP_ACCEPT_LANGUAGE="ru"), f"{API}/public", {"service": "svc-a", "text": "Late",
+                                                                          **AUTHOR})
+    number = reply.json()["number"]
+    message = Message.objects.get()
+    assert message.key == f"complaint-received:{number}" and message.recipient == CONTACT
+    assert number in message.subject and number in message.body and reply.json()["status_url"] in message.body
+    assert "Здравствуйте" in message.body
+    assert not mail.outbox  # nothing leaves until the worker sends it
+    messages_send()
+    assert [m.to for m in mail.outbox] == [[CONTACT]]
+    no_email = {**AUTHOR, "email": "", "postal_address": "Tula, Lenina 1"}
+    post_json(Client(REMOTE_ADDR="10.0.0.3"), f"{API}/public", {"service": "svc-a", "text": "Late", **no_email})
+    assert Message.objects.count() == 1  # a postal address gets no e-mail
+
+
+def test_the_citizen_follows_a_complaint_by_number_and_email(submit_public):
+    number = submit_public()
+    body = post_json(Client(), f"{API}/public/lookup", {"number": number.lower().replace("-", " "),
+                                                        "email": CONTACT.upper()})
+    assert body.status_code == 200 and body.json()["number"] == number and CONTACT not in body.content.decode()
+    assert post_json(Client(), f"{API}/public/lookup", {"number": number, "email": "eve@example.org"}
+                     ).status_code == 404
+    page = Client().post("/complaints/find/", {"number": number, "email": CONTACT})
+    assert page.status_code == 200 and number in page.content.decode() and CONTACT not in page.content.decode()
+    wrong = Client().post("/complaints/find/", {"number": number, "email": "eve@example.org"})
+    assert wrong.status_code == 404 and "No complaint has this number and this e-mail address" in wrong.content.decode()
+
+
+def test_guessing_emails_for_a_number_is_stopped_from_any_address(submit_public, monkeypatch):
+    from govcx.complaints.services import LOOKUP_FAILURES_PER_HOUR
+
+    monkeypatch.setattr(throttle.time, "time", lambda: 1_700_000_000.0)
+    number = submit_public()
+    codes = [post_json(Client(REMOTE_ADDR=f"10.1.0.{i}"), f"{API}/public/lookup",
+                       {"number": number, "email": f"guess{i}@example.org"}).status_code
+             for i in range(LOOKUP_FAILURES_PER_HOUR + 1)]
+    assert codes == [404] * LOOKUP_FAILURES_PER_HOUR + [429]
+    right = post_json(Client(REMOTE_ADDR="10.2.0.1"), f"{API}/public/lookup", {"number": number, "email": CONTACT})
+    assert right.status_code == 429  # even the right pair waits: the guesser learns nothing from a 200
+
+
+def test_lookups_are_limited_per_caller(submit_public, monkeypatch):
+    from govcx.complaints.services import PUBLIC_LOOKUP_PER_MINUTE
+
+    monkeypatch.setattr(throttle.time, "time", lambda: 1_700_000_000.0)
+    number = submit_public()
+    client = Client(REMOTE_ADDR="10.3.0.1")
+    codes = [post_json(client, f"{API}/public/lookup", {"number": number, "email": CONTACT}).status_code
+             for _ in range(PUBLIC_LOOKUP_PER_MINUTE + 1)]
+    assert codes == [200] * PUBLIC_LOOKUP_PER_MINUTE + [429]
+
+
+def test_public_form_finds_the_service_by_typing_and_only_public_services(services, reference_data):
+    from govcx.registry.models import ClientCategory
+
+    staff_only = services["b"]
+    staff_only.client_categories.set([ClientCategory.objects.get(code="civil_servants")])
+    client = Client()
+    page = client.get("/complaints/new/").content.decode()
+    assert services["a"].name_en in page and staff_only.name_en not in page  # the datalist
+    several = client.post("/complaints/new/", {"service_query": "Service", "text": "Late", **AUTHOR,
+                                               "consent": "yes"})
+    html = several.content.decode()
+    assert several.status_code == 422 and "Several services match" in html
+    assert 'value="svc-a"' in html and 'value="svc-b"' not in html
+    assert client.post("/complaints/new/", {"service_query": staff_only.name_en, "text": "Late", **AUTHOR,
+                                            "consent": "yes"}).status_code == 422
+    sent = client.post("/complaints/new/", {"service": "svc-a", "service_query": "Service", "text": "Late",
+                                            **AUTHOR, "consent": "yes"}, follow=True)
+    assert sent.redirect_chain[0][0].startswith("/complaints/received/")
+    assert Complaint.objects.get().number in sent.content.decode()
+
+
 def test_public_form_without_javascript(services, users):
     client = Client()
     form = client.get("/complaints/new/", {"service": "svc-b"})
-    assert form.status_code == 200 and 'value="svc-b" selected' in form.content.decode()
-    missing = client.post("/complaints/new/", {"service": "svc-b", "text": " "})
-    assert missing.status_code == 422
-    sent = client.post("/complaints/new/", {"service": "svc-b", "text": "Wrong fee", "contact": CONTACT}, follow=True)
-    assert sent.status_code == 200 and sent.redirect_chain[0][0].startswith("/complaints/status/")
+    assert form.status_code == 200 and f'value="{services["b"].name_en}"' in form.content.decode()
+    missing = client.post("/complaints/new/", {"service": "svc-b", "text": " ", **AUTHOR, "consent": ""})
+    html = missing.content.decode()
+    assert missing.status_code == 422 and "Write what happened" in html and "Agree to the processing" in html
+    assert 'value="Anna Petrova"' in html  # what was typed is kept
+    sent = client.post("/complaints/new/", {"service": "svc-b", "text": "Wrong fee", **AUTHOR, "consent": "yes"},
+                       follow=True)
+    assert sent.status_code == 200 and sent.redirect_chain[0][0].startswith("/complaints/received/")
     html = sent.content.decode()
-    assert "Keep the address of this page" in html and CONTACT not in html
+    assert Complaint.objects.get().number in html and "Keep this private link" in html and CONTACT not in html
     survey = survey_create(service=services["a"], title="Satisfaction", template="csat", actor=users["admin"])
     from_survey = client.get("/complaints/new/", {"survey": survey.public_key}).content.decode()
     assert services["a"].name_en in from_survey and 'name="service"' not in from_survey

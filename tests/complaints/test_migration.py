@@ -1,5 +1,6 @@
 """Complaints moved from `feedback` to their own app with their tables: a database at the schema before the move,
-holding a complaint, a routing rule and the complaint's audit history, migrates forward with every row intact."""
+holding a complaint, a routing rule and the complaint's audit history, migrates forward with every row intact (and
+the complaint gets a number on the way)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from govcx.accounts.services import audit_history
+from govcx.complaints import numbers
 from govcx.complaints.models import Complaint, RoutingRule
 
 LAST_BEFORE_THE_MOVE = ("feedback", "0001_initial")
@@ -53,6 +55,8 @@ def test_complaints_and_routing_rules_keep_their_rows_and_history(services, user
         dt.date(2025, 5, 2), dt.date(2025, 6, 16), "working")
     assert (complaint.extended, complaint.extension_reason, complaint.version) == (True, "Archive request", 3)
     assert complaint.status_token_hash == "a" * 64
+    assert numbers.normalised(complaint.number) == complaint.number and complaint.number.startswith("2025-")
+    assert (complaint.author_name, complaint.email, complaint.consent_at) == ("", "", None)  # never asked then
     rule = RoutingRule.objects.get(pk=old_rule.pk)
     assert (rule.owner, rule.service, rule.topic, rule.handler) == (ministry, service, "queues", region)
     assert [(e.action, e.changes) for e in audit_history(obj=complaint)] == [

@@ -1,4 +1,5 @@
-"""The no-JavaScript form of the public page: conditions said in words, answers to hidden questions dropped."""
+"""The no-JavaScript form of the public page: which questions each step asks, answers to hidden questions
+dropped."""
 
 from __future__ import annotations
 
@@ -43,18 +44,38 @@ def english():
         yield
 
 
-def conditions() -> dict[str, str]:
-    return {f.key: f.condition for f in public_form.display_fields(DEFINITION, "en", {}, {}) if f.condition}
+def test_the_first_step_asks_what_applies_before_any_answer():
+    # no required rating opens the survey: every question without a condition, and "nothing_said" (its condition,
+    # "liked" not answered, holds before any answer)
+    assert public_form.first_step(DEFINITION) == ["score", "contact", "liked", "topics", "nothing_said"]
+    assert public_form.one_tap_question(DEFINITION) is None
 
 
-def test_every_kind_of_condition_is_said_in_words():
-    assert conditions() == {
-        "why_low": "Answer only if your answer to “Score” is 2 or lower.",
-        "middling": "Answer only if your answer to “Score” is from 2 to 4.",
-        "staff_rating": "Answer only if your answer to “Contact” is “Yes” and your answer to “Topics” is “Staff”.",
-        "staff_comment": "Answer only if you answered “Staff rating”.",
-        "nothing_said": "Answer only if you did not answer “Liked”.",
-    }
+def test_each_answer_brings_the_questions_it_makes_apply_once():
+    offered = public_form.first_step(DEFINITION)
+    assert public_form.next_step(DEFINITION, {"score": "2", "liked": "up"}, offered) == ["why_low", "middling"]
+    offered += ["why_low", "middling"]
+    answers = {"score": "2", "contact": "yes", "topics": ["staff"]}
+    assert public_form.next_step(DEFINITION, answers, offered) == ["staff_rating"]
+    assert public_form.next_step(DEFINITION, {**answers, "staff_rating": "4"}, [*offered, "staff_rating"]) == [
+        "staff_comment"]
+    assert public_form.next_step(DEFINITION, {"score": "not a number"}, offered) == []  # an invalid answer: none
+
+
+def test_a_required_opening_rating_is_answered_with_one_tap():
+    quick = schema.parse_definition({"title": LABEL, "questions": [
+        question("overall", "rating", required=True, scale_min=1, scale_max=5),
+        question("comment", "text"),
+    ]})
+    assert public_form.first_step(quick) == ["overall"]
+    [field] = public_form.display_fields(quick, "en", {}, {}, ["overall"], one_tap=True)
+    assert field.control == "tap" and [c.value for c in field.choices] == ["1", "2", "3", "4", "5"]
+
+
+def test_offered_keys_are_known_questions_in_order():
+    assert public_form.offered_from(DEFINITION, "topics,score,office,forged") == ["score", "topics"]
+    answers = {"score": "3", "why_low": "x", "office": "MFC-7"}
+    assert public_form.only_offered(DEFINITION, answers, ["score"]) == {"score": "3", "office": "MFC-7"}
 
 
 def test_answers_to_questions_the_other_answers_hide_are_dropped_in_cascade():
@@ -89,7 +110,7 @@ def test_a_rating_with_every_point_named_is_a_list_and_a_bare_scale_a_row():
         question("named", "rating", scale_min=1, scale_max=2, labels={1: LABEL, 2: LABEL}),
         question("bare", "rating", scale_min=0, scale_max=10, labels={0: LABEL}),
     ]})
-    fields = {f.key: f for f in public_form.display_fields(named, "ru", {"bare": "7"}, {})}
+    fields = {f.key: f for f in public_form.display_fields(named, "ru", {"bare": "7"}, {}, ["named", "bare"])}
     assert not fields["named"].in_row and fields["bare"].in_row
     assert [c.label for c in fields["named"].choices] == ["1 — В", "2 — В"]
     assert [c.value for c in fields["bare"].choices if c.checked] == ["7"]

@@ -1,4 +1,5 @@
-"""The public survey page: answered without JavaScript, once per form, with the survey's spam and rate limits."""
+"""The public survey page: answered without JavaScript, in steps decided on the server (a one-tap rating first,
+then the questions the answers make apply), once per form, with the survey's spam and rate limits."""
 
 from __future__ import annotations
 
@@ -41,10 +42,14 @@ def hidden_value(html: str, name: str) -> str:
     return found.group(1)
 
 
-def form_post(client: Client, survey, query: str = "", **answers) -> dict:
-    """The form's own fields, as a browser would send them after a GET of the page."""
+ASKED = "overall,what_went_wrong,channel_used,documents,got_result,staff_helpful"
+
+
+def form_post(client: Client, survey, query: str = "", *, offered: str = ASKED, **answers) -> dict:
+    """The form's own fields, as a browser would send them on the last step (every question offered)."""
     html = client.get(page_url(survey, query)).content.decode()
     data = {name: hidden_value(html, name) for name in ("csrfmiddlewaretoken", "idempotency_key", "started")}
+    data["offered"] = offered
     data.update({name: hidden_value(html, name) for name in re.findall(r'name="(ctx_\w+)"', html)})
     data["website"] = ""
     data.update({f"q_{key}": value for key, value in answers.items()})
@@ -54,22 +59,51 @@ def form_post(client: Client, survey, query: str = "", **answers) -> dict:
 HAPPY = {"overall": "5", "channel_used": "online", "documents": ["passport", "certificate"], "got_result": "yes"}
 
 
-def test_page_shows_every_asked_question_and_carries_the_hidden_context(client, live_survey):
+def test_the_first_step_is_a_one_tap_rating_and_carries_the_hidden_context(client, live_survey, services):
     response = client.get(page_url(live_survey, "?office=MFC-7&stage=result&channel=office"))
     html = response.content.decode()
     assert response.status_code == 200
-    for label in ("Overall, how satisfied are you?", "What went wrong?", "Which documents did you bring?",
-                  "Did you get what you needed?", "Were the staff helpful?"):
-        assert label in html
-    assert 'type="radio" id="q-overall-0" name="q_overall" value="1"' in html
-    assert html.count('type="checkbox"') == 3
+    assert f"Rate the service “{services['a'].name_en}”" in html and services["a"].owner.name_en in html
+    assert "Overall, how satisfied are you?" in html
+    assert '<button type="submit" class="gcxw-tap" id="q-overall-0" name="q_overall" value="1">' in html
+    for later in ("What went wrong?", "How did you apply?", "Which documents did you bring?", "Were the staff"):
+        assert later not in html
     assert 'name="q_office"' not in html and 'name="q_channel"' not in html  # hidden fields are not asked
+    assert hidden_value(html, "offered") == "overall"
     assert hidden_value(html, "ctx_office") == "MFC-7"
     assert hidden_value(html, "ctx_stage") == "result"
     assert hidden_value(html, "ctx_channel") == "office"
     assert len(hidden_value(html, "idempotency_key")) >= 16
-    assert "Answer only if your answer to “Overall, how satisfied are you?” is 3 or lower." in html
-    assert "Answer only if your answer to “How did you apply?” is “In an office”." in html
+
+
+def test_follow_up_questions_appear_only_when_their_condition_holds(client, live_survey):
+    data = form_post(client, live_survey, offered="overall", overall="2")
+    step = client.post(page_url(live_survey), data)
+    html = step.content.decode()
+    assert step.status_code == 200 and not Response.objects.exists()
+    assert "What went wrong?" in html and "How did you apply?" in html and "Did you get what you needed?" in html
+    assert "Were the staff helpful?" not in html  # only after "In an office"
+    assert 'value="2" checked' in html  # the tapped rating is kept and may be changed
+    assert hidden_value(html, "offered") == "overall,what_went_wrong,channel_used,documents,got_result"
+    data.update(offered=hidden_value(html, "offered"), q_channel_used="office", q_got_result="yes")
+    html = client.post(page_url(live_survey), data).content.decode()
+    assert "Were the staff helpful?" in html and not Response.objects.exists()
+    data.update(offered=hidden_value(html, "offered"), q_staff_helpful="up")
+    assert client.post(page_url(live_survey), data).status_code == 302
+    assert Response.objects.get().answers.filter(question_key="staff_helpful").exists()
+
+
+def test_a_high_rating_never_asks_what_went_wrong(client, live_survey):
+    html = client.post(page_url(live_survey), form_post(client, live_survey, offered="overall", overall="5")
+                       ).content.decode()
+    assert "What went wrong?" not in html and "How did you apply?" in html
+
+
+def test_a_crafted_post_cannot_answer_questions_it_was_not_offered(client, live_survey):
+    data = form_post(client, live_survey, offered="overall,got_result", overall="5", got_result="yes",
+                     channel_used="office")
+    html = client.post(page_url(live_survey), data).content.decode()
+    assert "How did you apply?" in html and 'value="office" checked' not in html
 
 
 def test_an_unknown_channel_in_the_address_falls_back_to_the_web(client, live_survey):
@@ -80,7 +114,8 @@ def test_an_unknown_channel_in_the_address_falls_back_to_the_web(client, live_su
 def test_page_is_in_the_visitors_language(client, live_survey):
     html = client.get(page_url(live_survey), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert '<html lang="ru">' in html
-    assert "Насколько вы довольны в целом?" in html and "Как прошёл ваш визит?" in html
+    assert "Насколько вы довольны в целом?" in html and "Оцените услугу «" in html
+    assert "How was your visit?" not in html and "Как прошёл ваш визит?" not in html  # the analysts' title
 
 
 def test_submission_is_stored_once_with_its_context_and_without_answers_to_questions_it_hides(client, live_survey):

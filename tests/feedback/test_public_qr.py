@@ -45,5 +45,8 @@ def test_poster_shows_the_code_the_address_and_instructions_in_both_languages(cl
     assert '<html lang="ru">' in html and '<div class="poster-other" lang="en">' in html
     assert f'src="/feedback/s/{survey.public_key}/qr.svg?office=MFC-7"' in html
     assert f"http://testserver/feedback/s/{survey.public_key}/?channel=office&amp;office=MFC-7" in html
-    assert "Удовлетворённость (CSAT)" in html and "Customer satisfaction (CSAT)" in html
+    service = survey.service
+    assert service.name_ru in html and service.name_en in html  # the poster names the service, in both languages
+    assert service.owner.name_ru in html and service.owner.name_en in html
+    assert "CSAT" not in html  # the template's name is for analysts
     assert "Point your phone's camera at the code." in html  # the English half

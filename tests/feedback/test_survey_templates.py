@@ -6,9 +6,10 @@ import pytest
 
 from govcx.errors import Invalid, InvalidInput
 from govcx.feedback.survey_schema import ChoiceQuestion, HiddenQuestion, Measure, RatingQuestion, fact_rows
-from govcx.feedback.survey_templates import TEMPLATES_DIR, template, template_names
+from govcx.feedback.survey_templates import DEFAULT_TEMPLATE, TEMPLATES_DIR, template, template_names
+from govcx.feedback.survey_wording import Names, for_citizens, has_placeholder
 
-EXPECTED = {"a11_280", "a11_280_trust", "ru_1284", "csat", "ces", "nps", "comment"}
+EXPECTED = {"a11_280", "a11_280_trust", "ru_1284", "csat", "ces", "nps", "comment", "quick"}
 
 
 def test_every_expected_template_is_shipped():
@@ -99,3 +100,20 @@ def test_an_invalid_template_file_is_reported_with_its_name(tmp_path, monkeypatc
     finally:
         template.cache_clear()
     assert TEMPLATES_DIR.name == "templates_data"
+
+
+def test_the_default_survey_is_one_required_rating_and_optional_follow_ups():
+    definition = template(DEFAULT_TEMPLATE)
+    first, *rest = [q for q in definition.questions if not isinstance(q, HiddenQuestion)]
+    assert isinstance(first, RatingQuestion) and first.required and not first.show_if
+    assert rest and not any(q.required for q in rest)
+    assert [q.key for q in rest if q.show_if] == ["what_went_wrong"]  # asked only after a rating of 3 or lower
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_citizens_never_read_a_placeholder_or_a_source(name):
+    names = Names("Birth registration", "Регистрация рождения", "Civil Registry", "ЗАГС")
+    shown = for_citizens(template(name), names)
+    assert shown.source is None
+    texts = [text for _where, loc in localized_texts(shown) for text in (loc.en, loc.ru)]
+    assert not [text for text in texts if has_placeholder(text)]

@@ -30,12 +30,17 @@ router = Router(tags=["feedback", "complaints"])  # both, as when it was a sub-r
 
 class ComplaintOut(Schema):
     id: int
+    number: str = Field(description="the citizen's reference, e.g. 2026-7K4M-9QX2")
     service_id: int
     service_code: str
     organisation_id: int
     topic: str
     text: str = Field(description="personal data masked")
     contact: str | None = Field(description="only for those who handle complaints; null for other readers")
+    author_name: str | None = Field(description="only for those who handle complaints; null for other readers")
+    email: str | None = Field(description="only for those who handle complaints; null for other readers")
+    postal_address: str | None = Field(description="only for those who handle complaints; null for other "
+                                                    "readers")
     status: str = Field(description="received | in_work | answered | overdue")
     received_on: dt.date
     day_kind: str
@@ -55,6 +60,18 @@ class ComplaintOut(Schema):
     @staticmethod
     def resolve_contact(obj: Complaint, context: dict) -> str | None:
         return obj.contact if can(context["request"].user, Action.HANDLE_COMPLAINTS) else None
+
+    @staticmethod
+    def resolve_author_name(obj: Complaint, context: dict) -> str | None:
+        return obj.author_name if can(context["request"].user, Action.HANDLE_COMPLAINTS) else None
+
+    @staticmethod
+    def resolve_email(obj: Complaint, context: dict) -> str | None:
+        return obj.email if can(context["request"].user, Action.HANDLE_COMPLAINTS) else None
+
+    @staticmethod
+    def resolve_postal_address(obj: Complaint, context: dict) -> str | None:
+        return obj.postal_address if can(context["request"].user, Action.HANDLE_COMPLAINTS) else None
 
     @staticmethod
     def resolve_status(obj: Complaint) -> str:
@@ -171,18 +188,26 @@ class ComplaintSubmitIn(Schema):
     service: str = Field("", max_length=80, description="the service's code; or give `survey`")
     survey: str = Field("", max_length=32, description="public key of the survey the citizen answered")
     text: str = Field(min_length=1, max_length=services.TEXT_MAX_CHARS)
-    contact: str = Field("", max_length=200, description="e-mail or phone for the answer (optional)")
+    contact: str = Field("", max_length=200, description="a phone (optional)")
+    name: str = Field("", max_length=200, description="the citizen's name; required for an answer (59-FZ art. 7)")
+    email: str = Field("", max_length=254, description="e-mail for the answer and the confirmation; this or "
+                                                       "postal_address is required")
+    postal_address: str = Field("", max_length=500, description="postal address for the answer")
+    consent: bool = Field(False, description="the citizen agreed to the processing of their personal data "
+                                             "(152-FZ art. 9); required")
     topic: str | None = Field(None, max_length=40, description="a known topic; default: found from the text")
     website: str = Field("", description="honeypot: people leave it empty")
 
 
 class ComplaintSubmittedOut(Schema):
+    number: str = Field(description="the complaint's number; with the e-mail given, it finds the complaint")
     status_url: str = Field(description="private link to the complaint's status; shown once, keep it")
     status: str
     due_on: dt.date
 
 
 class PublicStatusOut(Schema):
+    number: str
     service: str
     status: str = Field(description="received | in_work | answered | overdue")
     received_on: dt.date
@@ -202,13 +227,31 @@ def public_submit(request: HttpRequest, payload: ComplaintSubmitIn):
     if payload.website:
         raise Invalid("the form was not filled in by a person", details=[{"field": "website"}])
     service = selectors.public_service(service_code=payload.service, survey_key=payload.survey)
+    status_base = request.build_absolute_uri(reverse("complaints:public_status", args=["-"]))[:-2]
     complaint, token = services.complaint_submit(
-        service=service, text=payload.text, contact=payload.contact, topic=payload.topic
+        service=service, text=payload.text, contact=payload.contact, topic=payload.topic, status_url=status_base,
+        author=services.Author(name=payload.name, email=payload.email, postal_address=payload.postal_address,
+                               consent=payload.consent),
     )
-    url = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
     today = timezone.localdate()
-    return Status(201, {"status_url": url, "status": selectors.complaint_status(complaint=complaint, today=today),
+    return Status(201, {"number": complaint.number, "status_url": f"{status_base}{token}/",
+                        "status": selectors.complaint_status(complaint=complaint, today=today),
                         "due_on": complaint.due_on})
+
+
+class LookupIn(Schema):
+    number: str = Field(max_length=40, description="the complaint's number, as the citizen typed it")
+    email: str = Field(max_length=254, description="the e-mail address given with the complaint")
+
+
+@router.post("/public/lookup", response=PublicStatusOut, auth=None,
+             operation_id="govcx_feedback_complaints_api_public_lookup")
+def public_lookup(request: HttpRequest, payload: LookupIn):
+    """The status of one complaint, by its number and the e-mail given with it. Rate limited per caller, and wrong
+    e-mails per number; an unknown pair is a 404 that does not say which half was wrong."""
+    complaint = services.complaint_lookup(number=payload.number, email=payload.email,
+                                          client=client_address(request))
+    return selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
 
 
 @router.get("/public/{token}", response=PublicStatusOut, auth=None,

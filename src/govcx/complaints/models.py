@@ -1,7 +1,9 @@
 """Persistence of complaints and of the rules that route them to the organisation that must answer.
 
-The contact a citizen leaves on a complaint is the one personal field kept, visible to the people who must answer;
-the text is masked like every other free text. The tables keep the names they had when complaints lived in
+A complaint keeps what the law on citizens' appeals (59-FZ art. 7) needs for an answer: the citizen's name and a
+postal or e-mail address, given with consent to their processing (152-FZ art. 9, `consent_at`). These and the
+optional phone (`contact`) are the personal fields, visible to the people who must answer; the text is masked
+like every other free text. The tables keep the names they had when complaints lived in
 `feedback` (moved by state-only migrations).
 """
 
@@ -31,16 +33,22 @@ class ComplaintQuerySet(ScopedQuerySet):
 class Complaint(models.Model):
     """A complaint or request that needs an answer, routed to the organisation that must give it."""
 
-    PERSONAL_DATA_FIELDS = ("contact",)
+    PERSONAL_DATA_FIELDS = ("author_name", "email", "postal_address", "contact")
 
     service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="complaints")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="complaints")
     response = models.OneToOneField(
         "feedback.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaint"
     )
+    number = models.CharField(max_length=20, unique=True)  # the citizen's reference, `complaints.numbers`
     topic = models.CharField(max_length=40, blank=True)
     text = models.TextField()  # masked like every other free text
-    contact = models.CharField(max_length=200, blank=True)  # how to answer: e-mail or phone, kept for the answer
+    author_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    postal_address = models.CharField(max_length=500, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)  # when the citizen agreed to the processing
+    language = models.CharField(max_length=8, blank=True)  # the citizen's, for the letters sent to them
+    contact = models.CharField(max_length=200, blank=True)  # a phone (or, on older complaints, any contact)
     status = models.CharField(max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED)
     received_on = models.DateField()
     day_kind = models.CharField(max_length=8, choices=DayKind.choices, default=DayKind.CALENDAR)

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.common.tokens import token_hash
-from govcx.complaints import deadlines
+from govcx.complaints import deadlines, numbers
 from govcx.complaints.models import Complaint, ComplaintStatus, RoutingRule
 from govcx.errors import NotFound
 from govcx.feedback.selectors import public_surveys
@@ -132,10 +132,24 @@ def complaint_by_token(*, token: str) -> Complaint:
     return complaint
 
 
+def complaint_by_number(*, number: str, email: str) -> Complaint:
+    """The complaint with this number whose author gave this e-mail address (case does not matter); anything else,
+    a wrong address included, is the same 404, so a look-up tells nothing about which half was wrong."""
+    written = numbers.normalised(number)
+    email = (email or "").strip()
+    if written is None or not email:
+        raise NotFound("complaint not found")
+    complaint = Complaint.objects.select_related("service").filter(number=written).exclude(email="").first()
+    if complaint is None or complaint.email.casefold() != email.casefold():
+        raise NotFound("complaint not found")
+    return complaint
+
+
 def complaint_public_status(*, complaint: Complaint, today: dt.date) -> dict[str, Any]:
     """What the citizen's private link shows: never the contact, nothing of other complaints."""
     answered = complaint.status == ComplaintStatus.ANSWERED
     return {
+        "number": complaint.number,
         "service": complaint.service.name,
         "status": complaint_status(complaint=complaint, today=today),
         "received_on": complaint.received_on,
@@ -147,12 +161,43 @@ def complaint_public_status(*, complaint: Complaint, today: dt.date) -> dict[str
     }
 
 
+#: Client categories of internal systems (staff workstations, HR systems): not services a citizen complains about.
+INTERNAL_CLIENT_CATEGORIES = ("civil_servants",)
+SEARCH_RESULTS = 10
+
+
+def public_services() -> QuerySet[Service]:
+    """Services for the public: those with a client category other than the staff's (or none declared)."""
+    for_public = Service.client_categories.through.objects.exclude(
+        clientcategory__code__in=INTERNAL_CLIENT_CATEGORIES).values("service_id")
+    uncategorised = Service.objects.filter(client_categories__isnull=True).values("pk")
+    return (Service.objects.filter(Q(pk__in=for_public) | Q(pk__in=uncategorised)).select_related("owner")
+            .order_by("code"))
+
+
+def public_service_search(*, query: str) -> list[Service]:
+    """Public services whose name (in either language) or code contains every word typed, best first: a name
+    that starts with the words, then the rest by name. Compared in Python with `casefold`, because SQLite
+    compares only ASCII letters without case."""
+    words = (query or "").casefold().split()[:8]
+    if not words:
+        return []
+    found = []
+    for service in public_services():
+        names = [service.name_ru.casefold(), service.name_en.casefold(), service.code]
+        if all(any(w in n for n in names) for w in words):
+            starts = any(n.startswith(" ".join(words)) for n in names)
+            found.append((not starts, service.name.casefold(), service))
+    return [service for *_order, service in sorted(found, key=lambda row: row[:2])][:SEARCH_RESULTS]
+
+
 def public_service(*, service_code: str = "", survey_key: str = "") -> Service:
-    """The service a public complaint is about: named by its code, or by the survey the citizen just answered."""
+    """The service a public complaint is about: a public service named by its code, or the service of the survey
+    the citizen just answered."""
     if survey_key:
         survey, _version = public_surveys.get(survey_key)
         return survey.service
-    service = Service.objects.select_related("owner").filter(code=(service_code or "").strip()).first()
+    service = public_services().filter(code=(service_code or "").strip()).first()
     if service is None:
         raise NotFound(f"service {service_code!r} not found", details=[{"field": "service"}])
     return service

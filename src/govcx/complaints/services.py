@@ -1,9 +1,12 @@
 """Use cases of complaints and requests that need an answer: submit, take, answer, extend, route, remind.
 
-The only writers of `Complaint` and `RoutingRule`. Deadlines follow Federal Law 59-FZ by default (30 calendar
-days, extendable once by 30; see `complaints.deadlines` and the COMPLAINT_* settings). Every change is atomic,
-re-selects the complaint through the actor's scope inside its transaction and is written to the audit trail;
-the complaint's `version` guards against two handlers changing it at once.
+The only writers of `Complaint` and `RoutingRule`. A citizen's complaint carries what 59-FZ art. 7 requires for an
+answer (a name and a postal or e-mail address) with consent to processing them (152-FZ art. 9); it gets a number
+(`complaints.numbers`), and a confirmation e-mail goes through the outbox when an address is given. Deadlines
+follow Federal Law 59-FZ by default (30 calendar days, extendable once by 30; see `complaints.deadlines` and the
+COMPLAINT_* settings). Every change is atomic, re-selects the complaint through the actor's scope inside its
+transaction and is written to the audit trail; the complaint's `version` guards against two handlers changing
+it at once.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
@@ -26,21 +32,80 @@ from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.common.tokens import new_token, token_hash
-from govcx.complaints import deadlines
+from govcx.complaints import deadlines, numbers
 from govcx.complaints.models import Complaint, ComplaintStatus, DayKind, RoutingRule
-from govcx.complaints.selectors import OVERDUE, Reminder, complaint_route, reminders_due
-from govcx.errors import Conflict, Invalid, NotFound
+from govcx.complaints.selectors import OVERDUE, Reminder, complaint_by_number, complaint_route, reminders_due
+from govcx.errors import Conflict, Invalid, NotFound, RateLimited
 from govcx.feedback import pii
 from govcx.feedback.models import Response
 from govcx.feedback.text import taxonomy
+from govcx.outbox.services import message_enqueue
 from govcx.registry.models import Organisation, Service
+from govcx.throttle import check, consume, hit
 
 TEXT_MAX_CHARS = 10_000
 ANSWER_MAX_CHARS = 20_000
 REASON_MAX_CHARS = 2_000
 PUBLIC_SUBMIT_PER_MINUTE = 5  # per client address: a person writes one complaint, a script writes hundreds
 PUBLIC_STATUS_PER_MINUTE = 60
+PUBLIC_LOOKUP_PER_MINUTE = 10  # number + e-mail look-ups per client address
+LOOKUP_FAILURES_PER_HOUR = 5  # wrong e-mails tried against one number, from anywhere
 _TOKEN_BYTES = 24
+_NUMBER_TRIES = 5
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a complaint and where the answer goes (59-FZ art. 7): a name and a postal or e-mail address,
+    given with consent to their processing (152-FZ art. 9)."""
+
+    name: str
+    email: str = ""
+    postal_address: str = ""
+    consent: bool = False
+
+
+def author_checked(author: Author) -> Author:
+    name, email = (author.name or "").strip(), (author.email or "").strip()
+    postal = (author.postal_address or "").strip()
+    problems = []
+    if not name:
+        problems.append({"field": "name", "message": _("Give your name: the law requires it for an answer.")})
+    elif len(name) > Complaint._meta.get_field("author_name").max_length:
+        problems.append({"field": "name", "message": _("The name is too long.")})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append({"field": "email", "message": _("This is not an e-mail address.")})
+    if len(postal) > Complaint._meta.get_field("postal_address").max_length:
+        problems.append({"field": "postal_address", "message": _("The address is too long.")})
+    if not email and not postal:
+        problems.append({"field": "email", "message": _("Give an e-mail or a postal address for the answer.")})
+    if not author.consent:
+        problems.append({"field": "consent", "message": _("Agree to the processing of your personal data: "
+                                                           "without it the complaint cannot be answered.")})
+    if problems:
+        raise Invalid("; ".join(str(p["message"]) for p in problems), details=problems)
+    return Author(name, email, postal, True)
+
+
+def _confirmation(complaint: Complaint, status_url: str) -> tuple[str, str]:
+    """The confirmation e-mail's subject and body, in the language active now (the citizen's)."""
+    subject = _("Your complaint %(number)s is received") % {"number": complaint.number}
+    lines = [
+        _("Hello, %(name)s.") % {"name": complaint.author_name},
+        "",
+        _("We have received your complaint about the service “%(service)s”.") % {"service": complaint.service.name},
+        _("Its number is %(number)s.") % {"number": complaint.number},
+        _("The answer is due by %(due)s.") % {"due": date_format(complaint.due_on, "DATE_FORMAT")},
+        "",
+        _("Follow it here: %(link)s") % {"link": status_url} if status_url else "",
+        _("Or enter the number and this e-mail address on the complaint search page."),
+        "",
+        _("This message was sent automatically; do not reply to it."),
+    ]
+    return subject, "\n".join(lines)
 
 
 def _known_topic(topic: str) -> str:
@@ -64,18 +129,36 @@ def _required_text(value: str, *, field: str, limit: int) -> str:
     return value
 
 
+def _numbered(fields: dict) -> Complaint:
+    """Create the complaint with a fresh number; a number already taken (about one in 10¹² a year) draws again."""
+    for attempt in range(_NUMBER_TRIES):
+        try:
+            with transaction.atomic():
+                return Complaint.objects.create(number=numbers.new_number(fields["received_on"].year), **fields)
+        except IntegrityError:
+            if attempt == _NUMBER_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 @transaction.atomic
 def complaint_submit(
     *,
     service: Service,
     text: str,
-    contact: str,
+    contact: str = "",
+    author: Author | None = None,
     topic: str | None = None,
     response: Response | None = None,
     received_on: dt.date | None = None,
+    status_url: str = "",
 ) -> tuple[Complaint, str]:
     """Accept a citizen's complaint about a service. Returns the complaint and the raw status token, shown once
-    to the citizen; only its hash is stored."""
+    to the citizen; only its hash is stored. With an `author` (the public form and API always give one), the
+    name, address and consent are checked, and a confirmation with the number goes to the e-mail address, if
+    any, through the outbox; `status_url` is the absolute address of the status page without the token."""
+    if author is not None:
+        author = author_checked(author)
     masked = pii.mask_pii(_required_text(text, field="text", limit=TEXT_MAX_CHARS))
     contact = (contact or "").strip()
     if len(contact) > Complaint._meta.get_field("contact").max_length:
@@ -87,24 +170,42 @@ def complaint_submit(
         raise Invalid(f"COMPLAINT_DAY_KIND must be one of {DayKind.values}, not {day_kind!r}")
     handler = complaint_route(service=service, topic=topic)
     token = new_token(_TOKEN_BYTES)
-    complaint = Complaint.objects.create(
-        service=service,
-        organisation=handler,
-        response=response,
-        topic=topic,
-        text=masked.text,
-        contact=contact,
-        received_on=received_on,
-        day_kind=day_kind,
-        due_on=deadlines.due_date(received_on, settings.COMPLAINT_RESPONSE_DAYS, day_kind),
-        status_token_hash=token_hash(token),
-    )
+    complaint = _numbered({
+        "service": service, "organisation": handler, "response": response, "topic": topic, "text": masked.text,
+        "contact": contact, "received_on": received_on, "day_kind": day_kind,
+        "due_on": deadlines.due_date(received_on, settings.COMPLAINT_RESPONSE_DAYS, day_kind),
+        "status_token_hash": token_hash(token), "language": (get_language() or "")[:8],
+        **({"author_name": author.name, "email": author.email, "postal_address": author.postal_address,
+            "consent_at": timezone.now()} if author is not None else {}),
+    })
     audit_record(
         actor=None, action="complaint.submit", obj=complaint, organisation_id=handler.pk,
-        changes={"service": service.code, "topic": topic, "handler": handler.code,
-                 "due_on": complaint.due_on.isoformat(), "masked": [str(k) for k in masked.kinds]},
+        changes={"service": service.code, "topic": topic, "handler": handler.code, "number": complaint.number,
+                 "due_on": complaint.due_on.isoformat(), "masked": [str(k) for k in masked.kinds],
+                 "consent": complaint.consent_at is not None},
     )
+    if complaint.email:
+        subject, body = _confirmation(complaint, f"{status_url}{token}/" if status_url else "")
+        message_enqueue(key=f"complaint-received:{complaint.number}", recipient=complaint.email, subject=subject,
+                        body=body)
     return complaint, token
+
+
+def complaint_lookup(*, number: str, email: str, client: str) -> Complaint:
+    """The complaint a citizen follows by its number and e-mail. Every try counts against the caller's address;
+    a wrong pair also counts against the number, from any address, so that guessing e-mails for a known number
+    (or numbers for a known e-mail) stops after a few tries. NotFound never says which half was wrong."""
+    hit("complaint-lookup", client, limit=PUBLIC_LOOKUP_PER_MINUTE)
+    key = numbers.normalised(number) or (number or "").strip().upper()[:40]
+    check("complaint-lookup-number", key, limit=LOOKUP_FAILURES_PER_HOUR, window_seconds=3600)
+    try:
+        return complaint_by_number(number=number, email=email)
+    except NotFound:
+        try:
+            consume("complaint-lookup-number", key, limit=LOOKUP_FAILURES_PER_HOUR, window_seconds=3600)
+        except RateLimited:
+            pass  # already spent: the next try is refused by `check`
+        raise
 
 
 def _locked(complaint: Complaint, actor: User, expected_version: int) -> Complaint:

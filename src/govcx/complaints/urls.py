@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govcx.complaints import views
+from govcx.complaints import public_views, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:complaint_id>/extend/", views.complaint_extend, name="extend"),
     path("routing/", views.routing_rules, name="routing"),
     path("routing/<int:rule_id>/delete/", views.routing_rule_delete, name="routing_delete"),
-    path("new/", views.public_form, name="public_new"),
-    path("status/<str:token>/", views.public_status, name="public_status"),
+    path("new/", public_views.public_form, name="public_new"),
+    path("received/<str:token>/", public_views.public_received, name="public_received"),
+    path("status/<str:token>/", public_views.public_status, name="public_status"),
+    path("find/", public_views.public_find, name="public_find"),
 ]

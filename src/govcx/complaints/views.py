@@ -1,5 +1,5 @@
-"""Complaint pages: the handlers' list, a complaint with its history and actions, routing rules; and the citizen's
-public complaint form and private status page. Every form works without JavaScript."""
+"""Complaint pages for the people who answer them: the list, a complaint with its history and actions, routing
+rules. Every form works without JavaScript. The citizen's pages are in `public_views`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,9 +29,8 @@ from govcx.complaints.models import Complaint, ComplaintStatus
 from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Invalid
 from govcx.feedback.text import taxonomy
-from govcx.registry.models import Organisation, Service
+from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service, service_list
-from govcx.throttle import client_address, hit
 
 
 def _history(complaint: Complaint) -> list[dict]:
@@ -225,51 +223,3 @@ def routing_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     services.routing_rule_delete(rule=rule, actor=request.user)
     messages.success(request, _("Routing rule deleted."))
     return redirect("complaints:routing")
-
-
-# --- the citizen's side: no sign-in ---
-
-
-def public_form(request: HttpRequest) -> HttpResponse:
-    """The complaint form, about a service chosen by code or reached from a survey's thank-you page."""
-    survey_key = request.POST.get("survey") or request.GET.get("survey", "")
-    service_code = request.POST.get("service") or request.GET.get("service", "")
-    fixed = selectors.public_service(survey_key=survey_key) if survey_key else None
-    posted = {"text": "", "contact": ""}
-    status = 200
-    if request.method == "POST":
-        posted = {"text": request.POST.get("text", ""), "contact": request.POST.get("contact", "")}
-        hit("complaint-submit", client_address(request), limit=services.PUBLIC_SUBMIT_PER_MINUTE)
-        with refusal_as_message(request, missing_is_refusal=True) as refused:
-            if request.POST.get("website"):
-                raise Invalid(_("The form was not filled in by a person."))
-            service = fixed or selectors.public_service(service_code=service_code)
-            _complaint, token = services.complaint_submit(service=service, text=posted["text"],
-                                                         contact=posted["contact"])
-        if refused:
-            status = 422
-        else:
-            link = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
-            messages.success(request, _("Your complaint is received. Keep the address of this page, %(link)s: it "
-                                        "is the only way to follow it and read the answer.") % {"link": link})
-            return redirect("complaints:public_status", token)
-    return render(request, "complaints/public_form.html", {
-        "fixed": fixed,
-        "survey_key": survey_key if fixed else "",
-        "service_code": service_code,
-        "services": [] if fixed else Service.objects.order_by("code").only("code", "name_en", "name_ru"),
-        "posted": posted,
-        "days": settings.COMPLAINT_RESPONSE_DAYS,
-        "working_days": settings.COMPLAINT_DAY_KIND == "working",
-    }, status=status)
-
-
-def public_status(request: HttpRequest, token: str) -> HttpResponse:
-    hit("complaint-status", client_address(request), limit=services.PUBLIC_STATUS_PER_MINUTE)
-    today = timezone.localdate()
-    state = selectors.complaint_public_status(complaint=selectors.complaint_by_token(token=token), today=today)
-    response = render(request, "complaints/public_status.html", {
-        "state": state, "status_label": labels.COMPLAINT_STATUSES[state["status"]],
-    })
-    response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine
-    return response

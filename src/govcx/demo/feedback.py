@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from govcx.complaints.services import complaint_answer, complaint_submit, complaint_take
+from govcx.complaints.services import Author, complaint_answer, complaint_submit, complaint_take
 from govcx.feedback import services as feedback_services
 from govcx.feedback import survey_templates
 from govcx.feedback.analytics_sync import analytics_reset, analytics_sync
@@ -147,6 +147,11 @@ def build_feedback_demo(
                                complaints=complaints)
 
 
+DEMO_SURNAMES = ("Иванова", "Петров", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Козлов", "Новикова",
+                 "Морозов", "Волкова")
+DEMO_INITIALS = ("А. В.", "И. С.", "Е. Н.", "О. П.", "М. А.", "Д. К.", "Н. Г.")
+
+
 def _complaints(*, services: dict[str, Service], actor, rng: random.Random, today: dt.date) -> int:
     """Some unhappy commenters in the last four months also asked for an answer: most were answered, some are
     in work, a few are overdue, so the complaint lists and the overdue check have something to show."""
@@ -158,9 +163,14 @@ def _complaints(*, services: dict[str, Service], actor, rng: random.Random, toda
     rng.shuffle(negative)
     chosen = negative[:min(400, max(10, round(0.35 * len(negative))))]
     for number, response in enumerate(chosen):
+        # Most give a postal address; every twentieth an e-mail too, so a few confirmations go through the outbox.
+        email = f"citizen{number:04d}@example.org" if number % 20 == 0 else ""
+        author = Author(name=f"{DEMO_SURNAMES[number % len(DEMO_SURNAMES)]} {DEMO_INITIALS[number % 7]}",
+                        email=email, postal_address=f"г. Тула, ул. Ленина, д. {1 + number % 120}, кв. {1 + number}",
+                        consent=True)
         complaint, _token = complaint_submit(
-            service=response.service, text=response.comment, contact=f"citizen{number:04d}@example.org",
-            response=response, received_on=response.submitted_at.date(),
+            service=response.service, text=response.comment, author=author, response=response,
+            received_on=response.submitted_at.date(),
         )
         fate = rng.random()
         if fate < 0.55:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import model_validator
@@ -178,8 +179,9 @@ def public_survey(request: HttpRequest, public_key: str):
     """The questions of a live survey, for the widget and other clients."""
     survey, current = _public_survey(request, public_key)
     services.accepting(survey=survey)
-    return {"survey": survey.public_key, "title": survey.title, "version": current.number,
-            "definition": current.definition}
+    definition = selectors.citizen_definition(survey, current)
+    return {"survey": survey.public_key, "title": definition.title.get((get_language() or "en")[:2]),
+            "version": current.number, "definition": definition.model_dump(mode="json")}
 
 
 @router.post("/public/responses", response={201: AcceptedOut, 200: AcceptedOut}, auth=None)

@@ -1,9 +1,11 @@
-"""The public survey page's form without JavaScript: questions to display, posted answers, and their errors.
+"""The public survey page's form without JavaScript: which questions each step asks, posted answers, errors.
 
-The page cannot hide a question as the person answers, so every question is shown and a conditional one says
-when it applies. Before submitting, answers to questions whose `show_if` conditions do not hold are dropped
-(`survey_schema.validate_answers` would refuse them as "not shown"), so a person who answered one anyway is not
-blocked; everything else is validated by the same rules as every other channel.
+The page asks in steps, decided on the server, so that it needs no script: a question appears only once the
+answers before it make it apply (its `show_if` conditions hold). The first step of a survey that opens with a
+required rating is that rating alone, as buttons: one tap answers it and shows the rest. A post that makes new
+questions apply shows them (answers kept) instead of submitting; the questions already offered travel in a
+hidden field. Before submitting, answers to questions whose conditions no longer hold (the person changed an
+earlier answer) are dropped, and everything else is validated by the same rules as every other channel.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ class DisplayField:
     name: str
     label: str
     required: bool
-    control: str  # radio | checkbox | textarea
+    control: str  # radio | checkbox | textarea | tap (one submit button per rating point)
     hint: str = ""
-    condition: str = ""  # when a conditional question applies, in words
     choices: list[Choice] = field(default_factory=list)
     in_row: bool = False
     text: str = ""
@@ -54,7 +55,7 @@ class DisplayField:
 
     @property
     def described_by(self) -> str:
-        ids = [f"{self.id}-hint" if self.hint or self.condition else "", f"{self.id}-error" if self.error else ""]
+        ids = [f"{self.id}-hint" if self.hint else "", f"{self.id}-error" if self.error else ""]
         return " ".join(i for i in ids if i)
 
 
@@ -108,18 +109,60 @@ def error_text(error: schema.AnswerError, question: schema.AnyQuestion) -> str:
     return _("Choose one of the options.")
 
 
+def _asked(definition: schema.SurveyDefinition) -> list[schema.AnyQuestion]:
+    return [q for q in definition.questions if not isinstance(q, schema.HiddenQuestion)]
+
+
+def one_tap_question(definition: schema.SurveyDefinition) -> schema.RatingQuestion | None:
+    """The opening question answered with one tap: a required, unconditional rating asked first."""
+    asked = _asked(definition)
+    first = asked[0] if asked else None
+    if isinstance(first, schema.RatingQuestion) and first.required and not first.show_if:
+        return first
+    return None
+
+
+def first_step(definition: schema.SurveyDefinition) -> list[str]:
+    """The questions of the first page: the one-tap rating alone, else every question that applies before any
+    answer is given."""
+    headline = one_tap_question(definition)
+    if headline is not None:
+        return [headline.key]
+    return [q.key for q in _asked(definition) if schema.is_shown(q, {})]
+
+
+def offered_from(definition: schema.SurveyDefinition, value: str) -> list[str]:
+    """The questions a posted form offered (its hidden `offered` field), known keys only, in question order."""
+    named = set(value.split(","))
+    return [q.key for q in _asked(definition) if q.key in named]
+
+
+def next_step(definition: schema.SurveyDefinition, answers: Mapping[str, Any], offered: list[str]) -> list[str]:
+    """Questions that the answers make apply and that the person has not been offered yet (empty: submit)."""
+    asked = {q.key for q in _asked(definition)}
+    return [k for k in schema.shown_questions(definition, answers) if k in asked and k not in offered]
+
+
+def only_offered(definition: schema.SurveyDefinition, answers: dict[str, Any], offered: list[str]) -> dict[str, Any]:
+    """The answers to questions on the page, and hidden context; a crafted post cannot answer the others."""
+    keep = set(offered) | {q.key for q in definition.questions if isinstance(q, schema.HiddenQuestion)}
+    return {k: v for k, v in answers.items() if k in keep}
+
+
 def display_fields(
-    definition: schema.SurveyDefinition, lang: str, answers: Mapping[str, Any], errors: Mapping[str, str]
+    definition: schema.SurveyDefinition, lang: str, answers: Mapping[str, Any], errors: Mapping[str, str],
+    offered: list[str], *, one_tap: bool = False,
 ) -> list[DisplayField]:
-    """The visible questions in order, with the person's answers kept and each error next to its question."""
+    """The offered questions that apply, in order, with the person's answers kept and each error next to its
+    question; with `one_tap`, the opening rating is a row of submit buttons."""
+    applying = set(schema.shown_questions(definition, answers))
     shown: list[DisplayField] = []
-    for q in definition.questions:
-        if isinstance(q, schema.HiddenQuestion):
+    for q in _asked(definition):
+        if q.key not in offered or q.key not in applying:
             continue
         display = DisplayField(
             key=q.key, name=FIELD_PREFIX + q.key, label=q.label.get(lang), required=q.required,
-            control="textarea", hint=q.help.get(lang) if q.help else "",
-            condition=_condition_sentence(definition, q, lang), error=errors.get(q.key, ""),
+            control="textarea", hint=q.help.get(lang) if q.help else "", error=errors.get(q.key, ""),
         )
         raw = answers.get(q.key)
         if isinstance(q, schema.TextQuestion):
@@ -128,6 +171,8 @@ def display_fields(
             selected = {str(v) for v in raw} if isinstance(raw, list | tuple) else {str(raw)} if raw else set()
             options = _options(q, lang)
             display.control = "checkbox" if getattr(q, "type", "") == "multiple_choice" else "radio"
+            if one_tap and isinstance(q, schema.RatingQuestion):
+                display.control = "tap"
             display.choices = [Choice(f"q-{q.key}-{i}", value, label, value in selected)
                                for i, (value, label) in enumerate(options)]
             display.in_row = (len(q.labels) < len(options)) if isinstance(q, schema.RatingQuestion) else (
@@ -148,41 +193,3 @@ def _options(q: schema.AnyQuestion, lang: str) -> list[tuple[str, str]]:
     if isinstance(q, schema.YesNoQuestion):
         return [("yes", _("Yes")), ("no", _("No"))]
     return [("up", _("Thumbs up")), ("down", _("Thumbs down"))]
-
-
-def _answer_words(target: schema.AnyQuestion, value: bool | int | str, lang: str) -> str:
-    if isinstance(target, schema.ChoiceQuestion):
-        return next((f"“{o.label.get(lang)}”" for o in target.options if o.key == value), str(value))
-    if isinstance(target, schema.YesNoQuestion):
-        return f"“{_('Yes')}”" if value is True else f"“{_('No')}”"
-    if isinstance(target, schema.ThumbsQuestion):
-        return f"“{_('Thumbs up')}”" if value == "up" else f"“{_('Thumbs down')}”"
-    return str(value)
-
-
-def _condition_sentence(definition: schema.SurveyDefinition, q: schema.AnyQuestion, lang: str) -> str:
-    clauses = []
-    for c in q.show_if:
-        target = definition.question(c.question)
-        question = target.label.get(lang)
-        if c.answered is False:
-            clauses.append(_("you did not answer “%(question)s”") % {"question": question})
-            continue
-        parts = []
-        for compared in ([c.equals] if c.equals is not None else [], c.one_of or []):
-            if compared:
-                parts.append(_(" or ").join(_answer_words(target, v, lang) for v in compared))
-        if c.at_least is not None and c.at_most is not None:
-            parts.append(_("from %(low)s to %(high)s") % {"low": c.at_least, "high": c.at_most})
-        elif c.at_least is not None:
-            parts.append(_("%(value)s or higher") % {"value": c.at_least})
-        elif c.at_most is not None:
-            parts.append(_("%(value)s or lower") % {"value": c.at_most})
-        if parts:
-            clauses.append(_("your answer to “%(question)s” is %(answer)s")
-                           % {"question": question, "answer": _(" and ").join(parts)})
-        else:
-            clauses.append(_("you answered “%(question)s”") % {"question": question})
-    if not clauses:
-        return ""
-    return _("Answer only if %(conditions)s.") % {"conditions": _(" and ").join(clauses)}

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govcx.errors import Conflict, Invalid, RateLimited
 from govcx.feedback import public_form, selectors, services
-from govcx.feedback import survey_schema as schema
 from govcx.feedback.models import Survey, SurveyStatus
 from govcx.throttle import client_address, hit
 
@@ -49,68 +48,92 @@ def _elapsed_seconds(token: str) -> float | None:
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
-    """GET: the questions of the survey's current version. POST: accept the answers once, then the thank-you page;
-    a repeated post of the same form (same idempotency key) is a no-op that shows the thank-you page again."""
+    """GET: the first step (a one-tap rating, or the questions that apply from the start). POST: the next step when
+    the answers make more questions apply, else accept the answers once and show the thank-you page; a repeated
+    post of the same form (same idempotency key) is a no-op that shows the thank-you page again."""
     survey, current = selectors.public_surveys.get(public_key)
     if survey.status != SurveyStatus.LIVE:
         return _unavailable(request, survey)
-    definition = schema.parse_definition(current.definition)
-    lang = _language()
+    page = _Page(request, survey, current)
     if request.method == "GET":
-        context = public_form.context_from(request.GET)
-        form_state = {"idempotency_key": secrets.token_urlsafe(24),
-                      "started": signing.dumps(time.time(), salt=STARTED_SALT)}
-        return _form_page(request, survey, current, definition, lang, context, form_state, answers={}, errors={})
+        page.context = public_form.context_from(request.GET)
+        page.form_state = {"idempotency_key": secrets.token_urlsafe(24),
+                           "started": signing.dumps(time.time(), salt=STARTED_SALT)}
+        page.offered = public_form.first_step(page.definition)
+        return page.render(one_tap=public_form.one_tap_question(page.definition) is not None)
 
-    context = public_form.context_from(request.POST, prefix="ctx_")
-    form_state = {"idempotency_key": request.POST.get("idempotency_key", ""),
-                  "started": request.POST.get("started", "")}
-    answers = public_form.posted_answers(definition, request.POST, context)
-    try:  # every post counts, valid or not, so that a flood of bad forms is limited too
+    page.context = public_form.context_from(request.POST, prefix="ctx_")
+    page.form_state = {"idempotency_key": request.POST.get("idempotency_key", ""),
+                       "started": request.POST.get("started", "")}
+    page.offered = public_form.offered_from(page.definition, request.POST.get("offered", ""))
+    page.answers = public_form.only_offered(
+        page.definition, public_form.posted_answers(page.definition, request.POST, page.context), page.offered)
+    more = public_form.next_step(page.definition, page.answers, page.offered)
+    if more:
+        page.offered += more
+        optional = not any(page.definition.question(k).required for k in more)
+        return page.render(notice=_("Thank you. The questions below are optional: answer them or just send.")
+                           if optional else _("Please answer a few more questions."))
+    try:  # every submission counts, valid or not, so that a flood of bad forms is limited too
         hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
     except RateLimited as limited:
-        page = _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=429,
-                          problem=_("Too many answers were sent from your network. Please try again in a minute."))
-        page["Retry-After"] = str(limited.retry_after_seconds)
-        return page
-    checked = public_form.without_unshown(definition, answers)
+        response = page.render(status=429, problem=_("Too many answers were sent from your network. "
+                                                     "Please try again in a minute."))
+        response["Retry-After"] = str(limited.retry_after_seconds)
+        return response
+    checked = public_form.without_unshown(page.definition, page.answers)
     if not checked.ok:
-        errors = {e.question_key: public_form.error_text(e, definition.question(e.question_key))
-                  for e in reversed(checked.errors)}  # the first error of a question wins
-        return _form_page(request, survey, current, definition, lang, context, form_state, answers, errors,
-                          status=422)
+        page.errors = {e.question_key: public_form.error_text(e, page.definition.question(e.question_key))
+                       for e in reversed(checked.errors)}  # the first error of a question wins
+        return page.render(status=422)
     try:
         services.response_submit(survey=survey, current=current, submission=services.Submission(
-            idempotency_key=form_state["idempotency_key"],
+            idempotency_key=page.form_state["idempotency_key"],
             answers={k: list(v) if isinstance(v, tuple) else v for k, v in checked.cleaned.items()},
-            context=context, channel=context["channel"], language=lang,
-            honeypot=request.POST.get("website", ""), elapsed_seconds=_elapsed_seconds(form_state["started"]),
+            context=page.context, channel=page.context["channel"], language=page.lang,
+            honeypot=request.POST.get("website", ""), elapsed_seconds=_elapsed_seconds(page.form_state["started"]),
             version=current.number,
         ))
     except Conflict:
         pass  # this form was accepted before with other answers (sent, then edited after going back): counted once
     except Invalid:
-        return _form_page(request, survey, current, definition, lang, context, form_state, answers, {}, status=422,
-                          problem=_("Your answers could not be accepted. Please reload the page and try again."))
+        return page.render(status=422, problem=_("Your answers could not be accepted. Please reload the page and "
+                                                 "try again."))
     return redirect("feedback_public:thanks", public_key=survey.public_key)
 
 
-def _form_page(request, survey, current, definition, lang, context, form_state, answers, errors, *,
-               status: int = 200, problem: str = "") -> HttpResponse:
-    fields = public_form.display_fields(definition, lang, answers, errors)
-    return render(request, "feedback/public/survey.html", {
-        "survey": survey, "version": current.number,
-        "title": definition.title.get(lang) or survey.title,
-        "description": definition.description.get(lang) if definition.description else "",
-        "fields": fields, "has_errors": bool(errors), "problem": problem,
-        "context_fields": sorted(context.items()), "form_state": form_state,
-    }, status=status)
+class _Page:
+    """One step of the public survey page: what it offers, the answers so far and their errors."""
+
+    def __init__(self, request: HttpRequest, survey: Survey, current) -> None:
+        self.request, self.survey, self.current = request, survey, current
+        self.definition = selectors.citizen_definition(survey, current)
+        self.lang = _language()
+        self.context: dict[str, str] = {}
+        self.form_state: dict[str, str] = {}
+        self.offered: list[str] = []
+        self.answers: dict = {}
+        self.errors: dict[str, str] = {}
+
+    def render(self, *, status: int = 200, problem: str = "", notice: str = "", one_tap: bool = False):
+        names = selectors.survey_names(self.survey)
+        fields = public_form.display_fields(self.definition, self.lang, self.answers, self.errors, self.offered,
+                                            one_tap=one_tap)
+        return render(self.request, "feedback/public/survey.html", {
+            "survey": self.survey, "version": self.current.number,
+            "service_name": names.service(self.lang), "authority_name": names.authority(self.lang),
+            "description": self.definition.description.get(self.lang) if self.definition.description else "",
+            "fields": fields, "has_errors": bool(self.errors), "problem": problem, "notice": notice,
+            "one_tap": one_tap, "offered": ",".join(self.offered),
+            "context_fields": sorted(self.context.items()), "form_state": self.form_state,
+        }, status=status)
 
 
 @require_GET
 def survey_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
     survey, _current = selectors.public_surveys.get(public_key)
-    return render(request, "feedback/public/thanks.html", {"survey": survey})
+    return render(request, "feedback/public/thanks.html", {
+        "survey": survey, "service_name": selectors.survey_names(survey).service(_language())})
 
 
 def office_survey_url(request: HttpRequest, survey: Survey, office: str) -> str:
@@ -138,14 +161,15 @@ def survey_qr(request: HttpRequest, public_key: str) -> HttpResponse:
 @require_GET
 def survey_poster(request: HttpRequest, public_key: str) -> HttpResponse:
     """An A4 page to print and hang in the office: the QR code, the address and short instructions."""
-    survey, current = selectors.public_surveys.get(public_key)
+    survey, _current = selectors.public_surveys.get(public_key)
     office = _office(request)
-    definition = schema.parse_definition(current.definition)
+    names = selectors.survey_names(survey)
     lang = _language()
     other = "en" if lang == "ru" else "ru"
     return render(request, "feedback/public/poster.html", {
         "survey": survey, "office": office, "url": office_survey_url(request, survey, office),
         "qr_url": reverse("feedback_public:qr", args=[survey.public_key]) + "?" + urlencode({"office": office}),
         "lang": lang, "other_lang": other,
-        "title": definition.title.get(lang), "other_title": definition.title.get(other),
+        "title": names.service(lang), "authority": names.authority(lang),
+        "other_title": names.service(other), "other_authority": names.authority(other),
     })

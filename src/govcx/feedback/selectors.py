@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.errors import NotFound
-from govcx.feedback import survey_schema
+from govcx.feedback import survey_schema, survey_wording
 from govcx.feedback.models import Response, Survey, SurveyVersion
 
 PUBLIC_CACHE_SECONDS = 5.0
@@ -60,7 +60,7 @@ class _PublicSurveys:
         entry = self._entries.get(public_key)
         if entry and now - entry[0] < PUBLIC_CACHE_SECONDS:
             return entry[1], entry[2]
-        survey = Survey.objects.select_related("service").filter(public_key=public_key).first()
+        survey = Survey.objects.select_related("service", "service__owner").filter(public_key=public_key).first()
         if survey is None:
             raise NotFound(f"survey {public_key} not found")
         version = survey.versions.order_by("-number").first()
@@ -76,3 +76,14 @@ class _PublicSurveys:
 
 
 public_surveys = _PublicSurveys()
+
+
+def survey_names(survey: Survey) -> survey_wording.Names:
+    """The names a citizen reads in the survey: its service's and the service's authority's."""
+    service, owner = survey.service, survey.service.owner
+    return survey_wording.Names(service.name_en, service.name_ru, owner.name_en, owner.name_ru)
+
+
+def citizen_definition(survey: Survey, version: SurveyVersion) -> survey_schema.SurveyDefinition:
+    """The survey version as citizens read it (names filled in, no source), on the page and in the widget."""
+    return survey_wording.for_citizens(parsed_definition(version), survey_names(survey))

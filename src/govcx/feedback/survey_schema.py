@@ -57,6 +57,7 @@ __all__ = [
     "fact_rows",
     "is_shown",
     "parse_definition",
+    "shown_questions",
     "validate_answers",
 ]
 
@@ -527,6 +528,24 @@ def _holds(condition: Condition, answers: Mapping[str, Answer]) -> bool:
 def is_shown(question: AnyQuestion, answers: Mapping[str, Answer]) -> bool:
     """Whether `question` is shown given the cleaned answers to earlier questions (all `show_if` hold)."""
     return all(_holds(c, answers) for c in question.show_if)
+
+
+def shown_questions(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
+    """Keys of the questions shown, in order, given raw answers: an answer that is not valid for its question
+    counts as unanswered, so a page can tell which questions to ask next before the answers are checked."""
+    cleaned: dict[str, Answer] = {}
+    shown: list[str] = []
+    for q in definition.questions:
+        if not is_shown(q, cleaned):
+            continue
+        shown.append(q.key)
+        raw = answers.get(q.key)
+        if not _is_empty(raw):
+            try:
+                cleaned[q.key] = _clean(q, raw)
+            except _Reject:
+                pass
+    return shown
 
 
 def validate_answers(definition: SurveyDefinition, answers: Mapping[str, Any]) -> AnswerValidation:

@@ -1,9 +1,11 @@
 """Survey templates shipped as YAML data files (``templates_data/<name>.yaml``), validated on load.
 
 Each file is a survey definition in the format of :mod:`govcx.feedback.survey_schema`, in Russian and English,
-with its source cited in the file: OMB Circular A-11 §280 (the seven-driver survey and the trust form),
-Government Decree No. 1284 of 12.12.2012 (the Russian citizens' rating of public services), CSAT, CES, NPS and
-a free comment. An analyst copies a template and edits it; the template itself never changes under a survey.
+with its source cited in the file: the default quick rating (one tap, the rest optional), OMB Circular A-11 §280
+(the seven-driver survey and the trust form), Government Decree No. 1284 of 12.12.2012 (the Russian citizens'
+rating of public services), CSAT, CES, NPS and a free comment. An analyst copies a template and edits it; the
+template itself never changes under a survey. Texts say ``{service}`` and ``{authority}`` where citizens read the
+names (`survey_wording`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import yaml
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.feedback.survey_schema import SurveyDefinition, parse_definition
 
-__all__ = ["TEMPLATES_DIR", "template", "template_names"]
+__all__ = ["DEFAULT_TEMPLATE", "TEMPLATES_DIR", "template", "template_names"]
 
 TEMPLATES_DIR = Path(__file__).with_name("templates_data")
+#: What a new survey starts from unless the analyst chooses another: short, so that people answer it.
+DEFAULT_TEMPLATE = "quick"
 
 
 def template_names() -> list[str]:

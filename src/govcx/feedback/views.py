@@ -9,15 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.downloads import download
 from govcx.common.refusals import posted_int, refusal_as_message
 from govcx.errors import DomainError, Invalid, InvalidInput
 from govcx.feedback import exports, selectors, services, survey_templates
+from govcx.feedback import survey_schema as schema
 from govcx.feedback.models import SurveyStatus
 from govcx.registry.selectors import access_service, service_list
 
@@ -28,6 +31,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("service"):
         surveys = surveys.filter(service_id=request.GET["service"])
     page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    for survey in page:
+        survey.template_label = labels.SURVEY_TEMPLATES.get(survey.template, survey.template)
+        survey.status_label = labels.SURVEY_STATUSES.get(survey.status, survey.status)
     return render(request, "feedback/survey_list.html", {
         "page": page, "can_manage": can(request.user, Action.MANAGE_SURVEYS),
     })
@@ -36,7 +42,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def survey_create(request: HttpRequest) -> HttpResponse:
     services_allowed = service_list(user=request.user, action=Action.MANAGE_SURVEYS).order_by("code")
-    form = {"service": request.GET.get("service", ""), "title": "", "template": "", "definition": ""}
+    form = {"service": request.GET.get("service", ""), "title": "", "template": survey_templates.DEFAULT_TEMPLATE,
+            "definition": ""}
     errors: list[dict] = []
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
@@ -52,8 +59,37 @@ def survey_create(request: HttpRequest) -> HttpResponse:
             return redirect("feedback:survey_detail", survey.pk)
     return render(request, "feedback/survey_form.html", {
         "form": form, "errors": errors, "services": services_allowed,
-        "templates": survey_templates.template_names(),
+        "templates": [(name, labels.SURVEY_TEMPLATES.get(name, name)) for name in survey_templates.template_names()],
     }, status=422 if errors else 200)
+
+
+def _answer_lines(response, lang: str) -> list[dict[str, str]]:
+    """A response's rated and chosen answers as a person reads them: the question, and the answer in words
+    ("Overall, how satisfied…: 4 — Satisfied"), never "overall=4"."""
+    definition = selectors.parsed_definition(response.survey_version)
+    lines = []
+    for answer in response.answers.all():
+        if answer.value is None:
+            continue
+        try:
+            question = definition.question(answer.question_key)
+        except KeyError:
+            lines.append({"question": answer.question_key, "answer": f"{answer.value:g}"})
+            continue
+        lines.append({"question": question.label.get(lang), "answer": _answer_words(question, answer.value, lang)})
+    return lines
+
+
+def _answer_words(question: schema.AnyQuestion, value: float, lang: str) -> str:
+    point = int(value)
+    if isinstance(question, schema.RatingQuestion):
+        name = question.labels[point].get(lang) if point in question.labels else ""
+        return f"{point} — {name}" if name else str(point)
+    if isinstance(question, schema.ChoiceQuestion):
+        return question.options[point].label.get(lang) if 0 <= point < len(question.options) else str(point)
+    if isinstance(question, schema.ThumbsQuestion):
+        return _("Thumbs up") if point else _("Thumbs down")
+    return _("Yes") if point else _("No")
 
 
 def _listed(refusal: DomainError) -> list[dict]:
@@ -98,15 +134,21 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             messages.success(request, _("Survey saved."))
             return redirect("feedback:survey_detail", survey.pk)
     responses = selectors.response_list(user=request.user).filter(survey=survey)
+    recent = list(responses.prefetch_related("answers")[:20])
+    lang = (get_language() or "en")[:2]
+    for response in recent:
+        response.channel_label = labels.RESPONSE_CHANNELS.get(response.channel, response.channel)
+        response.answer_lines = _answer_lines(response, lang)
     return render(request, "feedback/survey_detail.html", {
         "survey": survey,
+        "status_label": labels.SURVEY_STATUSES.get(survey.status, survey.status),
         "current": current,
         "definition_json": json.dumps(current.definition, ensure_ascii=False, indent=2),
         "versions": survey.versions.all(),
-        "recent": responses.prefetch_related("answers")[:20],
+        "recent": recent,
         "response_count": responses.count(),
         "spam_count": responses.filter(is_spam=True).count(),
-        "statuses": SurveyStatus.choices,
+        "statuses": [(value, labels.SURVEY_STATUSES[value]) for value in SurveyStatus.values],
         "can_manage": can(request.user, Action.MANAGE_SURVEYS),
         "errors": errors,
         "public_url": request.build_absolute_uri(f"/feedback/s/{survey.public_key}/"),
