@@ -62,6 +62,9 @@ PURE_MODULES = [
     "govcx.feedback.text.sentiment",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",
+    # delivery
+    "govcx.delivery.eventlog",
+    "govcx.delivery.mining",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

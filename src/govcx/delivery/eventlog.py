@@ -9,7 +9,7 @@ Plain Python, no Django. The canonical table has one row per event:
 | `timestamp` | timestamp[us, UTC] | when the event completed (XES `time:timestamp`) |
 | `ts_us` | int64 | the same instant in microseconds since 1970-01-01 UTC: engines order and subtract integers alike |
 | `event_index` | int64 | the event's place in the file (0, 1, ...): ties of timestamp within a case keep file order |
-| optional | string / timestamp | `start_timestamp`, `lifecycle`, `resource`, `office`, `region`, `channel`, `deadline` |
+| optional | text / timestamp | `start_timestamp`, `lifecycle`, `resource`, `office`, `region`, `channel`, `deadline` |
 
 Rules, as PM4Py 2.7's `format_dataframe` applies them (so the figures equal PM4Py's): case and activity are
 text; events without a case, an activity or a timestamp are left out (`EventLog.dropped` counts them);
@@ -122,8 +122,10 @@ def read_xes(path: str | os.PathLike[str]) -> pa.Table:
         import rustxes
 
         frame, _log_attributes = rustxes.import_xes(str(path))
-    except Exception:  # rustxes raises plain exceptions without a place; lxml names the line
-        return read_xes_iterparse(path)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: B036 - a rustxes parse error is a Rust panic (a BaseException) without a place;
+        return read_xes_iterparse(path)  # lxml reads what rustxes cannot and names the line of what is malformed
     table = frame.to_arrow()
     # rustxes gives zone-less timestamps holding UTC (it applies each value's offset).
     columns = []
@@ -263,16 +265,16 @@ def read_csv(path: str | os.PathLike[str]) -> pa.Table:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise InvalidInput([Problem(f"the CSV file cannot be read: {_arrow_reason(exc)}", file=file_name,
-                                    **_arrow_place(exc))]) from None
+                                    row=_arrow_row(exc))]) from None
 
 
 def _arrow_reason(exc: Exception) -> str:
     return str(exc).split("\n", 1)[0]
 
 
-def _arrow_place(exc: Exception) -> dict[str, int]:
+def _arrow_row(exc: Exception) -> int | None:
     found = re.search(r"[Rr]ow #?(\d+)", str(exc))
-    return {"row": int(found.group(1))} if found else {}
+    return int(found.group(1)) if found else None
 
 
 def read_parquet(path: str | os.PathLike[str]) -> pa.Table:
@@ -343,7 +345,7 @@ def _parse_iso(text: pa.Array | pa.ChunkedArray, *, aware: bool) -> pa.Array | p
         connection.execute("SET TimeZone = 'UTC'")
         source = pa.table({"t": text})  # noqa: F841 - read by name in the query below
         target = "TIMESTAMPTZ" if aware else "TIMESTAMP"
-        result = connection.execute(f"SELECT TRY_CAST(t AS {target}) AS t FROM source").fetch_arrow_table()
+        result = connection.sql(f"SELECT TRY_CAST(t AS {target}) AS t FROM source").to_arrow_table()
     finally:
         connection.close()
     column = result.column("t")

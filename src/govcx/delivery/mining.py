@@ -42,12 +42,6 @@ class VariantRow(TypedDict):
     cases: int
 
 
-class ArcRow(TypedDict):
-    to: str
-    count: int
-    mean_seconds: float | None
-
-
 def case_window(events: ir.Table) -> Any:
     """Events of one case in their order: timestamp, then place in the file."""
     return ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
@@ -94,9 +88,14 @@ def case_durations(events: ir.Table) -> ir.Table:
 
 
 def duration_summary_expr(events: ir.Table) -> ir.Table:
-    durations = case_durations(events)
-    seconds = durations.duration_seconds
-    return durations.aggregate(mean=seconds.mean(), median=seconds.median(), min=seconds.min(), max=seconds.max())
+    per_case = events.group_by("case").aggregate(span_us=events.ts_us.max() - events.ts_us.min())
+    span = per_case.span_us
+    return per_case.aggregate(
+        mean=span.mean() / MICROSECONDS,
+        median=span.median().cast("float64") / MICROSECONDS,
+        min=span.min().cast("float64") / MICROSECONDS,
+        max=span.max().cast("float64") / MICROSECONDS,
+    )
 
 
 def directly_follows(events: ir.Table) -> ir.Table:
@@ -104,13 +103,20 @@ def directly_follows(events: ir.Table) -> ir.Table:
     `median_seconds` and `total_seconds` (the time the arc held cases)."""
     ordered = with_successor(events)
     arcs = ordered.filter(ordered.next_activity.notnull())
-    waits = (arcs.next_ts_us - arcs.ts_us).cast("float64") / MICROSECONDS
-    arcs = arcs.mutate(wait_seconds=waits)
-    return arcs.group_by(source=arcs.activity, target=arcs.next_activity).aggregate(
+    # Means and sums of integer microseconds: exact on DuckDB (128-bit sums) and independent of the order in
+    # which parallel workers add, so a figure does not change from one run to the next.
+    arcs = arcs.mutate(wait_us=arcs.next_ts_us - arcs.ts_us)
+    grouped = arcs.group_by(source=arcs.activity, target=arcs.next_activity).aggregate(
         count=arcs.count(),
-        mean_seconds=arcs.wait_seconds.mean(),
-        median_seconds=arcs.wait_seconds.median(),
-        total_seconds=arcs.wait_seconds.sum(),
+        mean_us=arcs.wait_us.mean(),
+        median_us=arcs.wait_us.median(),
+        total_us=arcs.wait_us.sum(),
+    )
+    return grouped.select(
+        "source", "target", "count",
+        mean_seconds=grouped.mean_us / MICROSECONDS,
+        median_seconds=grouped.median_us.cast("float64") / MICROSECONDS,
+        total_seconds=grouped.total_us.cast("float64") / MICROSECONDS,
     )
 
 
@@ -143,8 +149,8 @@ def counts(events: ir.Table) -> ir.Table:
 
 
 def _named_counts(table: ir.Table) -> dict[str, int]:
-    rows = table.to_pyarrow().to_pylist()
-    return {str(row["activity"]): int(row["cases"]) for row in sorted(rows, key=lambda r: (-r["cases"], r["activity"]))}
+    rows = [(str(row["activity"]), int(row["cases"])) for row in table.to_pyarrow().to_pylist()]
+    return dict(sorted(rows, key=lambda row: (-row[1], row[0])))
 
 
 def _float_or_none(value: Any) -> float | None:
@@ -156,11 +162,11 @@ def summary(events: ir.Table, *, top: int = 10) -> dict[str, Any]:
     top_variants, case_duration_seconds, dfg, rework_cases_per_activity, start_activities, end_activities."""
     totals = counts(events).to_pyarrow().to_pylist()[0]
     variant_table = variants(events).to_pyarrow()
-    variant_rows = sorted(
-        ({"activities": [str(a) for a in row["trace"]], "cases": int(row["cases"])}
-         for row in variant_table.to_pylist()),
-        key=lambda row: (-row["cases"], row["activities"]),
+    pairs = sorted(
+        ((int(row["cases"]), [str(a) for a in row["trace"]]) for row in variant_table.to_pylist()),
+        key=lambda pair: (-pair[0], pair[1]),
     )
+    variant_rows = [VariantRow(activities=activities, cases=cases) for cases, activities in pairs]
     durations = duration_summary_expr(events).to_pyarrow().to_pylist()[0]
     arcs = directly_follows(events).to_pyarrow().to_pylist()
     dfg = [
