@@ -40,7 +40,7 @@ def pm4py_frame(path, mapping):
 def both(request, eventlogs):
     file_name, mapping = LOGS[request.param]
     path = eventlogs / file_name
-    events = ibis.memtable(eventlog.read_event_log(path, mapping).events)
+    events = mining.prepare(ibis.memtable(eventlog.read_event_log(path, mapping).events))
     return events, pm4py_frame(path, mapping)
 
 
@@ -50,7 +50,7 @@ def close(a, b):
 
 def test_variants(both):
     events, frame = both
-    ours = {tuple(row["trace"]): row["cases"] for row in mining.variants(events).to_pyarrow().to_pylist()}
+    ours = {tuple(activities): cases for activities, cases in mining.variant_rows(events)}
     assert ours == {tuple(k): v for k, v in pm4py.get_variants(frame).items()}
 
 

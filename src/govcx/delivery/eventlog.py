@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -324,6 +325,9 @@ def parse_timestamps(values: pa.ChunkedArray | pa.Array, *, column: str, file_na
     parsed = _parse_iso(normalised, aware=offsets > 0)
     bad = pc.and_(pc.is_valid(text), pc.is_null(parsed))
     if pc.any(bad).as_py():
+        parsed = _parse_mixed(text)
+        bad = pc.and_(pc.is_valid(text), pc.is_null(parsed))
+    if pc.any(bad).as_py():
         at = pc.index(bad, True).as_py()
         raise InvalidInput([Problem(f"{text[at].as_py()!r} is not a timestamp (expected e.g. 2024-03-01 14:30:00"
                                     f" or 2024-03-01T14:30:00+03:00)", file=file_name, row=_row(at, first_row),
@@ -354,6 +358,17 @@ def _parse_iso(text: pa.Array | pa.ChunkedArray, *, aware: bool) -> pa.Array | p
     return column.cast(TIMESTAMP_TYPE)
 
 
+def _parse_mixed(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text in other layouts (2024/03/01 14:30, 03/01/2024 2:30 PM ...) read element by element as pandas'
+    `to_datetime(format="mixed", utc=True)` reads it, which is what PM4Py's `format_dataframe` applies: an
+    ambiguous day and month is read month first."""
+    import pandas as pd
+
+    series = pd.to_datetime(pd.Series(text.to_pylist(), dtype="object"), format="mixed", utc=True,
+                            errors="coerce")
+    return pa.array(series.dt.as_unit("us"), type=TIMESTAMP_TYPE, from_pandas=True)
+
+
 def canonical(raw: pa.Table, mapping: ColumnMapping, *, file_name: str, file_format: str) -> EventLog:
     """The canonical event table from a source table and a column mapping; InvalidInput on unknown columns,
     bad timestamps or a log without events."""
@@ -375,7 +390,7 @@ def canonical(raw: pa.Table, mapping: ColumnMapping, *, file_name: str, file_for
             arrays[role] = parse_timestamps(values, column=column, file_name=file_name, first_row=first_row)
         else:
             arrays[role] = _as_text(values)
-    arrays["event_index"] = pa.array(range(source_rows), pa.int64()) if source_rows else pa.array([], pa.int64())
+    arrays["event_index"] = pa.array(np.arange(source_rows, dtype=np.int64))
     table = pa.table(arrays)
     keep = pc.and_(pc.and_(pc.is_valid(table["case"]), pc.is_valid(table["activity"])),
                    pc.is_valid(table["timestamp"]))

@@ -16,11 +16,17 @@ Plain Python, no Django. Input: an Ibis table in the canonical layout of `delive
   `pm4py.get_end_activities`).
 
 Timestamps are compared as integer microseconds (`ts_us`), so every engine orders and subtracts them alike.
+
+`prepare` does the expensive part once: on DuckDB it numbers cases and activities (windows and list
+aggregates over integers are several times faster than over text), orders each case's events with one window
+and collects the traces, each step a temporary table; every figure is then an aggregate over them. Other engines
+(Spark) keep the names as their own codes and plan the same steps lazily.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -30,67 +36,100 @@ if TYPE_CHECKING:
 MICROSECONDS = 1_000_000
 
 
-class DurationSummary(TypedDict):
-    mean: float | None
-    median: float | None
-    min: float | None
-    max: float | None
+@dataclass(frozen=True)
+class Prepared:
+    """A log ready for the figures: `events` (the canonical table), `activities` (`activity`, `activity_no`),
+    `coded` (`case_no`, `activity_no`, `ts_us`, `event_index`), `ordered` (`coded` with the activity and time of
+    each event's successor in its case, null for the last) and `traces` (one row per case: `trace`, the
+    activity codes in order, `first_ts_us`, `last_ts_us`, `event_count`)."""
+
+    events: ir.Table
+    activities: ir.Table
+    coded: ir.Table
+    ordered: ir.Table
+    traces: ir.Table
 
 
-class VariantRow(TypedDict):
-    activities: list[str]
-    cases: int
+def prepare(events: ir.Table, *, name: str | None = None) -> Prepared:
+    """Number, order and collect the events of a log once (see the module docstring); on DuckDB the steps are
+    temporary tables whose names start with `name`."""
+    backend = ibis.get_backend(events)
+    on_duckdb = backend.name == "duckdb"
+    prefix = name or ibis.util.gen_name("delivery")
 
+    def materialise(expr: ir.Table, step: str) -> ir.Table:
+        return backend.create_table(f"{prefix}_{step}", expr, temp=True) if on_duckdb else expr
 
-def case_window(events: ir.Table) -> Any:
-    """Events of one case in their order: timestamp, then place in the file."""
-    return ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
-
-
-def with_successor(events: ir.Table) -> ir.Table:
-    """Each event with its position in the case (1, 2, ...) and the activity and time of the event after it
-    (null for the last event of a case)."""
-    window = case_window(events)
-    return events.mutate(
-        position=ibis.row_number().over(window) + 1,
-        next_activity=events.activity.lead().over(window),
-        next_ts_us=events.ts_us.lead().over(window),
-    )
-
-
-def case_traces(events: ir.Table) -> ir.Table:
-    """One row per case: `trace` (its activities in order), first and last timestamp, event count."""
-    ordered = with_successor(events)
-    # Collected as (position, activity) pairs, sorted, then stripped to activities: an ordered aggregate
-    # (collect with order_by) is not portable, Spark's collect_list keeps no order.
-    steps = ibis.struct({"position": ordered.position, "activity": ordered.activity})
-    return ordered.group_by("case").aggregate(
-        trace=steps.collect().sort().map(lambda step: step["activity"]),
+    names = events.select("activity").distinct()
+    if on_duckdb:
+        activities = materialise(names.mutate(activity_no=ibis.row_number().cast("int32")), "activities")
+        cases = events.select("case").distinct()
+        cases = materialise(cases.mutate(case_no=ibis.row_number()), "cases")
+        coded = events.join(cases, "case").join(activities, "activity")
+        coded = materialise(coded.select("case_no", "activity_no", "ts_us", "event_index"), "coded")
+    else:
+        activities = names.mutate(activity_no=names.activity)
+        coded = events.select(case_no=events.case, activity_no=events.activity, ts_us=events.ts_us,
+                              event_index=events.event_index)
+    window = ibis.window(group_by=coded.case_no, order_by=[coded.ts_us, coded.event_index])
+    ordered = materialise(coded.mutate(next_activity_no=coded.activity_no.lead().over(window),
+                                       next_ts_us=coded.ts_us.lead().over(window)), "ordered")
+    # Collected as (time, place in file, activity) triples, sorted, then stripped to activities: an ordered
+    # aggregate (collect with order_by) is not portable, Spark's collect_list keeps no order.
+    steps = ibis.struct({"ts_us": ordered.ts_us, "event_index": ordered.event_index,
+                         "activity_no": ordered.activity_no})
+    traces = materialise(ordered.group_by("case_no").aggregate(
+        trace=steps.collect().sort().map(lambda step: step["activity_no"]),
         first_ts_us=ordered.ts_us.min(),
         last_ts_us=ordered.ts_us.max(),
         event_count=ordered.count(),
-    )
+    ), "traces")
+    return Prepared(events=events, activities=activities, coded=coded, ordered=ordered, traces=traces)
 
 
-def variants(events: ir.Table) -> ir.Table:
-    """One row per variant: `trace` and `cases`, most frequent first."""
-    traces = case_traces(events)
+def _prepared(log: ir.Table | Prepared) -> Prepared:
+    return log if isinstance(log, Prepared) else prepare(log)
+
+
+def _named(table: ir.Table, activities: ir.Table, code: str, as_name: str) -> ir.Table:
+    """`table` with the activity code in column `code` replaced by its name in column `as_name`."""
+    lookup = activities.select(**{code: activities.activity_no, as_name: activities.activity})
+    return table.join(lookup, code).drop(code)
+
+
+def activity_names(log: Prepared) -> dict[Any, str]:
+    """Activity code → name (a small table: one row per activity)."""
+    return {row["activity_no"]: str(row["activity"]) for row in log.activities.to_pyarrow().to_pylist()}
+
+
+def variants(log: ir.Table | Prepared) -> ir.Table:
+    """One row per variant: `trace` (activity codes, see `variant_rows`) and `cases`, most frequent first."""
+    traces = _prepared(log).traces
     counted = traces.group_by("trace").aggregate(cases=traces.count())
     return counted.order_by([ibis.desc("cases")])
 
 
-def case_durations(events: ir.Table) -> ir.Table:
-    """One row per case: `case` and `duration_seconds` (last minus first timestamp)."""
-    per_case = events.group_by("case").aggregate(first_ts_us=events.ts_us.min(), last_ts_us=events.ts_us.max())
-    return per_case.select(
-        "case", duration_seconds=(per_case.last_ts_us - per_case.first_ts_us).cast("float64") / MICROSECONDS
+def variant_rows(log: ir.Table | Prepared) -> list[tuple[list[str], int]]:
+    """Every variant as (activity names in order, cases), most frequent first, ties by the names."""
+    prepared = _prepared(log)
+    names = activity_names(prepared)
+    rows = [([names[code] for code in row["trace"]], int(row["cases"]))
+            for row in variants(prepared).to_pyarrow().to_pylist()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def case_durations(log: ir.Table | Prepared) -> ir.Table:
+    """One row per case (by its code): `case_no` and `duration_seconds` (last minus first timestamp)."""
+    traces = _prepared(log).traces
+    return traces.select(
+        "case_no", duration_seconds=(traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
     )
 
 
-def duration_summary_expr(events: ir.Table) -> ir.Table:
-    per_case = events.group_by("case").aggregate(span_us=events.ts_us.max() - events.ts_us.min())
-    span = per_case.span_us
-    return per_case.aggregate(
+def duration_summary_expr(log: ir.Table | Prepared) -> ir.Table:
+    traces = _prepared(log).traces
+    span = traces.last_ts_us - traces.first_ts_us
+    return traces.aggregate(
         mean=span.mean() / MICROSECONDS,
         median=span.median().cast("float64") / MICROSECONDS,
         min=span.min().cast("float64") / MICROSECONDS,
@@ -98,51 +137,65 @@ def duration_summary_expr(events: ir.Table) -> ir.Table:
     )
 
 
-def directly_follows(events: ir.Table) -> ir.Table:
+def directly_follows(log: ir.Table | Prepared) -> ir.Table:
     """The directly-follows graph: one row per arc (`source`, `target`) with `count`, `mean_seconds`,
     `median_seconds` and `total_seconds` (the time the arc held cases)."""
-    ordered = with_successor(events)
-    arcs = ordered.filter(ordered.next_activity.notnull())
+    prepared = _prepared(log)
+    ordered = prepared.ordered
+    arcs = ordered.filter(ordered.next_activity_no.notnull())
     # Means and sums of integer microseconds: exact on DuckDB (128-bit sums) and independent of the order in
     # which parallel workers add, so a figure does not change from one run to the next.
     arcs = arcs.mutate(wait_us=arcs.next_ts_us - arcs.ts_us)
-    grouped = arcs.group_by(source=arcs.activity, target=arcs.next_activity).aggregate(
+    grouped = arcs.group_by(source_no=arcs.activity_no, target_no=arcs.next_activity_no).aggregate(
         count=arcs.count(),
         mean_us=arcs.wait_us.mean(),
         median_us=arcs.wait_us.median(),
         total_us=arcs.wait_us.sum(),
     )
-    return grouped.select(
-        "source", "target", "count",
+    grouped = grouped.select(
+        "source_no", "target_no", "count",
         mean_seconds=grouped.mean_us / MICROSECONDS,
         median_seconds=grouped.median_us.cast("float64") / MICROSECONDS,
         total_seconds=grouped.total_us.cast("float64") / MICROSECONDS,
     )
+    named = _named(_named(grouped, prepared.activities, "source_no", "source"), prepared.activities,
+                   "target_no", "target")
+    return named.select("source", "target", "count", "mean_seconds", "median_seconds", "total_seconds")
 
 
-def rework_cases(events: ir.Table) -> ir.Table:
+def rework_cases(log: ir.Table | Prepared) -> ir.Table:
     """Per activity, the number of cases where it occurs more than once (activities without rework absent)."""
-    per_case = events.group_by(["activity", "case"]).aggregate(occurrences=events.count())
+    prepared = _prepared(log)
+    coded = prepared.coded
+    per_case = coded.group_by(["activity_no", "case_no"]).aggregate(occurrences=coded.count())
     repeated = per_case.filter(per_case.occurrences > 1)
-    return repeated.group_by("activity").aggregate(cases=repeated.count())
+    counted = repeated.group_by("activity_no").aggregate(cases=repeated.count())
+    return _named(counted, prepared.activities, "activity_no", "activity")
 
 
-def start_activities(events: ir.Table) -> ir.Table:
-    ordered = with_successor(events)
-    first = ordered.filter(ordered.position == 1)
-    return first.group_by("activity").aggregate(cases=first.count())
+def _edge_activities(log: ir.Table | Prepared, *, last: bool) -> ir.Table:
+    prepared = _prepared(log)
+    traces = prepared.traces
+    edge = traces.trace[traces.trace.length() - 1] if last else traces.trace[0]
+    edges = traces.select(activity_no=edge)
+    counted = edges.group_by("activity_no").aggregate(cases=edges.count())
+    return _named(counted, prepared.activities, "activity_no", "activity")
 
 
-def end_activities(events: ir.Table) -> ir.Table:
-    ordered = with_successor(events)
-    last = ordered.filter(ordered.next_ts_us.isnull())
-    return last.group_by("activity").aggregate(cases=last.count())
+def start_activities(log: ir.Table | Prepared) -> ir.Table:
+    """Per activity, the number of cases that begin with it."""
+    return _edge_activities(log, last=False)
 
 
-def counts(events: ir.Table) -> ir.Table:
-    return events.aggregate(
-        events=events.count(), cases=events.case.nunique(), activities=events.activity.nunique()
-    )
+def end_activities(log: ir.Table | Prepared) -> ir.Table:
+    """Per activity, the number of cases that end with it."""
+    return _edge_activities(log, last=True)
+
+
+def counts(log: ir.Table | Prepared) -> ir.Table:
+    prepared = _prepared(log)
+    traces = prepared.traces
+    return traces.aggregate(events=traces.event_count.sum(), cases=traces.count())
 
 
 # ---- small results ------------------------------------------------------------------------------------------
@@ -157,18 +210,14 @@ def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def summary(events: ir.Table, *, top: int = 10) -> dict[str, Any]:
+def summary(log: ir.Table | Prepared, *, top: int = 10) -> dict[str, Any]:
     """The figures of `govcx delivery analyse --json`, exactly these keys: cases, events, activities, variants,
     top_variants, case_duration_seconds, dfg, rework_cases_per_activity, start_activities, end_activities."""
-    totals = counts(events).to_pyarrow().to_pylist()[0]
-    variant_table = variants(events).to_pyarrow()
-    pairs = sorted(
-        ((int(row["cases"]), [str(a) for a in row["trace"]]) for row in variant_table.to_pylist()),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    variant_rows = [VariantRow(activities=activities, cases=cases) for cases, activities in pairs]
-    durations = duration_summary_expr(events).to_pyarrow().to_pylist()[0]
-    arcs = directly_follows(events).to_pyarrow().to_pylist()
+    prepared = _prepared(log)
+    totals = counts(prepared).to_pyarrow().to_pylist()[0]
+    all_variants = variant_rows(prepared)
+    durations = duration_summary_expr(prepared).to_pyarrow().to_pylist()[0]
+    arcs = directly_follows(prepared).to_pyarrow().to_pylist()
     dfg = [
         {"from": str(arc["source"]), "to": str(arc["target"]), "count": int(arc["count"]),
          "mean_seconds": _float_or_none(arc["mean_seconds"])}
@@ -177,12 +226,12 @@ def summary(events: ir.Table, *, top: int = 10) -> dict[str, Any]:
     return {
         "cases": int(totals["cases"]),
         "events": int(totals["events"]),
-        "activities": int(totals["activities"]),
-        "variants": len(variant_rows),
-        "top_variants": variant_rows[:top],
+        "activities": int(prepared.activities.count().to_pyarrow().as_py()),
+        "variants": len(all_variants),
+        "top_variants": [{"activities": activities, "cases": cases} for activities, cases in all_variants[:top]],
         "case_duration_seconds": {key: _float_or_none(durations[key]) for key in ("mean", "median", "min", "max")},
         "dfg": dfg,
-        "rework_cases_per_activity": _named_counts(rework_cases(events)),
-        "start_activities": _named_counts(start_activities(events)),
-        "end_activities": _named_counts(end_activities(events)),
+        "rework_cases_per_activity": _named_counts(rework_cases(prepared)),
+        "start_activities": _named_counts(start_activities(prepared)),
+        "end_activities": _named_counts(end_activities(prepared)),
     }
