@@ -347,7 +347,7 @@ def _parse_iso(text: pa.Array | pa.ChunkedArray, *, aware: bool) -> pa.Array | p
     connection = duckdb.connect()
     try:
         connection.execute("SET TimeZone = 'UTC'")
-        source = pa.table({"t": text})  # noqa: F841 - read by name in the query below
+        connection.register("source", pa.table({"t": text}))
         target = "TIMESTAMPTZ" if aware else "TIMESTAMP"
         result = connection.sql(f"SELECT TRY_CAST(t AS {target}) AS t FROM source").to_arrow_table()
     finally:
@@ -362,7 +362,7 @@ def _parse_mixed(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     """Text in other layouts (2024/03/01 14:30, 03/01/2024 2:30 PM ...) read element by element as pandas'
     `to_datetime(format="mixed", utc=True)` reads it, which is what PM4Py's `format_dataframe` applies: an
     ambiguous day and month is read month first."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the lock
 
     series = pd.to_datetime(pd.Series(text.to_pylist(), dtype="object"), format="mixed", utc=True,
                             errors="coerce")

@@ -137,6 +137,14 @@ def duration_summary_expr(log: ir.Table | Prepared) -> ir.Table:
     )
 
 
+def duration_quantile(log: ir.Table | Prepared, share: float) -> float | None:
+    """The case duration below which `share` of the cases end, in seconds (linear interpolation on DuckDB)."""
+    traces = _prepared(log).traces
+    span = (traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
+    value = traces.aggregate(q=span.quantile(share)).to_pyarrow().column("q")[0].as_py()
+    return None if value is None else float(value)
+
+
 def directly_follows(log: ir.Table | Prepared) -> ir.Table:
     """The directly-follows graph: one row per arc (`source`, `target`) with `count`, `mean_seconds`,
     `median_seconds` and `total_seconds` (the time the arc held cases)."""
