@@ -65,6 +65,7 @@ PURE_MODULES = [
     # delivery
     "govcx.delivery.eventlog",
     "govcx.delivery.mining",
+    "govcx.delivery.store",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

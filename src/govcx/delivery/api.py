@@ -77,7 +77,7 @@ def push_events(request: SignedInRequest, payload: EventBatchIn) -> EventBatchOu
 
 
 @router.get("/services/{service_id}/figures", response={200: FiguresOut, 204: None})
-def service_figures(request: SignedInRequest, service_id: Id):  # type: ignore[no-untyped-def]
+def service_figures(request: SignedInRequest, service_id: Id):
     service = access_service(request.user, service_id)
     figures = selectors.delivery_figures(service=service)
     if figures is None:

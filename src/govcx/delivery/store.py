@@ -136,4 +136,4 @@ def events_table(backend: BaseBackend, root: str | os.PathLike[str], service_id:
     found = parts(root, service_id)
     if not found:
         return None
-    return backend.read_parquet([str(path) for path in found])  # type: ignore[attr-defined]
+    return backend.read_parquet([str(path) for path in found])
