@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from tests.conftest import passport
 
@@ -79,3 +81,26 @@ def test_pushed_events_are_idempotent_by_id(world):
     second = services.events_push(actor=world["admin"], service_id=world["service"].pk, events=batch)
     assert (first.events_added, second.events_added) == (2, 0)
     assert selectors.delivery_figures(service=world["service"])["case_duration_seconds"]["max"] == 86400
+
+
+def test_deadline_compliance_counts_working_days_of_the_russian_calendar(world):
+    """svc-a's term is 10 working days. Begun Thu 2024-12-26, counted by hand from the government's 2024 and 2025
+    decrees: 27 Dec, 28 Dec (a working Saturday; 30 and 31 Dec are days off), then after the New Year holidays
+    (1-8 January) 9, 10, 13, 14, 15, 16, 17, 20 January 2025: due at the end of 20 January."""
+    import holidays
+
+    from govcx.delivery.selectors import due_instant_us
+
+    calendar = holidays.country_holidays("RU")
+    start = (dt.date(2024, 12, 26) - dt.date(1970, 1, 1)).days
+    due = due_instant_us(start, days=10, working=True, calendar=calendar)
+    assert dt.datetime.fromtimestamp(due / 1e6, dt.UTC) == dt.datetime(2025, 1, 21, tzinfo=dt.UTC)
+    assert due_instant_us(start, days=10, working=False, calendar=calendar) == \
+        ((dt.date(2025, 1, 5) - dt.date(1970, 1, 1)).days + 1) * 86_400_000_000
+    log = "case,activity,time\n1,apply,2024-12-26 10:00\n1,done,2025-01-20 18:00\n2,apply,2024-12-26 10:00\n" \
+          "2,done,2025-01-21 09:00\n"
+    services.eventlog_import(actor=world["admin"], service_id=world["service"].pk, path=write(world, "d.csv", log),
+                             mapping=MAPPING)
+    figures = selectors.deadline_figures(service=world["service"])
+    assert (figures["cases"], figures["on_time"]) == (2, 1)
+    assert selectors.rework_figures(service=world["service"]) == {"cases": 2, "reworked": 0, "share": 0.0}

@@ -5,3 +5,6 @@ class DeliveryConfig(AppConfig):
     name = "govcx.delivery"
     label = "delivery"
     verbose_name = "Service delivery"
+
+    def ready(self) -> None:
+        from govcx.delivery import checks  # noqa: F401  (register the delivery checks)

@@ -200,6 +200,33 @@ def end_activities(log: ir.Table | Prepared) -> ir.Table:
     return _edge_activities(log, last=True)
 
 
+DAY_US = 86_400 * MICROSECONDS
+
+
+def start_days(log: ir.Table | Prepared) -> ir.Table:
+    """The distinct days (whole days since 1970-01-01, UTC) on which cases began: a small table, for the
+    caller to compute each day's deadline in its calendar."""
+    traces = _prepared(log).traces
+    return traces.select(start_day=traces.first_ts_us // DAY_US).distinct()
+
+
+def deadline_compliance(log: ir.Table | Prepared, due_by_day: ir.Table) -> ir.Table:
+    """Cases and cases on time: a case is on time when its last event is no later than `due_us`, the end of the
+    term for cases begun on its start day (`due_by_day`: `start_day`, `due_us`, from `start_days`)."""
+    traces = _prepared(log).traces
+    dated = traces.mutate(start_day=traces.first_ts_us // DAY_US)
+    joined = dated.join(due_by_day, "start_day")
+    return joined.aggregate(cases=joined.count(), on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
+
+
+def rework_share(log: ir.Table | Prepared) -> ir.Table:
+    """Cases, and cases in which some activity occurs more than once."""
+    coded = _prepared(log).coded
+    per_case = coded.group_by("case_no").aggregate(events=coded.count(), distinct=coded.activity_no.nunique())
+    return per_case.aggregate(cases=per_case.count(),
+                              reworked=(per_case.events > per_case.distinct).cast("int64").sum())
+
+
 def counts(log: ir.Table | Prepared) -> ir.Table:
     prepared = _prepared(log)
     traces = prepared.traces
