@@ -222,9 +222,9 @@ def deadline_compliance(log: ir.Table | Prepared, due_by_day: ir.Table) -> ir.Ta
 def rework_share(log: ir.Table | Prepared) -> ir.Table:
     """Cases, and cases in which some activity occurs more than once."""
     coded = _prepared(log).coded
-    per_case = coded.group_by("case_no").aggregate(events=coded.count(), distinct=coded.activity_no.nunique())
+    per_case = coded.group_by("case_no").aggregate(events=coded.count(), activities=coded.activity_no.nunique())
     return per_case.aggregate(cases=per_case.count(),
-                              reworked=(per_case.events > per_case.distinct).cast("int64").sum())
+                              reworked=(per_case.events > per_case.activities).cast("int64").sum())
 
 
 def counts(log: ir.Table | Prepared) -> ir.Table:
