@@ -58,6 +58,7 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
     return render(request, "delivery/service.html", {
         "service": service,
         "figures": figures,
+        "deadline": selectors.deadline_figures(service=service) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
         "arcs": (figures or {}).get("dfg", [])[:25],
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],

@@ -1,6 +1,8 @@
 """govcx delivery analyse FILE [--case COL --activity COL --timestamp COL] [--json]
+govcx delivery import SERVICE_CODE FILE [--case COL --activity COL --timestamp COL]
 
-`analyse` reads a file alone: it opens no database, so it runs on a machine without govcx's data.
+`analyse` reads a file alone: it opens no database, so it runs on a machine without govcx's data. `import` adds
+the file's new events to a service's event store, as the upload page does (all or nothing).
 """
 
 from __future__ import annotations
@@ -45,11 +47,19 @@ class Command(BaseCommand):
         analyse.add_argument("--timestamp", help="timestamp column (default: time:timestamp)")
         analyse.add_argument("--top", type=int, default=10, help="how many variants to list (default 10)")
         analyse.add_argument("--json", action="store_true", help="print one JSON object")
+        into = sub.add_parser("import", help="add a file's new events to a service's event store")
+        into.add_argument("service", help="the service's code")
+        into.add_argument("file", type=Path)
+        for role in ("case", "activity", "timestamp"):
+            into.add_argument(f"--{role}", help=f"{role} column (default: the last import's, else the XES name)")
 
     def handle(self, *args, action: str, **options) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        if action == "import":
+            self._import(options["service"], path, {r: options[r] for r in ("case", "activity", "timestamp")})
+            return
         try:
             figures = _analyse(path, case=options["case"], activity=options["activity"],
                                timestamp=options["timestamp"], top=options["top"])
@@ -59,6 +69,27 @@ class Command(BaseCommand):
             sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
             return
         self._print(figures)
+
+    def _import(self, code: str, path: Path, columns: dict[str, str | None]) -> None:
+        from govcx.accounts.models import User
+        from govcx.delivery.services import eventlog_import
+        from govcx.errors import DomainError
+        from govcx.registry.models import Service
+
+        service = Service.objects.filter(code=code).first()
+        if service is None:
+            raise CommandError(f"no service with the code {code!r}")
+        # The command line acts as the system: the first active superuser is recorded as the importer.
+        actor = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if actor is None:
+            raise CommandError("no active superuser to act as (create one with `govcx createsuperuser`)")
+        mapping = {role: column for role, column in columns.items() if column} or None
+        try:
+            record = eventlog_import(actor=actor, service_id=service.pk, path=path, mapping=mapping)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        Console(highlight=False).print(f"[green]ok[/green] {record.events_added} new events of {record.events_read} "
+                                       f"read into {code}")
 
     def _print(self, figures: dict) -> None:
         console = Console(highlight=False)
