@@ -66,6 +66,10 @@ PURE_MODULES = [
     "govcx.jobs.schedule",
     "govcx.feedback.survey_wording",
     "govcx.complaints.numbers",
+    # delivery
+    "govcx.delivery.eventlog",
+    "govcx.delivery.mining",
+    "govcx.delivery.store",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

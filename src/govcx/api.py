@@ -86,6 +86,7 @@ def _mount() -> None:
     from govcx.accounts.api import router as accounts_router
     from govcx.audit.api import router as audit_router
     from govcx.complaints.api import router as complaints_router
+    from govcx.delivery.api import router as delivery_router
     from govcx.feedback.api import router as feedback_router
     from govcx.jobs.api import router as jobs_router
     from govcx.lab.api import router as lab_router
@@ -101,6 +102,7 @@ def _mount() -> None:
     # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
     api.add_router("/feedback/complaints", complaints_router)
     api.add_router("/jobs/", jobs_router)
+    api.add_router("/delivery/", delivery_router)
 
 
 _mount()

@@ -119,3 +119,17 @@ JOB_STEPS = (
     _("copying new answers to the analytics store"),
     _("cancelled"),
 )
+
+# ---- service delivery ----
+EVENT_LOG_COLUMNS = {
+    "case": _("Case"),
+    "activity": _("Activity"),
+    "timestamp": _("Time of the event"),
+    "start_timestamp": _("Start time (optional)"),
+    "lifecycle": _("Lifecycle (optional)"),
+    "resource": _("Employee or system (optional)"),
+    "office": _("Office (optional)"),
+    "region": _("Region (optional)"),
+    "channel": _("Channel (optional)"),
+    "deadline": _("Deadline of the case (optional)"),
+}

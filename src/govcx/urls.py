@@ -21,4 +21,5 @@ urlpatterns = [
     path("feedback/", include("govcx.feedback.urls")),
     path("complaints/", include("govcx.complaints.urls")),
     path("jobs/", include("govcx.jobs.urls")),
+    path("delivery/", include("govcx.delivery.urls")),
 ]

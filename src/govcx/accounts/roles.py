@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_PARTICIPANTS = "view_participants"  # personal data of lab participants (their own lab's studies only)
     MANAGE_SURVEYS = "manage_surveys"  # create and version surveys, widgets, ingestion sources
     HANDLE_COMPLAINTS = "handle_complaints"  # work on and answer complaints routed to the organisation
+    IMPORT_EVENT_LOGS = "import_event_logs"  # bring a service's delivery event logs (files, API pushes)
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
@@ -44,7 +45,8 @@ GRANTS: dict[Role, frozenset[Action]] = {
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
     ),
     Role.SERVICE_OWNER: frozenset(
-        {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS}
+        {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
+         Action.IMPORT_EVENT_LOGS}
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),

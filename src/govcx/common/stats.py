@@ -188,3 +188,21 @@ def adjusted_wald(successes: int, n: int, confidence: float = 0.95) -> Interval:
         point=p_adj,
         method="adjusted-wald",
     )
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
+    """Wilson score interval for a proportion (a share of cases closed on time).
+
+    centre = (p̂ + z²/2n) / (1 + z²/n),  half-width = z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²).
+    Source: Wilson, E. B. (1927), "Probable inference, the law of succession, and statistical inference",
+    JASA 22(158); Newcombe (1998), method 3. Worked example: 81 of 263 at 95 % gives 0.2553 to 0.3662.
+    """
+    check_counts(successes, n)
+    z = z_two_sided(confidence)
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2.0 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
+    low_raw, high_raw = centre - half, centre + half
+    return Interval(low=max(0.0, low_raw), high=min(1.0, high_raw), low_raw=low_raw, high_raw=high_raw, point=p,
+                    method="wilson")

@@ -1,0 +1,272 @@
+"""Process-mining figures of an event log as Ibis expressions: the same code runs on DuckDB and on Spark.
+
+Plain Python, no Django. Input: an Ibis table in the canonical layout of `delivery.eventlog` (`case`,
+`activity`, `ts_us`, `event_index`, ...). Definitions are PM4Py 2.7's for a dataframe that went through
+`pm4py.format_dataframe` (van der Aalst, *Process Mining: Data Science in Action*, 2nd ed., 2016, ch. 6-7):
+
+- a case's events are ordered by timestamp, ties kept in file order (PM4Py sorts by case, timestamp, index);
+- **variant**: the sequence of activities of a case; a log's variants are counted by how many cases follow each
+  (`pm4py.get_variants`);
+- **case duration**: last timestamp minus first timestamp of a case, in seconds (`pm4py.get_all_case_durations`);
+- **directly-follows graph**: for each pair of consecutive events (a, b) of a case, how often it occurs and the
+  mean of b's timestamp minus a's, in seconds (`pm4py.discover_dfg`, `pm4py.discover_performance_dfg`);
+- **rework**: per activity, the number of cases in which it occurs more than once
+  (`pm4py.get_rework_cases_per_activity`);
+- **start/end activities**: the first and last activity of each case, counted (`pm4py.get_start_activities`,
+  `pm4py.get_end_activities`).
+
+Timestamps are compared as integer microseconds (`ts_us`), so every engine orders and subtracts them alike.
+
+`prepare` does the expensive part once: on DuckDB it numbers cases and activities (windows and list
+aggregates over integers are several times faster than over text), orders each case's events with one window
+and collects the traces, each step a temporary table; every figure is then an aggregate over them. Other engines
+(Spark) keep the names as their own codes and plan the same steps lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+MICROSECONDS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A log ready for the figures: `events` (the canonical table), `activities` (`activity`, `activity_no`),
+    `coded` (`case_no`, `activity_no`, `ts_us`, `event_index`), `ordered` (`coded` with the activity and time of
+    each event's successor in its case, null for the last) and `traces` (one row per case: `trace`, the
+    activity codes in order, `first_ts_us`, `last_ts_us`, `event_count`)."""
+
+    events: ir.Table
+    activities: ir.Table
+    coded: ir.Table
+    ordered: ir.Table
+    traces: ir.Table
+
+
+def prepare(events: ir.Table, *, name: str | None = None) -> Prepared:
+    """Number, order and collect the events of a log once (see the module docstring); on DuckDB the steps are
+    temporary tables whose names start with `name`."""
+    backend = ibis.get_backend(events)
+    on_duckdb = backend.name == "duckdb"
+    prefix = name or ibis.util.gen_name("delivery")
+
+    def materialise(expr: ir.Table, step: str) -> ir.Table:
+        return backend.create_table(f"{prefix}_{step}", expr, temp=True) if on_duckdb else expr
+
+    names = events.select("activity").distinct()
+    if on_duckdb:
+        activities = materialise(names.mutate(activity_no=ibis.row_number().cast("int32")), "activities")
+        cases = events.select("case").distinct()
+        cases = materialise(cases.mutate(case_no=ibis.row_number()), "cases")
+        coded = events.join(cases, "case").join(activities, "activity")
+        coded = materialise(coded.select("case_no", "activity_no", "ts_us", "event_index"), "coded")
+    else:
+        activities = names.mutate(activity_no=names.activity)
+        coded = events.select(case_no=events.case, activity_no=events.activity, ts_us=events.ts_us,
+                              event_index=events.event_index)
+    window = ibis.window(group_by=coded.case_no, order_by=[coded.ts_us, coded.event_index])
+    ordered = materialise(coded.mutate(next_activity_no=coded.activity_no.lead().over(window),
+                                       next_ts_us=coded.ts_us.lead().over(window)), "ordered")
+    # Collected as (time, place in file, activity) triples, sorted, then stripped to activities: an ordered
+    # aggregate (collect with order_by) is not portable, Spark's collect_list keeps no order.
+    steps = ibis.struct({"ts_us": ordered.ts_us, "event_index": ordered.event_index,
+                         "activity_no": ordered.activity_no})
+    traces = materialise(ordered.group_by("case_no").aggregate(
+        trace=steps.collect().sort().map(lambda step: step["activity_no"]),
+        first_ts_us=ordered.ts_us.min(),
+        last_ts_us=ordered.ts_us.max(),
+        event_count=ordered.count(),
+    ), "traces")
+    return Prepared(events=events, activities=activities, coded=coded, ordered=ordered, traces=traces)
+
+
+def _prepared(log: ir.Table | Prepared) -> Prepared:
+    return log if isinstance(log, Prepared) else prepare(log)
+
+
+def _named(table: ir.Table, activities: ir.Table, code: str, as_name: str) -> ir.Table:
+    """`table` with the activity code in column `code` replaced by its name in column `as_name`."""
+    lookup = activities.select(**{code: activities.activity_no, as_name: activities.activity})
+    return table.join(lookup, code).drop(code)
+
+
+def activity_names(log: Prepared) -> dict[Any, str]:
+    """Activity code → name (a small table: one row per activity)."""
+    return {row["activity_no"]: str(row["activity"]) for row in log.activities.to_pyarrow().to_pylist()}
+
+
+def variants(log: ir.Table | Prepared) -> ir.Table:
+    """One row per variant: `trace` (activity codes, see `variant_rows`) and `cases`, most frequent first."""
+    traces = _prepared(log).traces
+    counted = traces.group_by("trace").aggregate(cases=traces.count())
+    return counted.order_by([ibis.desc("cases")])
+
+
+def variant_rows(log: ir.Table | Prepared) -> list[tuple[list[str], int]]:
+    """Every variant as (activity names in order, cases), most frequent first, ties by the names."""
+    prepared = _prepared(log)
+    names = activity_names(prepared)
+    rows = [([names[code] for code in row["trace"]], int(row["cases"]))
+            for row in variants(prepared).to_pyarrow().to_pylist()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def case_durations(log: ir.Table | Prepared) -> ir.Table:
+    """One row per case (by its code): `case_no` and `duration_seconds` (last minus first timestamp)."""
+    traces = _prepared(log).traces
+    return traces.select(
+        "case_no", duration_seconds=(traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
+    )
+
+
+def duration_summary_expr(log: ir.Table | Prepared) -> ir.Table:
+    traces = _prepared(log).traces
+    span = traces.last_ts_us - traces.first_ts_us
+    return traces.aggregate(
+        mean=span.mean() / MICROSECONDS,
+        median=span.median().cast("float64") / MICROSECONDS,
+        min=span.min().cast("float64") / MICROSECONDS,
+        max=span.max().cast("float64") / MICROSECONDS,
+    )
+
+
+def duration_quantile(log: ir.Table | Prepared, share: float) -> float | None:
+    """The case duration below which `share` of the cases end, in seconds (linear interpolation on DuckDB)."""
+    traces = _prepared(log).traces
+    span = (traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
+    value = traces.aggregate(q=span.quantile(share)).to_pyarrow().column("q")[0].as_py()
+    return None if value is None else float(value)
+
+
+def directly_follows(log: ir.Table | Prepared) -> ir.Table:
+    """The directly-follows graph: one row per arc (`source`, `target`) with `count`, `mean_seconds`,
+    `median_seconds` and `total_seconds` (the time the arc held cases)."""
+    prepared = _prepared(log)
+    ordered = prepared.ordered
+    arcs = ordered.filter(ordered.next_activity_no.notnull())
+    # Means and sums of integer microseconds: exact on DuckDB (128-bit sums) and independent of the order in
+    # which parallel workers add, so a figure does not change from one run to the next.
+    arcs = arcs.mutate(wait_us=arcs.next_ts_us - arcs.ts_us)
+    grouped = arcs.group_by(source_no=arcs.activity_no, target_no=arcs.next_activity_no).aggregate(
+        count=arcs.count(),
+        mean_us=arcs.wait_us.mean(),
+        median_us=arcs.wait_us.median(),
+        total_us=arcs.wait_us.sum(),
+    )
+    grouped = grouped.select(
+        "source_no", "target_no", "count",
+        mean_seconds=grouped.mean_us / MICROSECONDS,
+        median_seconds=grouped.median_us.cast("float64") / MICROSECONDS,
+        total_seconds=grouped.total_us.cast("float64") / MICROSECONDS,
+    )
+    named = _named(_named(grouped, prepared.activities, "source_no", "source"), prepared.activities,
+                   "target_no", "target")
+    return named.select("source", "target", "count", "mean_seconds", "median_seconds", "total_seconds")
+
+
+def rework_cases(log: ir.Table | Prepared) -> ir.Table:
+    """Per activity, the number of cases where it occurs more than once (activities without rework absent)."""
+    prepared = _prepared(log)
+    coded = prepared.coded
+    per_case = coded.group_by(["activity_no", "case_no"]).aggregate(occurrences=coded.count())
+    repeated = per_case.filter(per_case.occurrences > 1)
+    counted = repeated.group_by("activity_no").aggregate(cases=repeated.count())
+    return _named(counted, prepared.activities, "activity_no", "activity")
+
+
+def _edge_activities(log: ir.Table | Prepared, *, last: bool) -> ir.Table:
+    prepared = _prepared(log)
+    traces = prepared.traces
+    edge = traces.trace[traces.trace.length() - 1] if last else traces.trace[0]
+    edges = traces.select(activity_no=edge)
+    counted = edges.group_by("activity_no").aggregate(cases=edges.count())
+    return _named(counted, prepared.activities, "activity_no", "activity")
+
+
+def start_activities(log: ir.Table | Prepared) -> ir.Table:
+    """Per activity, the number of cases that begin with it."""
+    return _edge_activities(log, last=False)
+
+
+def end_activities(log: ir.Table | Prepared) -> ir.Table:
+    """Per activity, the number of cases that end with it."""
+    return _edge_activities(log, last=True)
+
+
+DAY_US = 86_400 * MICROSECONDS
+
+
+def start_days(log: ir.Table | Prepared) -> ir.Table:
+    """The distinct days (whole days since 1970-01-01, UTC) on which cases began: a small table, for the
+    caller to compute each day's deadline in its calendar."""
+    traces = _prepared(log).traces
+    return traces.select(start_day=traces.first_ts_us // DAY_US).distinct()
+
+
+def deadline_compliance(log: ir.Table | Prepared, due_by_day: ir.Table) -> ir.Table:
+    """Cases and cases on time: a case is on time when its last event is no later than `due_us`, the end of the
+    term for cases begun on its start day (`due_by_day`: `start_day`, `due_us`, from `start_days`)."""
+    traces = _prepared(log).traces
+    dated = traces.mutate(start_day=traces.first_ts_us // DAY_US)
+    joined = dated.join(due_by_day, "start_day")
+    return joined.aggregate(cases=joined.count(), on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
+
+
+def rework_share(log: ir.Table | Prepared) -> ir.Table:
+    """Cases, and cases in which some activity occurs more than once."""
+    coded = _prepared(log).coded
+    per_case = coded.group_by("case_no").aggregate(events=coded.count(), activities=coded.activity_no.nunique())
+    return per_case.aggregate(cases=per_case.count(),
+                              reworked=(per_case.events > per_case.activities).cast("int64").sum())
+
+
+def counts(log: ir.Table | Prepared) -> ir.Table:
+    prepared = _prepared(log)
+    traces = prepared.traces
+    return traces.aggregate(events=traces.event_count.sum(), cases=traces.count())
+
+
+# ---- small results ------------------------------------------------------------------------------------------
+
+
+def _named_counts(table: ir.Table) -> dict[str, int]:
+    rows = [(str(row["activity"]), int(row["cases"])) for row in table.to_pyarrow().to_pylist()]
+    return dict(sorted(rows, key=lambda row: (-row[1], row[0])))
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def summary(log: ir.Table | Prepared, *, top: int = 10) -> dict[str, Any]:
+    """The figures of `govcx delivery analyse --json`, exactly these keys: cases, events, activities, variants,
+    top_variants, case_duration_seconds, dfg, rework_cases_per_activity, start_activities, end_activities."""
+    prepared = _prepared(log)
+    totals = counts(prepared).to_pyarrow().to_pylist()[0]
+    all_variants = variant_rows(prepared)
+    durations = duration_summary_expr(prepared).to_pyarrow().to_pylist()[0]
+    arcs = directly_follows(prepared).to_pyarrow().to_pylist()
+    dfg = [
+        {"from": str(arc["source"]), "to": str(arc["target"]), "count": int(arc["count"]),
+         "mean_seconds": _float_or_none(arc["mean_seconds"])}
+        for arc in sorted(arcs, key=lambda a: (-a["count"], a["source"], a["target"]))
+    ]
+    return {
+        "cases": int(totals["cases"]),
+        "events": int(totals["events"]),
+        "activities": int(prepared.activities.count().to_pyarrow().as_py()),
+        "variants": len(all_variants),
+        "top_variants": [{"activities": activities, "cases": cases} for activities, cases in all_variants[:top]],
+        "case_duration_seconds": {key: _float_or_none(durations[key]) for key in ("mean", "median", "min", "max")},
+        "dfg": dfg,
+        "rework_cases_per_activity": _named_counts(rework_cases(prepared)),
+        "start_activities": _named_counts(start_activities(prepared)),
+        "end_activities": _named_counts(end_activities(prepared)),
+    }

@@ -1,0 +1,120 @@
+"""Use cases of service delivery: importing an event log file and accepting events pushed by a live system.
+
+Both are all or nothing: the file is read and validated in full before anything is written (problems by row or
+line and column), then its new events go to the event store as one part and the import is recorded. Events the
+store already holds (by their identity, see `delivery.store`) are not added again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.conf import settings
+from django.db import transaction
+
+from govcx.accounts.roles import Action
+from govcx.accounts.services import audit_record
+from govcx.delivery import eventlog, store
+from govcx.delivery.models import ColumnMapping, EventLog, EventLogSource
+from govcx.errors import InvalidInput, Problem
+from govcx.registry.models import Service
+from govcx.registry.selectors import access_service
+
+
+def mapping_for(service: Service, file_format: str, chosen: dict[str, str] | None = None) -> eventlog.ColumnMapping:
+    """The chosen columns, else the ones the service's last import used, else the XES names."""
+    roles = chosen or getattr(ColumnMapping.objects.filter(service=service).first(), "mapping", None) or {}
+    default = eventlog.ColumnMapping.default_for(file_format)
+    optional = {role: column for role, column in roles.items() if role in eventlog.OPTIONAL_ROLES and column}
+    if not roles:
+        optional = dict(default.optional)
+    return eventlog.ColumnMapping(
+        case=roles.get("case") or default.case,
+        activity=roles.get("activity") or default.activity,
+        timestamp=roles.get("timestamp") or default.timestamp,
+        optional=optional,
+    )
+
+
+def _check_size(path: Path, file_name: str) -> None:
+    size = os.path.getsize(path)
+    limit = settings.DELIVERY_MAX_FILE_BYTES
+    if size > limit:
+        raise InvalidInput([Problem(
+            f"the file is {size / 2**20:.0f} MB, above the limit of {limit / 2**20:.0f} MB for event logs",
+            file=file_name)])
+
+
+def eventlog_import(
+    *, actor: Any, service_id: int, path: Path, mapping: dict[str, str] | None = None
+) -> EventLog:
+    """Import the event log file at `path` (its name gives the format) into the service's event store."""
+    service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
+    file_name = path.name
+    _check_size(path, file_name)
+    file_format = eventlog.file_format_of(file_name)
+    columns = mapping_for(service, file_format, mapping)
+    log = eventlog.read_event_log(path, columns)
+    keyed = store.with_keys(log.events)
+    with transaction.atomic():
+        service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
+        added, part = store.append_new(settings.ANALYTICS_DIR, service.pk, keyed)
+        try:
+            record = EventLog.objects.create(
+                service=service, source=EventLogSource.FILE, file_name=file_name[:255], file_format=file_format,
+                mapping=columns.roles(), events_read=log.event_count, events_added=added,
+                events_left_out=log.dropped, imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            ColumnMapping.objects.update_or_create(service=service, defaults={"mapping": columns.roles()})
+            audit_record(actor=actor, action="eventlog.import", obj=record, organisation_id=service.owner_id,
+                         changes={"file": file_name, "events_added": added})
+        except BaseException:
+            if part is not None:
+                part.unlink(missing_ok=True)
+            raise
+    return record
+
+
+PUSHED_FIELDS = ("case", "activity", "timestamp", "lifecycle", "resource", "office", "region", "channel")
+
+
+def events_push(*, actor: Any, service_id: int, events: list[dict[str, Any]]) -> EventLog:
+    """Accept a batch of status events from a live system; each carries its own `id`, so a batch sent twice
+    (or events sent again in a later batch) adds nothing the second time."""
+    service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
+    if not events:
+        raise InvalidInput([Problem("the batch holds no events", field="events")])
+    columns: dict[str, list[Any]] = {name: [] for name in ("event_key", *PUSHED_FIELDS)}
+    for event in events:
+        columns["event_key"].append(f"id:{event['id']}")
+        for name in PUSHED_FIELDS:
+            value = event.get(name)
+            if isinstance(value, dt.datetime):
+                value = value.isoformat()
+            columns[name].append(None if value in (None, "") else str(value))
+    raw = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+    mapping = eventlog.ColumnMapping("case", "activity", "timestamp", optional={
+        name: name for name in PUSHED_FIELDS[3:] if raw[name].null_count < raw.num_rows})
+    log = eventlog.canonical(raw, mapping, file_name="events", file_format="api")
+    if log.dropped:
+        raise InvalidInput([Problem("every event needs a case, an activity and a timestamp", field="events")])
+    keyed = log.events.append_column("event_key", raw["event_key"])
+    with transaction.atomic():
+        service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
+        added, part = store.append_new(settings.ANALYTICS_DIR, service.pk, keyed)
+        try:
+            record = EventLog.objects.create(
+                service=service, source=EventLogSource.API, events_read=log.event_count, events_added=added,
+                imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            audit_record(actor=actor, action="eventlog.push", obj=record, organisation_id=service.owner_id,
+                         changes={"events_added": added})
+        except BaseException:
+            if part is not None:
+                part.unlink(missing_ok=True)
+            raise
+    return record

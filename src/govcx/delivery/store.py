@@ -1,0 +1,139 @@
+"""The event store of service delivery: one folder of Parquet parts per service, append-only.
+
+Plain Python, no Django. Events are kept in the canonical layout of `delivery.eventlog` plus `event_key`, their
+identity: a digest of case, activity, timestamp, lifecycle and resource, and of how many identical events came
+before it in the same file (two identical payments of one case stay two events). A file imported twice, or an
+extract that overlaps an earlier one, gives the same keys, so `append_new` writes only the events whose key the
+store has not seen. Events pushed through the API carry the sender's own id as their key.
+
+`event_index` continues across imports (a new part starts after the highest index stored), so ties of
+timestamp within a case keep the order in which the events arrived. Millions of events stay out of the
+operational database: the delivery page reads the parts with DuckDB, and Spark can read the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from govcx.delivery.eventlog import TIMESTAMP_TYPE
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+STORED_SCHEMA = pa.schema([
+    ("event_key", pa.string()),
+    ("case", pa.string()),
+    ("activity", pa.string()),
+    ("timestamp", TIMESTAMP_TYPE),
+    ("ts_us", pa.int64()),
+    ("event_index", pa.int64()),
+    ("lifecycle", pa.string()),
+    ("resource", pa.string()),
+    ("office", pa.string()),
+    ("region", pa.string()),
+    ("channel", pa.string()),
+    ("deadline", TIMESTAMP_TYPE),
+])
+PART_PREFIX = "part-"
+
+
+def service_folder(root: str | os.PathLike[str], service_id: int) -> Path:
+    return Path(root) / "delivery" / f"service-{int(service_id)}"
+
+
+def parts(root: str | os.PathLike[str], service_id: int) -> list[Path]:
+    folder = service_folder(root, service_id)
+    return sorted(folder.glob(f"{PART_PREFIX}*.parquet")) if folder.is_dir() else []
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths) + "]"
+
+
+def conform(events: pa.Table) -> pa.Table:
+    """`events` with every stored column, the missing ones null, in the stored order and types."""
+    columns = []
+    for column in STORED_SCHEMA:
+        if column.name in events.column_names:
+            columns.append(events[column.name].cast(column.type))
+        else:
+            columns.append(pa.nulls(events.num_rows, column.type))
+    return pa.Table.from_arrays(columns, schema=STORED_SCHEMA)
+
+
+def with_keys(events: pa.Table) -> pa.Table:
+    """The canonical events with their `event_key` (see the module docstring)."""
+    import duckdb
+
+    source = conform(events.append_column("event_key", pa.nulls(events.num_rows, pa.string()))
+                     if "event_key" not in events.column_names else events)
+    connection = duckdb.connect()
+    connection.register("source", source)
+    try:
+        keyed = connection.sql(
+            "SELECT * REPLACE (md5(concat_ws(chr(31), \"case\", activity, ts_us::VARCHAR, coalesce(lifecycle, ''), "
+            "coalesce(resource, ''), (row_number() OVER (PARTITION BY \"case\", activity, ts_us, lifecycle, resource "
+            "ORDER BY event_index))::VARCHAR)) AS event_key) FROM source ORDER BY event_index"
+        ).to_arrow_table()
+    finally:
+        connection.close()
+    return keyed.cast(STORED_SCHEMA)
+
+
+def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) -> tuple[int, Path | None]:
+    """Write the events of `events` (with `event_key`) that the service's store does not hold yet, as one new
+    part; returns how many were written and the part (None when none). The part appears whole or not at all
+    (written aside, then renamed)."""
+    import duckdb
+
+    existing = parts(root, service_id)
+    connection = duckdb.connect()
+    connection.register("incoming", conform(events))
+    try:
+        if existing:
+            files = _sql_list(existing)
+            start = connection.sql(f"SELECT coalesce(max(event_index) + 1, 0) FROM read_parquet({files})").fetchall()[0]
+            new = connection.sql(
+                f"SELECT * FROM incoming WHERE event_key NOT IN (SELECT event_key FROM read_parquet({files})) "
+                "QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY event_index) = 1 ORDER BY event_index"
+            ).to_arrow_table()
+        else:
+            start = (0,)
+            new = connection.sql(
+                "SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY event_index) = 1 "
+                "ORDER BY event_index"
+            ).to_arrow_table()
+    finally:
+        connection.close()
+    if new.num_rows == 0:
+        return 0, None
+    offset = int(start[0]) if start else 0
+    renumbered = pa.array(np.arange(offset, offset + new.num_rows, dtype=np.int64))
+    new = new.set_column(new.schema.get_field_index("event_index"), "event_index", renumbered).cast(STORED_SCHEMA)
+    folder = service_folder(root, service_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{PART_PREFIX}{uuid.uuid4().hex}.parquet"
+    aside = folder / f".{name}.tmp"
+    pq.write_table(new, aside, row_group_size=1_000_000)
+    aside.replace(folder / name)
+    return int(new.num_rows), folder / name
+
+
+def event_count(root: str | os.PathLike[str], service_id: int) -> int:
+    return sum(pq.ParquetFile(part).metadata.num_rows for part in parts(root, service_id))
+
+
+def events_table(backend: BaseBackend, root: str | os.PathLike[str], service_id: int) -> ir.Table | None:
+    """The service's stored events as an Ibis table on `backend` (None when none are stored)."""
+    found = parts(root, service_id)
+    if not found:
+        return None
+    return backend.read_parquet([str(path) for path in found])
