@@ -108,21 +108,42 @@ class Simulation:
         if variable.period == period.unit and period.size == 1:
             self._store(name, period, array)
             return
-        if variable.period == "month" and period.unit == "year" or (variable.period == "month" and period.size > 1):
+        if variable.period == "month" and (period.unit == "year" or period.size > 1):
             months = period.months
             if variable.set_input == "divide":
-                if variable.type not in ("float", "int"):
-                    raise EvaluationError(f"{name}: only numbers can be divided over months")
-                part = (array.astype(np.float32) / np.float32(len(months))).astype(DTYPES[variable.type])
-                for m in months:
-                    self._store(name, m, part)
+                self._divide(variable, months, array)
                 return
             if variable.set_input == "dispatch":
-                for m in months:
-                    self._store(name, m, array)
+                for m in months:  # OpenFisca's dispatch: a month already known is carried on to the next ones
+                    existing = self.values.get((name, m))
+                    if existing is None:
+                        self._store(name, m, array)
+                    else:
+                        array = existing
                 return
         raise EvaluationError(f"{name} is defined per {variable.period}; a value for {period} cannot be set "
                               "(declare set_input: divide or dispatch to spread a year over its months)")
+
+    def _divide(self, variable: Variable, months: list[Period], array: np.ndarray) -> None:
+        """OpenFisca's set_input_divide_by_period: months already known keep their values, the rest share what
+        remains of the total equally."""
+        if variable.type not in ("float", "int"):
+            raise EvaluationError(f"{variable.name}: only numbers can be divided over months")
+        remaining = array.copy()
+        unknown = []
+        for m in months:
+            existing = self.values.get((variable.name, m))
+            if existing is None:
+                unknown.append(m)
+            else:
+                remaining = remaining - existing
+        if not unknown:
+            if not (remaining == 0).all():
+                raise EvaluationError(f"{variable.name}: the months given do not add up to the year's value")
+            return
+        part = (remaining / len(unknown)).astype(DTYPES[variable.type])
+        for m in unknown:
+            self._store(variable.name, m, part)
 
     def _store(self, name: str, period: Period, array: np.ndarray) -> None:
         self.values[(name, period)] = array

@@ -206,9 +206,12 @@ class _Builder:
             for period, dated in self.dated(name, value):
                 by_period.setdefault(period, {})[index] = dated
         variable = self.pack.variables[name]
-        for period, values in by_period.items():
+        # Shorter periods first, as OpenFisca's builder does, so a year's value fills only the months not given.
+        for period in sorted(by_period, key=_period_size):
+            if variable.end is not None and period.unit != "eternity" and period.start > variable.end:
+                continue
             array = np.array(simulation.default(variable, len(ids)), dtype=object)
-            for index, value in values.items():
+            for index, value in by_period[period].items():
                 array[index] = value
             simulation.set_input(name, period, list(array))
 
@@ -228,8 +231,12 @@ class _Builder:
     def set(self, simulation: Simulation, name: str, value: Any) -> None:
         if name not in self.pack.variables:
             raise TestFileError(f"unknown variable {name!r} in the input")
-        for period, dated in self.dated(name, value):
+        for period, dated in sorted(self.dated(name, value), key=lambda pair: _period_size(pair[0])):
             simulation.set_input(name, period, dated)
+
+
+def _period_size(period: Period) -> tuple[int, int]:
+    return ({"month": 1, "year": 2, "eternity": 3}[period.unit], period.size)
 
 
 def _margin(margin: Any, name: str) -> float | None:
