@@ -246,7 +246,7 @@ class _Translator:
             operand = self.node(node.args[0]) if node.args else None
             if operand is None and name != "count":
                 raise self.fail(f"{name}() needs the members' values to combine", node)
-            return Aggregate(name, operand, role.value if role is not None else None)
+            return Aggregate(name, operand, str(role.value) if role is not None else None)
         if name not in ELEMENTWISE:
             raise self.fail(f"unknown function {name}()", node)
         if keywords:

@@ -92,9 +92,19 @@ def _arithmetic(node: ex.Node) -> float:
         return -_arithmetic(node.operand)
     assert isinstance(node, ex.Binary)
     left, right = _arithmetic(node.left), _arithmetic(node.right)
-    return float({"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
-                  "/": lambda: left / right, "//": lambda: left // right, "%": lambda: left % right,
-                  "**": lambda: left ** right}[node.op]())
+    if node.op == "+":
+        return left + right
+    if node.op == "-":
+        return left - right
+    if node.op == "*":
+        return left * right
+    if node.op == "/":
+        return left / right
+    if node.op == "//":
+        return left // right
+    if node.op == "%":
+        return left % right
+    return float(left**right)
 
 
 class _Builder:

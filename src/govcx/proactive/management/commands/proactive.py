@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, paths: list[str], **options) -> None:
         console = Console(highlight=False, soft_wrap=True)
         if action == "check":
-            self.check(console, paths)
+            self.check_packs(console, paths)
             return
         failed = passed = 0
         named = Path(options["pack"]) if options.get("pack") else None
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if failed or not passed:
             raise CommandError("some tests failed" if failed else "no tests were run", returncode=1)
 
-    def check(self, console: Console, paths: list[str]) -> None:
+    def check_packs(self, console: Console, paths: list[str]) -> None:
         bad = False
         for path in paths:
             try:
