@@ -101,7 +101,7 @@ class Variable:
 @dataclass
 class Pack:
     name: str
-    title: str
+    title: dict[str, str]
     version: str
     file: str
     sha256: str
@@ -110,6 +110,9 @@ class Pack:
     parameters: ParamNode
     variables: dict[str, Variable]
     benefits: tuple[str, ...] = ()
+
+    def title_in(self, language: str) -> str:
+        return self.title.get(language) or self.title.get("en") or self.name
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -309,7 +312,7 @@ def build_pack(data: Any, lines: Lines, *, base: Path | None = None, sha256: str
     parameters = builder.parameters()
     variables = builder.variables({person.key, *(g.key for g in groups)})
     benefits = tuple(str(b) for b in data.get("benefits") or [])
-    pack = Pack(str(data.get("pack") or (base.name if base else "pack")), str(data.get("title") or ""),
+    pack = Pack(str(data.get("pack") or (base.name if base else "pack")), _label(data.get("title")),
                 str(data.get("version") or ""), lines.file, sha256, person, groups, parameters, variables, benefits)
     for name in benefits:
         if name not in variables:
