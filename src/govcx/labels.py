@@ -98,6 +98,7 @@ JOB_KINDS = {
     "feedback.sync": _("Analytics store sync"),
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
+    "proactive.run": _("Proactive offers run"),
 }
 JOB_STEPS = (
     _("opening the browser"),
@@ -105,3 +106,27 @@ JOB_STEPS = (
     _("copying new answers to the analytics store"),
     _("cancelled"),
 )
+
+# --- proactive ---
+OFFER_STATES = {
+    "proposed": _("Proposed"),
+    "notified": _("Notified"),
+    "accepted": _("Accepted"),
+    "declined": _("Declined"),
+    "expired": _("Expired"),
+    "payment_instructed": _("Payment instructed"),
+    "paid": _("Paid"),
+}
+BENEFITS = {
+    "maternity_capital": _("Maternity (family) capital"),
+    "unified_allowance": _("Unified allowance for families with children"),
+    "disability_pension": _("Social disability pension"),
+}
+LIFE_EVENTS = {
+    "birth_registered": _("Birth registered"),
+    "death": _("Death"),
+    "disability_granted": _("Disability granted"),
+    "age_reached": _("Age reached"),
+    "income_change": _("Income change"),
+}
+RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}

@@ -105,6 +105,10 @@ class RegisterCompiler:
         if formula is None:
             value: ir.Value = self.default(variable)
         else:
+            # Every column the formula reads is added first, so the whole formula refers to one table: Ibis
+            # refuses a window over columns of two versions of the table.
+            for dep_name, dep_period in self.dependencies(formula.tree, period):
+                self.column(dep_name, dep_period)
             value = _Compiler(self, period, entity).eval(formula.tree)
             value = self.cast(variable, value)
         target = column_name(name, period)
@@ -113,6 +117,19 @@ class RegisterCompiler:
         self.flush()
         self.done[key] = target
         return target
+
+    def dependencies(self, tree: ex.Node, period: Period) -> list[tuple[str, Period]]:
+        found: list[tuple[str, Period]] = []
+        for ref in ex.variables_used(tree):
+            variable = self.variable(ref.name)
+            target = spec_period(period, ref.spec) if period.unit != "eternity" else period
+            if ref.mode == "add" and ref.name not in self.inputs:
+                found.extend((ref.name, month) for month in target.months)
+            elif ref.mode == "divide" and variable.period == "year":
+                found.append((ref.name, target.this_year))
+            elif ref.mode != "add":
+                found.append((ref.name, target))
+        return found
 
     def default(self, variable: Variable) -> ir.Value:
         return ibis.literal(variable.default, type=IBIS_TYPES[variable.type])
@@ -310,6 +327,8 @@ class _Compiler:
         if node.role is not None:
             role = group.role(node.role)
             mask = self.ref(f"{group.key}_role") == (role.key if role else node.role)
+        if node.operand is None and mask is True:
+            return self.ref(f"{group.key}_id").count().over(window)
         values = person.eval(node.operand) if node.operand is not None else ibis.literal(1)
         values = _lit(values)
         if node.function in ("sum", "count"):

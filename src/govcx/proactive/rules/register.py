@@ -46,3 +46,38 @@ def simulation_for_register(pack: Pack, persons: Columns, groups: Mapping[str, C
                 for month in {*months, period} if period.unit == "month" else months:
                     simulation.set_input(name, month, array)
     return simulation
+
+
+def evaluate_benefits(pack: Pack, persons: Any, households: Any, period: Period, *, language: str = "en",
+                      backend: Any = None) -> list[dict[str, Any]]:
+    """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
+    it: one Ibis expression per benefit over the register (DuckDB unless a backend is given)."""
+    import ibis
+
+    from govcx.proactive.rules.ibis_engine import compile_register
+
+    backend = backend if backend is not None else ibis.duckdb.connect()
+    results: list[dict[str, Any]] = []
+    for benefit in pack.benefits:
+        variable = pack.variables[benefit]
+        conditions = pack.conditions_of(benefit, period.start)
+        names = [benefit, *conditions]
+        group = pack.entities[variable.entity]
+        compiled = compile_register(pack, ibis.memtable(persons), {"household": ibis.memtable(households)}, names,
+                                    period)
+        if group.is_person:
+            table = compiled.person_results(names)
+            key = "person_id"
+        else:
+            table = compiled.group_results(group.key, names)
+            key = f"{group.key}_id"
+        for row in backend.to_pyarrow(table).to_pylist():
+            amount = float(row[benefit] or 0)
+            entitled = amount > 0
+            checked = [{"condition": c, "value": bool(row[c]), "label": pack.variables[c].label_in(language),
+                        "reference": pack.variables[c].reference} for c in conditions]
+            reasons = [c for c in checked if c["value"] == entitled] or checked
+            results.append({"benefit": benefit, "beneficiary_id": str(row[key]), "entity": group.key,
+                            "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
+                            "reference": variable.reference})
+    return results
