@@ -114,7 +114,8 @@ def test_a_bad_extract_loads_nothing(tmp_path, reference_data):
                  "birth": dt.date(2030, 1, 1), "salary": 0.0, "disabled": False, "disability_group": 0})
     with pytest.raises(InvalidInput) as caught:
         services.snapshot_load(organisation=org, taken_on=dt.date(2025, 3, 1),
-                               persons_file=write(tmp_path, "p", rows), households_file=write(tmp_path, "h", HOUSEHOLDS))
+                               persons_file=write(tmp_path, "p", rows),
+                               households_file=write(tmp_path, "h", HOUSEHOLDS))
     text = str(caught.value)
     assert "duplicate person_id" in text and "dangling" in text and "impossible birth" in text
     from govcx.proactive.models import Snapshot

@@ -149,7 +149,10 @@ def run_execute(*, run: Run) -> Run:
     try:
         persons, households, pending = _register_for_run(run)
         period = parse_period(run.period)
-        births = {e.household_id: e for e in pending if e.kind == "birth_registered"}
+        # A one-off benefit is keyed by the birth that triggered it, processed by this run or an earlier one.
+        births = {e.household_id: e for e in LifeEvent.objects.filter(
+            organisation=run.organisation, kind="birth_registered", occurred_on__gte=period.start,
+            occurred_on__lte=period.stop).order_by("occurred_on", "pk")}
         used: dict[str, str] = {}
         evaluated = entitled = created = 0
         for pack, label in packs_in_force(run.organisation):
