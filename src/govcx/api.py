@@ -102,5 +102,9 @@ def _mount() -> None:
     api.add_router("/feedback/complaints", complaints_router)
     api.add_router("/jobs/", jobs_router)
 
+    from govcx.proactive.api import router as proactive_router
+
+    api.add_router("/proactive/", proactive_router)
+
 
 _mount()
