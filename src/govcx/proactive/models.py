@@ -213,5 +213,6 @@ class CitizenLink(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proactive_link")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
     person_id = models.CharField(max_length=64)
+    household_id = models.CharField(max_length=64, blank=True)  # the family, for offers made to it
     children_ids = models.JSONField(default=list)
     linked_at = models.DateTimeField(auto_now_add=True)

@@ -14,17 +14,17 @@ from govcx.proactive.models import CitizenLink, Decision, Offer, Run, Snapshot
 
 
 def access_run(user: Any, run_id: int) -> Run:
-    run: Run = access(Run.objects, user, run_id, what="run")
+    run: Run = access(Run.objects.all(), user, run_id, what="run")
     return run
 
 
 def access_offer(user: Any, offer_id: int, action: Action = Action.VIEW) -> Offer:
-    offer: Offer = access(Offer.objects, user, offer_id, action, what="offer")
+    offer: Offer = access(Offer.objects.all(), user, offer_id, action, what="offer")
     return offer
 
 
 def access_snapshot(user: Any, snapshot_id: int) -> Snapshot:
-    snapshot: Snapshot = access(Snapshot.objects, user, snapshot_id, what="snapshot")
+    snapshot: Snapshot = access(Snapshot.objects.all(), user, snapshot_id, what="snapshot")
     return snapshot
 
 
@@ -61,14 +61,7 @@ def citizen_offers(*, user: Any) -> list[Offer]:
     if link is None:
         return []
     ids = [link.person_id, *link.children_ids]
-    from govcx.proactive.services import snapshot_tables
-
-    latest = Snapshot.objects.filter(organisation=link.organisation).order_by("-taken_on").first()
-    family: set[str] = set()
-    if latest is not None:
-        persons, _ = snapshot_tables(latest)
-        family = {str(r["household_id"]) for r in persons.select(["person_id", "household_id"]).to_pylist()
-                  if str(r["person_id"]) == link.person_id}
+    family = {link.household_id} if link.household_id else set()
     return list(Offer.objects.filter(organisation=link.organisation)
                 .filter(Q(beneficiary_id__in=ids) | Q(beneficiary_id__in=family)).order_by("-created_at"))
 

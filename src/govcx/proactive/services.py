@@ -294,3 +294,15 @@ def pack_version_whatif(*, version: PackVersion, snapshot: Snapshot, period: str
     before, after = totals(current), totals(draft)
     return {"entitled_before": before[0], "entitled_after": after[0], "entitled_change": after[0] - before[0],
             "cost_before": before[1], "cost_after": after[1], "cost_change": round(after[1] - before[1], 2)}
+
+
+def offer_citizen_answer(*, offer: Offer, user: Any, accept: bool) -> Offer:
+    """The citizen consents to or declines an offer notified to them (their own, or their child's or family's)."""
+    from govcx.proactive.selectors import citizen_offers
+
+    if offer.pk not in {o.pk for o in citizen_offers(user=user)}:
+        from govcx.errors import NotFound
+
+        raise NotFound(f"offer {offer.pk} not found")
+    return offer_move(offer=offer, state="accepted" if accept else "declined", actor=user,
+                      note="consent given by the citizen" if accept else "declined by the citizen")
