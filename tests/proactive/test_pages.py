@@ -47,7 +47,7 @@ def test_the_citizen_accepts_in_the_inbox_without_javascript(client_for, referen
     CitizenLink.objects.create(user=citizen, organisation=reference_data["region"], person_id="p1", household_id="h1")
     client = client_for(citizen)
     page = client.get("/proactive/inbox/", HTTP_ACCEPT_LANGUAGE="ru")
-    assert page.status_code == 200 and "690266,95".encode() in page.content
+    assert page.status_code == 200 and b"690266,95" in page.content
     assert b'<form method="post"' in page.content and b'value="accept"' in page.content  # a plain form, no script
     client.post(f"/proactive/inbox/{offer.pk}/answer/", {"answer": "accept"})
     assert Offer.objects.get(pk=offer.pk).state == "accepted"

@@ -75,7 +75,8 @@ def evaluate_benefits(pack: Pack, persons: Any, households: Any, period: Period,
             amount = float(row[benefit] or 0)
             entitled = amount > 0
             checked = [{"condition": c, "value": bool(row[c]), "label": pack.variables[c].label_in(language),
-                        "reference": pack.variables[c].reference} for c in conditions]
+                        "label_ru": pack.variables[c].label_in("ru"), "reference": pack.variables[c].reference}
+                       for c in conditions]
             reasons = [c for c in checked if c["value"] == entitled] or checked
             results.append({"benefit": benefit, "beneficiary_id": str(row[key]), "entity": group.key,
                             "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
