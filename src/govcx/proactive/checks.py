@@ -6,10 +6,15 @@ from __future__ import annotations
 from django.urls import reverse
 
 from govcx.proactive.models import Offer
+from govcx.registry.models import Service
 from govcx.standards.checks import CheckContext, CheckResult, register
 from govcx.standards.scoring import OutcomeStatus
 
 TAKEN = ("accepted", "payment_instructed", "paid")
+
+
+def _owner_id(ctx: CheckContext) -> int | None:
+    return Service.objects.filter(pk=ctx.service.id).values_list("owner_id", flat=True).first()
 
 
 @register(
@@ -19,7 +24,7 @@ TAKEN = ("accepted", "payment_instructed", "paid")
 )
 def take_up(ctx: CheckContext) -> CheckResult:
     minimum = ctx.params.get("min_share", 0.5)
-    offers = Offer.objects.filter(organisation_id=ctx.service.owner_id).exclude(state="proposed")
+    offers = Offer.objects.filter(organisation_id=_owner_id(ctx)).exclude(state="proposed")
     notified, taken = offers.count(), offers.filter(state__in=TAKEN).count()
     if not notified:
         return CheckResult(OutcomeStatus.UNKNOWN, value="no proactive offers notified yet",
