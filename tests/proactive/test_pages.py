@@ -29,7 +29,8 @@ def offer(users, reference_data, tmp_path):
 def test_officials_see_offers_and_runs(client_for, users, offer):
     page = client_for(users["owner_b"]).get("/proactive/")
     assert page.status_code == 200 and b"2025-03" in page.content
-    assert offer.beneficiary_id.encode() in client_for(users["owner_b"]).get("/proactive/offers/?state=notified").content
+    notified = client_for(users["owner_b"]).get("/proactive/offers/?state=notified")
+    assert offer.beneficiary_id.encode() in notified.content
     # another authority's officials see nothing of it
     assert b"p1" not in client_for(users["owner_a"]).get("/proactive/offers/").content
 

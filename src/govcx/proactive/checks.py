@@ -13,8 +13,9 @@ from govcx.standards.scoring import OutcomeStatus
 TAKEN = ("accepted", "payment_instructed", "paid")
 
 
-def _owner_id(ctx: CheckContext) -> int | None:
-    return Service.objects.filter(pk=ctx.service.id).values_list("owner_id", flat=True).first()
+def _owner_id(ctx: CheckContext) -> int:
+    owner: int | None = Service.objects.filter(pk=ctx.service.id).values_list("owner_id", flat=True).first()
+    return owner if owner is not None else -1
 
 
 @register(
@@ -42,7 +43,7 @@ def take_up(ctx: CheckContext) -> CheckResult:
 )
 def offer_days(ctx: CheckContext) -> CheckResult:
     maximum = ctx.params.get("max_days", 5.0)
-    offers = Offer.objects.filter(organisation_id=ctx.service.owner_id, event_at__isnull=False)
+    offers = Offer.objects.filter(organisation_id=_owner_id(ctx), event_at__isnull=False)
     days = [(o.created_at - o.event_at).days for o in offers.only("created_at", "event_at") if o.event_at]
     if not days:
         return CheckResult(OutcomeStatus.UNKNOWN, value="no offers triggered by a life event yet",
