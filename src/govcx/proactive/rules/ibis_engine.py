@@ -50,7 +50,8 @@ class Compiled:
 
     def group_results(self, group: str, names: list[str]) -> ir.Table:
         key = f"{group}_id"
-        return self.table.group_by(key).aggregate(**{n: self.table[self.columns[n]].max() for n in names})
+        # every member carries the household's value: any one of them will do
+        return self.table.group_by(key).aggregate(**{n: self.table[self.columns[n]].arbitrary() for n in names})
 
 
 class RegisterCompiler:
