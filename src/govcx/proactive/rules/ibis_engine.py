@@ -66,6 +66,7 @@ class RegisterCompiler:
         self.table = table
         self.inputs = set(table.columns)
         self.done: dict[tuple[str, Period], str] = {}
+        self.aggregated: dict[tuple[ex.Aggregate, Period], str] = {}
         self.pending: list[tuple[str, ir.Value]] = []
 
     def compile(self, names: list[str], period: Period) -> Compiled:
@@ -110,6 +111,8 @@ class RegisterCompiler:
             # refuses a window over columns of two versions of the table.
             for dep_name, dep_period in self.dependencies(formula.tree, period):
                 self.column(dep_name, dep_period)
+            if not entity.is_person:
+                self.aggregate_columns(formula.tree, period, entity)
             value = _Compiler(self, period, entity).eval(formula.tree)
             value = self.cast(variable, value)
         target = column_name(name, period)
@@ -118,6 +121,20 @@ class RegisterCompiler:
         self.flush()
         self.done[key] = target
         return target
+
+    def aggregate_columns(self, tree: ex.Node, period: Period, group: Entity) -> None:
+        """Each sum/any/count over members as a column, by a grouped aggregate joined back on the household:
+        a hash aggregate and a join are much cheaper than a window per aggregate."""
+        key = f"{group.key}_id"
+        for node in ex.walk(tree):
+            if not isinstance(node, ex.Aggregate) or (node, period) in self.aggregated:
+                continue
+            name = f"__agg{len(self.aggregated)}"
+            reduced = _Compiler(self, period, group).reduction(node)
+            grouped = self.table.group_by(key).aggregate(**{name: reduced})
+            joined = self.table.left_join(grouped, key)
+            self.table = joined.select(*[c for c in joined.columns if c != f"{key}_right"])
+            self.aggregated[(node, period)] = name
 
     def dependencies(self, tree: ex.Node, period: Period) -> list[tuple[str, Period]]:
         found: list[tuple[str, Period]] = []
@@ -320,7 +337,38 @@ class _Compiler:
             return _lit(args[0]) + interval
         raise CompileError(f"unknown function {name}()")
 
+    def reduction(self, node: ex.Aggregate) -> Any:
+        """The aggregate's reduction over the members (for a group_by on the household)."""
+        group = self.entity
+        person = _Compiler(self.owner, self.period, self.owner.pack.person)
+        mask: Any = True
+        if node.role is not None:
+            role = group.role(node.role)
+            mask = self.ref(f"{group.key}_role") == (role.key if role else node.role)
+        if node.operand is None and mask is True:
+            return self.ref(f"{group.key}_id").count()
+        values = _lit(person.eval(node.operand) if node.operand is not None else ibis.literal(1))
+        if node.function in ("sum", "count"):
+            if node.function == "count":
+                values = _bool(values).cast("int64") if node.operand is not None else values
+            chosen = ibis.ifelse(mask, _num(values), 0) if mask is not True else _num(values)
+            return chosen.sum()
+        if node.function in ("any", "all"):
+            flag = _bool(values) if node.function == "any" else ~_bool(values)
+            hits = ibis.ifelse(mask & flag, 1, 0) if mask is not True else flag.cast("int64")
+            return hits.sum()
+        chosen = ibis.ifelse(mask, _num(values), ibis.null()) if mask is not True else _num(values)
+        return chosen.max() if node.function == "max" else chosen.min()
+
     def aggregate(self, node: ex.Aggregate) -> Any:
+        column = self.owner.aggregated.get((node, self.period))
+        if column is not None:
+            value = self.ref(column)
+            if node.function == "any":
+                return value > 0
+            if node.function == "all":
+                return value == 0
+            return value.fill_null(0) if node.function in ("max", "min") else value
         group = self.entity
         window = ibis.window(group_by=self.ref(f"{group.key}_id"))
         person = _Compiler(self.owner, self.period, self.owner.pack.person)
