@@ -16,6 +16,20 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 PURE_MODULES = [
+    "govcx.proactive.rules.periods",
+    "govcx.proactive.rules.yamlfile",
+    "govcx.proactive.rules.parameters",
+    "govcx.proactive.rules.expressions",
+    "govcx.proactive.rules.pack",
+    "govcx.proactive.rules.simulation",
+    "govcx.proactive.rules.yaml_tests",
+    "govcx.proactive.rules.ibis_engine",
+    "govcx.proactive.rules.catalogue",
+    "govcx.proactive.rules.register",
+    "govcx.proactive.rules.webapi",
+    "govcx.proactive.events",
+    "govcx.proactive.extracts",
+    "govcx.proactive.synthetic",
     "govcx.common.stats",
     "govcx.errors",
     "govcx.common.tabular",

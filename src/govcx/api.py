@@ -104,5 +104,9 @@ def _mount() -> None:
     api.add_router("/jobs/", jobs_router)
     api.add_router("/delivery/", delivery_router)
 
+    from govcx.proactive.api import router as proactive_router
+
+    api.add_router("/proactive/", proactive_router)
+
 
 _mount()

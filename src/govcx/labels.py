@@ -112,6 +112,7 @@ JOB_KINDS = {
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
     "outbox.send": _("Sending e-mail"),
+    "proactive.run": _("Proactive offers run"),
 }
 JOB_STEPS = (
     _("opening the browser"),
@@ -133,3 +134,26 @@ EVENT_LOG_COLUMNS = {
     "channel": _("Channel (optional)"),
     "deadline": _("Deadline of the case (optional)"),
 }
+# --- proactive ---
+OFFER_STATES = {
+    "proposed": _("Proposed"),
+    "notified": _("Notified"),
+    "accepted": _("Accepted"),
+    "declined": _("Declined"),
+    "expired": _("Expired"),
+    "payment_instructed": _("Payment instructed"),
+    "paid": _("Paid"),
+}
+BENEFITS = {
+    "maternity_capital": _("Maternity (family) capital"),
+    "unified_allowance": _("Unified allowance for families with children"),
+    "disability_pension": _("Social disability pension"),
+}
+LIFE_EVENTS = {
+    "birth_registered": _("Birth registered"),
+    "death": _("Death"),
+    "disability_granted": _("Disability granted"),
+    "age_reached": _("Age reached"),
+    "income_change": _("Income change"),
+}
+RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}

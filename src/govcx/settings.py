@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "govcx.jobs",
     "govcx.outbox",
     "govcx.delivery",
+    "govcx.proactive",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("feedback/s/", include("govcx.feedback.public_urls")),
     path("feedback/", include("govcx.feedback.urls")),
     path("complaints/", include("govcx.complaints.urls")),
+    path("proactive/", include("govcx.proactive.urls")),
     path("jobs/", include("govcx.jobs.urls")),
     path("delivery/", include("govcx.delivery.urls")),
 ]

@@ -31,13 +31,15 @@ class Action(StrEnum):
     MANAGE_SURVEYS = "manage_surveys"  # create and version surveys, widgets, ingestion sources
     HANDLE_COMPLAINTS = "handle_complaints"  # work on and answer complaints routed to the organisation
     IMPORT_EVENT_LOGS = "import_event_logs"  # bring a service's delivery event logs (files, API pushes)
+    RUN_PROACTIVE = "run_proactive"  # load register extracts, run rules, move offers, export payments
+    VIEW_BENEFICIARIES = "view_beneficiaries"  # one person's proactive decisions (their own authority only)
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
 CENTRAL_ROLES = frozenset({Role.ADMIN, Role.CENTRAL_ANALYST})
 
 # Participants' personal data is for the lab's own researchers only: not even administrators see it.
-PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS})
+PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS, Action.VIEW_BENEFICIARIES})
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
@@ -47,6 +49,9 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
          Action.IMPORT_EVENT_LOGS}
+        # proactive services: the authority's officers who run offers (a role of their own needs an accounts
+        # migration; until then the service owner holds these)
+        | {Action.RUN_PROACTIVE, Action.VIEW_BENEFICIARIES}
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),

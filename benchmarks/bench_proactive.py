@@ -1,0 +1,157 @@
+"""Benchmark: proactive rules over a synthetic register, side by side with OpenFisca.
+
+Both read the same register in Parquet, compute basic_income, housing_allowance and parenting_allowance for one
+month with the country template's rules, and write the results: govcx through its register engine (Ibis on
+DuckDB, the named conditions computed too, as reasons) and OpenFisca (openfisca-core and the country template,
+its vectorised builder with array inputs) in its own environment (tests/proactive/openfisca_env.py). The results
+are compared in the same run. Then the Russian packs' throughput on the same register.
+
+Run:  uv run python benchmarks/bench_proactive.py [--persons 1000000 10000000] [--no-openfisca]
+Each side runs in its own process, so each peak memory (VmHWM) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "tests" / "proactive" / "country_template"
+PERIOD = "2016-06"
+BENEFITS = ["basic_income", "housing_allowance", "parenting_allowance"]
+
+
+def peak_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def write_register(persons: int, directory: Path) -> tuple[Path, Path]:
+    import pyarrow.parquet as pq
+
+    from govcx.proactive.synthetic import register
+
+    people, households = register(int(persons / 2.2), seed=14, as_of="2016-06-01")
+    pq.write_table(people, directory / "persons.parquet")
+    pq.write_table(households, directory / "households.parquet")
+    return directory / "persons.parquet", directory / "households.parquet"
+
+
+def govcx_side(persons_file: str, households_file: str, out_dir: str, packs: str) -> None:
+    """Child process: the register engine end to end, printing a JSON line of timings."""
+    import ibis
+
+    from govcx.proactive.rules.catalogue import load_pack, shipped_pack_files
+    from govcx.proactive.rules.ibis_engine import compile_register
+    from govcx.proactive.rules.periods import parse_period
+
+    start = time.perf_counter()
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET memory_limit='700MB'; SET preserve_insertion_order=false")
+    persons = con.read_parquet(persons_file)
+    households = con.read_parquet(households_file)
+    timings: dict[str, float] = {}
+    if packs == "template":
+        pack = load_pack(TEMPLATE)
+        names = [*BENEFITS, *{c for b in BENEFITS for c in pack.conditions_of(b, parse_period(PERIOD).start)}]
+        compiled = compile_register(pack, persons, {"household": households}, names, parse_period(PERIOD))
+        person_names = [n for n in names if pack.variables[n].entity == "person"]
+        group_names = [n for n in names if pack.variables[n].entity == "household"]
+        # computed once into a table, then written as the two result files
+        keep = ["person_id", "household_id", *{compiled.columns[n] for n in names}]
+        compiled.table = con.create_table("results", compiled.table.select(*keep), temp=True)
+        compiled.person_results(person_names).to_parquet(f"{out_dir}/govcx_persons.parquet")
+        compiled.group_results("household", group_names).to_parquet(f"{out_dir}/govcx_households.parquet")
+    else:
+        households = households.mutate(maternity_capital_granted=False)
+        persons = persons.mutate(citizen=True, receives_insurance_pension=False)
+        for file in shipped_pack_files():
+            pack = load_pack(file)
+            began = time.perf_counter()
+            period = parse_period("2025-03")
+            names = [*pack.benefits, *{c for b in pack.benefits for c in pack.conditions_of(b, period.start)}]
+            compiled = compile_register(pack, persons, {"household": households}, names, period)
+            person_names = [n for n in names if pack.variables[n].entity == "person"]
+            group_names = [n for n in names if pack.variables[n].entity == "household"]
+            if person_names:
+                compiled.person_results(person_names).to_parquet(f"{out_dir}/{pack.name}_persons.parquet")
+            if group_names:
+                compiled.group_results("household", group_names).to_parquet(f"{out_dir}/{pack.name}_households.parquet")
+            timings[pack.name] = time.perf_counter() - began
+    print(json.dumps({"total": time.perf_counter() - start, "peak_mb": peak_mb(), "packs": timings}))
+
+
+def run_child(args: list[str], python: str = sys.executable) -> dict:
+    done = subprocess.run([python, *args], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare(out: Path) -> float:
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    worst = 0.0
+    for side in ("persons", "households"):
+        key = "person_id" if side == "persons" else "household_id"
+        ours = pq.read_table(out / f"govcx_{side}.parquet").to_pandas().sort_values(key).reset_index(drop=True)
+        theirs = pq.read_table(out / f"openfisca_{side}.parquet").to_pandas().sort_values(key).reset_index(drop=True)
+        assert (ours[key].to_numpy() == theirs[key].to_numpy()).all(), f"{side}: different ids"
+        for column in theirs.columns:
+            if column != key:
+                worst = max(worst, float(np.abs(ours[column].to_numpy(float) - theirs[column].to_numpy(float)).max()))
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=float, nargs="+", default=[1e6, 1e7])
+    parser.add_argument("--no-openfisca", action="store_true")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        govcx_side(*options.child)
+        return
+    python = None
+    if not options.no_openfisca:
+        spec = importlib.util.spec_from_file_location("openfisca_env", ROOT / "tests" / "proactive" / "openfisca_env.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        python, reason = module.openfisca_python()
+        if python is None:
+            print(f"OpenFisca side skipped: {reason}")
+        else:
+            subprocess.run(["uv", "pip", "install", "-q", "--python", str(python), "pyarrow"], check=True)
+    for persons in options.persons:
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            persons_file, households_file = write_register(int(persons), directory)
+            ours = run_child([__file__, "--child", str(persons_file), str(households_file), tmp, "template"])
+            print(f"{int(persons):>10,} persons  govcx (DuckDB, with reasons): {ours['total']:.2f} s, "
+                  f"peak {ours['peak_mb']:.0f} MB")
+            if python is not None:
+                theirs = run_child([str(ROOT / "benchmarks" / "openfisca_side.py"), str(persons_file),
+                                    str(households_file), PERIOD, tmp], python=str(python))
+                print(f"{'':>10}          OpenFisca (vectorised builder): {theirs['total']:.2f} s, "
+                      f"peak {theirs['peak_mb']:.0f} MB  (read {theirs['read']:.2f}, build {theirs['build']:.2f}, "
+                      f"compute {theirs['compute']:.2f}, write {theirs['write']:.2f})")
+                print(f"{'':>10}          speed-up {theirs['total'] / ours['total']:.1f}x; largest difference "
+                      f"{compare(directory):.4f}")
+            russian = run_child([__file__, "--child", str(persons_file), str(households_file), tmp, "russian"])
+            rates = ", ".join(f"{name} {persons / seconds / 1e6:.1f} M persons/s"
+                              for name, seconds in russian["packs"].items())
+            print(f"{'':>10}          Russian packs: {rates}; peak {russian['peak_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""The proactive app's background work: one run over a snapshot (`govcx worker` executes it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govcx.jobs.registry import job_handler
+from govcx.jobs.runner import JobContext
+from govcx.proactive import services
+from govcx.proactive.models import Run
+
+
+@job_handler("proactive.run")
+def run_rules(context: JobContext) -> dict[str, Any]:
+    run = services.run_execute(run=Run.objects.select_related("snapshot").get(pk=context.payload["run_id"]))
+    if run.status == "failed":
+        raise RuntimeError(run.error or "the run failed")
+    return {"run_id": run.pk, "evaluated": run.evaluated, "entitled": run.entitled, "offers": run.offers_created}

@@ -1,0 +1,308 @@
+"""Use cases of proactive services: load register extracts into snapshots, find and receive life events, run
+the rules, move offers through their lifecycle, notify through the outbox, export payment batches, what-ifs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from govcx.accounts.services import audit_record
+from govcx.errors import Conflict, Invalid, InvalidInput
+from govcx.proactive import events as life_events
+from govcx.proactive.extracts import read_table, validate
+from govcx.proactive.models import (
+    OFFER_MOVES,
+    LifeEvent,
+    Offer,
+    OfferStep,
+    OutboxMessage,
+    PackVersion,
+    PaymentBatch,
+    Run,
+    Snapshot,
+)
+from govcx.proactive.rules.catalogue import shipped_pack_files
+from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
+from govcx.proactive.rules.periods import parse_period
+from govcx.proactive.rules.register import evaluate_benefits
+
+ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
+EVENT_KINDS = ("birth_registered", "death", "disability_granted", "age_reached", "income_change")
+
+
+def snapshots_dir() -> Path:
+    return Path(settings.VAR_DIR) / "proactive" / "snapshots"
+
+
+def snapshot_tables(snapshot: Snapshot) -> tuple[pa.Table, pa.Table]:
+    directory = Path(snapshot.directory)
+    return pq.read_table(directory / "persons.parquet"), pq.read_table(directory / "households.parquet")
+
+
+@transaction.atomic
+def snapshot_load(*, organisation: Any, taken_on: dt.date, persons_file: Path, households_file: Path,
+                  actor: Any = None, label: str = "") -> Snapshot:
+    """Validate both extracts whole, store them, and record the life events since the previous snapshot."""
+    persons, households = validate(read_table(persons_file), read_table(households_file), taken_on=taken_on,
+                                   persons_file=persons_file.name, households_file=households_file.name)
+    if Snapshot.objects.filter(organisation=organisation, taken_on=taken_on).exists():
+        raise Conflict(f"a snapshot as of {taken_on} is already loaded")
+    directory = snapshots_dir() / uuid.uuid4().hex
+    directory.mkdir(parents=True)
+    pq.write_table(persons, directory / "persons.parquet")
+    pq.write_table(households, directory / "households.parquet")
+    transaction.on_commit(lambda: None)
+    snapshot = Snapshot.objects.create(organisation=organisation, taken_on=taken_on, label=label,
+                                       directory=str(directory), persons=persons.num_rows,
+                                       households=households.num_rows)
+    previous = Snapshot.objects.filter(organisation=organisation, taken_on__lt=taken_on).order_by("-taken_on").first()
+    if previous is not None:
+        old_persons, _ = snapshot_tables(previous)
+        found = life_events.differences(old_persons, persons, old_day=previous.taken_on, new_day=taken_on)
+        LifeEvent.objects.bulk_create([
+            LifeEvent(organisation=organisation, event_id=e.event_id, kind=e.kind, person_id=e.person_id,
+                      household_id=e.household_id, occurred_on=e.occurred_on, snapshot=snapshot, payload=e.payload)
+            for e in found], ignore_conflicts=True)
+    audit_record(actor=actor, action="proactive.snapshot_load", obj=snapshot, organisation_id=organisation.pk,
+                 changes={"persons": persons.num_rows, "households": households.num_rows})
+    return snapshot
+
+
+def event_push(*, organisation: Any, event_id: str, kind: str, person_id: str, occurred_on: dt.date,
+               household_id: str = "", payload: dict[str, Any] | None = None, actor: Any = None
+               ) -> tuple[LifeEvent, bool]:
+    """Receive one life event from another system; the same event id again is the same event (no second one)."""
+    if kind not in EVENT_KINDS:
+        raise Invalid(f"unknown event kind {kind!r}; one of {', '.join(EVENT_KINDS)}")
+    existing = LifeEvent.objects.filter(organisation=organisation, event_id=event_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            event = LifeEvent.objects.create(organisation=organisation, event_id=event_id, kind=kind,
+                                             person_id=person_id, household_id=household_id,
+                                             occurred_on=occurred_on, source="api", payload=payload or {})
+    except IntegrityError:
+        return LifeEvent.objects.get(organisation=organisation, event_id=event_id), False
+    audit_record(actor=actor, action="proactive.event_push", obj=event, organisation_id=organisation.pk)
+    return event, True
+
+
+def packs_in_force(organisation: Any) -> list[tuple[Pack, str]]:
+    """The latest published version of each pack the authority has, else the shipped pack."""
+    found: dict[str, tuple[Pack, str]] = {}
+    for path in shipped_pack_files():
+        pack = read_pack(path)
+        found[pack.name] = (pack, f"{pack.name} {pack.version} (shipped)")
+    for version in PackVersion.objects.filter(organisation=organisation, status="published").order_by("published_at"):
+        pack = parse_pack(version.content, f"{version.pack} {version.version}")
+        found[pack.name] = (pack, f"{version.pack} {version.version}")
+    return list(found.values())
+
+
+def run_create(*, organisation: Any, snapshot: Snapshot, period: str, full: bool = False, actor: Any = None) -> Run:
+    parse_period(period)
+    run = Run.objects.create(organisation=organisation, snapshot=snapshot, period=period, full=full)
+    audit_record(actor=actor, action="proactive.run_create", obj=run, organisation_id=organisation.pk,
+                 changes={"period": period, "full": full})
+    return run
+
+
+def run_start(*, run: Run, actor: Any = None) -> Any:
+    from govcx.jobs.services import job_enqueue
+
+    return job_enqueue(kind="proactive.run", actor=actor, organisation=run.organisation, payload={"run_id": run.pk},
+                       idempotency_key=f"proactive.run:{run.pk}", subject=str(run))
+
+
+def _register_for_run(run: Run) -> tuple[pa.Table, pa.Table, list[LifeEvent]]:
+    persons, households = snapshot_tables(run.snapshot)
+    pending = list(LifeEvent.objects.filter(organisation=run.organisation, processed_by__isnull=True))
+    if run.full:
+        return persons, households, pending
+    touched = {e.household_id for e in pending if e.household_id}
+    touched |= {str(r["household_id"]) for r in persons.select(["person_id", "household_id"]).to_pylist()
+                if str(r["person_id"]) in {e.person_id for e in pending}}
+    keep = pa.array(sorted(touched), pa.string())
+    import pyarrow.compute as pc
+
+    return (persons.filter(pc.is_in(persons["household_id"], value_set=keep)),
+            households.filter(pc.is_in(households["household_id"], value_set=keep)), pending)
+
+
+def run_execute(*, run: Run) -> Run:
+    """Evaluate every pack in force for the people the run covers; one offer per entitlement, ever."""
+    run.status, run.started_at = "running", timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        persons, households, pending = _register_for_run(run)
+        period = parse_period(run.period)
+        # A one-off benefit is keyed by the birth that triggered it, processed by this run or an earlier one.
+        births = {e.household_id: e for e in LifeEvent.objects.filter(
+            organisation=run.organisation, kind="birth_registered", occurred_on__gte=period.start,
+            occurred_on__lte=period.stop).order_by("occurred_on", "pk")}
+        used: dict[str, str] = {}
+        evaluated = entitled = created = 0
+        for pack, label in packs_in_force(run.organisation):
+            used[pack.name] = label
+            if persons.num_rows == 0:
+                continue
+            for row in evaluate_benefits(pack, persons, households, period):
+                evaluated += 1
+                entitled += row["entitled"]
+                from govcx.proactive.models import Decision
+
+                Decision.objects.create(organisation=run.organisation, run=run, benefit=row["benefit"],
+                                        beneficiary_id=row["beneficiary_id"], entitled=row["entitled"],
+                                        amount=Decimal(str(row["amount"])), reasons=row["reasons"])
+                if not row["entitled"]:
+                    continue
+                key = run.period
+                event = None
+                if row["benefit"] in ONE_OFF_BENEFITS:
+                    event = births.get(row["beneficiary_id"])
+                    key = event.event_id if event else f"{row['benefit']}:{row['beneficiary_id']}"
+                created += _offer_once(run, row, key, label, event)
+        run.evaluated, run.entitled, run.offers_created, run.packs = evaluated, entitled, created, used
+        LifeEvent.objects.filter(pk__in=[e.pk for e in pending]).update(processed_by=run)
+        run.status = "done"
+    except Exception as exc:  # the run records why it failed; the job (and its log) keeps the traceback
+        run.status, run.error, run.finished_at = "failed", str(exc)[:2000], timezone.now()
+        run.save()
+        if not isinstance(exc, (InvalidInput, Invalid, OSError, ValueError)):
+            raise
+        return run
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _offer_once(run: Run, row: dict[str, Any], key: str, label: str, event: LifeEvent | None) -> int:
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(
+                organisation=run.organisation, benefit=row["benefit"], beneficiary_id=row["beneficiary_id"],
+                entitlement_key=key, amount=Decimal(str(row["amount"])), reasons=row["reasons"],
+                reference=row["reference"][:500], run=run, pack_version=label[:120],
+                event_at=timezone.make_aware(dt.datetime.combine(event.occurred_on, dt.time())) if event else None)
+    except IntegrityError:
+        return 0  # offered before, by this or any earlier run or rule version
+    OfferStep.objects.create(offer=offer, state="proposed", note=f"run {run.pk}")
+    audit_record(actor=None, action="proactive.offer_propose", obj=offer, organisation_id=run.organisation_id)
+    return 1
+
+
+@transaction.atomic
+def offer_move(*, offer: Offer, state: str, actor: Any = None, note: str = "") -> Offer:
+    """One step of the lifecycle: proposed → notified → accepted/declined/expired → payment instructed → paid."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if state not in OFFER_MOVES.get(offer.state, set()):
+        raise Conflict(f"an offer {offer.state} cannot become {state}")
+    before, offer.state = offer.state, state
+    offer.save(update_fields=["state", "updated_at"])
+    OfferStep.objects.create(offer=offer, state=state, actor=actor if getattr(actor, "is_authenticated", False)
+                             else None, note=note[:300])
+    audit_record(actor=actor, action=f"proactive.offer_{state}", obj=offer, organisation_id=offer.organisation_id,
+                 changes={"state": [before, state]})
+    return offer
+
+
+def offer_notify(*, offer: Offer, actor: Any = None) -> Offer:
+    """Queue the notification for the citizen inbox and the portal adapter, and mark the offer notified."""
+    payload = {"offer_id": offer.pk, "benefit": offer.benefit, "amount": str(offer.amount),
+               "beneficiary_id": offer.beneficiary_id, "entitlement": offer.entitlement_key, "reasons": offer.reasons}
+    for channel in ("inbox", "webhook"):
+        OutboxMessage.objects.create(offer=offer, channel=channel, payload=payload,
+                                     status="sent" if channel == "inbox" else "pending",
+                                     sent_at=timezone.now() if channel == "inbox" else None)
+    return offer_move(offer=offer, state="notified", actor=actor)
+
+
+@transaction.atomic
+def payment_batch_create(*, organisation: Any, actor: Any = None) -> PaymentBatch | None:
+    """Every accepted offer not yet in a batch, once: CSV and XML for the treasury; the offers become
+    payment instructed."""
+    offers = list(Offer.objects.select_for_update().filter(organisation=organisation, state="accepted",
+                                                           payment_batch__isnull=True).order_by("pk"))
+    if not offers:
+        return None
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["offer_id", "benefit", "beneficiary_id", "entitlement", "amount"])
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<payments>"]
+    for offer in offers:
+        writer.writerow([offer.pk, offer.benefit, offer.beneficiary_id, offer.entitlement_key, offer.amount])
+        lines.append(f'  <payment offer="{offer.pk}" benefit="{escape(offer.benefit)}" '
+                     f'beneficiary="{escape(offer.beneficiary_id)}" entitlement="{escape(offer.entitlement_key)}" '
+                     f'amount="{offer.amount}"/>')
+    lines.append("</payments>")
+    total = sum((o.amount for o in offers), Decimal(0))
+    batch = PaymentBatch.objects.create(organisation=organisation, offers_count=len(offers), total=total,
+                                        csv=text.getvalue(), xml="\n".join(lines))
+    for offer in offers:
+        offer.payment_batch = batch
+        offer.save(update_fields=["payment_batch"])
+        offer_move(offer=offer, state="payment_instructed", actor=actor, note=f"batch {batch.pk}")
+    audit_record(actor=actor, action="proactive.payment_batch", obj=batch, organisation_id=organisation.pk,
+                 changes={"offers": len(offers), "total": str(total)})
+    return batch
+
+
+def pack_version_create(*, organisation: Any, content: str, actor: Any = None) -> PackVersion:
+    pack = parse_pack(content, "draft")
+    version = PackVersion.objects.create(organisation=organisation, pack=pack.name, version=pack.version,
+                                         content=content, sha256=pack.sha256)
+    audit_record(actor=actor, action="proactive.pack_version_create", obj=version, organisation_id=organisation.pk)
+    return version
+
+
+def pack_version_publish(*, version: PackVersion, actor: Any = None) -> PackVersion:
+    if version.status == "published":
+        raise Conflict(f"{version} is already published")
+    version.status, version.published_at = "published", timezone.now()
+    super(PackVersion, version).save(update_fields=["status", "published_at"])
+    audit_record(actor=actor, action="proactive.pack_version_publish", obj=version,
+                 organisation_id=version.organisation_id)
+    return version
+
+
+def pack_version_whatif(*, version: PackVersion, snapshot: Snapshot, period: str) -> dict[str, Any]:
+    """How many more or fewer beneficiaries, and the cost, if this draft replaced the version in force."""
+    draft = parse_pack(version.content, str(version))
+    current = next((p for p, _ in packs_in_force(version.organisation) if p.name == draft.name), None)
+    persons, households = snapshot_tables(snapshot)
+    at = parse_period(period)
+
+    def totals(pack: Pack | None) -> tuple[int, float]:
+        if pack is None:
+            return 0, 0.0
+        rows = evaluate_benefits(pack, persons, households, at)
+        return sum(r["entitled"] for r in rows), round(sum(r["amount"] for r in rows), 2)
+
+    before, after = totals(current), totals(draft)
+    return {"entitled_before": before[0], "entitled_after": after[0], "entitled_change": after[0] - before[0],
+            "cost_before": before[1], "cost_after": after[1], "cost_change": round(after[1] - before[1], 2)}
+
+
+def offer_citizen_answer(*, offer: Offer, user: Any, accept: bool) -> Offer:
+    """The citizen consents to or declines an offer notified to them (their own, or their child's or family's)."""
+    from govcx.proactive.selectors import citizen_offers
+
+    if offer.pk not in {o.pk for o in citizen_offers(user=user)}:
+        from govcx.errors import NotFound
+
+        raise NotFound(f"offer {offer.pk} not found")
+    return offer_move(offer=offer, state="accepted" if accept else "declined", actor=user,
+                      note="consent given by the citizen" if accept else "declined by the citizen")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from govcx.proactive import views
+
+app_name = "proactive"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("offers/", views.offer_list, name="offers"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("people/", views.person_lookup, name="person"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:offer_id>/answer/", views.inbox_answer, name="inbox_answer"),
+]
