@@ -50,7 +50,11 @@ def govcx_run(urls: list[str], base: str, parallel: int) -> tuple[float, list]:
 
     options = AuditOptions(parallel=parallel, allowed_hosts=(base.removeprefix("http://"),))
     started = time.perf_counter()
-    results = audit([Target(u) for u in urls], options)
+
+    def progress(done: int, total: int, url: str) -> None:
+        print(f"  {done}/{total} {time.perf_counter() - started:.1f} s {url.removeprefix(base)}", file=sys.stderr)
+
+    results = audit([Target(u) for u in urls], options, progress=progress)
     return time.perf_counter() - started, results
 
 

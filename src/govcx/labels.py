@@ -105,3 +105,9 @@ JOB_STEPS = (
     _("copying new answers to the analytics store"),
     _("cancelled"),
 )
+
+# --- audit ---
+AUDIT_IMPACTS = {"critical": _("Critical"), "serious": _("Serious"), "moderate": _("Moderate"), "minor": _("Minor")}
+AUDIT_RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}
+AUDIT_ISSUE_KINDS = {"violation": _("Violation"), "needs_review": _("Needs review"),
+                     "manual": _("Check by hand")}

@@ -18,6 +18,7 @@ from playwright.async_api import async_playwright
 from govcx.audit.engine import (
     WCAG22_MANUAL,
     AuditOptions,
+    Cancelled,
     JourneyStep,
     PageResult,
     Target,
@@ -316,6 +317,16 @@ def test_phone_figures_in_place_equal_a_fresh_phone_load_where_used(site):
         assert not same and in_place != fresh, name
 
 
+def test_a_cancelled_run_stops_before_its_next_page(site):
+    done: list[str] = []
+    pages = ["clean-en.html", "no-alt.html", "contrast.html", "headings.html"]
+    with pytest.raises(Cancelled):
+        audit([Target(site.url(p)) for p in pages], site.options(parallel=1, mobile=False, screenshots=False),
+              progress=lambda _done, _total, url: done.append(url), cancelled=lambda: len(done) >= 1)
+    assert done == [site.url("clean-en.html")]
+    assert len(done) == 1
+
+
 def test_pages_that_redirect_in_the_browser_are_audited_where_they_land(site):
     refresh, script, away = audit([Target(site.url(p)) for p in ("refresh.html", "script-redirect.html", "away.html")],
                                   site.options(mobile=False, screenshots=False))
@@ -323,6 +334,7 @@ def test_pages_that_redirect_in_the_browser_are_audited_where_they_land(site):
     assert script.ok and script.final_url == site.url("clean-en.html") and script.rules() == set()
     assert not away.ok and away.error.startswith("redirects to another site (http://localhost:")
     assert "\n" not in away.error
+    assert [entry for entry in site.log if entry[0].startswith("localhost")] == []  # refused, never loaded
 
 
 # --- hostile pages ------------------------------------------------------------------------------------------

@@ -60,6 +60,11 @@ def axe_source() -> str:
     raise RuntimeError("axe.min.js not found in the axe-playwright-python package")
 
 
+def site_host(url: str) -> str:
+    """The host a page belongs to for "the same site": lower case, a leading ``www.`` aside."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) with the scheme's default port filled in; every file: URL shares one origin."""
     parts = urlsplit(url)
@@ -117,6 +122,8 @@ class RequestGuard:
     blocked: list[dict[str, str]] = field(default_factory=list)
     blocked_total: int = 0
     proxy: PinningProxy | None = None
+    stay_on: str | None = None  # a host: top-level navigations elsewhere are refused and noted in left_for
+    left_for: str | None = None
     _resolved: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     too_big: asyncio.Event = field(default_factory=asyncio.Event)
     _sizes: dict[Request, int] = field(default_factory=dict)
@@ -196,6 +203,10 @@ class RequestGuard:
                 return
             if urlsplit(url).scheme in ("data", "blob", "about"):
                 await route.continue_()
+                return
+            if top_level and self.stay_on is not None and site_host(url) != self.stay_on:
+                self.left_for = url
+                await route.abort("blockedbyclient")
                 return
             if top_level:
                 self.reset()
@@ -309,16 +320,22 @@ async def open_guarded_context(
     return context, guard
 
 
-async def new_guarded_page(context: BrowserContext, guard: RequestGuard, blocked: list[dict[str, str]] | None = None
-                           ) -> Page:
-    """A page of a guarded context that dismisses dialogs and closes its popups; the guard starts counting
-    afresh for it and lists its refused requests in ``blocked`` (a new list when not given)."""
+def restart_guard(guard: RequestGuard, blocked: list[dict[str, str]] | None = None) -> None:
+    """Count afresh for the next page of a guarded context, listing its refused requests in ``blocked``."""
     guard.reset()
     guard.site = None
     guard.document_status = None
     guard.navigations = 0
+    guard.stay_on = guard.left_for = None
     guard.blocked = blocked if blocked is not None else []
     guard.blocked_total = 0
+
+
+async def new_guarded_page(context: BrowserContext, guard: RequestGuard, blocked: list[dict[str, str]] | None = None
+                           ) -> Page:
+    """A page of a guarded context that dismisses dialogs and closes its popups; the guard starts counting
+    afresh for it (:func:`restart_guard`). One page at a time: the guard counts one page."""
+    restart_guard(guard, blocked)
     guard._pages.clear()
     page = await context.new_page()
     guard._pages.append(page)

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,6 +35,8 @@ from .browser import (
     launch,
     new_guarded_page,
     open_guarded_context,
+    restart_guard,
+    site_host,
 )
 from .netguard import Blocked, NetworkPolicy
 from .options import DEFAULT_OPTIONS, MAPPED_RULES, AuditOptions, Target
@@ -257,15 +259,37 @@ class Cancelled(Exception):
 
 @dataclass
 class Lane:
-    """One of a run's ``options.parallel`` lanes: a desktop context (and, when needed, a phone context) that
-    audits the run's pages one after another, each in a new page. A context is never shared with another run;
-    after a page that could not be audited it is replaced, so a broken page leaves nothing behind."""
+    """One of a run's ``options.parallel`` lanes: a desktop context (and, when needed, a phone context) whose
+    page audits the run's pages one after another (each navigation replaces the document). A context is never
+    shared with another run; after a page that could not be audited the lane starts afresh (new contexts, new
+    pages), so a broken page leaves nothing behind."""
 
     browser: Browser
     options: AuditOptions
     policy: NetworkPolicy
     desktop: tuple[BrowserContext, RequestGuard] | None = None
     phone: tuple[BrowserContext, RequestGuard] | None = None
+    pages: dict[bool, Page] = field(default_factory=dict)  # mobile? -> the page the lane reuses
+    crashed: list[bool] = field(default_factory=list)
+    resized: bool = False
+
+    async def page(self, blocked: list[dict[str, str]], *, mobile: bool = False) -> tuple[Page, RequestGuard]:
+        """The lane's page (desktop or phone), ready for the next target: its guard counts afresh and lists
+        refused requests in ``blocked``."""
+        context, guard = await self.context(mobile=mobile)
+        page = self.pages.get(mobile)
+        if page is None or page.is_closed():
+            page = await new_guarded_page(context, guard, blocked)
+            page.on("crash", lambda _page: self.crashed.append(True))
+            self.pages[mobile] = page
+        else:
+            restart_guard(guard, blocked)
+        if not mobile and self.resized:
+            width, height = self.options.desktop_viewport
+            await page.set_viewport_size({"width": width, "height": height})
+            self.resized = False
+        self.crashed.clear()
+        return page, guard
 
     async def context(self, *, mobile: bool = False) -> tuple[BrowserContext, RequestGuard]:
         current = self.phone if mobile else self.desktop
@@ -282,6 +306,8 @@ class Lane:
             if current is not None:
                 await close_quietly(current[0])
         self.desktop = self.phone = None
+        self.pages.clear()
+        self.resized = False
 
 
 async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[str, str]]) -> dict[str, Any]:
@@ -293,11 +319,11 @@ async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[st
     probe = await page.evaluate(checks.PHONE_LAYOUT_JS)
     if checks.same_layout_on_phone(probe):
         width, height = options.mobile_viewport
+        lane.resized = True
         await page.set_viewport_size({"width": width, "height": height})
         data = await page.evaluate(checks.MOBILE_JS)
         return checks.mobile_summary(data, options.mobile_viewport, "viewport")
-    context, guard = await lane.context(mobile=True)
-    phone = await new_guarded_page(context, guard, blocked)
+    phone, guard = await lane.page(blocked, mobile=True)
     try:
         await goto_guarded(phone, url, guard, options)
         data = await phone.evaluate(checks.MOBILE_JS)
@@ -306,9 +332,6 @@ async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[st
         return {"error": str(exc)}
     except PlaywrightError as exc:
         return {"error": error_text(exc)}
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await phone.close()
 
 
 # --- one target ---------------------------------------------------------------------------------------------
@@ -344,13 +367,12 @@ async def _audit_target(lane: Lane, target: Target, url: str, blocked: list[dict
                         ) -> PageResult:
     options = lane.options
     watch = Stopwatch()
-    context, guard = await lane.context()
-    page = await new_guarded_page(context, guard, blocked)
+    page, guard = await lane.page(blocked)
     watch.lap("open")
-    crashed: list[bool] = []
-    page.on("crash", lambda _page: crashed.append(True))
+    crashed = lane.crashed
     try:
         try:
+            guard.stay_on = site_host(url)
             response = await goto_guarded(page, url, guard, options)
             status = response.status if response is not None else None
             status = await follow_client_redirect(page, guard, options) or status
@@ -367,27 +389,21 @@ async def _audit_target(lane: Lane, target: Target, url: str, blocked: list[dict
         if status is not None and status >= 400:
             return failed(target.url, f"HTTP {status}", label=target.label, status=status, final_url=page.url,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
-        if not same_site(url, page.url):
-            return failed(target.url, f"redirects to another site ({page.url[:200]}); audit that address itself",
-                          label=target.label, status=status, final_url=page.url, duration_ms=_elapsed_ms(started))
+        away = guard.left_for or (page.url if urlsplit(page.url).scheme in ("http", "https")
+                                  and site_host(page.url) != guard.stay_on else None)
+        if away:
+            return failed(target.url, f"redirects to another site ({away[:200]}); audit that address itself",
+                          label=target.label, status=status, final_url=away, duration_ms=_elapsed_ms(started))
         watch.lap("load")
         measured = await inspect_landed(page, guard, options, watch)
         final_url = page.url
         mobile = await mobile_figures(lane, page, final_url, blocked) if options.mobile else {}
         watch.lap("mobile")
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await page.close()
-        watch.lap("close")
+    except BaseException:
+        await lane.recycle()  # interrupted mid-page (the time budget): the next page starts clean
+        raise
     return PageResult(url=target.url, final_url=final_url, ok=True, error="", status=status, mobile=mobile,
                       duration_ms=_elapsed_ms(started), label=target.label, timings=watch.timings, **measured)
-
-
-def same_site(start: str, landed: str) -> bool:
-    """Whether a page landed on the host it started from (a leading ``www.`` and the scheme aside)."""
-    def host(url: str) -> str:
-        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return urlsplit(landed).scheme not in ("http", "https") or host(start) == host(landed)
 
 
 async def follow_client_redirect(page: Page, guard: RequestGuard, options: AuditOptions) -> int | None:
@@ -398,7 +414,7 @@ async def follow_client_redirect(page: Page, guard: RequestGuard, options: Audit
     delay = checks.refresh_delay(await _quiet_evaluate(page, checks.META_REFRESH_JS))
     if delay is not None and delay <= MAX_REFRESH_S:
         deadline = time.perf_counter() + delay + REDIRECT_GRACE_S
-        while guard.navigations == navigations and time.perf_counter() < deadline:
+        while guard.navigations == navigations and guard.left_for is None and time.perf_counter() < deadline:
             await asyncio.sleep(0.02)
     if guard.navigations == navigations:
         return None
