@@ -119,8 +119,10 @@ def _problem(words: str) -> str:
     return f"{label} ({rest}" if rest and words not in _PROBLEMS else str(label)
 
 
-# (pattern of the engine's English message, its translation with the pattern's named groups)
+# (pattern of the engine's English message, its translation with the pattern's named groups); the first match
+# wins, so a message that wraps another comes first
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), text) for pattern, text in (
+    (r"^refused by the network guard: (?P<reason>.*)$", _("refused by the network guard: %(reason)s")),
     (r"^the (?P<scheme>.*): scheme is not allowed \(only http and https\)$",
      _("the %(scheme)s: scheme is not allowed (only http and https)")),
     (r"^the address has no host$", _("the address has no host")),
@@ -132,7 +134,6 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern),
      _("%(host)s is a %(problem)s address; an administrator can allow the host (GOVCX_AUDIT_ALLOWED_HOSTS)")),
     (r"^local files cannot be opened by the audited page$", _("local files cannot be opened by the audited page")),
     (r"^(?P<scheme>.*): cannot be proxied in the clear$", _("%(scheme)s: cannot be proxied in the clear")),
-    (r"^refused by the network guard: (?P<reason>.*)$", _("refused by the network guard: %(reason)s")),
     (r"^HTTP (?P<status>\d+)$", _("the server answered HTTP %(status)s")),
     (r"^navigation timed out after (?P<ms>\d+) ms$", _("the page did not load within %(ms)s ms")),
     (r"^page time budget of (?P<ms>\d+) ms exceeded$", _("the audit of the page took longer than %(ms)s ms")),
