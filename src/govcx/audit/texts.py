@@ -10,6 +10,7 @@ message not listed is shown as the engine wrote it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -121,7 +122,7 @@ def _problem(words: str) -> str:
 
 # (pattern of the engine's English message, its translation with the pattern's named groups); the first match
 # wins, so a message that wraps another comes first
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), text) for pattern, text in (
+_MESSAGES: tuple[tuple[re.Pattern[str], Any], ...] = tuple((re.compile(pattern), text) for pattern, text in (
     (r"^refused by the network guard: (?P<reason>.*)$", _("refused by the network guard: %(reason)s")),
     (r"^the (?P<scheme>.*): scheme is not allowed \(only http and https\)$",
      _("the %(scheme)s: scheme is not allowed (only http and https)")),

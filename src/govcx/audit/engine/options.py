@@ -21,13 +21,13 @@ WCAG22_MANUAL: tuple[tuple[str, str], ...] = (
 # axe-core rules outside its WCAG tags (best-practice or experimental) whose failure is a failure of a WCAG 2.2 A/AA
 # success criterion, with that criterion; each was checked against labelled failing and passing pages
 # (tests/audit/test_accuracy.py). Rules that flag what WCAG allows (heading-order, region, landmark rules,
-# page-has-heading-one, tabindex, meta-viewport-large, image-redundant-alt...) are left out: they are advice.
+# page-has-heading-one, tabindex, meta-viewport-large, image-redundant-alt...) are left out: they are advice;
+# so is the experimental p-as-heading, which takes a big bold figure in a summary card for a heading.
 MAPPED_RULES: dict[str, tuple[str, ...]] = {
     "label-content-name-mismatch": ("2.5.3",),  # experimental: the accessible name must contain the visible label
     "empty-heading": ("1.3.1", "2.4.6"),  # a heading with no text: structure without a label
     "empty-table-header": ("1.3.1",),  # a header cell with no text relates nothing
     "presentation-role-conflict": ("1.3.1", "4.1.2"),  # "decorative" but focusable or with ARIA: exposed anyway
-    "p-as-heading": ("1.3.1",),  # experimental: bold or large paragraphs used as headings
     "td-has-header": ("1.3.1",),  # experimental: data cells of a large table without headers
     "table-fake-caption": ("1.3.1",),  # experimental: a spanning first row used as the caption
     "css-orientation-lock": ("1.3.4",),  # experimental: CSS locks the page to one orientation
