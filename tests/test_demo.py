@@ -231,3 +231,17 @@ def test_feedback_demo_tells_its_stories(demo):
     assert mean(WORSENING_SERVICE, starts[-2], end) < mean(WORSENING_SERVICE, starts[0], starts[2]) - 0.4
     assert Complaint.objects.filter(status="answered").exists()
     assert Complaint.objects.exclude(status="answered").filter(due_on__lt=dt.date.today()).exists()  # overdue
+
+
+def test_demo_services_have_audit_runs(demo):
+    from govcx.audit.models import AuditIssue, AuditRun
+
+    with_pages = [s for s in Service.objects.all() if s.page_urls]
+    runs = AuditRun.objects.filter(status="done")
+    assert with_pages and runs.count() == 2 * len(with_pages)
+    assert {run.service_id for run in runs} == {s.pk for s in with_pages}
+    latest = runs.order_by("-finished_at").first()
+    assert latest.summary["pages"] == len(latest.service.page_urls)
+    assert AuditIssue.objects.filter(kind="violation").exists()
+    # recorded, so the demo stays fast: no run waits for a browser
+    assert not AuditRun.objects.exclude(status="done").exists()

@@ -106,6 +106,12 @@ def test_cli_exit_status_and_json(site, capsys):
     assert failed.value.code == 1
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["violations"]["critical"] >= 1
+    # one count, in elements, in the JSON and the text output alike
+    total = report["summary"]["violations_total"]
+    assert report["summary"]["violations_counted"] == "elements"
+    assert total == sum(report["summary"]["violations"].values())
+    call_command("audit", site.url("no-alt.html"), "--parallel", "1", "--fail-on", "none")  # no exit
+    assert f"violations: {total} elements" in capsys.readouterr().out
     call_command("audit", site.url("clean-en.html"), "--json", "--parallel", "1")  # no exit: clean page
     assert json.loads(capsys.readouterr().out)["summary"]["pages"] == 1
 

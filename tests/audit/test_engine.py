@@ -18,6 +18,7 @@ from playwright.async_api import async_playwright
 from govcx.audit.engine import (
     WCAG22_MANUAL,
     AuditOptions,
+    Cancelled,
     JourneyStep,
     PageResult,
     Target,
@@ -25,8 +26,11 @@ from govcx.audit.engine import (
     audit_journey,
     crawl,
 )
-from govcx.audit.engine.browser import launch
+from govcx.audit.engine import page_checks as checks
+from govcx.audit.engine.browser import goto_guarded, launch, new_guarded_page
 from govcx.audit.engine.crawl import links_of
+from govcx.audit.engine.netguard import NetworkPolicy
+from govcx.audit.engine.runner import Lane
 from govcx.audit.engine.sync import run_sync
 
 pytestmark = pytest.mark.browser
@@ -253,7 +257,7 @@ def test_other_origin_requests_are_blocked(pages, site):
 
 def test_mobile_figures(pages):
     wide = pages["wide.html"].mobile
-    assert wide["emulation"] == "device"
+    assert wide["emulation"] == "viewport"  # laid out at device-width: measured in place (see the test below)
     assert wide["horizontal_scroll"] is True and wide["scroll_width"] >= 1200
     assert wide["zoom_disabled"] is True and wide["viewport"]["maximum_scale"] == 1.0
     assert wide["small_tap_targets"] == 4
@@ -264,6 +268,73 @@ def test_mobile_figures(pages):
         assert mobile["small_tap_targets"] == 0
     # the 500 px iframe does not fit a 390 px phone
     assert pages["iframe.html"].mobile["horizontal_scroll"] is True
+
+
+PHONE_PAGES = ["clean-en.html", "clean-ru.html", "wide.html", "registry-form.html", "iframe.html",
+               "unlabelled.html", "coarse-pointer.html", "no-viewport.html"]
+
+
+async def _phone_figures_both_ways(site) -> dict[str, tuple[bool, dict, dict]]:
+    """Per page: whether the in-place path applies, the figures measured in place (a desktop page resized to
+    the phone's width) and from a fresh load in a phone context."""
+    options = site.options()
+    figures = {}
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        lane = Lane(browser, options, NetworkPolicy(allowed_hosts=options.allowed_hosts))
+        try:
+            for name in PHONE_PAGES:
+                context, guard = await lane.context()
+                page = await new_guarded_page(context, guard)
+                await goto_guarded(page, site.url(name), guard, options)
+                probe = await page.evaluate(checks.PHONE_LAYOUT_JS)
+                width, height = options.mobile_viewport
+                await page.set_viewport_size({"width": width, "height": height})
+                in_place = checks.mobile_summary(await page.evaluate(checks.MOBILE_JS), options.mobile_viewport, "")
+                await page.close()
+                context, guard = await lane.context(mobile=True)
+                phone = await new_guarded_page(context, guard)
+                await goto_guarded(phone, site.url(name), guard, options)
+                fresh = checks.mobile_summary(await phone.evaluate(checks.MOBILE_JS), options.mobile_viewport, "")
+                await phone.close()
+                figures[name] = (checks.same_layout_on_phone(probe), in_place, fresh)
+        finally:
+            await lane.recycle()
+            await browser.close()
+    return figures
+
+
+def test_phone_figures_in_place_equal_a_fresh_phone_load_where_used(site):
+    figures = run_sync(_phone_figures_both_ways(site))
+    in_place_pages = [name for name, (same, _, _) in figures.items() if same]
+    assert len(in_place_pages) == 6
+    for name in in_place_pages:
+        _, in_place, fresh = figures[name]
+        assert in_place == fresh, name
+    # where the path is not taken, the figures would differ: touch-only styles and the 980 px layout
+    for name in ("coarse-pointer.html", "no-viewport.html"):
+        same, in_place, fresh = figures[name]
+        assert not same and in_place != fresh, name
+
+
+def test_a_cancelled_run_stops_before_its_next_page(site):
+    done: list[str] = []
+    pages = ["clean-en.html", "no-alt.html", "contrast.html", "headings.html"]
+    with pytest.raises(Cancelled):
+        audit([Target(site.url(p)) for p in pages], site.options(parallel=1, mobile=False, screenshots=False),
+              progress=lambda _done, _total, url: done.append(url), cancelled=lambda: len(done) >= 1)
+    assert done == [site.url("clean-en.html")]
+    assert len(done) == 1
+
+
+def test_pages_that_redirect_in_the_browser_are_audited_where_they_land(site):
+    refresh, script, away = audit([Target(site.url(p)) for p in ("refresh.html", "script-redirect.html", "away.html")],
+                                  site.options(mobile=False, screenshots=False))
+    assert refresh.ok and refresh.final_url == site.url("no-alt.html") and "image-alt" in refresh.rules()
+    assert script.ok and script.final_url == site.url("clean-en.html") and script.rules() == set()
+    assert not away.ok and away.error.startswith("redirects to another site (http://localhost:")
+    assert "\n" not in away.error
+    assert [entry for entry in site.log if entry[0].startswith("localhost")] == []  # refused, never loaded
 
 
 # --- hostile pages ------------------------------------------------------------------------------------------

@@ -94,6 +94,13 @@ def test_manual_items_are_the_wcag22_criteria_axe_cannot_check():
         ("width=device-width, maximum-scale=1.0", True),
         ("width=device-width, maximum-scale=2", False),
         ("width=device-width, maximum-scale=5, user-scalable=yes", False),
+        # values Chromium does not know read as 0 (zoom off), "yes" as 1: axe's meta-viewport misses these
+        ("width=device-width, user-scalable=false", True),
+        ("width=device-width, maximum-scale=yes", True),
+        ("width=device-width, maximum-scale=no", True),
+        ("width=device-width; user-scalable=0.5", True),
+        ("width=device-width, user-scalable=1", False),
+        ("width=device-width, maximum-scale=3.0x", False),
     ],
 )
 def test_viewport_zoom_rules(content, zoom_disabled):
@@ -103,13 +110,22 @@ def test_viewport_zoom_rules(content, zoom_disabled):
 
 def test_mobile_summary_uses_the_phone_width():
     # A phone widens its layout viewport for wide content, so innerWidth grows with the page.
-    data = {"scrollWidth": 1200, "innerWidth": 1200, "viewport": None, "targets": 4,
+    data = {"scrollWidth": 1200, "innerWidth": 1200, "viewport": "width=device-width", "targets": 4,
             "small": [{"selector": "#a", "width": 16, "height": 16}]}
     summary = mobile_summary(data, (390, 844), "device")
-    assert summary["horizontal_scroll"] is True and summary["viewport_meta"] is False
+    assert summary["horizontal_scroll"] is True and summary["laid_out_for_phone"] is True
     assert summary["small_tap_targets"] == 1 and summary["tap_targets"] == 4
     assert mobile_summary({"scrollWidth": 390, "innerWidth": 390, "viewport": "width=device-width"},
                           (390, 844), "device")["horizontal_scroll"] is False
+
+
+def test_a_page_not_laid_out_for_phones_scrolls_sideways_only_beyond_its_layout_width():
+    # Without a viewport meta a phone lays the page out 980 px wide and shows it zoomed out: no sideways
+    # scrolling, but not laid out for phones either.
+    zoomed_out = mobile_summary({"scrollWidth": 980, "innerWidth": 980, "viewport": None}, (390, 844), "device")
+    assert zoomed_out["horizontal_scroll"] is False and zoomed_out["laid_out_for_phone"] is False
+    wider = mobile_summary({"scrollWidth": 1400, "innerWidth": 980, "viewport": None}, (390, 844), "device")
+    assert wider["horizontal_scroll"] is True
 
 
 def test_registry_match_both_ways_case_insensitive():

@@ -239,6 +239,27 @@ def test_the_proxy_refuses_internal_targets_and_reports_them(canary, request_hea
     assert all("loopback" in reason for _url, reason in blocked)
 
 
+@pytest.mark.parametrize("request_head", [
+    "CONNECT content-autofill.googleapis.com:443 HTTP/1.1\r\nHost: content-autofill.googleapis.com\r\n\r\n",
+    "GET http://update.googleapis.com/service/update2 HTTP/1.1\r\nHost: update.googleapis.com\r\n\r\n",
+])
+def test_the_browsers_own_background_traffic_is_refused_and_not_listed_as_the_pages(request_head):
+    blocked: list[tuple[str, str]] = []
+    calls: list[str] = []
+    proxy = PinningProxy(NetworkPolicy(), on_block=lambda url, reason: blocked.append((url, reason)),
+                         resolver=fake_resolver({}, calls))
+    answer = run_sync(through_proxy(proxy, request_head.encode()))
+    assert answer.startswith(b"HTTP/1.1 403") and blocked == [] and calls == []
+
+
+def test_chromium_starts_with_its_background_services_off():
+    from govcx.audit.engine.launcher import CHROMIUM_ARGS
+
+    features = next(arg for arg in CHROMIUM_ARGS if arg.startswith("--disable-features="))
+    assert "AutofillServerCommunication" in features and "OptimizationHints" in features
+    assert "--disable-client-side-phishing-detection" in CHROMIUM_ARGS
+
+
 # --- hostile pages in real Chromium -------------------------------------------------------------------------
 
 browser = pytest.mark.browser

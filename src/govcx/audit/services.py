@@ -6,6 +6,7 @@ The only writers of AuditRun, PageAudit and AuditIssue.
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,7 +23,16 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.audit import selectors
-from govcx.audit.engine import AuditOptions, JourneyStep, PageResult, Target, audit, audit_journey, crawl
+from govcx.audit.engine import (
+    AuditOptions,
+    Cancelled,
+    JourneyStep,
+    PageResult,
+    Target,
+    audit,
+    audit_journey,
+    crawl,
+)
 from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
 from govcx.audit.summary import page_dict, summarise
@@ -103,6 +113,21 @@ def audit_run_create(
     return run
 
 
+@transaction.atomic
+def audit_run_record(*, actor: User, service: Service, results: list[PageResult], finished_at: Any) -> AuditRun:
+    """Store results the engine recorded elsewhere as a finished run of ``service`` (the demo's recorded audits:
+    no browser is started); dated ``finished_at``."""
+    require(actor, Action.ASSESS)
+    run = AuditRun.objects.create(
+        service=service, source=RunSource.URLS, targets=[result.url for result in results],
+        options={"recorded": True}, created_by=actor, status=RunStatus.RUNNING, pages_total=len(results),
+    )
+    _store(run, results)
+    AuditRun.objects.filter(pk=run.pk).update(created_at=finished_at, started_at=finished_at, finished_at=finished_at)
+    run.refresh_from_db()
+    return run
+
+
 def _validate_journey(steps: list[dict[str, str]]) -> None:
     for index, step in enumerate(steps):
         if step.get("action") not in ("goto", "fill", "click", "expect", "audit"):
@@ -141,18 +166,22 @@ def _targets(run: AuditRun, options: AuditOptions) -> list[Target]:
 
 
 def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: AuditOptions,
-                              progress: Progress | None) -> list[PageResult]:
+                              progress: Progress | None, cancelled: Callable[[], bool] | None) -> list[PageResult]:
     """The browser works in its own thread (its event loop must not touch the ORM); this thread records the
-    progress it reports, on the run and on its job, so their pages can show it."""
+    progress it reports, on the run and on its job, so their pages can show it, and asks the job whether it was
+    cancelled: the browser then stops before its next page."""
     updates: queue.Queue[tuple[int, int, str]] = queue.Queue()
+    stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"audit-{run.pk}") as pool:
-        future = pool.submit(audit, targets, options, progress=lambda done, total, url: updates.put((done, total, url)))
+        future = pool.submit(audit, targets, options, progress=lambda done, total, url: updates.put((done, total, url)),
+                             cancelled=stop.is_set)
         while True:
             try:
                 future.result(timeout=0.5)
                 break
             except FutureTimeout:
-                pass
+                if cancelled is not None and not stop.is_set() and cancelled():
+                    stop.set()
             finally:
                 latest = None
                 while not updates.empty():
@@ -187,7 +216,10 @@ def audit_run_execute(*, run: AuditRun, progress: Progress | None = None,
             report(0, len(targets), "opening the browser")
             if cancelled is not None and cancelled():
                 raise InterruptedError(CANCELLED)
-            results = _audit_reporting_progress(run, targets, options, progress)
+            try:
+                results = _audit_reporting_progress(run, targets, options, progress, cancelled)
+            except Cancelled as exc:
+                raise InterruptedError(CANCELLED) from exc
         if cancelled is not None and cancelled():
             raise InterruptedError(CANCELLED)
         report(len(results), len(results), "storing the results")

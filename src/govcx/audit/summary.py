@@ -29,17 +29,26 @@ def at_least(impact: str | None, threshold: str) -> bool:
     return impact in IMPACT_RANK and IMPACT_RANK[impact] <= IMPACT_RANK[threshold]
 
 
+VIOLATIONS_COUNTED = "elements"  # what every violation count of govcx counts: each rule × element × page once
+
+
+def violation_elements(issue: dict[str, Any]) -> int:
+    """The elements a violation counts for (a rule without a located element counts once)."""
+    return max(1, len(issue.get("targets") or []))
+
+
 def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts over all pages of a run: violations by impact (each rule × element once), items needing
-    review, pages that failed, mean reading ease, form fields asking for data the state holds, mobile
-    problems and page weight."""
+    """Counts over all pages of a run: violations by impact and in total, counted in elements (each rule ×
+    element × page once, :data:`VIOLATIONS_COUNTED`), "needs review" items (rule × page), pages that failed,
+    mean reading ease, form fields asking for data the state holds, mobile problems and page weight."""
     violations: Counter[str] = Counter()
     needs_review = manual = 0
     ease, held, unlabelled, horizontal, small_targets, weight = [], 0, 0, 0, 0, []
+    not_for_phone = 0
     for page in pages:
         for issue in page.get("issues", []):
             if issue["kind"] == "violation":
-                violations[issue.get("impact") or "minor"] += max(1, len(issue.get("targets", [])))
+                violations[issue.get("impact") or "minor"] += violation_elements(issue)
             elif issue["kind"] == "needs_review":
                 needs_review += 1
             else:
@@ -52,6 +61,7 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
         unlabelled += forms.get("unlabelled", 0)
         mobile = page.get("mobile") or {}
         horizontal += bool(mobile.get("horizontal_scroll"))
+        not_for_phone += mobile.get("laid_out_for_phone") is False
         small_targets += mobile.get("small_tap_targets", 0)
         if (page.get("weight") or {}).get("bytes") is not None:
             weight.append(page["weight"]["bytes"])
@@ -59,12 +69,15 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
         "pages": len(pages),
         "pages_failed": sum(not p.get("ok") for p in pages),
         "violations": {impact: violations.get(impact, 0) for impact in IMPACTS},
+        "violations_total": sum(violations.values()),
+        "violations_counted": VIOLATIONS_COUNTED,
         "needs_review": needs_review,
         "manual": manual,
         "reading_ease": round(fmean(ease), 1) if ease else None,
         "registry_held_fields": held,
         "unlabelled_fields": unlabelled,
         "pages_scrolling_sideways": horizontal,
+        "pages_not_laid_out_for_phones": not_for_phone,
         "small_tap_targets": small_targets,
         "bytes": sum(weight),
     }

@@ -94,6 +94,13 @@ def audit_start(request: HttpRequest, service_id: int) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.access_audit_run(request.user, run_id)
+    running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    if request.GET.get("progress"):
+        # the progress fragment polls here; once the run has finished, htmx reloads the page with the results
+        if not running:
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        job = job_for_subject(subject=services.audit_run_subject(run))
+        return render(request, "audit/_progress.html", {"run": run, "job": job})
     previous = (
         selectors.audit_run_list(user=request.user)
         .filter(service=run.service, status=RunStatus.DONE, created_at__lt=run.created_at)
@@ -108,7 +115,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "pages": pages,
         "previous": previous,
         "manual_criteria": WCAG22_MANUAL,
-        "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "running": running,
         "job": job_for_subject(subject=services.audit_run_subject(run)),
     }
     return render(request, "audit/run_detail.html", context)

@@ -20,6 +20,7 @@ from govcx.accounts.models import ApiToken, AuditEvent, User
 from govcx.accounts.roles import Role
 from govcx.complaints.models import Complaint
 from govcx.demo import data
+from govcx.demo.audits import build_audit_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.errors import Conflict
@@ -170,6 +171,11 @@ class _Builder:
         self._feedback()  # before the assessments too: the satisfaction check reads the ratings
         self._assessments()
         self._reassessments()
+        self._audits()  # after the assessments: the demo's verdicts were judged without them
+
+    def _audits(self) -> None:
+        build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
+                         today=self.today, report=self.report)
 
     def _feedback(self) -> None:
         build_feedback_demo(

@@ -2,11 +2,12 @@
 
 Public API::
 
-    audit(targets, options, progress=...) -> list[PageResult]     # pages, concurrently
+    audit(targets, options, progress=..., cancelled=...) -> list[PageResult]     # pages, concurrently
     audit_journey(start_url, steps, options) -> list[PageResult]  # a scripted path, auditing on the way
     crawl(start_url, max_depth=2, max_pages=20, options) -> list[str]   # same-site URLs to audit
 
-Accessibility by axe-core (WCAG 2.0–2.2 A/AA tags), plus the WCAG 2.2 criteria axe cannot check
+Accessibility by axe-core (WCAG 2.0–2.2 A/AA tags and the best-practice and experimental rules that map to an
+A/AA criterion, :data:`~.options.MAPPED_RULES`), govcx's viewport zoom rule, plus the WCAG 2.2 criteria axe cannot check
 (:data:`WCAG22_MANUAL`) listed for manual review; plain-language figures (:mod:`govcx.audit.language`); forms
 (labels, required fields, data the state already holds); page weight and timing; phone-size checks.
 
@@ -21,10 +22,10 @@ from .crawl import crawl, crawl_async, normalize_url
 from .journey import audit_journey, audit_journey_async
 from .options import DEFAULT_OPTIONS, DEFAULT_WCAG_TAGS, WCAG22_MANUAL, AuditOptions, JourneyStep, Target
 from .results import Issue, PageResult
-from .runner import audit, audit_async
+from .runner import Cancelled, audit, audit_async
 
 __all__ = [
-    "DEFAULT_OPTIONS", "DEFAULT_WCAG_TAGS", "WCAG22_MANUAL", "AuditOptions", "Issue", "JourneyStep", "PageResult",
-    "Target", "audit", "audit_async", "audit_journey", "audit_journey_async", "crawl", "crawl_async",
+    "DEFAULT_OPTIONS", "DEFAULT_WCAG_TAGS", "WCAG22_MANUAL", "AuditOptions", "Cancelled", "Issue", "JourneyStep",
+    "PageResult", "Target", "audit", "audit_async", "audit_journey", "audit_journey_async", "crawl", "crawl_async",
     "normalize_url",
 ]

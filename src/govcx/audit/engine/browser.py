@@ -60,6 +60,11 @@ def axe_source() -> str:
     raise RuntimeError("axe.min.js not found in the axe-playwright-python package")
 
 
+def site_host(url: str) -> str:
+    """The host a page belongs to for "the same site": lower case, a leading ``www.`` aside."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) with the scheme's default port filled in; every file: URL shares one origin."""
     parts = urlsplit(url)
@@ -117,6 +122,8 @@ class RequestGuard:
     blocked: list[dict[str, str]] = field(default_factory=list)
     blocked_total: int = 0
     proxy: PinningProxy | None = None
+    stay_on: str | None = None  # a host: top-level navigations elsewhere are refused and noted in left_for
+    left_for: str | None = None
     _resolved: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     too_big: asyncio.Event = field(default_factory=asyncio.Event)
     _sizes: dict[Request, int] = field(default_factory=dict)
@@ -127,7 +134,6 @@ class RequestGuard:
         await context.route_web_socket("**/*", self._route_web_socket)
         context.on("response", self._on_response)
         context.on("requestfinished", self._on_finished)
-        context.on("page", lambda page: self._pages.append(page))
         context.on("console", self._on_console)
 
     def _on_console(self, message: Any) -> None:
@@ -197,6 +203,10 @@ class RequestGuard:
                 return
             if urlsplit(url).scheme in ("data", "blob", "about"):
                 await route.continue_()
+                return
+            if top_level and self.stay_on is not None and site_host(url) != self.stay_on:
+                self.left_for = url
+                await route.abort("blockedbyclient")
                 return
             if top_level:
                 self.reset()
@@ -294,20 +304,54 @@ async def _stop_loading(page: Page) -> None:
         await page.evaluate("() => window.stop()")
 
 
-async def open_guarded_page(
+async def open_guarded_context(
     browser: Browser, options: AuditOptions, *, policy: NetworkPolicy | None = None, mobile: bool = False,
     block_types: frozenset[str] = frozenset(),
-) -> tuple[BrowserContext, Page, RequestGuard]:
-    """A new context behind its own pinning proxy, with its request guard attached, and one page that dismisses
-    dialogs and refuses popups. Close it with :func:`close_quietly` (which also stops the proxy)."""
+) -> tuple[BrowserContext, RequestGuard]:
+    """A new context behind its own pinning proxy, with its request guard attached. Pages are opened in it
+    with :func:`new_guarded_page`, one at a time (the guard counts one page); a run reuses the context for its
+    next pages, never another run. Close it with :func:`close_quietly` (which also stops the proxy)."""
     policy = policy or NetworkPolicy(allowed_hosts=options.allowed_hosts)
     guard = RequestGuard(options, policy=policy, block_types=block_types)
     guard.proxy = PinningProxy(policy, on_block=guard.record_block)
     context = await new_context(browser, options, proxy=await guard.proxy.start(), mobile=mobile)
     _GUARDS[context] = guard
     await guard.attach(context)
+    return context, guard
+
+
+def restart_guard(guard: RequestGuard, blocked: list[dict[str, str]] | None = None) -> None:
+    """Count afresh for the next page of a guarded context, listing its refused requests in ``blocked``."""
+    guard.reset()
+    guard.site = None
+    guard.document_status = None
+    guard.navigations = 0
+    guard.stay_on = guard.left_for = None
+    guard.blocked = blocked if blocked is not None else []
+    guard.blocked_total = 0
+
+
+async def new_guarded_page(context: BrowserContext, guard: RequestGuard, blocked: list[dict[str, str]] | None = None
+                           ) -> Page:
+    """A page of a guarded context that dismisses dialogs and closes its popups; the guard starts counting
+    afresh for it (:func:`restart_guard`). One page at a time: the guard counts one page."""
+    restart_guard(guard, blocked)
+    guard._pages.clear()
     page = await context.new_page()
+    guard._pages.append(page)
     page.on("dialog", lambda dialog: _background(_dismiss(dialog)))
+    page.on("popup", lambda popup: _background(_close_popup(popup, page)))
+    return page
+
+
+async def open_guarded_page(
+    browser: Browser, options: AuditOptions, *, policy: NetworkPolicy | None = None, mobile: bool = False,
+    block_types: frozenset[str] = frozenset(),
+) -> tuple[BrowserContext, Page, RequestGuard]:
+    """:func:`open_guarded_context` with one page in it (journeys and crawls, which keep one page)."""
+    context, guard = await open_guarded_context(browser, options, policy=policy, mobile=mobile,
+                                                block_types=block_types)
+    page = await new_guarded_page(context, guard)
     context.on("page", lambda popup: _background(_close_popup(popup, page)))
     return context, page, guard
 

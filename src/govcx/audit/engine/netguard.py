@@ -46,6 +46,22 @@ NAT64 = ipaddress.ip_network("64:ff9b::/96")
 NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
 
+# Hosts only Chromium itself calls (form-field predictions, Safe Browsing, updates, optimisation hints, network
+# time), never a web page: the launch flags switch this traffic off (launcher.CHROMIUM_ARGS); what still comes is
+# refused without being listed among the page's blocked requests, which are the page's own.
+BROWSER_SERVICE_HOSTS = frozenset({
+    "content-autofill.googleapis.com", "safebrowsing.googleapis.com", "sb-ssl.google.com",
+    "update.googleapis.com", "clients2.google.com", "clients2.googleusercontent.com",
+    "clientservices.googleapis.com", "optimizationguide-pa.googleapis.com", "redirector.gvt1.com",
+    "edgedl.me.gvt1.com", "android.clients.google.com",
+})
+
+
+def is_browser_service(host: str) -> bool:
+    """Whether ``host`` is one Chromium calls on its own behalf (:data:`BROWSER_SERVICE_HOSTS`)."""
+    return host.lower().rstrip(".") in BROWSER_SERVICE_HOSTS
+
+
 class Blocked(Exception):
     """The guard refused a URL or an address; the message says why, in words a user understands."""
 

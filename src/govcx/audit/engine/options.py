@@ -18,6 +18,30 @@ WCAG22_MANUAL: tuple[tuple[str, str], ...] = (
     ("3.3.8", "Accessible Authentication (Minimum)"),
 )
 
+# axe-core rules outside its WCAG tags (best-practice or experimental) whose failure is a failure of a WCAG 2.2 A/AA
+# success criterion, with that criterion; each was checked against labelled failing and passing pages
+# (tests/audit/test_accuracy.py). Rules that flag what WCAG allows (heading-order, region, landmark rules,
+# page-has-heading-one, tabindex, meta-viewport-large, image-redundant-alt...) are left out: they are advice;
+# so is the experimental p-as-heading, which takes a big bold figure in a summary card for a heading.
+MAPPED_RULES: dict[str, tuple[str, ...]] = {
+    "label-content-name-mismatch": ("2.5.3",),  # experimental: the accessible name must contain the visible label
+    "empty-heading": ("1.3.1", "2.4.6"),  # a heading with no text: structure without a label
+    "empty-table-header": ("1.3.1",),  # a header cell with no text relates nothing
+    "presentation-role-conflict": ("1.3.1", "4.1.2"),  # "decorative" but focusable or with ARIA: exposed anyway
+    "td-has-header": ("1.3.1",),  # experimental: data cells of a large table without headers
+    "table-fake-caption": ("1.3.1",),  # experimental: a spanning first row used as the caption
+    "css-orientation-lock": ("1.3.4",),  # experimental: CSS locks the page to one orientation
+    "scope-attr-valid": ("1.3.1",),  # scope with a value browsers ignore
+    "label-title-only": ("3.3.2",),  # a field whose only label is a tooltip: no visible label
+    "skip-link": ("2.4.1",),  # a skip link to nothing: the bypass mechanism does not work
+    "aria-dialog-name": ("4.1.2",),  # a dialog without a name
+    "aria-treeitem-name": ("4.1.2",),  # a tree item without a name
+}
+
+# govcx's own rule for the viewport meta: axe's meta-viewport reads only "no"/"0" and numbers, so it misses values
+# Chromium reads as "no zoom" (user-scalable=false, maximum-scale=yes); see page_checks.parse_viewport.
+VIEWPORT_ZOOM_RULE = "govcx-viewport-zoom"
+
 WCAG22_UNDERSTANDING: dict[str, str] = {
     "2.4.11": "https://www.w3.org/WAI/WCAG22/Understanding/focus-not-obscured-minimum.html",
     "2.5.7": "https://www.w3.org/WAI/WCAG22/Understanding/dragging-movements.html",
@@ -37,8 +61,10 @@ class AuditOptions:
     - ``max_page_bytes``: transferred bytes after which further requests are aborted and the page is reported
       as too big (``ok=False``); ``max_resources``: requests after which further requests are aborted (the page
       is still audited, ``weight["limit_hit"] == "max_resources"``).
-    - ``wcag_tags``: axe-core tags to run; ``include_best_practice`` adds axe's ``best-practice`` rules
-      (e.g. ``heading-order``, ``region``), which are not WCAG failures.
+    - ``wcag_tags``: axe-core tags to run; ``mapped_rules`` adds the best-practice and experimental rules of
+      :data:`MAPPED_RULES` (and govcx's viewport rule), reported under their success criterion;
+      ``include_best_practice`` adds every axe ``best-practice`` rule (e.g. ``heading-order``, ``region``),
+      which are advice, not WCAG failures.
     - ``registry_held``: names of documents or data the state already holds (from the service passport),
       matched case-insensitively against form field labels, names and placeholders.
     - ``same_site_only``: requests to other origins (scheme, host, port) are blocked.
@@ -59,6 +85,7 @@ class AuditOptions:
     registry_held: tuple[str, ...] = ()
     same_site_only: bool = True
     include_best_practice: bool = False
+    mapped_rules: bool = True
     page_budget_ms: int | None = None
     mobile: bool = True
     allowed_hosts: tuple[str, ...] = ()

@@ -12,7 +12,7 @@ from typing import Any
 
 from govcx.audit import language as lang_mod
 
-from .options import WCAG22_MANUAL, WCAG22_UNDERSTANDING
+from .options import MAPPED_RULES, VIEWPORT_ZOOM_RULE, WCAG22_MANUAL, WCAG22_UNDERSTANDING
 from .results import Issue, IssueKind
 
 FRAME_SEPARATOR = " >>> "
@@ -53,6 +53,10 @@ PAGE_INFO_JS = """
   return {
     title: document.title || '',
     lang: document.documentElement.getAttribute('lang') || '',
+    viewport: (() => {
+      const meta = document.querySelector('meta[name="viewport" i]');
+      return meta ? (meta.getAttribute('content') || '') : null;
+    })(),
     domElements: document.getElementsByTagName('*').length,
     domContentLoadedMs: nav ? ms(nav.domContentLoadedEventEnd) : null,
     loadMs: nav ? ms(nav.loadEventEnd) : null,
@@ -147,6 +151,34 @@ UNOUTLINE_JS = """
 }
 """
 
+# What decides whether the page lays out at the phone's width the same without phone emulation: the viewport meta,
+# and media queries on the input device (pointer, hover), which differ between a desktop page and a touch phone.
+PHONE_LAYOUT_JS = r"""
+() => {
+  const meta = document.querySelector('meta[name="viewport" i]');
+  let inputQueries = false;
+  const visit = (rules) => {
+    for (const rule of rules) {
+      if (inputQueries) return;
+      if (rule.media && /pointer|hover/i.test(rule.media.mediaText || '')) inputQueries = true;
+      if (rule.cssRules) visit(rule.cssRules);
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    try { visit(sheet.cssRules); } catch (e) { inputQueries = true; }
+    if (sheet.media && /pointer|hover/i.test(sheet.media.mediaText || '')) inputQueries = true;
+  }
+  return {viewport: meta ? (meta.getAttribute('content') || '') : null, inputQueries};
+}
+"""
+
+META_REFRESH_JS = """
+() => {
+  const meta = document.querySelector('meta[http-equiv="refresh" i]');
+  return meta ? (meta.getAttribute('content') || '') : null;
+}
+"""
+
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href], area[href]'), (a) => a.href)"
 
 
@@ -176,13 +208,18 @@ def target_text(target: Sequence[Any]) -> str:
     return FRAME_SEPARATOR.join(parts)
 
 
-def axe_options(tags: Sequence[str]) -> dict[str, Any]:
-    """Options for ``axe.run``: only the given tags, violations and incomplete results, iframes included."""
-    return {
+def axe_options(tags: Sequence[str], extra_rules: Iterable[str] = ()) -> dict[str, Any]:
+    """Options for ``axe.run``: the rules of the given tags plus ``extra_rules`` (axe's documented way to add
+    rules to a tag selection, experimental ones included), violations and incomplete results, iframes included."""
+    options: dict[str, Any] = {
         "runOnly": {"type": "tag", "values": list(tags)},
         "resultTypes": ["violations", "incomplete"],
         "iframes": True,
     }
+    extra = sorted(extra_rules)
+    if extra:
+        options["rules"] = {rule: {"enabled": True} for rule in extra}
+    return options
 
 
 def issues_from_axe(results: dict[str, Any], screenshots: dict[str, tuple[bytes, ...]] | None = None
@@ -200,7 +237,8 @@ def issues_from_axe(results: dict[str, Any], screenshots: dict[str, tuple[bytes,
             rule_shots = shots.get(rule["id"], ()) if kind == "violation" else ()
             issues.append(Issue(
                 rule=rule["id"], impact=rule.get("impact"), kind=_kind(kind),
-                help=rule.get("help", ""), help_url=rule.get("helpUrl", ""), wcag=wcag_criteria(tags),
+                help=rule.get("help", ""), help_url=rule.get("helpUrl", ""),
+                wcag=wcag_criteria(tags) or MAPPED_RULES.get(rule["id"], ()),
                 targets=tuple(target_text(node.get("target") or ()) for node in nodes),
                 html=tuple((node.get("html") or "")[:1000] for node in nodes),
                 screenshot_png=rule_shots[0] if rule_shots else None, screenshots=tuple(rule_shots), tags=tags,
@@ -210,6 +248,21 @@ def issues_from_axe(results: dict[str, Any], screenshots: dict[str, tuple[bytes,
 
 def _kind(value: str) -> IssueKind:
     return "violation" if value == "violation" else "needs_review"
+
+
+def viewport_issue(content: str | None, axe_rules: Iterable[str]) -> Issue | None:
+    """A violation of 1.4.4 Resize Text when the viewport meta stops zooming in a way axe's ``meta-viewport``
+    did not report (``user-scalable=false``, ``maximum-scale=yes``...; see :func:`parse_viewport`)."""
+    viewport = parse_viewport(content)
+    if not viewport["zoom_disabled"] or "meta-viewport" in set(axe_rules):
+        return None
+    return Issue(
+        rule=VIEWPORT_ZOOM_RULE, impact="critical", kind="violation",
+        help=f"Zooming must not be disabled: the viewport meta ({content[:200] if content else ''}) stops zoom",
+        help_url="https://www.w3.org/WAI/WCAG22/Understanding/resize-text.html", wcag=("1.4.4",),
+        targets=('meta[name="viewport"]',), html=(f'<meta name="viewport" content="{content}">',),
+        tags=("govcx", "wcag2aa", "wcag144"),
+    )
 
 
 def manual_issues() -> list[Issue]:
@@ -339,47 +392,98 @@ def forms_summary(frames: Sequence[tuple[str, dict[str, Any]]], registry_held: S
 # --- mobile -------------------------------------------------------------------------------------------------
 
 
+NUMBER_PREFIX = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)")
+
+
+def _viewport_number(value: str) -> float:
+    """A viewport value as Chromium reads it: ``yes`` = 1, ``no`` = 0, ``device-width``/``device-height`` = 10,
+    else the leading number, and 0 when there is none (so ``maximum-scale=yes`` is 1 and ``=no`` is 0)."""
+    words = {"yes": 1.0, "no": 0.0, "device-width": 10.0, "device-height": 10.0}
+    if value in words:
+        return words[value]
+    match = NUMBER_PREFIX.match(value)
+    return float(match.group(0)) if match else 0.0
+
+
 def parse_viewport(content: str | None) -> dict[str, Any]:
-    """The viewport meta's ``content``: present, width, and whether it limits zoom — ``user-scalable=no`` (or 0)
-    or ``maximum-scale`` below 2 (WCAG 1.4.4 Resize Text; the same bound as axe's ``meta-viewport`` rule)."""
+    """The viewport meta's ``content`` read as Chromium reads it: present, width, scales, and whether it limits
+    zoom (WCAG 1.4.4 Resize Text) — ``user-scalable`` whose value is below 1 (``no``, ``0``, and values
+    browsers do not know, such as ``false``, which Chromium reads as 0), or ``maximum-scale`` below 2 (the
+    same bound as axe's ``meta-viewport`` rule; ``yes`` reads as 1, ``no`` and unknown words as 0).
+    ``invalid`` lists the values that are not a known word or a number."""
     if content is None:
         return {"present": False, "content": None, "width": None, "user_scalable": True, "maximum_scale": None,
-                "zoom_disabled": False}
+                "initial_scale": None, "minimum_scale": None, "zoom_disabled": False, "invalid": []}
     values: dict[str, str] = {}
     for item in re.split(r"[,;]", content):
         key, _, value = item.partition("=")
         if key.strip():
             values[key.strip().lower()] = value.strip().lower()
-    user_scalable = values.get("user-scalable", "yes") not in ("no", "0")
-    try:
-        maximum_scale: float | None = float(values["maximum-scale"]) if "maximum-scale" in values else None
-    except ValueError:
-        maximum_scale = None
+    known = {"yes", "no", "device-width", "device-height"}
+    invalid = [f"{key}={value}" for key, value in values.items()
+               if key in ("user-scalable", "maximum-scale", "minimum-scale", "initial-scale")
+               and value not in known and not NUMBER_PREFIX.fullmatch(value)]
+    scalable = values.get("user-scalable")
+    user_scalable = scalable is None or abs(_viewport_number(scalable)) >= 1
+    scales = {key: _viewport_number(values[key]) if key in values else None
+              for key in ("maximum-scale", "initial-scale", "minimum-scale")}
+    maximum_scale = scales["maximum-scale"]
     return {
         "present": True, "content": content, "width": values.get("width"), "user_scalable": user_scalable,
-        "maximum_scale": maximum_scale,
+        "maximum_scale": maximum_scale, "initial_scale": scales["initial-scale"],
+        "minimum_scale": scales["minimum-scale"],
         "zoom_disabled": (not user_scalable) or (maximum_scale is not None and maximum_scale < MIN_MAXIMUM_SCALE),
+        "invalid": invalid,
     }
 
 
+def same_layout_on_phone(probe: dict[str, Any] | None) -> bool:
+    """Whether a page lays out the same in a desktop page at the phone's width as on a phone: its viewport meta
+    says ``width=device-width`` at scale 1 (or no initial scale) and no style sheet asks about the pointer or
+    hover (``PHONE_LAYOUT_JS``); a page without a viewport meta is laid out 980 px wide on a phone."""
+    if not probe or probe.get("inputQueries"):
+        return False
+    viewport = parse_viewport(probe.get("viewport"))
+    return (viewport["present"] and viewport["width"] == "device-width"
+            and viewport["initial_scale"] in (None, 1.0) and viewport["minimum_scale"] in (None, 1.0))
+
+
+def refresh_delay(content: str | None) -> float | None:
+    """Seconds before a ``<meta http-equiv=refresh content="5; url=...">`` navigates, or ``None`` when it does
+    not name another address (a refresh of the page itself is not a redirect)."""
+    if not content:
+        return None
+    delay, _, rest = content.partition(";") if ";" in content else content.partition(",")
+    if not re.search(r"url\s*=\s*\S", rest, re.IGNORECASE):
+        return None
+    try:
+        return max(float(delay.strip() or 0), 0.0)
+    except ValueError:
+        return None
+
+
 def mobile_summary(data: dict[str, Any], viewport_size: tuple[int, int], emulation: str) -> dict[str, Any]:
-    """Phone-sized figures: horizontal scrolling, the viewport meta, and tap targets under 24×24 CSS px
+    """Phone-sized figures: sideways scrolling, the viewport meta, and tap targets under 24×24 CSS px
     (WCAG 2.5.8; links inside sentences are exempt).
 
-    Horizontal scrolling (WCAG 1.4.10 Reflow) is ``scrollWidth`` wider than the phone's width in CSS px, not
-    than ``innerWidth``: a mobile browser widens its layout viewport (and zooms out) to fit wide content, so
-    ``innerWidth`` grows with the page; a page without a viewport meta is laid out 980 px wide and so counts too.
+    A page laid out for phones (``width=device-width``) scrolls sideways (WCAG 1.4.10 Reflow) when its content
+    is wider than the phone (``scrollWidth`` over the phone's width in CSS px; a phone would widen its layout
+    viewport and zoom out, so ``innerWidth`` is no measure). A page that is not laid out for phones (no viewport
+    meta, or a fixed width) is shown zoomed out to its layout width (980 px without a meta): it scrolls
+    sideways only when its content is wider still; ``laid_out_for_phone`` is false and says what is wrong.
     """
     viewport = parse_viewport(data.get("viewport"))
     small = list(data.get("small", []))
     scroll_width = int(data.get("scrollWidth", 0))
-    inner_width = int(data.get("innerWidth", 0))
+    phone_width = max(viewport_size[0], 1)
+    for_phone = bool(viewport["present"] and viewport["width"] == "device-width")
+    layout_width = phone_width if for_phone else max(int(data.get("innerWidth", 0)), phone_width)
     return {
         "emulation": emulation,
         "viewport_size": list(viewport_size),
-        "horizontal_scroll": scroll_width > max(viewport_size[0], 1),
+        "horizontal_scroll": scroll_width > layout_width,
         "scroll_width": scroll_width,
-        "inner_width": inner_width,
+        "laid_out_for_phone": for_phone,
         "viewport_meta": viewport["present"],
         "viewport": viewport,
         "zoom_disabled": viewport["zoom_disabled"],

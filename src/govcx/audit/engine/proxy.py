@@ -21,7 +21,7 @@ import contextlib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from .netguard import Blocked, NetworkPolicy, Resolver, endpoint, system_resolver
+from .netguard import Blocked, NetworkPolicy, Resolver, endpoint, is_browser_service, system_resolver
 
 HEAD_LIMIT = 64 * 1024
 HOP_BY_HOP = frozenset({b"connection", b"proxy-connection", b"keep-alive", b"proxy-authorization", b"te",
@@ -74,7 +74,7 @@ class PinningProxy:
         return await asyncio.wait_for(asyncio.open_connection(address, port), CONNECT_TIMEOUT_S)
 
     async def _refuse(self, writer: asyncio.StreamWriter, url: str, reason: str) -> None:
-        if self.on_block is not None:
+        if self.on_block is not None and not is_browser_service(urlsplit(url).hostname or ""):
             self.on_block(url, reason)
         body = f"blocked by the audit network guard: {reason}\n".encode()
         writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -92,6 +92,9 @@ class PinningProxy:
             host, _, port_text = target.rpartition(":")
             host = host.strip("[]")
             url = f"https://{target}"
+            if is_browser_service(host):
+                await self._refuse(writer, url, "the browser's own background traffic")
+                return
             try:
                 upstream_reader, upstream_writer = await self._pinned(url, host, int(port_text))
             except (Blocked, ValueError) as exc:
@@ -105,6 +108,8 @@ class PinningProxy:
             return
         try:
             point = endpoint(target)
+            if is_browser_service(point.host):
+                raise Blocked("the browser's own background traffic")
             if point.scheme != "http":
                 raise Blocked(f"{point.scheme}: cannot be proxied in the clear")
             if self.policy.is_upload(point):

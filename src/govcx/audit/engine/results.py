@@ -46,6 +46,8 @@ class PageResult:
     - ``mobile``: horizontal scrolling, viewport meta and zoom, tap targets smaller than 24×24 CSS px.
     - ``blocked_requests``: requests and navigations the network guard refused (``url``, ``reason``): local
       files, internal addresses, other schemes (:mod:`govcx.audit.engine.netguard`).
+    - ``timings``: milliseconds spent in each step of the audit (``open``, ``load``, ``axe``, ``screenshots``,
+      ``page``, ``mobile``, ``close``), where the time of a run goes.
     """
 
     url: str
@@ -63,6 +65,7 @@ class PageResult:
     duration_ms: float = 0.0
     label: str = ""
     blocked_requests: tuple[dict[str, str], ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
 
     def rules(self, kind: IssueKind | None = "violation") -> set[str]:
         """Rule ids of the issues of ``kind`` (all kinds when ``None``)."""

@@ -1,11 +1,13 @@
-"""Auditing pages: one Chromium, pages concurrently (``options.parallel``), each in its own context.
+"""Auditing pages: one Chromium per run, ``options.parallel`` lanes, each a context reused for its pages.
 
 For each page (:func:`audit`): check its URL with the network guard (:mod:`~govcx.audit.engine.netguard`;
 ``file:`` targets are served from the run's isolated upload server, :mod:`~govcx.audit.engine.uploads`), open
-it in a desktop context behind the request guard, inject axe-core into the top frame and every frame, run axe
-from the top frame, screenshot violating elements, read text, forms, weight and timing; then open it again in a
-phone context for the mobile figures. A page that fails (timeout, refused,
-crashed, HTTP error, too big, over its time budget) yields ``ok=False`` with the reason and never stops the run.
+it in a new page of the lane's desktop context behind the request guard, follow a redirect the page makes
+itself (meta refresh, script) to where it lands on the same site, inject axe-core into the top frame and every
+frame, run axe from the top frame, screenshot violating elements, read text, forms, weight and timing; then
+take the phone-width figures (in place when the layout allows, else from a fresh load in a phone context,
+:func:`mobile_figures`). A page that fails (timeout, refused, crashed, HTTP error, too big, over its time
+budget, redirected to another site) yields ``ok=False`` with the reason in one line and never stops the run.
 """
 
 from __future__ import annotations
@@ -15,17 +17,29 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, ElementHandle, Frame, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ElementHandle, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from . import page_checks as checks
-from .browser import PageTooBig, RequestGuard, axe_source, close_quietly, goto_guarded, launch, open_guarded_page
+from .browser import (
+    PageTooBig,
+    RequestGuard,
+    axe_source,
+    close_quietly,
+    goto_guarded,
+    launch,
+    new_guarded_page,
+    open_guarded_context,
+    restart_guard,
+    site_host,
+)
 from .netguard import Blocked, NetworkPolicy
-from .options import DEFAULT_OPTIONS, AuditOptions, Target
+from .options import DEFAULT_OPTIONS, MAPPED_RULES, AuditOptions, Target
 from .results import Issue, PageResult, failed
 from .sync import run_sync
 from .uploads import UploadServer
@@ -35,6 +49,9 @@ log = logging.getLogger(__name__)
 SCREENSHOT_MARGIN = 40
 SCREENSHOT_MAX_HEIGHT = 800
 FRAME_INJECT_TIMEOUT_S = 5
+MAX_REFRESH_S = 5  # a meta refresh at most this late is a redirect; a later one is the page's own business
+REDIRECT_GRACE_S = 1.0
+MAX_CLIENT_REDIRECTS = 3
 
 
 def _elapsed_ms(started: float) -> float:
@@ -73,7 +90,8 @@ async def inject_axe(page: Page) -> None:
 async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
     """``axe.run(document, {runOnly: tags, resultTypes: [violations, incomplete], iframes: true})``."""
     await inject_axe(page)
-    result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags))
+    extra = MAPPED_RULES if options.mapped_rules else ()
+    result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags, extra))
     return result
 
 
@@ -187,36 +205,40 @@ async def mobile_on_page(page: Page, options: AuditOptions) -> dict[str, Any]:
     return checks.mobile_summary(data, options.mobile_viewport, "viewport")
 
 
-async def mobile_in_new_context(browser: Browser, url: str, options: AuditOptions, policy: NetworkPolicy,
-                                blocked: list[dict[str, str]]) -> dict[str, Any]:
-    """Mobile figures from a phone context (``is_mobile``, ``has_touch``, the mobile viewport); refused requests
-    are added to ``blocked``."""
-    context, page, guard = await open_guarded_page(browser, options, policy=policy, mobile=True)
-    guard.blocked = blocked
-    try:
-        await goto_guarded(page, url, guard, options)
-        data = await page.evaluate(checks.MOBILE_JS)
-        return checks.mobile_summary(data, options.mobile_viewport, "device")
-    except PageTooBig as exc:
-        return {"error": str(exc)}
-    except PlaywrightError as exc:
-        return {"error": error_text(exc)}
-    finally:
-        await close_quietly(context)
+class Stopwatch:
+    """Milliseconds per named step, for :attr:`PageResult.timings`."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._mark = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = round(self.timings.get(step, 0.0) + (now - self._mark) * 1000, 1)
+        self._mark = now
 
 
-async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions) -> dict[str, Any]:
+async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions, watch: Stopwatch | None = None
+                       ) -> dict[str, Any]:
     """Everything measured on an open, loaded page except the mobile figures: the :class:`PageResult` fields
     ``title``, ``lang_attr``, ``issues``, ``language``, ``forms`` and ``weight``."""
+    watch = watch or Stopwatch()
     info = await page.evaluate(checks.PAGE_INFO_JS)
     weight = guard.summary()  # before screenshots scroll lazy-loaded content into view
+    watch.lap("page")
     axe_result = await run_axe(page, options)
+    watch.lap("axe")
     shots = await violation_screenshots(page, axe_result, options)
+    watch.lap("screenshots")
     issues: list[Issue] = checks.issues_from_axe(axe_result, shots)
+    violated = (issue.rule for issue in issues if issue.kind == "violation")
+    zoom = checks.viewport_issue(info["viewport"], violated) if options.mapped_rules else None
+    if zoom is not None:
+        issues.append(zoom)
     issues.extend(checks.manual_issues())
     weight.update(dom_elements=info["domElements"], dom_content_loaded_ms=info["domContentLoadedMs"],
                   load_ms=info["loadMs"])
-    return {
+    measured = {
         "title": info["title"],
         "lang_attr": info["lang"],
         "issues": tuple(issues),
@@ -224,17 +246,102 @@ async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions) -
         "forms": await forms_of(page, options),
         "weight": weight,
     }
+    watch.lap("page")
+    return measured
+
+
+# --- lanes: the contexts one run reuses ---------------------------------------------------------------------
+
+
+class Cancelled(Exception):
+    """The run was cancelled between pages (``cancelled()`` returned true)."""
+
+
+@dataclass
+class Lane:
+    """One of a run's ``options.parallel`` lanes: a desktop context (and, when needed, a phone context) whose
+    page audits the run's pages one after another (each navigation replaces the document). A context is never
+    shared with another run; after a page that could not be audited the lane starts afresh (new contexts, new
+    pages), so a broken page leaves nothing behind."""
+
+    browser: Browser
+    options: AuditOptions
+    policy: NetworkPolicy
+    desktop: tuple[BrowserContext, RequestGuard] | None = None
+    phone: tuple[BrowserContext, RequestGuard] | None = None
+    pages: dict[bool, Page] = field(default_factory=dict)  # mobile? -> the page the lane reuses
+    crashed: list[bool] = field(default_factory=list)
+    resized: bool = False
+
+    async def page(self, blocked: list[dict[str, str]], *, mobile: bool = False) -> tuple[Page, RequestGuard]:
+        """The lane's page (desktop or phone), ready for the next target: its guard counts afresh and lists
+        refused requests in ``blocked``."""
+        context, guard = await self.context(mobile=mobile)
+        page = self.pages.get(mobile)
+        if page is None or page.is_closed():
+            page = await new_guarded_page(context, guard, blocked)
+            page.on("crash", lambda _page: self.crashed.append(True))
+            self.pages[mobile] = page
+        else:
+            restart_guard(guard, blocked)
+        if not mobile and self.resized:
+            width, height = self.options.desktop_viewport
+            await page.set_viewport_size({"width": width, "height": height})
+            self.resized = False
+        self.crashed.clear()
+        return page, guard
+
+    async def context(self, *, mobile: bool = False) -> tuple[BrowserContext, RequestGuard]:
+        current = self.phone if mobile else self.desktop
+        if current is None:
+            current = await open_guarded_context(self.browser, self.options, policy=self.policy, mobile=mobile)
+            if mobile:
+                self.phone = current
+            else:
+                self.desktop = current
+        return current
+
+    async def recycle(self) -> None:
+        for current in (self.desktop, self.phone):
+            if current is not None:
+                await close_quietly(current[0])
+        self.desktop = self.phone = None
+        self.pages.clear()
+        self.resized = False
+
+
+async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[str, str]]) -> dict[str, Any]:
+    """Phone-width figures. A page laid out at ``width=device-width`` (scale 1) and without pointer or hover
+    media queries lays out the same in a desktop page resized to the phone's width as in a phone context
+    (tests/audit/test_engine.py compares them), so it is measured in place; any other page is loaded again in
+    the lane's phone context (``is_mobile``, ``has_touch``)."""
+    options = lane.options
+    probe = await page.evaluate(checks.PHONE_LAYOUT_JS)
+    if checks.same_layout_on_phone(probe):
+        width, height = options.mobile_viewport
+        lane.resized = True
+        await page.set_viewport_size({"width": width, "height": height})
+        data = await page.evaluate(checks.MOBILE_JS)
+        return checks.mobile_summary(data, options.mobile_viewport, "viewport")
+    phone, guard = await lane.page(blocked, mobile=True)
+    try:
+        await goto_guarded(phone, url, guard, options)
+        data = await phone.evaluate(checks.MOBILE_JS)
+        return checks.mobile_summary(data, options.mobile_viewport, "device")
+    except PageTooBig as exc:
+        return {"error": str(exc)}
+    except PlaywrightError as exc:
+        return {"error": error_text(exc)}
 
 
 # --- one target ---------------------------------------------------------------------------------------------
 
 
-async def audit_target(browser: Browser, target: Target, options: AuditOptions,
-                       policy: NetworkPolicy | None = None, uploads: UploadServer | None = None) -> PageResult:
+async def audit_target(lane: Lane, target: Target, uploads: UploadServer | None = None) -> PageResult:
     """Audit one page within ``options.budget_ms``; every failure becomes an ``ok=False`` result. A ``file:``
     target is opened from ``uploads``; the start URL passes the network guard before the browser opens it."""
+    options, policy = lane.options, lane.policy
     started = time.perf_counter()
-    policy = policy or NetworkPolicy(allowed_hosts=options.allowed_hosts)
     url = uploads.served.get(target.url, target.url) if uploads is not None else target.url
     blocked: list[dict[str, str]] = []
     try:
@@ -243,27 +350,32 @@ async def audit_target(browser: Browser, target: Target, options: AuditOptions,
         return failed(target.url, f"refused by the network guard: {exc}", label=target.label,
                       blocked_requests=({"url": target.url[:500], "reason": str(exc)},))
     try:
-        result = await asyncio.wait_for(_audit_target(browser, target, url, options, policy, blocked, started),
-                                        options.budget_ms / 1000)
+        result = await asyncio.wait_for(_audit_target(lane, target, url, blocked, started), options.budget_ms / 1000)
     except TimeoutError:
         result = failed(target.url, f"page time budget of {options.budget_ms} ms exceeded", label=target.label,
                         duration_ms=_elapsed_ms(started))
     except Exception as exc:  # noqa: BLE001 - one page must never fail the whole run
         result = failed(target.url, f"{type(exc).__name__}: {error_text(exc)}", label=target.label,
                         duration_ms=_elapsed_ms(started))
+    if not result.ok:
+        await lane.recycle()
     final_url = uploads.original(result.final_url) if uploads is not None else result.final_url
     return replace(result, final_url=final_url, blocked_requests=tuple(blocked))
 
 
-async def _audit_target(browser: Browser, target: Target, url: str, options: AuditOptions, policy: NetworkPolicy,
-                        blocked: list[dict[str, str]], started: float) -> PageResult:
-    context, page, guard = await open_guarded_page(browser, options, policy=policy)
-    guard.blocked = blocked
-    crashed: list[bool] = []
-    page.on("crash", lambda _page: crashed.append(True))
+async def _audit_target(lane: Lane, target: Target, url: str, blocked: list[dict[str, str]], started: float
+                        ) -> PageResult:
+    options = lane.options
+    watch = Stopwatch()
+    page, guard = await lane.page(blocked)
+    watch.lap("open")
+    crashed = lane.crashed
     try:
         try:
+            guard.stay_on = site_host(url)
             response = await goto_guarded(page, url, guard, options)
+            status = response.status if response is not None else None
+            status = await follow_client_redirect(page, guard, options) or status
         except PageTooBig as exc:
             return failed(target.url, str(exc), label=target.label, final_url=page.url,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
@@ -274,31 +386,85 @@ async def _audit_target(browser: Browser, target: Target, url: str, options: Aud
             message = "page crashed" if crashed else error_text(exc)
             return failed(target.url, message, label=target.label, duration_ms=_elapsed_ms(started),
                           weight=guard.summary())
-        status = response.status if response is not None else None
         if status is not None and status >= 400:
             return failed(target.url, f"HTTP {status}", label=target.label, status=status, final_url=page.url,
                           duration_ms=_elapsed_ms(started), weight=guard.summary())
-        measured = await inspect_page(page, guard, options)
+        away = guard.left_for or (page.url if urlsplit(page.url).scheme in ("http", "https")
+                                  and site_host(page.url) != guard.stay_on else None)
+        if away:
+            return failed(target.url, f"redirects to another site ({away[:200]}); audit that address itself",
+                          label=target.label, status=status, final_url=away, duration_ms=_elapsed_ms(started))
+        watch.lap("load")
+        measured = await inspect_landed(page, guard, options, watch)
         final_url = page.url
-    finally:
-        await close_quietly(context)
-    mobile = (await mobile_in_new_context(browser, final_url, options, policy, blocked) if options.mobile
-              else {})
+        mobile = await mobile_figures(lane, page, final_url, blocked) if options.mobile else {}
+        watch.lap("mobile")
+    except BaseException:
+        await lane.recycle()  # interrupted mid-page (the time budget): the next page starts clean
+        raise
     return PageResult(url=target.url, final_url=final_url, ok=True, error="", status=status, mobile=mobile,
-                      duration_ms=_elapsed_ms(started), label=target.label, **measured)
+                      duration_ms=_elapsed_ms(started), label=target.label, timings=watch.timings, **measured)
+
+
+async def follow_client_redirect(page: Page, guard: RequestGuard, options: AuditOptions) -> int | None:
+    """Wait for a redirect the page makes itself (``<meta http-equiv=refresh>`` within
+    :data:`MAX_REFRESH_S` seconds, or a script that has already started a navigation) to land; the status of
+    the landing document, or ``None`` when the page stays."""
+    navigations = guard.navigations
+    delay = checks.refresh_delay(await _quiet_evaluate(page, checks.META_REFRESH_JS))
+    if delay is not None and delay <= MAX_REFRESH_S:
+        deadline = time.perf_counter() + delay + REDIRECT_GRACE_S
+        while guard.navigations == navigations and guard.left_for is None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.02)
+    if guard.navigations == navigations:
+        return None
+    for _hop in range(MAX_CLIENT_REDIRECTS):
+        navigations = guard.navigations
+        await page.wait_for_load_state("load", timeout=options.timeout_ms)
+        delay = checks.refresh_delay(await _quiet_evaluate(page, checks.META_REFRESH_JS))
+        if guard.navigations == navigations and (delay is None or delay > MAX_REFRESH_S):
+            break
+        if delay is not None:
+            await asyncio.sleep(delay + REDIRECT_GRACE_S)
+    return guard.document_status
+
+
+async def _quiet_evaluate(page: Page, script: str) -> Any:
+    """``page.evaluate`` that gives ``None`` when a navigation destroys the document under it."""
+    try:
+        return await page.evaluate(script)
+    except PlaywrightError:
+        return None
+
+
+async def inspect_landed(page: Page, guard: RequestGuard, options: AuditOptions, watch: Stopwatch
+                         ) -> dict[str, Any]:
+    """:func:`inspect_page`, again on the new document when a late script navigation replaced the one being
+    inspected (at most :data:`MAX_CLIENT_REDIRECTS` times)."""
+    for hop in range(MAX_CLIENT_REDIRECTS + 1):
+        navigations = guard.navigations
+        try:
+            return await inspect_page(page, guard, options, watch)
+        except PlaywrightError:
+            if guard.navigations == navigations or hop == MAX_CLIENT_REDIRECTS:
+                raise
+            await page.wait_for_load_state("load", timeout=options.timeout_ms)
+    raise AssertionError("unreachable")
 
 
 def _file_urls(targets: Sequence[Target]) -> list[str]:
     return [target.url for target in targets if target.url.lower().startswith("file:")]
 
 
-async def audit_async(targets: Sequence[Target], options: AuditOptions, progress: Progress | None = None
-                      ) -> list[PageResult]:
+async def audit_async(targets: Sequence[Target], options: AuditOptions, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> list[PageResult]:
     """The coroutine behind :func:`audit` (for callers that already run an event loop)."""
     if not targets:
         return []
-    semaphore = asyncio.Semaphore(options.parallel)
+    results: list[PageResult | None] = [None] * len(targets)
+    pending = iter(range(len(targets)))
     done = 0
+    stopped = False
     files = _file_urls(targets)
     with UploadServer(files) if files else contextlib.nullcontext() as uploads:
         policy = NetworkPolicy(allowed_hosts=options.allowed_hosts,
@@ -307,29 +473,41 @@ async def audit_async(targets: Sequence[Target], options: AuditOptions, progress
         async with async_playwright() as playwright:
             browser = await launch(playwright)
 
-            async def one(target: Target) -> PageResult:
-                nonlocal done
-                async with semaphore:
-                    result = await audit_target(browser, target, options, policy, uploads)
-                done += 1
-                if progress is not None:
-                    try:
-                        progress(done, len(targets), target.url)
-                    except Exception:  # a failing progress report must not stop the audit
-                        log.exception("audit progress callback failed")
-                return result
+            async def work(lane: Lane) -> None:
+                nonlocal done, stopped
+                try:
+                    for index in pending:
+                        if stopped or (cancelled is not None and cancelled()):
+                            stopped = True
+                            break
+                        target = targets[index]
+                        results[index] = await audit_target(lane, target, uploads)
+                        done += 1
+                        if progress is not None:
+                            try:
+                                progress(done, len(targets), target.url)
+                            except Exception:  # a failing progress report must not stop the audit
+                                log.exception("audit progress callback failed")
+                finally:
+                    await lane.recycle()
 
+            lanes = [Lane(browser, options, policy) for _ in range(min(options.parallel, len(targets)))]
             try:
-                return list(await asyncio.gather(*(one(target) for target in targets)))
+                await asyncio.gather(*(work(lane) for lane in lanes))
             finally:
                 with contextlib.suppress(Exception):
                     await browser.close()
+    if stopped:
+        raise Cancelled(f"cancelled after {done} of {len(targets)} pages")
+    return [result for result in results if result is not None]
 
 
 def audit(targets: Sequence[Target], options: AuditOptions = DEFAULT_OPTIONS, *,
-          progress: Progress | None = None) -> list[PageResult]:
+          progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> list[PageResult]:
     """Audit ``targets`` in one Chromium, ``options.parallel`` pages at a time; results in target order.
 
-    ``progress(done, total, url)`` is called after each page. See the module docstring for what is measured.
+    ``progress(done, total, url)`` is called after each page; ``cancelled()`` is asked before each page, and
+    when it answers true the run stops with :class:`Cancelled` once the pages in progress are done. See the
+    module docstring for what is measured.
     """
-    return run_sync(audit_async(list(targets), options, progress))
+    return run_sync(audit_async(list(targets), options, progress, cancelled))

@@ -1,8 +1,10 @@
 """govcx audit URL... — audit pages in a real browser; usable alone in another project's CI.
 
-Exit status: 0 when no violation at or above --fail-on was found, 1 otherwise, 2 on bad usage (including an
-address the network guard refuses: loopback, private and link-local addresses unless GOVCX_AUDIT_ALLOWED_HOSTS
-allows the host). Local HTML files are served to the browser from a per-run server, never as file:.
+Exit status: 1 when a violation at or above --fail-on was found (``--fail-on none``: never for violations) or a
+page could not be audited; 2 on bad usage (including an address the network guard refuses: loopback, private
+and link-local addresses unless GOVCX_AUDIT_ALLOWED_HOSTS allows the host); 0 otherwise. Violations are counted
+in elements (each rule × element × page once), in the text and the JSON output alike. Local HTML files are
+served to the browser from a per-run server, never as file:.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rich.table import Table
 
 from govcx.audit.engine import AuditOptions, Target, audit, crawl
 from govcx.audit.engine.netguard import Blocked, check_start_urls
-from govcx.audit.summary import IMPACTS, at_least, page_dict, summarise
+from govcx.audit.summary import IMPACTS, at_least, page_dict, summarise, violation_elements
 
 
 class Command(BaseCommand):
@@ -59,13 +61,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"summary": summary, "pages": pages}, ensure_ascii=False, indent=1))
         else:
             self._print(pages, summary)
-        failing = [
-            i for p in pages for i in p["issues"]
+        failing = sum(
+            violation_elements(i) for p in pages for i in p["issues"]
             if i["kind"] == "violation" and opts["fail_on"] != "none" and at_least(i["impact"], opts["fail_on"])
-        ]
+        )
         broken = [p for p in pages if not p["ok"]]
         if failing or broken:
-            console.print(f"[red]failed[/red]: {len(failing)} violation(s) at or above {opts['fail_on']}, "
+            console.print(f"[red]failed[/red]: {failing} violating element(s) at or above {opts['fail_on']}, "
                           f"{len(broken)} page(s) could not be audited")
             sys.exit(1)
 
@@ -108,20 +110,31 @@ class Command(BaseCommand):
 
     def _print(self, pages: list[dict], summary: dict) -> None:
         console = Console(highlight=False)
-        table = Table(title="Accessibility violations (axe-core, WCAG 2.2 A/AA)")
+        table = Table(title="Accessibility violations (axe-core and mapped rules, WCAG 2.2 A/AA)")
         for column in ("page", "rule", "impact", "WCAG", "elements"):
             table.add_column(column)
         for page in pages:
             if not page["ok"]:
-                table.add_row(page["url"], "[red]not audited[/red]", "", "", page["error"][:80])
+                table.add_row(page["url"], "[red]not audited[/red]", "", "", page["error"].splitlines()[0][:120])
             for issue in page["issues"]:
                 if issue["kind"] == "violation":
                     table.add_row(page["url"], issue["rule"], issue["impact"] or "", ", ".join(issue["wcag"]),
-                                  str(len(issue["targets"])))
+                                  str(violation_elements(issue)))
         console.print(table)
+        review = Table(title="Needs review (axe could not decide)")
+        for column in ("page", "rule", "WCAG", "elements"):
+            review.add_column(column)
+        for page in pages:
+            for issue in page["issues"]:
+                if issue["kind"] == "needs_review":
+                    review.add_row(page["url"], issue["rule"], ", ".join(issue["wcag"]), str(len(issue["targets"])))
+        if review.row_count:
+            console.print(review)
+        by_impact = ", ".join(f"{k} {v}" for k, v in summary["violations"].items())
         console.print(
-            "violations: " + ", ".join(f"{k} {v}" for k, v in summary["violations"].items())
-            + f"; needs review: {summary['needs_review']}; WCAG 2.2 criteria for manual review: {summary['manual']}"
-            + f"; reading ease: {summary['reading_ease']}; registry-held form fields: {summary['registry_held_fields']}"
+            f"violations: {summary['violations_total']} elements ({by_impact}); "
+            f"needs review: {summary['needs_review']} rules; WCAG 2.2 criteria for manual review: {summary['manual']}"
+            f"; pages not audited: {summary['pages_failed']}; scrolls sideways at phone width: "
+            f"{summary['pages_scrolling_sideways']} page(s); reading ease: {summary['reading_ease']}; "
+            f"registry-held form fields: {summary['registry_held_fields']}"
         )
-
