@@ -145,6 +145,8 @@ TRUSTED_PROXY = os.environ.get("GOVCX_TRUSTED_PROXY", "") == "1"
 # and how far a public client's clock may differ from ours before its `submitted_at` is replaced by our time.
 THROTTLE_INTEGRATOR_PER_MINUTE = int(os.environ.get("GOVCX_THROTTLE_INTEGRATOR_PER_MINUTE", "60000"))
 FEEDBACK_CLOCK_SKEW_SECONDS = int(os.environ.get("GOVCX_FEEDBACK_CLOCK_SKEW_SECONDS", "600"))
+# Single public responses share one transaction per moment (feedback/ingest.py); 0 stores each in its request.
+FEEDBACK_GROUP_COMMIT = os.environ.get("GOVCX_FEEDBACK_GROUP_COMMIT", "1") == "1"
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Internal hosts the audit browser may reach although their address is loopback/private/link-local (the
 # network guard refuses those otherwise): comma-separated "host" or "host:port" (docs/audit.md).
