@@ -149,3 +149,15 @@ def test_two_server_processes_share_one_limit(tmp_path: Path):
     assert all(w.returncode == 0 for w in workers)
     assert sum(results) == 50, results
     assert all(r > 0 for r in results), results  # both really ran at once
+
+
+def test_a_group_takes_each_allowance_whole_or_not_at_all_as_one_by_one_would(clock):
+    group = [throttle.Allowance("s", "k", limit=3)] * 4 + [throttle.Allowance("s", "other", limit=3, cost=2),
+                                                          throttle.Allowance("s", "other", limit=3, cost=2)]
+    outcomes = throttle.consume_many(group)
+    assert [outcome is None for outcome in outcomes] == [True, True, True, False, True, False]
+    assert outcomes[3].retry_after_seconds == 20  # one unit every 60/3 s
+    assert allowed(1, key="k", limit=3) == 0  # the group left the buckets where one-by-one takes would have
+    clock.now += 20
+    assert allowed(2, key="k", limit=3) == 1
+    assert allowed(1, key="other", limit=3) == 1
