@@ -23,18 +23,29 @@ def load_routes() -> None:
 
 
 def warm_engines() -> None:
-    """The first call of each engine, on tiny data."""
-    import altair as alt
-    import ibis
+    """The first call of each engine, on tiny data: DuckDB through Ibis (an aggregate over the empty answer
+    store), a chart to SVG, SciPy, the Russian morphology dictionaries, the topic model's library, PDF."""
+    import tempfile
+    from pathlib import Path
+
     import scipy.stats  # noqa: F401
 
+    import govcx.feedback.text.topics  # noqa: F401  (scikit-learn)
     from govcx.analytics import engines
-    from govcx.common.charts import render_svg
     from govcx.common.pdf import local_static_fetcher
+    from govcx.feedback.charts import Estimate, means_chart_svg, trend_chart_svg
+    from govcx.feedback.text.tokenise import russian_analyser
 
     backend = engines.connect("duckdb", threads=1)
-    backend.execute(ibis.memtable({"value": [1, 2, 3]}).value.mean())
-    render_svg(alt.Chart(alt.Data(values=[{"a": 1, "b": 2}])).mark_bar().encode(x="a:Q", y="b:Q"), "warm-up")
+    with tempfile.TemporaryDirectory() as empty:
+        table = engines.answers_table(backend, Path(empty) / "answers")
+        first = table.columns[0]
+        table.group_by(first).aggregate(n=table.count()).order_by(first).execute()
+    # Titles and Cyrillic labels: the chart converter loads its fonts on the first text it lays out
+    rows = [Estimate("Услуга · service", 4.1, 3.9, 4.3, "above"), Estimate("Другая · other", 3.2, 3.0, 3.4)]
+    means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
+    trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
+    russian_analyser()
     local_static_fetcher()
 
 
