@@ -313,7 +313,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=32,
+                        help="a request thread mostly waits for its group's commit; threads bound the group size")
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--batch", type=int, default=1,
                         help="post this many responses per request to the batch endpoint (default: one by one)")

@@ -23,10 +23,11 @@ class GovcxServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from govcx.warmup import load_routes
+        from govcx.warmup import import_engines, load_routes
         from govcx.wsgi import application
 
         load_routes()
+        import_engines()
         return application
 
 

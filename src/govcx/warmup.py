@@ -1,10 +1,14 @@
 """Warming a server process, so no visitor pays for an import or an engine's first call.
 
-`govcx serve` loads the application and the whole URL map (every view module) in the gunicorn arbiter before it
-forks, so each worker, including one started later to replace another, begins with them. The analytic engine,
-charts, statistics and PDF printing are warmed in each worker by a background thread right after it starts:
-together they take seconds, which would delay the first page if the arbiter waited for them, and a request
-that needs one of them meanwhile simply waits for that import to finish.
+`govcx serve` loads, in the gunicorn arbiter before it forks: the application, the whole URL map (every view
+module) and the heavy libraries the pages use (`load_routes`, `import_engines`). Every worker, including one
+started later to replace another, begins with them. The engines' first calls (a DuckDB connection and query,
+the chart converter's JavaScript engine, the morphology dictionaries) are made in each worker by a background
+thread right after it starts (`warm_in_background`): they are not safe to make before a fork.
+
+Imports are never left to that background thread: a module half-imported by one thread is already visible in
+sys.modules to the others, and libraries that probe sys.modules (narwhals inside Altair does, for pandas)
+then fail on it.
 """
 
 from __future__ import annotations
@@ -22,20 +26,35 @@ def load_routes() -> None:
     reverse("home")  # builds the reverse map once, before the fork
 
 
+def import_engines() -> None:
+    """Every heavy library the pages use, imported once in the arbiter (about 3 s)."""
+    import altair  # noqa: F401
+    import duckdb  # noqa: F401
+    import ibis.backends.duckdb  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+    import pymorphy3  # noqa: F401
+    import scipy.stats  # noqa: F401
+    import vl_convert  # noqa: F401
+
+    import govcx.feedback.text.topics  # noqa: F401  (scikit-learn)
+    from govcx.common.pdf import local_static_fetcher
+    from govcx.feedback.text.tokenise import russian_analyser
+
+    local_static_fetcher()  # WeasyPrint
+    russian_analyser()  # the dictionaries, shared by the workers' memory after the fork
+
+
 def warm_engines() -> None:
     """The first call of each engine, on tiny data: DuckDB through Ibis (an aggregate over the empty answer
-    store), a chart to SVG, SciPy, the Russian morphology dictionaries, the topic model's library, PDF."""
+    store) and govcx's charts to SVG."""
     import tempfile
     from pathlib import Path
 
-    import scipy.stats  # noqa: F401
-
-    import govcx.feedback.text.topics  # noqa: F401  (scikit-learn)
     from govcx.analytics import engines
-    from govcx.common.pdf import local_static_fetcher
     from govcx.feedback.charts import Estimate, means_chart_svg, trend_chart_svg
-    from govcx.feedback.text.tokenise import russian_analyser
 
+    import_engines()  # a no-op where the arbiter did it; elsewhere (a test, a shell) the imports come first
     backend = engines.connect("duckdb", threads=1)
     with tempfile.TemporaryDirectory() as empty:
         table = engines.answers_table(backend, Path(empty) / "answers")
@@ -45,8 +64,6 @@ def warm_engines() -> None:
     rows = [Estimate("Услуга · service", 4.1, 3.9, 4.3, "above"), Estimate("Другая · other", 3.2, 3.0, 3.4)]
     means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
-    russian_analyser()
-    local_static_fetcher()
 
 
 def warm_in_background() -> threading.Thread:
