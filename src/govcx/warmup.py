@@ -31,7 +31,7 @@ def import_engines() -> None:
     import altair  # noqa: F401
     import duckdb  # noqa: F401
     import ibis.backends.duckdb  # noqa: F401
-    import pandas  # noqa: F401
+    import pandas  # type: ignore[import-untyped]  # noqa: F401
     import pyarrow  # noqa: F401
     import pymorphy3  # noqa: F401
     import scipy.stats  # noqa: F401

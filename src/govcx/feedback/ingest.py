@@ -131,8 +131,9 @@ def _settle(group: list[_Waiting]) -> None:
 def _store_group(group: list[_Waiting], now: dt.datetime) -> dict[_Waiting, Accepted | BaseException]:
     """Inside one transaction: allowances, replays, new rows. The outcomes count only once it commits (an
     exception rolls it back and leaves the fallback to settle each response alone)."""
-    limited = [item for item in group if item.allowance is not None]
-    refusals = dict(zip(limited, throttle.consume_many([item.allowance for item in limited]), strict=True))
+    limited = [(item, item.allowance) for item in group if item.allowance is not None]
+    taken = throttle.consume_many([allowance for _, allowance in limited])
+    refusals = dict(zip([item for item, _ in limited], taken, strict=True))
     outcomes: dict[_Waiting, Accepted | BaseException] = {}
     candidates = []
     for item in group:

@@ -32,16 +32,16 @@ class IngestionHandler(WSGIHandler):
     """Django's WSGI handler with LEAN_MIDDLEWARE instead of settings.MIDDLEWARE and a one-entry URL map."""
 
     def load_middleware(self, is_async: bool = False) -> None:
-        handler = convert_exception_to_response(self._get_response)
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]  # not in the stubs
         for middleware_path in reversed(LEAN_MIDDLEWARE):
             handler = convert_exception_to_response(import_string(middleware_path)(handler))
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
         self._middleware_chain = handler
 
     def get_response(self, request: HttpRequest) -> HttpResponseBase:
-        request.urlconf = LEAN_URLCONF
+        request.urlconf = LEAN_URLCONF  # type: ignore[attr-defined]  # Django reads it when set (resolve_request)
         return super().get_response(request)
 
 
