@@ -40,25 +40,28 @@ def body(survey, key=None, **answers) -> dict:
 
 @pytest.fixture
 def lean_app():
-    """The WSGI application as gunicorn runs it, with connections kept across calls as the test client does."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield with_lean_ingestion(WSGIHandler())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    """The WSGI application as gunicorn runs it."""
+    return with_lean_ingestion(WSGIHandler())
 
 
 def wsgi_post(app, path: str, payload: dict, **headers) -> tuple[int, dict[str, str], dict]:
+    """One request, keeping the test's connection open across it as Django's test client does."""
     raw = json.dumps(payload).encode()
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SERVER_NAME": "testserver", "SERVER_PORT": "80",
                "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(raw),
                "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json", "REMOTE_ADDR": "127.0.0.1",
                **{f"HTTP_{name.upper()}": value for name, value in headers.items()}}
     started: list = []
-    content = b"".join(app(environ, lambda status, response_headers, exc_info=None: started.append(
-        (status, response_headers))))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = app(environ, lambda status, response_headers, exc_info=None: started.append(
+            (status, response_headers)))
+        content = b"".join(result)
+        result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     status, response_headers = started[0]
     return int(status.split()[0]), dict(response_headers), json.loads(content)
 
