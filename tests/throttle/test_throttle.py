@@ -138,9 +138,11 @@ def test_two_server_processes_share_one_limit(tmp_path: Path):
     """Two separate Python processes (no shared memory, no cache) on one SQLite file: 50 together, not 50 each."""
     env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "govcx.settings",
            "GOVCX_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}"}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "throttle", "-v", "0"], env=env, check=True)
+    # The workers start Django while the table is made: they touch the database only after "go"
+    migrate = subprocess.Popen([sys.executable, "-m", "django", "migrate", "throttle", "-v", "0"], env=env)
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), "100"], env=env,
                                 stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    assert migrate.wait(timeout=120) == 0
     deadline = time.monotonic() + 120
     while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
