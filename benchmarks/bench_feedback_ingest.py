@@ -1,10 +1,11 @@
 """Benchmark: sustained responses per second through the public ingestion API, with a real load generator.
 
-Starts `govcx serve` (gunicorn) on loopback against the database in GOVCX_DATABASE_URL, creates one live
-survey (US A-11 §280 template) through the feedback services, then runs locust headless
-(benchmarks/locustfile_feedback.py: 32 clients, no think time, 5 % replays of an already accepted key) for
-60 s. Prints responses/s, p50/p99 latency and failures, checks that every accepted response is stored exactly
-once, and prints the peer figure beside it.
+Starts `govcx serve` (gunicorn, 2 workers x 32 threads by default) on loopback against the database in
+GOVCX_DATABASE_URL, creates one live survey (US A-11 §280 template) through the feedback services, waits until
+the workers have finished warming, then runs wrk (default; new responses only) or locust (5 % replays of an
+already accepted key) with 32 clients and no think time. Prints responses/s, p50/p99 latency and failures, the
+CPU time per stored response of the gunicorn workers and of PostgreSQL (from /proc), checks that every
+accepted response is stored exactly once, and prints the peer figure beside it.
 
 The issue's target is PostgreSQL. A scratch database, as .ci/run starts one (initdb + pg_ctl on port 54329):
     GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54329/govcx \\
