@@ -1,10 +1,11 @@
 """Benchmark: sustained responses per second through the public ingestion API, with a real load generator.
 
-Starts `govcx serve` (gunicorn) on loopback against the database in GOVCX_DATABASE_URL, creates one live
-survey (US A-11 §280 template) through the feedback services, then runs locust headless
-(benchmarks/locustfile_feedback.py: 32 clients, no think time, 5 % replays of an already accepted key) for
-60 s. Prints responses/s, p50/p99 latency and failures, checks that every accepted response is stored exactly
-once, and prints the peer figure beside it.
+Starts `govcx serve` (gunicorn, 2 workers x 32 threads by default) on loopback against the database in
+GOVCX_DATABASE_URL, creates one live survey (US A-11 §280 template) through the feedback services, waits until
+the workers have finished warming, then runs wrk (default; new responses only) or locust (5 % replays of an
+already accepted key) with 32 clients and no think time. Prints responses/s, p50/p99 latency and failures, the
+CPU time per stored response of the gunicorn workers and of PostgreSQL (from /proc), checks that every
+accepted response is stored exactly once, and prints the peer figure beside it.
 
 The issue's target is PostgreSQL. A scratch database, as .ci/run starts one (initdb + pg_ctl on port 54329):
     GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54329/govcx \\
@@ -39,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 PATH = "/api/feedback/public/responses"
 PEER = ("Touchpoints (GSA): 58 ms average widget request after its Rust rewrite (published); "
         "~7 requests/s under ab at concurrency 10 (published)")
-TARGET = "target: at least 1,000 responses/s with p99 under 100 ms at 32 clients (issue 5)"
+TARGET = "target: at least 1,000 responses/s with p99 under 100 ms at 32 clients (issue 11)"
 
 
 def setup_django(var_dir: str) -> str:
@@ -83,6 +84,68 @@ def create_survey() -> tuple[str, int]:
     survey = survey_update(survey=survey, expected_version=survey.version, actor=analyst, status="live",
                            rate_limit_per_minute=100_000)
     return survey.public_key, survey.pk
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process from /proc (Linux), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def database_server_pid() -> int | None:
+    """The PostgreSQL postmaster of the benchmark's database, when it runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        folder = Path(cursor.fetchone()[0])
+    try:
+        return int((folder / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_snapshot(server_pid: int, database_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the gunicorn workers and of the database's backends (children of the postmaster)."""
+    snapshot = {f"w{pid}": process_cpu_seconds(pid) for pid in children(server_pid)}
+    if database_pid is not None:
+        snapshot |= {f"d{pid}": process_cpu_seconds(pid) for pid in [database_pid, *children(database_pid)]}
+    return snapshot
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float], kind: str) -> float:
+    return sum(value - before.get(key, 0.0) for key, value in after.items() if key.startswith(kind))
+
+
+def wait_for_idle_workers(server_pid: int, timeout: float = 180) -> None:
+    """The workers warm their engines in the background as they start (govcx/warmup.py): that CPU is not the
+    ingestion's, so the measurement starts once they are idle."""
+    deadline = time.monotonic() + timeout
+    before = cpu_snapshot(server_pid, None)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        after = cpu_snapshot(server_pid, None)
+        if cpu_spent(before, after, "w") < 0.05:
+            return
+        before = after
 
 
 def stored_responses(survey_id: int) -> int:
@@ -176,8 +239,8 @@ def run_wrk(base: str, public_key: str, users: int, seconds: int, folder: Path) 
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     script = folder / "ingest.lua"
     script.write_text(WRK_SCRIPT)
-    command = [wrk, "-t2", f"-c{users}", f"-d{seconds}s", "--latency", "-s", str(script), base, "--",
-               public_key, secrets.token_hex(4)]
+    command = [wrk, "-t2", f"-c{users}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
+               base, "--", public_key, secrets.token_hex(4)]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in finished.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if line is None:
@@ -251,11 +314,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=32,
+                        help="a request thread mostly waits for its group's commit; threads bound the group size")
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--batch", type=int, default=1,
                         help="post this many responses per request to the batch endpoint (default: one by one)")
-    parser.add_argument("--generator", choices=("locust", "wrk"), default="locust",
+    parser.add_argument("--generator", choices=("locust", "wrk"), default="wrk",
                         help="locust (replays 5 %% of keys; Python, takes a core) or wrk (new responses only)")
     args = parser.parse_args()
 
@@ -280,12 +344,16 @@ def main() -> None:
         created_before = check_contract_and_warm_up(base, public_key, args.workers, server)
         print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; load: {args.generator}, "
               f"{args.users} clients, {args.seconds} s, on the same {os.cpu_count()} cores")
+        wait_for_idle_workers(server.pid)
+        database_pid = database_server_pid()
+        cpu_before = cpu_snapshot(server.pid, database_pid)
         if args.generator == "wrk":
             if args.batch > 1:
                 raise SystemExit("--batch is measured with locust")
             measured = run_wrk(base, public_key, args.users, args.seconds, folder)
         else:
             entries = run_locust(base, public_key, args.users, args.seconds, args.batch, folder)
+        cpu_after = cpu_snapshot(server.pid, database_pid)
     except SystemExit:
         server_log.seek(0)
         print(server_log.read()[-3000:], file=sys.stderr)
@@ -313,6 +381,11 @@ def main() -> None:
     if in_flight:
         verdict += f"; {in_flight} more were in flight when wrk stopped"
     print(f"stored: {stored} new responses for {accepted} accepted ({verdict})")
+    if stored:
+        server_cpu, database_cpu = cpu_spent(cpu_before, cpu_after, "w"), cpu_spent(cpu_before, cpu_after, "d")
+        database_part = f", database {database_cpu / stored * 1000:.2f} ms" if database_pid is not None else ""
+        print(f"CPU per stored response: gunicorn workers {server_cpu / stored * 1000:.2f} ms{database_part} "
+              f"({server_cpu:.1f} s and {database_cpu:.1f} s over the run)")
     if not consistent or failures:
         sys.exit(f"logs kept in {folder}")
     shutil.rmtree(folder, ignore_errors=True)

@@ -41,6 +41,13 @@ def jobs_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def responses_committed_in_their_request(settings):
+    """The committer thread has its own connection, outside the test's transaction; tests/feedback/test_ingest.py
+    runs the real one."""
+    settings.FEEDBACK_GROUP_COMMIT = False
+
+
 @pytest.fixture
 def reference_data(db):
     central = Organisation.objects.create(code="central-office", name_en="Client-Centricity Office",

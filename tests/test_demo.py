@@ -245,3 +245,34 @@ def test_demo_services_have_audit_runs(demo):
     assert AuditIssue.objects.filter(kind="violation").exists()
     # recorded, so the demo stays fast: no run waits for a browser
     assert not AuditRun.objects.exclude(status="done").exists()
+
+
+#: Queries per main page with the demo data, measured, plus a little room: a loop that queries per row (N+1)
+#: on any of these pages breaks its bound at once, since the demo has dozens of rows for each of them.
+PAGE_QUERY_BOUNDS = {"home": 12, "registry": 10, "assessment": 14, "lab study": 20, "audit run": 14,
+                     "dashboard": 10, "complaints": 12, "quarterly report": 12, "comments (filtered)": 8}
+
+
+def test_main_pages_run_a_bounded_number_of_queries(demo, client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from govcx.audit.models import AuditRun
+    from govcx.lab.models import Study
+
+    client.force_login(User.objects.filter(role=Role.ADMIN, is_demo=True).order_by("pk").first())
+    service = Service.objects.filter(surveys__isnull=False).order_by("pk").first()
+    pages = {
+        "home": reverse("home"),
+        "registry": reverse("registry:service_list"),
+        "assessment": reverse("standards:assessment_detail", args=[Assessment.objects.order_by("pk").first().pk]),
+        "lab study": reverse("lab:study_detail", args=[Study.objects.order_by("pk").first().pk]),
+        "dashboard": reverse("feedback:dashboard"),
+        "complaints": reverse("complaints:list"),
+        "quarterly report": reverse("feedback:service_report", args=[service.pk]),
+        "comments (filtered)": reverse("feedback:comments") + "?sentiment=negative",
+    }
+    pages["audit run"] = reverse("audit:run_detail", args=[AuditRun.objects.order_by("pk").first().pk])
+    for name, path in pages.items():
+        client.get(path)  # caches that live for the process (templates, parsed packs) are not the page's queries
+        with django_assert_max_num_queries(PAGE_QUERY_BOUNDS[name], info=name):
+            assert client.get(path).status_code == 200, name

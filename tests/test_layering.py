@@ -8,6 +8,7 @@ module's own imports and for everything it pulls in from govcx, transitively (pa
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def is_package(module: str, src: Path = SRC) -> bool:
     return module_path(module, src).name == "__init__.py"
 
 
-def imported_modules(module: str, src: Path = SRC) -> list[tuple[str, int]]:
+@functools.cache  # each file parsed once per run: the reachability walks below visit modules many times over
+def imported_modules(module: str, src: Path = SRC) -> tuple[tuple[str, int], ...]:
     """(imported module name, line) for every import statement in the module, at any depth, including
     imports under `if TYPE_CHECKING:` (they are imports a reader sees and a type checker runs)."""
     path = module_path(module, src)
@@ -122,7 +124,7 @@ def imported_modules(module: str, src: Path = SRC) -> list[tuple[str, int]]:
                 candidate = f"{target}.{alias.name}"
                 if candidate.startswith("govcx") and module_path(candidate, src).exists():
                     found.append((candidate, node.lineno))
-    return found
+    return tuple(found)
 
 
 def is_forbidden(name: str) -> bool:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -48,3 +53,33 @@ def test_demo_command_requires_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="GOVCX_DEMO"):
         call_command("demo", "--no-serve")
+
+
+#: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine): a page that
+#: does not use them must not pay seconds for them on a worker's first request.
+HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3")
+
+
+@pytest.mark.one_database
+def test_loading_the_url_map_leaves_heavy_libraries_unimported(tmp_path):
+    probe = (
+        "import os, sys, json\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'govcx.settings')\n"
+        "import django\n"
+        "django.setup()\n"
+        "from govcx.warmup import load_routes\n"
+        "load_routes()\n"
+        f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
+    )
+    env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
+    env.pop("GOVCX_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.one_database
+def test_warming_the_engines_runs_without_a_database():
+    from govcx.warmup import warm_engines
+
+    warm_engines()

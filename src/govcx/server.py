@@ -23,9 +23,18 @@ class GovcxServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
+        from govcx.warmup import import_engines, load_routes
         from govcx.wsgi import application
 
+        load_routes()
+        import_engines()
         return application
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    from govcx.warmup import warm_in_background
+
+    warm_in_background()
 
 
 def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_log: bool = True) -> None:
@@ -38,6 +47,7 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_lo
             "timeout": timeout,
             "accesslog": "-" if access_log else None,
             "preload_app": True,
+            "post_fork": _post_fork,
         }
     ).run()
 

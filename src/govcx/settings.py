@@ -150,6 +150,8 @@ THROTTLE_INTEGRATOR_PER_MINUTE = int(os.environ.get("GOVCX_THROTTLE_INTEGRATOR_P
 FEEDBACK_CLOCK_SKEW_SECONDS = int(os.environ.get("GOVCX_FEEDBACK_CLOCK_SKEW_SECONDS", "600"))
 # Service delivery: event-log files above this size are refused (GOVCX_DELIVERY_MAX_FILE_BYTES).
 DELIVERY_MAX_FILE_BYTES = int(os.environ.get("GOVCX_DELIVERY_MAX_FILE_BYTES", str(1024 * 1024 * 1024)))
+# Single public responses share one transaction per moment (feedback/ingest.py); 0 stores each in its request.
+FEEDBACK_GROUP_COMMIT = os.environ.get("GOVCX_FEEDBACK_GROUP_COMMIT", "1") == "1"
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVCX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Internal hosts the audit browser may reach although their address is loopback/private/link-local (the
 # network guard refuses those otherwise): comma-separated "host" or "host:port" (docs/audit.md).

@@ -3,8 +3,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcx.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
-from govcx.startup import refuse_unsafe_start  # noqa: E402  (needs the configured apps)
+from govcx.feedback.public_wsgi import with_lean_ingestion  # noqa: E402  (needs the configured apps)
+from govcx.startup import refuse_unsafe_start  # noqa: E402
 
+application = with_lean_ingestion(django_application)
 refuse_unsafe_start()

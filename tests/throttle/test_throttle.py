@@ -138,9 +138,11 @@ def test_two_server_processes_share_one_limit(tmp_path: Path):
     """Two separate Python processes (no shared memory, no cache) on one SQLite file: 50 together, not 50 each."""
     env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "govcx.settings",
            "GOVCX_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}"}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "throttle", "-v", "0"], env=env, check=True)
+    # The workers start Django while the table is made: they touch the database only after "go"
+    migrate = subprocess.Popen([sys.executable, "-m", "django", "migrate", "throttle", "-v", "0"], env=env)
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), "100"], env=env,
                                 stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    assert migrate.wait(timeout=120) == 0
     deadline = time.monotonic() + 120
     while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -149,3 +151,15 @@ def test_two_server_processes_share_one_limit(tmp_path: Path):
     assert all(w.returncode == 0 for w in workers)
     assert sum(results) == 50, results
     assert all(r > 0 for r in results), results  # both really ran at once
+
+
+def test_a_group_takes_each_allowance_whole_or_not_at_all_as_one_by_one_would(clock):
+    group = [throttle.Allowance("s", "k", limit=3)] * 4 + [throttle.Allowance("s", "other", limit=3, cost=2),
+                                                          throttle.Allowance("s", "other", limit=3, cost=2)]
+    outcomes = throttle.consume_many(group)
+    assert [outcome is None for outcome in outcomes] == [True, True, True, False, True, False]
+    assert outcomes[3].retry_after_seconds == 20  # one unit every 60/3 s
+    assert allowed(1, key="k", limit=3) == 0  # the group left the buckets where one-by-one takes would have
+    clock.now += 20
+    assert allowed(2, key="k", limit=3) == 1
+    assert allowed(1, key="other", limit=3) == 1

@@ -7,6 +7,7 @@ files may be fetched while rendering.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,6 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpRequest
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from govcx.common.downloads import download
 
@@ -23,24 +22,34 @@ from govcx.common.downloads import download
 DEFAULT_BASE_URL = "http://govcx.invalid/"
 
 
-class LocalStaticFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
-    """Resolve /static/ URLs from disk and refuse anything else, so a report never touches the network."""
+@functools.cache
+def local_static_fetcher() -> type:
+    """WeasyPrint takes about a second to import: only a process that prints pays for it (`govcx serve` warms
+    it in its workers after they start serving)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        marker = "/static/"
-        if marker in url and not url.startswith("data:"):
-            path = finders.find(url.split(marker, 1)[1].split("?")[0])
-            if path:
-                # WeasyPrint uses a stylesheet only when served as text/css (without a type it ignores print.css)
-                kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind}, 200)
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise ValueError(f"external resource refused in PDF rendering: {url}")
+    class LocalStaticFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
+        """Resolve /static/ URLs from disk and refuse anything else, so a report never touches the network."""
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            marker = "/static/"
+            if marker in url and not url.startswith("data:"):
+                path = finders.find(url.split(marker, 1)[1].split("?")[0])
+                if path:
+                    # WeasyPrint uses a stylesheet only when served as text/css (without a type it ignores print.css)
+                    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": kind}, 200)
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"external resource refused in PDF rendering: {url}")
+
+    return LocalStaticFetcher
 
 
 def html_to_pdf(html: str, *, base_url: str = DEFAULT_BASE_URL) -> bytes:
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=local_static_fetcher()()).write_pdf()
     return pdf
 
 

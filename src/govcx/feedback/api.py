@@ -12,12 +12,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import model_validator
 
+from govcx import throttle
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.services import api_token_authenticate
 from govcx.common.bounds import Count, Day, Id, Limit, Moment, Offset, refuse_nulls
 from govcx.errors import Invalid
-from govcx.feedback import selectors, services, survey_templates
+from govcx.feedback import ingest, selectors, services, survey_templates
 from govcx.feedback.dashboards import figures
 from govcx.feedback.models import Channel
 from govcx.registry.selectors import access_service
@@ -170,6 +171,10 @@ def _public_survey(request: HttpRequest, public_key: str, *, cost: int = 1):
     return survey, current
 
 
+def _survey_allowance(request: HttpRequest, survey) -> throttle.Allowance:
+    return throttle.Allowance(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+
+
 def _accepted_out(accepted: services.Accepted) -> dict:
     return {"id": accepted.response.pk, "status": "created" if accepted.created else "duplicate"}
 
@@ -187,8 +192,15 @@ def public_survey(request: HttpRequest, public_key: str):
 @router.post("/public/responses", response={201: AcceptedOut, 200: AcceptedOut}, auth=None)
 def public_response(request: HttpRequest, payload: ResponseIn):
     """Submit one response. 201 when stored; 200 with status "duplicate" when the key was already accepted."""
-    survey, current = _public_survey(request, payload.survey)
-    accepted = services.response_submit(survey=survey, submission=_submission(payload), current=current)
+    survey, current = selectors.public_surveys.get(payload.survey)
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        _take_allowance(request, survey, 1)
+        allowance = None
+    else:  # taken in the same transaction as the response (group commit)
+        allowance = _survey_allowance(request, survey)
+    services.check_origin(survey=survey, origin=request.headers.get("Origin"))
+    accepted = ingest.response_submit_grouped(survey=survey, submission=_submission(payload), current=current,
+                                              allowance=allowance)
     return Status(201 if accepted.created else 200, _accepted_out(accepted))
 
 

@@ -49,16 +49,32 @@ def parsed_definition(version: SurveyVersion) -> survey_schema.SurveyDefinition:
 
 class _PublicSurveys:
     """Public submissions look the survey up on every request; a few seconds of per-process caching keeps that
-    off the database. A status change or a new version is seen within PUBLIC_CACHE_SECONDS."""
+    off the database. A status change or a new version is seen within PUBLIC_CACHE_SECONDS. One thread at a
+    time reloads an expired entry while the others go on with the old one for those few milliseconds, so a
+    busy process does not send every request thread to the database (each on a connection of its own) at once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
         self._entries: dict[str, tuple[float, Survey, SurveyVersion]] = {}
 
     def get(self, public_key: str) -> tuple[Survey, SurveyVersion]:
+        entry = self._entries.get(public_key)
+        if entry and time.monotonic() - entry[0] < PUBLIC_CACHE_SECONDS:
+            return entry[1], entry[2]
+        if entry and not self._loading.acquire(blocking=False):
+            return entry[1], entry[2]
+        if not entry:
+            self._loading.acquire()
+        try:
+            return self._load(public_key)
+        finally:
+            self._loading.release()
+
+    def _load(self, public_key: str) -> tuple[Survey, SurveyVersion]:
         now = time.monotonic()
         entry = self._entries.get(public_key)
-        if entry and now - entry[0] < PUBLIC_CACHE_SECONDS:
+        if entry and now - entry[0] < PUBLIC_CACHE_SECONDS:  # loaded by the thread this one waited for
             return entry[1], entry[2]
         survey = Survey.objects.select_related("service", "service__owner").filter(public_key=public_key).first()
         if survey is None:

@@ -168,7 +168,7 @@ def check_origin(*, survey: Survey, origin: str | None) -> None:
 
 
 @dataclass
-class _Prepared:
+class PreparedResponse:
     submission: Submission
     version: SurveyVersion
     answers: list[Answer]
@@ -223,7 +223,9 @@ def _clean_context(context: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
     return cleaned, found
 
 
-def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submission: Submission) -> _Prepared:
+def prepare_submission(
+    survey: Survey, versions: dict[int | None, SurveyVersion], submission: Submission
+) -> PreparedResponse:
     key = (submission.idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise Invalid("idempotency_key must be 8 to 64 characters", details=[{"field": "idempotency_key"}])
@@ -272,7 +274,7 @@ def _prepare(survey: Survey, versions: dict[int | None, SurveyVersion], submissi
     comment = "\n".join(t for t in texts if t)
     verdict = spam.spam_score(comment, honeypot=submission.honeypot, elapsed_seconds=submission.elapsed_seconds,
                               settings=_spam_settings(survey.spam_threshold))
-    return _Prepared(submission, version, answers, comment, sorted(found), verdict.score,
+    return PreparedResponse(submission, version, answers, comment, sorted(found), verdict.score,
                      [f"{r.name}: {r.detail}" for r in verdict.reasons], _payload_hash(submission), verdict.is_spam)
 
 
@@ -290,7 +292,7 @@ def _moments(submission: Submission, now: dt.datetime) -> tuple[dt.datetime, dt.
     return min(submission.submitted_at or now, now), None
 
 
-def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Response:
+def response_row(survey: Survey, prepared: PreparedResponse, now: dt.datetime) -> Response:
     submission = prepared.submission
     service = survey.service
     submitted_at, client_submitted_at = _moments(submission, now)
@@ -315,7 +317,7 @@ def _response_for(survey: Survey, prepared: _Prepared, now: dt.datetime) -> Resp
     )
 
 
-def _replayed(survey: Survey, prepared: _Prepared) -> Accepted:
+def response_replayed(survey: Survey, prepared: PreparedResponse) -> Accepted:
     existing = Response.objects.get(survey=survey, idempotency_key=prepared.submission.idempotency_key.strip())
     if existing.payload_hash != prepared.payload_hash:
         raise Conflict("this idempotency_key was already used for different answers",
@@ -336,8 +338,8 @@ def response_submit(
     accepting(survey=survey)
     now = now or timezone.now()
     versions: dict[int | None, SurveyVersion] = {None: current or selectors.survey_current_version(survey)}
-    prepared = _prepare(survey, versions, submission)
-    response = _response_for(survey, prepared, now)
+    prepared = prepare_submission(survey, versions, submission)
+    response = response_row(survey, prepared, now)
     try:
         with transaction.atomic():
             response.save()
@@ -345,7 +347,7 @@ def response_submit(
                 answer.response = response
             Answer.objects.bulk_create(prepared.answers)
     except IntegrityError:
-        return _replayed(survey, prepared)
+        return response_replayed(survey, prepared)
     return Accepted(response, created=True)
 
 
@@ -365,12 +367,12 @@ def responses_submit_batch(
         raise Invalid(f"at most {MAX_BATCH} responses per batch", details=[{"field": "responses"}])
     now = now or timezone.now()
     versions: dict[int | None, SurveyVersion] = {None: current or selectors.survey_current_version(survey)}
-    prepared: list[_Prepared] = []
+    prepared: list[PreparedResponse] = []
     problems: list[dict] = []
     seen: set[str] = set()
     for index, submission in enumerate(submissions):
         try:
-            item = _prepare(survey, versions, submission)
+            item = prepare_submission(survey, versions, submission)
         except Invalid as exc:
             problems.extend({"row": index, **d, "message": exc.message} for d in (exc.details or [{}]))
             continue
@@ -384,7 +386,7 @@ def responses_submit_batch(
     try:
         return _store_batch(survey, prepared, now)
     except IntegrityError:  # a concurrent writer stored some of these keys first: settle them one by one
-        return [_store_one(survey, item, now) for item in prepared]
+        return [response_store_prepared(survey, item, now) for item in prepared]
 
 
 @dataclass(frozen=True)
@@ -402,15 +404,17 @@ def responses_import(*, survey: Survey, rows: list[tuple[int, Submission]], acto
     return responses_store(survey=survey, prepared=prepared, actor=actor)
 
 
-def responses_check(*, survey: Survey, rows: list[tuple[int, Submission]]) -> tuple[list[_Prepared], list[dict]]:
+def responses_check(
+    *, survey: Survey, rows: list[tuple[int, Submission]]
+) -> tuple[list[PreparedResponse], list[dict]]:
     """Every row validated, nothing stored: the rows ready to store, and every problem as {row, field, message}."""
     versions: dict[int | None, SurveyVersion] = {None: selectors.survey_current_version(survey)}
-    prepared: list[_Prepared] = []
+    prepared: list[PreparedResponse] = []
     problems: list[dict] = []
     seen: dict[str, int] = {}
     for row, submission in rows:
         try:
-            prepared.append(_prepare(survey, versions, submission))
+            prepared.append(prepare_submission(survey, versions, submission))
         except Invalid as exc:
             problems.extend({"row": row, "field": d.get("field", ""), "message": d.get("message", exc.message)}
                             for d in (exc.details or [{}]))
@@ -423,7 +427,7 @@ def responses_check(*, survey: Survey, rows: list[tuple[int, Submission]]) -> tu
 
 
 @transaction.atomic
-def responses_store(*, survey: Survey, prepared: list[_Prepared], actor: User) -> ImportResult:
+def responses_store(*, survey: Survey, prepared: list[PreparedResponse], actor: User) -> ImportResult:
     """Store checked rows in one transaction; rows whose key is already stored are counted as duplicates."""
     require(actor, Action.MANAGE_SURVEYS)
     if not Survey.objects.for_user(actor, Action.MANAGE_SURVEYS).filter(pk=survey.pk).exists():
@@ -438,11 +442,11 @@ def responses_store(*, survey: Survey, prepared: list[_Prepared], actor: User) -
     return ImportResult(created, len(results) - created)
 
 
-def _store_batch(survey: Survey, prepared: list[_Prepared], now: dt.datetime) -> list[Accepted]:
+def _store_batch(survey: Survey, prepared: list[PreparedResponse], now: dt.datetime) -> list[Accepted]:
     keys = [p.submission.idempotency_key.strip() for p in prepared]
     existing = {r.idempotency_key: r for r in Response.objects.filter(survey=survey, idempotency_key__in=keys)}
     results: list[Accepted | None] = []
-    fresh: list[tuple[_Prepared, Response]] = []
+    fresh: list[tuple[PreparedResponse, Response]] = []
     for item, key in zip(prepared, keys, strict=True):
         if key in existing:
             if existing[key].payload_hash != item.payload_hash:
@@ -450,7 +454,7 @@ def _store_batch(survey: Survey, prepared: list[_Prepared], now: dt.datetime) ->
                                details=[{"field": "idempotency_key"}])
             results.append(Accepted(existing[key], created=False))
         else:
-            response = _response_for(survey, item, now)
+            response = response_row(survey, item, now)
             fresh.append((item, response))
             results.append(None)
     with transaction.atomic():
@@ -465,8 +469,8 @@ def _store_batch(survey: Survey, prepared: list[_Prepared], now: dt.datetime) ->
     return [r if r is not None else Accepted(next(fresh_iter), created=True) for r in results]
 
 
-def _store_one(survey: Survey, item: _Prepared, now: dt.datetime) -> Accepted:
-    response = _response_for(survey, item, now)
+def response_store_prepared(survey: Survey, item: PreparedResponse, now: dt.datetime) -> Accepted:
+    response = response_row(survey, item, now)
     try:
         with transaction.atomic():
             response.save()
@@ -475,5 +479,5 @@ def _store_one(survey: Survey, item: _Prepared, now: dt.datetime) -> Accepted:
                 answer.response = response
             Answer.objects.bulk_create(item.answers)
     except IntegrityError:
-        return _replayed(survey, item)
+        return response_replayed(survey, item)
     return Accepted(response, created=True)

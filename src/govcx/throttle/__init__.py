@@ -19,6 +19,8 @@ import hashlib
 import math
 import random
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -52,11 +54,7 @@ def consume(scope: str, key: str, *, limit: int, window_seconds: float = 60, cos
     interval = window_seconds / limit
     increment = cost * interval
     if cost > limit:
-        raise RateLimited(
-            f"too many at once: {cost} is more than the {limit} allowed per {window_seconds:g} s; send fewer",
-            retry_after_seconds=math.ceil(window_seconds),
-            details=[{"limit": limit, "window_seconds": window_seconds, "cost": cost}],
-        )
+        raise _too_large(cost, limit, window_seconds)
     bucket = _bucket_key(scope, key)
     with connection.cursor() as cursor:
         for _attempt in range(5):
@@ -94,14 +92,76 @@ def check(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> No
 
 def _refuse_if_full(tat: float, now: float, *, increment: float, limit: int, window_seconds: float,
                     cost: int | None = None) -> None:
+    refusal = _refusal(tat, now, increment=increment, limit=limit, window_seconds=window_seconds, cost=cost)
+    if refusal is not None:
+        raise refusal
+
+
+def _refusal(tat: float, now: float, *, increment: float, limit: int, window_seconds: float,
+             cost: int | None = None) -> RateLimited | None:
     """GCRA: taking `increment` from a bucket whose theoretical arrival time is `tat` must leave it within the
     window; otherwise RateLimited, with the whole seconds until it would."""
     wait = max(tat, now) + increment - window_seconds - now
-    if wait > 0:
-        raise RateLimited(f"too many requests: at most {limit} per {window_seconds:g} s",
-                          retry_after_seconds=max(1, math.ceil(wait)),
-                          details=[{"limit": limit, "window_seconds": window_seconds}
-                                   | ({"cost": cost} if cost is not None else {})])
+    if wait <= 0:
+        return None
+    return RateLimited(f"too many requests: at most {limit} per {window_seconds:g} s",
+                       retry_after_seconds=max(1, math.ceil(wait)),
+                       details=[{"limit": limit, "window_seconds": window_seconds}
+                                | ({"cost": cost} if cost is not None else {})])
+
+
+def _too_large(cost: int, limit: int, window_seconds: float) -> RateLimited:
+    return RateLimited(
+        f"too many at once: {cost} is more than the {limit} allowed per {window_seconds:g} s; send fewer",
+        retry_after_seconds=math.ceil(window_seconds),
+        details=[{"limit": limit, "window_seconds": window_seconds, "cost": cost}],
+    )
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one request takes: `cost` units from the bucket of `key` in `scope` (see `consume`)."""
+
+    scope: str
+    key: str
+    limit: int
+    window_seconds: float = 60
+    cost: int = 1
+
+
+def consume_many(allowances: Sequence[Allowance]) -> list[RateLimited | None]:
+    """`consume` for a group of requests inside the caller's transaction (group commit): each allowance is taken
+    whole or refused whole, in order, with the same arithmetic as one by one, and the buckets' rows stay locked
+    until the caller commits, so no other process takes from them in between. Returns None for each allowance
+    taken and the RateLimited refusal for each one refused."""
+    buckets = sorted({_bucket_key(a.scope, a.key) for a in allowances})
+    if not buckets:
+        return []
+    marks = ", ".join(["%s"] * len(buckets))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        # A bucket with a past TAT is full: rows start that way, and inserting first takes SQLite's write lock
+        # before the read, so the read-then-update below cannot be overtaken.
+        cursor.execute(f"INSERT INTO {BUCKET_TABLE} (key, tat) VALUES {', '.join(['(%s, 0)'] * len(buckets))} "
+                       "ON CONFLICT (key) DO NOTHING", buckets)
+        cursor.execute(f"SELECT key, tat FROM {BUCKET_TABLE} WHERE key IN ({marks}) ORDER BY key{lock}", buckets)
+        tats = dict(cursor.fetchall())
+        now = time.time()
+        outcomes: list[RateLimited | None] = []
+        for allowance in allowances:
+            bucket = _bucket_key(allowance.scope, allowance.key)
+            if allowance.cost > allowance.limit:
+                outcomes.append(_too_large(allowance.cost, allowance.limit, allowance.window_seconds))
+                continue
+            increment = allowance.cost * allowance.window_seconds / allowance.limit
+            refusal = _refusal(tats[bucket], now, increment=increment, limit=allowance.limit,
+                               window_seconds=allowance.window_seconds, cost=allowance.cost)
+            if refusal is None:
+                tats[bucket] = max(tats[bucket], now) + increment
+            outcomes.append(refusal)
+        cursor.executemany(f"UPDATE {BUCKET_TABLE} SET tat = %s WHERE key = %s",
+                           [(tats[bucket], bucket) for bucket in buckets])
+    return outcomes
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: float = 60) -> None:
