@@ -62,6 +62,11 @@ PURE_MODULES = [
     "govcx.feedback.text.sentiment",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",
+    # training
+    "govcx.training.forecast",
+    "govcx.training.attitudes",
+    "govcx.training.groups",
+    "govcx.training.xapi",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
