@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "govcx.ops",
     "govcx.throttle",
     "govcx.jobs",
+    "govcx.training",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -21,4 +21,7 @@ urlpatterns = [
     path("feedback/", include("govcx.feedback.urls")),
     path("complaints/", include("govcx.complaints.urls")),
     path("jobs/", include("govcx.jobs.urls")),
+    # training
+    path("training/", include("govcx.training.urls")),
+    path("xapi/", include("govcx.training.xapi_urls")),  # the LRS for learning platforms (xAPI 1.0.3)
 ]

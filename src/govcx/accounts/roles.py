@@ -30,13 +30,16 @@ class Action(StrEnum):
     VIEW_PARTICIPANTS = "view_participants"  # personal data of lab participants (their own lab's studies only)
     MANAGE_SURVEYS = "manage_surveys"  # create and version surveys, widgets, ingestion sources
     HANDLE_COMPLAINTS = "handle_complaints"  # work on and answer complaints routed to the organisation
+    # training: the organisation's training officers (its CX analysts until a role of their own exists)
+    MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
+    VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
 CENTRAL_ROLES = frozenset({Role.ADMIN, Role.CENTRAL_ANALYST})
 
 # Participants' personal data is for the lab's own researchers only: not even administrators see it.
-PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS})
+PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS, Action.VIEW_TRAINEES})
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
@@ -48,7 +51,9 @@ GRANTS: dict[Role, frozenset[Action]] = {
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),
-    Role.CX_ANALYST: frozenset({Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS}),
+    Role.CX_ANALYST: frozenset(
+        {Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS, Action.MANAGE_TRAINING, Action.VIEW_TRAINEES}
+    ),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 
