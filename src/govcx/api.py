@@ -91,6 +91,7 @@ def _mount() -> None:
     from govcx.lab.api import router as lab_router
     from govcx.registry.api import router as registry_router
     from govcx.standards.api import router as standards_router
+    from govcx.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
@@ -101,6 +102,7 @@ def _mount() -> None:
     # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
     api.add_router("/feedback/complaints", complaints_router)
     api.add_router("/jobs/", jobs_router)
+    api.add_router("/training/", training_router)
 
 
 _mount()

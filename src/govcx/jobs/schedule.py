@@ -33,6 +33,7 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("feedback.compact", daily_at=dt.time(3, 30)),
     Entry("audit.reaudit", daily_at=dt.time(2, 0), payload={"older_than_hours": 24}),
     Entry("complaints.remind", daily_at=dt.time(7, 0), grace=dt.timedelta(hours=12)),
+    Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
 )
 
 
