@@ -67,6 +67,7 @@ PURE_MODULES = [
     "govcx.training.attitudes",
     "govcx.training.groups",
     "govcx.training.xapi",
+    "govcx.training.roster",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

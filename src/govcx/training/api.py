@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from govcx.accounts.requests import SignedInRequest
@@ -131,9 +131,9 @@ def programme_roster_import(request: SignedInRequest, programme_id: Id, file: Up
     started = roster_import_start(actor=request.user, programme=programme, data=file.read(),
                                   file_name=file.name or "roster.csv")
     if hasattr(started, "kind"):
-        return 202, {"job_id": started.pk}
-    return 200, {"roster_import_id": started.pk, "rows": started.rows, "joiners": started.joiners,
-                 "leavers": started.leavers, "moves": started.moves}
+        return Status(202, {"job_id": started.pk})
+    return Status(200, {"roster_import_id": started.pk, "rows": started.rows, "joiners": started.joiners,
+                 "leavers": started.leavers, "moves": started.moves})
 
 
 @router.post("/programmes/{programme_id}/completions", response=AddedOut)
