@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from tests.training.conftest import roster_csv
 
 from govcx.errors import InvalidInput
 from govcx.training.models import Person, RosterChange
 from govcx.training.services.completions import attendance_record, completions_import
 from govcx.training.services.roster_imports import roster_import
-from tests.training.conftest import roster_csv
 
 
 def test_a_bad_file_imports_nothing_and_names_every_row(programme, officer):

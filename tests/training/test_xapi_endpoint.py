@@ -8,9 +8,9 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
+from tests.training.conftest import HOME
 
 from govcx.training.models import Completion, Person, Statement
-from tests.training.conftest import HOME
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 BASICS = "https://lms.example.gov/course/basics"
