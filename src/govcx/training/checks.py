@@ -25,7 +25,7 @@ def _owner_forecast(ctx: CheckContext) -> tuple[Programme, Forecast] | None:
         if owner_id not in programme_organisation_codes(programme).values():
             continue
         since = today - dt.timedelta(days=WINDOW_DAYS)
-        counts = roster(programme).filter(organisation_id=owner_id).aggregate(
+        counts = roster(programme).filter(organisation_id=owner_id or 0).aggregate(
             people=Count("id"), trained=Count("id", filter=Q(trained_on__isnull=False)),
             recent=Count("id", filter=Q(trained_on__gt=since)))
         return programme, forecast(people=counts["people"], trained=counts["trained"],

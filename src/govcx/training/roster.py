@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from govcx.errors import Problem
 
@@ -135,7 +135,7 @@ class RosterReader:
         return RosterRow(key, organisation, category, region, started, left, email, manager)
 
 
-def csv_records(stream: io.BufferedIOBase | io.BytesIO) -> Iterator[list[str]]:
+def csv_records(stream: BinaryIO) -> Iterator[list[str]]:
     """The records of a CSV file in UTF-8 (with or without BOM), "," or ";" as the header line uses more."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     first = text.readline()

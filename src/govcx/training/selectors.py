@@ -147,7 +147,9 @@ def attitude_results(programme: Programme, *, language: str = "en") -> list[Atti
     scales: dict[str, list[AttitudeItem]] = defaultdict(list)
     for item in items:
         scales[item.scale].append(item)
-    units = [(i.code, False, i.text_ru if language == "ru" else i.text_en, [i.code], frozenset()) for i in items]
+    Unit = tuple[str, bool, str, list[str], frozenset[str]]
+    units: list[Unit] = [(i.code, False, i.text_ru if language == "ru" else i.text_en, [i.code], frozenset())
+                         for i in items]
     units += [(scale, True, scale, [i.code for i in members], frozenset(i.code for i in members if i.reverse))
               for scale, members in scales.items()]
     for code, is_scale, text, codes, reverse in units:

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -80,7 +80,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest, programme_id: int, fmt: str) -> HttpResponse:
+def coverage_export(request: HttpRequest, programme_id: int, fmt: str) -> HttpResponse | FileResponse:
     programme = access_programme(request.user, programme_id)
     context = _coverage_context(programme, _by(request), timezone.localdate())
     name = f"training-coverage-{programme.pk}-{context['by']}"
@@ -105,10 +105,11 @@ def people(request: HttpRequest, programme_id: int) -> HttpResponse:
     organisation_id = int(organisation) if organisation.isascii() and organisation.isdigit() else None
     found = selectors.people_to_train(programme, organisation_id=organisation_id)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    for person in page:
-        person.category_label = labels.POSITION_CATEGORIES.get(person.position_category, person.position_category)
+    rows = [{"p": p, "category": labels.POSITION_CATEGORIES.get(p.position_category, p.position_category)}
+            for p in page]
     return render(request, "training/people.html", {
-        "programme": programme, "page": page, "contacts": selectors.may_see_contacts(request.user, programme),
+        "programme": programme, "page": page, "rows": rows,
+        "contacts": selectors.may_see_contacts(request.user, programme),
         "organisation_id": organisation_id,
         "page_query": f"organisation={organisation_id}" if organisation_id else "",
     })
@@ -118,11 +119,11 @@ def people(request: HttpRequest, programme_id: int) -> HttpResponse:
 def attitudes(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = access_programme(request.user, programme_id)
     language = (get_language() or "en")[:2]
-    rows = [{"text": labels.ATTITUDE_SCALES.get(r.code, r.code) if r.is_scale else r.text, "r": r}
-            for r in selectors.attitude_results(programme, language=language)]
+    results = selectors.attitude_results(programme, language=language)
     return render(request, "training/attitudes.html", {
-        "programme": programme, "items": [r for r in rows if not r["r"].is_scale],
-        "scales": [r for r in rows if r["r"].is_scale],
+        "programme": programme,
+        "items": [{"text": r.text, "r": r} for r in results if not r.is_scale],
+        "scales": [{"text": labels.ATTITUDE_SCALES.get(r.code, r.code), "r": r} for r in results if r.is_scale],
         "respondents": selectors.respondents(programme), "min_group": MIN_GROUP_SIZE,
     })
 

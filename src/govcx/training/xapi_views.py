@@ -162,14 +162,14 @@ def _content(req: _Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
         found = list(message.iter_parts())
         if not found or found[0].get_content_type() != "application/json":
             raise xapi.XapiInvalid("the first part must be the statements as application/json")
-        raw = found[0].get_payload(decode=True) or b""
+        raw = bytes(found[0].get_payload(decode=True) or b"")
         for part in found[1:]:
             sha2 = part.get("X-Experience-API-Hash")
             if not sha2:
                 raise xapi.XapiInvalid("every attachment part needs an X-Experience-API-Hash header")
             if part.get("Content-Transfer-Encoding", "binary").lower() != "binary":
                 raise xapi.XapiInvalid("attachment parts are sent with Content-Transfer-Encoding: binary")
-            parts[str(sha2)] = (part.get_content_type(), part.get_payload(decode=True) or b"")
+            parts[str(sha2)] = (part.get_content_type(), bytes(part.get_payload(decode=True) or b""))
     elif kind == "application/json":
         raw = req.body
     else:

@@ -29,10 +29,10 @@ from govcx.training.models import (
 def _managed(actor: Any, programme: Programme) -> Programme:
     """The programme re-selected through the actor's scope for managing training, inside the transaction."""
     found = Programme.objects.for_user(actor, Action.MANAGE_TRAINING).select_for_update().filter(pk=programme.pk)
-    programme = found.first()
-    if programme is None:
+    selected: Programme | None = found.first()
+    if selected is None:
         raise NotFound("programme not found")
-    return programme
+    return selected
 
 
 def programme_create(*, actor: Any, organisation: Any, name: str, starts_on: dt.date,

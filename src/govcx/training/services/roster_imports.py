@@ -166,6 +166,13 @@ def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_
     return record
 
 
+def _managed_readonly(actor: Any, programme: Programme) -> Programme:
+    found: Programme | None = Programme.objects.for_user(actor, Action.MANAGE_TRAINING).filter(pk=programme.pk).first()
+    if found is None:
+        raise Invalid("programme not found")
+    return found
+
+
 def roster_import_start(*, actor: Any, programme: Programme, data: bytes, file_name: str) -> Any:
     """A large roster goes to the background worker (the file is kept under the var directory until it ran);
     a small one is imported at once. Returns the job or the import."""
@@ -173,9 +180,7 @@ def roster_import_start(*, actor: Any, programme: Programme, data: bytes, file_n
 
     if len(data) <= BACKGROUND_BYTES:
         return roster_import(actor=actor, programme=programme, data=data, file_name=file_name)
-    programme = Programme.objects.for_user(actor, Action.MANAGE_TRAINING).filter(pk=programme.pk).first()
-    if programme is None:
-        raise Invalid("programme not found")
+    programme = _managed_readonly(actor, programme)
     folder = Path(settings.VAR_DIR) / "training-imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{programme.pk}-{timezone.now():%Y%m%d%H%M%S%f}{Path(file_name).suffix.lower()}"

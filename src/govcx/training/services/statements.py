@@ -111,7 +111,8 @@ def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str
     targets = {t for t in (_void_target(b) for b in fresh) if t}
     already_voided = set(Statement.objects.filter(is_voiding=True, ref_target__in=[b["id"] for b in fresh])
                          .values_list("ref_target", flat=True))
-    rows, keys = [], []
+    rows: list[Statement] = []
+    keys: list[StatementKey] = []
     for body in fresh:
         target = body["object"]
         registration = body.get("context", {}).get("registration")
