@@ -68,6 +68,7 @@ PURE_MODULES = [
     "govcx.training.groups",
     "govcx.training.xapi",
     "govcx.training.roster",
+    "govcx.training.instrument",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

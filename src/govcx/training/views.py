@@ -89,7 +89,8 @@ def coverage_export(request: HttpRequest, programme_id: int, fmt: str) -> HttpRe
     if fmt not in tabular.FORMATS:
         raise Http404
     header = [str(labels.COVERAGE_GROUPINGS[context["by"]]), _("People"), _("Trained"), _("Share trained"),
-              _("Trained per month (last 90 days)"), _("Date everyone is trained"), _("On track"), _("Needed per month")]
+              _("Trained per month (last 90 days)"), _("Date everyone is trained"), _("On track"),
+              _("Needed per month")]
     rows = [[r["label"], r["f"].people, r["f"].trained, round(r["f"].share, 4), round(r["f"].rate_per_month, 1),
              r["f"].reaches_full_on or "", _("yes") if r["f"].on_track else _("no"),
              round(r["f"].needed_per_month, 1) if r["f"].needed_per_month is not None else ""]

@@ -104,3 +104,22 @@ def platform_create(*, actor: Any, programme: Programme, name: str, home_page: s
         audit_record(actor=actor, action="platform.create", obj=platform, organisation_id=programme.organisation_id,
                      changes={"username": username})
     return platform, secret
+
+
+def questionnaire_seed(*, actor: Any, programme: Programme) -> int:
+    """Give the programme the shipped questionnaire (`instrument.ITEMS`); items it already has are kept."""
+    from govcx.training.instrument import ITEMS
+    from govcx.training.models import AttitudeItem
+
+    with transaction.atomic():
+        programme = _managed(actor, programme)
+        created = 0
+        for order, item in enumerate(ITEMS):
+            _item, made = AttitudeItem.objects.get_or_create(
+                programme=programme, code=item.code,
+                defaults={"scale": item.scale, "text_en": item.text_en, "text_ru": item.text_ru,
+                          "reverse": item.reverse, "order": order})
+            created += made
+        audit_record(actor=actor, action="questionnaire.seed", obj=programme,
+                     organisation_id=programme.organisation_id, changes={"items": created})
+    return created
