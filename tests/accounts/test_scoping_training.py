@@ -88,6 +88,7 @@ READS = [
             ("page", "coverage csv", "/training/{programme_X}/coverage.csv"),
             ("page", "coverage xlsx", "/training/{programme_X}/coverage.xlsx"),
             ("page", "still to train", "/training/{programme_X}/people/"),
+            ("page", "coverage by course", "/training/{programme_X}/courses/"),
             ("page", "attitudes", "/training/{programme_X}/attitudes/"),
             ("page", "roster", "/training/{programme_X}/roster/"),
             ("api", "coverage", "/api/training/programmes/{programme_X}/coverage"),

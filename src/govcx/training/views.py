@@ -56,9 +56,6 @@ def _coverage_context(programme: Programme, by: str, today: dt.date) -> dict[str
         "by_label": labels.COVERAGE_GROUPINGS[by],
         "rows": [{"label": _group_label(by, r.key, organisations), "key": r.key, "f": r.forecast} for r in rows],
         "overall": selectors.total(rows, programme, today),
-        "courses": [{"course": c, "kind": labels.COURSE_KINDS.get(c.kind, c.kind), "required": required,
-                     "completed": completed, "share": completed / required if required else None}
-                    for c, required, completed in selectors.course_coverage(programme)],
     }
 
 
@@ -77,6 +74,18 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
                             for r in selectors.reminders(programme)[:10]]
     template = "training/_coverage.html" if request.headers.get("HX-Request") else "training/detail.html"
     return render(request, template, context)
+
+
+@login_required
+def courses(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Coverage by course: a page of its own, as it counts completions (tens of millions nationally), where the
+    coverage page reads the roster alone."""
+    programme = access_programme(request.user, programme_id)
+    return render(request, "training/courses.html", {
+        "programme": programme,
+        "courses": [{"course": c, "kind": labels.COURSE_KINDS.get(c.kind, c.kind), "required": required,
+                     "completed": completed} for c, required, completed in selectors.course_coverage(programme)],
+    })
 
 
 @login_required

@@ -95,7 +95,9 @@ def _scalar(cursor: Any, sql: str, params: Sequence[Any]) -> int:
 
 def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.date) -> None:
     p = programme.pk
-    first = _scalar(cursor, "SELECT COUNT(*) FROM training_person WHERE programme_id = %s", [p]) == 0
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics: without them, nested loops
+    first = not _scalar(cursor, "SELECT EXISTS (SELECT 1 FROM training_person WHERE programme_id = %s)", [p])
     moved = (f"FROM training_person t JOIN {STAGE} s ON s.person_key = t.person_key WHERE t.programme_id = %s "
              "AND (t.organisation_id <> s.organisation_id OR t.position_category <> s.position_category)"
              )
@@ -104,10 +106,12 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
     left = ("FROM training_person t WHERE t.programme_id = %s AND t.left_on IS NULL AND (NOT EXISTS "
             f"(SELECT 1 FROM {STAGE} s WHERE s.person_key = t.person_key) OR EXISTS (SELECT 1 FROM {STAGE} s "
             "WHERE s.person_key = t.person_key AND s.left_on IS NOT NULL))")
-    record.moves = _scalar(cursor, f"SELECT COUNT(*) {moved}", [p])
-    record.joiners = _scalar(cursor, f"SELECT COUNT(*) {joined}", [p])
-    record.leavers = _scalar(cursor, f"SELECT COUNT(*) {left}", [p])
-    if not first:
+    if first:
+        record.joiners = _scalar(cursor, f"SELECT COUNT(*) FROM {STAGE}", [])
+    else:
+        record.moves = _scalar(cursor, f"SELECT COUNT(*) {moved}", [p])
+        record.joiners = _scalar(cursor, f"SELECT COUNT(*) {joined}", [p])
+        record.leavers = _scalar(cursor, f"SELECT COUNT(*) {left}", [p])
         change = 'INSERT INTO training_rosterchange (roster_import_id, person_key, kind, "before", "after") '
         cursor.execute(change + "SELECT %s, t.person_key, 'move', "
                        "CAST(t.organisation_id AS varchar(20)) || '/' || t.position_category, "
@@ -119,9 +123,9 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
         cursor.execute(change + "SELECT %s, t.person_key, 'leaver', "
                        "CAST(t.organisation_id AS varchar(20)) || '/' || t.position_category, '' " + left,
                        [record.pk, p])
-    cursor.execute(
-        "UPDATE training_person SET left_on = %s WHERE programme_id = %s AND left_on IS NULL AND NOT EXISTS "
-        f"(SELECT 1 FROM {STAGE} s WHERE s.person_key = training_person.person_key)", [today, p])
+        cursor.execute(
+            "UPDATE training_person SET left_on = %s WHERE programme_id = %s AND left_on IS NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {STAGE} s WHERE s.person_key = training_person.person_key)", [today, p])
     cursor.execute(
         "INSERT INTO training_person (programme_id, person_key, organisation_id, position_category, region_code, "
         "started_on, left_on, work_email, manager_key, email_sha1, trained_on) "
