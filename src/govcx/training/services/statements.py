@@ -14,7 +14,7 @@ import datetime as dt
 import uuid as uuidlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcx.errors import Conflict
@@ -75,17 +75,23 @@ def statements_store(*, platform: LearningPlatform, statements: list[Any], put_i
     if len(set(ids)) != len(ids):
         raise xapi.XapiInvalid("two statements of the request share an id")
     stored = stored_text(timezone.now())
-    with transaction.atomic():
-        existing = {str(s.pk): s for s in Statement.objects.select_for_update().filter(pk__in=ids)}
-        fresh = []
-        for statement in checked:
-            known = existing.get(statement["id"].lower())
-            if known is None:
-                fresh.append(_normalise(statement, platform, stored))
-            elif not xapi.same_statement(known.body, statement):
-                raise Conflict(f"statement {statement['id']} is stored already with different content")
-        _void_checks(fresh)
-        _insert(platform, fresh, stored)
+    for attempt in (1, 2):  # a statement with one of these ids stored meanwhile: compare again with it
+        try:
+            with transaction.atomic():
+                existing = {str(s.pk): s for s in Statement.objects.select_for_update().filter(pk__in=ids)}
+                fresh = []
+                for statement in checked:
+                    known = existing.get(statement["id"].lower())
+                    if known is None:
+                        fresh.append(_normalise(statement, platform, stored))
+                    elif not xapi.same_statement(known.body, statement):
+                        raise Conflict(f"statement {statement['id']} is stored already with different content")
+                _void_checks(fresh)
+                _insert(platform, fresh, stored)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise Conflict("a statement with one of these ids was stored at the same time") from None
     return ids
 
 
