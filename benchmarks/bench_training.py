@@ -154,6 +154,8 @@ def run_xapi(programme, admin, people: int, seconds: int, port: int, folder: Pat
                 status = answer.status
         except urllib.error.HTTPError as error:
             status = error.code
+        except OSError:  # timed out or refused: a failure, still counted
+            status = 0
         return time.perf_counter() - start, status
 
     try:
