@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 def demo(django_db_setup, django_db_blocker):
     calls: list[tuple[str, int, int]] = []
     # 2,000 feedback responses instead of 200,000: the same code paths, a fraction of the time
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEMO_FEEDBACK_RESPONSES=2000):
+    small = override_settings(DEMO_FEEDBACK_RESPONSES=2000, DEMO_TRAINING_SCALE=0.05)
+    with django_db_blocker.unblock(), transaction.atomic(), small:
         summary = build_demo(progress=lambda step, done, total: calls.append((step, done, total)))
         yield {"summary": summary, "progress": calls}
         transaction.set_rollback(True)

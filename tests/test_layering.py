@@ -85,6 +85,13 @@ PURE_MODULES = [
     "govcx.delivery.eventlog",
     "govcx.delivery.mining",
     "govcx.delivery.store",
+    # training
+    "govcx.training.forecast",
+    "govcx.training.attitudes",
+    "govcx.training.groups",
+    "govcx.training.xapi",
+    "govcx.training.roster",
+    "govcx.training.instrument",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

@@ -92,6 +92,7 @@ def _mount() -> None:
     from govcx.lab.api import router as lab_router
     from govcx.registry.api import router as registry_router
     from govcx.standards.api import router as standards_router
+    from govcx.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
@@ -107,6 +108,7 @@ def _mount() -> None:
     from govcx.proactive.api import router as proactive_router
 
     api.add_router("/proactive/", proactive_router)
+    api.add_router("/training/", training_router)
 
 
 _mount()

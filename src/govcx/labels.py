@@ -113,12 +113,15 @@ JOB_KINDS = {
     "complaints.remind": _("Complaint reminders"),
     "outbox.send": _("Sending e-mail"),
     "proactive.run": _("Proactive offers run"),
+    "training.roster_import": _("Roster import"),
+    "training.remind": _("Training reminders"),
 }
 JOB_STEPS = (
     _("opening the browser"),
     _("storing the results"),
     _("copying new answers to the analytics store"),
     _("cancelled"),
+    _("reading the roster"),
 )
 
 # ---- service delivery ----
@@ -162,3 +165,20 @@ AUDIT_IMPACTS = {"critical": _("Critical"), "serious": _("Serious"), "moderate":
 AUDIT_RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}
 AUDIT_ISSUE_KINDS = {"violation": _("Violation"), "needs_review": _("Needs review"),
                      "manual": _("Check by hand")}
+# --- training ---
+POSITION_CATEGORIES = {
+    "manager": _("Managers"),
+    "adviser": _("Advisers and assistants"),
+    "specialist": _("Specialists"),
+    "support": _("Support specialists"),
+}
+COURSE_KINDS = {"elearning": _("E-learning"), "classroom": _("Classroom"), "blended": _("Blended")}
+COMPLETION_SOURCES = {"xapi": _("Learning platform (xAPI)"), "file": _("Learning platform file"),
+                      "attendance": _("Attendance sheet")}
+ATTITUDE_WAVES = {"pre": _("Before training"), "post": _("After training"), "follow_up": _("Months later")}
+ROSTER_CHANGES = {"joiner": _("Joined"), "leaver": _("Left"), "move": _("Moved")}
+REMINDER_KINDS = {"person": _("To the person"), "manager": _("To the manager"), "summary": _("Weekly summary")}
+COVERAGE_GROUPINGS = {"organisation": _("Organisation"), "region": _("Region"),
+                      "position_category": _("Position category")}
+ATTITUDE_SCALES = {"client_focus": _("Client focus"), "ownership": _("Ownership of the result"),
+                   "clarity": _("Plain communication")}

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govcx.outbox",
     "govcx.delivery",
     "govcx.proactive",
+    "govcx.training",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -133,6 +134,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("GOVCX_STATIC_ROOT") or None  # served from the packages by WhiteNoise's finders
 MEDIA_URL = "media/"
 DEMO_FEEDBACK_RESPONSES = int(os.environ.get("GOVCX_DEMO_FEEDBACK_RESPONSES", "200000"))
+DEMO_TRAINING_SCALE = float(os.environ.get("GOVCX_DEMO_TRAINING_SCALE", "1.0"))  # 1.0: ~31 000 people on rosters
 ANALYTICS_DIR = Path(os.environ.get("GOVCX_ANALYTICS_DIR", VAR_DIR / "analytics"))
 MEDIA_ROOT = Path(os.environ.get("GOVCX_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

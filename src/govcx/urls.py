@@ -23,4 +23,7 @@ urlpatterns = [
     path("proactive/", include("govcx.proactive.urls")),
     path("jobs/", include("govcx.jobs.urls")),
     path("delivery/", include("govcx.delivery.urls")),
+    # training
+    path("training/", include("govcx.training.urls")),
+    path("xapi/", include("govcx.training.xapi_urls")),  # the LRS for learning platforms (xAPI 1.0.3)
 ]

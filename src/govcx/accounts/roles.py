@@ -33,13 +33,17 @@ class Action(StrEnum):
     IMPORT_EVENT_LOGS = "import_event_logs"  # bring a service's delivery event logs (files, API pushes)
     RUN_PROACTIVE = "run_proactive"  # load register extracts, run rules, move offers, export payments
     VIEW_BENEFICIARIES = "view_beneficiaries"  # one person's proactive decisions (their own authority only)
+    # training: the organisation's training officers (its CX analysts until a role of their own exists)
+    MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
+    VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
 CENTRAL_ROLES = frozenset({Role.ADMIN, Role.CENTRAL_ANALYST})
 
-# Participants' personal data is for the lab's own researchers only: not even administrators see it.
-PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS, Action.VIEW_BENEFICIARIES})
+# Personal data (lab participants, proactive beneficiaries, trainees' contacts) is for the officers who work with
+# it in their own organisation: not even administrators or superusers see it.
+PERSONAL_DATA_ACTIONS = frozenset({Action.VIEW_PARTICIPANTS, Action.VIEW_BENEFICIARIES, Action.VIEW_TRAINEES})
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
@@ -55,7 +59,9 @@ GRANTS: dict[Role, frozenset[Action]] = {
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),
-    Role.CX_ANALYST: frozenset({Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS}),
+    Role.CX_ANALYST: frozenset(
+        {Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS, Action.MANAGE_TRAINING, Action.VIEW_TRAINEES}
+    ),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

@@ -94,15 +94,15 @@ class ComplaintQuery(Schema):
     due_before: Day | None = None
 
 
-class VersionIn(Schema):
+class ComplaintVersionIn(Schema):
     version: Count
 
 
-class AnswerIn(VersionIn):
+class AnswerIn(ComplaintVersionIn):
     answer: str = Field(min_length=1, max_length=services.ANSWER_MAX_CHARS)
 
 
-class ExtendIn(VersionIn):
+class ExtendIn(ComplaintVersionIn):
     reason: str = Field(min_length=1, max_length=services.REASON_MAX_CHARS)
 
 
@@ -273,7 +273,7 @@ def complaint_get(request: SignedInRequest, complaint_id: Id):
 
 @router.post("/{int:complaint_id}/take", response=ComplaintOut,
              operation_id="govcx_feedback_complaints_api_complaint_take")
-def complaint_take(request: SignedInRequest, complaint_id: Id, payload: VersionIn):
+def complaint_take(request: SignedInRequest, complaint_id: Id, payload: ComplaintVersionIn):
     complaint = access_complaint(request.user, complaint_id, Action.HANDLE_COMPLAINTS)
     return services.complaint_take(complaint=complaint, actor=request.user, expected_version=payload.version)
 

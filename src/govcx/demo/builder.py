@@ -23,6 +23,7 @@ from govcx.demo import data
 from govcx.demo.audits import build_audit_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
+from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
 from govcx.feedback.models import Response
 from govcx.lab.models import Study
@@ -42,6 +43,7 @@ from govcx.standards.services import (
     outcome_record,
     pack_load,
 )
+from govcx.training.models import Statement
 
 SEED = 2026
 Progress = Callable[[str, int, int], None]
@@ -109,6 +111,7 @@ def demo_summary() -> DemoSummary:
 
 def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
+    Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()
     Assessment.objects.update(previous=None)
@@ -169,6 +172,7 @@ class _Builder:
         self._services()
         build_lab_demo(progress=self.report)  # before the assessments, so the lab's checks find the studies
         self._feedback()  # before the assessments too: the satisfaction check reads the ratings
+        self._training()  # before the assessments: the training checks read the rosters
         self._assessments()
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
@@ -176,6 +180,10 @@ class _Builder:
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
                          today=self.today, report=self.report)
+
+    def _training(self) -> None:
+        build_training_demo(orgs=self.orgs, actor=self.users["admin"], rng=random.Random(SEED + 7), today=self.today,
+                            report=self.report, scale=settings.DEMO_TRAINING_SCALE)
 
     def _feedback(self) -> None:
         build_feedback_demo(

@@ -83,7 +83,7 @@ def service_list(request: SignedInRequest, owner: str | None = None, stage: str 
     return [_out(s) for s in queryset]
 
 
-class ImportOut(Schema):
+class ServiceImportOut(Schema):
     created: int
     updated: int
 
@@ -103,7 +103,7 @@ def service_export(request: SignedInRequest, fmt: Literal["csv", "xlsx"] = "csv"
                     filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
-@router.post("/services/import", response=ImportOut)
+@router.post("/services/import", response=ServiceImportOut)
 def service_import(
     request: SignedInRequest, file: UploadedFile = File(...), fmt: Literal["csv", "xlsx"] | None = None  # noqa: B008
 ):

@@ -1,0 +1,54 @@
+"""Roster import: all or nothing with problems by row, joiners/leavers/moves on a later import, and trained_on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from tests.training.conftest import roster_csv
+
+from govcx.errors import InvalidInput
+from govcx.training.models import Person, RosterChange
+from govcx.training.services.completions import attendance_record, completions_import
+from govcx.training.services.roster_imports import roster_import
+
+
+def test_a_bad_file_imports_nothing_and_names_every_row(programme, officer):
+    future = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    rows = ["p1,min-a,manager,RU-MOW,2020-01-01,,,", "p1,min-a,manager,,2020-01-01,,,",
+            "p2,nowhere,manager,,2020-01-01,,,", f"p3,min-a,manager,,{future},,,", "p4,min-a,janitor,,2020-01-01,,,",
+            "p5,min-a,manager,,2020-01-01,2019-01-01,,", "p6,min-a,manager,,2020-01-01,,not-an-email,",
+            "p7,region-b,manager,,2020-01-01,,,"]
+    with pytest.raises(InvalidInput) as refused:
+        roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff.csv")
+    assert {(p.row, p.field) for p in refused.value.problems} == {
+        (3, "person_id"), (4, "organisation"), (5, "started_on"), (6, "position_category"), (7, "left_on"),
+        (8, "work_email"), (9, "organisation")}
+    assert Person.objects.count() == 0
+
+
+def test_a_later_import_records_joiners_leavers_and_moves(programme, officer, staff):
+    assert staff.joiners == 12 and staff.rows == 12 and Person.objects.filter(left_on__isnull=True).count() == 12
+    rows = [f"p{i:03d},{'agency-a1' if i % 2 else 'min-a'},{'manager' if i < 3 else 'specialist'},RU-MOW,"
+            f"2020-01-01,,," for i in range(1, 12)]  # p000 left
+    rows[0] = "p001,min-a,manager,RU-MOW,2020-01-01,,,"  # moved
+    rows.append("p100,min-a,support,,2021-05-01,,,")  # joined
+    later = roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff2.csv")
+    assert (later.joiners, later.leavers, later.moves) == (1, 1, 1)
+    assert set(RosterChange.objects.filter(roster_import=later).values_list("kind", "person_key")) == {
+        ("joiner", "p100"), ("leaver", "p000"), ("move", "p001")}
+    assert Person.objects.get(person_key="p000").left_on == timezone.localdate()
+
+
+def test_completions_file_and_attendance_make_people_trained(programme, officer, staff):
+    data = b"person_id,course,completed_on\np000,basics,2025-01-10\np005,basics,2025-02-01\n"
+    assert completions_import(actor=officer, programme=programme, data=data, file_name="lms.csv") == 2
+    assert Person.objects.get(person_key="p005").trained_on == dt.date(2025, 2, 1)
+    assert Person.objects.get(person_key="p000").trained_on is None  # a manager needs the leading course too
+    leading = programme.courses.get(code="leading")
+    attendance_record(actor=officer, course=leading, person_keys=["p000"], held_on=dt.date(2025, 3, 3))
+    assert Person.objects.get(person_key="p000").trained_on == dt.date(2025, 3, 3)
+    with pytest.raises(InvalidInput):
+        completions_import(actor=officer, programme=programme, file_name="lms.csv",
+                           data=b"person_id,course,completed_on\nnobody,basics,2025-01-10\np001,nothing,x\n")
