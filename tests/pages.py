@@ -1,0 +1,188 @@
+"""Every page of the site, as a person sees it: the page list built from the URL patterns (with parameters taken
+from the data in the database), the visible text of a page, and the two things a reader must never meet there:
+English left on a Russian page and a raw code from the enums.
+
+Used by tests/test_every_page.py (Django's test client, both languages) and tests/browser/test_no_sideways_scroll.py
+(real Chromium at a phone's and a desktop's width).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from govcx import labels
+
+#: URL patterns that are not pages a person reads, with the reason. Everything else must be rendered.
+SKIPPED: dict[str, str] = {
+    "logout": "signs out (POST only)",
+    "set_language": "switches the language and redirects (POST only)",
+    "registry:service_export": "a CSV/XLSX download",
+    "standards:evidence_file": "an uploaded evidence file",
+    "reports:assessment_pdf": "a PDF download",
+    "reports:assessment_export": "a CSV/XLSX download",
+    "audit:issue_screenshot": "a PNG image",
+    "lab:recording_file": "a video file",
+    "lab:study_pdf": "a PDF download",
+    "lab:study_export": "a CSV/XLSX download",
+    "feedback_public:qr": "an SVG image",
+    "feedback:survey_export": "a CSV/XLSX download",
+    "feedback:service_report_pdf": "a PDF download",
+}
+#: Prefixes served by other machinery: the JSON API (its own contract tests) and Django's admin.
+OUTSIDE = ("api/", "admin/")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str
+    name: str
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+
+def url_patterns() -> list[Pattern]:
+    """Every named URL pattern of the site outside the API and the admin."""
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[Pattern]:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+                yield from walk(entry, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                yield Pattern(prefix + str(entry.pattern), namespace + (entry.name or ""))
+
+    return [p for p in walk(get_resolver(), "", "") if not p.route.startswith(OUTSIDE)]
+
+
+def page_urls(values: dict[str, object]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(name, URL) of every page to render, and the patterns that could not be filled (a missing value)."""
+    pages, missing = [], []
+    for pattern in url_patterns():
+        if pattern.name in SKIPPED:
+            continue
+        if any(p not in values for p in pattern.parameters):
+            missing.append(f"{pattern.name} needs {[p for p in pattern.parameters if p not in values]}")
+            continue
+        kwargs = {p: values[p] for p in pattern.parameters}
+        pages.append((pattern.name, reverse(pattern.name, kwargs=kwargs)))
+    return pages, missing
+
+
+# --- what a person sees ---------------------------------------------------------------------------------------
+
+#: Elements whose text is not read as prose: code samples (a widget snippet to copy), and machine parts.
+HIDDEN = {"script", "style", "template", "code", "pre", "kbd", "samp", "noscript", "head"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+
+    def _hidden(self) -> bool:
+        return any(hidden for _, hidden in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        hidden = (tag in HIDDEN or "hidden" in values or values.get("translate") == "no"
+                  or values.get("aria-hidden") == "true")
+        if not hidden and not self._hidden():
+            self.parts.extend(values[a] or "" for a in SHOWN_ATTRIBUTES if values.get(a))
+            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+                self.parts.append(values["value"] or "")
+        if tag not in VOID:
+            self.stack.append((tag, hidden))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
+        else:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden() and data.strip():
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+# --- raw codes --------------------------------------------------------------------------------------------------
+
+
+def enum_codes() -> set[str]:
+    """The codes a page must never print: values of every model field's choices and every labels.py key, where
+    the code does not read as a word (it has a separator or is a region code)."""
+    found: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("govcx."):
+            continue
+        for field in model._meta.get_fields():
+            for value, _ in getattr(field, "flatchoices", None) or []:
+                found.add(str(value))
+    for name in dir(labels):
+        table = getattr(labels, name)
+        if isinstance(table, dict):
+            found.update(str(key) for key in table)
+    return {code for code in found if re.search(r"[a-z][_.][a-z0-9]", code) or re.fullmatch(r"[a-z]+-[a-z0-9-]+", code)}
+
+
+CODE_SHAPES = [
+    re.compile(r"\bRU-[A-Z]{2,3}\b"),  # an ISO 3166-2 region code instead of the region's name
+    re.compile(r"\b[a-z_]+=\d"),  # survey answers shown as `overall=4 trust=3`
+]
+
+
+def raw_codes(text: str, codes: set[str], allowed: Callable[[str], bool] = lambda _: False) -> list[str]:
+    words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_.:-]*[A-Za-z0-9]", text))
+    shown = sorted(w for w in words & codes if not allowed(w))
+    shown += [m.group(0) for shape in CODE_SHAPES for m in shape.finditer(text) if not allowed(m.group(0))]
+    return shown
+
+
+# --- English on a Russian page ----------------------------------------------------------------------------------
+
+#: Latin-script words a Russian page may show: names of standards, methods, formats and products, and units.
+LATIN_ALLOWED = {
+    "govcx", "pdf", "csv", "xlsx", "xes", "json", "html", "svg", "png", "qr", "url", "api", "id", "http", "https",
+    "www", "sus", "seq", "umux", "lite", "nps", "csat", "ces", "nasa", "tlx", "wcag", "axe", "core", "aa", "omb",
+    "a-11", "iso", "gds", "uk", "us", "ru", "en", "gov", "example", "htmx", "ok", "vs", "ms", "kb", "mb", "js",
+    "ci", "sql", "ibis", "duckdb", "spark", "oecd", "fnpm", "nielsen", "jeff", "sauro", "lewis", "brooke",
+    "wilson", "clopper", "pearson", "holm", "bonferroni", "benjamini", "hochberg", "mann", "whitney",
+    "fisher", "welch", "student", "cohen", "flesch", "kincaid", "oborneva", "smog", "gunning", "fog", "bbc",
+    "lsu", "gosuslugi", "chrome", "chromium", "windows", "android", "ios", "macos", "linux", "email", "e-mail",
+}
+
+
+def latin_words(text: str, allowed: set[str]) -> list[str]:
+    """Words in Latin script (three letters or more) that are not a known name or a value from the data."""
+    words = re.findall(r"(?<![\w@/.:-])[A-Za-z][A-Za-z'-]{2,}(?![\w@/.:-])", text)
+    return sorted({w for w in words if w.lower() not in LATIN_ALLOWED and w not in allowed})
+
+
+def untranslated_messages(text: str, msgids: list[str]) -> list[str]:
+    """English catalogue messages (of two words or more) printed verbatim on a page that should be Russian."""
+    return [m for m in msgids if m in text]
