@@ -8,16 +8,29 @@ Used by tests/test_every_page.py (Django's test client, both languages) and test
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.apps import apps
-from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from govcx import labels
+from govcx.accounts.models import User
+from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunStatus
+from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.services import complaint_submit
+from govcx.feedback.models import Survey
+from govcx.jobs.models import Job, JobState
+from govcx.lab.models import Finding, Observation, Participant, Quota, Session, Study, Task
+from govcx.lab.services import participant as participant_services
+from govcx.lab.services import session as session_services
+from govcx.lab.services import study as study_services
+from govcx.registry.models import Service
+from govcx.standards.models import Adjustment, Assessment, StandardPack
 
 #: URL patterns that are not pages a person reads, with the reason. Everything else must be rendered.
 SKIPPED: dict[str, str] = {
@@ -79,15 +92,17 @@ def page_urls(values: dict[str, object]) -> tuple[list[tuple[str, str]], list[st
 
 # --- what a person sees ---------------------------------------------------------------------------------------
 
-#: Elements whose text is not read as prose: code samples (a widget snippet to copy), and machine parts.
-HIDDEN = {"script", "style", "template", "code", "pre", "kbd", "samp", "noscript", "head"}
+#: Elements whose text is not the page's own prose: code samples and names of columns to put in a file, the
+#: reader's own input (a textarea holds what they typed), and machine parts.
+HIDDEN = {"script", "style", "template", "code", "pre", "kbd", "samp", "noscript", "head", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
 
 class _Visible(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.language = language
         self.stack: list[tuple[str, bool]] = []
         self.parts: list[str] = []
 
@@ -97,9 +112,11 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         hidden = (tag in HIDDEN or "hidden" in values or values.get("translate") == "no"
-                  or values.get("aria-hidden") == "true")
+                  or values.get("aria-hidden") == "true"
+                  or (tag != "html" and values.get("lang") not in (None, self.language)))
         if not hidden and not self._hidden():
-            self.parts.extend(values[a] or "" for a in SHOWN_ATTRIBUTES if values.get(a))
+            shown = SHOWN_ATTRIBUTES[1:] if tag == "textarea" else SHOWN_ATTRIBUTES  # its placeholder is an example
+            self.parts.extend(values[a] or "" for a in shown if values.get(a))
             if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
                 self.parts.append(values["value"] or "")
         if tag not in VOID:
@@ -123,8 +140,10 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = _Visible()
+def visible_text(html: str, language: str) -> str:
+    """The text a reader of `language` sees: text nodes, placeholders, titles and labels of controls, without
+    code samples, hidden parts and parts marked as another language (the language switcher's own names)."""
+    parser = _Visible(language)
     parser.feed(html)
     parser.close()
     return " ".join(" ".join(parser.parts).split())
@@ -152,7 +171,7 @@ def enum_codes() -> set[str]:
 
 CODE_SHAPES = [
     re.compile(r"\bRU-[A-Z]{2,3}\b"),  # an ISO 3166-2 region code instead of the region's name
-    re.compile(r"\b[a-z_]+=\d"),  # survey answers shown as `overall=4 trust=3`
+    re.compile(r"\b[a-z_]{2,}=\d"),  # survey answers shown as `overall=4 trust=3`
 ]
 
 
@@ -174,15 +193,85 @@ LATIN_ALLOWED = {
     "wilson", "clopper", "pearson", "holm", "bonferroni", "benjamini", "hochberg", "mann", "whitney",
     "fisher", "welch", "student", "cohen", "flesch", "kincaid", "oborneva", "smog", "gunning", "fog", "bbc",
     "lsu", "gosuslugi", "chrome", "chromium", "windows", "android", "ios", "macos", "linux", "email", "e-mail",
+    "ctrl", "viewport", "dom", "century", "idea", "xxi", "egovernment", "benchmark", "edocuments", "eid",
 }
 
 
 def latin_words(text: str, allowed: set[str]) -> list[str]:
     """Words in Latin script (three letters or more) that are not a known name or a value from the data."""
-    words = re.findall(r"(?<![\w@/.:-])[A-Za-z][A-Za-z'-]{2,}(?![\w@/.:-])", text)
+    words = re.findall(r"(?<![\w@/.:?=&#-])[A-Za-z][A-Za-z'-]{2,}(?![\w@/.:?=&#-])", text)
     return sorted({w for w in words if w.lower() not in LATIN_ALLOWED and w not in allowed})
 
 
 def untranslated_messages(text: str, msgids: list[str]) -> list[str]:
     """English catalogue messages (of two words or more) printed verbatim on a page that should be Russian."""
     return [m for m in msgids if m in text]
+
+
+# --- the data behind the pages ---------------------------------------------------------------------------------
+
+
+def extra_records(admin: User) -> dict[str, object]:
+    """What the demo lacks for some pages (a finished audit run, a job, a routing rule), and the raw tokens of a
+    lab link and a complaint that only their holders know."""
+    service = Service.objects.filter(audit_runs__isnull=True).order_by("code").first()
+    assert service is not None
+    runs = []
+    for days in (30, 2):
+        run = AuditRun.objects.create(service=service, status=RunStatus.DONE, targets=[service.page_urls[0]],
+                                      pages_total=1, pages_done=1, created_by=admin,
+                                      finished_at=timezone.now() - dt.timedelta(days=days),
+                                      summary={"pages": 1, "violations": 1})
+        audit = PageAudit.objects.create(run=run, url=service.page_urls[0], ok=True, status=200, title="Услуга",
+                                         lang_attr="ru")
+        AuditIssue.objects.create(page=audit, rule="image-alt", kind="violation", impact="serious",
+                                  help="Images must have alternative text", wcag=["1.1.1"], targets=["img"])
+        runs.append(run)
+    job = Job.objects.create(kind="audit.run", state=JobState.SUCCEEDED, subject=f"audit.run:{runs[1].pk}",
+                             progress_done=1, progress_total=1, step="storing the results", started_by=admin,
+                             organisation=service.owner, result={"run": runs[1].pk})
+    owner = service.owner
+    rule = RoutingRule.objects.filter(owner=owner).first() or RoutingRule.objects.create(
+        owner=owner, handler=owner, service=service, topic="")
+    _, complaint_token = complaint_submit(service=service, text="Не могу записаться на приём уже неделю.",
+                                          contact="citizen@example.ru")
+    study = Study.objects.order_by("pk").last()
+    if study.status == "closed":
+        study = study_services.study_reopen(actor=admin, study=study)
+    participant = participant_services.participant_recruit(
+        actor=admin, study=study, full_name="Ирина Петрова", email="irina@example.org", phone="+7 900 000-00-00",
+        client_category="citizens", age_band="35-44", region="RU-TUL", digital_confidence=3, disability=False,
+        assisted_digital=False, screener_answers={"used_portal": "yes", "works_in_it": "no"})
+    participant_services.consent_record(actor=admin, participant=participant, text_version="2026-01",
+                                        recording_allowed=True)
+    session = session_services.session_schedule(actor=admin, study=study, participant=participant,
+                                                mode="unmoderated", moderator=None, scheduled_at=timezone.now())
+    _, take_token = session_services.session_link_issue(actor=admin, session=session)
+    return {"run_id": runs[0].pk, "other_id": runs[1].pk, "issue_id": AuditIssue.objects.first().pk,
+            "job_id": job.pk, "rule_id": rule.pk, "token": complaint_token, "take_token": take_token}
+
+
+def page_values(admin: User) -> dict[str, object]:
+    """A value for every URL parameter, from the demo data (and the records it lacks)."""
+    values = extra_records(admin)
+    study = Study.objects.filter(findings__isnull=False, tasks__isnull=False).order_by("pk").first()
+    assessment = Assessment.objects.filter(adjustments__isnull=False).order_by("pk").first()
+    values.update({
+        "service_id": assessment.service_id,
+        "pack_pk": StandardPack.objects.order_by("pk").first().pk,
+        "assessment_id": assessment.pk,
+        "requirement_id": assessment.outcomes.order_by("pk").first().requirement_id,
+        "adjustment_id": Adjustment.objects.filter(assessment=assessment).first().pk,
+        "study_id": study.pk,
+        "task_id": Task.objects.filter(study=study).first().pk,
+        "quota_id": (Quota.objects.filter(study=study).first() or Quota.objects.first()).pk,
+        "participant_id": Participant.objects.filter(study=study).first().pk,
+        "session_id": Session.objects.filter(study=study).first().pk,
+        "observation_id": Observation.objects.filter(session__study=study).first().pk,
+        "finding_id": Finding.objects.filter(study=study).first().pk,
+        "survey_id": Survey.objects.order_by("pk").first().pk,
+        "public_key": Survey.objects.order_by("pk").first().public_key,
+        "complaint_id": Complaint.objects.order_by("pk").first().pk,
+        "fmt": "csv",
+    })
+    return values

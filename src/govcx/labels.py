@@ -36,6 +36,18 @@ ROLES = {
     "viewer": _("Viewer"),
 }
 
+# --- registry: the passport's history ---
+PASSPORT_EVENTS = {"service.create": _("passport created"), "service.update": _("passport changed")}
+PASSPORT_FIELDS = {
+    "code": _("code"), "name_en": _("name in English"), "name_ru": _("name in Russian"),
+    "description_en": _("description in English"), "description_ru": _("description in Russian"),
+    "owner": _("owner"), "client_categories": _("client categories"), "life_situations": _("life situations"),
+    "channels": _("channels"), "stage": _("stage"), "deadline_days": _("regulated deadline"),
+    "deadline_kind": _("kind of days"), "fee": _("fee"), "legal_basis": _("legal basis"), "page_urls": _("pages"),
+    "feedback_url": _("feedback channel"), "steps": _("steps"), "documents": _("requested documents"),
+    "version": _("version"),
+}
+
 # --- lab ---
 STUDY_STATUSES = {"draft": _("Draft"), "recruiting": _("Recruiting"), "running": _("Running"), "closed": _("Closed")}
 SESSION_MODES = {"moderated": _("Moderated"), "unmoderated": _("Unmoderated")}
@@ -74,6 +86,18 @@ RESPONSE_CHANNELS = {
 DASHBOARD_GROUPS = {
     "service_id": _("Service"), "organisation_id": _("Authority"), "region": _("Region"),
     "client_category": _("Client category"), "channel": _("Channel"),
+}
+
+# --- audit ---
+#: axe-core's impact levels of a violation.
+AUDIT_IMPACTS = {"critical": _("critical"), "serious": _("serious"), "moderate": _("moderate"), "minor": _("minor")}
+#: The WCAG 2.2 criteria checked by hand (audit.engine.options.WCAG22_MANUAL), by number.
+WCAG_CRITERIA = {
+    "2.4.11": _("Focus Not Obscured (Minimum)"),
+    "2.5.7": _("Dragging Movements"),
+    "3.2.6": _("Consistent Help"),
+    "3.3.7": _("Redundant Entry"),
+    "3.3.8": _("Accessible Authentication (Minimum)"),
 }
 
 # --- complaints ---
