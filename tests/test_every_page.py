@@ -95,7 +95,7 @@ def test_the_checks_see_what_they_look_for():
     """Guard against checks that find nothing."""
     html = ('<html lang="ru"><head><title>x</title></head><body><p>Статус: not_met, RU-TUL, overall=4 trust=3</p>'
             '<script>var not_seen = 1;</script><code>svc_code</code><p title="Open the report">Отчёт</p></body>')
-    text = pages.visible_text(html, language)
+    text = pages.visible_text(html, "ru")
     assert "not_seen" not in text and "svc_code" not in text and "Open the report" in text
     assert pages.raw_codes(text, {"not_met"}) == ["not_met", "RU-TUL", "overall=4", "trust=3"]
     assert pages.latin_words(text, set()) == ["Open", "RU-TUL", "overall", "report", "the", "trust"]

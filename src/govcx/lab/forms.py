@@ -69,7 +69,9 @@ def format_screener(questions: list[dict[str, Any]]) -> str:
 class StudyForm(CheckedForm):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title (in Russian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (in English)"), max_length=300, required=False,
+                               help_text=_("Shown to English readers; without it they see the Russian title."))
     stage = forms.ChoiceField(label=_("Service stage at test time"),
                               choices=[(s.value, labels.STAGES[s.value]) for s in Stage])
     status = forms.ChoiceField(label=_("Status"),
@@ -104,7 +106,7 @@ class StudyForm(CheckedForm):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [(s.pk, f"{s.name} ({s.code})") for s in services]
         self.fields["lab"].choices = [(o.pk, o.name) for o in labs]
-        self.fields["retest_of"].choices = [("", _("Not a re-test"))] + [(s.pk, s.title) for s in studies]
+        self.fields["retest_of"].choices = [("", _("Not a re-test"))] + [(s.pk, s.display_title) for s in studies]
 
     def clean_screener(self) -> list[dict[str, Any]]:
         return parse_screener(self.cleaned_data.get("screener", ""))
@@ -112,7 +114,8 @@ class StudyForm(CheckedForm):
     @staticmethod
     def initial_from(study) -> dict[str, Any]:
         return {
-            "service": study.service_id, "lab": study.lab_id, "title": study.title, "stage": study.stage,
+            "service": study.service_id, "lab": study.lab_id, "title": study.title, "title_en": study.title_en,
+            "stage": study.stage,
             "status": study.status, "research_questions": study.research_questions, "use_sus": study.use_sus,
             "use_umux_lite": study.use_umux_lite, "use_seq": study.use_seq,
             "include_failed_times": study.include_failed_times, "confidence": study.confidence,
