@@ -241,7 +241,7 @@ def extra_records(admin: User) -> dict[str, object]:
     participant = participant_services.participant_recruit(
         actor=admin, study=study, full_name="Ирина Петрова", email="irina@example.org", phone="+7 900 000-00-00",
         client_category="citizens", age_band="35-44", region="RU-TUL", digital_confidence=3, disability=False,
-        assisted_digital=False, screener_answers={"used_portal": "yes", "works_in_it": "no"})
+        assisted_digital=False, screener_answers={"used_portal": "да", "works_in_it": "нет"})
     participant_services.consent_record(actor=admin, participant=participant, text_version="2026-01",
                                         recording_allowed=True)
     session = session_services.session_schedule(actor=admin, study=study, participant=participant,

@@ -1,7 +1,10 @@
 """Human labels (translated) for the codes shown in pages, reports and exports: one table per vocabulary, the
 only place a code gets its words (pages, forms, template filters and charts read them from here)."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from govcx.registry import regions
 
 VERDICTS = {
     "ready": _("Ready to launch"),
@@ -25,6 +28,13 @@ CHANNELS = {
     "mobile_app": _("Mobile app"),
     "proactive": _("Proactive"),
 }
+
+
+def region_name(code: str) -> str:
+    """An ISO 3166-2 region code by the region's name in the reader's language."""
+    return regions.region_name(code, get_language() or "en")
+
+
 LEVELS = {"federal": _("Federal"), "regional": _("Regional"), "municipal": _("Municipal")}
 ROLES = {
     "admin": _("Administrator"),
@@ -76,6 +86,25 @@ SUS_ADJECTIVES = {
 SEQ_POSITIONS = {"above": _("above the benchmark"), "below": _("below the benchmark"),
                  "straddles": _("not distinguishable from the benchmark")}
 TIME_METHODS = {"geometric_mean": _("geometric mean"), "median": _("median")}
+#: The best point estimate of a completion rate (lab.metrics.completion_point_estimate, Lewis & Sauro 2006).
+COMPLETION_ESTIMATES = {
+    "wilson": _("Wilson estimate"), "mle": _("observed share"), "laplace": _("Laplace estimate"),
+}
+
+# --- feedback ---
+SURVEY_STATUSES = {"draft": _("Draft"), "live": _("Live"), "closed": _("Closed")}
+SENTIMENTS = {"positive": _("positive"), "neutral": _("neutral"), "negative": _("negative")}
+
+#: Rated questions of the shipped survey templates by a short name, for the dashboards' question filter (the
+#: full wording is the question's label in its survey).
+QUESTIONS = {
+    "overall": _("Overall satisfaction"), "trust": _("Trust"), "effectiveness": _("Need addressed"),
+    "ease": _("Ease"), "efficiency": _("Time it took"), "equity": _("Fair treatment"),
+    "employee": _("Helpful employees"), "effort": _("Effort"), "nps": _("Would recommend (NPS)"),
+    "time_to_service": _("Time to provide the service"), "queue_wait": _("Waiting in the queue"),
+    "staff_courtesy": _("Courtesy and competence of staff"), "premises_comfort": _("Comfort of the premises"),
+    "information_availability": _("Information about the service"),
+}
 
 # --- feedback dashboards ---
 DASHBOARD_PERIODS = {"quarter": _("by quarter"), "month": _("by month"), "year": _("by year")}

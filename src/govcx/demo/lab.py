@@ -216,9 +216,9 @@ class _LabDemo:
                 actor=actor, service=service, lab=self.lab, title=spec.title, title_en=spec.title_en,
                 research_questions=spec.questions,
                 screener=[{"key": "used_portal", "question": "Пользовались ли вы Госуслугами за последний год?",
-                           "options": ["yes", "no"], "accept": ["yes", "no"]},
+                           "options": ["да", "нет"], "accept": ["да", "нет"]},
                           {"key": "works_in_it", "question": "Вы работаете в ИТ или дизайне?",
-                           "options": ["yes", "no"], "accept": ["no"]}],
+                           "options": ["да", "нет"], "accept": ["нет"]}],
             )
             # The Analytical Centre tests other authorities' services: each owning authority consents first.
             if study.owner_consent == OwnerConsent.AWAITING:
@@ -260,7 +260,7 @@ class _LabDemo:
             client_category="citizens", age_band=AGE_BANDS[(index * 2 + self.rng.randint(0, 1)) % len(AGE_BANDS)],
             region=self.rng.choice(["RU-TUL", "RU-MOW", "RU-LIP"]), digital_confidence=2 + index % 4,
             disability=index % 5 == 0, assisted_digital=index % 6 == 0,
-            screener_answers={"used_portal": self.rng.choice(["yes", "no"]), "works_in_it": "no"},
+            screener_answers={"used_portal": self.rng.choice(["да", "нет"]), "works_in_it": "нет"},
         )
 
     def _sus(self, profile: str, index: int) -> list[int]:

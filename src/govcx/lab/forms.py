@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
 from govcx.common.forms import CheckedForm
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
 from govcx.lab.templatetags.lab import severity_choices
+from govcx.registry.regions import region_choices
 from govcx.registry.vocabulary import Stage
 
 SCREENER_HELP = _('One question per line: "key | question | option; option | accepted option; accepted option".')
@@ -160,7 +162,7 @@ class ParticipantForm(CheckedForm):
     client_category = forms.ChoiceField(label=_("Client category"), required=False)
     age_band = forms.ChoiceField(label=_("Age band"), required=False,
                                  choices=[("", "—")] + [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand])
-    region = forms.CharField(label=_("Region (ISO 3166-2)"), max_length=8, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
     digital_confidence = forms.TypedChoiceField(
         label=_("Digital confidence (1–5)"), required=False, coerce=int, empty_value=None,
         choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
@@ -173,6 +175,7 @@ class ParticipantForm(CheckedForm):
     def __init__(self, *args: Any, categories=(), screener=(), show_personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client_category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+        self.fields["region"].choices = [("", "—")] + region_choices(get_language() or "en")
         self.screener_keys = []
         for question in screener or []:
             name = f"screener_{question['key']}"

@@ -7,6 +7,8 @@ from django.utils.translation import get_language
 
 from govcx import labels
 from govcx.common.weburls import is_safe_link
+from govcx.errors import DomainError
+from govcx.feedback import survey_templates
 from govcx.i18n import localized
 
 register = template.Library()
@@ -49,6 +51,33 @@ def level_label(value: str) -> str:
 @register.filter
 def role_label(value: str) -> str:
     return _label(labels.ROLES, value)
+
+
+@register.filter
+def survey_status_label(value: str) -> str:
+    return _label(labels.SURVEY_STATUSES, value)
+
+
+@register.filter
+def question_label(key: str) -> str:
+    return _label(labels.QUESTIONS, key)
+
+
+@register.filter
+def sentiment_label(value: str) -> str:
+    return _label(labels.SENTIMENTS, value)
+
+
+@register.filter
+def survey_template_title(name: str | None) -> str:
+    """A shipped survey template by its title in the reader's language ("csat" → "Удовлетворённость (CSAT)")."""
+    if not name:
+        return "—"
+    try:
+        title = survey_templates.template(name).title
+    except DomainError:
+        return name
+    return tr(title)
 
 
 @register.filter
