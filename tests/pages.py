@@ -95,6 +95,8 @@ def page_urls(values: dict[str, object]) -> tuple[list[tuple[str, str]], list[st
 #: Elements whose text is not the page's own prose: code samples and names of columns to put in a file, the
 #: reader's own input (a textarea holds what they typed), and machine parts.
 HIDDEN = {"script", "style", "template", "code", "pre", "kbd", "samp", "noscript", "head", "textarea"}
+#: The class of a hint that names a file's columns and codes, which a person types into the file as they are.
+FILE_FORMAT = "file-format"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
@@ -112,6 +114,7 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         hidden = (tag in HIDDEN or "hidden" in values or values.get("translate") == "no"
+                  or FILE_FORMAT in (values.get("class") or "").split()
                   or values.get("aria-hidden") == "true"
                   or (tag != "html" and values.get("lang") not in (None, self.language)))
         if not hidden and not self._hidden():
@@ -194,12 +197,14 @@ LATIN_ALLOWED = {
     "fisher", "welch", "student", "cohen", "flesch", "kincaid", "oborneva", "smog", "gunning", "fog", "bbc",
     "lsu", "gosuslugi", "chrome", "chromium", "windows", "android", "ios", "macos", "linux", "email", "e-mail",
     "ctrl", "viewport", "dom", "century", "idea", "xxi", "egovernment", "benchmark", "edocuments", "eid",
+    "axe-core", "umux-lite", "parquet", "content-security-policy", "origin", "mid-p",
 }
 
 
 def latin_words(text: str, allowed: set[str]) -> list[str]:
     """Words in Latin script (three letters or more) that are not a known name or a value from the data."""
-    words = re.findall(r"(?<![\w@/.:?=&#-])[A-Za-z][A-Za-z'-]{2,}(?![\w@/.:?=&#-])", text)
+    # words inside addresses, e-mails, and [markers] (a step's "[visit]", a masked "[PHONE]") are not prose
+    words = re.findall(r"(?<![\w@/.:?=&#\[-])[A-Za-z][A-Za-z'-]{2,}(?![\w@/.:?=&#\]-])", text)
     return sorted({w for w in words if w.lower() not in LATIN_ALLOWED and w not in allowed})
 
 

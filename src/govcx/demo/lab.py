@@ -325,14 +325,15 @@ class _LabDemo:
                 finding_services.observation_add(actor=self.researcher, session=session, text=text,
                                                  task=tasks.get(finding_spec.task) if finding_spec.task else None,
                                                  at_seconds=round(self.rng.uniform(20, 900), 1),
-                                                 tags=[finding_spec.task or "general", "ux"])
+                                                 tags=[tasks[finding_spec.task].title.lower()
+                                                       if finding_spec.task else "общее", "удобство"])
                 for session, text in zip(chosen, finding_spec.notes, strict=False)
             ]
             finding = finding_services.observation_merge(
                 actor=self.researcher, observations=notes, title=finding_spec.title, severity=finding_spec.severity,
                 recommendation=finding_spec.recommendation,
                 task=tasks.get(finding_spec.task) if finding_spec.task else None,
-                screen=finding_spec.task.replace("-", " ") if finding_spec.task else "all screens",
+                screen=tasks[finding_spec.task].title if finding_spec.task else "все экраны",
             )
             if finding_spec.status != "open":
                 finding_services.finding_update(actor=self.researcher, finding=finding, status=finding_spec.status)

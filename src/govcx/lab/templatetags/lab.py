@@ -54,6 +54,21 @@ def client_category(code: str | None) -> str:
 
 
 @register.filter
+def quota_value(quota: Any) -> str:
+    """A quota's value in words: "yes" for a true flag, a region or client category by name."""
+    value = str(quota.value)
+    if value in ("true", "false"):
+        return str(_("yes") if value == "true" else _("no"))
+    if quota.dimension == "region":
+        return labels.region_name(value)
+    if quota.dimension == "client_category":
+        return client_category(value)
+    if quota.dimension == "age_band":
+        return str(labels.AGE_BANDS.get(value, value))
+    return value
+
+
+@register.filter
 def region_name(code: str | None) -> str:
     """An ISO 3166-2 region by its name in the reader's language ("RU-TUL" → "Тульская область")."""
     return labels.region_name(code) if code else "—"

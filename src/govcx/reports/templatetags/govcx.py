@@ -59,6 +59,11 @@ def survey_status_label(value: str) -> str:
 
 
 @register.filter
+def response_channel_label(value: str) -> str:
+    return _label(labels.RESPONSE_CHANNELS, value)
+
+
+@register.filter
 def question_label(key: str) -> str:
     return _label(labels.QUESTIONS, key)
 
