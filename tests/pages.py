@@ -197,7 +197,7 @@ LATIN_ALLOWED = {
     "fisher", "welch", "student", "cohen", "flesch", "kincaid", "oborneva", "smog", "gunning", "fog", "bbc",
     "lsu", "gosuslugi", "chrome", "chromium", "windows", "android", "ios", "macos", "linux", "email", "e-mail",
     "ctrl", "viewport", "dom", "century", "idea", "xxi", "egovernment", "benchmark", "edocuments", "eid",
-    "axe-core", "umux-lite", "parquet", "content-security-policy", "origin", "mid-p",
+    "axe-core", "umux-lite", "parquet", "content-security-policy", "origin", "mid-p", "bom", "excel",
 }
 
 
