@@ -1,10 +1,7 @@
 """Human labels (translated) for the codes shown in pages, reports and exports: one table per vocabulary, the
 only place a code gets its words (pages, forms, template filters and charts read them from here)."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from govcx.registry import regions
 
 VERDICTS = {
     "ready": _("Ready to launch"),
@@ -28,11 +25,6 @@ CHANNELS = {
     "mobile_app": _("Mobile app"),
     "proactive": _("Proactive"),
 }
-
-
-def region_name(code: str) -> str:
-    """An ISO 3166-2 region code by the region's name in the reader's language."""
-    return regions.region_name(code, get_language() or "en")
 
 
 LEVELS = {"federal": _("Federal"), "regional": _("Regional"), "municipal": _("Municipal")}

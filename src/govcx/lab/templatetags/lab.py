@@ -8,10 +8,12 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
 from govcx.lab import charts
+from govcx.registry import regions
 from govcx.registry.models import ClientCategory
 
 register = template.Library()
@@ -60,7 +62,7 @@ def quota_value(quota: Any) -> str:
     if value in ("true", "false"):
         return str(_("yes") if value == "true" else _("no"))
     if quota.dimension == "region":
-        return labels.region_name(value)
+        return region_name(value)
     if quota.dimension == "client_category":
         return client_category(value)
     if quota.dimension == "age_band":
@@ -71,7 +73,7 @@ def quota_value(quota: Any) -> str:
 @register.filter
 def region_name(code: str | None) -> str:
     """An ISO 3166-2 region by its name in the reader's language ("RU-TUL" → "Тульская область")."""
-    return labels.region_name(code) if code else "—"
+    return regions.region_name(code, get_language() or "en") if code else "—"
 
 
 @register.filter
