@@ -12,7 +12,9 @@ from html import escape
 import altair as alt
 import vl_convert as vlc
 
-_VEGA_ARIA = re.compile(r' aria-(?:label|roledescription)="[^"]*"')
+#: Vega's own accessibility attributes on marks and guides: English descriptions, and graphics roles that would
+#: then lack a name; the whole figure is one image named in the reader's language instead.
+_VEGA_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
 
 
 def render_svg(chart: alt.TopLevelMixin, title: str) -> str:
