@@ -124,7 +124,8 @@ def main() -> None:
         return
     python = None
     if not options.no_openfisca:
-        spec = importlib.util.spec_from_file_location("openfisca_env", ROOT / "tests" / "proactive" / "openfisca_env.py")
+        env_script = ROOT / "tests" / "proactive" / "openfisca_env.py"
+        spec = importlib.util.spec_from_file_location("openfisca_env", env_script)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         python, reason = module.openfisca_python()

@@ -49,6 +49,7 @@ PURE_MODULES = [
     "govcx.standards.passport_checks",
     "govcx.registry.schemas",
     "govcx.registry.passport_rows",
+    "govcx.registry.regions",
     "govcx.audit.engine",
     "govcx.audit.language",
     "govcx.audit.summary",

@@ -25,6 +25,8 @@ CHANNELS = {
     "mobile_app": _("Mobile app"),
     "proactive": _("Proactive"),
 }
+
+
 LEVELS = {"federal": _("Federal"), "regional": _("Regional"), "municipal": _("Municipal")}
 ROLES = {
     "admin": _("Administrator"),
@@ -34,6 +36,18 @@ ROLES = {
     "lab_researcher": _("Lab researcher"),
     "cx_analyst": _("CX analyst"),
     "viewer": _("Viewer"),
+}
+
+# --- registry: the passport's history ---
+PASSPORT_EVENTS = {"service.create": _("passport created"), "service.update": _("passport changed")}
+PASSPORT_FIELDS = {
+    "code": _("code"), "name_en": _("name in English"), "name_ru": _("name in Russian"),
+    "description_en": _("description in English"), "description_ru": _("description in Russian"),
+    "owner": _("owner"), "client_categories": _("client categories"), "life_situations": _("life situations"),
+    "channels": _("channels"), "stage": _("stage"), "deadline_days": _("regulated deadline"),
+    "deadline_kind": _("kind of days"), "fee": _("fee"), "legal_basis": _("legal basis"), "page_urls": _("pages"),
+    "feedback_url": _("feedback channel"), "steps": _("steps"), "documents": _("requested documents"),
+    "version": _("version"),
 }
 
 # --- lab ---
@@ -64,6 +78,24 @@ SUS_ADJECTIVES = {
 SEQ_POSITIONS = {"above": _("above the benchmark"), "below": _("below the benchmark"),
                  "straddles": _("not distinguishable from the benchmark")}
 TIME_METHODS = {"geometric_mean": _("geometric mean"), "median": _("median")}
+#: The best point estimate of a completion rate (lab.metrics.completion_point_estimate, Lewis & Sauro 2006).
+COMPLETION_ESTIMATES = {
+    "wilson": _("Wilson estimate"), "mle": _("observed share"), "laplace": _("Laplace estimate"),
+}
+
+# --- feedback ---
+SENTIMENTS = {"positive": _("positive"), "neutral": _("neutral"), "negative": _("negative")}
+
+#: Rated questions of the shipped survey templates by a short name, for the dashboards' question filter (the
+#: full wording is the question's label in its survey).
+QUESTIONS = {
+    "overall": _("Overall satisfaction"), "trust": _("Trust"), "effectiveness": _("Need addressed"),
+    "ease": _("Ease"), "efficiency": _("Time it took"), "equity": _("Fair treatment"),
+    "employee": _("Helpful employees"), "effort": _("Effort"), "nps": _("Would recommend (NPS)"),
+    "time_to_service": _("Time to provide the service"), "queue_wait": _("Waiting in the queue"),
+    "staff_courtesy": _("Courtesy and competence of staff"), "premises_comfort": _("Comfort of the premises"),
+    "information_availability": _("Information about the service"),
+}
 
 # --- feedback dashboards ---
 DASHBOARD_PERIODS = {"quarter": _("by quarter"), "month": _("by month"), "year": _("by year")}
@@ -87,6 +119,16 @@ SURVEY_TEMPLATES = {
     "ces": _("Customer effort (CES)"),
     "nps": _("Likelihood to recommend (NPS)"),
     "comment": _("A free comment"),
+}
+
+# --- audit ---
+#: The WCAG 2.2 criteria checked by hand (audit.engine.options.WCAG22_MANUAL), by number.
+WCAG_CRITERIA = {
+    "2.4.11": _("Focus Not Obscured (Minimum)"),
+    "2.5.7": _("Dragging Movements"),
+    "3.2.6": _("Consistent Help"),
+    "3.3.7": _("Redundant Entry"),
+    "3.3.8": _("Accessible Authentication (Minimum)"),
 }
 
 # --- complaints ---

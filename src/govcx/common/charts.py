@@ -6,13 +6,23 @@ charts with the colours of `govcx.common.palette` and renders them here.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import altair as alt
 import vl_convert as vlc
 
+#: Vega's own accessibility attributes on marks and guides: English descriptions, and graphics roles that would
+#: then lack a name; the whole figure is one image named in the reader's language instead.
+_VEGA_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
+
 
 def render_svg(chart: alt.TopLevelMixin, title: str) -> str:
-    """The chart as SVG markup, named for screen readers by `title` (the figures are in a table beside it)."""
-    svg = vlc.vegalite_to_svg(chart.to_dict())
+    """The chart as SVG markup, named for screen readers by `title` (the figures are in a table beside it).
+
+    Vega's own descriptions of marks and axes ("X-axis titled ... for a linear scale") are English whatever the
+    page's language, so they are left out: the accessible name and the table say it in the reader's language."""
+    spec = chart.to_dict()
+    spec.setdefault("config", {})["aria"] = False
+    svg = _VEGA_ARIA.sub("", vlc.vegalite_to_svg(spec))  # the title's description stays without the config
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)

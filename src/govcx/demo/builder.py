@@ -362,13 +362,13 @@ class _Builder:
         made = []
         for gap in gaps[:limit]:
             rid = gap["requirement_id"]
-            en, ru = data.ADJUSTMENT_ACTIONS.get(rid) or (
-                f"Close the gap on “{titles[rid][0]}” found by the assessment",
-                f"Устранить несоответствие требованию «{titles[rid][1]}», выявленное при оценке",
+            # an adjustment's action is its team's own text, written in Russian (the adjustment has one text)
+            _, ru = data.ADJUSTMENT_ACTIONS.get(rid) or (
+                "", f"Устранить несоответствие требованию «{titles[rid][1]}», выявленное при оценке",
             )
             offset = self.rng.randint(-80, 150)
             adjustment = adjustment_create(
-                actor=actor, assessment=assessment, requirement_id=rid, action=f"{ru} / {en}",
+                actor=actor, assessment=assessment, requirement_id=rid, action=ru,
                 owner=self.rng.choice(data.ADJUSTMENT_OWNERS), due_date=self.today + dt.timedelta(days=offset),
             )
             if offset < 0:

@@ -46,7 +46,7 @@ class FindingSpec:
     severity: int
     task: str | None
     recommendation: str
-    notes: tuple[str, ...]  # observation texts, one per affected participant (Russian and English)
+    notes: tuple[str, ...]  # observation texts, one per affected participant
     status: str = "open"
     affected: int = 0  # participants affected (0: as many as notes)
 
@@ -55,7 +55,8 @@ class FindingSpec:
 class StudySpec:
     key: str
     service: str
-    title: str
+    title: str  # in Russian
+    title_en: str
     questions: str
     tasks: tuple[TaskSpec, ...]
     participants: int
@@ -73,8 +74,9 @@ AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 
 STUDIES: tuple[StudySpec, ...] = (
     StudySpec(
-        key="first-grade", service="first-grade-tula", title="Запись в первый класс: бета-тест / First grade, beta",
-        questions="Can parents find the right school and submit the application before the slots run out?\n"
+        key="first-grade", service="first-grade-tula", title="Запись в первый класс: бета-тест",
+        title_en="First grade enrolment, beta",
+        questions="Могут ли родители найти нужную школу и подать заявление, пока есть места?\n"
                   "Понимают ли родители, какие документы нужны и когда придёт ответ?",
         tasks=(
             TaskSpec("find-school", "Найти школу по адресу", "Ваш ребёнок пойдёт в первый класс. Найдите школу, "
@@ -89,21 +91,22 @@ STUDIES: tuple[StudySpec, ...] = (
         participants=12, sus="good",
         findings=(
             FindingSpec("Кнопка «Отозвать» спрятана в меню", 2, "cancel-application",
-                        "Show the withdraw action next to the application status.",
+                        "Показать кнопку отзыва рядом со статусом заявления.",
                         ("Искала кнопку отзыва 40 секунд, нашла в «Ещё»",
-                         "Could not find how to cancel; asked for help", "Открыл меню случайно")),
-            FindingSpec("Status labels use internal jargon", 3, "check-status",
-                        "Replace «Зарегистрировано в ЕГПУ» with plain words: «Заявление получено».",
-                        ("Не поняла, что значит «Зарегистрировано в ЕГПУ»", "Asked what 'status 3' means"),
+                         "Не нашёл, как отозвать; попросил помощи", "Открыл меню случайно")),
+            FindingSpec("Статусы заявления написаны ведомственным жаргоном", 3, "check-status",
+                        "Заменить «Зарегистрировано в ЕГПУ» простыми словами: «Заявление получено».",
+                        ("Не поняла, что значит «Зарегистрировано в ЕГПУ»", "Спросила, что значит «статус 3»"),
                         status="fixed"),
             FindingSpec("Размер файла не подсказан заранее", 1, "upload-documents",
-                        "State the size limit before the upload button.", ("Файл 12 МБ отклонён без объяснения",)),
+                        "Назвать предельный размер файла до кнопки загрузки.", ("Файл 12 МБ отклонён без объяснения",)),
         ),
     ),
     StudySpec(
         key="allowance", service="unified-allowance",
-        title="Единое пособие: проверка нового мастера / Unified allowance wizard",
-        questions="Do families understand the income test before they apply?\n"
+        title="Единое пособие: проверка нового мастера",
+        title_en="Unified allowance: the new wizard",
+        questions="Понимают ли семьи условия по доходам до подачи заявления?\n"
                   "Сколько времени занимает заполнение сведений о доходах?",
         tasks=(
             TaskSpec("check-eligibility", "Проверить право на пособие", "Узнайте, положено ли вашей семье пособие.",
@@ -117,22 +120,23 @@ STUDIES: tuple[StudySpec, ...] = (
         ),
         participants=12, sus="fair",
         findings=(
-            FindingSpec("Income period is unclear", 3, "fill-income",
-                        "Show the exact 12 months counted, e.g. «с 1 марта 2025 по 28 февраля 2026».",
-                        ("Не поняла, за какие месяцы указывать доход", "Entered the calendar year instead",
-                         "Спросил модератора про расчётный период", "Counted the wrong months twice")),
+            FindingSpec("Непонятен расчётный период дохода", 3, "fill-income",
+                        "Показать точные 12 месяцев расчёта, например «с 1 марта 2025 по 28 февраля 2026».",
+                        ("Не поняла, за какие месяцы указывать доход", "Указал доход за календарный год",
+                         "Спросил модератора про расчётный период", "Дважды посчитала не те месяцы")),
             FindingSpec("Срок решения не указан", 2, "find-decision",
-                        "State the 10 working days deadline on the confirmation page.",
-                        ("Искал срок в разделе «Помощь»", "Expected an e-mail with the date")),
-            FindingSpec("Bank details form rejects spaces in the account number", 2, "change-details",
-                        "Accept spaces and strip them.", ("Номер счёта с пробелами не принимается",)),
+                        "Указать срок — 10 рабочих дней — на странице подтверждения.",
+                        ("Искал срок в разделе «Помощь»", "Ждал письма с датой решения")),
+            FindingSpec("Форма реквизитов не принимает пробелы в номере счёта", 2, "change-details",
+                        "Принимать пробелы и убирать их.", ("Номер счёта с пробелами не принимается",)),
         ),
     ),
     StudySpec(
         key="retirement", service="retirement-online",
-        title="Выход на пенсию онлайн: альфа / Retirement online, alpha",
-        questions="Can people nearing retirement apply without visiting an office?\n"
-                  "Where do assisted-digital users need help?",
+        title="Выход на пенсию онлайн: альфа",
+        title_en="Retirement online, alpha",
+        questions="Могут ли люди предпенсионного возраста подать заявление без визита в офис?\n"
+                  "Где нужна помощь тем, кто пользуется цифровыми услугами с поддержкой?",
         tasks=(
             TaskSpec("check-record", "Проверить стаж", "Проверьте, сколько у вас стажа и баллов.", True, 150, 1),
             TaskSpec("apply", "Подать заявление о назначении пенсии", "Подайте заявление о назначении пенсии.",
@@ -145,29 +149,33 @@ STUDIES: tuple[StudySpec, ...] = (
         participants=8, sus="poor",
         findings=(
             FindingSpec("Подтверждение через СМС истекает за 60 секунд", 4, "apply",
-                        "Give at least 5 minutes and a resend button; do not lose the form.",
-                        ("Код истёк, форма очистилась — ушла", "Lost the whole form when the SMS code expired",
+                        "Давать не меньше 5 минут и кнопку повторной отправки; не терять заполненную форму.",
+                        ("Код истёк, форма очистилась — ушла", "Потерял всю форму, когда истёк код из СМС",
                          "Не успел ввести код, пришлось начинать заново")),
-            FindingSpec("Work periods form needs an employer's INN", 3, "add-period",
-                        "Make the INN optional; look employers up by name.",
-                        ("Не знаю ИНН работодателя 1989 года", "Gave up: no INN for a closed company",
-                         "Искала ИНН в трудовой книжке", "Asked for help with the INN field")),
+            FindingSpec("Для периода работы требуется ИНН работодателя", 3, "add-period",
+                        "Сделать ИНН необязательным; искать работодателя по названию.",
+                        ("Не знаю ИНН работодателя 1989 года", "Сдался: у закрытой организации нет ИНН",
+                         "Искала ИНН в трудовой книжке", "Попросила помощи с полем ИНН")),
             FindingSpec("Шрифт слишком мелкий на телефоне", 2, None,
-                        "Use at least 16 px body text; test with 200 % zoom.",
-                        ("Увеличивала экран пальцами", "Text too small without glasses")),
+                        "Основной текст не мельче 16 px; проверить при увеличении 200 %.",
+                        ("Увеличивала экран пальцами", "Без очков текст не прочитать")),
         ),
     ),
     StudySpec(
         key="retirement-retest", service="retirement-online", retest_of="retirement",
-        title="Выход на пенсию онлайн: повторный тест / Retirement online, re-test",
-        questions="Did the longer SMS window and optional INN fix the blockers?",
+        title="Выход на пенсию онлайн: повторный тест",
+        title_en="Retirement online, re-test",
+        questions="Устранили ли блокирующие проблемы более долгий срок кода из СМС и необязательный "
+                  "ИНН?",
         tasks=(), participants=12, sus="good",
-        fixed_after=("Подтверждение через СМС истекает за 60 секунд", "Work periods form needs an employer's INN"),
+        fixed_after=("Подтверждение через СМС истекает за 60 секунд",
+                     "Для периода работы требуется ИНН работодателя"),
         findings=(
             FindingSpec("Шрифт слишком мелкий на телефоне", 2, None,
-                        "Use at least 16 px body text; test with 200 % zoom.", ("Всё ещё мелко в таблице стажа",)),
-            FindingSpec("Delivery options list is long", 1, "choose-delivery",
-                        "Put the two most used options first.", ("Scrolled past «Карта Мир» twice",)),
+                        "Основной текст не мельче 16 px; проверить при увеличении 200 %.",
+                        ("Всё ещё мелко в таблице стажа",)),
+            FindingSpec("Список способов доставки слишком длинный", 1, "choose-delivery",
+                        "Поставить два самых частых способа первыми.", ("Дважды пролистал мимо «Карта Мир»",)),
         ),
     ),
 )
@@ -197,19 +205,20 @@ class _LabDemo:
             original = self.studies[spec.retest_of]
             for finding in original.findings.filter(title__in=spec.fixed_after):
                 finding_services.finding_update(actor=actor, finding=finding, status="fixed")
-            study = study_services.retest_create(actor=actor, study=original, title=spec.title)
+            study = study_services.retest_create(actor=actor, study=original, title=spec.title,
+                                                 title_en=spec.title_en)
             study = study_services.study_update(actor=actor, study=study, research_questions=spec.questions)
             tasks = {t.key: (t, RETEST_FAILURES.get(t.key, 0)) for t in study.tasks.all()}
             medians = {t.key: t.median_seconds * 0.7 for s in STUDIES if s.key == spec.retest_of for t in s.tasks}
         else:
             service = Service.objects.get(code=spec.service)
             study = study_services.study_create(
-                actor=actor, service=service, lab=self.lab, title=spec.title, research_questions=spec.questions,
-                screener=[{"key": "used_portal", "question": "Пользовались ли вы Госуслугами за последний год? / "
-                           "Have you used the public services portal in the last year?",
-                           "options": ["yes", "no"], "accept": ["yes", "no"]},
-                          {"key": "works_in_it", "question": "Вы работаете в ИТ или дизайне? / Do you work in IT or "
-                           "design?", "options": ["yes", "no"], "accept": ["no"]}],
+                actor=actor, service=service, lab=self.lab, title=spec.title, title_en=spec.title_en,
+                research_questions=spec.questions,
+                screener=[{"key": "used_portal", "question": "Пользовались ли вы Госуслугами за последний год?",
+                           "options": ["да", "нет"], "accept": ["да", "нет"]},
+                          {"key": "works_in_it", "question": "Вы работаете в ИТ или дизайне?",
+                           "options": ["да", "нет"], "accept": ["нет"]}],
             )
             # The Analytical Centre tests other authorities' services: each owning authority consents first.
             if study.owner_consent == OwnerConsent.AWAITING:
@@ -218,8 +227,7 @@ class _LabDemo:
                 study_services.task_create(
                     actor=actor, study=study, key=task.key, title=task.title, scenario=task.scenario, order=order,
                     critical_path=task.critical, target_seconds=int(task.median_seconds * 1.5),
-                    success_criteria="Участник сам дошёл до экрана подтверждения / reached the "
-                                     "confirmation screen unaided")
+                    success_criteria="Участник сам дошёл до экрана подтверждения")
             for dimension, value, target in (("age_band", "65+", 4), ("disability", True, 3),
                                              ("assisted_digital", True, 3), ("digital_confidence", "1", 3)):
                 study_services.quota_create(actor=actor, study=study, dimension=dimension, value=value, target=target)
@@ -252,7 +260,7 @@ class _LabDemo:
             client_category="citizens", age_band=AGE_BANDS[(index * 2 + self.rng.randint(0, 1)) % len(AGE_BANDS)],
             region=self.rng.choice(["RU-TUL", "RU-MOW", "RU-LIP"]), digital_confidence=2 + index % 4,
             disability=index % 5 == 0, assisted_digital=index % 6 == 0,
-            screener_answers={"used_portal": self.rng.choice(["yes", "no"]), "works_in_it": "no"},
+            screener_answers={"used_portal": self.rng.choice(["да", "нет"]), "works_in_it": "нет"},
         )
 
     def _sus(self, profile: str, index: int) -> list[int]:
@@ -317,14 +325,15 @@ class _LabDemo:
                 finding_services.observation_add(actor=self.researcher, session=session, text=text,
                                                  task=tasks.get(finding_spec.task) if finding_spec.task else None,
                                                  at_seconds=round(self.rng.uniform(20, 900), 1),
-                                                 tags=[finding_spec.task or "general", "ux"])
+                                                 tags=[tasks[finding_spec.task].title.lower()
+                                                       if finding_spec.task else "общее", "удобство"])
                 for session, text in zip(chosen, finding_spec.notes, strict=False)
             ]
             finding = finding_services.observation_merge(
                 actor=self.researcher, observations=notes, title=finding_spec.title, severity=finding_spec.severity,
                 recommendation=finding_spec.recommendation,
                 task=tasks.get(finding_spec.task) if finding_spec.task else None,
-                screen=finding_spec.task.replace("-", " ") if finding_spec.task else "all screens",
+                screen=tasks[finding_spec.task].title if finding_spec.task else "все экраны",
             )
             if finding_spec.status != "open":
                 finding_services.finding_update(actor=self.researcher, finding=finding, status=finding_spec.status)

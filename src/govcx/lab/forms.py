@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
 from govcx.common.forms import CheckedForm
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
 from govcx.lab.templatetags.lab import severity_choices
+from govcx.registry.regions import region_choices
 from govcx.registry.vocabulary import Stage
 
 SCREENER_HELP = _('One question per line: "key | question | option; option | accepted option; accepted option".')
@@ -69,7 +71,9 @@ def format_screener(questions: list[dict[str, Any]]) -> str:
 class StudyForm(CheckedForm):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title (in Russian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (in English)"), max_length=300, required=False,
+                               help_text=_("Shown to English readers; without it they see the Russian title."))
     stage = forms.ChoiceField(label=_("Service stage at test time"),
                               choices=[(s.value, labels.STAGES[s.value]) for s in Stage])
     status = forms.ChoiceField(label=_("Status"),
@@ -104,7 +108,7 @@ class StudyForm(CheckedForm):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [(s.pk, f"{s.name} ({s.code})") for s in services]
         self.fields["lab"].choices = [(o.pk, o.name) for o in labs]
-        self.fields["retest_of"].choices = [("", _("Not a re-test"))] + [(s.pk, s.title) for s in studies]
+        self.fields["retest_of"].choices = [("", _("Not a re-test"))] + [(s.pk, s.display_title) for s in studies]
 
     def clean_screener(self) -> list[dict[str, Any]]:
         return parse_screener(self.cleaned_data.get("screener", ""))
@@ -112,7 +116,8 @@ class StudyForm(CheckedForm):
     @staticmethod
     def initial_from(study) -> dict[str, Any]:
         return {
-            "service": study.service_id, "lab": study.lab_id, "title": study.title, "stage": study.stage,
+            "service": study.service_id, "lab": study.lab_id, "title": study.title, "title_en": study.title_en,
+            "stage": study.stage,
             "status": study.status, "research_questions": study.research_questions, "use_sus": study.use_sus,
             "use_umux_lite": study.use_umux_lite, "use_seq": study.use_seq,
             "include_failed_times": study.include_failed_times, "confidence": study.confidence,
@@ -157,7 +162,7 @@ class ParticipantForm(CheckedForm):
     client_category = forms.ChoiceField(label=_("Client category"), required=False)
     age_band = forms.ChoiceField(label=_("Age band"), required=False,
                                  choices=[("", "—")] + [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand])
-    region = forms.CharField(label=_("Region (ISO 3166-2)"), max_length=8, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
     digital_confidence = forms.TypedChoiceField(
         label=_("Digital confidence (1–5)"), required=False, coerce=int, empty_value=None,
         choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
@@ -170,6 +175,7 @@ class ParticipantForm(CheckedForm):
     def __init__(self, *args: Any, categories=(), screener=(), show_personal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client_category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+        self.fields["region"].choices = [("", "—")] + region_choices(get_language() or "en")
         self.screener_keys = []
         for question in screener or []:
             name = f"screener_{question['key']}"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from govcx.accounts.roles import PERSONAL_DATA_ACTIONS, Action
 from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
@@ -66,7 +67,8 @@ class Study(models.Model):
 
     service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="studies")
     lab = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="lab_studies")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)  # as the lab wrote it, in Russian (the working language)
+    title_en = models.CharField(max_length=300, blank=True)  # the English title; English readers fall back to `title`
     stage = models.CharField(max_length=8, choices=code_choices(Stage), default=Stage.BETA)
     research_questions = models.TextField(blank=True)
     use_sus = models.BooleanField(default=True)
@@ -100,7 +102,13 @@ class Study(models.Model):
         verbose_name_plural = "studies"
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: the English one for English readers where it is given."""
+        english = (get_language() or "en")[:2] == "en"
+        return self.title_en if english and self.title_en else self.title
 
 
 class Task(models.Model):

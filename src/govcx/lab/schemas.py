@@ -23,6 +23,7 @@ class ScreenerQuestion(Schema):
 
 class StudyFields(Schema):
     title: str | None = None
+    title_en: str | None = Field(None, description="the English title; English readers see `title` without it")
     stage: str | None = None
     research_questions: str | None = None
     use_sus: bool | None = None
@@ -55,6 +56,7 @@ class StudyOut(Schema):
     service_id: int
     lab_id: int
     title: str
+    title_en: str
     stage: str
     research_questions: str
     use_sus: bool
@@ -87,6 +89,7 @@ class VersionIn(Schema):
 
 class RetestIn(Schema):
     title: str = ""
+    title_en: str = ""
 
 
 class TaskFields(Schema):

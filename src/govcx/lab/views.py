@@ -109,7 +109,8 @@ def study_create(request: HttpRequest) -> HttpResponse:
         with refusal_on_form(form) as refused:
             if retest_of:
                 original = selectors.access_study(request.user, retest_of, Action.RUN_LAB)
-                study = study_services.retest_create(actor=request.user, study=original, title=data["title"])
+                study = study_services.retest_create(actor=request.user, study=original, title=data["title"],
+                                                     title_en=data["title_en"])
             else:
                 study = study_services.study_create(actor=request.user, service=service, lab=lab, **data)
         if not refused:

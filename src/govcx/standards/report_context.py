@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from govcx.standards import selectors
 from govcx.standards.charts import group_score_chart_svg
 from govcx.standards.models import Assessment
-from govcx.standards.presentation import group_scores, localized_changes, localized_gaps, requirement_rows
+from govcx.standards.presentation import (
+    group_scores,
+    localized_changes,
+    localized_gaps,
+    requirement_rows,
+    requirement_titles,
+)
 
 
 def assessment_report_context(assessment: Assessment) -> dict[str, Any]:
@@ -26,6 +32,7 @@ def assessment_report_context(assessment: Assessment) -> dict[str, Any]:
         "comparison": comparison,
         "changes": localized_changes(assessment, comparison),
         "adjustments": assessment.adjustments.all(),
+        "requirement_titles": requirement_titles(assessment),  # adjustments name their requirement, not its id
         "blocking": localized_gaps(assessment, "blocking"),
         "non_blocking": localized_gaps(assessment, "non_blocking"),
     }

@@ -17,11 +17,6 @@ register = template.Library()
 
 
 @register.filter
-def impact_label(value: str | None) -> str:
-    return str(labels.AUDIT_IMPACTS.get(value or "", value or "—"))
-
-
-@register.filter
 def issue_kind_label(value: str) -> str:
     return str(labels.AUDIT_ISSUE_KINDS.get(value, value))
 

@@ -75,7 +75,7 @@ def service_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBas
     service = access_service(request.user, service_id)
     context = service_report_context(request.user, service, request.GET.get("quarter", ""))
     return pdf_response(request, "feedback/service_report_print.html", context,
-                        filename=f"feedback-{service.code}-{context['quarter_label']}.pdf")
+                        filename=f"feedback-{service.code}-{context['quarter_code']}.pdf")
 
 
 @login_required

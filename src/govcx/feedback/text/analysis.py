@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from govcx.feedback.models import Response
 from govcx.feedback.selectors import response_list
 from govcx.feedback.text import sentiment, taxonomy
+from govcx.standards.models import StandardPack
 
 MAX_COMMENTS = 2000  # analysed in the request (about a second); beyond this, the newest comments are analysed
 
@@ -37,6 +38,17 @@ def commented(user: Any, *, service_id: int | None, since: dt.date | None) -> Qu
     return queryset
 
 
+def _requirement_titles(language: str) -> dict[tuple[str, str], str]:
+    """(pack id, requirement id) → the requirement's title in `language`, from the newest loaded version of each
+    pack, so a topic names the requirements it bears on instead of their ids."""
+    titles: dict[tuple[str, str], str] = {}
+    for pack in StandardPack.objects.order_by("pack_id", "effective_from"):
+        for requirement in pack.parsed.requirements():
+            title = getattr(requirement.title, language, None) or requirement.title.en
+            titles[(pack.pack_id, requirement.id)] = title
+    return titles
+
+
 def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None = None, topic: str = "",
             n_topics: int = 6) -> CommentAnalysis:
     queryset = commented(user, service_id=service_id, since=since)
@@ -50,11 +62,14 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
     language = (get_language() or "en")[:2]
     matches = [known_taxonomy.classify(text) for text in texts]
     counts = Counter(m.code for found in matches for m in found)
+    titles = {t.code: t.title.get(language) or t.title.get("en", t.code) for t in known_taxonomy.topics}
+    requirement_names = _requirement_titles(language)
     for code, count in counts.most_common():
         entry = known_taxonomy.topic(code)
         result.known.append({
-            "code": code, "count": count, "title": entry.title.get(language) or entry.title.get("en", code),
-            "requirements": [f"{r.pack}: {r.requirement}" for r in entry.requirements],
+            "code": code, "count": count, "title": titles[code],
+            "requirements": [requirement_names.get((r.pack, r.requirement), r.requirement)
+                             for r in entry.requirements],
         })
     feelings = [sentiment.sentiment(text) for text in texts]
     result.sentiment = dict(Counter(f.label for f in feelings))
@@ -67,7 +82,8 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
             model = None
         if model is not None:
             result.discovered = [{"index": t.index, "terms": t.terms, "size": t.size,
-                                  "known": t.taxonomy_codes} for t in model.topics if t.size]
+                                  "known": [titles.get(c, c) for c in t.taxonomy_codes]}
+                                 for t in model.topics if t.size]
     shown: set[str] = set()
     for row, found, feeling in zip(rows, matches, feelings, strict=True):
         if topic and topic not in {m.code for m in found}:
@@ -76,7 +92,8 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
         if same_text in shown:  # the same words from several people are shown once, as one example
             continue
         shown.add(same_text)
-        result.comments.append({**row, "topics": [m.code for m in found], "sentiment": feeling.label})
+        result.comments.append({**row, "topics": [titles.get(m.code, m.code) for m in found],
+                                "sentiment": feeling.label})
         if len(result.comments) >= 100:
             break
     return result

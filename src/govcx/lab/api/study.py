@@ -95,7 +95,8 @@ def study_reopen(request: HttpRequest, study_id: Id):
 def study_retest(request: HttpRequest, study_id: Id, payload: RetestIn):
     """A re-test of the same tasks (same keys), quotas and screener."""
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    return Status(201, services.retest_create(actor=request.user, study=study, title=payload.title))
+    return Status(201, services.retest_create(actor=request.user, study=study, title=payload.title,
+                                              title_en=payload.title_en))
 
 
 def _jsonable(value: Any) -> Any:

@@ -29,7 +29,7 @@ def _take_out(session: Session) -> dict[str, Any]:
     done = set(session.attempts.values_list("task__key", flat=True))
     wanted = [k for k, used in (("sus", study.use_sus), ("umux_lite", study.use_umux_lite)) if used]
     return {
-        "study_title": study.title, "participant_code": session.participant.code, "status": session.status,
+        "study_title": study.display_title, "participant_code": session.participant.code, "status": session.status,
         "use_seq": study.use_seq, "questionnaires": wanted,
         "questionnaires_done": sorted(session.questionnaire_responses.values_list("kind", flat=True)),
         "tasks": [{"key": t.key, "title": t.title, "scenario": t.scenario, "done": t.key in done}

@@ -34,8 +34,8 @@ from govcx.registry.models import Organisation, Service
 from govcx.registry.vocabulary import Stage
 
 STUDY_FIELDS = (
-    "title", "stage", "research_questions", "use_sus", "use_umux_lite", "use_seq", "status", "include_failed_times",
-    "confidence", "discovery_p", "discovery_goal", "screener",
+    "title", "title_en", "stage", "research_questions", "use_sus", "use_umux_lite", "use_seq", "status",
+    "include_failed_times", "confidence", "discovery_p", "discovery_goal", "screener",
 )
 TASK_FIELDS = ("key", "order", "title", "scenario", "success_criteria", "critical_path", "benchmark_completion",
                "target_seconds")
@@ -106,8 +106,9 @@ def lab_oversees(lab: Organisation, owner: Organisation) -> bool:
 
 @transaction.atomic
 def study_create(
-    *, actor: Any, service: Service, lab: Organisation, title: str, stage: str | None = None,
-    research_questions: str = "", use_sus: bool = True, use_umux_lite: bool = False, use_seq: bool = True,
+    *, actor: Any, service: Service, lab: Organisation, title: str, title_en: str = "",
+    stage: str | None = None, research_questions: str = "", use_sus: bool = True, use_umux_lite: bool = False,
+    use_seq: bool = True,
     status: str = StudyStatus.DRAFT, include_failed_times: bool = False,
     confidence: Decimal | str | float = Decimal("0.900"), discovery_p: Decimal | str | float = Decimal("0.310"),
     discovery_goal: Decimal | str | float = Decimal("0.850"), screener: Sequence[dict[str, Any]] = (),
@@ -160,7 +161,8 @@ def study_owner_consent(*, actor: Any, study: Study, give: bool) -> Study:
 @transaction.atomic
 def study_update(
     *, actor: Any, study: Study, expected_version: int | None = None, title: str | Unset = UNSET,
-    stage: str | Unset = UNSET, research_questions: str | Unset = UNSET, use_sus: bool | Unset = UNSET,
+    title_en: str | Unset = UNSET, stage: str | Unset = UNSET, research_questions: str | Unset = UNSET,
+    use_sus: bool | Unset = UNSET,
     use_umux_lite: bool | Unset = UNSET, use_seq: bool | Unset = UNSET, status: str | Unset = UNSET,
     include_failed_times: bool | Unset = UNSET, confidence: Decimal | str | float | Unset = UNSET,
     discovery_p: Decimal | str | float | Unset = UNSET, discovery_goal: Decimal | str | float | Unset = UNSET,
@@ -218,11 +220,12 @@ def study_delete(*, actor: Any, study: Study) -> None:
 
 
 @transaction.atomic
-def retest_create(*, actor: Any, study: Study, title: str = "") -> Study:
+def retest_create(*, actor: Any, study: Study, title: str = "", title_en: str = "") -> Study:
     """A re-test of the same tasks (same keys, so the reports compare task by task), quotas and screener."""
     original = lab_study(actor, study.pk, lock=False)
     retest = Study.objects.create(
-        service=original.service, lab=original.lab, title=title or f"{original.title} (re-test)",
+        service=original.service, lab=original.lab, title=title or f"{original.title} (повторное тестирование)",
+        title_en=title_en or (f"{original.title_en} (re-test)" if original.title_en else ""),
         stage=original.service.stage, research_questions=original.research_questions,
         use_sus=original.use_sus, use_umux_lite=original.use_umux_lite, use_seq=original.use_seq,
         retest_of=original, include_failed_times=original.include_failed_times, confidence=original.confidence,

@@ -6,11 +6,15 @@ from functools import partial
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
 from govcx.lab import charts
+from govcx.registry import regions
+from govcx.registry.models import ClientCategory
 
 register = template.Library()
 
@@ -35,10 +39,41 @@ LABEL_FILTERS = {
     "lab_verdict": labels.VERDICTS,
     "seq_position": labels.SEQ_POSITIONS,
     "time_method": labels.TIME_METHODS,
+    "estimate_method": labels.COMPLETION_ESTIMATES,
     "sus_word": {**labels.SUS_ACCEPTABILITY, **labels.SUS_ADJECTIVES},
 }
 for _name, _table in LABEL_FILTERS.items():
     register.filter(_name, partial(_label, _table))
+
+
+@register.filter
+def client_category(code: str | None) -> str:
+    """A client category's code by its name (the registry's reference list)."""
+    if not code:
+        return "—"
+    category = ClientCategory.objects.filter(code=code).first()
+    return category.name if category else code
+
+
+@register.filter
+def quota_value(quota: Any) -> str:
+    """A quota's value in words: "yes" for a true flag, a region or client category by name."""
+    value = str(quota.value)
+    if value in ("true", "false"):
+        return str(_("yes") if value == "true" else _("no"))
+    if quota.dimension == "region":
+        return region_name(value)
+    if quota.dimension == "client_category":
+        return client_category(value)
+    if quota.dimension == "age_band":
+        return str(labels.AGE_BANDS.get(value, value))
+    return value
+
+
+@register.filter
+def region_name(code: str | None) -> str:
+    """An ISO 3166-2 region by its name in the reader's language ("RU-TUL" → "Тульская область")."""
+    return regions.region_name(code, get_language() or "en") if code else "—"
 
 
 @register.filter
@@ -51,14 +86,14 @@ def percent(value: float | None, digits: int = 0) -> str:
     """0.8123 → "81 %" (or with `digits` decimals); "—" when there is no figure."""
     if value is None or value == "":
         return "—"
-    return f"{float(value) * 100:.{int(digits)}f} %"
+    return f"{number_format(float(value) * 100, int(digits))} %"
 
 
 @register.filter
 def number(value: float | None, digits: int = 1) -> str:
     if value is None or value == "":
         return "—"
-    return f"{float(value):.{int(digits)}f}"
+    return number_format(float(value), int(digits))
 
 
 @register.filter

@@ -52,6 +52,53 @@ def role_label(value: str) -> str:
 
 
 @register.filter
+def survey_status_label(value: str) -> str:
+    return _label(labels.SURVEY_STATUSES, value)
+
+
+@register.filter
+def response_channel_label(value: str) -> str:
+    return _label(labels.RESPONSE_CHANNELS, value)
+
+
+@register.filter
+def question_label(key: str) -> str:
+    return _label(labels.QUESTIONS, key)
+
+
+@register.filter
+def sentiment_label(value: str) -> str:
+    return _label(labels.SENTIMENTS, value)
+
+
+@register.filter
+def survey_template_title(name: str | None) -> str:
+    """A shipped survey template by its name in the reader's language ("csat" → "Удовлетворённость клиентов (CSAT)")."""
+    return _label(labels.SURVEY_TEMPLATES, name) if name else "—"
+
+
+@register.filter
+def impact_label(value: str) -> str:
+    return _label(labels.AUDIT_IMPACTS, value)
+
+
+@register.filter
+def wcag_criterion_label(number: str) -> str:
+    return _label(labels.WCAG_CRITERIA, number)
+
+
+@register.filter
+def passport_event_label(value: str) -> str:
+    return _label(labels.PASSPORT_EVENTS, value)
+
+
+@register.filter
+def passport_fields_label(changes: dict | None) -> str:
+    """The changed fields of a passport event, by name: "name in Russian, stage"."""
+    return ", ".join(_label(labels.PASSPORT_FIELDS, key) for key in (changes or {}))
+
+
+@register.filter
 def tr(obj: Any, field: str = "") -> str:
     """The active language's text: {{ record|tr:"name" }} for bilingual records, {{ text|tr }} for pack texts."""
     lang = (get_language() or "en")[:2]
@@ -75,3 +122,9 @@ def safe_link(value: str | None) -> str:
     `javascript:` link."""
     value = str(value or "")
     return value if is_safe_link(value) else ""
+
+
+@register.filter
+def get_item(mapping: dict | None, key: Any) -> Any:
+    """mapping[key] in a template ({{ titles|get_item:adj.requirement_id }}), None when absent."""
+    return mapping.get(key) if mapping else None
