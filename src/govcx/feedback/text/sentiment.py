@@ -483,4 +483,5 @@ def sentiment(text: str) -> Sentiment:
 
 def _lemmas(tokens: list[_Token]) -> tuple[str, ...]:
     marks = {"?": "<question>", "!": "<exclamation>"}
-    return tuple(marks.get(t.text[:1], "") if t.punct else t.lemma for t in tokens if not t.punct or t.text[:1] in marks)
+    return tuple(marks.get(t.text[:1], "") if t.punct else t.lemma for t in tokens
+                 if not t.punct or t.text[:1] in marks)

@@ -38,6 +38,7 @@ TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out")
 REGULARISATION_C = 10.0
 RULES_WEIGHT = 2.0
 CHAR_NGRAMS = (2, 5)
+CLASS_WEIGHT: str | dict[str, float] | None = "balanced"
 _lock = threading.Lock()
 
 Label = Literal["positive", "neutral", "negative"]
@@ -96,7 +97,7 @@ def fit(texts: Sequence[str], labels: Sequence[str]) -> SentimentModel:
         chars.fit_transform([_char_text(text) for text in texts]),
         csr_matrix([_rule_features(found) for found in rules]),
     ]).tocsr()
-    classifier = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
+    classifier = LogisticRegression(C=REGULARISATION_C, class_weight=CLASS_WEIGHT, max_iter=2000)
     classifier.fit(matrix, list(labels))
     return SentimentModel(words, chars, classifier)
 
