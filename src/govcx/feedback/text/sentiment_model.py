@@ -10,7 +10,7 @@ counters open"), and they read some plain questions and facts as judgements. A m
 - TF-IDF of character 2–5-grams within words (min. 2 comments), which carry spelling variants and word parts
   that lemmas miss;
 - the rules' signals: their normalised score and the sums of their positive and of their negative contributions,
-  weighted 2. The rules' own label is not a feature: the rules were tuned on the same comments, so the model
+  unscaled. The rules' own label is not a feature: the rules were tuned on the same comments, so the model
   would learn to trust it more than it deserves on comments it has not seen.
 
 The model is trained on first use, deterministically and without network, from the parts of ``labelled_comments.tsv``
@@ -36,7 +36,8 @@ __all__ = ["LABELLED", "TRAINING_SPLITS", "SentimentModel", "fit", "model", "sen
 LABELLED = Path(__file__).with_name("labelled_comments.tsv")
 TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out")
 REGULARISATION_C = 10.0
-RULES_WEIGHT = 2.0
+RULES_WEIGHT = 1.0
+WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 CLASS_WEIGHT: str | dict[str, float] | None = "balanced"
 _lock = threading.Lock()
@@ -90,7 +91,8 @@ def fit(texts: Sequence[str], labels: Sequence[str]) -> SentimentModel:
     from sklearn.linear_model import LogisticRegression
 
     rules = [sentiment(text) for text in texts]
-    words = TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False)
+    words = TfidfVectorizer(token_pattern=r"\S+", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                            lowercase=False)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2)
     matrix = hstack([
         words.fit_transform([" ".join(found.lemmas) for found in rules]),
