@@ -13,7 +13,7 @@ from govcx.feedback.text.taxonomy import classify, topic_codes
 pytestmark = pytest.mark.one_database
 
 HELD_OUT = "held-out-2"
-HELD_OUT_MACRO_F1 = 0.0  # measured on held-out-2 (docs/feedback.md); the issue asks for 0.85
+HELD_OUT_MACRO_F1 = 0.73  # measured 0.733 once on held-out-2 (docs/feedback.md); the issue asks for 0.85
 
 
 def _macro_f1(splits: list[str]) -> float:
