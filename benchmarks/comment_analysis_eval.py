@@ -1,8 +1,8 @@
 """Measure the comment analysis on the labelled comments: precision, recall and F1 per sentiment label and per
-known topic, for one split of src/govcx/feedback/text/labelled_comments.tsv (held-out-2 by default); or
+known topic, for one split of src/govcx/feedback/text/labelled_comments.tsv (held-out-3 by default); or
 cross-validate the sentiment model over its training parts, one part left out at a time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-2] [--errors] [--rules]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-3] [--errors] [--rules]
       uv run python benchmarks/comment_analysis_eval.py --cross-validate
 """
 
@@ -54,7 +54,7 @@ def report(comments: list[LabelledComment], label_of: Callable[[str], str], erro
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="held-out-2", help="comma-separated splits of the labelled comments")
+    parser.add_argument("--split", default="held-out-3", help="comma-separated splits of the labelled comments")
     parser.add_argument("--errors", action="store_true", help="also print the comments labelled wrongly")
     parser.add_argument("--rules", action="store_true", help="measure the lexicon rules alone")
     parser.add_argument("--cross-validate", action="store_true", help="leave-one-part-out over the training parts")

@@ -1,6 +1,6 @@
 """The comment analysis measured on the committed labelled comments (src/govcx/feedback/text/labelled_comments.tsv).
 
-The held-out-2 part was written and committed before the sentiment model was built or tuned, and the model never
+The held-out-3 part was written and committed before the sentiment model was last changed, and the model never
 trains on it; the figures asserted here are those reported in docs/feedback.md, so a change that makes the analysis
 worse on comments it has not seen fails here."""
 
@@ -12,8 +12,8 @@ from govcx.feedback.text.taxonomy import classify, topic_codes
 
 pytestmark = pytest.mark.one_database
 
-HELD_OUT = "held-out-2"
-HELD_OUT_MACRO_F1 = 0.73  # measured 0.733 once on held-out-2 (docs/feedback.md); the issue asks for 0.85
+HELD_OUT = "held-out-3"
+HELD_OUT_MACRO_F1 = 0.65  # measured 0.652 once on held-out-3 (docs/feedback.md); the issue asks for 0.85
 
 
 def _macro_f1(splits: list[str]) -> float:
