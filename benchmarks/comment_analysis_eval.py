@@ -1,42 +1,79 @@
 """Measure the comment analysis on the labelled comments: precision, recall and F1 per sentiment label and per
-known topic, for one split of tests/feedback/data/comments_eval.tsv (held-out by default).
+known topic, for one split of src/govcx/feedback/text/labelled_comments.tsv (held-out-3 by default); or
+cross-validate the sentiment model over its training parts, one part left out at a time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out] [--errors]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-3] [--errors] [--rules]
+      uv run python benchmarks/comment_analysis_eval.py --cross-validate
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import time
+from collections.abc import Callable
 
-from govcx.feedback.text.evaluation import load_labelled, macro_f1, sentiment_scores, topic_scores
+from govcx.feedback.text.evaluation import LabelledComment, load_labelled, macro_f1, sentiment_scores, topic_scores
 from govcx.feedback.text.sentiment import sentiment
+from govcx.feedback.text.sentiment_model import LABELLED, TRAINING_SPLITS, fit, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "feedback" / "data" / "comments_eval.tsv"
+
+def cross_validate() -> None:
+    """Each training part predicted by a model fitted on the other parts; the rules alone for comparison."""
+    print("| left out | comments | rules macro-F1 | model macro-F1 |\n|---|---|---|---|")
+    for part in TRAINING_SPLITS:
+        train = load_labelled(LABELLED, splits=[p for p in TRAINING_SPLITS if p != part])
+        test = load_labelled(LABELLED, splits=[part])
+        fitted = fit([c.text for c in train], [c.sentiment for c in train])
+        labels = dict(zip([c.text for c in test], [f.label for f in fitted.predict([c.text for c in test])],
+                          strict=True))
+        rules = macro_f1(sentiment_scores(test, lambda text: sentiment(text).label))
+        learnt = macro_f1(sentiment_scores(test, labels.__getitem__))
+        print(f"| {part} | {len(test)} | {rules:.3f} | {learnt:.3f} |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="held-out", help="comma-separated splits (dev, dev-2, dev-3, held-out)")
-    parser.add_argument("--errors", action="store_true", help="also print the comments labelled wrongly")
-    args = parser.parse_args()
-    comments = load_labelled(DATA, splits=args.split.split(","))
-    print(f"{len(comments)} comments ({args.split}): "
-          f"{sum(c.lang == 'ru' for c in comments)} Russian, {sum(c.lang == 'en' for c in comments)} English")
-    scores = sentiment_scores(comments, lambda text: sentiment(text).label)
+def report(comments: list[LabelledComment], label_of: Callable[[str], str], errors: bool) -> None:
+    scores = sentiment_scores(comments, label_of)
     print("| sentiment | comments | precision | recall | F1 |\n|---|---|---|---|---|")
     for s in scores:
         print(f"| {s.label} | {s.support} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |")
     print(f"macro-F1 {macro_f1(scores):.3f}\n")
-    print("| topic | comments | precision | recall | F1 |\n|---|---|---|---|---|")
+    for lang in ("ru", "en"):
+        part = [c for c in comments if c.lang == lang]
+        print(f"macro-F1 {lang} ({len(part)}): {macro_f1(sentiment_scores(part, label_of)):.3f}")
+    print("\n| topic | comments | precision | recall | F1 | sentiment macro-F1 |\n|---|---|---|---|---|---|")
     for s in topic_scores(comments, lambda text: [m.code for m in classify(text)], topic_codes()):
-        print(f"| {s.label} | {s.support} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |")
-    if args.errors:
+        about = [c for c in comments if s.label in c.topics]
+        feeling = macro_f1(sentiment_scores(about, label_of))
+        print(f"| {s.label} | {s.support} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {feeling:.2f} |")
+    if errors:
         for c in comments:
-            found = sentiment(c.text)
-            if found.label != c.sentiment:
-                print(f"{c.sentiment:>8} → {found.label:<8} {found.score:+.2f}  {c.text}")
+            if label_of(c.text) != c.sentiment:
+                print(f"{c.sentiment:>8} → {label_of(c.text):<8} {c.text}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="held-out-3", help="comma-separated splits of the labelled comments")
+    parser.add_argument("--errors", action="store_true", help="also print the comments labelled wrongly")
+    parser.add_argument("--rules", action="store_true", help="measure the lexicon rules alone")
+    parser.add_argument("--cross-validate", action="store_true", help="leave-one-part-out over the training parts")
+    args = parser.parse_args()
+    if args.cross_validate:
+        cross_validate()
+        return
+    comments = load_labelled(LABELLED, splits=args.split.split(","))
+    print(f"{len(comments)} comments ({args.split}): "
+          f"{sum(c.lang == 'ru' for c in comments)} Russian, {sum(c.lang == 'en' for c in comments)} English")
+    if args.rules:
+        report(comments, lambda text: sentiment(text).label, args.errors)
+        return
+    sentiments(["warm up"])
+    started = time.perf_counter()
+    found = sentiments([c.text for c in comments])
+    print(f"scored in {time.perf_counter() - started:.2f} s\n")
+    labels = dict(zip([c.text for c in comments], [f.label for f in found], strict=True))
+    report(comments, labels.__getitem__, args.errors)
 
 
 if __name__ == "__main__":

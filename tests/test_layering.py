@@ -77,6 +77,7 @@ PURE_MODULES = [
     "govcx.feedback.text.taxonomy",
     "govcx.feedback.text.topics",
     "govcx.feedback.text.sentiment",
+    "govcx.feedback.text.sentiment_model",
     "govcx.feedback.text.evaluation",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",

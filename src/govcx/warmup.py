@@ -47,7 +47,7 @@ def import_engines() -> None:
 
 def warm_engines() -> None:
     """The first call of each engine, on tiny data: DuckDB through Ibis (an aggregate over the empty answer
-    store) and govcx's charts to SVG."""
+    store), govcx's charts to SVG, and the comment sentiment model's fit."""
     import tempfile
     from pathlib import Path
 
@@ -64,6 +64,9 @@ def warm_engines() -> None:
     rows = [Estimate("Услуга · service", 4.1, 3.9, 4.3, "above"), Estimate("Другая · other", 3.2, 3.0, 3.4)]
     means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
+    from govcx.feedback.text import sentiment_model
+
+    sentiment_model.model()  # fitted from the labelled comments (about 1.5 s), before a comments page needs it
 
 
 def warm_in_background() -> threading.Thread:

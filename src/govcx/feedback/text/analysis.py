@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from govcx.feedback.models import Response
 from govcx.feedback.selectors import response_list
-from govcx.feedback.text import sentiment, taxonomy
+from govcx.feedback.text import sentiment_model, taxonomy
 from govcx.standards.models import StandardPack
 
 MAX_COMMENTS = 2000  # analysed in the request (about a second); beyond this, the newest comments are analysed
@@ -71,7 +71,7 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
             "requirements": [requirement_names.get((r.pack, r.requirement), r.requirement)
                              for r in entry.requirements],
         })
-    feelings = [sentiment.sentiment(text) for text in texts]
+    feelings = sentiment_model.sentiments(texts)
     result.sentiment = dict(Counter(f.label for f in feelings))
     if len(texts) >= 2 * n_topics:
         from govcx.feedback.text import topics  # scikit-learn takes seconds to import: only when needed

@@ -27,7 +27,8 @@ analysis of social media text, *ICWSM-14*), adapted to comments about public ser
 
 The sum s is normalised to s/√(s² + 15) (VADER's α = 15); the label is positive at ≥ 0.05, negative at
 ≤ −0.05, neutral in between (VADER's thresholds). Measured on the labelled comments of
-``tests/feedback/data/comments_eval.tsv``: see docs/feedback.md.
+``labelled_comments.tsv``: see docs/feedback.md. :mod:`~govcx.feedback.text.sentiment_model` combines these
+rules with a model learnt from labelled comments; that combination is what the application shows.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class Sentiment:
     score: float  # −1..1
     label: Literal["positive", "neutral", "negative"]
     contributions: tuple[tuple[str, float], ...]  # (words as written, their contribution after the rules)
+    lemmas: tuple[str, ...] = ()  # the comment's lemmas and sentence marks, what a learnt model reads
 
 
 @cache
@@ -476,4 +478,10 @@ def sentiment(text: str) -> Sentiment:
     )
     contributions = tuple((" ".join(t.text for t in tokens[h.start : h.end] if not t.punct), h.value)
                           for h in hits)
-    return Sentiment(score=score, label=label, contributions=contributions)
+    return Sentiment(score=score, label=label, contributions=contributions, lemmas=_lemmas(tokens))
+
+
+def _lemmas(tokens: list[_Token]) -> tuple[str, ...]:
+    marks = {"?": "<question>", "!": "<exclamation>"}
+    return tuple(marks.get(t.text[:1], "") if t.punct else t.lemma for t in tokens
+                 if not t.punct or t.text[:1] in marks)
