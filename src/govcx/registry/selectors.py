@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -9,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.registry import passport_rows
-from govcx.registry.models import Organisation, Service
+from govcx.registry.models import ClientCategory, Organisation, Service
 
 SCALAR_FIELDS = (
     "name_en", "name_ru", "description_en", "description_ru", "stage", "deadline_days", "deadline_kind",
@@ -67,3 +68,18 @@ def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[l
         "client_categories", "life_situations", "steps", "documents"
     ).order_by("code")
     return list(passport_rows.COLUMNS), [passport_rows.passport_to_row(passport_dict(s)) for s in services]
+
+
+_CATEGORY_NAMES_SECONDS = 60.0
+_category_cache: tuple[float, dict[str, ClientCategory]] = (0.0, {})
+
+
+def client_categories_by_code() -> dict[str, ClientCategory]:
+    """The reference list of client categories, read at most once a minute per process: pages that name a
+    category per row (participants, quotas) would otherwise query it once per row."""
+    global _category_cache
+    read_at, categories = _category_cache
+    if time.monotonic() - read_at > _CATEGORY_NAMES_SECONDS:
+        categories = {c.code: c for c in ClientCategory.objects.all()}
+        _category_cache = (time.monotonic(), categories)
+    return categories

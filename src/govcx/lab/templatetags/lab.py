@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from govcx import labels
 from govcx.lab import charts
 from govcx.registry import regions
-from govcx.registry.models import ClientCategory
+from govcx.registry.selectors import client_categories_by_code
 
 register = template.Library()
 
@@ -51,7 +51,7 @@ def client_category(code: str | None) -> str:
     """A client category's code by its name (the registry's reference list)."""
     if not code:
         return "—"
-    category = ClientCategory.objects.filter(code=code).first()
+    category = client_categories_by_code().get(code)
     return category.name if category else code
 
 
