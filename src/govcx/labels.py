@@ -112,12 +112,16 @@ JOB_KINDS = {
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
     "outbox.send": _("Sending e-mail"),
+    "delivery.import": _("Event log import"),
 }
 JOB_STEPS = (
     _("opening the browser"),
     _("storing the results"),
     _("copying new answers to the analytics store"),
     _("cancelled"),
+    _("reading the event log"),
+    _("checking which events are new"),
+    _("storing the new events"),
 )
 
 # ---- service delivery ----

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +15,7 @@ from govcx.accounts.scoping import can
 from govcx.common.refusals import refusal_as_message
 from govcx.delivery import eventlog, selectors, services
 from govcx.errors import InvalidInput, Problem
+from govcx.jobs.selectors import job_for_subject
 from govcx.registry.selectors import access_service, service_list
 
 MAPPED_ROLES = ("case", "activity", "timestamp", *eventlog.OPTIONAL_ROLES)
@@ -33,15 +32,9 @@ def _import_upload(request: HttpRequest, service_id: int) -> None:
     if upload is None:
         raise InvalidInput([Problem(_("Choose an event log file (XES, CSV or Parquet)."), field="file")])
     mapping = {role: request.POST.get(role, "").strip() for role in MAPPED_ROLES}
-    with tempfile.TemporaryDirectory(prefix="govcx-eventlog-") as folder:
-        path = Path(folder) / Path(upload.name or "upload").name
-        with open(path, "wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
-        record = services.eventlog_import(actor=request.user, service_id=service_id, path=path,
-                                          mapping={k: v for k, v in mapping.items() if v} or None)
-    messages.success(request, _("%(added)d new events imported (%(read)d read).")
-                     % {"added": record.events_added, "read": record.events_read})
+    services.eventlog_upload_start(actor=request.user, service_id=service_id, upload=upload,
+                                   mapping={k: v for k, v in mapping.items() if v} or None)
+    messages.success(request, _("The file is being imported in the background; its progress shows below."))
 
 
 @login_required
@@ -63,6 +56,8 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
         "arcs": (figures or {}).get("dfg", [])[:25],
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
+        "max_megabytes": settings.DELIVERY_MAX_FILE_BYTES // 2**20,
+        "job": job_for_subject(subject=services.import_subject(service)) if can_import else None,
         "mapping_fields": [(role, labels.EVENT_LOG_COLUMNS[role], mapping.get(role, "")) for role in MAPPED_ROLES],
     }, status=422 if request.method == "POST" else 200)
 
