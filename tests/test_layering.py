@@ -70,6 +70,8 @@ PURE_MODULES = [
     "govcx.delivery.eventlog",
     "govcx.delivery.mining",
     "govcx.delivery.store",
+    "govcx.delivery.process",
+    "govcx.delivery.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

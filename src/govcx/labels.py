@@ -137,3 +137,6 @@ EVENT_LOG_COLUMNS = {
     "channel": _("Channel (optional)"),
     "deadline": _("Deadline of the case (optional)"),
 }
+PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("Performance: mean wait")}
+DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
+                   "channel": _("By channel")}

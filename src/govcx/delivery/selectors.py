@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from govcx.accounts.roles import Action
 from govcx.common.stats import wilson
-from govcx.delivery import mining, store
+from govcx.delivery import mining, process, store
 from govcx.delivery.models import ColumnMapping, EventLog
 from govcx.registry.models import Service
 
@@ -55,11 +55,21 @@ def due_instant_us(start_day: int, *, days: int, working: bool, calendar: Any) -
     return ((day - dt.date(1970, 1, 1)).days + 1) * mining.DAY_US
 
 
+def _due_table(service: Service, days: list[int]) -> Any:
+    """`start_day`, `due_us` for each day cases began on, in the passport's calendar."""
+    import holidays
+    import pyarrow as pa
+
+    calendar = holidays.country_holidays("RU")
+    working = service.deadline_kind == "working"
+    return pa.table({"start_day": pa.array(days, pa.int64()), "due_us": pa.array(
+        [due_instant_us(day, days=service.deadline_days or 0, working=working, calendar=calendar) for day in days],
+        pa.int64())})
+
+
 def deadline_figures(*, service: Service) -> dict[str, Any] | None:
     """Cases on time against the passport's term, with a Wilson 95 % interval (None without events or term)."""
-    import holidays
     import ibis
-    import pyarrow as pa
 
     if not service.deadline_days:
         return None
@@ -69,12 +79,8 @@ def deadline_figures(*, service: Service) -> dict[str, Any] | None:
         return None
     prepared = mining.prepare(events)
     days = mining.start_days(prepared).to_pyarrow().column("start_day").to_pylist()
-    calendar = holidays.country_holidays("RU")
     working = service.deadline_kind == "working"
-    due = pa.table({"start_day": pa.array(days, pa.int64()), "due_us": pa.array(
-        [due_instant_us(day, days=service.deadline_days, working=working, calendar=calendar) for day in days],
-        pa.int64())})
-    row = mining.deadline_compliance(prepared, ibis.memtable(due)).to_pyarrow().to_pylist()[0]
+    row = mining.deadline_compliance(prepared, ibis.memtable(_due_table(service, days))).to_pyarrow().to_pylist()[0]
     cases, on_time = int(row["cases"] or 0), int(row["on_time"] or 0)
     if cases == 0:
         return None
@@ -93,3 +99,44 @@ def rework_figures(*, service: Service) -> dict[str, Any] | None:
     row = mining.rework_share(mining.prepare(events)).to_pyarrow().to_pylist()[0]
     cases, reworked = int(row["cases"]), int(row["reworked"] or 0)
     return {"cases": cases, "reworked": reworked, "share": reworked / cases if cases else 0.0}
+
+
+def _share(on_time: int, cases: int) -> dict[str, Any]:
+    interval = wilson(on_time, cases)
+    return {"cases": cases, "on_time": on_time, "share": on_time / cases if cases else 0.0,
+            "low": interval.low, "high": interval.high}
+
+
+def process_figures(*, service: Service, keep_share: float, performance: bool) -> dict[str, Any] | None:
+    """The page's process views: the map of the most frequent paths, bottlenecks, handovers between resources
+    and offices, throughput times of the cases, and deadline compliance by month, office, region and channel
+    (each share with its Wilson 95 % interval). None without events."""
+    import ibis
+
+    backend = ibis.duckdb.connect()
+    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
+    if events is None:
+        return None
+    prepared = mining.prepare(events)
+    arcs = mining.directly_follows(prepared).to_pyarrow().to_pylist()
+    starts = {str(row["activity"]): int(row["cases"])
+              for row in mining.start_activities(prepared).to_pyarrow().to_pylist()}
+    kept = process.kept_paths(arcs, keep_share)
+    durations = mining.case_durations(prepared).to_pyarrow().column("duration_seconds").to_pylist()
+    figures: dict[str, Any] = {
+        "arcs": kept, "arcs_total": len(arcs), "starts": starts,
+        "bottlenecks": process.bottlenecks(arcs),
+        "handovers": {by: process.handovers(events, by).limit(15).to_pyarrow().to_pylist()
+                      for by in ("resource", "office")},
+        "duration_days": [value / 86400 for value in durations if value is not None],
+        "compliance": {},
+    }
+    if service.deadline_days:
+        cases = backend.create_table(ibis.util.gen_name("delivery_cases"), process.case_table(events), temp=True)
+        days = cases.select("start_day").distinct().to_pyarrow().column("start_day").to_pylist()
+        due = ibis.memtable(_due_table(service, days))
+        for group in process.GROUPS:
+            rows = process.compliance_by(cases, due, group).to_pyarrow().to_pylist()
+            figures["compliance"][group] = [
+                {"value": row["value"], **_share(int(row["on_time"] or 0), int(row["cases"]))} for row in rows]
+    return figures

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.common import tabular
+from govcx.common.downloads import download
 from govcx.common.refusals import refusal_as_message
+from govcx.common.regions import region_names
 from govcx.delivery import eventlog, selectors, services
+from govcx.delivery.charts import throughput_chart_svg
+from govcx.delivery.process import process_map_svg
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.selectors import job_for_subject
 from govcx.registry.selectors import access_service, service_list
@@ -48,18 +56,114 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
             return redirect("delivery:service", service_id=service.pk)
     figures = selectors.delivery_figures(service=service)
     mapping = selectors.stored_mapping(service=service)
+    view = _map_choice(request)
     return render(request, "delivery/service.html", {
+        **view,
+        **(_process_context(service, view) if figures else {}),
         "service": service,
         "figures": figures,
         "deadline": selectors.deadline_figures(service=service) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
-        "arcs": (figures or {}).get("dfg", [])[:25],
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
         "max_megabytes": settings.DELIVERY_MAX_FILE_BYTES // 2**20,
         "job": job_for_subject(subject=services.import_subject(service)) if can_import else None,
         "mapping_fields": [(role, labels.EVENT_LOG_COLUMNS[role], mapping.get(role, "")) for role in MAPPED_ROLES],
     }, status=422 if request.method == "POST" else 200)
+
+
+EXPORT_FORMATS = {"csv": "application/zip", "parquet": "application/zip",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@login_required
+def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> HttpResponse:
+    """The page's figures as one file: a workbook (xlsx) or a ZIP of CSV or Parquet tables."""
+    service = access_service(request.user, service_id)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    figures = selectors.delivery_figures(service=service, top=100)
+    if figures is None:
+        raise Http404
+    process = selectors.process_figures(service=service, keep_share=1.0, performance=False) or {}
+    durations = figures["case_duration_seconds"]
+    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
+        "summary": (["figure", "value"], [
+            ["cases", figures["cases"]], ["events", figures["events"]], ["activities", figures["activities"]],
+            ["variants", figures["variants"]],
+            *[[f"case_duration_{key}_seconds", value] for key, value in durations.items()]]),
+        "variants": (["cases", "activities"], [[v["cases"], " → ".join(v["activities"])]
+                                               for v in figures["top_variants"]]),
+        "transitions": (["from", "to", "count", "mean_seconds", "median_seconds", "total_seconds"], [
+            [a["source"], a["target"], a["count"], a["mean_seconds"], a["median_seconds"], a["total_seconds"]]
+            for a in process.get("arcs", [])]),
+        "rework": (["activity", "cases"], [[k, v] for k, v in figures["rework_cases_per_activity"].items()]),
+        "compliance": (["group", "value", "cases", "on_time", "share", "low", "high"], [
+            [group, row["value"], row["cases"], row["on_time"], row["share"], row["low"], row["high"]]
+            for group, rows in process.get("compliance", {}).items() for row in rows]),
+    }
+    name = f"delivery-{service.code}.{'xlsx' if fmt == 'xlsx' else fmt + '.zip'}"
+    return download(tabular.bundle(fmt, tables), filename=name, content_type=EXPORT_FORMATS[fmt])
+
+
+@login_required
+def service_delivery_map(request: HttpRequest, service_id: int) -> HttpResponse:
+    """The process map as an SVG file, with the page's settings."""
+    service = access_service(request.user, service_id)
+    view = _map_choice(request)
+    context = _process_context(service, view)
+    if not context:
+        raise Http404
+    svg = str(context["map_svg"])
+    return download(svg.encode(), filename=f"process-map-{service.code}.svg", content_type="image/svg+xml")
+
+
+MAP_MODES = ("frequency", "performance")
+PATH_STEPS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+
+
+def _map_choice(request: HttpRequest) -> dict[str, Any]:
+    """The map's settings from the query: `paths` (per cent of arc occurrences kept) and `map` (what arcs
+    show); anything else falls back to the defaults, so a hand-edited address still shows a page."""
+    try:
+        paths = int(request.GET.get("paths", "80"))
+    except ValueError:
+        paths = 80
+    paths = min(PATH_STEPS, key=lambda step: abs(step - paths))
+    mode = request.GET.get("map", "frequency")
+    return {"paths": paths, "map_mode": mode if mode in MAP_MODES else "frequency",
+            "map_modes": [(key, labels.PROCESS_MAP_MODES[key]) for key in MAP_MODES]}
+
+
+def _process_context(service: Any, view: dict[str, Any]) -> dict[str, Any]:
+    process = selectors.process_figures(service=service, keep_share=view["paths"] / 100,
+                                        performance=view["map_mode"] == "performance")
+    if process is None:
+        return {}
+    regions = region_names({row["value"] for row in process["compliance"].get("region", []) if row["value"]})
+    def label(group: str, value: str | None) -> str:
+        if not value:
+            return _("not given")
+        if group == "region":
+            return regions.get(value, value)
+        return str(labels.CHANNELS.get(value, value)) if group == "channel" else value
+
+    for group, rows in process["compliance"].items():
+        process["compliance"][group] = [{**row, "label": label(group, row["value"])} for row in rows]
+    calendar_term = service.deadline_days if service.deadline_kind == "calendar" else None
+    return {
+        "process": process,
+        "compliance_groups": [(group, labels.DELIVERY_GROUPS[group], process["compliance"][group])
+                              for group in process["compliance"]],
+        "map_svg": mark_safe(process_map_svg(  # noqa: S308 - built from escaped text in delivery.process
+            process["arcs"], process["starts"], performance=view["map_mode"] == "performance",
+            title=_("Process map of %(name)s") % {"name": service.name},
+            description=_("Activities from top to bottom; arcs going down are drawn on the right, arcs going back "
+                          "on the left. The same arcs are listed in the table below."))),
+        "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
+            process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
+            count_title=_("cases"), deadline_days=calendar_term)),
+    }
 
 
 def _days(seconds: dict[str, float | None]) -> dict[str, float | None]:

@@ -1,0 +1,161 @@
+"""Process views of a service's log beyond the summary: deadline compliance by group, handovers, bottlenecks
+and the process map as SVG.
+
+Plain Python, no Django. The table functions take the canonical Ibis table of `delivery.eventlog` and return
+Ibis expressions (DuckDB by default, Spark unchanged); the map is drawn from the small directly-follows result.
+
+- **Compliance by group**: a case belongs to the month (UTC) of its first event and to the office, region and
+  channel of its first event; it is on time as in `mining.deadline_compliance`.
+- **Handovers**: for consecutive events of a case (ordered as in `mining`) done by different resources (or
+  offices), the pair counted: the handover-of-work metric of van der Aalst, Reijers & Song, "Discovering social
+  networks from event logs", CSCW 14 (2005), without its causality depth beyond 1.
+- **Bottlenecks**: arcs of the directly-follows graph ranked by the total time they held cases (count × mean
+  wait), the measure of Disco's and PM4Py's performance DFG aggregated by sum.
+- **Kept paths** (the map's slider): the most frequent arcs whose counts add up to the share asked for of all
+  arc occurrences (at least one), as Disco's "paths" slider keeps them.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from govcx.delivery.mining import DAY_US
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+GROUPS = ("month", "office", "region", "channel")
+
+
+def case_table(events: ir.Table) -> ir.Table:
+    """One row per case: `case`, `first_ts_us`, `last_ts_us`, `start_day`, `month` (YYYY-MM of the first event),
+    and the `office`, `region` and `channel` of its first event."""
+    first = events.ts_us.min()
+    cases = events.group_by("case").aggregate(
+        first_ts_us=first,
+        last_ts_us=events.ts_us.max(),
+        office=events.office.argmin(events.ts_us),
+        region=events.region.argmin(events.ts_us),
+        channel=events.channel.argmin(events.ts_us),
+        first_time=events.timestamp.min(),
+    )
+    return cases.mutate(start_day=cases.first_ts_us // DAY_US, month=cases.first_time.strftime("%Y-%m"))
+
+
+def compliance_by(cases: ir.Table, due_by_day: ir.Table, group: str) -> ir.Table:
+    """Cases and cases on time per value of `group` (one of GROUPS), ordered by the value."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}")
+    joined = cases.join(due_by_day, "start_day")
+    grouped = joined.group_by(value=joined[group]).aggregate(
+        cases=joined.count(), on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
+    return grouped.order_by("value")
+
+
+def handovers(events: ir.Table, by: str = "resource") -> ir.Table:
+    """Pairs (`source`, `target`) of different, known `by` values on consecutive events of a case, with their
+    `count`, most frequent first."""
+    window = ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
+    paired = events.select(source=events[by], target=events[by].lead().over(window))
+    moved = paired.filter(paired.source.notnull() & paired.target.notnull() & (paired.source != paired.target))
+    counted = moved.group_by("source", "target").aggregate(count=moved.count())
+    return counted.order_by([ibis.desc("count"), "source", "target"])
+
+
+def bottlenecks(arcs: list[dict[str, Any]], *, top: int = 10) -> list[dict[str, Any]]:
+    """The arcs (`source`, `target`, `count`, `mean_seconds`, `total_seconds`) holding cases longest in all."""
+    timed = [arc for arc in arcs if arc.get("total_seconds") is not None]
+    return sorted(timed, key=lambda arc: (-arc["total_seconds"], arc["source"], arc["target"]))[:top]
+
+
+def kept_paths(arcs: list[dict[str, Any]], share: float) -> list[dict[str, Any]]:
+    """The most frequent arcs covering `share` (0..1) of all arc occurrences; at least one."""
+    ranked = sorted(arcs, key=lambda arc: (-arc["count"], arc["source"], arc["target"]))
+    total = sum(arc["count"] for arc in ranked)
+    kept: list[dict[str, Any]] = []
+    covered = 0
+    for arc in ranked:
+        if kept and covered >= share * total:
+            break
+        kept.append(arc)
+        covered += arc["count"]
+    return kept
+
+
+def node_order(arcs: list[dict[str, Any]], starts: dict[str, int]) -> list[str]:
+    """Activities top to bottom: from the most frequent start activity, each next the not yet placed activity
+    most often reached from those placed (a greedy layering that puts the main path in order)."""
+    names = sorted({arc["source"] for arc in arcs} | {arc["target"] for arc in arcs})
+    if not names:
+        return []
+    placed = [max(names, key=lambda name: (starts.get(name, 0), -names.index(name)))]
+    while len(placed) < len(names):
+        flow: dict[str, int] = {}
+        for arc in arcs:
+            if arc["source"] in placed and arc["target"] not in placed:
+                flow[arc["target"]] = flow.get(arc["target"], 0) + arc["count"]
+        rest = [name for name in names if name not in placed]
+        placed.append(max(rest, key=lambda name: (flow.get(name, 0), -rest.index(name))))
+    return placed
+
+
+def _hours(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds / 86400:.1f} d" if seconds >= 86400 else f"{seconds / 3600:.1f} h"
+
+
+def process_map_svg(arcs: list[dict[str, Any]], starts: dict[str, int], *, performance: bool, title: str,
+                    description: str) -> str:
+    """The directly-follows graph as an arc diagram: activities stacked top to bottom, arcs going down drawn on
+    the right, arcs going back (rework) on the left, widths by count; each arc labelled by its count or, with
+    `performance`, its mean wait, and named for screen readers by a <title>. Narrow enough for a phone."""
+    order = node_order(arcs, starts)
+    if not order:
+        return ""
+    row = 56
+    node_w, left = 180, 110
+    width = left + node_w + 150
+    height = row * len(order) + 20
+    y = {name: 20 + row * i + 18 for i, name in enumerate(order)}
+    top = max(arc["count"] for arc in arcs)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="process-map" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-labelledby="pm-title pm-desc"><title id="pm-title">{escape(title)}</title>'
+             f'<desc id="pm-desc">{escape(description)}</desc>']
+    for arc in sorted(arcs, key=lambda a: a["count"]):
+        source, target = y[arc["source"]], y[arc["target"]]
+        stroke = 1.5 + 7 * math.sqrt(arc["count"] / top)
+        label = _hours(arc.get("mean_seconds")) if performance else str(arc["count"])
+        name = f'{arc["source"]} → {arc["target"]}: {arc["count"]}, {_hours(arc.get("mean_seconds"))}'
+        if source == target:
+            x = left + node_w
+            path = f"M{x},{source - 8} C{x + 40},{source - 30} {x + 40},{source + 30} {x},{source + 8}"
+            lx, ly = x + 34, source + 4
+        elif target > source:
+            x = left + node_w
+            bend = x + min(140, 20 + 0.45 * (target - source))
+            path = f"M{x},{source} C{bend},{source} {bend},{target} {x + 6},{target}"
+            lx, ly = (x + bend) / 2 + 2, (source + target) / 2 + 4
+        else:
+            x = left
+            bend = x - min(100, 20 + 0.45 * (source - target))
+            path = f"M{x},{source} C{bend},{source} {bend},{target} {x - 6},{target}"
+            lx, ly = (x + bend) / 2 - 2, (source + target) / 2 + 4
+        parts.append(f'<g><title>{escape(name)}</title><path d="{path}" fill="none" stroke="#505a5f" '
+                     f'stroke-opacity="0.75" stroke-width="{stroke:.1f}" marker-end="url(#pm-arrow)"/>'
+                     f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="11" fill="#0b0c0c" '
+                     f'text-anchor="{"end" if target < source else "start"}">{escape(label)}</text></g>')
+    parts.insert(1, '<defs><marker id="pm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
+                    'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#0b0c0c"/></marker></defs>')
+    for name in order:
+        top_y = y[name] - 16
+        shown = name if len(name) <= 26 else name[:25] + "…"
+        parts.append(f'<g><rect x="{left}" y="{top_y}" width="{node_w}" height="32" rx="4" fill="#ffffff" '
+                     f'stroke="#0b0c0c"/><text x="{left + node_w / 2}" y="{y[name] + 4}" font-size="12" '
+                     f'text-anchor="middle" fill="#0b0c0c">{escape(shown)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
