@@ -84,6 +84,7 @@ def upload(world: dict[str, Any]) -> dict[str, Any]:
 
 READS = [
     row("page", "delivery home", "/delivery/", everyone()),
+    row("page", "delivery ranking", "/delivery/ranking/", everyone()),
     row("page", "delivery of a", "/delivery/services/{svc_a}/", sees(IN_A)),
     row("page", "delivery of b", "/delivery/services/{svc_b}/", sees(IN_B)),
     row("page", "process map of a", "/delivery/services/{svc_a}/map.svg?paths=50&map=performance", sees(IN_A)),

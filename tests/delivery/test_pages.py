@@ -141,3 +141,15 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_kept(page_world, clien
                         {"file": SimpleUploadedFile("log.csv", LOG.encode()), **MAPPING})
     assert reply.status_code == 422 and "above the limit" in reply.content.decode()
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_ranking_lists_services_with_logs_and_links_to_them(page_world, client):
+    service = page_world["service"]
+    path = services.upload_folder() / "ranked.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LOG)
+    services.eventlog_import(actor=page_world["admin"], service_id=service.pk, path=path, mapping=MAPPING)
+    html = client.get("/delivery/ranking/").content.decode()
+    assert f'href="/delivery/services/{service.pk}/"' in html and "Ministry A" in html
+    assert "50 %" in html  # one of two cases on time

@@ -33,10 +33,10 @@ GROUPS = ("month", "office", "region", "channel")
 
 def case_table(events: ir.Table) -> ir.Table:
     """One row per case: `case`, `first_ts_us`, `last_ts_us`, `start_day`, `month` (YYYY-MM of the first event),
-    and the `office`, `region` and `channel` of its first event."""
-    first = events.ts_us.min()
+    the `office`, `region` and `channel` of its first event, and `reworked` (some activity occurs twice)."""
     cases = events.group_by("case").aggregate(
-        first_ts_us=first,
+        first_ts_us=events.ts_us.min(),
+        reworked=events.count() > events.activity.nunique(),
         last_ts_us=events.ts_us.max(),
         office=events.office.argmin(events.ts_us),
         region=events.region.argmin(events.ts_us),
@@ -54,6 +54,19 @@ def compliance_by(cases: ir.Table, due_by_day: ir.Table, group: str) -> ir.Table
     grouped = joined.group_by(value=joined[group]).aggregate(
         cases=joined.count(), on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
     return grouped.order_by("value")
+
+
+def overview(cases: ir.Table, due_by_day: ir.Table | None) -> ir.Table:
+    """One row: `cases`, `median_seconds` of throughput, `reworked` cases and, with a term, `on_time` cases."""
+    span = (cases.last_ts_us - cases.first_ts_us).cast("float64") / 1_000_000
+    if due_by_day is None:
+        return cases.aggregate(cases=cases.count(), median_seconds=span.median(),
+                               reworked=cases.reworked.cast("int64").sum(), on_time=ibis.null("int64"))
+    joined = cases.join(due_by_day, "start_day")
+    span = (joined.last_ts_us - joined.first_ts_us).cast("float64") / 1_000_000
+    return joined.aggregate(cases=joined.count(), median_seconds=span.median(),
+                            reworked=joined.reworked.cast("int64").sum(),
+                            on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
 
 
 def handovers(events: ir.Table, by: str = "resource") -> ir.Table:

@@ -35,6 +35,13 @@ def delivery_home(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/home.html", {"services": services_in_scope})
 
 
+@login_required
+def delivery_ranking(request: HttpRequest) -> HttpResponse:
+    rows = selectors.service_ranking(user=request.user)
+    return render(request, "delivery/ranking.html", {
+        "rows": rows, "authorities": selectors.authority_ranking(rows)})
+
+
 def _import_upload(request: HttpRequest, service_id: int) -> None:
     upload = request.FILES.get("file")
     if upload is None:
