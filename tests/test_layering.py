@@ -72,6 +72,7 @@ PURE_MODULES = [
     "govcx.delivery.store",
     "govcx.delivery.process",
     "govcx.delivery.charts",
+    "govcx.delivery.risk",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

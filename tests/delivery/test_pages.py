@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from types import SimpleNamespace
 
 import ibis
 import numpy as np
@@ -15,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.conftest import passport
 
 from govcx.accounts.models import User
-from govcx.delivery import process, services
+from govcx.delivery import process, risk, selectors, services, store
 from govcx.delivery.eventlog import TIMESTAMP_TYPE
 from govcx.demo.delivery import BREACHING_REGION, DAY_US, IMPROVED_FROM_DAYS_AGO, SPECS, demo_log
 from govcx.jobs.models import Job
@@ -153,3 +154,27 @@ def test_the_ranking_lists_services_with_logs_and_links_to_them(page_world, clie
     html = client.get("/delivery/ranking/").content.decode()
     assert f'href="/delivery/services/{service.pk}/"' in html and "Ministry A" in html
     assert "50 %" in html  # one of two cases on time
+
+
+def test_kaplan_meier_without_censoring_is_the_empirical_survival():
+    curve = risk.fit_curve(np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4, bool))
+    assert curve.at(np.array([0.5, 1.0, 2.5, 4.0])).tolist() == [1.0, 0.75, 0.5, 0.0]
+    model = risk.fit(np.zeros(4, int), np.array([1.0, 2.0, 3.0, 4.0]) * 3600 * 24, np.ones(4, bool))
+    # At the activity for 1 day (one of four ends by then), 2 days left: 2 of the 3 remaining end by day 3.
+    probability = model.finish_probability(np.array([0]), np.array([86400.0]), np.array([2 * 86400.0]))
+    assert probability[0] == pytest.approx(2 / 3)
+    assert model.finish_probability(np.array([0]), np.array([0.0]), np.array([-1.0]))[0] == 0.0
+
+
+@pytest.mark.django_db
+def test_open_case_risk_beats_the_base_rate_on_held_out_cases(settings, tmp_path):
+    settings.ANALYTICS_DIR = tmp_path
+    now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+    events = demo_log(SPECS[1], rng=np.random.default_rng(5), now_us=int(now.timestamp()) * 1_000_000)
+    store.append_new(tmp_path, 1, events)
+    service = SimpleNamespace(pk=1, deadline_days=5, deadline_kind="working")
+    found = selectors.open_case_risk(service=service, now=now)
+    assert found["open"] > 0 and found["held_out"] > 100
+    assert found["brier"] < found["brier_reference"]
+    probabilities = [case["probability"] for case in found["at_risk"]]
+    assert probabilities == sorted(probabilities) and all(0 <= p <= 1 for p in probabilities)

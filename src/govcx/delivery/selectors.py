@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from govcx.accounts.roles import Action
 from govcx.common.stats import wilson
-from govcx.delivery import mining, process, store
+from govcx.delivery import mining, process, risk, store
 from govcx.delivery.models import ColumnMapping, EventLog
 from govcx.registry.models import Service
 
@@ -188,3 +188,60 @@ def authority_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         entry["on_time"] += row["on_time"]["on_time"]
     ranked = [{**entry, "share": _share(entry["on_time"], entry["cases"])} for entry in by_owner.values()]
     return sorted(ranked, key=lambda r: (-r["share"]["low"], r["organisation"].name))
+
+
+def open_case_risk(*, service: Service, now: dt.datetime | None = None, top: int = 20) -> dict[str, Any] | None:
+    """Open cases and their probability of finishing within the passport's term (`delivery.risk`): how many are
+    open, the `top` least likely listed (case, current activity, days open, probability), and the calibration on
+    held-out closed cases. None without events or term."""
+    import ibis
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if not service.deadline_days:
+        return None
+    backend = ibis.duckdb.connect()
+    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
+    if events is None:
+        return None
+    by_case = ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
+    whole_case = ibis.window(group_by=events.case)
+    marked = events.select(
+        "case", "activity", "ts_us", "event_index",
+        next_activity=events.activity.lead().over(by_case),
+        first_ts_us=events.ts_us.min().over(whole_case), last_ts_us=events.ts_us.max().over(whole_case))
+    table = marked.order_by(["case", "ts_us", "event_index"]).to_pyarrow()
+    followed = set(pc.unique(pc.filter(table["activity"], pc.is_valid(table["next_activity"]))).to_pylist())
+    case_codes = pc.dictionary_encode(table["case"]).combine_chunks()
+    activity_codes = pc.dictionary_encode(table["activity"]).combine_chunks()
+    activity_names = activity_codes.dictionary.to_pylist()
+    case = case_codes.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    activity = activity_codes.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    ts = table["ts_us"].to_numpy() / 1e6
+    first_us = table["first_ts_us"].to_numpy()
+    last_index = np.r_[np.flatnonzero(case[1:] != case[:-1]), len(case) - 1]
+    closing = np.array([name not in followed for name in activity_names])
+    closed_case = closing[activity[last_index]]
+    closed = np.repeat(closed_case, np.diff(np.r_[-1, last_index]))
+    days = np.unique(first_us // mining.DAY_US)
+    due_table = _due_table(service, [int(day) for day in days])
+    due_by_day = dict(zip(due_table["start_day"].to_pylist(), due_table["due_us"].to_pylist(), strict=True))
+    due = np.array([due_by_day[int(day)] for day in days], dtype=np.int64)[
+        np.searchsorted(days, first_us // mining.DAY_US)] / 1e6
+    instant = (now or dt.datetime.now(dt.UTC)).timestamp()
+    result = risk.assess(risk.Events(case=case, activity=activity, ts=ts, end=table["last_ts_us"].to_numpy() / 1e6,
+                                     due=due, closed=closed), instant)
+    names = case_codes.dictionary.to_pylist()
+    last_of_case = {int(case[i]): i for i in last_index}
+    order = np.argsort(result.probability, kind="stable")[:top]
+    at_risk = []
+    for position in order:
+        code = int(result.open_case[position])
+        index = last_of_case[code]
+        at_risk.append({"case": names[code], "activity": activity_names[activity[index]],
+                        "days_open": float(instant - first_us[index] / 1e6) / 86400,
+                        "days_left": float(due[index] - instant) / 86400,
+                        "probability": float(result.probability[position])})
+    return {"open": len(result.open_case), "at_risk": at_risk, "brier": result.brier,
+            "brier_reference": result.brier_reference, "held_out": result.held_out,
+            "below_half": int((result.probability < 0.5).sum())}

@@ -70,6 +70,7 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
         "service": service,
         "figures": figures,
         "deadline": selectors.deadline_figures(service=service) if figures else None,
+        "risk": selectors.open_case_risk(service=service) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
