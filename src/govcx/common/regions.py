@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.utils.translation import get_language
 
@@ -17,6 +18,6 @@ def region_names(codes: Iterable[str]) -> dict[str, str]:
                  if (get_language() or "en").startswith("ru") else str)
     names = {}
     for code in codes:
-        subdivision = pycountry.subdivisions.get(code=code) if code else None
+        subdivision = cast(Any, pycountry.subdivisions).get(code=code) if code else None
         names[code] = translate(subdivision.name) if subdivision is not None else code
     return names

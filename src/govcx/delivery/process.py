@@ -143,6 +143,8 @@ def process_map_svg(arcs: list[dict[str, Any]], starts: dict[str, int], *, perfo
         source, target = y[arc["source"]], y[arc["target"]]
         stroke = 1.5 + 7 * math.sqrt(arc["count"] / top)
         label = _hours(arc.get("mean_seconds")) if performance else str(arc["count"])
+        lx: float
+        ly: float
         name = f'{arc["source"]} → {arc["target"]}: {arc["count"]}, {_hours(arc.get("mean_seconds"))}'
         if source == target:
             x = left + node_w

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -85,7 +86,7 @@ EXPORT_FORMATS = {"csv": "application/zip", "parquet": "application/zip",
 
 
 @login_required
-def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> HttpResponse:
+def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> HttpResponseBase:
     """The page's figures as one file: a workbook (xlsx) or a ZIP of CSV or Parquet tables."""
     service = access_service(request.user, service_id)
     if fmt not in EXPORT_FORMATS:
@@ -115,7 +116,7 @@ def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> 
 
 
 @login_required
-def service_delivery_map(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_delivery_map(request: HttpRequest, service_id: int) -> HttpResponseBase:
     """The process map as an SVG file, with the page's settings."""
     service = access_service(request.user, service_id)
     view = _map_choice(request)

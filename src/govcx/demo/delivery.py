@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -171,7 +172,7 @@ def demo_log(spec: LogSpec, *, rng: np.random.Generator, now_us: int) -> pa.Tabl
     })
 
 
-def build_delivery_demo(*, services: dict[str, Service], actor: object, today: dt.date,
+def build_delivery_demo(*, services: dict[str, Service], actor: Any, today: dt.date,
                         report: Callable[[str, int, int], None]) -> int:
     """Write the demo event logs of the services in `services` that have a spec; returns the events written."""
     rng = np.random.default_rng(2026)
