@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -24,16 +25,45 @@ def stored_mapping(*, service: Service) -> dict[str, str]:
     return dict(found.mapping) if found else {}
 
 
-def delivery_figures(*, service: Service, top: int = 10) -> dict[str, Any] | None:
+class ServiceLog:
+    """A service's stored events opened once for a request: one DuckDB connection, the log prepared (and its
+    case table built) on first use, so a page's several views do not read and order the events again."""
+
+    def __init__(self, service: Service) -> None:
+        import ibis
+
+        self.backend = ibis.duckdb.connect()
+        self.events = store.events_table(self.backend, settings.ANALYTICS_DIR, service.pk)
+        self._prepared: mining.Prepared | None = None
+        self._cases: Any = None
+
+    @property
+    def prepared(self) -> mining.Prepared:
+        if self._prepared is None:
+            self._prepared = mining.prepare(self.events)
+        return self._prepared
+
+    @property
+    def cases(self) -> Any:
+        import ibis
+
+        if self._cases is None:
+            self._cases = self.backend.create_table(ibis.util.gen_name("delivery_cases"),
+                                                    process.case_table(self.events), temp=True)
+        return self._cases
+
+
+def service_log(service: Service) -> ServiceLog:
+    return ServiceLog(service)
+
+
+def delivery_figures(*, service: Service, top: int = 10, log: ServiceLog | None = None) -> dict[str, Any] | None:
     """The figures of the service's stored events (None when it has none): those of `mining.summary`, plus the
     90th percentile of case duration."""
-    import ibis
-
-    backend = ibis.duckdb.connect()
-    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
-    if events is None:
+    log = log or service_log(service)
+    if log.events is None:
         return None
-    prepared = mining.prepare(events)
+    prepared = log.prepared
     figures = mining.summary(prepared, top=top)
     figures["case_duration_seconds"]["p90"] = mining.duration_quantile(prepared, 0.9)
     return figures
@@ -55,29 +85,38 @@ def due_instant_us(start_day: int, *, days: int, working: bool, calendar: Any) -
     return ((day - dt.date(1970, 1, 1)).days + 1) * mining.DAY_US
 
 
-def _due_table(service: Service, days: list[int]) -> Any:
-    """`start_day`, `due_us` for each day cases began on, in the passport's calendar."""
+@functools.lru_cache(maxsize=200_000)
+def _due_of_day(start_day: int, days: int, working: bool) -> int:
+    return due_instant_us(start_day, days=days, working=working, calendar=_russian_calendar())
+
+
+@functools.lru_cache(maxsize=1)
+def _russian_calendar() -> Any:
     import holidays
+
+    return holidays.country_holidays("RU")
+
+
+def _due_table(service: Service, days: list[int]) -> Any:
+    """`start_day`, `due_us` for each day cases began on, in the passport's calendar (days are remembered: the
+    production calendar does not change within a process's life)."""
     import pyarrow as pa
 
-    calendar = holidays.country_holidays("RU")
     working = service.deadline_kind == "working"
     return pa.table({"start_day": pa.array(days, pa.int64()), "due_us": pa.array(
-        [due_instant_us(day, days=service.deadline_days or 0, working=working, calendar=calendar) for day in days],
-        pa.int64())})
+        [_due_of_day(int(day), service.deadline_days or 0, working) for day in days], pa.int64())})
 
 
-def deadline_figures(*, service: Service) -> dict[str, Any] | None:
+def deadline_figures(*, service: Service, log: ServiceLog | None = None) -> dict[str, Any] | None:
     """Cases on time against the passport's term, with a Wilson 95 % interval (None without events or term)."""
     import ibis
 
     if not service.deadline_days:
         return None
-    backend = ibis.duckdb.connect()
-    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
-    if events is None:
+    log = log or service_log(service)
+    if log.events is None:
         return None
-    prepared = mining.prepare(events)
+    prepared = log.prepared
     days = mining.start_days(prepared).to_pyarrow().column("start_day").to_pylist()
     working = service.deadline_kind == "working"
     row = mining.deadline_compliance(prepared, ibis.memtable(_due_table(service, days))).to_pyarrow().to_pylist()[0]
@@ -107,17 +146,17 @@ def _share(on_time: int, cases: int) -> dict[str, Any]:
             "low": interval.low, "high": interval.high}
 
 
-def process_figures(*, service: Service, keep_share: float, performance: bool) -> dict[str, Any] | None:
+def process_figures(*, service: Service, keep_share: float, performance: bool,
+                    log: ServiceLog | None = None) -> dict[str, Any] | None:
     """The page's process views: the map of the most frequent paths, bottlenecks, handovers between resources
     and offices, throughput times of the cases, and deadline compliance by month, office, region and channel
     (each share with its Wilson 95 % interval). None without events."""
     import ibis
 
-    backend = ibis.duckdb.connect()
-    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
-    if events is None:
+    log = log or service_log(service)
+    if log.events is None:
         return None
-    prepared = mining.prepare(events)
+    events, prepared = log.events, log.prepared
     arcs = mining.directly_follows(prepared).to_pyarrow().to_pylist()
     starts = {str(row["activity"]): int(row["cases"])
               for row in mining.start_activities(prepared).to_pyarrow().to_pylist()}
@@ -132,7 +171,7 @@ def process_figures(*, service: Service, keep_share: float, performance: bool) -
         "compliance": {},
     }
     if service.deadline_days:
-        cases = backend.create_table(ibis.util.gen_name("delivery_cases"), process.case_table(events), temp=True)
+        cases = log.cases
         days = cases.select("start_day").distinct().to_pyarrow().column("start_day").to_pylist()
         due = ibis.memtable(_due_table(service, days))
         for group in process.GROUPS:
@@ -190,7 +229,8 @@ def authority_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(ranked, key=lambda r: (-r["share"]["low"], r["organisation"].name))
 
 
-def open_case_risk(*, service: Service, now: dt.datetime | None = None, top: int = 20) -> dict[str, Any] | None:
+def open_case_risk(*, service: Service, now: dt.datetime | None = None, top: int = 20,
+                   log: ServiceLog | None = None) -> dict[str, Any] | None:
     """Open cases and their probability of finishing within the passport's term (`delivery.risk`): how many are
     open, the `top` least likely listed (case, current activity, days open, probability), and the calibration on
     held-out closed cases. None without events or term."""
@@ -200,10 +240,10 @@ def open_case_risk(*, service: Service, now: dt.datetime | None = None, top: int
 
     if not service.deadline_days:
         return None
-    backend = ibis.duckdb.connect()
-    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
-    if events is None:
+    log = log or service_log(service)
+    if log.events is None:
         return None
+    events = log.events
     by_case = ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
     whole_case = ibis.window(group_by=events.case)
     marked = events.select(

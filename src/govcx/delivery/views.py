@@ -62,16 +62,17 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
             _import_upload(request, service_id)
         if not refused:
             return redirect("delivery:service", service_id=service.pk)
-    figures = selectors.delivery_figures(service=service)
+    log = selectors.service_log(service)
+    figures = selectors.delivery_figures(service=service, log=log)
     mapping = selectors.stored_mapping(service=service)
     view = _map_choice(request)
     return render(request, "delivery/service.html", {
         **view,
-        **(_process_context(service, view) if figures else {}),
+        **(_process_context(service, view, log) if figures else {}),
         "service": service,
         "figures": figures,
-        "deadline": selectors.deadline_figures(service=service) if figures else None,
-        "risk": selectors.open_case_risk(service=service) if figures else None,
+        "deadline": selectors.deadline_figures(service=service, log=log) if figures else None,
+        "risk": selectors.open_case_risk(service=service, log=log) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
@@ -91,10 +92,11 @@ def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> 
     service = access_service(request.user, service_id)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    figures = selectors.delivery_figures(service=service, top=100)
+    log = selectors.service_log(service)
+    figures = selectors.delivery_figures(service=service, top=100, log=log)
     if figures is None:
         raise Http404
-    process = selectors.process_figures(service=service, keep_share=1.0, performance=False) or {}
+    process = selectors.process_figures(service=service, keep_share=1.0, performance=False, log=log) or {}
     durations = figures["case_duration_seconds"]
     tables: dict[str, tuple[list[str], list[list[Any]]]] = {
         "summary": (["figure", "value"], [
@@ -144,9 +146,9 @@ def _map_choice(request: HttpRequest) -> dict[str, Any]:
             "map_modes": [(key, labels.PROCESS_MAP_MODES[key]) for key in MAP_MODES]}
 
 
-def _process_context(service: Any, view: dict[str, Any]) -> dict[str, Any]:
+def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceLog | None = None) -> dict[str, Any]:
     process = selectors.process_figures(service=service, keep_share=view["paths"] / 100,
-                                        performance=view["map_mode"] == "performance")
+                                        performance=view["map_mode"] == "performance", log=log)
     if process is None:
         return {}
     regions = region_names({row["value"] for row in process["compliance"].get("region", []) if row["value"]})
