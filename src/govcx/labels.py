@@ -140,3 +140,4 @@ EVENT_LOG_COLUMNS = {
 PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("Performance: mean wait")}
 DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
                    "channel": _("By channel")}
+DELIVERY_PERIODS = {"before": _("Before"), "after": _("From the day chosen")}

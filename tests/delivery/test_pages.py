@@ -124,7 +124,8 @@ def test_an_upload_is_imported_by_a_job_and_the_page_shows_the_views(page_world,
     job = Job.objects.get(kind="delivery.import")
     assert job.state == "succeeded" and job.result["events_added"] == 5
     assert not any(services.upload_folder().iterdir())  # the kept upload is gone once imported
-    html = client.get(url + "?paths=40&map=performance").content.decode()
+    html = client.get(url + "?paths=40&map=performance&split=2024-01-02").content.decode()
+    assert 'value="2024-01-02"' in html and "Got faster" in html
     assert 'class="process-map"' in html and 'value="40"' in html and "ann" in html
     assert "Tul&#x27;skaya oblast" in html and "RU-TUL" not in html  # regions by name, not by code
     svg = b"".join(client.get(f"{url}map.svg?paths=100").streaming_content)
@@ -178,3 +179,29 @@ def test_open_case_risk_beats_the_base_rate_on_held_out_cases(settings, tmp_path
     assert found["brier"] < found["brier_reference"]
     probabilities = [case["probability"] for case in found["at_risk"]]
     assert probabilities == sorted(probabilities) and all(0 <= p <= 1 for p in probabilities)
+
+
+@pytest.mark.django_db
+def test_the_period_comparison_finds_what_got_faster_after_the_retest(settings, tmp_path):
+    settings.ANALYTICS_DIR = tmp_path
+    now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+    events = demo_log(SPECS[1], rng=np.random.default_rng(5), now_us=int(now.timestamp()) * 1_000_000)
+    store.append_new(tmp_path, 1, events)
+    service = SimpleNamespace(pk=1, deadline_days=5, deadline_kind="working")
+    split = now.date() - dt.timedelta(days=IMPROVED_FROM_DAYS_AGO)
+    found = selectors.period_comparison(service=service, split=split)
+    (_, before), (_, after) = found["periods"]
+    assert after["median_days"] < 0.7 * before["median_days"]
+    assert after["on_time"]["share"] > before["on_time"]["share"]
+    assert found["faster"] and not found["slower"]
+    assert selectors.period_comparison(service=service)["split"] < now.date()  # the default: the middle
+
+
+def test_compare_arcs_keeps_arcs_seen_in_both_periods():
+    rows = [{"period": "before", "source": "a", "target": "b", "count": 9, "mean_seconds": 10.0},
+            {"period": "after", "source": "a", "target": "b", "count": 9, "mean_seconds": 30.0},
+            {"period": "after", "source": "b", "target": "c", "count": 9, "mean_seconds": 30.0},
+            {"period": "before", "source": "c", "target": "d", "count": 2, "mean_seconds": 1.0},
+            {"period": "after", "source": "c", "target": "d", "count": 9, "mean_seconds": 1.0}]
+    assert process.compare_arcs(rows) == [{"source": "a", "target": "b", "before": 10.0, "after": 30.0,
+                                          "change": 20.0}]

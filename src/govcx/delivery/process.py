@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 GROUPS = ("month", "office", "region", "channel")
+PERIODS = ("before", "after")
 
 
 def case_table(events: ir.Table) -> ir.Table:
@@ -47,8 +48,9 @@ def case_table(events: ir.Table) -> ir.Table:
 
 
 def compliance_by(cases: ir.Table, due_by_day: ir.Table, group: str) -> ir.Table:
-    """Cases and cases on time per value of `group` (one of GROUPS), ordered by the value."""
-    if group not in GROUPS:
+    """Cases and cases on time per value of `group` (one of GROUPS, or `period` of `with_period`), ordered by the
+    value."""
+    if group not in (*GROUPS, "period"):
         raise ValueError(f"unknown group {group!r}")
     joined = cases.join(due_by_day, "start_day")
     grouped = joined.group_by(value=joined[group]).aggregate(
@@ -67,6 +69,41 @@ def overview(cases: ir.Table, due_by_day: ir.Table | None) -> ir.Table:
     return joined.aggregate(cases=joined.count(), median_seconds=span.median(),
                             reworked=joined.reworked.cast("int64").sum(),
                             on_time=(joined.last_ts_us <= joined.due_us).cast("int64").sum())
+
+
+def with_period(cases: ir.Table, split_us: int) -> ir.Table:
+    """The cases with `period`: "before" when their first event is before `split_us`, else "after"."""
+    return cases.mutate(period=ibis.ifelse(cases.first_ts_us < split_us, "before", "after"))
+
+
+def period_medians(cases: ir.Table) -> ir.Table:
+    """Per `period`: cases and the median throughput time in seconds."""
+    span = (cases.last_ts_us - cases.first_ts_us).cast("float64") / 1_000_000
+    return cases.group_by("period").aggregate(cases=cases.count(), median_seconds=span.median())
+
+
+def arc_waits_by_period(events: ir.Table, cases: ir.Table) -> ir.Table:
+    """Per `period` (of the case, see `with_period`) and arc (`source`, `target`): `count` and `mean_seconds`."""
+    joined = events.join(cases.select("case", "period"), "case")
+    window = ibis.window(group_by=joined.case, order_by=[joined.ts_us, joined.event_index])
+    paired = joined.select("period", source=joined.activity, target=joined.activity.lead().over(window),
+                           wait_us=joined.ts_us.lead().over(window) - joined.ts_us)
+    paired = paired.filter(paired.target.notnull())
+    return paired.group_by("period", "source", "target").aggregate(
+        count=paired.count(), mean_seconds=paired.wait_us.mean() / 1_000_000)
+
+
+def compare_arcs(rows: list[dict[str, Any]], *, min_count: int = 5) -> list[dict[str, Any]]:
+    """Arcs seen at least `min_count` times in both periods, with `before`, `after` (mean seconds) and `change`
+    (after minus before), the most slowed first; the last ones are those that got faster."""
+    periods: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        if row["count"] >= min_count and row["mean_seconds"] is not None:
+            periods.setdefault((row["source"], row["target"]), {})[row["period"]] = float(row["mean_seconds"])
+    compared = [{"source": source, "target": target, "before": means["before"], "after": means["after"],
+                 "change": means["after"] - means["before"]}
+                for (source, target), means in periods.items() if len(means) == 2]
+    return sorted(compared, key=lambda arc: (-arc["change"], arc["source"], arc["target"]))
 
 
 def handovers(events: ir.Table, by: str = "resource") -> ir.Table:

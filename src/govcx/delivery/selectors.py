@@ -285,3 +285,35 @@ def open_case_risk(*, service: Service, now: dt.datetime | None = None, top: int
     return {"open": len(result.open_case), "at_risk": at_risk, "brier": result.brier,
             "brier_reference": result.brier_reference, "held_out": result.held_out,
             "below_half": int((result.probability < 0.5).sum())}
+
+
+def period_comparison(*, service: Service, split: dt.date | None = None,
+                      log: ServiceLog | None = None) -> dict[str, Any] | None:
+    """Cases begun before `split` against cases begun from it (default: the middle of the log's first days):
+    per period cases, median throughput days and, with a term, the share on time with its interval; and the arcs
+    whose mean wait changed, the most slowed first. None without events."""
+    import ibis
+
+    log = log or service_log(service)
+    if log.events is None:
+        return None
+    cases = log.cases
+    if split is None:
+        bounds = cases.aggregate(low=cases.first_ts_us.min(), high=cases.first_ts_us.max()).to_pyarrow().to_pylist()[0]
+        middle = (int(bounds["low"]) + int(bounds["high"])) // 2
+        split = dt.date(1970, 1, 1) + dt.timedelta(days=middle // mining.DAY_US)
+    split_us = (split - dt.date(1970, 1, 1)).days * mining.DAY_US
+    periods = process.with_period(cases, split_us)
+    summary = {row["period"]: {"cases": int(row["cases"]), "median_days": None if row["median_seconds"] is None
+                               else row["median_seconds"] / 86400}
+               for row in process.period_medians(periods).to_pyarrow().to_pylist()}
+    if service.deadline_days:
+        days = cases.select("start_day").distinct().to_pyarrow().column("start_day").to_pylist()
+        due = ibis.memtable(_due_table(service, days))
+        for row in process.compliance_by(periods, due, "period").to_pyarrow().to_pylist():
+            summary[row["value"]]["on_time"] = _share(int(row["on_time"] or 0), int(row["cases"]))
+    arcs = [{**arc, "before_hours": arc["before"] / 3600, "after_hours": arc["after"] / 3600}
+            for arc in process.compare_arcs(process.arc_waits_by_period(log.events, periods).to_pyarrow().to_pylist())]
+    return {"split": split, "periods": [(name, summary.get(name)) for name in process.PERIODS],
+            "slower": [arc for arc in arcs if arc["change"] > 0][:5],
+            "faster": sorted([arc for arc in arcs if arc["change"] < 0], key=lambda arc: arc["change"])[:5]}

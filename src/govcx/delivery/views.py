@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +74,7 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
         "figures": figures,
         "deadline": selectors.deadline_figures(service=service, log=log) if figures else None,
         "risk": selectors.open_case_risk(service=service, log=log) if figures else None,
+        "comparison": _comparison(service, request, log) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
@@ -175,6 +177,21 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
             process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
             count_title=_("cases"), deadline_days=calendar_term)),
     }
+
+
+def _comparison(service: Any, request: HttpRequest, log: selectors.ServiceLog) -> dict[str, Any] | None:
+    found = selectors.period_comparison(service=service, split=_split_day(request), log=log)
+    if found is not None:
+        found["periods"] = [(labels.DELIVERY_PERIODS[name], summary) for name, summary in found["periods"]]
+    return found
+
+
+def _split_day(request: HttpRequest) -> dt.date | None:
+    """The comparison's dividing day from `?split=YYYY-MM-DD`; None (the default) when absent or not a date."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("split", ""))
+    except ValueError:
+        return None
 
 
 def _days(seconds: dict[str, float | None]) -> dict[str, float | None]:
