@@ -153,14 +153,17 @@ def node_order(arcs: list[dict[str, Any]], starts: dict[str, int]) -> list[str]:
     return placed
 
 
-def _hours(seconds: float | None) -> str:
+def _duration(seconds: float | None, units: tuple[str, str]) -> str:
+    """Hours below a day, else days, through the page's formats for them (`%(value)s h`, `%(value)s d`)."""
     if seconds is None:
         return "–"
-    return f"{seconds / 86400:.1f} d" if seconds >= 86400 else f"{seconds / 3600:.1f} h"
+    if seconds >= 86400:
+        return units[1] % {"value": f"{seconds / 86400:.1f}"}
+    return units[0] % {"value": f"{seconds / 3600:.1f}"}
 
 
 def process_map_svg(arcs: list[dict[str, Any]], starts: dict[str, int], *, performance: bool, title: str,
-                    description: str) -> str:
+                    description: str, units: tuple[str, str] = ("%(value)s h", "%(value)s d")) -> str:
     """The directly-follows graph as an arc diagram: activities stacked top to bottom, arcs going down drawn on
     the right, arcs going back (rework) on the left, widths by count; each arc labelled by its count or, with
     `performance`, its mean wait, and named for screen readers by a <title>. Narrow enough for a phone."""
@@ -174,15 +177,16 @@ def process_map_svg(arcs: list[dict[str, Any]], starts: dict[str, int], *, perfo
     y = {name: 20 + row * i + 18 for i, name in enumerate(order)}
     top = max(arc["count"] for arc in arcs)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="process-map" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-labelledby="pm-title pm-desc"><title id="pm-title">{escape(title)}</title>'
+             f'role="img" aria-labelledby="pm-title pm-desc" font-family="sans-serif">'
+             f'<title id="pm-title">{escape(title)}</title>'
              f'<desc id="pm-desc">{escape(description)}</desc>']
     for arc in sorted(arcs, key=lambda a: a["count"]):
         source, target = y[arc["source"]], y[arc["target"]]
         stroke = 1.5 + 7 * math.sqrt(arc["count"] / top)
-        label = _hours(arc.get("mean_seconds")) if performance else str(arc["count"])
+        label = _duration(arc.get("mean_seconds"), units) if performance else str(arc["count"])
         lx: float
         ly: float
-        name = f'{arc["source"]} → {arc["target"]}: {arc["count"]}, {_hours(arc.get("mean_seconds"))}'
+        name = f'{arc["source"]} → {arc["target"]}: {arc["count"]}, {_duration(arc.get("mean_seconds"), units)}'
         if source == target:
             x = left + node_w
             path = f"M{x},{source - 8} C{x + 40},{source - 30} {x + 40},{source + 30} {x},{source + 8}"
@@ -201,8 +205,9 @@ def process_map_svg(arcs: list[dict[str, Any]], starts: dict[str, int], *, perfo
                      f'stroke-opacity="0.75" stroke-width="{stroke:.1f}" marker-end="url(#pm-arrow)"/>'
                      f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="11" fill="#0b0c0c" '
                      f'text-anchor="{"end" if target < source else "start"}">{escape(label)}</text></g>')
-    parts.insert(1, '<defs><marker id="pm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
-                    'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#0b0c0c"/></marker></defs>')
+    parts.insert(1, '<defs><marker id="pm-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+                    'markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
+                    '<path d="M0,0L10,5L0,10z" fill="#0b0c0c"/></marker></defs>')
     for name in order:
         top_y = y[name] - 16
         shown = name if len(name) <= 26 else name[:25] + "…"

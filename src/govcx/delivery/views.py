@@ -172,7 +172,8 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
             process["arcs"], process["starts"], performance=view["map_mode"] == "performance",
             title=_("Process map of %(name)s") % {"name": service.name},
             description=_("Activities from top to bottom; arcs going down are drawn on the right, arcs going back "
-                          "on the left. The same arcs are listed in the table below."))),
+                          "on the left. The same arcs are listed in the table below."),
+            units=(_("%(value)s h"), _("%(value)s d")))),
         "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
             process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
             count_title=_("cases"), deadline_days=calendar_term)),
