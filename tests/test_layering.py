@@ -94,6 +94,9 @@ PURE_MODULES = [
     "govcx.training.xapi",
     "govcx.training.roster",
     "govcx.training.instrument",
+    "govcx.delivery.process",
+    "govcx.delivery.charts",
+    "govcx.delivery.risk",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

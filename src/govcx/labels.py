@@ -157,6 +157,7 @@ JOB_KINDS = {
     "proactive.run": _("Proactive offers run"),
     "training.roster_import": _("Roster import"),
     "training.remind": _("Training reminders"),
+    "delivery.import": _("Event log import"),
 }
 JOB_STEPS = (
     _("opening the browser"),
@@ -164,6 +165,9 @@ JOB_STEPS = (
     _("copying new answers to the analytics store"),
     _("cancelled"),
     _("reading the roster"),
+    _("reading the event log"),
+    _("checking which events are new"),
+    _("storing the new events"),
 )
 
 # ---- service delivery ----
@@ -224,3 +228,7 @@ COVERAGE_GROUPINGS = {"organisation": _("Organisation"), "region": _("Region"),
                       "position_category": _("Position category")}
 ATTITUDE_SCALES = {"client_focus": _("Client focus"), "ownership": _("Ownership of the result"),
                    "clarity": _("Plain communication")}
+PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("Performance: mean wait")}
+DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
+                   "channel": _("By channel")}
+DELIVERY_PERIODS = {"before": _("Before"), "after": _("From the day chosen")}

@@ -84,8 +84,13 @@ def upload(world: dict[str, Any]) -> dict[str, Any]:
 
 READS = [
     row("page", "delivery home", "/delivery/", everyone()),
+    row("page", "delivery ranking", "/delivery/ranking/", everyone()),
     row("page", "delivery of a", "/delivery/services/{svc_a}/", sees(IN_A)),
     row("page", "delivery of b", "/delivery/services/{svc_b}/", sees(IN_B)),
+    row("page", "process map of a", "/delivery/services/{svc_a}/map.svg?paths=50&map=performance", sees(IN_A)),
+    row("page", "process map of b", "/delivery/services/{svc_b}/map.svg", sees(IN_B)),
+    row("page", "figures of a as xlsx", "/delivery/services/{svc_a}/export.xlsx", sees(IN_A)),
+    row("page", "figures of b as parquet", "/delivery/services/{svc_b}/export.parquet", sees(IN_B)),
     row("api", "figures of a", "/api/delivery/services/{svc_a}/figures", sees(IN_A)),
     row("api", "figures of b", "/api/delivery/services/{svc_b}/figures", sees(IN_B)),
 ]

@@ -223,14 +223,34 @@ def render_table(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
     raise Invalid(f"unknown format {fmt!r}; use csv or xlsx", details=[{"field": "format"}])
 
 
+def to_parquet(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A Parquet file of the rows, each column's type inferred by Arrow (text when its values mix types)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    listed = [list(row) for row in rows]
+    columns = {}
+    for i, name in enumerate(header):
+        values = [row[i] for row in listed]
+        try:
+            columns[name] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns) if header else pa.table({}), buffer)
+    return buffer.getvalue()
+
+
 def bundle(fmt: str, tables: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """Several tables in one file: a ZIP of `<table>.csv` files (csv) or one workbook, a sheet per table (xlsx)."""
+    """Several tables in one file: a ZIP of `<table>.csv` (csv) or `<table>.parquet` files (parquet), or one
+    workbook, a sheet per table (xlsx)."""
     if fmt == "xlsx":
         return to_xlsx_sheets(tables)
-    if fmt != "csv":
-        raise Invalid(f"unknown format {fmt!r}; use csv or xlsx", details=[{"field": "format"}])
+    if fmt not in ("csv", "parquet"):
+        raise Invalid(f"unknown format {fmt!r}; use csv, xlsx or parquet", details=[{"field": "format"}])
+    write = to_csv if fmt == "csv" else to_parquet
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, (header, rows) in tables.items():
-            archive.writestr(f"{name}.csv", to_csv(header, rows))
+            archive.writestr(f"{name}.{fmt}", write(header, rows))
     return buffer.getvalue()

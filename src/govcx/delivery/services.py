@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,12 @@ from govcx.accounts.services import audit_record
 from govcx.delivery import eventlog, store
 from govcx.delivery.models import ColumnMapping, EventLog, EventLogSource
 from govcx.errors import InvalidInput, Problem
+from govcx.jobs.models import Job
+from govcx.jobs.services import job_enqueue
 from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
+
+Progress = Callable[[int, int, str], None]
 
 
 def mapping_for(service: Service, file_format: str, chosen: dict[str, str] | None = None) -> eventlog.ColumnMapping:
@@ -50,16 +56,21 @@ def _check_size(path: Path, file_name: str) -> None:
 
 
 def eventlog_import(
-    *, actor: Any, service_id: int, path: Path, mapping: dict[str, str] | None = None
+    *, actor: Any, service_id: int, path: Path, mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> EventLog:
     """Import the event log file at `path` (its name gives the format) into the service's event store."""
+    report = progress or (lambda done, total, step: None)
     service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
     file_name = path.name
     _check_size(path, file_name)
     file_format = eventlog.file_format_of(file_name)
     columns = mapping_for(service, file_format, mapping)
+    report(0, 3, "reading the event log")
     log = eventlog.read_event_log(path, columns)
+    report(1, 3, "checking which events are new")
     keyed = store.with_keys(log.events)
+    report(2, 3, "storing the new events")
     with transaction.atomic():
         service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
         added, part = store.append_new(settings.ANALYTICS_DIR, service.pk, keyed)
@@ -76,7 +87,42 @@ def eventlog_import(
             if part is not None:
                 part.unlink(missing_ok=True)
             raise
+    report(3, 3, "storing the new events")
     return record
+
+
+def upload_folder() -> Path:
+    return Path(settings.VAR_DIR) / "uploads" / "delivery"
+
+
+def eventlog_upload_start(
+    *, actor: Any, service_id: int, upload: Any, mapping: dict[str, str] | None = None
+) -> Job:
+    """Keep an uploaded event log aside and queue its import for the background worker (`delivery.import`);
+    a file above the size limit is refused before it is kept."""
+    service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
+    file_name = Path(upload.name or "upload").name
+    if not eventlog.file_format_of(file_name):
+        raise InvalidInput([Problem("the file is not an event log: use .xes, .xes.gz, .csv, .csv.gz or .parquet",
+                                    file=file_name)])
+    limit = settings.DELIVERY_MAX_FILE_BYTES
+    if upload.size > limit:
+        raise InvalidInput([Problem(
+            f"the file is {upload.size / 2**20:.0f} MB, above the limit of {limit / 2**20:.0f} MB for event logs",
+            file=file_name)])
+    folder = upload_folder() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / file_name
+    with open(path, "wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return job_enqueue(kind="delivery.import", actor=actor, organisation=service.owner, max_attempts=1,
+                       payload={"service_id": service.pk, "path": str(path), "mapping": mapping or {}},
+                       subject=import_subject(service))
+
+
+def import_subject(service: Service) -> str:
+    return f"delivery.import:{service.pk}"
 
 
 PUSHED_FIELDS = ("case", "activity", "timestamp", "lifecycle", "resource", "office", "region", "channel")

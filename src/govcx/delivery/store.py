@@ -14,6 +14,7 @@ operational database: the delivery page reads the parts with DuckDB, and Spark c
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,6 +126,11 @@ def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) 
     pq.write_table(new, aside, row_group_size=1_000_000)
     aside.replace(folder / name)
     return int(new.num_rows), folder / name
+
+
+def delete_service_events(root: str | os.PathLike[str], service_id: int) -> None:
+    """Remove the service's whole store (the demo's rebuild; a deleted service's ids may be given again)."""
+    shutil.rmtree(service_folder(root, service_id), ignore_errors=True)
 
 
 def event_count(root: str | os.PathLike[str], service_id: int) -> int:

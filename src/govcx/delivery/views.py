@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.common import tabular
+from govcx.common.downloads import download
 from govcx.common.refusals import refusal_as_message
+from govcx.common.regions import region_names
 from govcx.delivery import eventlog, selectors, services
+from govcx.delivery.charts import throughput_chart_svg
+from govcx.delivery.process import process_map_svg
 from govcx.errors import InvalidInput, Problem
+from govcx.jobs.selectors import job_for_subject
 from govcx.registry.selectors import access_service, service_list
 
 MAPPED_ROLES = ("case", "activity", "timestamp", *eventlog.OPTIONAL_ROLES)
@@ -28,20 +37,21 @@ def delivery_home(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/home.html", {"services": services_in_scope})
 
 
+@login_required
+def delivery_ranking(request: HttpRequest) -> HttpResponse:
+    rows = selectors.service_ranking(user=request.user)
+    return render(request, "delivery/ranking.html", {
+        "rows": rows, "authorities": selectors.authority_ranking(rows)})
+
+
 def _import_upload(request: HttpRequest, service_id: int) -> None:
     upload = request.FILES.get("file")
     if upload is None:
         raise InvalidInput([Problem(_("Choose an event log file (XES, CSV or Parquet)."), field="file")])
     mapping = {role: request.POST.get(role, "").strip() for role in MAPPED_ROLES}
-    with tempfile.TemporaryDirectory(prefix="govcx-eventlog-") as folder:
-        path = Path(folder) / Path(upload.name or "upload").name
-        with open(path, "wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
-        record = services.eventlog_import(actor=request.user, service_id=service_id, path=path,
-                                          mapping={k: v for k, v in mapping.items() if v} or None)
-    messages.success(request, _("%(added)d new events imported (%(read)d read).")
-                     % {"added": record.events_added, "read": record.events_read})
+    services.eventlog_upload_start(actor=request.user, service_id=service_id, upload=upload,
+                                   mapping={k: v for k, v in mapping.items() if v} or None)
+    messages.success(request, _("The file is being imported in the background; its progress shows below."))
 
 
 @login_required
@@ -53,18 +63,136 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
             _import_upload(request, service_id)
         if not refused:
             return redirect("delivery:service", service_id=service.pk)
-    figures = selectors.delivery_figures(service=service)
+    log = selectors.service_log(service)
+    figures = selectors.delivery_figures(service=service, log=log)
     mapping = selectors.stored_mapping(service=service)
+    view = _map_choice(request)
     return render(request, "delivery/service.html", {
+        **view,
+        **(_process_context(service, view, log) if figures else {}),
         "service": service,
         "figures": figures,
-        "deadline": selectors.deadline_figures(service=service) if figures else None,
+        "deadline": selectors.deadline_figures(service=service, log=log) if figures else None,
+        "risk": selectors.open_case_risk(service=service, log=log) if figures else None,
+        "comparison": _comparison(service, request, log) if figures else None,
         "durations": _days(figures["case_duration_seconds"]) if figures else {},
-        "arcs": (figures or {}).get("dfg", [])[:25],
         "logs": selectors.event_log_list(user=request.user, service=service)[:20],
         "can_import": can_import,
+        "max_megabytes": settings.DELIVERY_MAX_FILE_BYTES // 2**20,
+        "job": job_for_subject(subject=services.import_subject(service)) if can_import else None,
         "mapping_fields": [(role, labels.EVENT_LOG_COLUMNS[role], mapping.get(role, "")) for role in MAPPED_ROLES],
     }, status=422 if request.method == "POST" else 200)
+
+
+EXPORT_FORMATS = {"csv": "application/zip", "parquet": "application/zip",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@login_required
+def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> HttpResponseBase:
+    """The page's figures as one file: a workbook (xlsx) or a ZIP of CSV or Parquet tables."""
+    service = access_service(request.user, service_id)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    log = selectors.service_log(service)
+    figures = selectors.delivery_figures(service=service, top=100, log=log)
+    if figures is None:
+        raise Http404
+    process = selectors.process_figures(service=service, keep_share=1.0, performance=False, log=log) or {}
+    durations = figures["case_duration_seconds"]
+    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
+        "summary": (["figure", "value"], [
+            ["cases", figures["cases"]], ["events", figures["events"]], ["activities", figures["activities"]],
+            ["variants", figures["variants"]],
+            *[[f"case_duration_{key}_seconds", value] for key, value in durations.items()]]),
+        "variants": (["cases", "activities"], [[v["cases"], " → ".join(v["activities"])]
+                                               for v in figures["top_variants"]]),
+        "transitions": (["from", "to", "count", "mean_seconds", "median_seconds", "total_seconds"], [
+            [a["source"], a["target"], a["count"], a["mean_seconds"], a["median_seconds"], a["total_seconds"]]
+            for a in process.get("arcs", [])]),
+        "rework": (["activity", "cases"], [[k, v] for k, v in figures["rework_cases_per_activity"].items()]),
+        "compliance": (["group", "value", "cases", "on_time", "share", "low", "high"], [
+            [group, row["value"], row["cases"], row["on_time"], row["share"], row["low"], row["high"]]
+            for group, rows in process.get("compliance", {}).items() for row in rows]),
+    }
+    name = f"delivery-{service.code}.{'xlsx' if fmt == 'xlsx' else fmt + '.zip'}"
+    return download(tabular.bundle(fmt, tables), filename=name, content_type=EXPORT_FORMATS[fmt])
+
+
+@login_required
+def service_delivery_map(request: HttpRequest, service_id: int) -> HttpResponseBase:
+    """The process map as an SVG file, with the page's settings."""
+    service = access_service(request.user, service_id)
+    view = _map_choice(request)
+    context = _process_context(service, view)
+    if not context:
+        raise Http404
+    svg = str(context["map_svg"])
+    return download(svg.encode(), filename=f"process-map-{service.code}.svg", content_type="image/svg+xml")
+
+
+MAP_MODES = ("frequency", "performance")
+PATH_STEPS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+
+
+def _map_choice(request: HttpRequest) -> dict[str, Any]:
+    """The map's settings from the query: `paths` (per cent of arc occurrences kept) and `map` (what arcs
+    show); anything else falls back to the defaults, so a hand-edited address still shows a page."""
+    try:
+        paths = int(request.GET.get("paths", "80"))
+    except ValueError:
+        paths = 80
+    paths = min(PATH_STEPS, key=lambda step: abs(step - paths))
+    mode = request.GET.get("map", "frequency")
+    return {"paths": paths, "map_mode": mode if mode in MAP_MODES else "frequency",
+            "map_modes": [(key, labels.PROCESS_MAP_MODES[key]) for key in MAP_MODES]}
+
+
+def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceLog | None = None) -> dict[str, Any]:
+    process = selectors.process_figures(service=service, keep_share=view["paths"] / 100,
+                                        performance=view["map_mode"] == "performance", log=log)
+    if process is None:
+        return {}
+    regions = region_names({row["value"] for row in process["compliance"].get("region", []) if row["value"]})
+    def label(group: str, value: str | None) -> str:
+        if not value:
+            return _("not given")
+        if group == "region":
+            return regions.get(value, value)
+        return str(labels.CHANNELS.get(value, value)) if group == "channel" else value
+
+    for group, rows in process["compliance"].items():
+        process["compliance"][group] = [{**row, "label": label(group, row["value"])} for row in rows]
+    calendar_term = service.deadline_days if service.deadline_kind == "calendar" else None
+    return {
+        "process": process,
+        "compliance_groups": [(group, labels.DELIVERY_GROUPS[group], process["compliance"][group])
+                              for group in process["compliance"]],
+        "map_svg": mark_safe(process_map_svg(  # noqa: S308 - built from escaped text in delivery.process
+            process["arcs"], process["starts"], performance=view["map_mode"] == "performance",
+            title=_("Process map of %(name)s") % {"name": service.name},
+            description=_("Activities from top to bottom; arcs going down are drawn on the right, arcs going back "
+                          "on the left. The same arcs are listed in the table below."),
+            units=(_("%(value)s h"), _("%(value)s d")))),
+        "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
+            process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
+            count_title=_("cases"), deadline_days=calendar_term)),
+    }
+
+
+def _comparison(service: Any, request: HttpRequest, log: selectors.ServiceLog) -> dict[str, Any] | None:
+    found = selectors.period_comparison(service=service, split=_split_day(request), log=log)
+    if found is not None:
+        found["periods"] = [(labels.DELIVERY_PERIODS[name], summary) for name, summary in found["periods"]]
+    return found
+
+
+def _split_day(request: HttpRequest) -> dt.date | None:
+    """The comparison's dividing day from `?split=YYYY-MM-DD`; None (the default) when absent or not a date."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("split", ""))
+    except ValueError:
+        return None
 
 
 def _days(seconds: dict[str, float | None]) -> dict[str, float | None]:

@@ -19,8 +19,10 @@ from django.db import transaction
 from govcx.accounts.models import ApiToken, AuditEvent, User
 from govcx.accounts.roles import Role
 from govcx.complaints.models import Complaint
+from govcx.delivery.store import delete_service_events
 from govcx.demo import data
 from govcx.demo.audits import build_audit_demo
+from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.demo.training import build_training_demo
@@ -119,6 +121,8 @@ def wipe() -> None:
     AuditEvent.objects.all().delete()
     ApiToken.objects.all().delete()
     User.objects.all().delete()
+    for service_id in Service.objects.values_list("pk", flat=True):
+        delete_service_events(settings.ANALYTICS_DIR, service_id)
     Service.objects.all().delete()
     StandardPack.objects.all().delete()
     while Organisation.objects.exists():
@@ -173,6 +177,7 @@ class _Builder:
         build_lab_demo(progress=self.report)  # before the assessments, so the lab's checks find the studies
         self._feedback()  # before the assessments too: the satisfaction check reads the ratings
         self._training()  # before the assessments: the training checks read the rosters
+        self._delivery()  # and the delivery checks read the event logs
         self._assessments()
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
@@ -190,6 +195,9 @@ class _Builder:
             services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 5), today=self.today,
             responses_total=settings.DEMO_FEEDBACK_RESPONSES, report=self.report,
         )
+
+    def _delivery(self) -> None:
+        build_delivery_demo(services=self.services, actor=self.users["admin"], today=self.today, report=self.report)
 
     # -- reference data and users ---------------------------------------------------------------------------
 

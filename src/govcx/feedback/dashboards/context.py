@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govcx.accounts.scoping import sees_every_organisation, visible_organisation_ids
+from govcx.common.regions import region_names
 from govcx.feedback import charts, stats
 from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
@@ -31,21 +32,6 @@ from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
 
 
-def _region_names(codes: list[str]) -> dict[str, str]:
-    """ISO 3166-2 codes → subdivision names from pycountry's reference list, in Russian when the page is."""
-    import gettext
-
-    import pycountry
-
-    translate = (gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["ru"], fallback=True).gettext
-                 if (get_language() or "en").startswith("ru") else str)
-    names = {}
-    for code in codes:
-        subdivision = pycountry.subdivisions.get(code=code) if code else None
-        names[code] = translate(subdivision.name) if subdivision is not None else code
-    return names
-
-
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     """Names from the reference lists for the groups' keys; an answer without the attribute is "not given"
     (for a region: an authority without one, such as a federal ministry), never a bare "(none)"."""
@@ -59,7 +45,7 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     elif group_by == "channel":
         names = {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
     else:
-        names = _region_names([k for k in keys if k])
+        names = region_names([k for k in keys if k])
     return {k: (names.get(k, str(k)) if k else missing) for k in keys}
 
 
@@ -86,11 +72,11 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
         services = services.filter(owner_id__in=allowed)
         organisations = organisations.filter(pk__in=allowed)
     region_codes = sorted({code for code in organisations.values_list("region_code", flat=True) if code})
-    region_names = _region_names(region_codes)
+    names_of_regions = region_names(region_codes)
     return {
         "dashboard": dashboard,
         "query": query,
-        "regions": sorted(region_names.items(), key=lambda item: item[1]),
+        "regions": sorted(names_of_regions.items(), key=lambda item: item[1]),
         "client_categories": ClientCategory.objects.order_by("code"),
         "confidence": CONFIDENCE,
         "min_group": MIN_GROUP_RESPONSES,
