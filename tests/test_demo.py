@@ -161,7 +161,7 @@ def test_users(demo):
     users = User.objects.filter(is_demo=True).select_related("organisation")
     assert {u.role for u in users} == {r.value for r in Role}
     assert User.objects.filter(is_demo=False).count() == 0
-    for user in users:
+    for user in users.filter(proactive_link__isnull=True):  # officials; the citizen belongs to no authority
         assert user.organisation is not None and user.is_active
         assert user.organisation.is_central_office == (user.role in CENTRAL_ROLES)
     admin = users.get(username="admin")
@@ -173,6 +173,24 @@ def test_users(demo):
     assert [login.username for login in logins][:2] == ["admin", "analyst"]
     assert {login.username for login in logins} == set(users.values_list("username", flat=True))
     assert all(login.password == DEMO_PASSWORD for login in logins)
+
+
+def test_proactive_demo_has_offers_in_every_state_and_a_citizen(demo, client):
+    from govcx.proactive.models import OFFER_STATES, LifeEvent, Offer, Snapshot
+
+    assert set(Offer.objects.values_list("state", flat=True)) == set(OFFER_STATES)
+    regions = {"moscow-dtszn", "lipetsk-social", "tula-social"}
+    assert set(Offer.objects.values_list("organisation__code", flat=True)) == regions
+    for code in regions:
+        assert Snapshot.objects.filter(organisation__code=code).count() == 2
+    assert {"birth_registered", "disability_granted", "age_reached"} <= set(
+        LifeEvent.objects.values_list("kind", flat=True))
+    citizen = next(login for login in demo["summary"].logins if login.username == "citizen.tula")
+    user = User.objects.get(username=citizen.username)
+    assert user.check_password(citizen.password)
+    client.force_login(user)
+    inbox = client.get("/proactive/inbox/")
+    assert inbox.status_code == 200 and b'value="accept"' in inbox.content
 
 
 def test_build_without_reset_keeps_the_demo(demo):

@@ -25,6 +25,7 @@ from govcx.demo.audits import build_audit_demo
 from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
+from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
 from govcx.feedback.models import Response
@@ -113,6 +114,7 @@ def demo_summary() -> DemoSummary:
 
 def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
+    wipe_proactive()
     Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()
@@ -167,6 +169,7 @@ class _Builder:
         self.packs: dict[str, StandardPack] = {}
         self.first_round: dict[tuple[str, str], Assessment] = {}
         self._scopes: dict[str, set[str]] = {}
+        self.password_hash = ""
 
     def run(self) -> None:
         self._refuse_clashes()
@@ -181,10 +184,15 @@ class _Builder:
         self._assessments()
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
+        self._proactive()
 
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
                          today=self.today, report=self.report)
+
+    def _proactive(self) -> None:
+        build_proactive_demo(orgs=self.orgs, actor=self.users["admin"], password_hash=self.password_hash,
+                             report=self.report)
 
     def _training(self) -> None:
         build_training_demo(orgs=self.orgs, actor=self.users["admin"], rng=random.Random(SEED + 7), today=self.today,
@@ -242,7 +250,7 @@ class _Builder:
         self._scopes = {spec.code: below(spec.code) for spec in data.ORGANISATIONS}
 
     def _users(self) -> None:
-        password = make_password(data.DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
+        password = self.password_hash = make_password(data.DEMO_PASSWORD)  # hashed once: the hasher is slow
         total = len(data.USERS)
         for i, spec in enumerate(data.USERS, start=1):
             is_admin = spec.role == Role.ADMIN

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
-from govcx.errors import DomainError
+from govcx.errors import Conflict
 from govcx.proactive import selectors, services
 from govcx.proactive.models import OFFER_STATES, Offer
 
@@ -79,7 +79,7 @@ def inbox_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = get_object_or_404(Offer, pk=offer_id)
     try:
         services.offer_citizen_answer(offer=offer, user=request.user, accept=request.POST.get("answer") == "accept")
-    except DomainError as exc:
+    except Conflict as exc:  # answered before; someone else's offer is a 404, as if it did not exist
         messages.error(request, exc.message)
         return redirect("proactive:inbox")
     messages.success(request, _("Thank you: your answer is recorded."))

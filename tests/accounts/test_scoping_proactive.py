@@ -1,0 +1,165 @@
+"""Scoping matrix of proactive services: the officials' pages, the rules' web API, offers, pushed life events and
+one person's decisions; the citizen inbox.
+
+Ministry A (min-a) and the Tula region (region-b) each hold a run with one entitled and one refused decision, a
+proposed and a notified offer. Rules under test: staff see their authority's runs and offers (the central office
+and superusers everyone's), another authority's run or offer is a 404; moving offers and pushing events needs
+RUN_PROACTIVE (service owners, the administrator, superusers); one person's decisions are personal data
+(VIEW_BENEFICIARIES): the authority's own proactive officers only, never the administrator or a superuser. Runs,
+register uploads, payment batches and what-ifs have no web entry (the `govcx proactive` command and the worker).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from tests.accounts.conftest import (
+    IN_A,
+    IN_B,
+    SIGNED_IN,
+    acts,
+    client_as,
+    everyone,
+    in_scope,
+    read_matrix_test,
+    row,
+    sees,
+    write_matrix_test,
+)
+
+from govcx.accounts.models import AuditEvent, User
+from govcx.accounts.roles import Role
+from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, OutboxMessage, Run, Snapshot
+
+pytestmark = pytest.mark.django_db
+
+RUN_PROACTIVE = {"admin", "owner_a", "owner_b", "superuser", "superuser_researcher_b"}
+# Personal data: the role alone grants it, so neither the administrator nor a superuser has it.
+BENEFICIARIES = {"owner_a", "owner_b"}
+SITUATION = {
+    "persons": {"mum": {"birth": {"ETERNITY": "1990-01-01"}, "salary": {"2025-03": 20000}},
+                "kid": {"birth": {"ETERNITY": "2020-01-01"}}},
+    "households": {"family": {"adults": ["mum"], "children": ["kid"], "region": {"2025-03": "RU-LIP"},
+                              "unified_allowance": {"2025-03": None}}},
+}
+REASONS = [{"condition": "resident", "value": True, "label": "Resident", "reference": "Law 1"}]
+
+
+def build(base: dict[str, Any]) -> dict[str, Any]:
+    world: dict[str, Any] = {}
+    for side, org in (("a", "min-a"), ("b", "region-b")):
+        organisation = base["orgs"][org]
+        snapshot = Snapshot.objects.create(organisation=organisation, taken_on=dt.date(2025, 3, 1),
+                                           directory="/nonexistent")
+        run = Run.objects.create(organisation=organisation, snapshot=snapshot, period="2025-03", status="done")
+        person = f"person-{side}"
+        Decision.objects.create(organisation=organisation, run=run, benefit="unified_allowance",
+                                beneficiary_id=person, entitled=True, amount=15599, reasons=REASONS)
+        Decision.objects.create(organisation=organisation, run=run, benefit="disability_pension",
+                                beneficiary_id=person, entitled=False, amount=0, reasons=REASONS)
+        offers = {
+            state: Offer.objects.create(organisation=organisation, benefit="unified_allowance", beneficiary_id=person,
+                                        entitlement_key=f"2025-0{month}", amount=15599, reasons=REASONS, run=run,
+                                        pack_version="unified_allowance 2025.1", state=state)
+            for state, month in (("proposed", 3), ("notified", 2))
+        }
+        world |= {f"run_{side}": run.pk, f"person_{side}": person, f"proposed_{side}": offers["proposed"].pk,
+                  f"notified_{side}": offers["notified"].pk}
+    citizen = User.objects.create_user(username="citizen-a", role=Role.VIEWER)
+    CitizenLink.objects.create(user=citizen, organisation=base["orgs"]["min-a"], person_id="person-a")
+    world["citizen"] = citizen
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(module_world):
+    return module_world(build)
+
+
+def state() -> dict[str, Any]:
+    return {
+        "offers": sorted(Offer.objects.values_list("id", "state")),
+        "steps": OfferStep.objects.count(),
+        "outbox": OutboxMessage.objects.count(),
+        "events": sorted(LifeEvent.objects.values_list("organisation_id", "event_id")),
+    }
+
+
+def personal(cells: dict[str, int] | None = None) -> dict[str, int]:
+    return {actor: 200 if actor in BENEFICIARIES else 403 for actor in SIGNED_IN} | (cells or {})
+
+
+def event(world: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": "zags-1", "kind": "birth_registered", "person_id": "p-new", "household_id": "h-1",
+            "occurred_on": "2025-03-02"}
+
+
+READS = [
+    row("page", "overview", "/proactive/", everyone()),
+    row("page", "offers", "/proactive/offers/", everyone()),
+    row("page", "notified offers", "/proactive/offers/?state=notified", everyone()),
+    row("page", "run of a", "/proactive/runs/{run_a}/", sees(IN_A)),
+    row("page", "run of b", "/proactive/runs/{run_b}/", sees(IN_B)),
+    row("page", "person form", "/proactive/people/", personal()),
+    row("page", "person of a", "/proactive/people/?person_id={person_a}", personal()),
+    row("page", "inbox", "/proactive/inbox/", everyone()),
+    row("api", "offers", "/api/proactive/offers", everyone()),
+    row("api", "proposed offers", "/api/proactive/offers?state=proposed", everyone()),
+    row("api", "decisions of a person of a", "/api/proactive/people/{person_a}/decisions", personal()),
+    row("api", "decisions of a person of b", "/api/proactive/people/{person_b}/decisions", personal()),
+    # computing a situation given in full reads no register: any signed-in official
+    row("api", "calculate", "/api/proactive/calculate?pack=unified_allowance", everyone(), method="post",
+        body=lambda w: SITUATION),
+    row("api", "trace", "/api/proactive/trace?pack=unified_allowance&language=ru", everyone(), method="post",
+        body=lambda w: SITUATION),
+]
+
+WRITES = [
+    row("api", "notify an offer of a", "/api/proactive/offers/{proposed_a}/move", acts(IN_A, RUN_PROACTIVE, 200),
+        method="post", body=lambda w: {"state": "notified"}),
+    row("api", "expire an offer of b", "/api/proactive/offers/{proposed_b}/move", acts(IN_B, RUN_PROACTIVE, 200),
+        method="post", body=lambda w: {"state": "expired"}),
+    row("api", "push an event", "/api/proactive/events",
+        {actor: 201 if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN}, method="post", body=event),
+    # an official is no citizen: another person's offer is as good as absent
+    row("page", "answer an offer of a", "/proactive/inbox/{notified_a}/answer/", everyone(404), method="post",
+        body=lambda w: {"answer": "accept"}),
+]
+
+
+test_read_matrix = read_matrix_test(READS)
+test_write_matrix = write_matrix_test(WRITES, state)
+
+
+@pytest.mark.parametrize("actor", SIGNED_IN)
+def test_offers_listed_are_the_actors_authoritys(world, actor):
+    listed = {offer["id"] for offer in client_as(world, actor).get("/api/proactive/offers").json()}
+    assert listed == in_scope(world, actor, "proposed", "notified")
+
+
+@pytest.mark.parametrize("actor", sorted(BENEFICIARIES))
+def test_one_person_is_found_only_in_the_officers_authority(world, actor):
+    side = actor[-1]
+    for other in ("a", "b"):
+        decisions = client_as(world, actor).get(f"/api/proactive/people/person-{other}/decisions").json()
+        assert bool(decisions) == (other == side)
+    assert AuditEvent.objects.filter(action="proactive.person_lookup", actor=world["users"][actor]).exists()
+
+
+def test_the_citizen_answers_their_own_offer_only(world):
+    client = client_as(world, "anon")
+    client.force_login(world["citizen"])
+    before = state()
+    assert client.post(f"/proactive/inbox/{world['notified_b']}/answer/", {"answer": "accept"}).status_code == 404
+    assert state() == before
+    assert client.post(f"/proactive/inbox/{world['notified_a']}/answer/", {"answer": "accept"}).status_code == 302
+    assert Offer.objects.get(pk=world["notified_a"]).state == "accepted"
+    # answered once: a second answer changes nothing
+    answered = state()
+    assert client.post(f"/proactive/inbox/{world['notified_a']}/answer/", {"answer": "decline"}).status_code == 302
+    assert state() == answered
+    # a citizen holds no official's view of the authority's offers or people
+    assert client.get("/api/proactive/offers").json() == []
+    assert client.get("/api/proactive/people/person-a/decisions").status_code == 403
