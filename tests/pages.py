@@ -8,7 +8,6 @@ Used by tests/test_every_page.py (Django's test client, both languages) and test
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from govcx import labels
 from govcx.accounts.models import User
-from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunStatus
+from govcx.audit.models import AuditIssue, AuditRun, RunStatus
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.services import complaint_submit
 from govcx.feedback.models import Survey
@@ -29,8 +28,10 @@ from govcx.lab.models import Finding, Observation, Participant, Quota, Session, 
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
+from govcx.training.models import Programme
 
 #: URL patterns that are not pages a person reads, with the reason. Everything else must be rendered.
 SKIPPED: dict[str, str] = {
@@ -47,9 +48,12 @@ SKIPPED: dict[str, str] = {
     "feedback_public:qr": "an SVG image",
     "feedback:survey_export": "a CSV/XLSX download",
     "feedback:service_report_pdf": "a PDF download",
+    "delivery:map_svg": "an SVG image",
+    "delivery:export": "a CSV/XLSX/Parquet download",
+    "training:coverage_export": "a CSV/XLSX/PDF download",
 }
-#: Prefixes served by other machinery: the JSON API (its own contract tests) and Django's admin.
-OUTSIDE = ("api/", "admin/")
+#: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.
+OUTSIDE = ("api/", "admin/", "xapi/")  # xapi/: the LRS for learning platforms (tests/training)
 
 
 @dataclass(frozen=True)
@@ -219,19 +223,11 @@ def untranslated_messages(text: str, msgids: list[str]) -> list[str]:
 def extra_records(admin: User) -> dict[str, object]:
     """What the demo lacks for some pages (a finished audit run, a job, a routing rule), and the raw tokens of a
     lab link and a complaint that only their holders know."""
-    service = Service.objects.filter(audit_runs__isnull=True).order_by("code").first()
-    assert service is not None
-    runs = []
-    for days in (30, 2):
-        run = AuditRun.objects.create(service=service, status=RunStatus.DONE, targets=[service.page_urls[0]],
-                                      pages_total=1, pages_done=1, created_by=admin,
-                                      finished_at=timezone.now() - dt.timedelta(days=days),
-                                      summary={"pages": 1, "violations": 1})
-        audit = PageAudit.objects.create(run=run, url=service.page_urls[0], ok=True, status=200, title="Услуга",
-                                         lang_attr="ru")
-        AuditIssue.objects.create(page=audit, rule="image-alt", kind="violation", impact="serious",
-                                  help="Images must have alternative text", wcag=["1.1.1"], targets=["img"])
-        runs.append(run)
+    # the demo's recorded audits: a service with two finished runs (the compare page needs both)
+    service = Service.objects.filter(audit_runs__status=RunStatus.DONE).order_by("code").first()
+    assert service is not None, "the demo records audit runs for its services with pages"
+    runs = list(AuditRun.objects.filter(service=service, status=RunStatus.DONE).order_by("finished_at")[:2])
+    assert len(runs) == 2
     job = Job.objects.create(kind="audit.run", state=JobState.SUCCEEDED, subject=f"audit.run:{runs[1].pk}",
                              progress_done=1, progress_total=1, step="storing the results", started_by=admin,
                              organisation=service.owner, result={"run": runs[1].pk})
@@ -252,7 +248,8 @@ def extra_records(admin: User) -> dict[str, object]:
     session = session_services.session_schedule(actor=admin, study=study, participant=participant,
                                                 mode="unmoderated", moderator=None, scheduled_at=timezone.now())
     _, take_token = session_services.session_link_issue(actor=admin, session=session)
-    return {"run_id": runs[0].pk, "other_id": runs[1].pk, "issue_id": AuditIssue.objects.first().pk,
+    issue = AuditIssue.objects.filter(page__run__in=runs).order_by("pk").first()
+    return {"run_id": runs[0].pk, "other_id": runs[1].pk, "issue_id": issue.pk,
             "job_id": job.pk, "rule_id": rule.pk, "token": complaint_token, "take_token": take_token}
 
 
@@ -277,6 +274,9 @@ def page_values(admin: User) -> dict[str, object]:
         "survey_id": Survey.objects.order_by("pk").first().pk,
         "public_key": Survey.objects.order_by("pk").first().public_key,
         "complaint_id": Complaint.objects.order_by("pk").first().pk,
+        "run_id": Run.objects.order_by("pk").first().pk,
+        "offer_id": Offer.objects.order_by("pk").first().pk,
+        "programme_id": Programme.objects.order_by("pk").first().pk,
         "fmt": "csv",
     })
     return values

@@ -208,7 +208,6 @@ LIFE_EVENTS = {
 RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}
 # --- audit ---
 AUDIT_IMPACTS = {"critical": _("Critical"), "serious": _("Serious"), "moderate": _("Moderate"), "minor": _("Minor")}
-AUDIT_RUN_STATUSES = {"queued": _("Queued"), "running": _("Running"), "done": _("Done"), "failed": _("Failed")}
 AUDIT_ISSUE_KINDS = {"violation": _("Violation"), "needs_review": _("Needs review"),
                      "manual": _("Check by hand")}
 # --- training ---

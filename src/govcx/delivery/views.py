@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govcx import labels
@@ -20,12 +21,12 @@ from govcx.accounts.scoping import can
 from govcx.common import tabular
 from govcx.common.downloads import download
 from govcx.common.refusals import refusal_as_message
-from govcx.common.regions import region_names
 from govcx.delivery import eventlog, selectors, services
 from govcx.delivery.charts import throughput_chart_svg
 from govcx.delivery.process import process_map_svg
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.selectors import job_for_subject
+from govcx.registry.regions import region_names
 from govcx.registry.selectors import access_service, service_list
 
 MAPPED_ROLES = ("case", "activity", "timestamp", *eventlog.OPTIONAL_ROLES)
@@ -153,7 +154,8 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
                                         performance=view["map_mode"] == "performance", log=log)
     if process is None:
         return {}
-    regions = region_names({row["value"] for row in process["compliance"].get("region", []) if row["value"]})
+    regions = region_names({row["value"] for row in process["compliance"].get("region", []) if row["value"]},
+                           get_language() or "en")
     def label(group: str, value: str | None) -> str:
         if not value:
             return _("not given")

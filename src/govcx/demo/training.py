@@ -33,10 +33,11 @@ PROGRAMMES: dict[str, tuple[str, dict[str, tuple[int, float, float]]]] = {
                                "yelets": (500, 0.33, 0.06)}),
 }
 CATEGORIES = (("manager", 0.12), ("adviser", 0.08), ("specialist", 0.6), ("support", 0.2))
-NAMES = {"basics": ("Client-centricity basics", "https://learn.gov.example/course/cx-basics", "elearning"),
-         "plain": ("Plain language for civil servants", "https://learn.gov.example/course/plain-language",
+NAMES = {"basics": ("Основы клиентоцентричности", "https://learn.gov.example/course/cx-basics", "elearning"),
+         "plain": ("Понятный язык для госслужащих", "https://learn.gov.example/course/plain-language",
                    "elearning"),
-         "leading": ("Leading a client-centred team", "https://learn.gov.example/course/cx-leadership", "classroom")}
+         "leading": ("Руководство клиентоцентричной командой", "https://learn.gov.example/course/cx-leadership",
+                     "classroom")}
 REQUIRED = {"basics": ["manager", "adviser", "specialist", "support"], "plain": ["adviser", "specialist"],
             "leading": ["manager"]}
 SMALL_CHANGE_ITEM = "cl_jargon"  # the one item the training barely moves
@@ -50,7 +51,8 @@ def build_training_demo(*, orgs: dict[str, Any], actor: Any, rng: random.Random,
         report("training programmes", step, len(PROGRAMMES))
         programme = programme_create(actor=actor, organisation=orgs[authority],
                                      starts_on=today - dt.timedelta(days=730),
-                                     name=f"Client-centricity for every civil servant — {orgs[authority].name_en}")
+                                     name="Клиентоцентричность для каждого госслужащего — "
+                                          f"{orgs[authority].name_ru or orgs[authority].name_en}")
         courses = {code: course_create(actor=actor, programme=programme, code=code, name=name, kind=kind,
                                        activity_id=activity, position_categories=REQUIRED[code])
                    for code, (name, activity, kind) in NAMES.items()}

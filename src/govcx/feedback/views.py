@@ -19,7 +19,7 @@ from govcx.accounts.scoping import can
 from govcx.common.downloads import download
 from govcx.common.refusals import posted_int, refusal_as_message
 from govcx.errors import DomainError, Invalid, InvalidInput
-from govcx.feedback import exports, selectors, services, survey_templates
+from govcx.feedback import exports, selectors, services, survey_templates, survey_wording
 from govcx.feedback import survey_schema as schema
 from govcx.feedback.models import SurveyStatus
 from govcx.registry.selectors import access_service, service_list
@@ -63,7 +63,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     }, status=422 if errors else 200)
 
 
-def _answer_lines(response, lang: str) -> list[dict[str, str]]:
+def _answer_lines(response, lang: str, names: survey_wording.Names) -> list[dict[str, str]]:
     """A response's rated and chosen answers as a person reads them: the question, and the answer in words
     ("Overall, how satisfied…: 4 — Satisfied"), never "overall=4"."""
     definition = selectors.parsed_definition(response.survey_version)
@@ -76,7 +76,8 @@ def _answer_lines(response, lang: str) -> list[dict[str, str]]:
         except KeyError:
             lines.append({"question": answer.question_key, "answer": f"{answer.value:g}"})
             continue
-        lines.append({"question": question.label.get(lang), "answer": _answer_words(question, answer.value, lang)})
+        lines.append({"question": survey_wording.with_names(question.label.get(lang), names, lang),
+                      "answer": _answer_words(question, answer.value, lang)})
     return lines
 
 
@@ -136,9 +137,10 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     responses = selectors.response_list(user=request.user).filter(survey=survey)
     recent = list(responses.prefetch_related("answers")[:20])
     lang = (get_language() or "en")[:2]
+    names = selectors.survey_names(survey)
     for response in recent:
         response.channel_label = labels.RESPONSE_CHANNELS.get(response.channel, response.channel)
-        response.answer_lines = _answer_lines(response, lang)
+        response.answer_lines = _answer_lines(response, lang, names)
     return render(request, "feedback/survey_detail.html", {
         "survey": survey,
         "status_label": labels.SURVEY_STATUSES.get(survey.status, survey.status),

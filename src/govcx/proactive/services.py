@@ -214,7 +214,7 @@ def offer_move(*, offer: Offer, state: str, actor: Any = None, note: str = "") -
     offer.save(update_fields=["state", "updated_at"])
     OfferStep.objects.create(offer=offer, state=state, actor=actor if getattr(actor, "is_authenticated", False)
                              else None, note=note[:300])
-    audit_record(actor=actor, action=f"proactive.offer_{state}", obj=offer, organisation_id=offer.organisation_id,
+    audit_record(actor=actor, action="proactive.offer_move", obj=offer, organisation_id=offer.organisation_id,
                  changes={"state": [before, state]})
     return offer
 

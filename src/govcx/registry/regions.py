@@ -7,6 +7,8 @@ Plain Python (no Django): forms and labels read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: code -> (Russian name, English name)
 REGIONS: dict[str, tuple[str, str]] = {
     "RU-AD": ("Республика Адыгея", "Republic of Adygea"),
@@ -101,6 +103,11 @@ def region_name(code: str, language: str) -> str:
     if names is None:
         return code
     return names[0] if language.startswith("ru") else names[1]
+
+
+def region_names(codes: Iterable[str], language: str) -> dict[str, str]:
+    """Codes → names in `language`, for a page naming several regions at once."""
+    return {code: region_name(code, language) for code in codes}
 
 
 def region_choices(language: str) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from govcx.registry.vocabulary import ONLINE_CHANNELS, Channel
 from govcx.standards.checks import CheckContext, CheckResult, register
 from govcx.standards.scoring import OutcomeStatus
@@ -26,7 +28,7 @@ def fully_online(ctx: CheckContext) -> CheckResult:
     visits = [s.title for s in ctx.service.steps if s.requires_visit]
     ok = bool(online) and not visits
     detail = "in-person steps: " + "; ".join(visits) if visits else ""
-    return _result(ok, ctx, f"online channels: {', '.join(online) or 'none'}; in-person steps: {len(visits)}", detail)
+    return _result(ok, ctx, f"online channels: {_channel_words(online)}; in-person steps: {len(visits)}", detail)
 
 
 @register(
@@ -78,10 +80,15 @@ def multichannel(ctx: CheckContext) -> CheckResult:
 
 @register("passport.proactive", title="Offered proactively, without an application")
 def proactive(ctx: CheckContext) -> CheckResult:
-    return _result(Channel.PROACTIVE in ctx.service.channels, ctx, ", ".join(ctx.service.channels) or "none")
+    return _result(Channel.PROACTIVE in ctx.service.channels, ctx, _channel_words(ctx.service.channels))
 
 
 @register("passport.mobile_channel", title="Available on a phone (mobile app or portal)")
 def mobile_channel(ctx: CheckContext) -> CheckResult:
     ok = bool({Channel.MOBILE_APP, Channel.PORTAL} & set(ctx.service.channels))
-    return _result(ok, ctx, ", ".join(ctx.service.channels) or "none")
+    return _result(ok, ctx, _channel_words(ctx.service.channels))
+
+
+def _channel_words(channels: Sequence[str]) -> str:
+    """Channels in the note's words ("mobile app", not the stored "mobile_app")."""
+    return ", ".join(str(c).replace("_", " ") for c in channels) or "none"

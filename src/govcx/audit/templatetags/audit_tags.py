@@ -47,4 +47,4 @@ def page_link(url: str) -> str:
 
 @register.filter
 def run_status_label(value: str) -> str:
-    return str(labels.AUDIT_RUN_STATUSES.get(value, value))
+    return str(labels.RUN_STATUSES.get(value, value))

@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govcx.accounts.scoping import sees_every_organisation, visible_organisation_ids
-from govcx.common.regions import region_names
 from govcx.feedback import charts, stats
 from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
@@ -30,6 +29,7 @@ from govcx.feedback.models import Channel, Response
 from govcx.feedback.text import taxonomy
 from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
+from govcx.registry.regions import region_names
 
 
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
@@ -45,7 +45,7 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     elif group_by == "channel":
         names = {k: str(RESPONSE_CHANNELS.get(k, k)) for k in keys}
     else:
-        names = region_names([k for k in keys if k])
+        names = region_names([k for k in keys if k], get_language() or "en")
     return {k: (names.get(k, str(k)) if k else missing) for k in keys}
 
 
@@ -72,7 +72,7 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
         services = services.filter(owner_id__in=allowed)
         organisations = organisations.filter(pk__in=allowed)
     region_codes = sorted({code for code in organisations.values_list("region_code", flat=True) if code})
-    names_of_regions = region_names(region_codes)
+    names_of_regions = region_names(region_codes, get_language() or "en")
     return {
         "dashboard": dashboard,
         "query": query,

@@ -62,18 +62,12 @@ def quota_value(quota: Any) -> str:
     if value in ("true", "false"):
         return str(_("yes") if value == "true" else _("no"))
     if quota.dimension == "region":
-        return region_name(value)
+        return regions.region_name(value, get_language() or "en")
     if quota.dimension == "client_category":
         return client_category(value)
     if quota.dimension == "age_band":
         return str(labels.AGE_BANDS.get(value, value))
     return value
-
-
-@register.filter
-def region_name(code: str | None) -> str:
-    """An ISO 3166-2 region by its name in the reader's language ("RU-TUL" → "Тульская область")."""
-    return regions.region_name(code, get_language() or "en") if code else "—"
 
 
 @register.filter

@@ -128,3 +128,11 @@ def safe_link(value: str | None) -> str:
 def get_item(mapping: dict | None, key: Any) -> Any:
     """mapping[key] in a template ({{ titles|get_item:adj.requirement_id }}), None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def region_name(code: str | None) -> str:
+    """An ISO 3166-2 region by its name in the reader's language ("RU-TUL" → "Тульская область")."""
+    from govcx.registry.regions import region_name as name_of
+
+    return name_of(code, get_language() or "en") if code else "—"
