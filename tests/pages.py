@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from govcx import labels
 from govcx.accounts.models import User
+from govcx.accounts.roles import Role
 from govcx.audit.models import AuditIssue, AuditRun, RunStatus
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.services import complaint_submit
@@ -280,3 +281,12 @@ def page_values(admin: User) -> dict[str, object]:
         "fmt": "csv",
     })
     return values
+
+
+def readers(admin: User) -> list[User]:
+    """Who reads the pages, in order: the administrator, then the officers who may see personal data that even
+    the administrator may not (lab researchers: participants; service owners: proactive decisions; CX analysts:
+    trainees' contacts). A page is read by the first who is not refused (403) or kept out of scope (404)."""
+    officers = User.objects.filter(
+        role__in=[Role.LAB_RESEARCHER, Role.SERVICE_OWNER, Role.CX_ANALYST]).order_by("role", "pk")
+    return [admin, *officers]

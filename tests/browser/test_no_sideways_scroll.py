@@ -13,7 +13,6 @@ from django.utils import timezone
 from tests import pages
 
 from govcx.accounts.models import User
-from govcx.accounts.roles import Role
 from govcx.complaints.models import Complaint
 from govcx.demo import build_demo
 from govcx.feedback import services as feedback
@@ -68,7 +67,7 @@ def test_no_page_scrolls_sideways(browser, live_server):
     wide_survey = make_hostile(values, admin)
     urls = [url.replace(str(values["token"]), str(values["take_token"])) if name == "lab:take" else url
             for name, url in pages.page_urls(values)[0]] + [wide_survey]
-    readers = [admin, *User.objects.filter(role=Role.LAB_RESEARCHER)]  # personal data: a researcher
+    readers = pages.readers(admin)
     clients = []
     for user in readers:
         clients.append(Client())
@@ -78,7 +77,7 @@ def test_no_page_scrolls_sideways(browser, live_server):
         statuses = []
         for index, client in enumerate(clients):  # noqa: B007 - the reader found is used after the loop
             statuses.append(client.get(url).status_code)
-            if statuses[-1] != 403:
+            if statuses[-1] not in (403, 404):
                 break
         assert statuses[-1] in (200, 405), f"{url}: HTTP {statuses}"
         if statuses[-1] == 200:  # not an action answering POST only
