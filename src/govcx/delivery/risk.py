@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 HELD_OUT_EVERY = 5
 MIN_OBSERVED = 5  # fewer observed remaining times for an activity: use every activity's pooled estimate
@@ -44,6 +43,8 @@ class Curve:
 
 def fit_curve(remaining: np.ndarray, observed: np.ndarray) -> Curve:
     """Kaplan-Meier survival of the remaining times (`observed` False: right-censored)."""
+    from scipy import stats  # SciPy costs start-up time: only a page that estimates risk loads it
+
     data = stats.CensoredData(uncensored=remaining[observed], right=remaining[~observed])
     result = stats.ecdf(data)
     return Curve(np.asarray(result.sf.quantiles, dtype=float), np.asarray(result.sf.probabilities, dtype=float))
