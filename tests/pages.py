@@ -203,6 +203,7 @@ LATIN_ALLOWED = {
     "lsu", "gosuslugi", "chrome", "chromium", "windows", "android", "ios", "macos", "linux", "email", "e-mail",
     "ctrl", "viewport", "dom", "century", "idea", "xxi", "egovernment", "benchmark", "edocuments", "eid",
     "axe-core", "umux-lite", "parquet", "content-security-policy", "origin", "mid-p", "bom", "excel",
+    "lang", "alt", "aria", "aria-label", "xapi",  # HTML attributes and a standard named in rule help
 }
 
 
@@ -275,7 +276,7 @@ def page_values(admin: User) -> dict[str, object]:
         "survey_id": Survey.objects.order_by("pk").first().pk,
         "public_key": Survey.objects.order_by("pk").first().public_key,
         "complaint_id": Complaint.objects.order_by("pk").first().pk,
-        "run_id": Run.objects.order_by("pk").first().pk,
+        "proactive_run_id": Run.objects.order_by("pk").first().pk,  # audit runs take `run_id`
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "fmt": "csv",

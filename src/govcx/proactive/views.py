@@ -44,8 +44,8 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.access_run(request.user, run_id)
+def run_detail(request: HttpRequest, proactive_run_id: int) -> HttpResponse:
+    run = selectors.access_run(request.user, proactive_run_id)
     refusals = selectors.not_entitled(user=request.user, run=run)[:200]
     return render(request, "proactive/run.html", {
         "run": run, "status": labels.RUN_STATUSES.get(run.status, run.status),
