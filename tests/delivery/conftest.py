@@ -1,5 +1,6 @@
 """Where the public event logs of `shared/data/eventlogs` are: GOVCX_SHARED_DATA (the `data` folder), else
-`<repo>/../shared/data` (CI clones beside `shared`), else `/work/shared/data` beside a worktree's parent."""
+`shared/data` beside the repository (CI clones beside `shared`) or beside any folder above it (a worktree
+nested deeper)."""
 
 from __future__ import annotations
 
