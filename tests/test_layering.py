@@ -40,6 +40,7 @@ PURE_MODULES = [
     "govcx.common.weburls",
     "govcx.common.text",
     "govcx.common.bounds",
+    "govcx.common.request_memo",
     "govcx.standards.schema",
     "govcx.standards.scoring",
     "govcx.standards.checks",

@@ -7,7 +7,19 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from govcx.common.request_memo import request_memo_scope
 from govcx.errors import DomainError, RateLimited
+
+
+class RequestMemoMiddleware:
+    """Opens the per-request memo of reference lists (govcx.common.request_memo) around each request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo_scope():
+            return self.get_response(request)
 
 
 class DomainErrorMiddleware:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
+from govcx.common.request_memo import remembered
 from govcx.registry import passport_rows
 from govcx.registry.models import ClientCategory, Organisation, Service
 
@@ -70,16 +70,7 @@ def services_export_rows(queryset: QuerySet[Service]) -> tuple[list[str], list[l
     return list(passport_rows.COLUMNS), [passport_rows.passport_to_row(passport_dict(s)) for s in services]
 
 
-_CATEGORY_NAMES_SECONDS = 60.0
-_category_cache: tuple[float, dict[str, ClientCategory]] = (0.0, {})
-
-
 def client_categories_by_code() -> dict[str, ClientCategory]:
-    """The reference list of client categories, read at most once a minute per process: pages that name a
-    category per row (participants, quotas) would otherwise query it once per row."""
-    global _category_cache
-    read_at, categories = _category_cache
-    if time.monotonic() - read_at > _CATEGORY_NAMES_SECONDS:
-        categories = {c.code: c for c in ClientCategory.objects.all()}
-        _category_cache = (time.monotonic(), categories)
-    return categories
+    """The reference list of client categories, read once per request: pages that name a category per row
+    (participants, quotas) would otherwise query it once per row."""
+    return remembered("client_categories", lambda: {c.code: c for c in ClientCategory.objects.all()})
