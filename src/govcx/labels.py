@@ -36,6 +36,9 @@ ROLES = {
     "lab_researcher": _("Lab researcher"),
     "cx_analyst": _("CX analyst"),
     "viewer": _("Viewer"),
+    "proactive_officer": _("Proactive services officer"),
+    "training_officer": _("Training officer"),
+    "citizen": _("Citizen"),
 }
 
 # --- registry: the passport's history ---

@@ -4,7 +4,7 @@ one person's decisions; the citizen inbox.
 Ministry A (min-a) and the Tula region (region-b) each hold a run with one entitled and one refused decision, a
 proposed and a notified offer. Rules under test: staff see their authority's runs and offers (the central office
 and superusers everyone's), another authority's run or offer is a 404; moving offers and pushing events needs
-RUN_PROACTIVE (service owners, the administrator, superusers); one person's decisions are personal data
+RUN_PROACTIVE (proactive officers, the administrator, superusers); one person's decisions are personal data
 (VIEW_BENEFICIARIES): the authority's own proactive officers only, never the administrator or a superuser. Runs,
 register uploads, payment batches and what-ifs have no web entry (the `govcx proactive` command and the worker).
 """
@@ -35,9 +35,9 @@ from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, Offe
 
 pytestmark = pytest.mark.django_db
 
-RUN_PROACTIVE = {"admin", "owner_a", "owner_b", "superuser", "superuser_researcher_b"}
+RUN_PROACTIVE = {"admin", "proactive_a", "proactive_b", "superuser", "superuser_researcher_b"}
 # Personal data: the role alone grants it, so neither the administrator nor a superuser has it.
-BENEFICIARIES = {"owner_a", "owner_b"}
+BENEFICIARIES = {"proactive_a", "proactive_b"}
 SITUATION = {
     "persons": {"mum": {"birth": {"ETERNITY": "1990-01-01"}, "salary": {"2025-03": 20000}},
                 "kid": {"birth": {"ETERNITY": "2020-01-01"}}},
@@ -67,7 +67,7 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
         }
         world |= {f"run_{side}": run.pk, f"person_{side}": person, f"proposed_{side}": offers["proposed"].pk,
                   f"notified_{side}": offers["notified"].pk}
-    citizen = User.objects.create_user(username="citizen-a", role=Role.VIEWER)
+    citizen = User.objects.create_user(username="citizen-a", role=Role.CITIZEN)
     CitizenLink.objects.create(user=citizen, organisation=base["orgs"]["min-a"], person_id="person-a")
     world["citizen"] = citizen
     return world

@@ -141,7 +141,7 @@ def _citizen(organisation: Any, offers: list[Offer], password_hash: str) -> set[
     family = persons.filter(pc.equal(persons["household_id"], household)).to_pylist()
     mother = next(p for p in family if p["household_role"] == "adult")
     username, first_name, last_name = CITIZEN
-    user = User.objects.create(username=username, password=password_hash, role=Role.VIEWER, is_demo=True,
+    user = User.objects.create(username=username, password=password_hash, role=Role.CITIZEN, is_demo=True,
                                first_name=first_name, last_name=last_name, email=f"{username}@demo.example.ru")
     CitizenLink.objects.create(user=user, organisation=organisation, person_id=mother["person_id"],
                                household_id=household,
