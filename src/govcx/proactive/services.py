@@ -296,6 +296,33 @@ def pack_version_whatif(*, version: PackVersion, snapshot: Snapshot, period: str
             "cost_before": before[1], "cost_after": after[1], "cost_change": round(after[1] - before[1], 2)}
 
 
+def household_whatif(*, snapshot: Snapshot, household_id: str, period: str, version: PackVersion | None = None,
+                     language: str = "en", actor: Any = None) -> list[dict[str, Any]]:
+    """Every benefit's decision for one family of a snapshot (the family and each member) under the packs in force
+    and, given a draft, under it instead of its pack, with every condition checked. Personal data: audited."""
+    import pyarrow.compute as pc
+
+    persons, households = snapshot_tables(snapshot)
+    persons = persons.filter(pc.equal(persons["household_id"], household_id))
+    households = households.filter(pc.equal(households["household_id"], household_id))
+    at = parse_period(period)
+    packs = packs_in_force(snapshot.organisation)
+    draft = parse_pack(version.content, str(version)) if version is not None else None
+    found: list[dict[str, Any]] = []
+    if persons.num_rows:
+        for pack, label in packs:
+            rows = evaluate_benefits(pack, persons, households, at, language=language)
+            drafted = ({(r["benefit"], r["beneficiary_id"]): r for r in
+                        evaluate_benefits(draft, persons, households, at, language=language)}
+                       if draft is not None and draft.name == pack.name else {})
+            found += [{**row, "pack_version": label, "draft": drafted.get((row["benefit"], row["beneficiary_id"]))}
+                      for row in rows]
+    audit_record(actor=actor, action="proactive.household_whatif", obj=snapshot,
+                 organisation_id=snapshot.organisation_id,
+                 changes={"household_id": household_id, "period": period, "draft": str(version or "")})
+    return found
+
+
 def offer_citizen_answer(*, offer: Offer, user: Any, accept: bool) -> Offer:
     """The citizen consents to or declines an offer notified to them (their own, or their child's or family's)."""
     from govcx.proactive.selectors import citizen_offers
