@@ -37,7 +37,8 @@ from tests.accounts.conftest import (
 from govcx.accounts.models import AuditEvent, User
 from govcx.accounts.roles import Role
 from govcx.proactive.extracts import validate
-from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, OutboxMessage, Run, Snapshot
+from govcx.outbox.models import Message
+from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, Run, Snapshot
 from govcx.proactive.synthetic import register
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def state() -> dict[str, Any]:
     return {
         "offers": sorted(Offer.objects.values_list("id", "state")),
         "steps": OfferStep.objects.count(),
-        "outbox": OutboxMessage.objects.count(),
+        "outbox": Message.objects.count(),
         "events": sorted(LifeEvent.objects.values_list("organisation_id", "event_id")),
         "runs": Run.objects.count(),
         "snapshots": Snapshot.objects.count(),

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcx.accounts.services import audit_record
+from govcx.outbox.services import webhook_enqueue
 from govcx.errors import Conflict, Invalid, InvalidInput
 from govcx.proactive import events as life_events
 from govcx.proactive.extracts import read_table, validate
@@ -27,7 +28,6 @@ from govcx.proactive.models import (
     LifeEvent,
     Offer,
     OfferStep,
-    OutboxMessage,
     PackVersion,
     PaymentBatch,
     Run,
@@ -38,6 +38,7 @@ from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
 from govcx.proactive.rules.register import evaluate_benefits
 
+ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
 EVENT_KINDS = ("birth_registered", "death", "disability_granted", "age_reached", "income_change")
 
@@ -219,15 +220,39 @@ def offer_move(*, offer: Offer, state: str, actor: Any = None, note: str = "") -
     return offer
 
 
+@transaction.atomic
 def offer_notify(*, offer: Offer, actor: Any = None) -> Offer:
-    """Queue the notification for the citizen inbox and the portal adapter, and mark the offer notified."""
-    payload = {"offer_id": offer.pk, "benefit": offer.benefit, "amount": str(offer.amount),
-               "beneficiary_id": offer.beneficiary_id, "entitlement": offer.entitlement_key, "reasons": offer.reasons}
-    for channel in ("inbox", "webhook"):
-        OutboxMessage.objects.create(offer=offer, channel=channel, payload=payload,
-                                     status="sent" if channel == "inbox" else "pending",
-                                     sent_at=timezone.now() if channel == "inbox" else None)
-    return offer_move(offer=offer, state="notified", actor=actor)
+    """Mark the offer notified (the citizen's inbox shows it from now, with its answer-by day) and queue the
+    portal adapter's signed webhook call in the shared outbox, once per offer."""
+    offer = offer_move(offer=offer, state="notified", actor=actor)
+    offer.respond_by = timezone.localdate() + dt.timedelta(days=ANSWER_DAYS)
+    offer.save(update_fields=["respond_by", "updated_at"])
+    url = settings.PROACTIVE_PORTAL_WEBHOOK_URL
+    if url:
+        webhook_enqueue(key=f"proactive.offer_notified:{offer.pk}", url=url, event="proactive.offer_notified",
+                        payload=offer_payload(offer))
+    return offer
+
+
+def offer_payload(offer: Offer) -> dict[str, Any]:
+    """What the portal adapter receives about an offer (docs/proactive.md, "Portal adapter")."""
+    return {"offer_id": offer.pk, "benefit": offer.benefit, "amount": str(offer.amount),
+            "beneficiary_id": offer.beneficiary_id, "person_ids": offer.person_ids,
+            "entitlement": offer.entitlement_key, "respond_by": offer.respond_by.isoformat() if offer.respond_by
+            else None, "reasons": offer.reasons, "reference": offer.reference}
+
+
+def offers_expire(*, today: dt.date | None = None) -> int:
+    """Expire the notified offers whose answer-by day has passed (the daily `proactive.expire` job)."""
+    today = today or timezone.localdate()
+    expired = 0
+    for offer in Offer.objects.filter(state="notified", respond_by__lt=today).order_by("pk"):
+        try:
+            offer_move(offer=offer, state="expired", note=f"not answered by {offer.respond_by}")
+        except Conflict:  # answered meanwhile
+            continue
+        expired += 1
+    return expired
 
 
 @transaction.atomic
