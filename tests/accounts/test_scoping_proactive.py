@@ -36,8 +36,8 @@ from tests.accounts.conftest import (
 
 from govcx.accounts.models import AuditEvent, User
 from govcx.accounts.roles import Role
-from govcx.proactive.extracts import validate
 from govcx.outbox.models import Message
+from govcx.proactive.extracts import validate
 from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, Run, Snapshot
 from govcx.proactive.synthetic import register
 

@@ -12,8 +12,8 @@ from django.test import override_settings
 
 from govcx.accounts.models import AuditEvent
 from govcx.errors import Conflict, InvalidInput
-from govcx.proactive import services
 from govcx.outbox.models import Message
+from govcx.proactive import services
 from govcx.proactive.models import Decision, LifeEvent, Offer
 
 pytestmark = pytest.mark.django_db

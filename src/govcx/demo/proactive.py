@@ -118,7 +118,8 @@ def build_proactive_demo(*, orgs: dict[str, Any], actor: Any, password_hash: str
             pq.write_table(region_households, households_file)
             snapshots.append(services.snapshot_load(
                 organisation=organisation, taken_on=taken_on, persons_file=persons_file,
-                households_file=households_file, actor=actor, label=f"регистры ЗАГС и соцзащиты на {taken_on:%d.%m.%Y}"))
+                households_file=households_file, actor=actor,
+                label=f"регистры ЗАГС и соцзащиты на {taken_on:%d.%m.%Y}"))
         run = services.run_execute(run=services.run_create(organisation=organisation, snapshot=snapshots[-1],
                                                            period=PERIOD, actor=actor))
         offers = list(Offer.objects.filter(organisation=organisation).order_by("benefit", "beneficiary_id"))

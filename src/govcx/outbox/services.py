@@ -17,8 +17,8 @@ import hmac
 import json
 import logging
 import urllib.request
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcx.accounts.services import audit_record
-from govcx.outbox.services import webhook_enqueue
 from govcx.errors import Conflict, Invalid, InvalidInput
+from govcx.outbox.services import webhook_enqueue
 from govcx.proactive import events as life_events
 from govcx.proactive.extracts import read_table, validate
 from govcx.proactive.models import (

@@ -9,7 +9,7 @@ million persons is computed in the simulation's vectorised numpy with nothing to
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -145,6 +145,27 @@ def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, p
                 for month in {*months, period} if period.unit == "month" else months:
                     simulation.set_array(name, month, array)
     return simulation
+
+
+def register_columns(pack: Pack, names: Sequence[str]) -> list[str]:
+    """The columns of a register extract a pack reads: ids, roles and its input variables (to read no more)."""
+    keys = ["person_id", *(f"{g.key}_{part}" for g in pack.groups for part in ("id", "role"))]
+    return [*keys, *(n for n in names if n in pack.variables and n not in keys)]
+
+
+def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_chunk: int,
+                     key: str = "household_id") -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The register in slices of whole households (each with its members), so that a register of any size is
+    computed in the memory of one slice; a household's members may sit anywhere in the persons table."""
+    ids = households[key].combine_chunks()
+    member_of = persons[key]
+    if ids.type != member_of.type:
+        ids, member_of = pc.cast(ids, pa.string()), pc.cast(member_of, pa.string())
+    position = arrow_to_numpy(pc.index_in(member_of, value_set=ids))
+    for start in range(0, households.num_rows, households_per_chunk):
+        stop = min(start + households_per_chunk, households.num_rows)
+        members = np.flatnonzero((position >= start) & (position < stop)).astype(np.int64)
+        yield persons.take(numpy_to_arrow(members)), households.slice(start, stop - start)
 
 
 def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) -> np.ndarray:
