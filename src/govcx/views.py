@@ -17,7 +17,7 @@ from govcx.standards.selectors import latest_assessments
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.CITIZEN:  # a citizen's only page is their inbox of offers
+    if getattr(request.user, "role", None) == Role.CITIZEN:  # a citizen's only page is their inbox of offers
         return redirect("proactive:inbox")
     services = service_list(user=request.user)
     latest = latest_assessments(user=request.user)

@@ -123,9 +123,10 @@ def _snapshot_upload(request: HttpRequest) -> list[Problem]:
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for upload in (persons, households):
-            path = Path(folder) / Path(upload.name).name
+            name = Path(upload.name or "extract").name
+            path = Path(folder) / name
             if path.suffix.lower() not in (".csv", ".parquet"):
-                return [Problem(_("a file must be CSV or Parquet"), file=upload.name)]
+                return [Problem(_("a file must be CSV or Parquet"), file=name)]
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)

@@ -68,7 +68,8 @@ def arrow_to_numpy(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         encoded = pc.dictionary_encode(array)
         words = np.array(encoded.dictionary.to_pylist(), dtype=object)
-        return words[arrow_to_numpy(encoded.indices)]
+        decoded: np.ndarray = words[arrow_to_numpy(encoded.indices)]
+        return decoded
     if pa.types.is_boolean(array.type):
         bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
         return np.unpackbits(bits, bitorder="little")[array.offset:array.offset + len(array)].astype(bool)
@@ -127,7 +128,7 @@ def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, p
         group_ids[group.key] = ids
         membership[group.key] = arrow_to_numpy(position).astype(np.int64, copy=False)
         roles[group.key] = arrow_to_numpy(pc.cast(persons[f"{group.key}_role"], pa.string()))
-    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, membership, roles),  # type: ignore[arg-type]
+    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, membership, roles),
                             float_type=float_type)
     months = period.this_year.months if period.unit != "eternity" else []
     for table, entity_key in [(persons, pack.person.key), *((groups[g.key], g.key) for g in pack.groups
@@ -177,7 +178,8 @@ def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) ->
     if source.key == entity.key:
         return values
     if entity.is_person:
-        return values[simulation.situation.membership[source.key]]
+        per_member: np.ndarray = values[simulation.situation.membership[source.key]]
+        return per_member
     membership = simulation.situation.membership[entity.key]
     return np.bincount(membership, weights=values.astype(np.float64),
                        minlength=simulation.situation.count(entity)) > 0

@@ -204,7 +204,7 @@ class Simulation:
         variable = self.variable(name)
         if variable.period == "year":
             year_value = self.calculate(name, period.this_year)
-            return year_value / self.float_type(12 if period.unit == "month" else 1)
+            return np.asarray(year_value / self.float_type(12 if period.unit == "month" else 1))
         return self.calculate(name, period)
 
     def default(self, variable: Variable, count: int) -> np.ndarray:
