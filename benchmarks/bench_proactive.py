@@ -47,7 +47,7 @@ def write_register(persons: int, directory: Path) -> tuple[Path, Path]:
     return directory / "persons.parquet", directory / "households.parquet"
 
 
-CHUNK_HOUSEHOLDS = 500_000  # about 1.1M persons a slice: the memory of one slice, whatever the register's size
+CHUNK_HOUSEHOLDS = 250_000  # about 550k persons a slice: the memory of one slice, whatever the register's size
 
 
 def _evaluate(pack, period, names: list[str], persons_file: str, households_file: str, stem: str,
@@ -80,9 +80,10 @@ def _evaluate(pack, period, names: list[str], persons_file: str, households_file
 
     import pyarrow as pa
 
-    for persons_part, households_part in household_chunks(persons, households,
-                                                          households_per_chunk=CHUNK_HOUSEHOLDS):
-        simulation = simulation_from_tables(pack, persons_part, {"household": households_part}, period)
+    for persons_part, households_part, members in household_chunks(persons, households,
+                                                                   households_per_chunk=CHUNK_HOUSEHOLDS):
+        simulation = simulation_from_tables(pack, persons_part, {"household": households_part}, period,
+                                            membership={"household": members})
         if person_names:
             write("persons", pa.table({"person_id": persons_part["person_id"], **{
                 n: numpy_to_arrow(simulation.calculate(n, period)) for n in person_names}}))

@@ -108,27 +108,30 @@ def _numpy_column(variable: Any, column: pa.ChunkedArray, dtype: Any) -> np.ndar
 
 
 def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, pa.Table], period: Period, *,
-                           float_type: Any = np.float64) -> Simulation:
+                           float_type: Any = np.float64,
+                           membership: Mapping[str, np.ndarray] | None = None) -> Simulation:
     """The simulation of a whole register given as Arrow tables (persons; each group's table keyed by
     `<group>_id`), with every input column holding for the period's months (the snapshot reading). Amounts are
     float64 unless asked otherwise (float32 is OpenFisca's storage, for comparing with it)."""
     group_ids: dict[str, Any] = {}
-    membership: dict[str, np.ndarray] = {}
+    members: dict[str, np.ndarray] = dict(membership or {})
     roles: dict[str, np.ndarray] = {}
     for group in pack.groups:
         key = f"{group.key}_id"
         member_of = persons[key]
         table = groups.get(group.key)
         ids = table[key] if table is not None else pc.unique(member_of)
-        if ids.type != member_of.type:
-            ids, member_of = pc.cast(ids, pa.string()), pc.cast(member_of, pa.string())
-        position = pc.index_in(member_of, value_set=ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids)
-        if position.null_count:
-            raise EvaluationError(f"{position.null_count} persons belong to no {group.key} of the register")
         group_ids[group.key] = ids
-        membership[group.key] = arrow_to_numpy(position).astype(np.int64, copy=False)
+        if group.key not in members:
+            if ids.type != member_of.type:
+                ids, member_of = pc.cast(ids, pa.string()), pc.cast(member_of, pa.string())
+            position = pc.index_in(member_of, value_set=ids.combine_chunks() if isinstance(ids, pa.ChunkedArray)
+                                   else ids)
+            if position.null_count:
+                raise EvaluationError(f"{position.null_count} persons belong to no {group.key} of the register")
+            members[group.key] = arrow_to_numpy(position).astype(np.int64, copy=False)
         roles[group.key] = arrow_to_numpy(pc.cast(persons[f"{group.key}_role"], pa.string()))
-    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, membership, roles),
+    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, members, roles),
                             float_type=float_type)
     months = period.this_year.months if period.unit != "eternity" else []
     for table, entity_key in [(persons, pack.person.key), *((groups[g.key], g.key) for g in pack.groups
@@ -155,9 +158,11 @@ def register_columns(pack: Pack, names: Sequence[str]) -> list[str]:
 
 
 def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_chunk: int,
-                     key: str = "household_id") -> Iterator[tuple[pa.Table, pa.Table]]:
+                     key: str = "household_id") -> Iterator[tuple[pa.Table, pa.Table, np.ndarray]]:
     """The register in slices of whole households (each with its members), so that a register of any size is
-    computed in the memory of one slice; a household's members may sit anywhere in the persons table."""
+    computed in the memory of one slice; a household's members may sit anywhere in the persons table. Each slice
+    comes with its members' household positions in it (`simulation_from_tables(membership=…)` need not look
+    them up again)."""
     ids = households[key].combine_chunks()
     member_of = persons[key]
     if ids.type != member_of.type:
@@ -166,7 +171,7 @@ def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_
     for start in range(0, households.num_rows, households_per_chunk):
         stop = min(start + households_per_chunk, households.num_rows)
         members = np.flatnonzero((position >= start) & (position < stop)).astype(np.int64)
-        yield persons.take(numpy_to_arrow(members)), households.slice(start, stop - start)
+        yield persons.take(numpy_to_arrow(members)), households.slice(start, stop - start), position[members] - start
 
 
 def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) -> np.ndarray:

@@ -463,11 +463,17 @@ class _Evaluator:
 
 
 def _ymd(values: Any) -> tuple[Any, Any, Any]:
-    days = np.asarray(values, dtype="datetime64[D]")
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-    return years, months, day
+    """Year, month and day of dates in integer arithmetic (Hinnant's civil_from_days): several times faster over
+    a register than numpy's conversions to datetime64[Y] and [M]."""
+    shifted_days = np.asarray(values, dtype="datetime64[D]").astype(np.int64) + 719468  # from 0000-03-01
+    era = shifted_days // 146097
+    day_of_era = shifted_days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_from_march = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
+    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
+    return year_of_era + era * 400 + (month <= 2), month, day
 
 
 def _add_months(days: Any, count: Any) -> Any:
