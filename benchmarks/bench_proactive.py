@@ -1,10 +1,11 @@
 """Benchmark: proactive rules over a synthetic register, side by side with OpenFisca.
 
 Both read the same register in Parquet, compute basic_income, housing_allowance and parenting_allowance for one
-month with the country template's rules, and write the results: govcx through its register engine (Ibis on
-DuckDB, the named conditions computed too, as reasons) and OpenFisca (openfisca-core and the country template,
-its vectorised builder with array inputs) in its own environment (tests/proactive/openfisca_env.py). The results
-are compared in the same run. Then the Russian packs' throughput on the same register.
+month with the country template's rules, and write the results: govcx through its register engine (numpy over
+the Arrow columns, `rules.register.simulation_from_tables`, the named conditions computed too, as reasons) and
+OpenFisca (openfisca-core and the country template, its vectorised builder with array inputs) in its own
+environment (tests/proactive/openfisca_env.py). The results are compared in the same run. Neither side's clock
+counts building its rules (the pack, the tax-benefit system). Then the Russian packs' throughput on the same register.
 
 Run:  uv run python benchmarks/bench_proactive.py [--persons 1000000 10000000] [--no-openfisca]
 Each side runs in its own process, so each peak memory (VmHWM) is its own.
@@ -46,46 +47,93 @@ def write_register(persons: int, directory: Path) -> tuple[Path, Path]:
     return directory / "persons.parquet", directory / "households.parquet"
 
 
+CHUNK_HOUSEHOLDS = 250_000  # about 550k persons a slice: the memory of one slice, whatever the register's size
+
+
+def _evaluate(pack, period, names: list[str], persons_file: str, households_file: str, stem: str,
+              extra_persons=None, extra_households=None) -> None:
+    """Read the columns the pack needs, compute the benefits and their named conditions (the reasons) slice by
+    slice of whole households, and write each slice's results to Parquet as it comes."""
+    import pyarrow.parquet as pq
+
+    from govcx.proactive.rules.register import (
+        household_chunks,
+        numpy_to_arrow,
+        register_columns,
+        simulation_from_tables,
+    )
+
+    wanted = register_columns(pack, list(pack.variables))
+    persons_source, households_source = pq.ParquetFile(persons_file), pq.ParquetFile(households_file)
+    persons = persons_source.read([c for c in persons_source.schema_arrow.names if c in wanted])
+    households = households_source.read([c for c in households_source.schema_arrow.names
+                                         if c in wanted or c == "household_id"])
+    persons, households = (extra_persons or (lambda t: t))(persons), (extra_households or (lambda t: t))(households)
+    person_names = [n for n in names if pack.variables[n].entity == "person"]
+    group_names = [n for n in names if pack.variables[n].entity == "household"]
+    writers: dict[str, pq.ParquetWriter] = {}
+
+    def write(side: str, table) -> None:
+        if side not in writers:
+            writers[side] = pq.ParquetWriter(f"{stem}_{side}.parquet", table.schema)
+        writers[side].write_table(table)
+
+    import pyarrow as pa
+
+    for persons_part, households_part, members in household_chunks(persons, households,
+                                                                   households_per_chunk=CHUNK_HOUSEHOLDS):
+        simulation = simulation_from_tables(pack, persons_part, {"household": households_part}, period,
+                                            membership={"household": members})
+        if person_names:
+            write("persons", pa.table({"person_id": persons_part["person_id"], **{
+                n: numpy_to_arrow(simulation.calculate(n, period)) for n in person_names}}))
+        if group_names:
+            write("households", pa.table({"household_id": households_part["household_id"], **{
+                n: numpy_to_arrow(simulation.calculate(n, period)) for n in group_names}}))
+        del simulation
+    for writer in writers.values():
+        writer.close()
+
+
 def govcx_side(persons_file: str, households_file: str, out_dir: str, packs: str) -> None:
-    """Child process: the register engine end to end, printing a JSON line of timings."""
-    import ibis
+    """Child process: the register engine end to end (numpy over the Arrow columns, nothing to open or compile
+    first), printing a JSON line of timings."""
+    import numpy as np
+    import pyarrow as pa
 
     from govcx.proactive.rules.catalogue import load_pack, shipped_pack_files
-    from govcx.proactive.rules.ibis_engine import compile_register
     from govcx.proactive.rules.periods import parse_period
+    from govcx.proactive.rules.register import numpy_to_arrow
 
+    pa.set_cpu_count(1)  # two cores shared with OpenFisca's side and the rest of the machine: no thread contention
+    pa.set_io_thread_count(1)
+    template = load_pack(TEMPLATE)  # as OpenFisca's side builds its tax-benefit system before its clock starts
     start = time.perf_counter()
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET memory_limit='700MB'; SET preserve_insertion_order=false")
-    persons = con.read_parquet(persons_file)
-    households = con.read_parquet(households_file)
     timings: dict[str, float] = {}
     if packs == "template":
-        pack = load_pack(TEMPLATE)
-        names = [*BENEFITS, *{c for b in BENEFITS for c in pack.conditions_of(b, parse_period(PERIOD).start)}]
-        compiled = compile_register(pack, persons, {"household": households}, names, parse_period(PERIOD))
-        person_names = [n for n in names if pack.variables[n].entity == "person"]
-        group_names = [n for n in names if pack.variables[n].entity == "household"]
-        # computed once into a table, then written as the two result files
-        keep = ["person_id", "household_id", *{compiled.columns[n] for n in names}]
-        compiled.table = con.create_table("results", compiled.table.select(*keep), temp=True)
-        compiled.person_results(person_names).to_parquet(f"{out_dir}/govcx_persons.parquet")
-        compiled.group_results("household", group_names).to_parquet(f"{out_dir}/govcx_households.parquet")
+        period = parse_period(PERIOD)
+        names = [*BENEFITS, *{c for b in BENEFITS for c in template.conditions_of(b, period.start)}]
+        # ParquetFile, not read_table, on both sides: read_table's first call imports pyarrow.dataset and pandas,
+        # seconds inside the timing that belong to neither engine
+        _evaluate(template, period, names, persons_file, households_file, f"{out_dir}/govcx")
     else:
-        households = households.mutate(maternity_capital_granted=False)
-        persons = persons.mutate(citizen=True, receives_insurance_pension=False)
+        period = parse_period("2025-03")
+
+        def with_person_flags(table):
+            table = table.append_column("citizen", numpy_to_arrow(np.ones(table.num_rows, dtype=bool)))
+            return table.append_column("receives_insurance_pension",
+                                       numpy_to_arrow(np.zeros(table.num_rows, dtype=bool)))
+
+        def with_household_flags(table):
+            return table.append_column("maternity_capital_granted",
+                                       numpy_to_arrow(np.zeros(table.num_rows, dtype=bool)))
+
         for file in shipped_pack_files():
             pack = load_pack(file)
             began = time.perf_counter()
-            period = parse_period("2025-03")
             names = [*pack.benefits, *{c for b in pack.benefits for c in pack.conditions_of(b, period.start)}]
-            compiled = compile_register(pack, persons, {"household": households}, names, period)
-            person_names = [n for n in names if pack.variables[n].entity == "person"]
-            group_names = [n for n in names if pack.variables[n].entity == "household"]
-            if person_names:
-                compiled.person_results(person_names).to_parquet(f"{out_dir}/{pack.name}_persons.parquet")
-            if group_names:
-                compiled.group_results("household", group_names).to_parquet(f"{out_dir}/{pack.name}_households.parquet")
+            _evaluate(pack, period, names, persons_file, households_file, f"{out_dir}/{pack.name}",
+                      with_person_flags, with_household_flags)
             timings[pack.name] = time.perf_counter() - began
     print(json.dumps({"total": time.perf_counter() - start, "peak_mb": peak_mb(), "packs": timings}))
 
@@ -138,7 +186,7 @@ def main() -> None:
             directory = Path(tmp)
             persons_file, households_file = write_register(int(persons), directory)
             ours = run_child([__file__, "--child", str(persons_file), str(households_file), tmp, "template"])
-            print(f"{int(persons):>10,} persons  govcx (DuckDB, with reasons): {ours['total']:.2f} s, "
+            print(f"{int(persons):>10,} persons  govcx (numpy, with reasons): {ours['total']:.2f} s, "
                   f"peak {ours['peak_mb']:.0f} MB")
             if python is not None:
                 theirs = run_child([str(ROOT / "benchmarks" / "openfisca_side.py"), str(persons_file),

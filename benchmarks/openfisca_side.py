@@ -24,9 +24,12 @@ def peak_mb() -> float:
 
 def main(persons_file: str, households_file: str, period: str, out_dir: str) -> None:
     system = CountryTaxBenefitSystem()
+    pa.set_cpu_count(1)  # as govcx's side: reading without thread contention on the shared cores
+    pa.set_io_thread_count(1)
     start = time.perf_counter()
-    persons = pq.read_table(persons_file)
-    households = pq.read_table(households_file)
+    # the columns the country template reads, as govcx's side reads only its pack's
+    persons = pq.ParquetFile(persons_file).read(["person_id", "household_id", "household_role", "birth", "salary"])
+    households = pq.ParquetFile(households_file).read(["household_id", "rent"])
     read = time.perf_counter()
     builder = SimulationBuilder()
     builder.create_entities(system)

@@ -286,8 +286,8 @@ def page_values(admin: User) -> dict[str, object]:
 
 def readers(admin: User) -> list[User]:
     """Who reads the pages, in order: the administrator, then the officers who may see personal data that even
-    the administrator may not (lab researchers: participants; service owners: proactive decisions; CX analysts:
-    trainees' contacts). A page is read by the first who is not refused (403) or kept out of scope (404)."""
+    the administrator may not (lab researchers: participants; proactive officers: proactive decisions; training
+    officers: trainees' contacts). A page is read by the first who is not refused (403) or kept out of scope (404)."""
     officers = User.objects.filter(
-        role__in=[Role.LAB_RESEARCHER, Role.SERVICE_OWNER, Role.CX_ANALYST]).order_by("role", "pk")
+        role__in=[Role.LAB_RESEARCHER, Role.PROACTIVE_OFFICER, Role.TRAINING_OFFICER]).order_by("role", "pk")
     return [admin, *officers]

@@ -36,6 +36,9 @@ ROLES = {
     "lab_researcher": _("Lab researcher"),
     "cx_analyst": _("CX analyst"),
     "viewer": _("Viewer"),
+    "proactive_officer": _("Proactive services officer"),
+    "training_officer": _("Training officer"),
+    "citizen": _("Citizen"),
 }
 
 # --- registry: the passport's history ---
@@ -153,8 +156,9 @@ JOB_KINDS = {
     "feedback.sync": _("Analytics store sync"),
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
-    "outbox.send": _("Sending e-mail"),
+    "outbox.send": _("Sending messages (e-mail, webhooks)"),
     "proactive.run": _("Proactive offers run"),
+    "proactive.expire": _("Expiry of unanswered offers"),
     "training.roster_import": _("Roster import"),
     "training.remind": _("Training reminders"),
     "delivery.import": _("Event log import"),

@@ -15,6 +15,9 @@ VAR_DIR = Path(os.environ.get("GOVCX_VAR_DIR", Path.cwd() / "var")).resolve()
 DEMO_MODE = os.environ.get("GOVCX_DEMO", "") == "1"
 DEFAULT_SECRET_KEY = "govcx-insecure-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("GOVCX_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Outgoing webhooks (the proactive portal adapter): signed with this key; the portal's address, empty when none.
+WEBHOOK_SECRET = os.environ.get("GOVCX_WEBHOOK_SECRET", "")
+PROACTIVE_PORTAL_WEBHOOK_URL = os.environ.get("GOVCX_PROACTIVE_PORTAL_WEBHOOK_URL", "")
 DEBUG = os.environ.get("GOVCX_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("GOVCX_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOVCX_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from govcx.accounts.roles import Role
 from govcx.registry.selectors import service_list
 from govcx.standards.models import Adjustment, AdjustmentStatus
 from govcx.standards.presentation import localized_gaps
@@ -16,6 +17,8 @@ from govcx.standards.selectors import latest_assessments
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "role", None) == Role.CITIZEN:  # a citizen's only page is their inbox of offers
+        return redirect("proactive:inbox")
     services = service_list(user=request.user)
     latest = latest_assessments(user=request.user)
     verdicts = dict(latest.order_by().values_list("verdict").annotate(n=Count("id")))

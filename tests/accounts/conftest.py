@@ -41,6 +41,10 @@ ACTOR_ROLES: dict[str, tuple[Role, str, bool]] = {
     "owner_b": (Role.SERVICE_OWNER, "region-b", False),
     "cx_b": (Role.CX_ANALYST, "region-b", False),
     "researcher_b": (Role.LAB_RESEARCHER, "region-b", False),  # runs study B
+    "proactive_a": (Role.PROACTIVE_OFFICER, "min-a", False),
+    "proactive_b": (Role.PROACTIVE_OFFICER, "region-b", False),
+    "training_a": (Role.TRAINING_OFFICER, "min-a", False),
+    "training_b": (Role.TRAINING_OFFICER, "region-b", False),
     "superuser": (Role.ADMIN, "central-office", True),
     "superuser_researcher_b": (Role.LAB_RESEARCHER, "region-b", True),
 }
@@ -48,9 +52,10 @@ ACTORS = (*ACTOR_ROLES, "anon")
 SIGNED_IN = tuple(ACTOR_ROLES)
 
 # Whose scope reaches a record owned by Ministry A (min-a) or by the Tula region (region-b), for seeing it.
-IN_A = {"admin", "analyst", "owner_a", "assessor_a", "cx_a", "viewer_a", "researcher_a", "superuser",
+IN_A = {"admin", "analyst", "owner_a", "assessor_a", "cx_a", "viewer_a", "researcher_a", "proactive_a", "training_a",
+        "superuser", "superuser_researcher_b"}
+IN_B = {"admin", "analyst", "owner_b", "cx_b", "researcher_b", "proactive_b", "training_b", "superuser",
         "superuser_researcher_b"}
-IN_B = {"admin", "analyst", "owner_b", "cx_b", "researcher_b", "superuser", "superuser_researcher_b"}
 SIDES = (("a", IN_A), ("b", IN_B))
 
 

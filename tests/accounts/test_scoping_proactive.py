@@ -4,17 +4,22 @@ one person's decisions; the citizen inbox.
 Ministry A (min-a) and the Tula region (region-b) each hold a run with one entitled and one refused decision, a
 proposed and a notified offer. Rules under test: staff see their authority's runs and offers (the central office
 and superusers everyone's), another authority's run or offer is a 404; moving offers and pushing events needs
-RUN_PROACTIVE (service owners, the administrator, superusers); one person's decisions are personal data
-(VIEW_BENEFICIARIES): the authority's own proactive officers only, never the administrator or a superuser. Runs,
-register uploads, payment batches and what-ifs have no web entry (the `govcx proactive` command and the worker).
+RUN_PROACTIVE (proactive officers, the administrator, superusers); one person's decisions are personal data
+(VIEW_BENEFICIARIES): the authority's own proactive officers only, never the administrator or a superuser. Runs are
+started and register extracts uploaded by proactive officers of the snapshot's authority (RUN_PROACTIVE); a
+family's what-if is personal data like one person's decisions. Payment batches have no web entry (the command).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.accounts.conftest import (
     IN_A,
     IN_B,
@@ -31,13 +36,16 @@ from tests.accounts.conftest import (
 
 from govcx.accounts.models import AuditEvent, User
 from govcx.accounts.roles import Role
-from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, OutboxMessage, Run, Snapshot
+from govcx.outbox.models import Message
+from govcx.proactive.extracts import validate
+from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, Run, Snapshot
+from govcx.proactive.synthetic import register
 
 pytestmark = pytest.mark.django_db
 
-RUN_PROACTIVE = {"admin", "owner_a", "owner_b", "superuser", "superuser_researcher_b"}
+RUN_PROACTIVE = {"admin", "proactive_a", "proactive_b", "superuser", "superuser_researcher_b"}
 # Personal data: the role alone grants it, so neither the administrator nor a superuser has it.
-BENEFICIARIES = {"owner_a", "owner_b"}
+BENEFICIARIES = {"proactive_a", "proactive_b"}
 SITUATION = {
     "persons": {"mum": {"birth": {"ETERNITY": "1990-01-01"}, "salary": {"2025-03": 20000}},
                 "kid": {"birth": {"ETERNITY": "2020-01-01"}}},
@@ -51,8 +59,13 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
     world: dict[str, Any] = {}
     for side, org in (("a", "min-a"), ("b", "region-b")):
         organisation = base["orgs"][org]
+        folder = Path(tempfile.mkdtemp(prefix="govcx-matrix-register-"))
+        persons, households = validate(*register(3, seed=side == "a", as_of="2025-03-01"),
+                                       taken_on=dt.date(2025, 3, 1))
+        pq.write_table(persons, folder / "persons.parquet")
+        pq.write_table(households, folder / "households.parquet")
         snapshot = Snapshot.objects.create(organisation=organisation, taken_on=dt.date(2025, 3, 1),
-                                           directory="/nonexistent")
+                                           directory=str(folder))
         run = Run.objects.create(organisation=organisation, snapshot=snapshot, period="2025-03", status="done")
         person = f"person-{side}"
         Decision.objects.create(organisation=organisation, run=run, benefit="unified_allowance",
@@ -65,9 +78,10 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
                                         pack_version="unified_allowance 2025.1", state=state)
             for state, month in (("proposed", 3), ("notified", 2))
         }
-        world |= {f"run_{side}": run.pk, f"person_{side}": person, f"proposed_{side}": offers["proposed"].pk,
+        world |= {f"snapshot_{side}": snapshot.pk, f"household_{side}": str(households["household_id"][0]),
+                  f"run_{side}": run.pk, f"person_{side}": person, f"proposed_{side}": offers["proposed"].pk,
                   f"notified_{side}": offers["notified"].pk}
-    citizen = User.objects.create_user(username="citizen-a", role=Role.VIEWER)
+    citizen = User.objects.create_user(username="citizen-a", role=Role.CITIZEN)
     CitizenLink.objects.create(user=citizen, organisation=base["orgs"]["min-a"], person_id="person-a")
     world["citizen"] = citizen
     return world
@@ -82,13 +96,33 @@ def state() -> dict[str, Any]:
     return {
         "offers": sorted(Offer.objects.values_list("id", "state")),
         "steps": OfferStep.objects.count(),
-        "outbox": OutboxMessage.objects.count(),
+        "outbox": Message.objects.count(),
         "events": sorted(LifeEvent.objects.values_list("organisation_id", "event_id")),
+        "runs": Run.objects.count(),
+        "snapshots": Snapshot.objects.count(),
     }
 
 
 def personal(cells: dict[str, int] | None = None) -> dict[str, int]:
     return {actor: 200 if actor in BENEFICIARIES else 403 for actor in SIGNED_IN} | (cells or {})
+
+
+def runs_on(side: str, ok: int) -> dict[str, int]:
+    """A write on side's snapshot: the proactive officers' right first (403 without it), then the scope (404)."""
+    scope = IN_A if side == "a" else IN_B
+    return {actor: (ok if actor in scope else 404) if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN}
+
+
+def whatif_of(side: str) -> dict[str, int]:
+    return {actor: (200 if actor.endswith(side) else 404) if actor in BENEFICIARIES else 403 for actor in SIGNED_IN}
+
+
+def extract(world: dict[str, Any]) -> dict[str, Any]:
+    persons = "person_id,household_id,household_role,birth\nx1,hx,adult,1990-01-01\n"
+    return {"taken_on": "2025-04-01", "label": "",
+            "persons": SimpleUploadedFile("persons.csv", persons.encode(), content_type="text/csv"),
+            "households": SimpleUploadedFile("households.csv", b"household_id,region\nhx,RU-TUL\n",
+                                             content_type="text/csv")}
 
 
 def event(world: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +136,13 @@ READS = [
     row("page", "notified offers", "/proactive/offers/?state=notified", everyone()),
     row("page", "run of a", "/proactive/runs/{run_a}/", sees(IN_A)),
     row("page", "run of b", "/proactive/runs/{run_b}/", sees(IN_B)),
+    row("page", "runs", "/proactive/runs/", everyone()),
+    row("page", "register extracts", "/proactive/snapshots/", everyone()),
+    row("page", "what-if form", "/proactive/whatif/", personal()),
+    row("page", "what-if of a family of a",
+        "/proactive/whatif/?snapshot={snapshot_a}&household_id={household_a}&period=2025-03", whatif_of("a")),
+    row("page", "what-if of a family of b",
+        "/proactive/whatif/?snapshot={snapshot_b}&household_id={household_b}&period=2025-03", whatif_of("b")),
     row("page", "person form", "/proactive/people/", personal()),
     row("page", "person of a", "/proactive/people/?person_id={person_a}", personal()),
     row("page", "inbox", "/proactive/inbox/", everyone()),
@@ -123,6 +164,13 @@ WRITES = [
         method="post", body=lambda w: {"state": "expired"}),
     row("api", "push an event", "/api/proactive/events",
         {actor: 201 if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN}, method="post", body=event),
+    row("page", "start a run on a snapshot of a", "/proactive/runs/", runs_on("a", 302), method="post",
+        body=lambda w: {"snapshot": w["snapshot_a"], "period": "2025-03"}),
+    row("page", "start a run on a snapshot of b", "/proactive/runs/", runs_on("b", 302), method="post",
+        body=lambda w: {"snapshot": w["snapshot_b"], "period": "2025-03"}),
+    row("page", "upload a register extract", "/proactive/snapshots/",
+        {actor: 302 if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN}, method="post", body=extract,
+        multipart=True),
     # an official is no citizen: another person's offer is as good as absent
     row("page", "answer an offer of a", "/proactive/inbox/{notified_a}/answer/", everyone(404), method="post",
         body=lambda w: {"answer": "accept"}),

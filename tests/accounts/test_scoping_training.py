@@ -3,9 +3,9 @@ sheets and the API's imports.
 
 Programme A belongs to Ministry A (its roster spans the ministry and its agency), programme B to the Tula region.
 Rules under test: staff see their authority's programme (the central office and superusers every one); another
-authority's programme is a 404; rosters, completions and attendance need MANAGE_TRAINING (CX analysts, the
-administrator, superusers); work e-mails and managers reach only the organisation's own training officers (CX
-analysts of that authority), never administrators or superusers.
+authority's programme is a 404; rosters, completions and attendance need MANAGE_TRAINING (training officers, the
+administrator, superusers); work e-mails and managers reach only the organisation's own training officers, never
+administrators or superusers.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from govcx.training.services.roster_imports import roster_import
 
 pytestmark = [pytest.mark.django_db]
 
-MANAGE = {"admin", "cx_a", "cx_b", "superuser", "superuser_researcher_b"}
-OFFICERS = {"a": {"cx_a"}, "b": {"cx_b"}}
+MANAGE = {"admin", "training_a", "training_b", "superuser", "superuser_researcher_b"}
+OFFICERS = {"a": {"training_a"}, "b": {"training_b"}}
 EMAIL = {"a": "trainee.alpha@example.gov", "b": "trainee.beta@example.gov"}
 HEADER = "person_id,organisation,position_category,region,started_on,left_on,work_email,manager_id\n"
 
@@ -137,7 +137,7 @@ def test_work_emails_reach_only_the_organisations_training_officers(world, actor
 
 
 def test_the_training_officer_sees_the_contacts(world):
-    body = client_as(world, "cx_a").get(f"/training/{world['programme_a']}/people/").content.decode()
+    body = client_as(world, "training_a").get(f"/training/{world['programme_a']}/people/").content.decode()
     assert EMAIL["a"] in body
 
 

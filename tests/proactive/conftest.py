@@ -4,6 +4,9 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from tests.conftest import make_user
+
+from govcx.accounts.roles import Role
 
 HERE = Path(__file__).parent
 
@@ -18,3 +21,10 @@ def openfisca_python():
     if python is None:
         pytest.skip(reason)
     return python
+
+
+@pytest.fixture
+def officers(reference_data):
+    """The proactive officers of Ministry A ("a") and of the Tula region ("b")."""
+    return {"a": make_user("proactive-a", Role.PROACTIVE_OFFICER, reference_data["ministry"]),
+            "b": make_user("proactive-b", Role.PROACTIVE_OFFICER, reference_data["region"])}

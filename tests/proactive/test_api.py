@@ -47,9 +47,9 @@ def test_bad_situation_is_a_422(client_for, users):
     assert response.status_code == 422 and "nonsense" in response.json()["message"]
 
 
-def test_events_are_idempotent(client_for, users):
+def test_events_are_idempotent(client_for, users, officers):
     body = {"event_id": "zags-1", "kind": "birth_registered", "person_id": "p1", "occurred_on": "2025-03-02"}
-    client = client_for(users["owner_b"])
+    client = client_for(officers["b"])
     first, second = post(client, "/api/proactive/events", body), post(client, "/api/proactive/events", body)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]

@@ -1,4 +1,5 @@
-"""The register engine (Ibis: DuckDB, and Spark in local mode) gives the single-case engine's results."""
+"""The register engines give the single-case engine's results: the Arrow path runs use (whole, and in slices of
+households whose members are scattered), and the Ibis compilation on DuckDB and on Spark in local mode."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from govcx.proactive.rules.catalogue import load_pack
 from govcx.proactive.rules.ibis_engine import compile_register
 from govcx.proactive.rules.periods import parse_period
-from govcx.proactive.rules.register import simulation_for_register
+from govcx.proactive.rules.register import household_chunks, simulation_for_register, simulation_from_tables
 from govcx.proactive.synthetic import register
 
 TEMPLATE = Path(__file__).parent / "country_template"
@@ -62,3 +63,25 @@ def test_spark_equals_duckdb(case, spark):
     want = results(pack, ibis.duckdb.connect(), persons, households, period)
     for name in NAMES:
         np.testing.assert_allclose(got[name], want[name], atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("month", ["2016-06", "2024-03"])
+def test_the_arrow_path_equals_the_single_case_engine_whole_and_in_slices(case, month):
+    pack, persons, households = case
+    period = parse_period(month)
+    want = expected(pack, persons, households, period)
+    whole = simulation_from_tables(pack, persons, {"household": households}, period, float_type=np.float32)
+    for name in NAMES:
+        np.testing.assert_allclose(whole.calculate(name, period).astype(float), want[name], atol=1e-6, err_msg=name)
+    shuffled = persons.take(np.random.default_rng(5).permutation(persons.num_rows))
+    person_names = [n for n in NAMES if pack.variables[n].entity == "person"]
+    got: dict[str, dict] = {n: {} for n in NAMES}
+    for part, groups, members in household_chunks(shuffled, households, households_per_chunk=40):
+        simulation = simulation_from_tables(pack, part, {"household": groups}, period, float_type=np.float32,
+                                            membership={"household": members})
+        for name in NAMES:
+            ids = part["person_id"] if name in person_names else groups["household_id"]
+            got[name].update(zip(ids.to_pylist(), simulation.calculate(name, period).astype(float), strict=True))
+    for name in NAMES:
+        ids = persons["person_id"] if name in person_names else households["household_id"]
+        np.testing.assert_allclose([got[name][i] for i in ids.to_pylist()], want[name], atol=1e-6, err_msg=name)

@@ -8,13 +8,17 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from django.test import override_settings
 
 from govcx.accounts.models import AuditEvent
 from govcx.errors import Conflict, InvalidInput
+from govcx.outbox.models import Message
 from govcx.proactive import services
-from govcx.proactive.models import Decision, LifeEvent, Offer, OutboxMessage
+from govcx.proactive.models import Decision, LifeEvent, Offer
 
 pytestmark = pytest.mark.django_db
+
+PORTAL = "https://portal.example.gov/govcx-offers"
 
 
 def write(tmp_path, name, rows):
@@ -93,8 +97,10 @@ def test_lifecycle_outbox_and_payment_batch(two_snapshots):
     org, _, second = two_snapshots
     services.run_execute(run=services.run_create(organisation=org, snapshot=second, period="2025-02"))
     offer = Offer.objects.get(benefit="maternity_capital")
-    services.offer_notify(offer=offer)
-    assert set(OutboxMessage.objects.filter(offer=offer).values_list("channel", flat=True)) == {"inbox", "webhook"}
+    with override_settings(PROACTIVE_PORTAL_WEBHOOK_URL=PORTAL):
+        services.offer_notify(offer=offer)
+    call = Message.objects.get(key=f"proactive.offer_notified:{offer.pk}")
+    assert (call.channel, call.recipient) == ("webhook", PORTAL) and f'"offer_id": {offer.pk}' in call.body
     with pytest.raises(Conflict):
         services.offer_move(offer=offer, state="paid")
     services.offer_move(offer=offer, state="accepted")

@@ -26,25 +26,25 @@ def offer(users, reference_data, tmp_path):
     return services.offer_notify(offer=offer)
 
 
-def test_officials_see_offers_and_runs(client_for, users, offer):
-    page = client_for(users["owner_b"]).get("/proactive/")
+def test_officials_see_offers_and_runs(client_for, officers, offer):
+    page = client_for(officers["b"]).get("/proactive/")
     assert page.status_code == 200 and b"2025-03" in page.content
-    notified = client_for(users["owner_b"]).get("/proactive/offers/?state=notified")
+    notified = client_for(officers["b"]).get("/proactive/offers/?state=notified")
     assert offer.beneficiary_id.encode() in notified.content
     # another authority's officials see nothing of it
-    assert b"p1" not in client_for(users["owner_a"]).get("/proactive/offers/").content
+    assert b"p1" not in client_for(officers["a"]).get("/proactive/offers/").content
 
 
-def test_person_lookup_is_for_the_authority_and_audited(client_for, users, offer):
+def test_person_lookup_is_for_the_authority_and_audited(client_for, users, officers, offer):
     assert client_for(users["viewer_a"]).get("/proactive/people/?person_id=p1").status_code == 403
-    assert client_for(users["owner_b"]).get("/proactive/people/?person_id=p1").status_code == 200
+    assert client_for(officers["b"]).get("/proactive/people/?person_id=p1").status_code == 200
     assert AuditEvent.objects.filter(action="proactive.person_lookup").exists()
 
 
 def test_the_citizen_accepts_in_the_inbox_without_javascript(client_for, reference_data, offer):
     from govcx.accounts.models import User
 
-    citizen = User.objects.create_user(username="citizen", password="x" * 12, role=Role.VIEWER)
+    citizen = User.objects.create_user(username="citizen", password="x" * 12, role=Role.CITIZEN)
     CitizenLink.objects.create(user=citizen, organisation=reference_data["region"], person_id="p1", household_id="h1")
     client = client_for(citizen)
     page = client.get("/proactive/inbox/", HTTP_ACCEPT_LANGUAGE="ru")

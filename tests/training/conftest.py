@@ -22,7 +22,7 @@ PASSWORD = "correct-horse-battery-staple-42"
 
 @pytest.fixture
 def officer(reference_data):
-    return User.objects.create_user(username="officer-a", password=PASSWORD, role=Role.CX_ANALYST,
+    return User.objects.create_user(username="officer-a", password=PASSWORD, role=Role.TRAINING_OFFICER,
                                     organisation=reference_data["ministry"], email="officer@example.gov")
 
 

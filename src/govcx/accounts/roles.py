@@ -16,6 +16,10 @@ class Role(StrEnum):
     LAB_RESEARCHER = "lab_researcher"
     CX_ANALYST = "cx_analyst"
     VIEWER = "viewer"
+    PROACTIVE_OFFICER = "proactive_officer"
+    TRAINING_OFFICER = "training_officer"
+    # A person linked to one register person (proactive offers' inbox): no official's action at all.
+    CITIZEN = "citizen"
 
 
 class Action(StrEnum):
@@ -33,7 +37,6 @@ class Action(StrEnum):
     IMPORT_EVENT_LOGS = "import_event_logs"  # bring a service's delivery event logs (files, API pushes)
     RUN_PROACTIVE = "run_proactive"  # load register extracts, run rules, move offers, export payments
     VIEW_BENEFICIARIES = "view_beneficiaries"  # one person's proactive decisions (their own authority only)
-    # training: the organisation's training officers (its CX analysts until a role of their own exists)
     MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
     VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
 
@@ -53,16 +56,14 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
          Action.IMPORT_EVENT_LOGS}
-        # proactive services: the authority's officers who run offers (a role of their own needs an accounts
-        # migration; until then the service owner holds these)
-        | {Action.RUN_PROACTIVE, Action.VIEW_BENEFICIARIES}
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),
-    Role.CX_ANALYST: frozenset(
-        {Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS, Action.MANAGE_TRAINING, Action.VIEW_TRAINEES}
-    ),
+    Role.CX_ANALYST: frozenset({Action.VIEW, Action.MANAGE_SURVEYS, Action.HANDLE_COMPLAINTS}),
     Role.VIEWER: frozenset({Action.VIEW}),
+    Role.PROACTIVE_OFFICER: frozenset({Action.VIEW, Action.RUN_PROACTIVE, Action.VIEW_BENEFICIARIES}),
+    Role.TRAINING_OFFICER: frozenset({Action.VIEW, Action.MANAGE_TRAINING, Action.VIEW_TRAINEES}),
+    Role.CITIZEN: frozenset(),
 }
 
 

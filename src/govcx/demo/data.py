@@ -947,6 +947,10 @@ USERS: list[UserSpec] = [
     UserSpec("viewer.tula", "viewer", "tula-education", "Виктор", "Степанов"),
     UserSpec("cx.sfr", "cx_analyst", "sfr", "Анна", "Васильева"),
     UserSpec("cx.moscow", "cx_analyst", "moscow-gov", "Кирилл", "Новиков"),
+    UserSpec("proactive.tula", "proactive_officer", "tula-social", "Людмила", "Андреева"),
+    UserSpec("proactive.moscow", "proactive_officer", "moscow-dtszn", "Денис", "Захаров"),
+    UserSpec("training.moscow", "training_officer", "moscow-gov", "Вера", "Полякова"),
+    UserSpec("training.tula", "training_officer", "tula-gov", "Олег", "Макаров"),
 ]
 
 # --- assessors' evidence and adjustments -------------------------------------------------------------------------

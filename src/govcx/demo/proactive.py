@@ -118,7 +118,8 @@ def build_proactive_demo(*, orgs: dict[str, Any], actor: Any, password_hash: str
             pq.write_table(region_households, households_file)
             snapshots.append(services.snapshot_load(
                 organisation=organisation, taken_on=taken_on, persons_file=persons_file,
-                households_file=households_file, actor=actor, label=f"civil and social registers, {taken_on}"))
+                households_file=households_file, actor=actor,
+                label=f"регистры ЗАГС и соцзащиты на {taken_on:%d.%m.%Y}"))
         run = services.run_execute(run=services.run_create(organisation=organisation, snapshot=snapshots[-1],
                                                            period=PERIOD, actor=actor))
         offers = list(Offer.objects.filter(organisation=organisation).order_by("benefit", "beneficiary_id"))
@@ -141,7 +142,7 @@ def _citizen(organisation: Any, offers: list[Offer], password_hash: str) -> set[
     family = persons.filter(pc.equal(persons["household_id"], household)).to_pylist()
     mother = next(p for p in family if p["household_role"] == "adult")
     username, first_name, last_name = CITIZEN
-    user = User.objects.create(username=username, password=password_hash, role=Role.VIEWER, is_demo=True,
+    user = User.objects.create(username=username, password=password_hash, role=Role.CITIZEN, is_demo=True,
                                first_name=first_name, last_name=last_name, email=f"{username}@demo.example.ru")
     CitizenLink.objects.create(user=user, organisation=organisation, person_id=mother["person_id"],
                                household_id=household,

@@ -34,6 +34,7 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("audit.reaudit", daily_at=dt.time(2, 0), payload={"older_than_hours": 24}),
     Entry("complaints.remind", daily_at=dt.time(7, 0), grace=dt.timedelta(hours=12)),
     Entry("outbox.send", every=dt.timedelta(minutes=1)),  # confirmations reach citizens within a minute or two
+    Entry("proactive.expire", daily_at=dt.time(0, 30), grace=dt.timedelta(hours=12)),  # offers past answer-by
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
 )
 

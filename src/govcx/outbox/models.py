@@ -1,4 +1,5 @@
-"""Persistence of outgoing e-mail: one row per message, with its delivery state.
+"""Persistence of outgoing messages (e-mail to a person, signed webhook calls to a portal): one row per message,
+with its delivery state.
 
 A message is written in the transaction of the change it reports (a complaint received), so it exists exactly when
 the change does; the worker sends it later (`outbox.services.messages_send`). The recipient and the body are
@@ -17,14 +18,20 @@ class MessageState(models.TextChoices):
     FAILED = "failed"  # every attempt failed; kept for an operator to look at
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email"  # recipient: an e-mail address
+    WEBHOOK = "webhook"  # recipient: the receiver's URL; body: the JSON payload, signed when sent
+
+
 class Message(models.Model):
-    """One e-mail to one recipient."""
+    """One message to one recipient through one channel."""
 
     PERSONAL_DATA_FIELDS = ("recipient", "body")
     RETENTION_DAYS = 90
 
     key = models.CharField(max_length=100, unique=True)  # the sender's idempotency key: one message per event
-    recipient = models.EmailField(max_length=254)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    recipient = models.CharField(max_length=500)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     state = models.CharField(max_length=8, choices=MessageState.choices, default=MessageState.PENDING)

@@ -1,5 +1,7 @@
 """Use cases of the outbox: put a message in it (idempotently, inside the caller's transaction) and send what is
-due (the worker's `outbox.send` job, every minute).
+due (the worker's `outbox.send` job, every minute). E-mail goes through Django's mail backend; a webhook message is
+POSTed as JSON with an HMAC-SHA256 signature of the body (`X-Govcx-Signature: sha256=<hex>`, keyed with
+GOVCX_WEBHOOK_SECRET) and the message's key as `Idempotency-Key`, so a receiver drops a retry it has already had.
 
 Sending is at least once and never twice at the same time: a worker claims a message with one conditional UPDATE
 before sending it, so two workers never send the same message; a worker that dies after sending but before
@@ -10,8 +12,13 @@ attempt is retried with a growing pause (1, 2, 4, ... minutes) until MAX_ATTEMPT
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import logging
+import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,13 +29,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from govcx.errors import Invalid
-from govcx.outbox.models import Message, MessageState
+from govcx.outbox.models import Channel, Message, MessageState
 
 log = logging.getLogger("govcx.outbox")
 
 MAX_ATTEMPTS = 6
 STALE_CLAIM = dt.timedelta(minutes=10)
 BATCH = 200
+WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 def message_enqueue(*, key: str, recipient: str, subject: str, body: str) -> Message:
@@ -44,6 +52,23 @@ def message_enqueue(*, key: str, recipient: str, subject: str, body: str) -> Mes
         "next_attempt_at": timezone.now(),
     })
     return message
+
+
+def webhook_enqueue(*, key: str, url: str, event: str, payload: dict[str, Any]) -> Message:
+    """Queue one call of a receiver's webhook; the same key again returns the call already queued."""
+    if not url.startswith(("https://", "http://")):
+        raise Invalid(f"{url!r} is not a webhook address", details=[{"field": "url"}])
+    message, _created = Message.objects.get_or_create(key=key[:100], defaults={
+        "channel": Channel.WEBHOOK, "recipient": url[:500], "subject": event[:200],
+        "body": json.dumps({"event": event, "key": key[:100], "data": payload}, ensure_ascii=False, sort_keys=True),
+        "next_attempt_at": timezone.now(),
+    })
+    return message
+
+
+def webhook_signature(body: bytes) -> str:
+    secret = (getattr(settings, "WEBHOOK_SECRET", "") or settings.SECRET_KEY).encode()
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -63,7 +88,21 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
 
 
 def _send_one(message: Message) -> None:
+    if message.channel == Channel.WEBHOOK:
+        _post_webhook(message)
+        return
     EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]).send()
+
+
+def _post_webhook(message: Message) -> None:
+    """One attempt; any answer but 2xx is a failure to retry (urllib raises on 4xx/5xx and on no answer)."""
+    body = message.body.encode()
+    request = urllib.request.Request(message.recipient, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Idempotency-Key": message.key, "X-Govcx-Event": message.subject,
+        "X-Govcx-Signature": webhook_signature(body)})
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as answer:  # noqa: S310 - http(s) only
+        if not 200 <= answer.status < 300:
+            raise OSError(f"the webhook answered {answer.status}")
 
 
 def messages_send(*, now: dt.datetime | None = None, limit: int = BATCH) -> SendReport:

@@ -1,4 +1,5 @@
-"""The proactive app's background work: one run over a snapshot (`govcx worker` executes it)."""
+"""The proactive app's background work: one run over a snapshot, and the daily expiry of unanswered offers
+(`govcx worker` executes them; jobs/schedule.py queues the expiry)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,8 @@ def run_rules(context: JobContext) -> dict[str, Any]:
     if run.status == "failed":
         raise RuntimeError(run.error or "the run failed")
     return {"run_id": run.pk, "evaluated": run.evaluated, "entitled": run.entitled, "offers": run.offers_created}
+
+
+@job_handler("proactive.expire")
+def expire_offers(context: JobContext) -> dict[str, Any]:
+    return {"expired": services.offers_expire()}

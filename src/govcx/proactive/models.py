@@ -1,5 +1,6 @@
 """Persistence of proactive services: rule pack versions, register snapshots, life events, runs, decisions,
-offers with their steps, the outbox, payment batches and citizens' links to register persons.
+offers with their steps, payment batches and citizens' links to register persons. Notifications to the portal
+go through the shared outbox (`govcx.outbox`); the citizen inbox reads the notified offers themselves.
 
 Personal data: register extracts (snapshot files under GOVCX_VAR_DIR, deleted with their snapshot), decisions and
 offers (a person's identifier, amounts and reasons) are kept while the offer may be paid or appealed (5 years).
@@ -165,6 +166,7 @@ class Offer(models.Model):
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="offers")
     pack_version = models.CharField(max_length=120)
     event_at = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateField(null=True, blank=True)  # set when notified; unanswered after it, the offer expires
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     payment_batch = models.ForeignKey(PaymentBatch, null=True, blank=True, on_delete=models.PROTECT,
@@ -193,18 +195,6 @@ class OfferStep(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-
-
-class OutboxMessage(models.Model):
-    """A notification to deliver through a portal adapter; delivered at least once, retried until it is."""
-
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="outbox")
-    channel = models.CharField(max_length=32)  # inbox | webhook
-    payload = models.JSONField()
-    status = models.CharField(max_length=16, default="pending")  # pending | sent | failed
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class CitizenLink(models.Model):

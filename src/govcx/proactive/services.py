@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from govcx.accounts.services import audit_record
 from govcx.errors import Conflict, Invalid, InvalidInput
+from govcx.outbox.services import webhook_enqueue
 from govcx.proactive import events as life_events
 from govcx.proactive.extracts import read_table, validate
 from govcx.proactive.models import (
@@ -27,7 +28,6 @@ from govcx.proactive.models import (
     LifeEvent,
     Offer,
     OfferStep,
-    OutboxMessage,
     PackVersion,
     PaymentBatch,
     Run,
@@ -38,6 +38,7 @@ from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
 from govcx.proactive.rules.register import evaluate_benefits
 
+ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
 EVENT_KINDS = ("birth_registered", "death", "disability_granted", "age_reached", "income_change")
 
@@ -219,15 +220,39 @@ def offer_move(*, offer: Offer, state: str, actor: Any = None, note: str = "") -
     return offer
 
 
+@transaction.atomic
 def offer_notify(*, offer: Offer, actor: Any = None) -> Offer:
-    """Queue the notification for the citizen inbox and the portal adapter, and mark the offer notified."""
-    payload = {"offer_id": offer.pk, "benefit": offer.benefit, "amount": str(offer.amount),
-               "beneficiary_id": offer.beneficiary_id, "entitlement": offer.entitlement_key, "reasons": offer.reasons}
-    for channel in ("inbox", "webhook"):
-        OutboxMessage.objects.create(offer=offer, channel=channel, payload=payload,
-                                     status="sent" if channel == "inbox" else "pending",
-                                     sent_at=timezone.now() if channel == "inbox" else None)
-    return offer_move(offer=offer, state="notified", actor=actor)
+    """Mark the offer notified (the citizen's inbox shows it from now, with its answer-by day) and queue the
+    portal adapter's signed webhook call in the shared outbox, once per offer."""
+    offer = offer_move(offer=offer, state="notified", actor=actor)
+    offer.respond_by = timezone.localdate() + dt.timedelta(days=ANSWER_DAYS)
+    offer.save(update_fields=["respond_by", "updated_at"])
+    url = settings.PROACTIVE_PORTAL_WEBHOOK_URL
+    if url:
+        webhook_enqueue(key=f"proactive.offer_notified:{offer.pk}", url=url, event="proactive.offer_notified",
+                        payload=offer_payload(offer))
+    return offer
+
+
+def offer_payload(offer: Offer) -> dict[str, Any]:
+    """What the portal adapter receives about an offer (docs/proactive.md, "Portal adapter")."""
+    return {"offer_id": offer.pk, "benefit": offer.benefit, "amount": str(offer.amount),
+            "beneficiary_id": offer.beneficiary_id, "person_ids": offer.person_ids,
+            "entitlement": offer.entitlement_key, "respond_by": offer.respond_by.isoformat() if offer.respond_by
+            else None, "reasons": offer.reasons, "reference": offer.reference}
+
+
+def offers_expire(*, today: dt.date | None = None) -> int:
+    """Expire the notified offers whose answer-by day has passed (the daily `proactive.expire` job)."""
+    today = today or timezone.localdate()
+    expired = 0
+    for offer in Offer.objects.filter(state="notified", respond_by__lt=today).order_by("pk"):
+        try:
+            offer_move(offer=offer, state="expired", note=f"not answered by {offer.respond_by}")
+        except Conflict:  # answered meanwhile
+            continue
+        expired += 1
+    return expired
 
 
 @transaction.atomic
@@ -294,6 +319,33 @@ def pack_version_whatif(*, version: PackVersion, snapshot: Snapshot, period: str
     before, after = totals(current), totals(draft)
     return {"entitled_before": before[0], "entitled_after": after[0], "entitled_change": after[0] - before[0],
             "cost_before": before[1], "cost_after": after[1], "cost_change": round(after[1] - before[1], 2)}
+
+
+def household_whatif(*, snapshot: Snapshot, household_id: str, period: str, version: PackVersion | None = None,
+                     language: str = "en", actor: Any = None) -> list[dict[str, Any]]:
+    """Every benefit's decision for one family of a snapshot (the family and each member) under the packs in force
+    and, given a draft, under it instead of its pack, with every condition checked. Personal data: audited."""
+    import pyarrow.compute as pc
+
+    persons, households = snapshot_tables(snapshot)
+    persons = persons.filter(pc.equal(persons["household_id"], household_id))
+    households = households.filter(pc.equal(households["household_id"], household_id))
+    at = parse_period(period)
+    packs = packs_in_force(snapshot.organisation)
+    draft = parse_pack(version.content, str(version)) if version is not None else None
+    found: list[dict[str, Any]] = []
+    if persons.num_rows:
+        for pack, label in packs:
+            rows = evaluate_benefits(pack, persons, households, at, language=language)
+            drafted = ({(r["benefit"], r["beneficiary_id"]): r for r in
+                        evaluate_benefits(draft, persons, households, at, language=language)}
+                       if draft is not None and draft.name == pack.name else {})
+            found += [{**row, "pack_version": label, "draft": drafted.get((row["benefit"], row["beneficiary_id"]))}
+                      for row in rows]
+    audit_record(actor=actor, action="proactive.household_whatif", obj=snapshot,
+                 organisation_id=snapshot.organisation_id,
+                 changes={"household_id": household_id, "period": period, "draft": str(version or "")})
+    return found
 
 
 def offer_citizen_answer(*, offer: Offer, user: Any, accept: bool) -> Offer:

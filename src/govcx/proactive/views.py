@@ -1,21 +1,30 @@
-"""Pages of proactive services: officials' runs, offers by state, people not entitled with their reasons, one
-person's decisions; the citizen's inbox (works without JavaScript, on a phone), where offers are accepted."""
+"""Pages of proactive services: officials' runs (started here, their progress followed), register extract uploads,
+offers by state, people not entitled with their reasons, one person's decisions, a family's what-if; the citizen's
+inbox (works without JavaScript, on a phone), where offers are accepted."""
 
 from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
-from govcx.errors import Conflict
+from govcx.errors import Conflict, Invalid, InvalidInput, Problem
 from govcx.proactive import selectors, services
-from govcx.proactive.models import OFFER_STATES, Offer
+from govcx.proactive.models import OFFER_STATES, Offer, PackVersion, Snapshot
+from govcx.proactive.rules.periods import parse_period
+
+RUN_IN_PROGRESS = ("queued", "running")
 
 
 @login_required
@@ -44,12 +53,124 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The authority's runs with their progress, and (for proactive officers) a form to start one."""
+    require(request.user, Action.VIEW)
+    may_run = can(request.user, Action.RUN_PROACTIVE)
+    problem = ""
+    if request.method == "POST":
+        require(request.user, Action.RUN_PROACTIVE)
+        try:
+            snapshot = selectors.access_snapshot(request.user, int(request.POST.get("snapshot") or 0))
+            period = (request.POST.get("period") or "").strip()[:16]
+            parse_period(period)
+        except (ValueError, Invalid):
+            problem = _("Choose a snapshot and give the period as a month (2025-03).")
+        else:
+            run = services.run_create(organisation=snapshot.organisation, snapshot=snapshot, period=period,
+                                      full=request.POST.get("full") == "on", actor=request.user)
+            services.run_start(run=run, actor=request.user)
+            messages.success(request, _("The run is queued; this page shows its progress."))
+            return redirect("proactive:run", run.pk)
+    runs = selectors.run_list(user=request.user).select_related("snapshot")[:100]
+    return render(request, "proactive/runs.html", {
+        "runs": [{"run": r, "status": labels.RUN_STATUSES.get(r.status, r.status)} for r in runs],
+        "may_run": may_run, "problem": problem,
+        "snapshots": Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50]
+        if may_run else [],
+    }, status=422 if problem else 200)
+
+
+@login_required
 def run_detail(request: HttpRequest, proactive_run_id: int) -> HttpResponse:
     run = selectors.access_run(request.user, proactive_run_id)
     refusals = selectors.not_entitled(user=request.user, run=run)[:200]
     return render(request, "proactive/run.html", {
         "run": run, "status": labels.RUN_STATUSES.get(run.status, run.status),
+        "in_progress": run.status in RUN_IN_PROGRESS,
         "refusals": [{"decision": d, "benefit": labels.BENEFITS.get(d.benefit, d.benefit)} for d in refusals],
+    })
+
+
+@login_required
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    """Register extracts loaded, and the upload of a new one: both files checked whole, nothing kept on a problem."""
+    require(request.user, Action.VIEW)
+    may_load = can(request.user, Action.RUN_PROACTIVE)
+    problems: list[Problem] = []
+    if request.method == "POST":
+        require(request.user, Action.RUN_PROACTIVE)
+        problems = _snapshot_upload(request)
+        if not problems:
+            return redirect("proactive:snapshots")
+    return render(request, "proactive/snapshots.html", {
+        "snapshots": Snapshot.objects.for_user(request.user).order_by("-taken_on", "-pk")[:100],
+        "may_load": may_load, "problems": problems[:200], "total": len(problems),
+    }, status=422 if problems else 200)
+
+
+def _snapshot_upload(request: HttpRequest) -> list[Problem]:
+    persons, households = request.FILES.get("persons"), request.FILES.get("households")
+    try:
+        taken_on = dt.date.fromisoformat(request.POST.get("taken_on") or "")
+    except ValueError:
+        return [Problem(_("give the day the extract was taken (YYYY-MM-DD)"), field="taken_on")]
+    if persons is None or households is None:
+        return [Problem(_("choose both files: persons and households"), field="persons")]
+    organisation = getattr(request.user, "organisation", None)
+    if organisation is None:
+        return [Problem(_("your account belongs to no authority"), field="taken_on")]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in (persons, households):
+            name = Path(upload.name or "extract").name
+            path = Path(folder) / name
+            if path.suffix.lower() not in (".csv", ".parquet"):
+                return [Problem(_("a file must be CSV or Parquet"), file=name)]
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            paths.append(path)
+        try:
+            snapshot = services.snapshot_load(organisation=organisation, taken_on=taken_on, persons_file=paths[0],
+                                              households_file=paths[1], actor=request.user,
+                                              label=(request.POST.get("label") or "").strip()[:200])
+        except InvalidInput as exc:
+            return exc.problems
+        except Conflict as exc:
+            return [Problem(exc.message, field="taken_on")]
+    messages.success(request, _("The extract is loaded: %(persons)d persons in %(households)d households.")
+                     % {"persons": snapshot.persons, "households": snapshot.households})
+    return []
+
+
+@login_required
+def whatif(request: HttpRequest) -> HttpResponse:
+    """One family of a snapshot under the rules in force (and a draft version): every decision with every
+    condition checked. Personal data: the authority's proactive officers only, every look audited."""
+    require(request.user, Action.VIEW_BENEFICIARIES)
+    snapshots = Snapshot.objects.for_user(request.user, Action.VIEW_BENEFICIARIES).order_by("-taken_on")[:50]
+    drafts = PackVersion.objects.for_user(request.user).filter(status="draft").order_by("pack", "version")
+    household_id = (request.GET.get("household_id") or "").strip()[:64]
+    period = (request.GET.get("period") or "").strip()[:16]
+    rows: list = []
+    problem = ""
+    if household_id:
+        try:
+            snapshot = selectors.access_snapshot(request.user, int(request.GET.get("snapshot") or 0))
+            parse_period(period)
+            draft_id = request.GET.get("draft") or ""
+            version = drafts.get(pk=int(draft_id)) if draft_id else None
+        except (ValueError, Invalid, PackVersion.DoesNotExist):
+            problem = _("Choose a snapshot and give the period as a month (2025-03).")
+        else:
+            rows = services.household_whatif(snapshot=snapshot, household_id=household_id, period=period,
+                                             version=version, language=get_language() or "en", actor=request.user)
+    return render(request, "proactive/whatif.html", {
+        "snapshots": snapshots, "drafts": drafts, "household_id": household_id, "period": period,
+        "chosen_snapshot": request.GET.get("snapshot") or "", "chosen_draft": request.GET.get("draft") or "",
+        "problem": problem, "searched": bool(household_id) and not problem,
+        "rows": [{**r, "label": labels.BENEFITS.get(r["benefit"], r["benefit"])} for r in rows],
     })
 
 

@@ -1,19 +1,24 @@
 """A register (one row per person, one per household) as the numpy simulation's input, under the same snapshot
 reading as the Ibis engine: each input column holds for every month of the period's year.
 
-Used for the single-case path over register rows and to check the two engines against each other.
+`simulation_from_tables` is the whole-register path of runs and the benchmark: Arrow columns become numpy arrays
+without a Python object per person (ids stay as they are; membership is one `index_in`), so a register of ten
+million persons is computed in the simulation's vectorised numpy with nothing to open or compile first.
+`simulation_for_register` takes plain columns (lists) and checks the engines against each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from govcx.proactive.rules.pack import Pack
 from govcx.proactive.rules.periods import ETERNITY, Period
-from govcx.proactive.rules.simulation import Simulation, Situation
+from govcx.proactive.rules.simulation import EvaluationError, Simulation, Situation, to_array
 
 Columns = Mapping[str, Sequence[Any] | np.ndarray]
 
@@ -48,37 +53,165 @@ def simulation_for_register(pack: Pack, persons: Columns, groups: Mapping[str, C
     return simulation
 
 
-def evaluate_benefits(pack: Pack, persons: Any, households: Any, period: Period, *, language: str = "en",
-                      backend: Any = None) -> list[dict[str, Any]]:
+NUMPY_TYPES = {pa.float64(): np.float64, pa.float32(): np.float32, pa.int64(): np.int64, pa.int32(): np.int32,
+               pa.int16(): np.int16, pa.int8(): np.int8, pa.date32(): np.int32}
+
+
+def arrow_to_numpy(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A column as numpy straight from its buffers (pyarrow's own to_numpy imports pandas, seconds at first use):
+    numbers and dates without a copy where they can, booleans unpacked, text through its dictionary (one Python
+    string per distinct value, not per row)."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if array.null_count:
+        array = pc.fill_null(array, False if pa.types.is_boolean(array.type) else
+                             "" if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else 0)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        encoded = pc.dictionary_encode(array)
+        words = np.array(encoded.dictionary.to_pylist(), dtype=object)
+        decoded: np.ndarray = words[arrow_to_numpy(encoded.indices)]
+        return decoded
+    if pa.types.is_boolean(array.type):
+        bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+        return np.unpackbits(bits, bitorder="little")[array.offset:array.offset + len(array)].astype(bool)
+    if array.type == pa.date64() or pa.types.is_timestamp(array.type):
+        array = pc.cast(array, pa.date32())
+    dtype = NUMPY_TYPES.get(array.type)
+    if dtype is None:
+        raise EvaluationError(f"a register column of type {array.type} cannot be read")
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * np.dtype(dtype)
+                           .itemsize)
+    return values.astype("datetime64[D]") if array.type == pa.date32() else values
+
+
+def numpy_to_arrow(values: np.ndarray) -> pa.Array:
+    """A result column to Arrow without a copy (numbers) or with its bits packed (booleans), never through
+    pyarrow's conversion, which imports pandas."""
+    values = np.ascontiguousarray(values)
+    if values.dtype == np.bool_:
+        return pa.Array.from_buffers(pa.bool_(), len(values),
+                                     [None, pa.py_buffer(np.packbits(values, bitorder="little"))])
+    types = {np.dtype(np.float64): pa.float64(), np.dtype(np.float32): pa.float32(), np.dtype(np.int64): pa.int64(),
+             np.dtype(np.int32): pa.int32()}
+    if values.dtype not in types:
+        raise EvaluationError(f"a result of type {values.dtype} cannot be written")
+    return pa.Array.from_buffers(types[values.dtype], len(values), [None, pa.py_buffer(values)])
+
+
+def _numpy_column(variable: Any, column: pa.ChunkedArray, dtype: Any) -> np.ndarray:
+    if variable.type in ("str", "enum"):
+        return arrow_to_numpy(pc.cast(column, pa.string()))
+    if variable.type == "date":
+        return arrow_to_numpy(pc.cast(column, pa.date32()))
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type) or pa.types.is_boolean(column.type):
+        return arrow_to_numpy(column).astype(dtype, copy=False)
+    return to_array(variable, column.to_pylist(), len(column))
+
+
+def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, pa.Table], period: Period, *,
+                           float_type: Any = np.float64,
+                           membership: Mapping[str, np.ndarray] | None = None) -> Simulation:
+    """The simulation of a whole register given as Arrow tables (persons; each group's table keyed by
+    `<group>_id`), with every input column holding for the period's months (the snapshot reading). Amounts are
+    float64 unless asked otherwise (float32 is OpenFisca's storage, for comparing with it)."""
+    group_ids: dict[str, Any] = {}
+    members: dict[str, np.ndarray] = dict(membership or {})
+    roles: dict[str, np.ndarray] = {}
+    for group in pack.groups:
+        key = f"{group.key}_id"
+        member_of = persons[key]
+        table = groups.get(group.key)
+        ids = table[key] if table is not None else pc.unique(member_of)
+        group_ids[group.key] = ids
+        if group.key not in members:
+            if ids.type != member_of.type:
+                ids, member_of = pc.cast(ids, pa.string()), pc.cast(member_of, pa.string())
+            position = pc.index_in(member_of, value_set=ids.combine_chunks() if isinstance(ids, pa.ChunkedArray)
+                                   else ids)
+            if position.null_count:
+                raise EvaluationError(f"{position.null_count} persons belong to no {group.key} of the register")
+            members[group.key] = arrow_to_numpy(position).astype(np.int64, copy=False)
+        roles[group.key] = arrow_to_numpy(pc.cast(persons[f"{group.key}_role"], pa.string()))
+    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, members, roles),
+                            float_type=float_type)
+    months = period.this_year.months if period.unit != "eternity" else []
+    for table, entity_key in [(persons, pack.person.key), *((groups[g.key], g.key) for g in pack.groups
+                                                             if g.key in groups)]:
+        for name in table.column_names:
+            variable = pack.variables.get(name)
+            if variable is None or variable.entity != entity_key:
+                continue
+            array = _numpy_column(variable, table[name], simulation.dtype(variable.type))
+            if variable.period == "eternity":
+                simulation.set_array(name, ETERNITY, array)
+            elif variable.period == "year":
+                simulation.set_array(name, period.this_year, array)
+            else:
+                for month in {*months, period} if period.unit == "month" else months:
+                    simulation.set_array(name, month, array)
+    return simulation
+
+
+def register_columns(pack: Pack, names: Sequence[str]) -> list[str]:
+    """The columns of a register extract a pack reads: ids, roles and its input variables (to read no more)."""
+    keys = ["person_id", *(f"{g.key}_{part}" for g in pack.groups for part in ("id", "role"))]
+    return [*keys, *(n for n in names if n in pack.variables and n not in keys)]
+
+
+def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_chunk: int,
+                     key: str = "household_id") -> Iterator[tuple[pa.Table, pa.Table, np.ndarray]]:
+    """The register in slices of whole households (each with its members), so that a register of any size is
+    computed in the memory of one slice; a household's members may sit anywhere in the persons table. Each slice
+    comes with its members' household positions in it (`simulation_from_tables(membership=…)` need not look
+    them up again)."""
+    ids = households[key].combine_chunks()
+    member_of = persons[key]
+    if ids.type != member_of.type:
+        ids, member_of = pc.cast(ids, pa.string()), pc.cast(member_of, pa.string())
+    position = arrow_to_numpy(pc.index_in(member_of, value_set=ids))
+    for start in range(0, households.num_rows, households_per_chunk):
+        stop = min(start + households_per_chunk, households.num_rows)
+        members = np.flatnonzero((position >= start) & (position < stop)).astype(np.int64)
+        yield persons.take(numpy_to_arrow(members)), households.slice(start, stop - start), position[members] - start
+
+
+def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) -> np.ndarray:
+    """A condition's values for the beneficiaries' entity: a family's value for each member, any member's for a
+    family (as `Simulation.explain` reads them)."""
+    pack = simulation.pack
+    source = pack.entities[pack.variables[name].entity]
+    values = np.asarray(simulation.calculate(name, period)).astype(bool)
+    if source.key == entity.key:
+        return values
+    if entity.is_person:
+        per_member: np.ndarray = values[simulation.situation.membership[source.key]]
+        return per_member
+    membership = simulation.situation.membership[entity.key]
+    return np.bincount(membership, weights=values.astype(np.float64),
+                       minlength=simulation.situation.count(entity)) > 0
+
+
+def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
+                      language: str = "en") -> list[dict[str, Any]]:
     """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
-    it: one Ibis expression per benefit over the register (DuckDB unless a backend is given)."""
-    import ibis
-
-    from govcx.proactive.rules.ibis_engine import compile_register
-
-    backend = backend if backend is not None else ibis.duckdb.connect()
+    it, computed over the whole register at once (`simulation_from_tables`)."""
+    simulation = simulation_from_tables(pack, persons, {"household": households}, period)
     results: list[dict[str, Any]] = []
     for benefit in pack.benefits:
         variable = pack.variables[benefit]
         conditions = pack.conditions_of(benefit, period.start)
-        names = [benefit, *conditions]
-        group = pack.entities[variable.entity]
-        compiled = compile_register(pack, ibis.memtable(persons), {"household": ibis.memtable(households)}, names,
-                                    period)
-        if group.is_person:
-            table = compiled.person_results(names)
-            key = "person_id"
-        else:
-            table = compiled.group_results(group.key, names)
-            key = f"{group.key}_id"
-        for row in backend.to_pyarrow(table).to_pylist():
-            amount = float(row[benefit] or 0)
+        entity = pack.entities[variable.entity]
+        amounts = np.asarray(simulation.calculate(benefit, period), dtype=np.float64)
+        checks = {c: _at_level(simulation, c, period, entity) for c in conditions}
+        labels = {c: (pack.variables[c].label_in(language), pack.variables[c].label_in("ru"),
+                      pack.variables[c].reference) for c in conditions}
+        ids = persons["person_id"] if entity.is_person else households[f"{entity.key}_id"]
+        for index, beneficiary in enumerate(ids.to_pylist()):
+            amount = float(amounts[index])
             entitled = amount > 0
-            checked = [{"condition": c, "value": bool(row[c]), "label": pack.variables[c].label_in(language),
-                        "label_ru": pack.variables[c].label_in("ru"), "reference": pack.variables[c].reference}
-                       for c in conditions]
+            checked = [{"condition": c, "value": bool(checks[c][index]), "label": labels[c][0],
+                        "label_ru": labels[c][1], "reference": labels[c][2]} for c in conditions]
             reasons = [c for c in checked if c["value"] == entitled] or checked
-            results.append({"benefit": benefit, "beneficiary_id": str(row[key]), "entity": group.key,
+            results.append({"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
                             "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
-                            "reference": variable.reference})
+                            "conditions": checked, "reference": variable.reference})
     return results

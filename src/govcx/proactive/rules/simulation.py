@@ -1,5 +1,6 @@
 """Evaluate a pack over arrays of entities (numpy), with OpenFisca's semantics: one array per variable and period,
-inputs by period, formulas by start date, defaults where neither applies, float variables in float32.
+inputs by period, formulas by start date, defaults where neither applies, float variables in float32 (OpenFisca's
+storage; a register's run asks for float64, so that amounts of money keep their cents).
 
 This is the single-case path (the API's calculate and trace, the YAML tests); whole registers go through
 `ibis_engine`, which compiles the same formula trees.
@@ -81,7 +82,8 @@ def to_array(variable: Variable, value: Any, count: int) -> np.ndarray:
 
 
 class Simulation:
-    def __init__(self, pack: Pack, situation: Situation) -> None:
+    def __init__(self, pack: Pack, situation: Situation, *, float_type: Any = np.float32) -> None:
+        self.float_type = float_type
         self.pack = pack
         self.situation = situation
         self.values: dict[tuple[str, Period], np.ndarray] = {}
@@ -141,9 +143,16 @@ class Simulation:
             if not (remaining == 0).all():
                 raise EvaluationError(f"{variable.name}: the months given do not add up to the year's value")
             return
-        part = (remaining / len(unknown)).astype(DTYPES[variable.type])
+        part = (remaining / len(unknown)).astype(self.dtype(variable.type))
         for m in unknown:
             self._store(variable.name, m, part)
+
+    def dtype(self, kind: str) -> Any:
+        return self.float_type if kind == "float" else DTYPES[kind]
+
+    def set_array(self, name: str, period: Period, array: np.ndarray) -> None:
+        """An input already in the variable's dtype and entity count (a register's column): no conversion."""
+        self._store(name, period, array)
 
     def _store(self, name: str, period: Period, array: np.ndarray) -> None:
         self.values[(name, period)] = array
@@ -186,7 +195,7 @@ class Simulation:
 
     def calculate_add(self, name: str, period: Period) -> np.ndarray:
         months = period.months
-        total = self.calculate(name, months[0]).astype(np.float32)
+        total = self.calculate(name, months[0]).astype(self.float_type)
         for m in months[1:]:
             total = total + self.calculate(name, m)
         return total
@@ -195,7 +204,7 @@ class Simulation:
         variable = self.variable(name)
         if variable.period == "year":
             year_value = self.calculate(name, period.this_year)
-            return year_value / np.float32(12 if period.unit == "month" else 1)
+            return np.asarray(year_value / self.float_type(12 if period.unit == "month" else 1))
         return self.calculate(name, period)
 
     def default(self, variable: Variable, count: int) -> np.ndarray:
@@ -203,7 +212,7 @@ class Simulation:
             return np.full(count, np.datetime64(variable.default.isoformat()), dtype="datetime64[D]")
         if variable.type in ("str", "enum"):
             return np.full(count, str(variable.default), dtype=object)
-        return np.full(count, variable.default, dtype=DTYPES[variable.type])
+        return np.full(count, variable.default, dtype=self.dtype(variable.type))
 
     def cast(self, variable: Variable, raw: Any, count: int) -> np.ndarray:
         array = np.asarray(raw)
@@ -215,7 +224,7 @@ class Simulation:
             return array.astype("datetime64[D]")
         if variable.type == "int" and array.dtype.kind == "f":
             array = np.trunc(array)
-        return array.astype(DTYPES[variable.type])
+        return array.astype(self.dtype(variable.type))
 
     # reasons
     def explain(self, name: str, period: Period, index: int, language: str = "en") -> dict[str, Any]:
@@ -454,11 +463,17 @@ class _Evaluator:
 
 
 def _ymd(values: Any) -> tuple[Any, Any, Any]:
-    days = np.asarray(values, dtype="datetime64[D]")
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-    return years, months, day
+    """Year, month and day of dates in integer arithmetic (Hinnant's civil_from_days): several times faster over
+    a register than numpy's conversions to datetime64[Y] and [M]."""
+    shifted_days = np.asarray(values, dtype="datetime64[D]").astype(np.int64) + 719468  # from 0000-03-01
+    era = shifted_days // 146097
+    day_of_era = shifted_days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_from_march = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
+    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
+    return year_of_era + era * 400 + (month <= 2), month, day
 
 
 def _add_months(days: Any, count: Any) -> Any:
