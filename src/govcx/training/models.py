@@ -114,8 +114,13 @@ class Person(models.Model):
 
     PERSONAL_DATA_FIELDS = ("work_email", "manager_key")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="people")
-    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    # A national roster is millions of rows written by one import: per-row foreign-key triggers and two more
+    # indexes doubled its time. The import checks every organisation id itself, Django cascades the deletes, and
+    # the roster's unique and coverage indexes both begin with the programme.
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="people", db_index=False,
+                                  db_constraint=False)
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False, db_constraint=False)
     person_key = models.CharField(max_length=64)
     position_category = models.CharField(max_length=20, choices=_choices(POSITION_CATEGORIES))
     region_code = models.CharField(max_length=8, blank=True)
@@ -278,7 +283,7 @@ class StatementKey(models.Model):
 
 class Reminder(models.Model):
     """A reminder the programme produced for a person, their manager or the training officers (the weekly
-    summary); sent by e-mail where an outbox exists, and listed on the programme's page."""
+    summary); listed on the programme's page and sent as an e-mail through the outbox."""
 
     PERSONAL_DATA_FIELDS = ("recipient",)
 
