@@ -311,3 +311,26 @@ class StatementAttachment(models.Model):
     sha2 = models.CharField(max_length=128, unique=True)
     content_type = models.CharField(max_length=200)
     content = models.BinaryField()
+
+
+class XapiDocument(models.Model):
+    """A document a learning platform keeps in the LRS (xAPI-Communication 2.3): an activity state (per activity,
+    agent and registration), an activity profile or an agent profile. Scoped to the programme, like statements."""
+
+    KINDS = ("state", "activity_profile", "agent_profile")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="xapi_documents")
+    kind = models.CharField(max_length=16, choices=_choices(KINDS))
+    activity_id = models.CharField(max_length=500, blank=True)
+    agent_key = models.CharField(max_length=500, blank=True)  # xapi.parse_agent_parameter's identifier
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=500)  # the stateId or profileId
+    content_type = models.CharField(max_length=200)
+    content = models.BinaryField()
+    etag = models.CharField(max_length=40)  # SHA-1 of the content, as the spec's ETag
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["programme", "kind", "activity_id", "agent_key", "registration", "document_id"],
+            name="training_xapidocument_unique")]
