@@ -1,13 +1,13 @@
 """Completions (from xAPI, a learning platform's file, or an attendance sheet) and attitude answers.
 
 A person is trained when they have completed every course their position category requires; `Person.trained_on`
-keeps the date of the last of those completions, so coverage counts are one indexed scan of the roster.
+keeps the date of the last of those completions (`trained.trained_refresh`), so coverage counts are one indexed scan
+of the roster.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,39 +25,10 @@ from govcx.training.models import (
     Equivalence,
     Person,
     Programme,
-    RosterImport,
 )
 from govcx.training.roster import parse_date
 from govcx.training.services.programme import _managed
-
-_TRAINED_ON = (
-    "UPDATE training_person SET trained_on = ("
-    " SELECT CASE WHEN COUNT(c.course_id) > 0 AND COUNT(c.course_id) = ("
-    "   SELECT COUNT(*) FROM training_requirement r2 WHERE r2.programme_id = training_person.programme_id"
-    "   AND r2.position_category = training_person.position_category)"
-    "  THEN MAX(c.completed_on) END"
-    " FROM training_completion c JOIN training_requirement r ON r.course_id = c.course_id"
-    "  AND r.position_category = training_person.position_category"
-    " WHERE c.person_id = training_person.id) WHERE programme_id = %s"
-)
-
-
-def trained_refresh(*, programme: Programme, person_ids: Iterable[int] | None = None,
-                    moved_in: RosterImport | None = None) -> None:
-    """Recompute `trained_on` for some people of the programme (all when neither selection is given)."""
-    sql, params = _TRAINED_ON, [programme.pk]
-    if person_ids is not None:
-        ids = list(person_ids)
-        if not ids:
-            return
-        sql += " AND id IN (" + ", ".join(["%s"] * len(ids)) + ")"
-        params += ids
-    elif moved_in is not None:
-        sql += (" AND person_key IN (SELECT person_key FROM training_rosterchange WHERE roster_import_id = %s"
-                " AND kind = 'move')")
-        params.append(moved_in.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+from govcx.training.services.trained import trained_refresh
 
 
 def course_for(programme: Programme, identifier: str) -> Course | None:

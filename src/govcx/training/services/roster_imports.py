@@ -29,6 +29,7 @@ from govcx.training.models import POSITION_CATEGORIES, Programme, RosterImport
 from govcx.training.roster import OUTPUT_COLUMNS, check_roster, csv_table, records_table
 from govcx.training.selectors import programme_organisation_codes
 from govcx.training.services.programme import _managed
+from govcx.training.services.trained import trained_refresh
 
 #: Files larger than this are imported by the background worker, with progress.
 BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -140,8 +141,6 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
 def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_name: str,
                   progress: Any = None, today: dt.date | None = None) -> RosterImport:
     """Apply a roster file (bytes, or a path for a large file read by the worker) to the programme."""
-    from govcx.training.services.completions import trained_refresh
-
     today = today or timezone.localdate()
     progress = progress or (lambda done: None)
     with transaction.atomic():
