@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 from django.db import connection
@@ -22,3 +23,30 @@ def test_a_completion_statement_takes_few_queries(lrs, staff):
         assert lrs.post(statement("p005")).status_code == 200
     assert Completion.objects.filter(person__person_key="p005").exists()
     assert len(queries) <= 11, len(queries)
+
+
+def test_the_lean_path_answers_as_the_full_stack_does(platform, staff):
+    import io
+    import json
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from govcx.training.xapi_wsgi import with_lean_xapi
+
+    record, secret = platform
+    app = with_lean_xapi(WSGIHandler())
+    raw = json.dumps({"actor": {"account": {"homePage": HOME, "name": "p006"}},
+                      "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                      "object": {"id": "https://lms.example.gov/course/basics"}}).encode()
+    token = base64.b64encode(f"{record.username}:{secret}".encode()).decode()
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/xapi/statements", "SERVER_NAME": "testserver",
+               "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
+               "HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    started: list[tuple[str, dict[str, str]]] = []
+    body = b"".join(app(environ, lambda status, headers, exc_info=None: started.append((status, dict(headers)))))
+    status, headers = started[0]
+    assert status.startswith("200") and headers["X-Experience-API-Version"] == "1.0.3"
+    assert "Set-Cookie" not in headers and "Content-Security-Policy" in headers
+    assert len(json.loads(body)) == 1
+    assert Completion.objects.filter(person__person_key="p006").exists()
