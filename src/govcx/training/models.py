@@ -130,13 +130,17 @@ class Person(models.Model):
     manager_key = models.CharField(max_length=64, blank=True)
     email_sha1 = models.CharField(max_length=40, blank=True, db_index=True)  # xAPI mbox_sha1sum of the e-mail
     trained_on = models.DateField(null=True, blank=True)  # every required course completed (services keep it)
+    courses_done = models.PositiveSmallIntegerField(default=0)  # required courses completed (kept with trained_on)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme_id", "person_key"]
         constraints = [models.UniqueConstraint(fields=["programme", "person_key"], name="training_person_unique")]
-        indexes = [models.Index(fields=["programme", "organisation", "trained_on"], name="training_person_cov")]
+        indexes = [models.Index(fields=["programme", "organisation", "trained_on"], name="training_person_cov"),
+                   # the people part-way through: coverage by course joins only them with the completions
+                   models.Index(fields=["programme"], name="training_person_in_progress",
+                                condition=models.Q(trained_on__isnull=True, courses_done__gt=0))]
 
     def __str__(self) -> str:
         return self.person_key

@@ -95,13 +95,14 @@ def course_coverage(programme: Programme) -> list[tuple[Course, int, int]]:
 
     A trained person (`trained_on` set) has completed every course their position requires, so the completions
     are counted as the trained people per position (from the one grouped scan of the roster the coverage makes)
-    plus the completions of people not trained yet, the only ones joined with the completions table. Joining
-    every completion with the roster instead took 37 s over 2 million people."""
+    plus the completions of people part-way through (`courses_done` > 0, a partial index), the only ones joined
+    with the completions table. Joining every completion with the roster took 37 s over 2 million people, and
+    joining the people not trained yet still 4 s."""
     counts = {row["position_category"]: row for row in roster(programme).order_by().values("position_category")
               .annotate(people=Count("id"), trained=Count("id", filter=Q(trained_on__isnull=False)))}
     partial = dict(
         Completion.objects.filter(person__programme=programme, person__left_on__isnull=True,
-                                  person__trained_on__isnull=True,
+                                  person__trained_on__isnull=True, person__courses_done__gt=0,
                                   course__requirements__position_category=F("person__position_category"))
         .order_by().values_list("course_id").annotate(n=Count("id"))
     )

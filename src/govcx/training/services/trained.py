@@ -20,6 +20,9 @@ _TRAINED_ON = (
     "  THEN MAX(c.completed_on) END"
     " FROM training_completion c JOIN training_requirement r ON r.course_id = c.course_id"
     "  AND r.position_category = training_person.position_category"
+    " WHERE c.person_id = training_person.id), courses_done = ("
+    " SELECT COUNT(c.course_id) FROM training_completion c JOIN training_requirement r ON r.course_id = c.course_id"
+    "  AND r.position_category = training_person.position_category"
     " WHERE c.person_id = training_person.id) WHERE programme_id = %s"
 )
 
