@@ -132,8 +132,8 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
             "(t.left_on IS NULL) <> (s.left_on IS NULL) OR t.left_on <> s.left_on)", [p])
     # in key order, so the roster's unique index grows at its end instead of at random pages
     cursor.execute(
-        f"INSERT INTO training_person (programme_id, person_key, {', '.join(columns)}, trained_on) "
-        f"SELECT %s, s.person_key, {', '.join('s.' + c for c in columns)}, NULL "
+        f"INSERT INTO training_person (programme_id, person_key, {', '.join(columns)}, trained_on, courses_done) "
+        f"SELECT %s, s.person_key, {', '.join('s.' + c for c in columns)}, NULL, 0 "
         + (f"FROM {STAGE} s " if first else joined + " ") + "ORDER BY s.person_key", [p] if first else [p, p])
     cursor.execute(f"DROP TABLE {STAGE}")
 
