@@ -30,6 +30,8 @@ def test_the_lean_path_answers_as_the_full_stack_does(platform, staff):
     import json
 
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from govcx.training.xapi_wsgi import with_lean_xapi
 
@@ -44,7 +46,13 @@ def test_the_lean_path_answers_as_the_full_stack_does(platform, staff):
                "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
                "HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
     started: list[tuple[str, dict[str, str]]] = []
-    body = b"".join(app(environ, lambda status, headers, exc_info=None: started.append((status, dict(headers)))))
+    request_started.disconnect(close_old_connections)  # keep the test's connection open, as the test client does
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: started.append((status, dict(headers)))))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     status, headers = started[0]
     assert status.startswith("200") and headers["X-Experience-API-Version"] == "1.0.3"
     assert "Set-Cookie" not in headers and "Content-Security-Policy" in headers
