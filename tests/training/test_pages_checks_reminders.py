@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from govcx.outbox.models import Message
 from govcx.training.models import AttitudeAnswer, AttitudeItem, Person, Reminder
 from govcx.training.selectors import attitude_results, coverage
 from govcx.training.services.completions import attendance_record
@@ -104,6 +105,10 @@ def test_reminders_before_the_deadline_and_on_mondays(programme, officer, staff)
     assert report.people == 12 and report.managers == 1
     assert reminders_create(today=day).people == 12  # made again the same day: stored once
     assert Reminder.objects.filter(kind="person").count() == 12
+    queued = Message.objects.filter(key__startswith=f"training:{programme.pk}:{day:%Y%m%d}:")
+    assert queued.filter(key__contains=":person:").count() == 12
+    assert queued.filter(key__contains=":manager:").count() == 1
     monday = dt.date(2026, 11, 30)
     assert monday.weekday() == 0
     assert reminders_create(today=monday).summaries == 1  # the officer has an e-mail
+    assert Message.objects.filter(key__contains=":summary:").count() == 1

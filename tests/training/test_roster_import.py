@@ -52,3 +52,50 @@ def test_completions_file_and_attendance_make_people_trained(programme, officer,
     with pytest.raises(InvalidInput):
         completions_import(actor=officer, programme=programme, file_name="lms.csv",
                            data=b"person_id,course,completed_on\nnobody,basics,2025-01-10\np001,nothing,x\n")
+
+
+def test_course_coverage_counts_trained_and_partly_trained_people(programme, officer, staff):
+    from govcx.training.selectors import course_coverage
+    from govcx.training.services.programme import course_create
+
+    data = b"person_id,course,completed_on\np000,basics,2025-01-10\np001,basics,2025-01-10\np001,leading,2025-01-11\n" \
+           b"p005,basics,2025-02-01\n"
+    completions_import(actor=officer, programme=programme, data=data, file_name="lms.csv")
+    counts = {course.code: (required, done) for course, required, done in course_coverage(programme)}
+    # managers p000-p002 take both courses (p001 trained, p000 partly), specialists p003-p011 basics only
+    assert counts == {"basics": (12, 3), "leading": (3, 1)}
+    course_create(actor=officer, programme=programme, code="later", name="Added later", kind="elearning",
+                  activity_id="https://lms.example.gov/course/later", position_categories=["specialist"])
+    assert Person.objects.get(person_key="p005").trained_on is None  # one more course to take now
+    counts = {course.code: (required, done) for course, required, done in course_coverage(programme)}
+    assert counts == {"basics": (12, 3), "leading": (3, 1), "later": (9, 0)}
+
+
+def test_roster_files_as_hr_writes_them(programme, officer):
+    text = ("\ufeffPerson_ID;Organisation;Position_Category;Started_On;Left_On\n"
+            " p1 ;min-a;manager;01.02.2020;\n\n;;;;\np2;min-a;support;2020-02-29;31.12.2024\n")
+    record = roster_import(actor=officer, programme=programme, data=text.encode(), file_name="hr.csv")
+    assert record.rows == 2
+    assert Person.objects.get(person_key="p1").started_on == dt.date(2020, 2, 1)
+    assert Person.objects.get(person_key="p2").left_on == dt.date(2024, 12, 31)
+    short = "person_id,organisation,position_category,started_on,region\np3,min-a,manager,2020-02-30\np4,min-a\n"
+    with pytest.raises(InvalidInput) as refused:
+        roster_import(actor=officer, programme=programme, data=short.encode(), file_name="hr2.csv")
+    assert [(p.row, p.field) for p in refused.value.problems] == [
+        (2, "started_on"), (3, "position_category"), (3, "started_on")]
+
+
+def test_a_workbook_roster(programme, officer):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["person_id", "organisation", "position_category", "started_on"])
+    sheet.append(["x1", "min-a", "adviser", dt.datetime(2021, 3, 4)])
+    sheet.append(["x2", "min-a", "adviser", "2021-03-05"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record = roster_import(actor=officer, programme=programme, data=buffer.getvalue(), file_name="hr.xlsx")
+    assert record.rows == 2 and Person.objects.get(person_key="x1").started_on == dt.date(2021, 3, 4)

@@ -14,9 +14,9 @@ from typing import Any
 
 from govcx.training.instrument import ITEMS
 from govcx.training.models import AttitudeAnswer, AttitudeItem, Completion, Person, Programme
-from govcx.training.services.completions import trained_refresh
 from govcx.training.services.programme import course_create, programme_create, questionnaire_seed
 from govcx.training.services.roster_imports import roster_import
+from govcx.training.services.trained import trained_refresh
 
 HEADER = "person_id,organisation,position_category,region,started_on,left_on,work_email,manager_id\n"
 # authority: (region, {organisation: (people, share trained now, share of the trained who did it in 90 days)})

@@ -114,8 +114,13 @@ class Person(models.Model):
 
     PERSONAL_DATA_FIELDS = ("work_email", "manager_key")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="people")
-    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    # A national roster is millions of rows written by one import: per-row foreign-key triggers and two more
+    # indexes doubled its time. The import checks every organisation id itself, Django cascades the deletes, and
+    # the roster's unique and coverage indexes both begin with the programme.
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="people", db_index=False,
+                                  db_constraint=False)
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False, db_constraint=False)
     person_key = models.CharField(max_length=64)
     position_category = models.CharField(max_length=20, choices=_choices(POSITION_CATEGORIES))
     region_code = models.CharField(max_length=8, blank=True)
@@ -125,13 +130,17 @@ class Person(models.Model):
     manager_key = models.CharField(max_length=64, blank=True)
     email_sha1 = models.CharField(max_length=40, blank=True, db_index=True)  # xAPI mbox_sha1sum of the e-mail
     trained_on = models.DateField(null=True, blank=True)  # every required course completed (services keep it)
+    courses_done = models.PositiveSmallIntegerField(default=0)  # required courses completed (kept with trained_on)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme_id", "person_key"]
         constraints = [models.UniqueConstraint(fields=["programme", "person_key"], name="training_person_unique")]
-        indexes = [models.Index(fields=["programme", "organisation", "trained_on"], name="training_person_cov")]
+        indexes = [models.Index(fields=["programme", "organisation", "trained_on"], name="training_person_cov"),
+                   # the people part-way through: coverage by course joins only them with the completions
+                   models.Index(fields=["programme"], name="training_person_in_progress",
+                                condition=models.Q(trained_on__isnull=True, courses_done__gt=0))]
 
     def __str__(self) -> str:
         return self.person_key
@@ -278,7 +287,7 @@ class StatementKey(models.Model):
 
 class Reminder(models.Model):
     """A reminder the programme produced for a person, their manager or the training officers (the weekly
-    summary); sent by e-mail where an outbox exists, and listed on the programme's page."""
+    summary); listed on the programme's page and sent as an e-mail through the outbox."""
 
     PERSONAL_DATA_FIELDS = ("recipient",)
 
@@ -306,3 +315,26 @@ class StatementAttachment(models.Model):
     sha2 = models.CharField(max_length=128, unique=True)
     content_type = models.CharField(max_length=200)
     content = models.BinaryField()
+
+
+class XapiDocument(models.Model):
+    """A document a learning platform keeps in the LRS (xAPI-Communication 2.3): an activity state (per activity,
+    agent and registration), an activity profile or an agent profile. Scoped to the programme, like statements."""
+
+    KINDS = ("state", "activity_profile", "agent_profile")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="xapi_documents")
+    kind = models.CharField(max_length=16, choices=_choices(KINDS))
+    activity_id = models.CharField(max_length=500, blank=True)
+    agent_key = models.CharField(max_length=500, blank=True)  # xapi.parse_agent_parameter's identifier
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=500)  # the stateId or profileId
+    content_type = models.CharField(max_length=200)
+    content = models.BinaryField()
+    etag = models.CharField(max_length=40)  # SHA-1 of the content, as the spec's ETag
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["programme", "kind", "activity_id", "agent_key", "registration", "document_id"],
+            name="training_xapidocument_unique")]

@@ -91,17 +91,26 @@ def total(rows: list[CoverageRow], programme: Programme, today: dt.date) -> Fore
 
 
 def course_coverage(programme: Programme) -> list[tuple[Course, int, int]]:
-    """(course, people required to take it, of them completed) for every course of the programme."""
-    by_category = dict(roster(programme).order_by().values_list("position_category").annotate(n=Count("id")))
-    completed = dict(
-        Completion.objects.filter(course__programme=programme, person__left_on__isnull=True,
+    """(course, people required to take it, of them completed) for every course of the programme.
+
+    A trained person (`trained_on` set) has completed every course their position requires, so the completions
+    are counted as the trained people per position (from the one grouped scan of the roster the coverage makes)
+    plus the completions of people part-way through (`courses_done` > 0, a partial index), the only ones joined
+    with the completions table. Joining every completion with the roster took 37 s over 2 million people, and
+    joining the people not trained yet still 4 s."""
+    counts = {row["position_category"]: row for row in roster(programme).order_by().values("position_category")
+              .annotate(people=Count("id"), trained=Count("id", filter=Q(trained_on__isnull=False)))}
+    partial = dict(
+        Completion.objects.filter(person__programme=programme, person__left_on__isnull=True,
+                                  person__trained_on__isnull=True, person__courses_done__gt=0,
                                   course__requirements__position_category=F("person__position_category"))
         .order_by().values_list("course_id").annotate(n=Count("id"))
     )
     out = []
     for course in Course.objects.filter(programme=programme).prefetch_related("requirements"):
-        required = sum(by_category.get(r.position_category, 0) for r in course.requirements.all())
-        out.append((course, required, completed.get(course.pk, 0)))
+        categories = [counts[r.position_category] for r in course.requirements.all() if r.position_category in counts]
+        out.append((course, sum(c["people"] for c in categories),
+                    sum(c["trained"] for c in categories) + partial.get(course.pk, 0)))
     return out
 
 

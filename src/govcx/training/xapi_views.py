@@ -48,7 +48,7 @@ class Unauthorised(Exception):
     pass
 
 
-class _Request:
+class XapiRequest:
     """The parts of a request the resource reads, from the real request or from the alternate request syntax."""
 
     def __init__(self, request: HttpRequest) -> None:
@@ -61,10 +61,10 @@ class _Request:
             if len(query) != 1:
                 raise xapi.XapiInvalid("with the alternate request syntax, method is the only query parameter")
             self.method = query[0][1].upper()
-            if self.method not in ("GET", "PUT", "POST", "HEAD"):
-                raise xapi.XapiInvalid("method must be GET, PUT or POST")
+            if self.method not in ("GET", "PUT", "POST", "HEAD", "DELETE"):
+                raise xapi.XapiInvalid("method must be GET, PUT, POST or DELETE")
             form = dict(parse_qsl(request.body.decode("utf-8", errors="replace"), keep_blank_values=True))
-            for header in ("authorization", "x-experience-api-version", "content-type"):
+            for header in ("authorization", "x-experience-api-version", "content-type", "if-match", "if-none-match"):
                 key = next((k for k in form if k.lower() == header), None)
                 if key is not None:
                     self.headers[header] = form.pop(key)
@@ -80,19 +80,19 @@ class _Request:
                 self.params[key] = value
 
 
-def _answer(response: HttpResponse) -> HttpResponse:
+def answer(response: HttpResponse) -> HttpResponse:
     response[VERSION_HEADER] = xapi.VERSION
     return response
 
 
-def _error(status: int, code: str, message: str) -> HttpResponse:
-    response = _answer(JsonResponse({"error": code, "message": message}, status=status))
+def error(status: int, code: str, message: str) -> HttpResponse:
+    response = answer(JsonResponse({"error": code, "message": message}, status=status))
     if status == 401:
         response["WWW-Authenticate"] = 'Basic realm="xAPI"'
     return response
 
 
-def _platform(headers: dict[str, str]) -> LearningPlatform:
+def platform_of(headers: dict[str, str]) -> LearningPlatform:
     value = headers.get("authorization", "")
     if not value.lower().startswith("basic "):
         raise Unauthorised
@@ -106,7 +106,7 @@ def _platform(headers: dict[str, str]) -> LearningPlatform:
     return platform
 
 
-def _check_version(headers: dict[str, str]) -> None:
+def check_version(headers: dict[str, str]) -> None:
     version = headers.get("x-experience-api-version")
     if version is None:
         raise xapi.XapiInvalid("the X-Experience-API-Version header is required")
@@ -117,40 +117,40 @@ def _check_version(headers: dict[str, str]) -> None:
 @csrf_exempt
 def about(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
-        return _error(405, "method_not_allowed", "the about resource answers GET")
-    return _answer(JsonResponse({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"], "extensions": {}}))
+        return error(405, "method_not_allowed", "the about resource answers GET")
+    return answer(JsonResponse({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"], "extensions": {}}))
 
 
 @csrf_exempt
 def statements(request: HttpRequest) -> HttpResponse:
     try:
-        req = _Request(request)
-        platform = _platform(req.headers)
-        _check_version(req.headers)
+        req = XapiRequest(request)
+        platform = platform_of(req.headers)
+        check_version(req.headers)
         if req.method in ("GET", "HEAD"):
             response = _get(req, platform)
             if req.method == "HEAD":
                 response.content = b""
-            return _answer(response)
+            return answer(response)
         if req.method == "PUT":
-            return _answer(_put(req, platform))
+            return answer(_put(req, platform))
         if req.method == "POST":
-            return _answer(_post(req, platform))
-        return _error(405, "method_not_allowed", "the statement resource answers GET, HEAD, PUT and POST")
+            return answer(_post(req, platform))
+        return error(405, "method_not_allowed", "the statement resource answers GET, HEAD, PUT and POST")
     except Unauthorised:
-        return _error(401, "unauthorised", "send the learning platform's credentials (HTTP Basic)")
+        return error(401, "unauthorised", "send the learning platform's credentials (HTTP Basic)")
     except Conflict as exc:
-        return _error(409, "conflict", exc.message)
+        return error(409, "conflict", exc.message)
     except xapi.XapiInvalid as exc:
-        return _error(400, "bad_request", exc.message)
+        return error(400, "bad_request", exc.message)
     except DomainError as exc:
-        return _error(exc.status, str(exc.code), exc.message)
+        return error(exc.status, str(exc.code), exc.message)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
-def _content(req: _Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+def _content(req: XapiRequest) -> tuple[Any, dict[str, tuple[str, bytes]]]:
     """The JSON of the request and its attachments' parts by SHA-2 hash."""
     kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
     parts: dict[str, tuple[str, bytes]] = {}
@@ -195,7 +195,7 @@ def _check_attachments(items: list[Any], parts: dict[str, tuple[str, bytes]]) ->
                                                                       "content": content})
 
 
-def _put(req: _Request, platform: LearningPlatform) -> HttpResponse:
+def _put(req: XapiRequest, platform: LearningPlatform) -> HttpResponse:
     if set(req.params) != {"statementId"}:
         raise xapi.XapiInvalid("PUT takes the statementId parameter and nothing else")
     body, parts = _content(req)
@@ -206,7 +206,7 @@ def _put(req: _Request, platform: LearningPlatform) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _post(req: _Request, platform: LearningPlatform) -> HttpResponse:
+def _post(req: XapiRequest, platform: LearningPlatform) -> HttpResponse:
     if req.params:
         raise xapi.XapiInvalid("POST takes no parameters")
     body, parts = _content(req)
@@ -242,7 +242,7 @@ def _attachments_response(payload: Any, bodies: list[dict[str, Any]]) -> HttpRes
     return HttpResponse(b"".join(chunks), content_type=f"multipart/mixed; boundary={boundary}")
 
 
-def _get(req: _Request, platform: LearningPlatform) -> HttpResponse:
+def _get(req: XapiRequest, platform: LearningPlatform) -> HttpResponse:
     params = req.params
     unknown = set(params) - GET_PARAMETERS
     if unknown:
@@ -261,7 +261,7 @@ def _get(req: _Request, platform: LearningPlatform) -> HttpResponse:
         wanted = xapi.uuid(params[name], name)
         found = scope.filter(pk=wanted, voided=(name == "voidedStatementId")).first()
         if found is None:
-            return _error(404, "not_found", f"no statement {wanted}")
+            return error(404, "not_found", f"no statement {wanted}")
         body = _shape(found.body, fmt)
         response = _attachments_response(body, [found.body]) if with_attachments else JsonResponse(body)
         response["Last-Modified"] = http_date(found.stored.timestamp())

@@ -24,6 +24,7 @@ from govcx.training.models import (
     Programme,
     Requirement,
 )
+from govcx.training.services.trained import trained_refresh
 
 
 def _managed(actor: Any, programme: Programme) -> Programme:
@@ -72,6 +73,8 @@ def course_create(*, actor: Any, programme: Programme, code: str, name: str, kin
             raise Conflict("the programme already has a course with this code or activity id") from None
         for category in position_categories or []:
             Requirement.objects.create(programme=programme, position_category=category, course=course)
+        if position_categories:
+            trained_refresh(programme=programme)  # people trained before now have one more course to take
         audit_record(actor=actor, action="course.create", obj=course, organisation_id=programme.organisation_id,
                      changes={"code": code, "requirements": position_categories or []})
     return course

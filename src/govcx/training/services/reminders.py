@@ -1,7 +1,8 @@
 """Reminders before the programme's deadline and the weekly summary for training officers.
 
-There is no e-mail outbox in this build yet, so reminders are records (`Reminder`) that the programme's page lists
-and that an outbox can send; each is made at most once a day per person and kind. People still to train (with a
+Each reminder is a record (`Reminder`, listed on the programme's page) and an e-mail in the one outbox
+(`outbox.message_enqueue`, sent by the worker's `outbox.send`), both made at most once a day per person and kind:
+the outbox key names the reminder, so a rerun of the same day queues nothing twice. People still to train (with a
 work e-mail) and their managers are reminded on fixed days before the deadline; the training officers of the
 programme's organisation get a summary every Monday.
 """
@@ -19,6 +20,8 @@ from django.utils.translation import override
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
+from govcx.errors import Invalid
+from govcx.outbox.services import message_enqueue
 from govcx.training import selectors
 from govcx.training.models import Person, Programme, Reminder
 
@@ -62,6 +65,7 @@ def _before_deadline(programme: Programme, today: dt.date, days_left: int) -> tu
             body=_("%(count)s of your staff still have to complete the training by %(date)s.")
             % {"count": by_manager[manager.person_key], "date": programme.deadline_on}))
     Reminder.objects.bulk_create(made, ignore_conflicts=True, batch_size=2000)
+    _queue(made)
     return sum(1 for r in made if r.kind == "person"), sum(1 for r in made if r.kind == "manager")
 
 
@@ -78,4 +82,15 @@ def _summary(programme: Programme, today: dt.date) -> int:
                      person_key=f"user:{u.pk}", recipient=u.email, created_on=today, body=body,
                      subject=_("Weekly training summary: %(name)s") % {"name": programme.name}) for u in officers]
     Reminder.objects.bulk_create(made, ignore_conflicts=True)
+    _queue(made)
     return len(made)
+
+
+def _queue(made: list[Reminder]) -> None:
+    """Put each reminder in the outbox; a recipient the outbox refuses keeps its record, unsent."""
+    for reminder in made:
+        key = f"training:{reminder.programme_id}:{reminder.created_on:%Y%m%d}:{reminder.kind}:{reminder.person_key}"
+        try:
+            message_enqueue(key=key, recipient=reminder.recipient, subject=reminder.subject, body=reminder.body)
+        except Invalid:
+            continue

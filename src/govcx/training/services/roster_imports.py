@@ -1,21 +1,22 @@
 """Applying a roster file to a programme: all or nothing, joiners, leavers and moves recorded.
 
-The rows stream from the file through `roster.RosterReader` into a temporary staging table (COPY through psycopg
-on PostgreSQL, batched inserts on SQLite) inside one transaction; if any row has a problem the transaction rolls
-back and the problems are raised by row and column. Otherwise a few set-based statements compare the staging
-table with the roster (moves, joiners, leavers), upsert it, and mark people missing from the file as having left
-on the import's day. Nothing here loops over people in Python except the reading itself.
+The file is parsed and checked column by column (`roster.check_roster`, Arrow); if any row has a problem nothing is
+written and the problems are raised by row and column. Otherwise the valid rows go into a temporary staging table
+inside one transaction (COPY in CSV through psycopg on PostgreSQL, batched inserts on SQLite), and a few set-based
+statements compare the staging table with the roster (moves, joiners, leavers), upsert it, and mark people missing
+from the file as having left on the import's day. Nothing here loops over people in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,36 +26,29 @@ from govcx.accounts.services import audit_record
 from govcx.common import tabular
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.training.models import POSITION_CATEGORIES, Programme, RosterImport
-from govcx.training.roster import RosterReader, RosterRow, csv_records
+from govcx.training.roster import OUTPUT_COLUMNS, check_roster, csv_table, records_table
 from govcx.training.selectors import programme_organisation_codes
 from govcx.training.services.programme import _managed
+from govcx.training.services.trained import trained_refresh
 
 #: Files larger than this are imported by the background worker, with progress.
 BACKGROUND_BYTES = 2 * 1024 * 1024
 STAGE = "training_roster_stage"
-_STAGE_COLUMNS = ("person_key", "organisation_id", "position_category", "region_code", "started_on", "left_on",
-                  "work_email", "manager_key", "email_sha1")
+_BATCH = 100_000
 
 
-def _records(data: bytes | Path, file_name: str) -> Iterator[Sequence[Any]]:
+def _read(data: bytes | Path, file_name: str) -> tuple[list[str], pa.Table]:
     fmt = tabular.format_for(file_name)
     if fmt == "xlsx":
         raw = data.read_bytes() if isinstance(data, Path) else data
-        yield from tabular.xlsx_records(raw, file_name)
-    elif fmt == "csv":
-        if isinstance(data, Path):
-            with data.open("rb") as stream:
-                yield from csv_records(stream)
-        else:
-            yield from csv_records(io.BytesIO(data))
-    else:
-        raise Invalid(f"{file_name}: a roster is a .csv or .xlsx file", details=[{"field": "file"}])
-
-
-def _stage_values(row: RosterRow) -> tuple[Any, ...]:
-    sha1 = hashlib.sha1(f"mailto:{row.work_email}".encode()).hexdigest() if row.work_email else ""  # noqa: S324
-    return (row.person_key, row.organisation_id, row.position_category, row.region_code, row.started_on,
-            row.left_on, row.work_email, row.manager_key, sha1)
+        records = tabular.xlsx_records(raw, file_name)
+        if not records:
+            return [], pa.table({})
+        header = [str(v or "").strip().lstrip("\ufeff").lower() for v in records[0]]
+        return header, records_table(header, records[1:])
+    if fmt == "csv":
+        return csv_table(data)
+    raise Invalid(f"{file_name}: a roster is a .csv or .xlsx file", details=[{"field": "file"}])
 
 
 def _create_stage(cursor: Any) -> None:
@@ -67,25 +61,26 @@ def _create_stage(cursor: Any) -> None:
     )
 
 
-def _fill_stage(cursor: Any, rows: Iterable[RosterRow], progress: Any) -> None:
-    columns = ", ".join(_STAGE_COLUMNS)
+def _fill_stage(cursor: Any, table: pa.Table, progress: Any) -> None:
+    columns = ", ".join(OUTPUT_COLUMNS)
+    done = 0
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-            for count, row in enumerate(rows, start=1):
-                copy.write_row(_stage_values(row))
-                if count % 50_000 == 0:
-                    progress(count)
+        # Arrow quotes every string and leaves a null unquoted, which COPY's CSV format reads as '' and NULL
+        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for batch in table.to_batches(max_chunksize=_BATCH):
+                buffer = io.BytesIO()
+                pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
+                copy.write(buffer.getbuffer())
+                done += batch.num_rows
+                progress(done)
         return
-    placeholders = ", ".join(["%s"] * len(_STAGE_COLUMNS))
-    batch: list[tuple[Any, ...]] = []
-    for count, row in enumerate(rows, start=1):
-        batch.append(_stage_values(row))
-        if len(batch) == 10_000:
-            cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})", batch)
-            batch.clear()
-            progress(count)
-    if batch:
-        cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})", batch)
+    placeholders = ", ".join(["%s"] * len(OUTPUT_COLUMNS))
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        values = batch.to_pydict()
+        cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})",
+                           list(zip(*(values[c] for c in OUTPUT_COLUMNS), strict=True)))
+        done += batch.num_rows
+        progress(done)
 
 
 def _scalar(cursor: Any, sql: str, params: Sequence[Any]) -> int:
@@ -126,41 +121,47 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
         cursor.execute(
             "UPDATE training_person SET left_on = %s WHERE programme_id = %s AND left_on IS NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {STAGE} s WHERE s.person_key = training_person.person_key)", [today, p])
+    columns = ("organisation_id", "position_category", "region_code", "started_on", "left_on", "work_email",
+               "manager_key", "email_sha1")
+    if not first:
+        # only rows that changed are written: an unchanged person costs no new row version nor index entries
+        changed = " OR ".join(f"t.{c} <> s.{c}" for c in columns if c != "left_on")
+        cursor.execute(
+            "UPDATE training_person AS t SET " + ", ".join(f"{c} = s.{c}" for c in columns) + f" FROM {STAGE} s "
+            "WHERE t.programme_id = %s AND t.person_key = s.person_key AND (" + changed + " OR "
+            "(t.left_on IS NULL) <> (s.left_on IS NULL) OR t.left_on <> s.left_on)", [p])
+    # in key order, so the roster's unique index grows at its end instead of at random pages
     cursor.execute(
-        "INSERT INTO training_person (programme_id, person_key, organisation_id, position_category, region_code, "
-        "started_on, left_on, work_email, manager_key, email_sha1, trained_on) "
-        "SELECT %s, person_key, organisation_id, position_category, region_code, started_on, left_on, work_email, "
-        f"manager_key, email_sha1, NULL FROM {STAGE} WHERE 1 = 1 "
-        "ON CONFLICT (programme_id, person_key) DO UPDATE SET organisation_id = excluded.organisation_id, "
-        "position_category = excluded.position_category, region_code = excluded.region_code, "
-        "started_on = excluded.started_on, left_on = excluded.left_on, work_email = excluded.work_email, "
-        "manager_key = excluded.manager_key, email_sha1 = excluded.email_sha1", [p])
+        f"INSERT INTO training_person (programme_id, person_key, {', '.join(columns)}, trained_on, courses_done) "
+        f"SELECT %s, s.person_key, {', '.join('s.' + c for c in columns)}, NULL, 0 "
+        + (f"FROM {STAGE} s " if first else joined + " ") + "ORDER BY s.person_key", [p] if first else [p, p])
     cursor.execute(f"DROP TABLE {STAGE}")
 
 
 def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_name: str,
                   progress: Any = None, today: dt.date | None = None) -> RosterImport:
     """Apply a roster file (bytes, or a path for a large file read by the worker) to the programme."""
-    from govcx.training.services.completions import trained_refresh
-
     today = today or timezone.localdate()
     progress = progress or (lambda done: None)
     with transaction.atomic():
         programme = _managed(actor, programme)
-        reader = RosterReader(file_name=file_name, organisations=programme_organisation_codes(programme),
-                              position_categories=POSITION_CATEGORIES, today=today)
+        header, table = _read(data, file_name)
+        checked = check_roster(header, table, file_name=file_name, today=today,
+                               organisations=programme_organisation_codes(programme),
+                               position_categories=POSITION_CATEGORIES)
+        del table
+        if checked.problems:
+            raise InvalidInput(checked.problems, f"{file_name}: {len(checked.problems)} problem(s), nothing was "
+                               f"imported; the first: {checked.problems[0]}")
+        if checked.count == 0:
+            raise InvalidInput([Problem("the file has no people", file=file_name)])
         record = RosterImport.objects.create(programme=programme, file_name=file_name[:200],
                                              imported_by=actor if getattr(actor, "is_authenticated", False) else None)
         with connection.cursor() as cursor:
             _create_stage(cursor)
-            _fill_stage(cursor, reader.rows(_records(data, file_name)), progress)
-            if reader.problems:
-                raise InvalidInput(reader.problems, f"{file_name}: {len(reader.problems)} problem(s), nothing was "
-                                   f"imported; the first: {reader.problems[0]}")
-            if reader.count == 0:
-                raise InvalidInput([Problem("the file has no people", file=file_name)])
+            _fill_stage(cursor, checked.table, progress)
             _apply(cursor, programme, record, today)
-        record.rows = reader.count
+        record.rows = checked.count
         record.save(update_fields=["rows", "joiners", "leavers", "moves"])
         if record.moves:
             trained_refresh(programme=programme, moved_in=record)

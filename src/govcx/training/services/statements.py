@@ -20,7 +20,8 @@ from django.utils import timezone
 from govcx.errors import Conflict
 from govcx.training import xapi
 from govcx.training.models import Completion, LearningPlatform, Person, Statement, StatementKey
-from govcx.training.services.completions import completion_store, course_for, trained_refresh
+from govcx.training.services.completions import completion_store, course_for
+from govcx.training.services.trained import trained_refresh
 
 
 def stored_text(moment: dt.datetime) -> str:
