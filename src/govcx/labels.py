@@ -156,6 +156,8 @@ JOB_KINDS = {
     "outbox.send": _("Sending e-mail"),
     "proactive.run": _("Proactive offers run"),
     "training.roster_import": _("Roster import"),
+    "registry.import": _("Service register import"),
+    "feedback.history_import": _("Survey history import"),
     "training.remind": _("Training reminders"),
     "delivery.import": _("Event log import"),
 }
