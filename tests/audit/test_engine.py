@@ -28,7 +28,7 @@ from govcx.audit.engine import (
 )
 from govcx.audit.engine import page_checks as checks
 from govcx.audit.engine.browser import goto_guarded, launch, new_guarded_page
-from govcx.audit.engine.crawl import links_of
+from govcx.audit.engine.crawling import links_of
 from govcx.audit.engine.netguard import NetworkPolicy
 from govcx.audit.engine.runner import Lane
 from govcx.audit.engine.sync import run_sync

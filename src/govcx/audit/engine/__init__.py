@@ -25,13 +25,13 @@ from .options import DEFAULT_OPTIONS, DEFAULT_WCAG_TAGS, WCAG22_MANUAL, AuditOpt
 from .results import Issue, PageResult
 
 if TYPE_CHECKING:
-    from .crawl import crawl, crawl_async, normalize_url
+    from .crawling import crawl, crawl_async, normalize_url
     from .journey import audit_journey, audit_journey_async
     from .runner import Cancelled, audit, audit_async
 
 #: Imported on first use: they bring in Playwright (half a second), which loading the web app must not pay for.
 _DRIVING_BROWSERS = {
-    "crawl": "crawl", "crawl_async": "crawl", "normalize_url": "crawl",
+    "crawl": "crawling", "crawl_async": "crawling", "normalize_url": "crawling",
     "audit_journey": "journey", "audit_journey_async": "journey",
     "Cancelled": "runner", "audit": "runner", "audit_async": "runner",
 }
