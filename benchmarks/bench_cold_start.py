@@ -82,6 +82,9 @@ def main() -> None:
         first_page = time.perf_counter() - started
         print(f"serve start -> first page (sign-in) answered: {first_page:.2f} s "
               f"({cpu_seconds(server.pid):.2f} s CPU in the server so far; load average {os.getloadavg()[0]:.1f})")
+        status, _seconds = bench_pages.get(base, pages["home"], cookie)
+        print(f"serve start -> first signed-in page (home, after the engine imports) answered: "
+              f"{time.perf_counter() - started:.2f} s" + ("" if status == 200 else f"  (answered {status})"))
         print(f"{'page':22s} {'fresh worker, first request s':>30s}  path")
         worst = 0.0
         for name, path in pages.items():
