@@ -19,6 +19,9 @@ def import_services(context: JobContext) -> dict[str, Any]:
     stored count as unchanged. The file is removed once the import succeeded or was refused."""
     payload = context.payload
     path = Path(payload["path"])
+    if context.actor is None:  # the user was deleted since: nobody's rights to import under
+        path.unlink(missing_ok=True)
+        raise RuntimeError("the user who started this import no longer exists")
     step = gettext_noop("checking and storing the services")
     try:
         summary = services_import(actor=context.actor, data=path.read_bytes(), fmt=payload["fmt"],
