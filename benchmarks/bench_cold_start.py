@@ -35,6 +35,18 @@ def workers_of(pid: int) -> set[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its workers so far: the figure a loaded machine does not inflate."""
+    total = 0.0
+    for each in {pid} | workers_of(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def replace_worker(arbiter: int, timeout: float = 120) -> None:
     """One fresh worker instead of the current one, by gunicorn's own signals."""
     old = workers_of(arbiter)
@@ -68,7 +80,11 @@ def main() -> None:
     try:
         bench_pages.wait_until_up(base, server)
         first_page = time.perf_counter() - started
-        print(f"serve start -> first page (sign-in) answered: {first_page:.2f} s")
+        print(f"serve start -> first page (sign-in) answered: {first_page:.2f} s "
+              f"({cpu_seconds(server.pid):.2f} s CPU in the server so far; load average {os.getloadavg()[0]:.1f})")
+        status, _seconds = bench_pages.get(base, pages["home"], cookie)
+        print(f"serve start -> first signed-in page (home, after the engine imports) answered: "
+              f"{time.perf_counter() - started:.2f} s" + ("" if status == 200 else f"  (answered {status})"))
         print(f"{'page':22s} {'fresh worker, first request s':>30s}  path")
         worst = 0.0
         for name, path in pages.items():

@@ -57,7 +57,8 @@ def test_demo_command_requires_demo_mode(settings):
 
 #: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine): a page that
 #: does not use them must not pay seconds for them on a worker's first request.
-HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3")
+HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3",
+                 "playwright", "holidays", "segno")
 
 
 @pytest.mark.one_database
@@ -83,3 +84,39 @@ def test_warming_the_engines_runs_without_a_database():
     from govcx.warmup import warm_engines
 
     warm_engines()
+
+
+@pytest.mark.one_database
+def test_requests_wait_for_the_engine_imports_except_light_pages(tmp_path):
+    """A worker answers the sign-in page while it still imports; any other request first waits for every engine
+    import, so no request thread sees a half-imported library (the race that gave a 500 under load)."""
+    probe = (
+        "import os, sys, json\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'govcx.settings')\n"
+        "import django\n"
+        "django.setup()\n"
+        "from govcx.warmup import after_engine_imports, engines_imported\n"
+        "seen = []\n"
+        "app = after_engine_imports(lambda environ, start: seen.append('pandas' in sys.modules) or [b''])\n"
+        "app({'PATH_INFO': '/login/'}, None)\n"
+        "app({'PATH_INFO': '/registry/services/'}, None)\n"
+        "print(json.dumps([seen, engines_imported()]))\n"
+    )
+    env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
+    env.pop("GOVCX_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[False, True], True]
+
+
+def test_the_arbiter_imports_the_engines_only_before_replacement_forks(monkeypatch):
+    from govcx import warmup
+
+    calls = []
+    monkeypatch.setattr(warmup, "import_engines", lambda: calls.append(1))
+    hook = warmup.ReplacementImports(initial=2)
+    hook(None, None)
+    hook(None, None)
+    assert calls == []
+    hook(None, None)
+    assert calls == [1]

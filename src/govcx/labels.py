@@ -160,6 +160,8 @@ JOB_KINDS = {
     "proactive.run": _("Proactive offers run"),
     "proactive.expire": _("Expiry of unanswered offers"),
     "training.roster_import": _("Roster import"),
+    "registry.import": _("Service register import"),
+    "feedback.history_import": _("Survey history import"),
     "training.remind": _("Training reminders"),
     "delivery.import": _("Event log import"),
 }

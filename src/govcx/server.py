@@ -23,11 +23,10 @@ class GovcxServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from govcx.warmup import import_engines, load_routes
+        from govcx.warmup import load_routes
         from govcx.wsgi import application
 
         load_routes()
-        import_engines()
         return application
 
 
@@ -38,6 +37,8 @@ def _post_fork(server: Any, worker: Any) -> None:
 
 
 def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_log: bool = True) -> None:
+    from govcx.warmup import ReplacementImports
+
     GovcxServer(
         {
             "bind": bind,
@@ -47,6 +48,7 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_lo
             "timeout": timeout,
             "accesslog": "-" if access_log else None,
             "preload_app": True,
+            "pre_fork": ReplacementImports(initial=workers),
             "post_fork": _post_fork,
         }
     ).run()

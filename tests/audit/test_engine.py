@@ -28,7 +28,7 @@ from govcx.audit.engine import (
 )
 from govcx.audit.engine import page_checks as checks
 from govcx.audit.engine.browser import goto_guarded, launch, new_guarded_page
-from govcx.audit.engine.crawl import links_of
+from govcx.audit.engine.crawling import links_of
 from govcx.audit.engine.netguard import NetworkPolicy
 from govcx.audit.engine.runner import Lane
 from govcx.audit.engine.sync import run_sync
@@ -488,3 +488,14 @@ def test_crawl_saw_and_skipped_other_origins_and_schemes(site):
     assert "https://example.org/outside.html" in links
     assert f"http://localhost:{site.port}/crawl/outside.html" in links
     assert crawl_url(site, "a.html#section") in links
+
+
+def test_contrast_on_a_sample_of_look_alike_rows_still_finds_the_odd_one(site):
+    """Long runs of same-styled rows are checked for contrast on a sample (the rule costs seconds on big
+    tables); a row styled differently is always in the sample, and the other rules still see every row."""
+    sampled, full = (audit([Target(site.url("long-table.html"))], site.options(parallel=1, sample_contrast=sample))[0]
+                     for sample in (True, False))
+    for result in (sampled, full):
+        issue = result.issue("color-contrast", "violation")
+        assert issue is not None and "#faint-cell" in issue.targets
+    assert severe(sampled) == severe(full) == {"color-contrast"}

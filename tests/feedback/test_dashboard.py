@@ -143,6 +143,27 @@ def test_import_is_all_or_nothing_names_rows_and_is_idempotent(services, users, 
     assert set(Response.objects.values_list("channel", flat=True)) == {"office", "web"}
 
 
+def test_a_large_history_file_is_imported_by_a_job_once(services, users, client_for, monkeypatch, settings, tmp_path):
+    from govcx.feedback import exports
+    from govcx.jobs.models import Job, JobState
+
+    monkeypatch.setattr(exports, "BACKGROUND_BYTES", 0)
+    settings.VAR_DIR = tmp_path
+    survey = live_survey(services["a"], users["admin"])
+    client = client_for(users["admin"])
+    good = "id,submitted_at,channel,overall\n1,2026-01-10,office,5\n2,2026-01-11,web,4\n"
+    results = []
+    for _ in range(2):  # the second file is a retry: every row is already there
+        reply = client.post(f"/feedback/surveys/{survey.pk}/import/", {"file": _upload("old.csv", good)})
+        assert reply.status_code == 302 and reply["Location"].startswith("/jobs/")
+        job = Job.objects.get(pk=int(reply["Location"].strip("/").split("/")[-1]))
+        assert (job.kind, job.state) == ("feedback.history_import", JobState.SUCCEEDED)
+        results.append(job.result)
+    assert results == [{"created": 2, "duplicates": 0}, {"created": 0, "duplicates": 2}]
+    assert Response.objects.filter(survey=survey).count() == 2
+    assert not list((tmp_path / "survey-history-imports").iterdir())
+
+
 def _upload(name: str, text: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -260,3 +260,44 @@ def test_import_page_without_a_file(client_for, users):
     response = client_for(users["owner_a"]).post(HTML_IMPORT, {})
     assert response.status_code == 422
     assert 'href="#id_file"' in response.content.decode()
+
+
+# ---- large files: the worker imports them ---------------------------------------------------------------------
+
+
+def test_a_large_import_runs_as_a_job_all_or_nothing_and_a_retry_changes_nothing(
+        client_for, users, services, monkeypatch, settings, tmp_path):
+    from govcx.jobs.models import Job, JobState
+    from govcx.registry import services as registry_services
+
+    monkeypatch.setattr(registry_services, "BACKGROUND_BYTES", 0)
+    settings.VAR_DIR = tmp_path
+    client = client_for(users["admin"])
+    exported = client.get(EXPORT, {"fmt": "csv"}).getvalue()
+    renamed = exported.replace(b"svc-a1,", b"svc-copy,")
+    before = versions()
+    response = upload(client, renamed, "services.csv")
+    assert response.status_code == 202, response.content
+    job = Job.objects.get(pk=response.json()["job_id"])  # the tests' task backend runs it at once
+    assert (job.kind, job.state, job.result) == ("registry.import", JobState.SUCCEEDED,
+                                                 {"created": 1, "updated": 0, "unchanged": len(before) - 1})
+    assert job.progress_done == job.progress_total > 0
+    assert not list((tmp_path / "registry-imports").iterdir())  # the kept file is gone once imported
+    again = Job.objects.get(pk=upload(client, renamed, "services.csv").json()["job_id"])
+    assert again.result == {"created": 0, "updated": 0, "unchanged": len(before)}
+
+    broken = renamed.replace(b"svc-copy,", b"svc-broken,").replace(b"agency-a1", b"no-such-agency")
+    refused = Job.objects.get(pk=upload(client, broken, "services.csv").json()["job_id"])
+    assert refused.state == JobState.FAILED and "nothing was imported" in refused.error
+    assert not Service.objects.filter(code="svc-broken").exists()
+
+
+def test_the_html_import_of_a_large_file_shows_the_job(client_for, users, services, monkeypatch, settings, tmp_path):
+    from govcx.registry import services as registry_services
+
+    monkeypatch.setattr(registry_services, "BACKGROUND_BYTES", 0)
+    settings.VAR_DIR = tmp_path
+    client = client_for(users["admin"])
+    exported = client.get(EXPORT, {"fmt": "csv"}).getvalue()
+    response = upload(client, exported, "services.csv", url=HTML_IMPORT)
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")

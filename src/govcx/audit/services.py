@@ -22,17 +22,8 @@ from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
-from govcx.audit import selectors
-from govcx.audit.engine import (
-    AuditOptions,
-    Cancelled,
-    JourneyStep,
-    PageResult,
-    Target,
-    audit,
-    audit_journey,
-    crawl,
-)
+from govcx.audit import engine, selectors
+from govcx.audit.engine import AuditOptions, JourneyStep, PageResult, Target
 from govcx.audit.engine.netguard import Blocked, check_start_urls
 from govcx.audit.models import AuditIssue, AuditRun, PageAudit, RunSource, RunStatus
 from govcx.audit.summary import page_dict, summarise
@@ -159,8 +150,8 @@ def _store_uploads(run: AuditRun, uploads: list[Any]) -> list[str]:
 
 def _targets(run: AuditRun, options: AuditOptions) -> list[Target]:
     if run.source == RunSource.CRAWL:
-        found = crawl(run.targets[0], max_depth=run.options.get("max_depth", 2),
-                      max_pages=run.options.get("max_pages", 20), options=options)
+        found = engine.crawl(run.targets[0], max_depth=run.options.get("max_depth", 2),
+                             max_pages=run.options.get("max_pages", 20), options=options)
         return [Target(url) for url in found]
     return [Target(url) for url in run.targets]
 
@@ -173,8 +164,8 @@ def _audit_reporting_progress(run: AuditRun, targets: list[Target], options: Aud
     updates: queue.Queue[tuple[int, int, str]] = queue.Queue()
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"audit-{run.pk}") as pool:
-        future = pool.submit(audit, targets, options, progress=lambda done, total, url: updates.put((done, total, url)),
-                             cancelled=stop.is_set)
+        future = pool.submit(engine.audit, targets, options,
+                             progress=lambda done, total, url: updates.put((done, total, url)), cancelled=stop.is_set)
         while True:
             try:
                 future.result(timeout=0.5)
@@ -207,7 +198,7 @@ def audit_run_execute(*, run: AuditRun, progress: Progress | None = None,
             total = sum(s.action == "audit" for s in steps) or 1
             AuditRun.objects.filter(pk=run.pk).update(pages_total=total)
             report(0, total, "following the journey")
-            results = audit_journey(steps[0].value, steps, options)
+            results = engine.audit_journey(steps[0].value, steps, options)
         else:
             if run.source == RunSource.CRAWL:
                 report(0, 0, f"crawling from {run.targets[0]}")
@@ -218,7 +209,7 @@ def audit_run_execute(*, run: AuditRun, progress: Progress | None = None,
                 raise InterruptedError(CANCELLED)
             try:
                 results = _audit_reporting_progress(run, targets, options, progress, cancelled)
-            except Cancelled as exc:
+            except engine.Cancelled as exc:
                 raise InterruptedError(CANCELLED) from exc
         if cancelled is not None and cancelled():
             raise InterruptedError(CANCELLED)

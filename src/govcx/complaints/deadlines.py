@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-import holidays
-
 __all__ = [
     "DEFAULT_EXTENSION_DAYS",
     "DEFAULT_TERM_DAYS",
@@ -54,6 +52,8 @@ class WorkingCalendar:
     """Working days of one country from the `holidays` package (weekends, holidays and official transfers)."""
 
     def __init__(self, country: str = "RU", subdivision: str | None = None):
+        import holidays  # here, not at the top: loading the web app must not pay for its calendars
+
         try:
             self._holidays = holidays.country_holidays(country, subdiv=subdivision)
         except NotImplementedError:

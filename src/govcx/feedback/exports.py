@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from govcx.common.tabular import CONTENT_TYPES, format_for, read_rows, render_table
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.feedback import selectors, services
 from govcx.feedback.models import Channel, Response, Survey
 
-__all__ = ["responses_file", "responses_import"]
+__all__ = ["responses_file", "responses_import", "responses_import_start"]
 
 PARQUET = "application/vnd.apache.parquet"
 BASE_COLUMNS = ("response_id", "submitted_at", "survey_version", "channel", "client_category", "office", "page",
@@ -107,7 +111,16 @@ def _answer_cell(value: Any) -> Any:
     return value
 
 
-def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any) -> services.ImportResult:
+#: History files larger than this are imported by the background worker (`feedback.history_import` job).
+BACKGROUND_BYTES = 2 * 1024 * 1024
+
+
+def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any,
+                     progress: Callable[[int, int, str], None] | None = None) -> services.ImportResult:
+    """All or nothing; each row's key comes from its id in the source, so importing the same file again (a
+    retried job) stores nothing twice and counts those rows as duplicates."""
+    report = progress or (lambda done, total, step: None)
+    report(0, 3, gettext_noop("reading the file"))
     current = selectors.survey_current_version(survey)
     definition = selectors.parsed_definition(current)
     question_keys = tuple(q.key for q in definition.questions)
@@ -138,6 +151,7 @@ def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any)
             submitted_at=submitted_at,
             version=int(version) if version not in (None, "") and str(version).strip().isdigit() else None,
         )))
+    report(1, 3, gettext_noop("checking the answers"))
     prepared, found = services.responses_check(survey=survey, rows=submissions)
     problems += [
         Problem(d["message"], file=file_name, row=d.get("row"), field=str(d.get("field", "")).removeprefix("answers."))
@@ -145,4 +159,21 @@ def responses_import(*, survey: Survey, data: bytes, file_name: str, actor: Any)
     ]
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: (p.row or 0, p.field)))
+    report(2, 3, gettext_noop("storing the responses"))
     return services.responses_store(survey=survey, prepared=prepared, actor=actor)
+
+
+def responses_import_start(*, survey: Survey, data: bytes, file_name: str, actor: Any) -> Any:
+    """A large history file goes to the background worker (kept under the var directory until the job ran); a
+    small one is imported at once. Returns the job or the ImportResult."""
+    from govcx.jobs.services import job_enqueue
+
+    if len(data) <= BACKGROUND_BYTES:
+        return responses_import(survey=survey, data=data, file_name=file_name, actor=actor)
+    folder = Path(settings.VAR_DIR) / "survey-history-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{survey.pk}-{timezone.now():%Y%m%d%H%M%S%f}{Path(file_name).suffix.lower()}"
+    path.write_bytes(data)
+    return job_enqueue(kind="feedback.history_import", actor=actor, organisation=survey.service.owner,
+                       payload={"survey_id": survey.pk, "path": str(path), "file_name": file_name},
+                       subject=f"feedback.survey:{survey.pk}")

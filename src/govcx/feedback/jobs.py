@@ -1,10 +1,13 @@
-"""The feedback app's background work: the analytics-store sync (every few minutes) and its nightly compaction."""
+"""The feedback app's background work: the analytics-store sync (every few minutes), its nightly compaction, and
+large survey-history imports."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from govcx.analytics import store
+from govcx.errors import DomainError
 from govcx.feedback.analytics_sync import analytics_sync, answers_store_path
 from govcx.jobs.registry import job_handler
 from govcx.jobs.runner import JobContext
@@ -24,3 +27,23 @@ def compact_answers(context: JobContext) -> dict[str, Any]:
     before = len(store.live_parts(path))
     merged = store.compact(path)
     return {"parts_before": before, "parts_after": len(store.live_parts(path)), "merged": len(merged)}
+
+
+@job_handler("feedback.history_import")
+def import_history(context: JobContext) -> dict[str, Any]:
+    """All or nothing and idempotent (see `responses_import`): a retry after a worker died re-reads the kept
+    file. The file is removed once the import succeeded or was refused."""
+    from govcx.feedback.exports import responses_import
+    from govcx.feedback.models import Survey
+
+    payload = context.payload
+    path = Path(payload["path"])
+    survey = Survey.objects.get(pk=payload["survey_id"])
+    try:
+        result = responses_import(survey=survey, data=path.read_bytes(), file_name=payload["file_name"],
+                                  actor=context.actor, progress=context.progress)
+    except DomainError:
+        path.unlink(missing_ok=True)
+        raise
+    path.unlink(missing_ok=True)
+    return {"created": result.created, "duplicates": result.duplicates}

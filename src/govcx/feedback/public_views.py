@@ -8,7 +8,6 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-import segno
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -151,6 +150,8 @@ def survey_qr(request: HttpRequest, public_key: str) -> HttpResponse:
     """An SVG QR code of the office's survey address; public, since it encodes nothing but a public URL."""
     survey, _current = selectors.public_surveys.get(public_key)
     url = office_survey_url(request, survey, _office(request))
+    import segno  # here, not at the top: loading the web app must not pay for it
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, xmldecl=False, title=url)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -174,11 +174,14 @@ def survey_import(request: HttpRequest, survey_id: int) -> HttpResponse:
         messages.error(request, _("Choose a CSV or XLSX file to import."))
         return redirect("feedback:survey_detail", survey.pk)
     try:
-        result = exports.responses_import(survey=survey, data=upload.read(), file_name=upload.name,
-                                          actor=request.user)
+        result = exports.responses_import_start(survey=survey, data=upload.read(), file_name=upload.name,
+                                                actor=request.user)
     except InvalidInput as exc:
         return render(request, "feedback/import_problems.html",
                       {"survey": survey, "problems": exc.problems[:200], "total": len(exc.problems)}, status=422)
+    if not isinstance(result, services.ImportResult):
+        messages.success(request, _("The responses are being imported in the background."))
+        return redirect("jobs:detail", result.pk)
     messages.success(request, _("Imported %(created)d responses (%(duplicates)d were already there).")
                      % {"created": result.created, "duplicates": result.duplicates})
     return redirect("feedback:survey_detail", survey.pk)

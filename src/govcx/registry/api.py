@@ -88,6 +88,10 @@ class ServiceImportOut(Schema):
     updated: int
 
 
+class ImportJobOut(Schema):
+    job_id: int
+
+
 _EXPORT_OPENAPI = {
     "responses": {200: {"description": "the file", "content": {
         media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in CONTENT_TYPES.values()
@@ -103,16 +107,19 @@ def service_export(request: SignedInRequest, fmt: Literal["csv", "xlsx"] = "csv"
                     filename=f"services-{dt.date.today().isoformat()}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
-@router.post("/services/import", response=ServiceImportOut)
+@router.post("/services/import", response={200: ServiceImportOut, 202: ImportJobOut})
 def service_import(
     request: SignedInRequest, file: UploadedFile = File(...), fmt: Literal["csv", "xlsx"] | None = None  # noqa: B008
 ):
-    """Create and update passports from a CSV or XLSX file, all or nothing (format: `fmt` or file name)."""
+    """Create and update passports from a CSV or XLSX file, all or nothing (format: `fmt` or file name); a file
+    over 2 MB is imported by the worker (202 with the job id, whose progress `/api/jobs/{id}` shows)."""
     name = file.name or ""
-    summary = services.services_import(
+    started = services.services_import_start(
         actor=request.user, data=file.read(), fmt=fmt or format_for(name), file_name=name
     )
-    return {"created": summary.created, "updated": summary.updated}
+    if isinstance(started, services.ImportSummary):
+        return {"created": started.created, "updated": started.updated}
+    return Status(202, {"job_id": started.pk})
 
 
 @router.get("/services/{service_id}", response=ServiceOut)

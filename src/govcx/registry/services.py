@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from pydantic import ValidationError
 
 from govcx.accounts.models import User
@@ -178,15 +182,22 @@ def _import_invalid(file_name: str, problems: list[Problem]) -> InvalidInput:
     return InvalidInput(problems, f"{file_name}: {len(problems)} problem(s); nothing was imported")
 
 
-def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> ImportSummary:
+#: Files larger than this are imported by the background worker (`registry.import` job), smaller ones at once.
+BACKGROUND_BYTES = 2 * 1024 * 1024
+
+
+def services_import(*, actor: User, data: bytes, fmt: str, file_name: str,
+                    progress: Callable[[int, int], None] | None = None) -> ImportSummary:
     """Create and update passports from a CSV or XLSX file, all or nothing.
 
     Every row is validated (schema, codes of organisations, categories and situations, the actor's scope,
     duplicate codes in the file) before anything is written; any problem raises Invalid whose details name
     file, row and field of each. Existing services (same code) are updated only if their passport changes;
-    columns absent from the file keep their stored values.
+    columns absent from the file keep their stored values, so running the same file again changes nothing
+    (a retried job is idempotent). `progress(done, total)` hears of the rows checked, then of those written.
     """
     require(actor, Action.CHANGE_SERVICE)
+    report = progress or (lambda done, total: None)
     try:
         rows = passport_rows.read_passport_rows(data, fmt, file_name)
     except InvalidInput as exc:
@@ -207,7 +218,10 @@ def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> Im
     to_create: list[ServiceIn] = []
     to_update: list[tuple[Service, ServiceIn]] = []
     unchanged = 0
-    for number, row in rows:
+    for checked, (number, row) in enumerate(rows):
+        if checked % 100 == 0:
+            report(checked, len(rows))
+
         def problem(field: str, message: str, number: int = number) -> None:
             problems.append(Problem(message, file=file_name, row=number, field=field))
 
@@ -247,6 +261,7 @@ def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> Im
     if problems:
         raise _import_invalid(file_name, problems)
 
+    report(len(rows), len(rows))
     with transaction.atomic():
         for passport in to_create:
             service_create(actor=actor, passport=passport, refs=refs)
@@ -255,6 +270,22 @@ def services_import(*, actor: User, data: bytes, fmt: str, file_name: str) -> Im
                 actor=actor, service_id=service.pk, passport=passport, expected_version=service.version, refs=refs
             )
     return ImportSummary(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+def services_import_start(*, actor: User, data: bytes, fmt: str, file_name: str) -> Any:
+    """A large register file goes to the background worker (kept under the var directory until the job ran);
+    a small one is imported at once. Returns the job or the ImportSummary."""
+    from govcx.jobs.services import job_enqueue
+
+    if len(data) <= BACKGROUND_BYTES:
+        return services_import(actor=actor, data=data, fmt=fmt, file_name=file_name)
+    require(actor, Action.CHANGE_SERVICE)
+    folder = Path(settings.VAR_DIR) / "registry-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{actor.pk}-{timezone.now():%Y%m%d%H%M%S%f}.{fmt}"
+    path.write_bytes(data)
+    return job_enqueue(kind="registry.import", actor=actor, organisation=actor.organisation,
+                       payload={"path": str(path), "fmt": fmt, "file_name": file_name}, subject="registry.services")
 
 
 # --- reference data ----------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def service_import(request: SignedInRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                summary = services.services_import(
+                summary = services.services_import_start(
                     actor=request.user, data=upload.read(), fmt=format_for(upload.name),
                     file_name=upload.name,
                 )
@@ -103,6 +103,9 @@ def service_import(request: SignedInRequest) -> HttpResponse:
                 context["error"] = exc.message
                 status = 409
             else:
+                if not isinstance(summary, services.ImportSummary):
+                    messages.success(request, _("The services are being imported in the background."))
+                    return redirect("jobs:detail", summary.pk)
                 messages.success(request, _(
                     "Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
                 ) % {"file": upload.name, "created": summary.created, "updated": summary.updated,

@@ -18,11 +18,29 @@ per-run server (:mod:`.uploads`), and Chromium runs sandboxed, never as root (:m
 
 from __future__ import annotations
 
-from .crawl import crawl, crawl_async, normalize_url
-from .journey import audit_journey, audit_journey_async
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .options import DEFAULT_OPTIONS, DEFAULT_WCAG_TAGS, WCAG22_MANUAL, AuditOptions, JourneyStep, Target
 from .results import Issue, PageResult
-from .runner import Cancelled, audit, audit_async
+
+if TYPE_CHECKING:
+    from .crawling import crawl, crawl_async, normalize_url
+    from .journey import audit_journey, audit_journey_async
+    from .runner import Cancelled, audit, audit_async
+
+#: Imported on first use: they bring in Playwright (half a second), which loading the web app must not pay for.
+_DRIVING_BROWSERS = {
+    "crawl": "crawling", "crawl_async": "crawling", "normalize_url": "crawling",
+    "audit_journey": "journey", "audit_journey_async": "journey",
+    "Cancelled": "runner", "audit": "runner", "audit_async": "runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DRIVING_BROWSERS:
+        return getattr(importlib.import_module(f".{_DRIVING_BROWSERS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_OPTIONS", "DEFAULT_WCAG_TAGS", "WCAG22_MANUAL", "AuditOptions", "Cancelled", "Issue", "JourneyStep",

@@ -67,6 +67,51 @@ PAGE_INFO_JS = """
 
 AXE_RUN_JS = "(options) => axe.run(document, options)"
 
+#: Colour contrast on a sample of long runs of look-alike siblings. axe's color-contrast rule costs about as
+#: much per text element as all other rules together (about 10 s on a 2,000-cell table): where a table section
+#: or list has more than REPEAT_MIN rows or items, only the first SAMPLE_PER_STYLE of each style (colours,
+#: backgrounds, font, opacity, shadow of the row and of every element in it) are checked for contrast; the rest
+#: are marked with SAMPLED_OUT, which the rule's selector skips. Other rules still see every element. A contrast
+#: failure that no style explains (an overlapping element on one row) can be missed in the skipped rows.
+SAMPLED_OUT = "data-govcx-contrast-sampled-out"
+REPEAT_MIN = 20
+SAMPLE_PER_STYLE = 3
+SAMPLE_REPEATS_JS = r"""() => {
+  const styleOf = (el) => {
+    const s = getComputedStyle(el);
+    return [el.tagName, s.color, s.backgroundColor, s.backgroundImage, s.fontSize, s.fontWeight, s.opacity,
+            s.textShadow, s.visibility, s.mixBlendMode].join('|');
+  };
+  const signature = (el) => {
+    const parts = [styleOf(el)];
+    const inner = el.getElementsByTagName('*');
+    for (let i = 0; i < inner.length && i < 200; i++) parts.push(styleOf(inner[i]));
+    return parts.join('/');
+  };
+  let marked = 0;
+  for (const parent of document.querySelectorAll('table, thead, tbody, tfoot, ul, ol')) {
+    const rows = Array.from(parent.children).filter((c) => c.tagName === 'TR' || c.tagName === 'LI');
+    if (rows.length <= REPEAT_MIN) continue;
+    const seen = new Map();
+    for (const row of rows) {
+      const key = signature(row);
+      const count = seen.get(key) || 0;
+      seen.set(key, count + 1);
+      if (count < SAMPLE_PER_STYLE) continue;
+      row.setAttribute('SAMPLED_OUT', '');
+      for (const el of row.getElementsByTagName('*')) el.setAttribute('SAMPLED_OUT', '');
+      marked++;
+    }
+  }
+  if (marked && window.axe) {
+    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([SAMPLED_OUT])'}]});
+  }
+  return marked;
+}""".replace("REPEAT_MIN", str(REPEAT_MIN)).replace("SAMPLE_PER_STYLE", str(SAMPLE_PER_STYLE)).replace(
+    "SAMPLED_OUT", SAMPLED_OUT)
+UNMARK_SAMPLES_JS = (f"() => {{ for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) "
+                     f"el.removeAttribute('{SAMPLED_OUT}'); }}")
+
 FORMS_JS = "() => {" + CSS_PATH_JS + r"""
   const skip = new Set(['hidden', 'submit', 'button', 'reset', 'image']);
   const text = (el) => (el ? (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim() : '');

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from rich.console import Console
+from rich.progress import Progress
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
@@ -67,8 +68,12 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror or exc}") from None
         try:
-            with Console(stderr=True).status(f"reading and checking {path.name} ..."):
-                summary = services.services_import(actor=actor, data=data, fmt=fmt, file_name=str(path))
+            with Progress(console=Console(stderr=True)) as bar:
+                task = bar.add_task(f"checking and storing {path.name}", total=None)
+                summary = services.services_import(
+                    actor=actor, data=data, fmt=fmt, file_name=str(path),
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         except Invalid as exc:
             for d in exc.details:
                 where = f"{d.get('file', path)}:{d['row']}" if d.get("row") else str(d.get("file", path))
