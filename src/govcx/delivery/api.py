@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import Http404
 from django.http.response import HttpResponseBase
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from govcx.accounts.requests import SignedInRequest
 from govcx.common.bounds import Id
@@ -88,8 +88,8 @@ def service_figures(request: SignedInRequest, service_id: Id):
     service = access_service(request.user, service_id)
     figures = selectors.delivery_figures(service=service)
     if figures is None:
-        return 204, None
-    return 200, figures
+        return Status(204, None)
+    return Status(200, figures)
 
 
 class ShareOut(Schema):
@@ -111,7 +111,7 @@ def service_deadline(request: SignedInRequest, service_id: Id):
     """Cases closed within the passport's term (204 without events or term)."""
     service = access_service(request.user, service_id)
     figures = selectors.deadline_figures(service=service)
-    return (204, None) if figures is None else (200, figures)
+    return Status(204, None) if figures is None else Status(200, figures)
 
 
 class CaseAtRiskOut(Schema):
@@ -138,7 +138,7 @@ def service_risk(request: SignedInRequest, service_id: Id,
     """Open cases and their probability of finishing within the term (204 without events or term)."""
     service = access_service(request.user, service_id)
     figures = selectors.open_case_risk(service=service, top=top)
-    return (204, None) if figures is None else (200, figures)
+    return Status(204, None) if figures is None else Status(200, figures)
 
 
 class TimedArcOut(Schema):
@@ -178,7 +178,7 @@ def service_process(request: SignedInRequest, service_id: Id,
     """The process map's arcs, bottlenecks, handovers and compliance by group (204 without events)."""
     service = access_service(request.user, service_id)
     figures = selectors.process_figures(service=service, keep_share=paths / 100, performance=False)
-    return (204, None) if figures is None else (200, figures)
+    return Status(204, None) if figures is None else Status(200, figures)
 
 
 class PeriodOut(Schema):
@@ -195,14 +195,14 @@ class ArcChangeOut(Schema):
     after_hours: float
 
 
-class ComparisonOut(Schema):
+class PeriodComparisonOut(Schema):
     split: dt.date = Field(description="cases begun from this day form the second period")
     periods: list[PeriodOut]
     slower: list[ArcChangeOut]
     faster: list[ArcChangeOut]
 
 
-@router.get("/services/{service_id}/comparison", response={200: ComparisonOut, 204: None},
+@router.get("/services/{service_id}/comparison", response={200: PeriodComparisonOut, 204: None},
             operation_id="govcx_delivery_api_service_comparison")
 def service_comparison(request: SignedInRequest, service_id: Id, split: dt.date | None = None):
     """Cases begun before `split` against those begun from it (default: the middle of the log); 204 without
@@ -210,9 +210,9 @@ def service_comparison(request: SignedInRequest, service_id: Id, split: dt.date 
     service = access_service(request.user, service_id)
     found = selectors.period_comparison(service=service, split=split)
     if found is None:
-        return 204, None
+        return Status(204, None)
     periods = [{"period": name, **summary} for name, summary in found["periods"] if summary is not None]
-    return 200, {**found, "periods": periods}
+    return Status(200, {**found, "periods": periods})
 
 
 class RankedServiceOut(Schema):

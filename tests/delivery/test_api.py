@@ -1,0 +1,90 @@
+"""The delivery API's views of one service (deadline, risk, process map data, comparison), the ranking and the
+files (figures and map), on a small imported log."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from tests.conftest import passport
+from tests.delivery.test_pages import LOG, MAPPING
+
+from govcx.accounts.models import User
+from govcx.delivery import services
+from govcx.registry.models import ClientCategory, LifeSituation, Organisation
+from govcx.registry.services import service_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(settings, tmp_path, client):
+    settings.ANALYTICS_DIR = tmp_path / "analytics"
+    settings.VAR_DIR = tmp_path
+    central = Organisation.objects.create(code="central-office", name_en="Central office", level="federal",
+                                          is_central_office=True)
+    Organisation.objects.create(code="min-a", name_en="Ministry A", level="federal")
+    ClientCategory.objects.create(code="citizens", name_en="Citizens", name_ru="Граждане")
+    LifeSituation.objects.create(code="birth", name_en="Birth of a child", name_ru="Рождение ребёнка")
+    admin = User.objects.create_user(username="admin", role="admin", organisation=central)
+    service = service_create(actor=admin, passport=passport("svc-a", "min-a"))
+    empty = service_create(actor=admin, passport=passport("svc-b", "min-a"))
+    path = tmp_path / "log.csv"
+    path.write_text(LOG)
+    services.eventlog_import(actor=admin, service_id=service.pk, path=path, mapping=MAPPING)
+    client.force_login(admin)
+    return {"url": f"/api/delivery/services/{service.pk}", "empty": f"/api/delivery/services/{empty.pk}",
+            "service": service}
+
+
+def test_deadline_risk_process_and_comparison_of_a_service(imported, client):
+    url = imported["url"]
+    deadline = client.get(f"{url}/deadline").json()
+    assert deadline["cases"] == 2 and deadline["on_time"] == 1 and deadline["working"] is True
+    assert deadline["low"] <= deadline["share"] <= deadline["high"]
+    risk = client.get(f"{url}/risk?top=5").json()
+    assert risk["open"] == 0 and risk["at_risk"] == []
+    process = client.get(f"{url}/process?paths=100").json()
+    assert {(arc["source"], arc["target"]) for arc in process["arcs"]} == {
+        ("apply", "check"), ("check", "decide"), ("apply", "decide")}
+    assert process["starts"] == {"apply": 2} and process["arcs_total"] == 3
+    assert {row["value"] for row in process["compliance"]["region"]} == {"RU-TUL", "RU-MOW"}
+    assert process["handovers"]["office"] == [{"source": "north", "target": "south", "count": 1}]
+    comparison = client.get(f"{url}/comparison?split=2024-01-02").json()
+    assert comparison["split"] == "2024-01-02"
+    assert [(p["period"], p["cases"]) for p in comparison["periods"]] == [("before", 1), ("after", 1)]
+
+
+def test_views_of_a_service_without_events_are_empty(imported, client):
+    for view in ("figures", "deadline", "risk", "process", "comparison"):
+        assert client.get(f"{imported['empty']}/{view}").status_code == 204
+    assert client.get(f"{imported['empty']}/export/csv").status_code == 404
+
+
+def test_the_ranking_lists_the_service_and_its_authority(imported, client):
+    ranking = client.get("/api/delivery/ranking").json()
+    (row,) = ranking["services"]
+    assert row["code"] == "svc-a" and row["cases"] == 2 and row["on_time"]["share"] == 0.5
+    assert ranking["authorities"][0]["name"] == "Ministry A"
+    assert ranking["authorities"][0]["share"]["cases"] == 2
+
+
+def test_figures_and_map_as_files(imported, client):
+    url = imported["url"]
+    archive = client.get(f"{url}/export/csv")
+    assert archive["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))) as bundle:
+        assert "transitions.csv" in bundle.namelist()
+    svg = client.get(f"{url}/export/svg?paths=100&mode=performance")
+    assert b"".join(svg.streaming_content).startswith(b"<svg")
+    png = client.get(f"{url}/export/png")
+    assert png["Content-Type"] == "image/png"
+    assert b"".join(png.streaming_content).startswith(b"\x89PNG")
+    assert client.get(f"{url}/export/pdf").status_code == 422
+
+
+def test_the_map_page_gives_a_png_too(imported, client):
+    reply = client.get(f"/delivery/services/{imported['service'].pk}/map.png?paths=100")
+    assert b"".join(reply.streaming_content).startswith(b"\x89PNG")
+    assert client.get(f"/delivery/services/{imported['service'].pk}/map.gif").status_code == 404
