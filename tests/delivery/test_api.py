@@ -12,6 +12,8 @@ from tests.delivery.test_pages import LOG, MAPPING
 
 from govcx.accounts.models import User
 from govcx.delivery import services
+from govcx.delivery.models import DeliverySummary, EventLog
+from govcx.jobs.models import Job
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.services import service_create
 
@@ -88,3 +90,28 @@ def test_the_map_page_gives_a_png_too(imported, client):
     reply = client.get(f"/delivery/services/{imported['service'].pk}/map.png?paths=100")
     assert b"".join(reply.streaming_content).startswith(b"\x89PNG")
     assert client.get(f"/delivery/services/{imported['service'].pk}/map.gif").status_code == 404
+
+
+def test_the_ranking_reads_the_summary_kept_at_import_and_pushes_refresh_it(imported, client):
+    service = imported["service"]
+    summary = DeliverySummary.objects.get(service=service)
+    assert (summary.cases, summary.on_time, summary.reworked) == (2, 1, 0)
+    assert summary.log_version == EventLog.objects.get(service=service).pk
+    DeliverySummary.objects.filter(pk=summary.pk).update(on_time=0)  # a marker: the ranking reads what is kept
+    assert client.get("/api/delivery/ranking").json()["services"][0]["on_time"]["on_time"] == 0
+    pushed = {"service_id": service.pk, "events": [
+        {"id": "p-1", "case": "3", "activity": "apply", "timestamp": "2024-02-01T10:00:00+03:00"}]}
+    assert client.post("/api/delivery/events", pushed, content_type="application/json").status_code == 200
+    summary.refresh_from_db()
+    assert summary.cases == 3 and summary.on_time == 2  # the pushed case's one event closes it at once
+    assert Job.objects.filter(kind="delivery.summary", state="succeeded").exists()
+
+
+def test_a_stale_summary_is_not_used(imported, client):
+    service = imported["service"]
+    DeliverySummary.objects.filter(service=service).update(on_time=2, log_version=0)
+    assert client.get("/api/delivery/ranking").json()["services"][0]["on_time"]["on_time"] == 1
+    service.deadline_days = 100
+    service.save(update_fields=["deadline_days"])
+    DeliverySummary.objects.filter(service=service).update(on_time=0, log_version=EventLog.objects.get().pk)
+    assert client.get("/api/delivery/ranking").json()["services"][0]["on_time"]["on_time"] == 2

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from govcx.accounts.roles import Action
 from govcx.common.stats import wilson
 from govcx.delivery import mining, process, risk, store
-from govcx.delivery.models import ColumnMapping, EventLog
+from govcx.delivery.models import ColumnMapping, DeliverySummary, EventLog
 from govcx.registry.models import Service
 
 
@@ -181,34 +181,73 @@ def process_figures(*, service: Service, keep_share: float, performance: bool,
     return figures
 
 
+def summary_figures(service: Service, backend: Any = None) -> dict[str, Any] | None:
+    """The ranking's figures of one service from its stored events: `cases`, `median_seconds`, `reworked` and,
+    with a term, `on_time` cases (None without events or cases)."""
+    import ibis
+
+    backend = backend or ibis.duckdb.connect()
+    events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
+    if events is None:
+        return None
+    cases = backend.create_table(ibis.util.gen_name("delivery_cases"), process.case_table(events), temp=True)
+    due = None
+    if service.deadline_days:
+        days = cases.select("start_day").distinct().to_pyarrow().column("start_day").to_pylist()
+        due = ibis.memtable(_due_table(service, days))
+    row = process.overview(cases, due).to_pyarrow().to_pylist()[0]
+    if not row["cases"]:
+        return None
+    return {"cases": int(row["cases"]), "median_seconds": row["median_seconds"], "reworked": int(row["reworked"] or 0),
+            "on_time": None if row["on_time"] is None else int(row["on_time"])}
+
+
+def log_version(service: Service) -> int | None:
+    """The id of the service's last import that added events (None before the first): what a summary is of."""
+    return (EventLog.objects.filter(service=service, events_added__gt=0).order_by("-id")
+            .values_list("id", flat=True).first())
+
+
+def summary_is_current(summary: DeliverySummary, service: Service, log_version: int | None) -> bool:
+    """Whether a stored summary still holds: made after the service's last import, with today's term."""
+    return (summary.log_version == log_version and summary.deadline_days == service.deadline_days
+            and summary.deadline_kind == (service.deadline_kind if service.deadline_days else ""))
+
+
 def service_ranking(*, user: Any) -> list[dict[str, Any]]:
     """The services in the user's scope that have events, best first: share of cases on time (by the lower
     end of its Wilson interval, so a handful of cases does not top the list), then median throughput time.
-    A row: service, cases, median_days, rework_share and, with a term, the share on time with its interval."""
-    import ibis
+    A row: service, cases, median_days, rework_share and, with a term, the share on time with its interval.
+
+    The figures are the summaries stored at import (`services.delivery_summary_refresh`); a service whose
+    summary is missing or stale (events pushed since, a new term) is computed here instead."""
+    from django.db.models import Max, Q
 
     from govcx.registry.selectors import service_list
 
+    in_scope = (service_list(user=user).select_related("owner", "delivery_summary")
+                .annotate(log_version=Max("event_logs__id", filter=Q(event_logs__events_added__gt=0)))
+                .filter(log_version__isnull=False).order_by("code"))
     rows = []
-    backend = ibis.duckdb.connect()
-    for service in service_list(user=user).select_related("owner").order_by("code"):
-        events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
-        if events is None:
+    backend = None
+    for service in in_scope:
+        summary = getattr(service, "delivery_summary", None)
+        if summary is not None and summary_is_current(summary, service, service.log_version):
+            figures: dict[str, Any] | None = {"cases": summary.cases, "median_seconds": summary.median_seconds,
+                                              "reworked": summary.reworked, "on_time": summary.on_time}
+        else:
+            import ibis
+
+            backend = backend or ibis.duckdb.connect()
+            figures = summary_figures(service, backend)
+        if figures is None:
             continue
-        cases = backend.create_table(ibis.util.gen_name("delivery_cases"), process.case_table(events), temp=True)
-        due = None
-        if service.deadline_days:
-            days = cases.select("start_day").distinct().to_pyarrow().column("start_day").to_pylist()
-            due = ibis.memtable(_due_table(service, days))
-        row = process.overview(cases, due).to_pyarrow().to_pylist()[0]
-        total = int(row["cases"] or 0)
-        if not total:
-            continue
+        total = figures["cases"]
         rows.append({
             "service": service, "cases": total,
-            "median_days": None if row["median_seconds"] is None else row["median_seconds"] / 86400,
-            "rework_share": int(row["reworked"] or 0) / total,
-            "on_time": _share(int(row["on_time"] or 0), total) if row["on_time"] is not None else None,
+            "median_days": None if figures["median_seconds"] is None else figures["median_seconds"] / 86400,
+            "rework_share": figures["reworked"] / total,
+            "on_time": _share(figures["on_time"], total) if figures["on_time"] is not None else None,
         })
     return sorted(rows, key=lambda r: (-(r["on_time"]["low"] if r["on_time"] else -1), r["median_days"] or 0,
                                        r["service"].code))
