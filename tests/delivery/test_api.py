@@ -115,3 +115,12 @@ def test_a_stale_summary_is_not_used(imported, client):
     service.save(update_fields=["deadline_days"])
     DeliverySummary.objects.filter(service=service).update(on_time=0, log_version=EventLog.objects.get().pk)
     assert client.get("/api/delivery/ranking").json()["services"][0]["on_time"]["on_time"] == 2
+
+
+def test_the_delivery_report_pdf_holds_the_figures_term_and_map(imported, client, pdf_text):
+    reply = client.get(f"/delivery/services/{imported['service'].pk}/report.pdf")
+    assert reply["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(reply.streaming_content))
+    assert "Delivery of Service svc-a" in text and "1 of 2 cases closed within the term of 10 days" in text
+    assert "apply → check → decide" in text and "Process map" in text
+    assert client.get(f"/delivery/services/{imported['service'].pk + 1}/report.pdf").status_code == 404

@@ -74,3 +74,27 @@ def map_file(service: Service, fmt: str, *, keep_share: float, performance: bool
 
         return bytes(vl_convert.svg_to_png(svg, scale=2.0)), name
     return svg.encode(), name
+
+
+REPORT_PATHS_KEPT = 0.8
+
+
+def report_context(service: Service) -> dict[str, Any] | None:
+    """What the delivery section of a service's report shows (None without events): the figures, throughput in
+    days, the term, the open cases' risk, bottlenecks and the map of the most frequent paths."""
+    from django.utils.safestring import mark_safe
+
+    log = selectors.service_log(service)
+    figures = selectors.delivery_figures(service=service, top=5, log=log)
+    if figures is None:
+        return None
+    process = selectors.process_figures(service=service, keep_share=REPORT_PATHS_KEPT, performance=False, log=log)
+    seconds = figures["case_duration_seconds"]
+    return {
+        "figures": figures,
+        "durations": {key: None if value is None else value / 86400 for key, value in seconds.items()},
+        "deadline": selectors.deadline_figures(service=service, log=log),
+        "risk": selectors.open_case_risk(service=service, log=log, top=0),
+        "process": process,
+        "map_svg": mark_safe(map_svg(service, process, performance=False)) if process else "",  # noqa: S308 - escaped in delivery.process
+    }

@@ -111,6 +111,20 @@ def service_delivery_map(request: HttpRequest, service_id: int, fmt: str = "svg"
     return download(content, filename=name, content_type=exports.MAP_FORMATS[fmt])
 
 
+@login_required
+def service_delivery_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBase:
+    """The delivery section of the service's report as a PDF: figures, term, variants, bottlenecks and the map
+    of the most frequent paths (WeasyPrint is imported by `common.pdf` only when a PDF is made)."""
+    from govcx.common.pdf import pdf_response
+
+    service = access_service(request.user, service_id)
+    context = exports.report_context(service)
+    if context is None:
+        raise Http404
+    return pdf_response(request, "delivery/report_print.html", {**context, "service": service},
+                        filename=f"delivery-{service.code}.pdf")
+
+
 MAP_MODES = ("frequency", "performance")
 PATH_STEPS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
 
