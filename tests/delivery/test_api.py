@@ -124,3 +124,17 @@ def test_the_delivery_report_pdf_holds_the_figures_term_and_map(imported, client
     assert "Delivery of Service svc-a" in text and "1 of 2 cases closed within the term of 10 days" in text
     assert "apply → check → decide" in text and "Process map" in text
     assert client.get(f"/delivery/services/{imported['service'].pk + 1}/report.pdf").status_code == 404
+
+
+def test_kept_figures_follow_the_events(imported, client, settings):
+    url = imported["url"]
+    assert client.get(f"{url}/figures").json()["cases"] == 2
+    kept = list((settings.ANALYTICS_DIR / "delivery" / f"service-{imported['service'].pk}").glob("figures-*"))
+    assert len(kept) == 1 and any(kept[0].iterdir())  # computed at import, read since
+    pushed = {"service_id": imported["service"].pk, "events": [
+        {"id": "p-1", "case": "3", "activity": "apply", "timestamp": "2024-02-01T10:00:00+03:00"}]}
+    client.post("/api/delivery/events", pushed, content_type="application/json")
+    assert client.get(f"{url}/figures").json()["cases"] == 3
+    assert client.get(f"{url}/deadline").json()["cases"] == 3
+    now_kept = list((settings.ANALYTICS_DIR / "delivery" / f"service-{imported['service'].pk}").glob("figures-*"))
+    assert len(now_kept) == 1 and now_kept != kept  # the figures of the earlier events are gone

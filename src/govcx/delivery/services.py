@@ -95,7 +95,8 @@ def eventlog_import(
 def delivery_summary_refresh(*, service: Service) -> DeliverySummary | None:
     """Compute the service's ranking figures from its whole stored log and keep them with the log's version
     (the last import that added events), so the ranking reads them instead of every service's events on each
-    request. None (and no summary kept) when the service has no cases."""
+    request; the delivery page's figures are computed and kept too. None (and no summary kept) when the service
+    has no cases."""
     log_version = selectors.log_version(service)
     figures = selectors.summary_figures(service) if log_version is not None else None
     if figures is None:
@@ -104,7 +105,19 @@ def delivery_summary_refresh(*, service: Service) -> DeliverySummary | None:
     summary, _ = DeliverySummary.objects.update_or_create(service=service, defaults={
         "log_version": log_version, "deadline_days": service.deadline_days,
         "deadline_kind": service.deadline_kind if service.deadline_days else "", **figures})
+    _keep_page_figures(service)
     return summary
+
+
+def _keep_page_figures(service: Service) -> None:
+    """Compute the delivery page's figures for the new events now (they are kept beside the events), so the
+    first visitor after an import does not wait for a scan of the whole log."""
+    log = selectors.service_log(service)
+    selectors.delivery_figures(service=service, log=log)
+    selectors.deadline_figures(service=service, log=log)
+    selectors.process_figures(service=service, keep_share=1.0, performance=False, log=log)
+    selectors.period_comparison(service=service, log=log)
+    selectors.open_case_risk(service=service, log=log)
 
 
 def summary_refresh_start(*, actor: Any, service: Service) -> Job:

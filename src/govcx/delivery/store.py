@@ -13,11 +13,14 @@ operational database: the delivery page reads the parts with DuckDB, and Spark c
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -136,6 +139,45 @@ def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) 
     pq.write_table(new, aside, row_group_size=1_000_000)
     aside.replace(folder / name)
     return int(new.num_rows), folder / name
+
+
+FIGURES_PREFIX = "figures-"
+
+
+def fingerprint(root: str | os.PathLike[str], service_id: int) -> str:
+    """What names the service's stored events: a digest of its parts' names (every import that adds events
+    writes a new part, so the fingerprint changes exactly when the events do)."""
+    names = "\n".join(path.name for path in parts(root, service_id))
+    return hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+def cached_figures(root: str | os.PathLike[str], service_id: int, name: str, key: list[Any],
+                   compute: Callable[[], Any], *, single: bool = False) -> Any:
+    """`compute()`'s JSON value for the service's current events and `key`, computed once and kept beside the
+    parts (`figures-<fingerprint>/`), so a page over millions of events reads a small file instead of
+    scanning them again. Kept figures of earlier events are removed when the first figure of new ones is kept;
+    without events nothing is kept. `single`: only the latest key of `name` is kept (figures as of an hour)."""
+    if not parts(root, service_id):
+        return compute()
+    current = service_folder(root, service_id) / f"{FIGURES_PREFIX}{fingerprint(root, service_id)}"
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
+    path = current / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        pass
+    value = compute()
+    if not current.is_dir():
+        for old in service_folder(root, service_id).glob(f"{FIGURES_PREFIX}*"):
+            shutil.rmtree(old, ignore_errors=True)
+        current.mkdir(parents=True, exist_ok=True)
+    if single:
+        for old in current.glob(f"{name}-*.json"):
+            old.unlink(missing_ok=True)
+    aside = current / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    aside.write_text(json.dumps(value), encoding="utf-8")
+    aside.replace(path)
+    return value
 
 
 def delete_service_events(root: str | os.PathLike[str], service_id: int) -> None:
