@@ -5,8 +5,8 @@ event log (`demo.delivery.demo_log`, the first demo service's variants, rework, 
 with as many cases as N events need) written to the event store. The page is then fetched in process with
 Django's test client, signed in as the administrator, after the warm-up `govcx serve` does (routes, engines):
 the first request and the median of the next --repeat. The import has kept the page's figures beside the events
-(`store.cached_figures`), so both read those; "import" is the time of that import step. The API views and the ranking (which reads the summary kept at
-import) are timed the same way.
+(`store.cached_figures`; the time of that step is printed), so both read those. The API views and the ranking
+(which reads the summary kept at import) are timed the same way.
 
     uv run python benchmarks/bench_delivery_page.py [--events 1000000] [--repeat 3]
 """
