@@ -191,6 +191,8 @@ def process_figures(*, service: Service, keep_share: float, performance: bool,
 def _process_whole(service: Service, log: ServiceLog) -> dict[str, Any] | None:
     import ibis
 
+    from govcx.delivery.charts import duration_histogram
+
     if log.events is None:
         return None
     events, prepared = log.events, log.prepared
@@ -203,7 +205,7 @@ def _process_whole(service: Service, log: ServiceLog) -> dict[str, Any] | None:
         "bottlenecks": process.bottlenecks(arcs),
         "handovers": {by: process.handovers(events, by).limit(15).to_pyarrow().to_pylist()
                       for by in ("resource", "office")},
-        "duration_days": [value / 86400 for value in durations if value is not None],
+        "duration_histogram": duration_histogram([value / 86400 for value in durations if value is not None]),
         "compliance": {},
     }
     if service.deadline_days:

@@ -166,7 +166,7 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
         "map_svg": mark_safe(exports.map_svg(  # noqa: S308 - built from escaped text in delivery.process
             service, process, performance=view["map_mode"] == "performance")),
         "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
-            process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
+            process["duration_histogram"], title=_("Throughput time of the cases"), axis_title=_("days"),
             count_title=_("cases"), deadline_days=calendar_term)),
     }
 
