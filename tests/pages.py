@@ -51,6 +51,8 @@ SKIPPED: dict[str, str] = {
     "feedback:service_report_pdf": "a PDF download",
     "delivery:map_svg": "an SVG image",
     "delivery:export": "a CSV/XLSX/Parquet download",
+    "delivery:map": "an SVG or PNG image",
+    "delivery:report_pdf": "a PDF download",
     "training:coverage_export": "a CSV/XLSX/PDF download",
 }
 #: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.

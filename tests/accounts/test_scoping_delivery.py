@@ -1,4 +1,5 @@
-"""Scoping matrix of service delivery: the delivery pages, a service's figures, file imports and pushed events.
+"""Scoping matrix of service delivery: the delivery pages, a service's figures and views through the API (deadline,
+risk, process, comparison, ranking, files), file imports and pushed events.
 
 svc-a (Ministry A) and svc-b (the Tula region) each hold a small event log. Rules under test: staff see their
 authority's services' delivery (the central office and superusers everyone's); another authority's service is a
@@ -15,7 +16,19 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from tests.accounts.conftest import IN_A, IN_B, acts, everyone, read_matrix_test, row, sees, write_matrix_test
+from tests.accounts.conftest import (
+    IN_A,
+    IN_B,
+    SIGNED_IN,
+    acts,
+    client_as,
+    everyone,
+    in_scope,
+    read_matrix_test,
+    row,
+    sees,
+    write_matrix_test,
+)
 
 from govcx.delivery import store
 from govcx.delivery.models import EventLog
@@ -93,6 +106,18 @@ READS = [
     row("page", "figures of b as parquet", "/delivery/services/{svc_b}/export.parquet", sees(IN_B)),
     row("api", "figures of a", "/api/delivery/services/{svc_a}/figures", sees(IN_A)),
     row("api", "figures of b", "/api/delivery/services/{svc_b}/figures", sees(IN_B)),
+    row("page", "process map of a as png", "/delivery/services/{svc_a}/map.png", sees(IN_A)),
+    row("api", "deadline of a", "/api/delivery/services/{svc_a}/deadline", sees(IN_A)),
+    row("api", "deadline of b", "/api/delivery/services/{svc_b}/deadline", sees(IN_B)),
+    row("api", "risk of a", "/api/delivery/services/{svc_a}/risk", sees(IN_A)),
+    row("api", "risk of b", "/api/delivery/services/{svc_b}/risk", sees(IN_B)),
+    row("api", "process of a", "/api/delivery/services/{svc_a}/process?paths=50", sees(IN_A)),
+    row("api", "process of b", "/api/delivery/services/{svc_b}/process", sees(IN_B)),
+    row("api", "comparison of a", "/api/delivery/services/{svc_a}/comparison", sees(IN_A)),
+    row("api", "comparison of b", "/api/delivery/services/{svc_b}/comparison?split=2024-01-02", sees(IN_B)),
+    row("api", "ranking", "/api/delivery/ranking", everyone()),
+    row("api", "figures of a as xlsx", "/api/delivery/services/{svc_a}/export/xlsx", sees(IN_A)),
+    row("api", "map of b as png", "/api/delivery/services/{svc_b}/export/png?mode=performance", sees(IN_B)),
 ]
 
 WRITES = [
@@ -104,3 +129,9 @@ WRITES = [
 
 test_read_matrix = read_matrix_test(READS)
 test_write_matrix = write_matrix_test(WRITES, state)
+
+
+@pytest.mark.parametrize("actor", sorted(SIGNED_IN))
+def test_the_ranking_lists_only_the_services_in_scope(world, actor):
+    ranking = client_as(world, actor).get("/api/delivery/ranking").json()
+    assert {row["service_id"] for row in ranking["services"]} == in_scope(world, actor, "svc")

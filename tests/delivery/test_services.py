@@ -104,3 +104,26 @@ def test_deadline_compliance_counts_working_days_of_the_russian_calendar(world):
     figures = selectors.deadline_figures(service=world["service"])
     assert (figures["cases"], figures["on_time"]) == (2, 1)
     assert selectors.rework_figures(service=world["service"]) == {"cases": 2, "reworked": 0, "share": 0.0}
+
+
+def test_cached_figures_are_computed_once_per_state_of_the_events(tmp_path):
+    import pyarrow as pa
+
+    from govcx.delivery.eventlog import TIMESTAMP_TYPE
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert store.cached_figures(tmp_path, 7, "x", [1], compute) == {"n": 1}  # no events: nothing kept
+    events = pa.table({"event_key": ["k1"], "case": ["1"], "activity": ["a"],
+                       "timestamp": pa.array([0], TIMESTAMP_TYPE), "ts_us": [0], "event_index": [0]})
+    store.append_new(tmp_path, 7, events)
+    assert store.cached_figures(tmp_path, 7, "x", [1], compute) == {"n": 2}
+    assert store.cached_figures(tmp_path, 7, "x", [1], compute) == {"n": 2}
+    assert store.cached_figures(tmp_path, 7, "x", [2], compute) == {"n": 3}
+    store.append_new(tmp_path, 7, events.set_column(0, "event_key", pa.array(["k2"])))
+    assert store.cached_figures(tmp_path, 7, "x", [1], compute) == {"n": 4}
+    assert len(list(store.service_folder(tmp_path, 7).glob("figures-*"))) == 1

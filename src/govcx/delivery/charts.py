@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 
@@ -9,13 +11,22 @@ from govcx.common.charts import render_svg
 from govcx.common.palette import INK, NEUTRAL
 
 
-def throughput_chart_svg(days: list[float], *, title: str, axis_title: str, count_title: str,
-                         deadline_days: float | None = None) -> str:
-    """A histogram of case throughput times in days (binned here: a log has too many cases to hand to the
-    chart), with the term in calendar days as a dashed rule."""
+def duration_histogram(days: list[float], *, bins: int = 40) -> dict[str, list[Any]]:
+    """Throughput times in days binned for the chart (`counts` per bin, `edges` one more): what is kept of a
+    log's durations, rather than one number per case."""
     if not days:
+        return {"counts": [], "edges": []}
+    counts, edges = np.histogram(np.asarray(days, dtype=float), bins=bins)
+    return {"counts": [int(count) for count in counts], "edges": [float(edge) for edge in edges]}
+
+
+def throughput_chart_svg(histogram: dict[str, list[Any]], *, title: str, axis_title: str, count_title: str,
+                         deadline_days: float | None = None) -> str:
+    """A histogram of case throughput times in days (`duration_histogram`: a log has too many cases to hand
+    to the chart), with the term in calendar days as a dashed rule."""
+    counts, edges = histogram["counts"], histogram["edges"]
+    if not counts:
         return ""
-    counts, edges = np.histogram(np.asarray(days, dtype=float), bins=40)
     data = alt.Data(values=[{"start": round(float(edges[i]), 2), "end": round(float(edges[i + 1]), 2),
                              "cases": int(counts[i])} for i in range(len(counts))])
     layers = alt.Chart(data).mark_bar(color=NEUTRAL).encode(

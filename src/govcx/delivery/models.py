@@ -61,3 +61,30 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"mapping of {self.service_id}"
+
+
+class SummaryQuerySet(ScopedQuerySet):
+    organisation_lookups = {"service__owner_id": ALL_ACTIONS}
+
+
+class DeliverySummary(models.Model):
+    """A service's ranking figures, computed once per import rather than on every ranking request.
+
+    `log_version` is the id of the last import (`EventLog`) that added events, and the term is the passport's
+    at the time: a summary whose version or term no longer matches is stale, and the ranking computes that
+    service afresh until the next refresh."""
+
+    service = models.OneToOneField("registry.Service", on_delete=models.CASCADE, related_name="delivery_summary")
+    log_version = models.PositiveBigIntegerField()
+    deadline_days = models.PositiveIntegerField(null=True, blank=True)
+    deadline_kind = models.CharField(max_length=10, blank=True)
+    cases = models.PositiveBigIntegerField(default=0)
+    median_seconds = models.FloatField(null=True, blank=True)
+    reworked = models.PositiveBigIntegerField(default=0)
+    on_time = models.PositiveBigIntegerField(null=True, blank=True)  # null without a term
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = SummaryQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"delivery summary of {self.service_id} at import {self.log_version}"

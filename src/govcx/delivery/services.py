@@ -20,8 +20,8 @@ from django.db import transaction
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_record
-from govcx.delivery import eventlog, store
-from govcx.delivery.models import ColumnMapping, EventLog, EventLogSource
+from govcx.delivery import eventlog, selectors, store
+from govcx.delivery.models import ColumnMapping, DeliverySummary, EventLog, EventLogSource
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.models import Job
 from govcx.jobs.services import job_enqueue
@@ -87,8 +87,45 @@ def eventlog_import(
             if part is not None:
                 part.unlink(missing_ok=True)
             raise
+    delivery_summary_refresh(service=service)
     report(3, 3, "storing the new events")
     return record
+
+
+def delivery_summary_refresh(*, service: Service) -> DeliverySummary | None:
+    """Compute the service's ranking figures from its whole stored log and keep them with the log's version
+    (the last import that added events), so the ranking reads them instead of every service's events on each
+    request; the delivery page's figures are computed and kept too. None (and no summary kept) when the service
+    has no cases."""
+    log_version = selectors.log_version(service)
+    figures = selectors.summary_figures(service) if log_version is not None else None
+    if figures is None:
+        DeliverySummary.objects.filter(service=service).delete()
+        return None
+    summary, _ = DeliverySummary.objects.update_or_create(service=service, defaults={
+        "log_version": log_version, "deadline_days": service.deadline_days,
+        "deadline_kind": service.deadline_kind if service.deadline_days else "", **figures})
+    _keep_page_figures(service)
+    return summary
+
+
+def _keep_page_figures(service: Service) -> None:
+    """Compute the delivery page's figures for the new events now (they are kept beside the events), so the
+    first visitor after an import does not wait for a scan of the whole log."""
+    log = selectors.service_log(service)
+    selectors.delivery_figures(service=service, log=log)
+    selectors.deadline_figures(service=service, log=log)
+    selectors.process_figures(service=service, keep_share=1.0, performance=False, log=log)
+    selectors.period_comparison(service=service, log=log)
+    selectors.open_case_risk(service=service, log=log)
+
+
+def summary_refresh_start(*, actor: Any, service: Service) -> Job:
+    """Queue a refresh of the service's summary for the worker (after pushed events: a live system pushes
+    often, so the push answers at once and bursts share one unfinished job)."""
+    return job_enqueue(kind="delivery.summary", actor=actor, organisation=service.owner, max_attempts=1,
+                       payload={"service_id": service.pk}, idempotency_key=f"delivery.summary:{service.pk}",
+                       subject=f"delivery.summary:{service.pk}")
 
 
 def upload_folder() -> Path:
@@ -163,4 +200,6 @@ def events_push(*, actor: Any, service_id: int, events: list[dict[str, Any]]) ->
             if part is not None:
                 part.unlink(missing_ok=True)
             raise
+    if added:
+        summary_refresh_start(actor=actor, service=service)
     return record

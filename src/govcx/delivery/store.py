@@ -13,17 +13,20 @@ operational database: the delivery page reads the parts with DuckDB, and Spark c
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from govcx.delivery.eventlog import TIMESTAMP_TYPE
+from govcx.delivery.eventlog import TIMESTAMP_TYPE, positions
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -70,8 +73,16 @@ def conform(events: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=STORED_SCHEMA)
 
 
+_IDENTITY = "\"case\", activity, ts_us, lifecycle, resource"
+_KEY_SQL = (
+    "md5(concat_ws(chr(31), \"case\", activity, ts_us::VARCHAR, coalesce(lifecycle, ''), coalesce(resource, ''), "
+    f"(row_number() OVER (PARTITION BY {_IDENTITY} ORDER BY event_index))::VARCHAR))"
+)
+
+
 def with_keys(events: pa.Table) -> pa.Table:
-    """The canonical events with their `event_key` (see the module docstring)."""
+    """The canonical events with their `event_key` (see the module docstring), in no particular order
+    (`append_new` orders what it writes by `event_index`)."""
     import duckdb
 
     source = conform(events.append_column("event_key", pa.nulls(events.num_rows, pa.string()))
@@ -79,11 +90,7 @@ def with_keys(events: pa.Table) -> pa.Table:
     connection = duckdb.connect()
     connection.register("source", source)
     try:
-        keyed = connection.sql(
-            "SELECT * REPLACE (md5(concat_ws(chr(31), \"case\", activity, ts_us::VARCHAR, coalesce(lifecycle, ''), "
-            "coalesce(resource, ''), (row_number() OVER (PARTITION BY \"case\", activity, ts_us, lifecycle, resource "
-            "ORDER BY event_index))::VARCHAR)) AS event_key) FROM source ORDER BY event_index"
-        ).to_arrow_table()
+        keyed = connection.sql(f"SELECT * REPLACE ({_KEY_SQL} AS event_key) FROM source").to_arrow_table()
     finally:
         connection.close()
     return keyed.cast(STORED_SCHEMA)
@@ -92,32 +99,38 @@ def with_keys(events: pa.Table) -> pa.Table:
 def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) -> tuple[int, Path | None]:
     """Write the events of `events` (with `event_key`) that the service's store does not hold yet, as one new
     part; returns how many were written and the part (None when none). The part appears whole or not at all
-    (written aside, then renamed)."""
+    (written aside, then renamed).
+
+    Only the `event_key` column of the stored parts is read for the anti-join; a batch whose keys repeat
+    (pushed events sent twice in one batch) is deduplicated first, the check being far cheaper than the window."""
     import duckdb
 
     existing = parts(root, service_id)
+    incoming = conform(events)
     connection = duckdb.connect()
-    connection.register("incoming", conform(events))
+    connection.execute("SET enable_progress_bar = false")
+    connection.register("incoming", incoming)
     try:
+        repeated = connection.sql("SELECT count(DISTINCT event_key) < count(*) FROM incoming").fetchall()[0][0]
+        if repeated:
+            incoming = connection.sql(
+                "SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY event_index) = 1"
+            ).to_arrow_table()
+            connection.register("incoming", incoming)
+        start = 0
         if existing:
             files = _sql_list(existing)
-            start = connection.sql(f"SELECT coalesce(max(event_index) + 1, 0) FROM read_parquet({files})").fetchall()[0]
-            new = connection.sql(
-                f"SELECT * FROM incoming WHERE event_key NOT IN (SELECT event_key FROM read_parquet({files})) "
-                "QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY event_index) = 1 ORDER BY event_index"
-            ).to_arrow_table()
-        else:
-            start = (0,)
-            new = connection.sql(
-                "SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY event_index) = 1 "
-                "ORDER BY event_index"
+            start = int(connection.sql(
+                f"SELECT coalesce(max(event_index) + 1, 0) FROM read_parquet({files})").fetchall()[0][0])
+            incoming = connection.sql(
+                f"SELECT * FROM incoming WHERE event_key NOT IN (SELECT event_key FROM read_parquet({files}))"
             ).to_arrow_table()
     finally:
         connection.close()
-    if new.num_rows == 0:
+    if incoming.num_rows == 0:
         return 0, None
-    offset = int(start[0]) if start else 0
-    renumbered = pa.array(np.arange(offset, offset + new.num_rows, dtype=np.int64))
+    new = incoming.sort_by("event_index")
+    renumbered = pc.add(positions(new.num_rows), pa.scalar(start, pa.int64()))
     new = new.set_column(new.schema.get_field_index("event_index"), "event_index", renumbered).cast(STORED_SCHEMA)
     folder = service_folder(root, service_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,6 +139,45 @@ def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) 
     pq.write_table(new, aside, row_group_size=1_000_000)
     aside.replace(folder / name)
     return int(new.num_rows), folder / name
+
+
+FIGURES_PREFIX = "figures-"
+
+
+def fingerprint(root: str | os.PathLike[str], service_id: int) -> str:
+    """What names the service's stored events: a digest of its parts' names (every import that adds events
+    writes a new part, so the fingerprint changes exactly when the events do)."""
+    names = "\n".join(path.name for path in parts(root, service_id))
+    return hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+def cached_figures(root: str | os.PathLike[str], service_id: int, name: str, key: list[Any],
+                   compute: Callable[[], Any], *, single: bool = False) -> Any:
+    """`compute()`'s JSON value for the service's current events and `key`, computed once and kept beside the
+    parts (`figures-<fingerprint>/`), so a page over millions of events reads a small file instead of
+    scanning them again. Kept figures of earlier events are removed when the first figure of new ones is kept;
+    without events nothing is kept. `single`: only the latest key of `name` is kept (figures as of an hour)."""
+    if not parts(root, service_id):
+        return compute()
+    current = service_folder(root, service_id) / f"{FIGURES_PREFIX}{fingerprint(root, service_id)}"
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
+    path = current / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        pass
+    value = compute()
+    if not current.is_dir():
+        for old in service_folder(root, service_id).glob(f"{FIGURES_PREFIX}*"):
+            shutil.rmtree(old, ignore_errors=True)
+        current.mkdir(parents=True, exist_ok=True)
+    if single:
+        for old in current.glob(f"{name}-*.json"):
+            old.unlink(missing_ok=True)
+    aside = current / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    aside.write_text(json.dumps(value), encoding="utf-8")
+    aside.replace(path)
+    return value
 
 
 def delete_service_events(root: str | os.PathLike[str], service_id: int) -> None:

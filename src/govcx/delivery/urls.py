@@ -8,5 +8,7 @@ urlpatterns = [
     path("ranking/", views.delivery_ranking, name="ranking"),
     path("services/<int:service_id>/", views.service_delivery, name="service"),
     path("services/<int:service_id>/map.svg", views.service_delivery_map, name="map_svg"),
+    path("services/<int:service_id>/map.<str:fmt>", views.service_delivery_map, name="map"),
+    path("services/<int:service_id>/report.pdf", views.service_delivery_report_pdf, name="report_pdf"),
     path("services/<int:service_id>/export.<str:fmt>", views.service_delivery_export, name="export"),
 ]

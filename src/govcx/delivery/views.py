@@ -18,12 +18,10 @@ from django.utils.translation import gettext as _
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
-from govcx.common import tabular
 from govcx.common.downloads import download
 from govcx.common.refusals import refusal_as_message
-from govcx.delivery import eventlog, selectors, services
+from govcx.delivery import eventlog, exports, selectors, services
 from govcx.delivery.charts import throughput_chart_svg
-from govcx.delivery.process import process_map_svg
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.selectors import job_for_subject
 from govcx.registry.regions import region_names
@@ -85,51 +83,46 @@ def service_delivery(request: HttpRequest, service_id: int) -> HttpResponse:
     }, status=422 if request.method == "POST" else 200)
 
 
-EXPORT_FORMATS = {"csv": "application/zip", "parquet": "application/zip",
-                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 @login_required
 def service_delivery_export(request: HttpRequest, service_id: int, fmt: str) -> HttpResponseBase:
     """The page's figures as one file: a workbook (xlsx) or a ZIP of CSV or Parquet tables."""
     service = access_service(request.user, service_id)
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.TABLE_FORMATS:
         raise Http404
-    log = selectors.service_log(service)
-    figures = selectors.delivery_figures(service=service, top=100, log=log)
-    if figures is None:
+    found = exports.figures_file(service, fmt)
+    if found is None:
         raise Http404
-    process = selectors.process_figures(service=service, keep_share=1.0, performance=False, log=log) or {}
-    durations = figures["case_duration_seconds"]
-    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
-        "summary": (["figure", "value"], [
-            ["cases", figures["cases"]], ["events", figures["events"]], ["activities", figures["activities"]],
-            ["variants", figures["variants"]],
-            *[[f"case_duration_{key}_seconds", value] for key, value in durations.items()]]),
-        "variants": (["cases", "activities"], [[v["cases"], " → ".join(v["activities"])]
-                                               for v in figures["top_variants"]]),
-        "transitions": (["from", "to", "count", "mean_seconds", "median_seconds", "total_seconds"], [
-            [a["source"], a["target"], a["count"], a["mean_seconds"], a["median_seconds"], a["total_seconds"]]
-            for a in process.get("arcs", [])]),
-        "rework": (["activity", "cases"], [[k, v] for k, v in figures["rework_cases_per_activity"].items()]),
-        "compliance": (["group", "value", "cases", "on_time", "share", "low", "high"], [
-            [group, row["value"], row["cases"], row["on_time"], row["share"], row["low"], row["high"]]
-            for group, rows in process.get("compliance", {}).items() for row in rows]),
-    }
-    name = f"delivery-{service.code}.{'xlsx' if fmt == 'xlsx' else fmt + '.zip'}"
-    return download(tabular.bundle(fmt, tables), filename=name, content_type=EXPORT_FORMATS[fmt])
+    content, name = found
+    return download(content, filename=name, content_type=exports.TABLE_FORMATS[fmt])
 
 
 @login_required
-def service_delivery_map(request: HttpRequest, service_id: int) -> HttpResponseBase:
-    """The process map as an SVG file, with the page's settings."""
+def service_delivery_map(request: HttpRequest, service_id: int, fmt: str = "svg") -> HttpResponseBase:
+    """The process map as an SVG or PNG file, with the page's settings."""
     service = access_service(request.user, service_id)
-    view = _map_choice(request)
-    context = _process_context(service, view)
-    if not context:
+    if fmt not in exports.MAP_FORMATS:
         raise Http404
-    svg = str(context["map_svg"])
-    return download(svg.encode(), filename=f"process-map-{service.code}.svg", content_type="image/svg+xml")
+    view = _map_choice(request)
+    found = exports.map_file(service, fmt, keep_share=view["paths"] / 100,
+                             performance=view["map_mode"] == "performance")
+    if found is None:
+        raise Http404
+    content, name = found
+    return download(content, filename=name, content_type=exports.MAP_FORMATS[fmt])
+
+
+@login_required
+def service_delivery_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBase:
+    """The delivery section of the service's report as a PDF: figures, term, variants, bottlenecks and the map
+    of the most frequent paths (WeasyPrint is imported by `common.pdf` only when a PDF is made)."""
+    from govcx.common.pdf import pdf_response
+
+    service = access_service(request.user, service_id)
+    context = exports.report_context(service)
+    if context is None:
+        raise Http404
+    return pdf_response(request, "delivery/report_print.html", {**context, "service": service},
+                        filename=f"delivery-{service.code}.pdf")
 
 
 MAP_MODES = ("frequency", "performance")
@@ -170,14 +163,10 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
         "process": process,
         "compliance_groups": [(group, labels.DELIVERY_GROUPS[group], process["compliance"][group])
                               for group in process["compliance"]],
-        "map_svg": mark_safe(process_map_svg(  # noqa: S308 - built from escaped text in delivery.process
-            process["arcs"], process["starts"], performance=view["map_mode"] == "performance",
-            title=_("Process map of %(name)s") % {"name": service.name},
-            description=_("Activities from top to bottom; arcs going down are drawn on the right, arcs going back "
-                          "on the left. The same arcs are listed in the table below."),
-            units=(_("%(value)s h"), _("%(value)s d")))),
+        "map_svg": mark_safe(exports.map_svg(  # noqa: S308 - built from escaped text in delivery.process
+            service, process, performance=view["map_mode"] == "performance")),
         "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
-            process["duration_days"], title=_("Throughput time of the cases"), axis_title=_("days"),
+            process["duration_histogram"], title=_("Throughput time of the cases"), axis_title=_("days"),
             count_title=_("cases"), deadline_days=calendar_term)),
     }
 

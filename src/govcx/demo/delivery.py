@@ -23,6 +23,7 @@ from django.conf import settings
 from govcx.delivery import store
 from govcx.delivery.eventlog import TIMESTAMP_TYPE
 from govcx.delivery.models import EventLog, EventLogSource
+from govcx.delivery.services import delivery_summary_refresh
 from govcx.registry.models import Service
 
 HOUR_US = 3_600 * 1_000_000
@@ -191,6 +192,7 @@ def build_delivery_demo(*, services: dict[str, Service], actor: Any, today: dt.d
             file_format="parquet", events_read=events.num_rows, events_added=added,
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        delivery_summary_refresh(service=service)
         written += added
     report("delivery event logs", len(chosen), len(chosen))
     return written
