@@ -96,6 +96,9 @@ class Response(models.Model):
     spam_score = models.FloatField(default=0.0)
     spam_reasons = models.JSONField(default=list, blank=True)
     is_spam = models.BooleanField(default=False)
+    # The first answers only (a one-tap rating, stored at the tap): the Send that follows, with the same key,
+    # completes this row instead of adding another, so the person counts once whether or not they send.
+    is_partial = models.BooleanField(default=False)
     submitted_at = models.DateTimeField()
     # A public client's own time, set aside when it differed from ours by more than the allowed clock skew
     # (submitted_at is then the receive time): a client cannot file answers into a past quarter.

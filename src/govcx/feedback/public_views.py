@@ -70,7 +70,12 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
         page.definition, public_form.posted_answers(page.definition, request.POST, page.context), page.offered)
     more = public_form.next_step(page.definition, page.answers, page.offered)
     if more:
+        tapped = public_form.tapped_answers(page.definition, page.answers, page.offered)
         page.offered += more
+        if tapped:
+            refused = _store_tap(request, page, survey, current, tapped)
+            if refused is not None:
+                return refused
         optional = not any(page.definition.question(k).required for k in more)
         return page.render(notice=_("Thank you. The questions below are optional: answer them or just send.")
                            if optional else _("Please answer a few more questions."))
@@ -102,6 +107,28 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
     return redirect("feedback_public:thanks", public_key=survey.public_key)
 
 
+def _store_tap(request: HttpRequest, page: _Page, survey: Survey, current, tapped: dict) -> HttpResponse | None:
+    """Store the tapped rating at once, as a partial response that the Send completes (same idempotency key): a
+    person who leaves after the tap is counted too. Returns the page to show instead when it cannot be stored."""
+    try:
+        hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+    except RateLimited as limited:
+        response = page.render(status=429, problem=_("Too many answers were sent from your network. "
+                                                     "Please try again in a minute."))
+        response["Retry-After"] = str(limited.retry_after_seconds)
+        return response
+    try:
+        services.response_submit(survey=survey, current=current, submission=services.Submission(
+            idempotency_key=page.form_state["idempotency_key"], answers=tapped, context=page.context,
+            channel=page.context["channel"], language=page.lang, honeypot=request.POST.get("website", ""),
+            elapsed_seconds=_elapsed_seconds(page.form_state["started"]), version=current.number, partial=True,
+        ))
+    except Invalid:
+        return page.render(status=422, problem=_("Your answers could not be accepted. Please reload the page and "
+                                                 "try again."))
+    return None
+
+
 class _Page:
     """One step of the public survey page: what it offers, the answers so far and their errors."""
 
@@ -118,7 +145,8 @@ class _Page:
     def render(self, *, status: int = 200, problem: str = "", notice: str = "", one_tap: bool = False):
         names = selectors.survey_names(self.survey)
         fields = public_form.display_fields(self.definition, self.lang, self.answers, self.errors, self.offered,
-                                            one_tap=one_tap)
+                                            one_tap=one_tap, tapped=public_form.tapped_key(self.definition,
+                                                                                           self.offered))
         return render(self.request, "feedback/public/survey.html", {
             "survey": self.survey, "version": self.current.number,
             "service_name": names.service(self.lang), "authority_name": names.authority(self.lang),

@@ -147,12 +147,15 @@ class Submission:
     # clock skew (FEEDBACK_CLOCK_SKEW_SECONDS); otherwise the receive time is used and this is kept beside it,
     # so nobody can file answers into a past quarter. Imports by analysts set `submitted_at` instead.
     claimed_at: dt.datetime | None = None
+    # The first answers of a response still being filled in (the one-tap rating): stored now, completed later.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
 class Accepted:
     response: Response
     created: bool
+    completed: bool = False  # the answers completed a partial response stored earlier under the same key
 
 
 def _payload_hash(submission: Submission) -> str:
@@ -240,7 +243,7 @@ def prepare_submission(
             raise Invalid(f"survey version {submission.version} does not exist", details=[{"field": "version"}])
         versions[submission.version] = version
     definition = selectors.parsed_definition(version)
-    validation = survey_schema.validate_answers(definition, submission.answers)
+    validation = survey_schema.validate_answers(definition, submission.answers, partial=submission.partial)
     if not validation.ok:
         raise Invalid("the answers do not fit the survey", details=[
             {"field": f"answers.{e.question_key}", "code": e.code, "message": e.message} for e in validation.errors
@@ -250,6 +253,9 @@ def prepare_submission(
                scale_max=row.scale_max, value=row.value)
         for row in survey_schema.cleaned_fact_rows(definition, validation.cleaned)
     ]
+    if submission.partial and not answers:
+        raise Invalid("a partial response carries at least one rating or choice",
+                      details=[{"field": "answers", "message": "nothing to store yet"}])
     text_found: set[str] = set()
     texts: list[str] = []
     context = dict(submission.context or {})
@@ -314,15 +320,54 @@ def response_row(survey: Survey, prepared: PreparedResponse, now: dt.datetime) -
         is_spam=prepared.is_spam,
         submitted_at=submitted_at,
         client_submitted_at=client_submitted_at,
+        is_partial=submission.partial,
     )
 
 
 def response_replayed(survey: Survey, prepared: PreparedResponse) -> Accepted:
     existing = Response.objects.get(survey=survey, idempotency_key=prepared.submission.idempotency_key.strip())
-    if existing.payload_hash != prepared.payload_hash:
-        raise Conflict("this idempotency_key was already used for different answers",
-                       details=[{"field": "idempotency_key"}])
-    return Accepted(existing, created=False)
+    outcome = response_settle_stored(existing, prepared, timezone.now())
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+def response_settle_stored(stored: Response, prepared: PreparedResponse, now: dt.datetime) -> Accepted | Conflict:
+    """What a submission whose key is already stored does: a repeated tap, or a tap after the Send, changes
+    nothing (the first tap counts); the Send after a tap completes the partial response; a replay of the same
+    answers is a duplicate; other answers under the same key are a conflict."""
+    if prepared.submission.partial:
+        return Accepted(stored, created=False)
+    if stored.is_partial:
+        return Accepted(_complete(stored, prepared, now), created=False, completed=True)
+    if stored.payload_hash != prepared.payload_hash:
+        return Conflict("this idempotency_key was already used for different answers",
+                        details=[{"field": "idempotency_key"}])
+    return Accepted(stored, created=False)
+
+
+def _complete(stored: Response, prepared: PreparedResponse, now: dt.datetime) -> Response:
+    """Add the answers of the Send to the partial response. The answers stored at the tap stay as they were (the
+    analytics store may already hold them: changing them would count the person twice), only new questions'
+    answers are added. `received_at` moves to now so that the analytics sync lets the new answers settle."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=stored.pk)
+        if not locked.is_partial:  # completed by a concurrent Send
+            return locked
+        answered = set(locked.answers.values_list("question_key", flat=True))
+        added = [a for a in prepared.answers if a.question_key not in answered]
+        for answer in added:
+            answer.pk = None
+            answer.response = locked
+        Answer.objects.bulk_create(added)
+        row = response_row(locked.survey, prepared, now)
+        for name in ("payload_hash", "channel", "context", "client_category", "language", "comment", "pii_found",
+                     "spam_score", "spam_reasons", "is_spam"):
+            setattr(locked, name, getattr(row, name))
+        locked.is_partial = False
+        locked.received_at = now
+        locked.save()
+    return locked
 
 
 def accepting(*, survey: Survey) -> None:
@@ -449,10 +494,11 @@ def _store_batch(survey: Survey, prepared: list[PreparedResponse], now: dt.datet
     fresh: list[tuple[PreparedResponse, Response]] = []
     for item, key in zip(prepared, keys, strict=True):
         if key in existing:
-            if existing[key].payload_hash != item.payload_hash:
+            outcome = response_settle_stored(existing[key], item, now)
+            if isinstance(outcome, Conflict):
                 raise Conflict(f"idempotency_key {key} was already used for different answers",
                                details=[{"field": "idempotency_key"}])
-            results.append(Accepted(existing[key], created=False))
+            results.append(outcome)
         else:
             response = response_row(survey, item, now)
             fresh.append((item, response))
