@@ -41,6 +41,8 @@ class SurveyPatch(Schema):
     status: str | None = None
     allowed_origins: list[str] | None = None
     rate_limit_per_minute: Count | None = None
+    opened_at: dt.datetime | None = Field(None, description="move the opening earlier, to import the answers the "
+                                                            "survey took before; answers dated before it are refused")
 
     @model_validator(mode="after")
     def _sent_fields_hold_values(self):

@@ -47,6 +47,10 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic lock of the survey row itself
+    # Its life (feedback.survey_life): answers dated outside it are refused. Set when it goes live and closes;
+    # an earlier opening may be set to import the answers it took before govcx.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SurveyQuerySet.as_manager()
 

@@ -101,9 +101,8 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
         ))
     except Conflict:
         pass  # this form was accepted before with other answers (sent, then edited after going back): counted once
-    except Invalid:
-        return page.render(status=422, problem=_("Your answers could not be accepted. Please reload the page and "
-                                                 "try again."))
+    except Invalid as refused:
+        return page.render(status=422, problem=_refusal_text(refused))
     return redirect("feedback_public:thanks", public_key=survey.public_key)
 
 
@@ -123,10 +122,19 @@ def _store_tap(request: HttpRequest, page: _Page, survey: Survey, current, tappe
             channel=page.context["channel"], language=page.lang, honeypot=request.POST.get("website", ""),
             elapsed_seconds=_elapsed_seconds(page.form_state["started"]), version=current.number, partial=True,
         ))
-    except Invalid:
-        return page.render(status=422, problem=_("Your answers could not be accepted. Please reload the page and "
-                                                 "try again."))
+    except Invalid as refused:
+        return page.render(status=422, problem=_refusal_text(refused))
     return None
+
+
+def _refusal_text(refused: Invalid) -> str:
+    codes = {detail.get("code") for detail in refused.details or []}
+    if codes & {"retired_version", "before_version"}:
+        return _("The questions of this survey changed while the page was open. Please reload the page and "
+                 "answer the new questions.")
+    if codes & {"after_closing", "not_opened", "before_opening"}:
+        return _("This survey does not take answers now.")
+    return _("Your answers could not be accepted. Please reload the page and try again.")
 
 
 class _Page:

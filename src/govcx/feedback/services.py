@@ -20,7 +20,7 @@ from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound
-from govcx.feedback import pii, selectors, spam, survey_schema, survey_templates
+from govcx.feedback import pii, selectors, spam, survey_life, survey_schema, survey_templates
 from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
 from govcx.feedback.selectors import public_surveys
 from govcx.registry.models import Service
@@ -79,8 +79,11 @@ def survey_update(
     status: str | None = None,
     allowed_origins: list[str] | None = None,
     rate_limit_per_minute: int | None = None,
+    opened_at: dt.datetime | None = None,
 ) -> Survey:
-    """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs."""
+    """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs. Going
+    live opens it (now, unless it opened earlier); closing it ends its life now; `opened_at` moves the opening
+    to an earlier moment, to import the answers it took before govcx (survey_life)."""
     require(actor, Action.MANAGE_SURVEYS)
     locked = (Survey.objects.for_user(actor, Action.MANAGE_SURVEYS).select_for_update(of=("self",))
               .select_related("service").filter(pk=survey.pk).first())
@@ -103,6 +106,18 @@ def survey_update(
             raise Invalid(f"unknown status {status!r}", details=[{"field": "status"}])
         changes["status"] = [locked.status, status]
         locked.status = status
+        now = timezone.now()
+        if status == SurveyStatus.LIVE:
+            locked.opened_at, locked.closed_at = locked.opened_at or now, None
+        elif status == SurveyStatus.CLOSED:
+            locked.closed_at = now
+    if opened_at is not None and opened_at != locked.opened_at:
+        _check_moment(opened_at, "opened_at")
+        if locked.opened_at is not None and opened_at > locked.opened_at:
+            raise Invalid("the opening can only move earlier (answers may already be dated from it)",
+                          details=[{"field": "opened_at", "message": "later than the current opening"}])
+        changes["opened_at"] = [locked.opened_at.isoformat() if locked.opened_at else None, opened_at.isoformat()]
+        locked.opened_at = opened_at
     if allowed_origins is not None:
         cleaned = [_origin(o) for o in allowed_origins if o.strip()]
         if cleaned != locked.allowed_origins:
@@ -242,6 +257,7 @@ def prepare_submission(
         if version is None:
             raise Invalid(f"survey version {submission.version} does not exist", details=[{"field": "version"}])
         versions[submission.version] = version
+    _check_life(survey, version, current=versions[None], moment=_moments(submission, timezone.now())[0])
     definition = selectors.parsed_definition(version)
     validation = survey_schema.validate_answers(definition, submission.answers, partial=submission.partial)
     if not validation.ok:
@@ -282,6 +298,24 @@ def prepare_submission(
                               settings=_spam_settings(survey.spam_threshold))
     return PreparedResponse(submission, version, answers, comment, sorted(found), verdict.score,
                      [f"{r.name}: {r.detail}" for r in verdict.reasons], _payload_hash(submission), verdict.is_spam)
+
+
+def _check_life(survey: Survey, version: SurveyVersion, *, current: SurveyVersion, moment: dt.datetime) -> None:
+    """Refuse (422, field submitted_at) a response dated outside the survey's life or its version's."""
+    retired_at = None
+    if version.number != current.number:
+        retired_at = getattr(version, "_retired_at", False)
+        if retired_at is False:  # looked up once per version object (a batch or an import reuses it)
+            retired_at = (survey.versions.filter(number__gt=version.number).order_by("number")
+                          .values_list("created_at", flat=True).first())
+            setattr(version, "_retired_at", retired_at)  # noqa: B010 (not a model field)
+    refusal = survey_life.life_refusal(survey_life.SurveyLife(
+        opened_at=survey.opened_at, closed_at=survey.closed_at, version=version.number,
+        version_started_at=version.created_at, version_retired_at=retired_at), moment)
+    if refusal is not None:
+        raise Invalid(f"outside the survey's life: {refusal.message}", details=[
+            {"field": "version" if refusal.code in ("retired_version", "before_version") else "submitted_at",
+             "code": refusal.code, "message": refusal.message}])
 
 
 @functools.lru_cache(maxsize=32)

@@ -16,7 +16,8 @@
       limited: "Too many answers from your network. Please try again in a minute.",
       refused: "This site may not send answers to this survey.", invalid: "The answers could not be accepted.",
       yes: "Yes", no: "No", up: "Thumbs up", down: "Thumbs down", trap: "Leave this field empty",
-      saved: "Your rating is saved. Add more below if you like, then press Send."
+      saved: "Your rating is saved. Add more below if you like, then press Send.",
+      changed: "The questions of this survey have changed. Reload the page to answer the new ones."
     },
     ru: {
       loading: "Загружаем опрос…", unavailable: "Опрос недоступен.", required: "(обязательно)",
@@ -27,7 +28,8 @@
       limited: "Слишком много ответов из вашей сети. Попробуйте через минуту.",
       refused: "Этот сайт не может отправлять ответы в этот опрос.", invalid: "Ответы не приняты.",
       yes: "Да", no: "Нет", up: "Нравится", down: "Не нравится", trap: "Оставьте это поле пустым",
-      saved: "Ваша оценка сохранена. Если хотите, ответьте ниже и нажмите «Отправить»."
+      saved: "Ваша оценка сохранена. Если хотите, ответьте ниже и нажмите «Отправить».",
+      changed: "Вопросы опроса изменились. Обновите страницу, чтобы ответить на новые."
     }
   };
   // Same values as survey_schema.CHANNELS: a hidden channel field accepts only these.
@@ -251,6 +253,8 @@
       // 409: this key was stored earlier with other answers; the person's response is already counted.
       if (code === 200 || code === 201 || code === 409) return thank();
       if (code === 422) {
+        var details = (reply.body && reply.body.details) || [];
+        if (details.some(function (detail) { return detail.code === "retired_version"; })) return say(t.changed);
         var problems = {};
         ((reply.body && reply.body.details) || []).forEach(function (detail) {
           var key = detail.question || String(detail.field || "").replace(/^answers\./, "").split(/[.[]/)[0];
