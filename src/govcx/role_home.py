@@ -39,7 +39,8 @@ def _open_adjustments(user: Any) -> list[Adjustment]:
 
 def _weakest_assessments(user: Any) -> list[Any]:
     """The current assessments with the lowest scores (an unscored one has nothing assessed yet: listed first)."""
-    return list(latest_assessments(user=user).select_related("service").order_by(F("score").asc(nulls_first=True), "service__code")[:ROWS])
+    return list(latest_assessments(user=user).select_related("service")
+                .order_by(F("score").asc(nulls_first=True), "service__code")[:ROWS])
 
 
 def _satisfaction(user: Any, today: dt.date) -> list[dict[str, Any]]:
