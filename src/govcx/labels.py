@@ -143,6 +143,8 @@ COMPLAINT_HISTORY = {
     "complaint.take": _("Taken into work"),
     "complaint.answer": _("Answered"),
     "complaint.extend": _("Deadline extended"),
+    "complaint.link_adjustment": _("Linked to the change made in response"),
+    "complaint.citizen_told": _("Citizen told that the change is done"),
 }
 
 # Background jobs by kind (jobs/registry.py), and the steps their handlers report (stored in English, shown
@@ -153,6 +155,7 @@ JOB_KINDS = {
     "feedback.sync": _("Analytics store sync"),
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
+    "complaints.close_loop": _("Telling citizens what changed after their complaints"),
     "outbox.send": _("Sending e-mail"),
     "proactive.run": _("Proactive offers run"),
     "training.roster_import": _("Roster import"),

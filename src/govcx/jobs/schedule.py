@@ -34,6 +34,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("audit.reaudit", daily_at=dt.time(2, 0), payload={"older_than_hours": 24}),
     Entry("complaints.remind", daily_at=dt.time(7, 0), grace=dt.timedelta(hours=12)),
     Entry("outbox.send", every=dt.timedelta(minutes=1)),  # confirmations reach citizens within a minute or two
+    # closing the loop: a citizen hears soon that the change made after their complaint is done
+    Entry("complaints.close_loop", every=dt.timedelta(minutes=10)),
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
 )
 
