@@ -156,6 +156,7 @@ JOB_KINDS = {
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
     "complaints.close_loop": _("Telling citizens what changed after their complaints"),
+    "reports.send": _("Subscribed report e-mails"),
     "outbox.send": _("Sending e-mail"),
     "proactive.run": _("Proactive offers run"),
     "training.roster_import": _("Roster import"),

@@ -36,6 +36,7 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("outbox.send", every=dt.timedelta(minutes=1)),  # confirmations reach citizens within a minute or two
     # closing the loop: a citizen hears soon that the change made after their complaint is done
     Entry("complaints.close_loop", every=dt.timedelta(minutes=10)),
+    Entry("reports.send", daily_at=dt.time(6, 0), grace=dt.timedelta(hours=12)),  # subscribed report e-mails
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
 )
 
