@@ -12,7 +12,7 @@ from govcx.reports.templatetags.govcx import check_note as check_note_filter
 @pytest.mark.parametrize(("note", "russian"), [
     ("12 ratings", "оценок: 12"),
     ("fewer than 30 ratings of 'overall' in the last 90 days",
-     "меньше 30 оценок вопроса «overall» за последние 90 дней"),
+     "меньше 30 оценок вопроса «Удовлетворённость в целом» за последние 90 дней"),
     ("95% interval; minimum 4.0", "интервал 95%; минимум 4.0"),
     ("the service's pages have not been audited yet", "страницы услуги ещё не проверялись"),
     ("reading ease 54 (minimum 60)", "лёгкость чтения 54 (минимум 60)"),

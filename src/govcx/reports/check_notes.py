@@ -76,6 +76,11 @@ def _verdict(note: str) -> str | None:
 _SPECIAL: list[Callable[[str], str | None]] = [_impacts, _verdict]
 
 
+def _named(figure: str) -> str:
+    """A question key among the figures (the satisfaction check names the question it counted) by its label."""
+    return str(labels.QUESTIONS[figure]) if figure in labels.QUESTIONS else figure
+
+
 def check_note(note: str) -> tuple[str, bool]:
     """(the note in the reader's language, whether it was translated); an unknown form comes back as it is."""
     note = (note or "").strip()
@@ -88,5 +93,5 @@ def check_note(note: str) -> tuple[str, bool]:
     for pattern, message in _COMPILED:
         match = pattern.match(note)
         if match:
-            return str(message) % {str(i): group for i, group in enumerate(match.groups(), start=1)}, True
+            return str(message) % {str(i): _named(group) for i, group in enumerate(match.groups(), start=1)}, True
     return note, False
