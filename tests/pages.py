@@ -42,6 +42,8 @@ SKIPPED: dict[str, str] = {
     "standards:evidence_file": "an uploaded evidence file",
     "reports:assessment_pdf": "a PDF download",
     "reports:assessment_export": "a CSV/XLSX download",
+    "reports:quarterly_pdf": "a PDF download",
+    "reports:quarterly_xlsx": "an XLSX download",
     "audit:issue_screenshot": "a PNG image",
     "lab:recording_file": "a video file",
     "lab:study_pdf": "a PDF download",

@@ -54,6 +54,7 @@ PURE_MODULES = [
     "govcx.audit.engine",
     "govcx.audit.language",
     "govcx.audit.summary",
+    "govcx.feedback.survey_life",
     "govcx.lab.metrics",
     "govcx.lab.analysis",
     "govcx.lab.verdict",

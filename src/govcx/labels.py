@@ -146,6 +146,8 @@ COMPLAINT_HISTORY = {
     "complaint.take": _("Taken into work"),
     "complaint.answer": _("Answered"),
     "complaint.extend": _("Deadline extended"),
+    "complaint.link_adjustment": _("Linked to the change made in response"),
+    "complaint.citizen_told": _("Citizen told that the change is done"),
 }
 
 # Background jobs by kind (jobs/registry.py), and the steps their handlers report (stored in English, shown
@@ -157,6 +159,8 @@ JOB_KINDS = {
     "feedback.compact": _("Analytics store compaction"),
     "complaints.remind": _("Complaint reminders"),
     "outbox.send": _("Sending messages (e-mail, webhooks)"),
+    "complaints.close_loop": _("Telling citizens what changed after their complaints"),
+    "reports.send": _("Subscribed report e-mails"),
     "proactive.run": _("Proactive offers run"),
     "proactive.expire": _("Expiry of unanswered offers"),
     "training.roster_import": _("Roster import"),

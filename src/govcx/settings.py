@@ -166,6 +166,8 @@ AUDIT_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOVCX_AUDIT_ALLOWED_HO
 COMPLAINT_RESPONSE_DAYS = int(os.environ.get("GOVCX_COMPLAINT_RESPONSE_DAYS", "30"))
 COMPLAINT_DAY_KIND = os.environ.get("GOVCX_COMPLAINT_DAY_KIND", "calendar")  # calendar | working
 COMPLAINT_EXTENSION_DAYS = int(os.environ.get("GOVCX_COMPLAINT_EXTENSION_DAYS", "30"))
+# The site's public address (https://govcx.example.gov), for links in e-mails the worker sends (report subscriptions)
+SITE_URL = os.environ.get("GOVCX_SITE_URL", "http://localhost:8000")
 # Reminders print to the console until a deployment names a real backend (e.g. ...smtp.EmailBackend).
 EMAIL_BACKEND = os.environ.get("GOVCX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GOVCX_DEFAULT_FROM_EMAIL", "govcx@localhost")

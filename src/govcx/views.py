@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from govcx.accounts.roles import Role
 from govcx.registry.selectors import service_list
+from govcx.role_home import role_home
 from govcx.standards.models import Adjustment, AdjustmentStatus
 from govcx.standards.presentation import localized_gaps
 from govcx.standards.selectors import latest_assessments
@@ -41,5 +42,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "verdicts": [(v, verdicts.get(v, 0)) for v in ("ready", "launch_with_adjustments", "not_ready")],
         "blocked": blocked,
         "overdue": overdue,
+        "role_home": role_home(request.user),
     }
     return render(request, "home.html", context)

@@ -110,6 +110,8 @@ WRITES = [
         body=lambda w: {"version": version(w)}),
     row("page", "answer", "/complaints/{complaint_a}/answer/", acts(IN_A, HANDLE, 302), method="post",
         body=lambda w: {"version": version(w), "answer": "We found your papers."}),
+    row("page", "link the change made in response", "/complaints/{complaint_a}/change/", acts(IN_A, HANDLE, 302),
+        method="post", body=lambda w: {"version": version(w), "adjustment": ""}),
     row("api", "create rule", "/api/feedback/complaints/routing-rules", acts(IN_A, HANDLE, 201), method="post",
         body=lambda w: {"owner_id": w["org_a"], "handler_id": w["org_a1"], "topic": "deadlines"}),
     row("api", "change rule", "/api/feedback/complaints/routing-rules/{rule_a}", acts(IN_A, HANDLE, 200),

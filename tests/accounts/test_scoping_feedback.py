@@ -44,7 +44,7 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
         survey = feedback.survey_create(service=base["services"][side], title=f"CSAT {side}", template="csat",
                                         actor=admin)
         survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=admin,
-                                        status=SurveyStatus.LIVE)
+                                        status=SurveyStatus.LIVE, opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
         for i, rating in enumerate((5, 4, 2)):
             feedback.response_submit(survey=survey, submission=feedback.Submission(
                 idempotency_key=f"scoping-{side}-{i:04d}", answers={"overall": rating}, submitted_at=moment,

@@ -81,11 +81,13 @@ def test_a_citizen_walks_the_survey_and_a_complaint(browser, live_server, quick_
         assert page.locator("button.gcxw-tap").count() == 5  # one tap answers the first step
         page.get_by_role("button", name=words["tap"]).click()
         looks_right(words["survey"])  # a low rating brings "what went wrong?", optional
+        assert Response.objects.get().is_partial  # the tap is stored even if the citizen leaves now
         page.locator("#q-what_went_wrong").fill("The queue took two hours.")
         page.get_by_role("button", name=words["send"], exact=True).click()
         page.wait_for_url("**/thanks/")
         looks_right(words["thanks"])
-        assert Response.objects.get().answers.filter(question_key="what_went_wrong").exists()
+        completed = Response.objects.get()  # the Send completed the tapped response: one response
+        assert not completed.is_partial and completed.answers.filter(question_key="what_went_wrong").exists()
 
         page.get_by_role("link", name=words["complain"]).click()
         looks_right(words["form"])

@@ -23,7 +23,7 @@ def rated(services, users):
     survey = feedback.survey_create(service=services["a"], title="A-11 survey", template="a11_280",
                                     actor=users["admin"])
     survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=users["admin"],
-                                    status=SurveyStatus.LIVE)
+                                    status=SurveyStatus.LIVE, opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     for i in range(60):
         answers = {"overall": 1 + i % 5, "ease": 1 + (i + 1) % 5, "trust": 1 + (i * 3) % 5,
                    "effectiveness": 1 + (i * 7) % 5, "efficiency": 1 + i % 5, "equity": 4}

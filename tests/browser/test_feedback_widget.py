@@ -109,6 +109,9 @@ def test_widget_is_answered_from_the_keyboard_under_a_strict_csp(page, host_site
 
     press(page, "Tab", "radio 1")
     press(page, "ArrowRight", "radio 2")  # arrows move and select within the scale: 2 shows "what went wrong"
+    page.get_by_text("Your rating is saved.").wait_for()  # the chosen rating is stored at once, as a partial
+    tapped = Response.objects.get()
+    assert tapped.is_partial and list(tapped.answers.values_list("question_key", "value")) == [("overall", 2.0)]
     press(page, "Tab", "textarea ")
     page.keyboard.type("The queue was long")
     press(page, "Tab", "radio online")
@@ -139,7 +142,8 @@ def test_widget_is_answered_from_the_keyboard_under_a_strict_csp(page, host_site
     assert page.evaluate("document.activeElement.textContent") == "Thank you!"
     assert_accessible(page)
 
-    stored = Response.objects.get()
+    stored = Response.objects.get()  # the Send completed the partial response: one response, counted once
+    assert stored.pk == tapped.pk and not stored.is_partial
     assert stored.channel == "widget"
     assert stored.context == {"channel": "widget", "page": "/en/services/birth", "office": "MFC-7"}
     assert stored.language == "en"
@@ -153,8 +157,8 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_stored_once(page, host_s
     sent_keys: list[str] = []
 
     def lose_the_first_answer(route):
-        if route.request.method != "POST":
-            return route.continue_()
+        if route.request.method != "POST" or route.request.post_data_json.get("partial"):
+            return route.continue_()  # the rating stored at the tap; this test loses the Send
         sent_keys.append(route.request.post_data_json["idempotency_key"])
         if len(sent_keys) == 1:
             route.fetch()  # the server stores it ...
@@ -190,9 +194,9 @@ def test_public_survey_page_on_a_phone_is_accessible(browser, live_server, live_
         assert_accessible(phone)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
 
-        phone.locator("#q-overall-4").click()  # one tap on the rating opens the next step
+        phone.locator("#q-overall-4").click()  # one tap on the rating stores it and opens the next step
         phone.wait_for_load_state()
-        assert phone.locator("input#q-overall-4").is_checked()
+        assert "5" in phone.locator("#q-overall").inner_text() and Response.objects.get().is_partial
         phone.locator(".gcxw-send").click()  # the required question left unanswered: its error next to it
         phone.wait_for_load_state()
         assert phone.locator(".gcxw-error").count() == 1

@@ -27,7 +27,7 @@ RATINGS_B = [2, 3, 1, 2, 3, 2, 4, 2, 1, 3] * 4  # 40 ratings, mean 2.3
 def live_survey(service, actor, template="csat"):
     survey = feedback.survey_create(service=service, title="CSAT", template=template, actor=actor)
     survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=actor,
-                                    status=SurveyStatus.LIVE)
+                                    status=SurveyStatus.LIVE, opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     public_surveys.forget()
     return survey
 

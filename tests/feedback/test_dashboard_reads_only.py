@@ -25,7 +25,7 @@ def store_files() -> dict[str, float]:
 def live_survey(service, actor):
     survey = feedback.survey_create(service=service, title="CSAT", template="csat", actor=actor)
     survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=actor,
-                                    status=SurveyStatus.LIVE)
+                                    status=SurveyStatus.LIVE, opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     public_surveys.forget()
     return survey
 

@@ -195,3 +195,27 @@ def test_a_bad_definition_names_the_question(services, users):
         feedback.survey_create(service=services["b"], title="Bad", definition=bad,
                                actor=users["admin"])
     assert any("overall" in d["field"] for d in caught.value.details)
+
+
+def test_a_partial_response_stored_at_the_tap_is_completed_by_the_send_once(survey):
+    client = Client()
+    tap = {**body(survey, key="tap-key-0001", overall=2), "partial": True}
+    assert post(client, "/api/feedback/public/responses", tap).status_code == 201
+    assert post(client, "/api/feedback/public/responses", {**tap, "answers": {"overall": 4}}).json()["status"] == (
+        "duplicate")  # a second tap: the first one counts
+    stored = Response.objects.get()
+    assert stored.is_partial and stored.answers.get().value == 2
+    send = body(survey, key="tap-key-0001", overall=2, comment="Очередь была долгой")
+    reply = post(client, "/api/feedback/public/responses", send)
+    assert reply.status_code == 200 and reply.json() == {"id": stored.pk, "status": "completed"}
+    assert post(client, "/api/feedback/public/responses", send).json()["status"] == "duplicate"
+    assert post(client, "/api/feedback/public/responses", tap).json()["status"] == "duplicate"  # a late tap
+    stored.refresh_from_db()
+    assert not stored.is_partial and stored.comment == "Очередь была долгой"
+    assert Answer.objects.filter(response=stored, question_key="overall").count() == 1
+
+
+def test_a_partial_response_needs_a_rating_or_choice(survey):
+    reply = post(Client(), "/api/feedback/public/responses", {**body(survey, comment="Только текст"), "partial": True,
+                                                               "answers": {"comment": "Только текст"}})
+    assert reply.status_code == 422 and not Response.objects.exists()

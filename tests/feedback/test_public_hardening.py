@@ -32,7 +32,8 @@ def make_survey(services, users):
         admin = users["admin"]
         survey = feedback.survey_create(service=services["a"], title="CSAT", template="csat", actor=admin)
         survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=admin,
-                                        status=SurveyStatus.LIVE, rate_limit_per_minute=rate_limit_per_minute)
+                                        status=SurveyStatus.LIVE, rate_limit_per_minute=rate_limit_per_minute,
+                                        opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # history is imported
         public_surveys.forget()
         return survey
 

@@ -80,17 +80,44 @@ def test_follow_up_questions_appear_only_when_their_condition_holds(client, live
     data = form_post(client, live_survey, offered="overall", overall="2")
     step = client.post(page_url(live_survey), data)
     html = step.content.decode()
-    assert step.status_code == 200 and not Response.objects.exists()
+    assert step.status_code == 200 and Response.objects.get().is_partial  # the tap is stored at once
     assert "What went wrong?" in html and "How did you apply?" in html and "Did you get what you needed?" in html
     assert "Were the staff helpful?" not in html  # only after "In an office"
-    assert 'value="2" checked' in html  # the tapped rating is kept and may be changed
+    assert "Your rating: 2. It is saved." in html and hidden_value(html, "q_overall") == "2"
     assert hidden_value(html, "offered") == "overall,what_went_wrong,channel_used,documents,got_result"
     data.update(offered=hidden_value(html, "offered"), q_channel_used="office", q_got_result="yes")
     html = client.post(page_url(live_survey), data).content.decode()
-    assert "Were the staff helpful?" in html and not Response.objects.exists()
+    assert "Were the staff helpful?" in html and Response.objects.get().is_partial
     data.update(offered=hidden_value(html, "offered"), q_staff_helpful="up")
     assert client.post(page_url(live_survey), data).status_code == 302
     assert Response.objects.get().answers.filter(question_key="staff_helpful").exists()
+
+
+def test_the_tap_is_stored_at_once_and_the_send_completes_it_without_counting_twice(client, live_survey):
+    data = form_post(client, live_survey, "?office=MFC-7&channel=office", offered="overall", overall="2")
+    client.post(page_url(live_survey), data)
+    client.post(page_url(live_survey), data)  # the tap again (a double tap, a reload): still one response
+    tapped = Response.objects.get()
+    assert tapped.is_partial and tapped.channel == "office" and tapped.context["office"] == "MFC-7"
+    assert list(tapped.answers.values_list("question_key", "value")) == [("overall", 2.0)]
+    tap_answer = tapped.answers.get().pk
+    data.update(offered="overall,what_went_wrong,channel_used,documents,got_result", q_got_result="no",
+                q_what_went_wrong="The queue was long", q_channel_used="online")
+    assert client.post(page_url(live_survey), data).status_code == 302
+    assert client.post(page_url(live_survey), data).status_code == 302  # Send twice: a duplicate
+    completed = Response.objects.get()
+    assert not completed.is_partial and completed.comment == "The queue was long"
+    assert completed.answers.filter(question_key="overall").get().pk == tap_answer  # kept, not counted again
+    assert sorted(completed.answers.values_list("question_key", flat=True)) == [
+        "channel_used", "got_result", "overall", "what_went_wrong"]
+
+
+def test_a_rating_changed_in_a_crafted_send_keeps_the_tapped_one(client, live_survey):
+    data = form_post(client, live_survey, offered="overall", overall="5")
+    client.post(page_url(live_survey), data)
+    data.update(offered=ASKED, q_overall="1", q_got_result="yes")
+    assert client.post(page_url(live_survey), data).status_code == 302
+    assert Response.objects.get().answers.get(question_key="overall").value == 5
 
 
 def test_a_high_rating_never_asks_what_went_wrong(client, live_survey):
@@ -150,7 +177,8 @@ def test_a_missing_answer_is_shown_next_to_its_question_and_the_other_answers_ar
     assert '<p class="gcxw-error" id="q-got_result-error">Answer this question.</p>' in html
     assert 'aria-describedby="q-got_result-error"' in html
     assert '<a href="#q-got_result-0">Did you get what you needed? — Answer this question.</a>' in html
-    assert 'value="2" checked' in html and 'value="passport" checked' in html and ">The queue</textarea>" in html
+    assert hidden_value(html, "q_overall") == "2" and 'value="passport" checked' in html
+    assert ">The queue</textarea>" in html
     assert hidden_value(html, "idempotency_key") == data["idempotency_key"]  # the same form, the same key
     assert not Response.objects.exists()
 

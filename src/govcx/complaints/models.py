@@ -62,6 +62,11 @@ class Complaint(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     status_token_hash = models.CharField(max_length=64, unique=True)  # the citizen's private status link
     last_reminder_on = models.DateField(null=True, blank=True)
+    # Closing the loop: the change to the service made in response (an adjustment of its assessment), and when
+    # the citizen was told that it is done (by e-mail through the outbox; complaints.services.loop_close_done).
+    adjustment = models.ForeignKey("standards.Adjustment", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="complaints")
+    citizen_told_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

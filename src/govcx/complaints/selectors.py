@@ -21,6 +21,7 @@ from govcx.complaints.models import Complaint, ComplaintStatus, RoutingRule
 from govcx.errors import NotFound
 from govcx.feedback.selectors import public_surveys
 from govcx.registry.models import Organisation, Service
+from govcx.standards.models import Adjustment, AdjustmentStatus
 
 OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
 STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
@@ -36,6 +37,12 @@ def complaint_status(*, complaint: Complaint, today: dt.date) -> str:
 
 def complaint_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Complaint]:
     return Complaint.objects.for_user(user, action).select_related("service", "organisation", "assignee")
+
+
+def service_adjustments(*, user: Any, complaint: Complaint) -> QuerySet[Adjustment]:
+    """The adjustments of the complaint's service that the user may link to it as the change made in response."""
+    return (Adjustment.objects.for_user(user).filter(assessment__service_id=complaint.service_id)
+            .order_by("-created_at", "-id"))
 
 
 def access_complaint(user: Any, complaint_id: Any, action: Action = Action.VIEW) -> Complaint:
@@ -158,6 +165,9 @@ def complaint_public_status(*, complaint: Complaint, today: dt.date) -> dict[str
         "extension_reason": complaint.extension_reason,
         "answer": complaint.answer if answered else "",
         "answered_at": complaint.answered_at if answered else None,
+        # the change made in response, once it is done (a planned one may still change)
+        "change": complaint.adjustment.action if complaint.adjustment is not None and (
+            complaint.adjustment.status == AdjustmentStatus.DONE) else "",
     }
 
 

@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from govcx.feedback.models import Response
 from govcx.feedback.text import taxonomy
 from govcx.outbox.services import message_enqueue
 from govcx.registry.models import Organisation, Service
+from govcx.standards.models import Adjustment, AdjustmentStatus
 from govcx.throttle import check, consume, hit
 
 TEXT_MAX_CHARS = 10_000
@@ -275,6 +276,74 @@ def complaint_extend(*, complaint: Complaint, reason: str, actor: User, expected
     changes = {"due_on": [locked.due_on.isoformat(), new_due.isoformat()], "reason": reason}
     locked.due_on, locked.extended, locked.extension_reason = new_due, True, reason
     return _save(locked, actor, "complaint.extend", changes)
+
+
+# --- closing the loop ---
+
+
+@transaction.atomic
+def complaint_link_adjustment(
+    *, complaint: Complaint, adjustment_id: int | None, actor: User, expected_version: int
+) -> Complaint:
+    """Record which change to the service answers this complaint: an adjustment of one of the service's
+    assessments, within the actor's scope (None unlinks). When it is already done the citizen is told at once."""
+    locked = _locked(complaint, actor, expected_version)
+    adjustment = None
+    if adjustment_id is not None:
+        adjustment = (Adjustment.objects.for_user(actor).select_related("assessment")
+                      .filter(pk=adjustment_id, assessment__service_id=locked.service_id).first())
+        if adjustment is None:
+            raise Invalid("choose an adjustment of this service's assessments",
+                          details=[{"field": "adjustment", "message": "not an adjustment of this service"}])
+    changes = {"adjustment": [locked.adjustment_id, adjustment.pk if adjustment else None]}
+    locked.adjustment = adjustment
+    locked = _save(locked, actor, "complaint.link_adjustment", changes)
+    if adjustment is not None and adjustment.status == AdjustmentStatus.DONE:
+        _tell_citizen(locked)
+    return locked
+
+
+def _change_done(complaint: Complaint) -> tuple[str, str]:
+    """The e-mail telling the citizen what changed, in the language active now (the citizen's)."""
+    assert complaint.adjustment is not None
+    subject = _("What changed after your complaint %(number)s") % {"number": complaint.number}
+    lines = [
+        _("Hello, %(name)s.") % {"name": complaint.author_name},
+        "",
+        _("After your complaint about the service “%(service)s” the following change has been made:")
+        % {"service": complaint.service.name},
+        complaint.adjustment.action,
+        "",
+        _("Thank you for helping to improve the service."),
+        "",
+        _("This message was sent automatically; do not reply to it."),
+    ]
+    return subject, "\n".join(lines)
+
+
+def _tell_citizen(complaint: Complaint) -> bool:
+    """Queue the e-mail once (the outbox key is per complaint) and note when; False without an e-mail address."""
+    if not complaint.email or complaint.citizen_told_at is not None:
+        return False
+    with translation.override(complaint.language or settings.LANGUAGE_CODE):
+        subject, body = _change_done(complaint)
+    message_enqueue(key=f"complaint-changed:{complaint.number}", recipient=complaint.email, subject=subject,
+                    body=body)
+    complaint.citizen_told_at = timezone.now()
+    Complaint.objects.filter(pk=complaint.pk).update(citizen_told_at=complaint.citizen_told_at)
+    audit_record(actor=None, action="complaint.citizen_told", obj=complaint,
+                 organisation_id=complaint.organisation_id, changes={"adjustment": complaint.adjustment_id})
+    return True
+
+
+@transaction.atomic
+def loop_close_done() -> int:
+    """Tell every citizen whose complaint is linked to an adjustment now done (the worker runs it often:
+    jobs/schedule.py, `complaints.close_loop`). Returns how many were told."""
+    waiting = (Complaint.objects.select_for_update(skip_locked=True)
+               .filter(adjustment__status=AdjustmentStatus.DONE, citizen_told_at__isnull=True).exclude(email="")
+               .select_related("service", "adjustment"))
+    return sum(1 for complaint in waiting if _tell_citizen(complaint))
 
 
 # --- routing rules ---

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:complaint_id>/take/", views.complaint_take, name="take"),
     path("<int:complaint_id>/answer/", views.complaint_answer, name="answer"),
     path("<int:complaint_id>/extend/", views.complaint_extend, name="extend"),
+    path("<int:complaint_id>/change/", views.complaint_link_adjustment, name="link_adjustment"),
     path("routing/", views.routing_rules, name="routing"),
     path("routing/<int:rule_id>/delete/", views.routing_rule_delete, name="routing_delete"),
     path("new/", public_views.public_form, name="public_new"),

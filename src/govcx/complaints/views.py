@@ -139,6 +139,7 @@ def _detail(request: HttpRequest, complaint: Complaint, *, posted: dict | None =
         "can_answer": can_handle and open_,
         "can_extend": can_handle and open_ and not complaint.extended and today <= complaint.due_on,
         "extension_days": settings.COMPLAINT_EXTENSION_DAYS,
+        "adjustments": selectors.service_adjustments(user=request.user, complaint=complaint) if can_handle else [],
         "posted": posted or {},
     }, status=status)
 
@@ -175,6 +176,14 @@ def complaint_take(request: HttpRequest, complaint_id: int) -> HttpResponse:
 def complaint_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
     return _act(request, complaint_id, services.complaint_answer,
                 _("The answer is recorded; the citizen sees it by their link."), answer=request.POST.get("answer", ""))
+
+
+@login_required
+@require_POST
+def complaint_link_adjustment(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _act(request, complaint_id, services.complaint_link_adjustment,
+                _("The change made in response is recorded; the citizen is told by e-mail once it is done."),
+                adjustment_id=_int_or_none(request.POST.get("adjustment")))
 
 
 @login_required

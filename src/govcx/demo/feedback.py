@@ -127,7 +127,10 @@ def build_feedback_demo(
             service=service, title=f"{service.name_ru}: оценка качества", template=template,
             definition=definition, actor=actor,
         )
-        Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.LIVE, rate_limit_per_minute=120)
+        Survey.objects.filter(pk=survey.pk).update(  # open since the first quarter of the imported history
+            status=SurveyStatus.LIVE, rate_limit_per_minute=120,
+            opened_at=dt.datetime.combine(starts[0], dt.time(0), tzinfo=dt.UTC))
+        survey.refresh_from_db()
         base = 2.9 + 1.6 * rng.random()
         base = {IMPROVING_SERVICE: 3.0, WORSENING_SERVICE: 4.2}.get(code, base)  # room to move on a 1–5 scale
         rows = []

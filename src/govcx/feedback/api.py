@@ -41,6 +41,8 @@ class SurveyPatch(Schema):
     status: str | None = None
     allowed_origins: list[str] | None = None
     rate_limit_per_minute: Count | None = None
+    opened_at: dt.datetime | None = Field(None, description="move the opening earlier, to import the answers the "
+                                                            "survey took before; answers dated before it are refused")
 
     @model_validator(mode="after")
     def _sent_fields_hold_values(self):
@@ -125,11 +127,13 @@ class ResponseIn(Schema):
     submitted_at: dt.datetime | None = None
     elapsed_ms: Count | None = Field(None, description="time the person spent on the form, for spam scoring")
     website: str = Field("", description="honeypot: people leave it empty")
+    partial: bool = Field(False, description="the first answers only (a one-tap rating), stored at once; a later "
+                                             "response with the same key completes it and keeps these answers")
 
 
 class AcceptedOut(Schema):
     id: int
-    status: str  # created | duplicate
+    status: str  # created | completed (a partial response completed) | duplicate
 
 
 class BatchIn(Schema):
@@ -147,7 +151,7 @@ def _submission(item: ResponseIn) -> services.Submission:
         idempotency_key=item.idempotency_key, answers=item.answers, context=item.context, channel=item.channel,
         client_category=item.client_category, language=item.language, honeypot=item.website,
         elapsed_seconds=item.elapsed_ms / 1000 if item.elapsed_ms is not None else None,
-        claimed_at=item.submitted_at, version=item.version,
+        claimed_at=item.submitted_at, version=item.version, partial=item.partial,
     )
 
 
@@ -176,7 +180,8 @@ def _survey_allowance(request: HttpRequest, survey) -> throttle.Allowance:
 
 
 def _accepted_out(accepted: services.Accepted) -> dict:
-    return {"id": accepted.response.pk, "status": "created" if accepted.created else "duplicate"}
+    status = "created" if accepted.created else "completed" if accepted.completed else "duplicate"
+    return {"id": accepted.response.pk, "status": status}
 
 
 @router.get("/public/surveys/{public_key}", response=PublicQuestionnaireOut, auth=None)

@@ -29,7 +29,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.utils import timezone
 
 from govcx import throttle
-from govcx.errors import Conflict, DomainError
+from govcx.errors import DomainError
 from govcx.feedback.models import Answer, Response, Survey, SurveyVersion
 from govcx.feedback.services import (
     Accepted,
@@ -38,6 +38,7 @@ from govcx.feedback.services import (
     accepting,
     prepare_submission,
     response_row,
+    response_settle_stored,
     response_store_prepared,
 )
 
@@ -152,7 +153,7 @@ def _store_group(group: list[_Waiting], now: dt.datetime) -> dict[_Waiting, Acce
     for item in candidates:
         key = (item.survey.pk, item.prepared.submission.idempotency_key.strip())
         if key in stored:
-            outcomes[item] = _replay(stored[key], item.prepared)
+            outcomes[item] = response_settle_stored(stored[key], item.prepared, now)
         elif key in first:
             repeated.append((item, first[key]))
         else:
@@ -169,7 +170,7 @@ def _store_group(group: list[_Waiting], now: dt.datetime) -> dict[_Waiting, Acce
     for item, earlier in repeated:
         accepted = outcomes[earlier]
         assert isinstance(accepted, Accepted)
-        outcomes[item] = _replay(accepted.response, item.prepared)
+        outcomes[item] = response_settle_stored(accepted.response, item.prepared, now)
     return outcomes
 
 
@@ -185,13 +186,6 @@ def _already_stored(keys_by_survey: dict[int, list[str]]) -> dict[tuple[int, str
     if not found:
         return {}
     return {(row.survey_id, row.idempotency_key): row for row in Response.objects.filter(pk__in=found)}
-
-
-def _replay(stored: Response, prepared: PreparedResponse) -> Accepted | DomainError:
-    if stored.payload_hash != prepared.payload_hash:
-        return Conflict("this idempotency_key was already used for different answers",
-                        details=[{"field": "idempotency_key"}])
-    return Accepted(stored, created=False)
 
 
 def _store_alone(item: _Waiting) -> Accepted | BaseException:

@@ -47,6 +47,10 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic lock of the survey row itself
+    # Its life (feedback.survey_life): answers dated outside it are refused. Set when it goes live and closes;
+    # an earlier opening may be set to import the answers it took before govcx.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -96,6 +100,9 @@ class Response(models.Model):
     spam_score = models.FloatField(default=0.0)
     spam_reasons = models.JSONField(default=list, blank=True)
     is_spam = models.BooleanField(default=False)
+    # The first answers only (a one-tap rating, stored at the tap): the Send that follows, with the same key,
+    # completes this row instead of adding another, so the person counts once whether or not they send.
+    is_partial = models.BooleanField(default=False)
     submitted_at = models.DateTimeField()
     # A public client's own time, set aside when it differed from ours by more than the allowed clock skew
     # (submitted_at is then the receive time): a client cannot file answers into a past quarter.

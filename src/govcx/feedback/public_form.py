@@ -122,6 +122,25 @@ def one_tap_question(definition: schema.SurveyDefinition) -> schema.RatingQuesti
     return None
 
 
+def tapped_key(definition: schema.SurveyDefinition, offered: list[str]) -> str:
+    """The one-tap rating once it is tapped (the page offers more than it): stored at the tap, so it is shown as
+    given, not as a choice to change (""): when there is no such rating or it is not tapped yet)."""
+    headline = one_tap_question(definition)
+    return headline.key if headline is not None and len(offered) > 1 and headline.key in offered else ""
+
+
+def tapped_answers(
+    definition: schema.SurveyDefinition, answers: Mapping[str, Any], offered: list[str]
+) -> dict[str, Any]:
+    """The answers to store at the tap: the one-tap rating and the hidden context, when this post is the tap
+    (the first step offered the rating alone); empty otherwise."""
+    headline = one_tap_question(definition)
+    if headline is None or offered != [headline.key] or not answers.get(headline.key):
+        return {}
+    hidden = {q.key for q in definition.questions if isinstance(q, schema.HiddenQuestion)}
+    return {k: v for k, v in answers.items() if k == headline.key or k in hidden}
+
+
 def first_step(definition: schema.SurveyDefinition) -> list[str]:
     """The questions of the first page: the one-tap rating alone, else every question that applies before any
     answer is given."""
@@ -151,10 +170,11 @@ def only_offered(definition: schema.SurveyDefinition, answers: dict[str, Any], o
 
 def display_fields(
     definition: schema.SurveyDefinition, lang: str, answers: Mapping[str, Any], errors: Mapping[str, str],
-    offered: list[str], *, one_tap: bool = False,
+    offered: list[str], *, one_tap: bool = False, tapped: str = "",
 ) -> list[DisplayField]:
     """The offered questions that apply, in order, with the person's answers kept and each error next to its
-    question; with `one_tap`, the opening rating is a row of submit buttons."""
+    question; with `one_tap`, the opening rating is a row of submit buttons; the `tapped` rating is shown as
+    given (its value travels in a hidden field)."""
     applying = set(schema.shown_questions(definition, answers))
     shown: list[DisplayField] = []
     for q in _asked(definition):
@@ -175,6 +195,9 @@ def display_fields(
                 display.control = "tap"
             display.choices = [Choice(f"q-{q.key}-{i}", value, label, value in selected)
                                for i, (value, label) in enumerate(options)]
+            if q.key == tapped and selected:
+                display.control = "tapped"
+                display.choices = [c for c in display.choices if c.checked]
             display.in_row = (len(q.labels) < len(options)) if isinstance(q, schema.RatingQuestion) else (
                 not isinstance(q, schema.ChoiceQuestion))
         shown.append(display)

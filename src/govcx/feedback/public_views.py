@@ -69,7 +69,12 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
         page.definition, public_form.posted_answers(page.definition, request.POST, page.context), page.offered)
     more = public_form.next_step(page.definition, page.answers, page.offered)
     if more:
+        tapped = public_form.tapped_answers(page.definition, page.answers, page.offered)
         page.offered += more
+        if tapped:
+            refused = _store_tap(request, page, survey, current, tapped)
+            if refused is not None:
+                return refused
         optional = not any(page.definition.question(k).required for k in more)
         return page.render(notice=_("Thank you. The questions below are optional: answer them or just send.")
                            if optional else _("Please answer a few more questions."))
@@ -95,10 +100,40 @@ def survey_page(request: HttpRequest, public_key: str) -> HttpResponse:
         ))
     except Conflict:
         pass  # this form was accepted before with other answers (sent, then edited after going back): counted once
-    except Invalid:
-        return page.render(status=422, problem=_("Your answers could not be accepted. Please reload the page and "
-                                                 "try again."))
+    except Invalid as refused:
+        return page.render(status=422, problem=_refusal_text(refused))
     return redirect("feedback_public:thanks", public_key=survey.public_key)
+
+
+def _store_tap(request: HttpRequest, page: _Page, survey: Survey, current, tapped: dict) -> HttpResponse | None:
+    """Store the tapped rating at once, as a partial response that the Send completes (same idempotency key): a
+    person who leaves after the tap is counted too. Returns the page to show instead when it cannot be stored."""
+    try:
+        hit(f"survey:{survey.pk}", client_address(request), limit=survey.rate_limit_per_minute)
+    except RateLimited as limited:
+        response = page.render(status=429, problem=_("Too many answers were sent from your network. "
+                                                     "Please try again in a minute."))
+        response["Retry-After"] = str(limited.retry_after_seconds)
+        return response
+    try:
+        services.response_submit(survey=survey, current=current, submission=services.Submission(
+            idempotency_key=page.form_state["idempotency_key"], answers=tapped, context=page.context,
+            channel=page.context["channel"], language=page.lang, honeypot=request.POST.get("website", ""),
+            elapsed_seconds=_elapsed_seconds(page.form_state["started"]), version=current.number, partial=True,
+        ))
+    except Invalid as refused:
+        return page.render(status=422, problem=_refusal_text(refused))
+    return None
+
+
+def _refusal_text(refused: Invalid) -> str:
+    codes = {detail.get("code") for detail in refused.details or []}
+    if codes & {"retired_version", "before_version"}:
+        return _("The questions of this survey changed while the page was open. Please reload the page and "
+                 "answer the new questions.")
+    if codes & {"after_closing", "not_opened", "before_opening"}:
+        return _("This survey does not take answers now.")
+    return _("Your answers could not be accepted. Please reload the page and try again.")
 
 
 class _Page:
@@ -117,7 +152,8 @@ class _Page:
     def render(self, *, status: int = 200, problem: str = "", notice: str = "", one_tap: bool = False):
         names = selectors.survey_names(self.survey)
         fields = public_form.display_fields(self.definition, self.lang, self.answers, self.errors, self.offered,
-                                            one_tap=one_tap)
+                                            one_tap=one_tap, tapped=public_form.tapped_key(self.definition,
+                                                                                           self.offered))
         return render(self.request, "feedback/public/survey.html", {
             "survey": self.survey, "version": self.current.number,
             "service_name": names.service(self.lang), "authority_name": names.authority(self.lang),

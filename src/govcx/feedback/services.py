@@ -20,7 +20,7 @@ from govcx.accounts.scoping import require
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version, expect_version
 from govcx.errors import Conflict, Forbidden, Invalid, InvalidInput, NotFound
-from govcx.feedback import pii, selectors, spam, survey_schema, survey_templates
+from govcx.feedback import pii, selectors, spam, survey_life, survey_schema, survey_templates
 from govcx.feedback.models import Answer, Channel, Response, Survey, SurveyStatus, SurveyVersion
 from govcx.feedback.selectors import public_surveys
 from govcx.registry.models import Service
@@ -79,8 +79,11 @@ def survey_update(
     status: str | None = None,
     allowed_origins: list[str] | None = None,
     rate_limit_per_minute: int | None = None,
+    opened_at: dt.datetime | None = None,
 ) -> Survey:
-    """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs."""
+    """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs. Going
+    live opens it (now, unless it opened earlier); closing it ends its life now; `opened_at` moves the opening
+    to an earlier moment, to import the answers it took before govcx (survey_life)."""
     require(actor, Action.MANAGE_SURVEYS)
     locked = (Survey.objects.for_user(actor, Action.MANAGE_SURVEYS).select_for_update(of=("self",))
               .select_related("service").filter(pk=survey.pk).first())
@@ -103,6 +106,18 @@ def survey_update(
             raise Invalid(f"unknown status {status!r}", details=[{"field": "status"}])
         changes["status"] = [locked.status, status]
         locked.status = status
+        now = timezone.now()
+        if status == SurveyStatus.LIVE:
+            locked.opened_at, locked.closed_at = locked.opened_at or now, None
+        elif status == SurveyStatus.CLOSED:
+            locked.closed_at = now
+    if opened_at is not None and opened_at != locked.opened_at:
+        _check_moment(opened_at, "opened_at")
+        if locked.opened_at is not None and opened_at > locked.opened_at:
+            raise Invalid("the opening can only move earlier (answers may already be dated from it)",
+                          details=[{"field": "opened_at", "message": "later than the current opening"}])
+        changes["opened_at"] = [locked.opened_at.isoformat() if locked.opened_at else None, opened_at.isoformat()]
+        locked.opened_at = opened_at
     if allowed_origins is not None:
         cleaned = [_origin(o) for o in allowed_origins if o.strip()]
         if cleaned != locked.allowed_origins:
@@ -147,12 +162,15 @@ class Submission:
     # clock skew (FEEDBACK_CLOCK_SKEW_SECONDS); otherwise the receive time is used and this is kept beside it,
     # so nobody can file answers into a past quarter. Imports by analysts set `submitted_at` instead.
     claimed_at: dt.datetime | None = None
+    # The first answers of a response still being filled in (the one-tap rating): stored now, completed later.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
 class Accepted:
     response: Response
     created: bool
+    completed: bool = False  # the answers completed a partial response stored earlier under the same key
 
 
 def _payload_hash(submission: Submission) -> str:
@@ -239,8 +257,9 @@ def prepare_submission(
         if version is None:
             raise Invalid(f"survey version {submission.version} does not exist", details=[{"field": "version"}])
         versions[submission.version] = version
+    _check_life(survey, version, current=versions[None], moment=_moments(submission, timezone.now())[0])
     definition = selectors.parsed_definition(version)
-    validation = survey_schema.validate_answers(definition, submission.answers)
+    validation = survey_schema.validate_answers(definition, submission.answers, partial=submission.partial)
     if not validation.ok:
         raise Invalid("the answers do not fit the survey", details=[
             {"field": f"answers.{e.question_key}", "code": e.code, "message": e.message} for e in validation.errors
@@ -250,6 +269,9 @@ def prepare_submission(
                scale_max=row.scale_max, value=row.value)
         for row in survey_schema.cleaned_fact_rows(definition, validation.cleaned)
     ]
+    if submission.partial and not answers:
+        raise Invalid("a partial response carries at least one rating or choice",
+                      details=[{"field": "answers", "message": "nothing to store yet"}])
     text_found: set[str] = set()
     texts: list[str] = []
     context = dict(submission.context or {})
@@ -276,6 +298,24 @@ def prepare_submission(
                               settings=_spam_settings(survey.spam_threshold))
     return PreparedResponse(submission, version, answers, comment, sorted(found), verdict.score,
                      [f"{r.name}: {r.detail}" for r in verdict.reasons], _payload_hash(submission), verdict.is_spam)
+
+
+def _check_life(survey: Survey, version: SurveyVersion, *, current: SurveyVersion, moment: dt.datetime) -> None:
+    """Refuse (422, field submitted_at) a response dated outside the survey's life or its version's."""
+    retired_at = None
+    if version.number != current.number:
+        retired_at = getattr(version, "_retired_at", False)
+        if retired_at is False:  # looked up once per version object (a batch or an import reuses it)
+            retired_at = (survey.versions.filter(number__gt=version.number).order_by("number")
+                          .values_list("created_at", flat=True).first())
+            setattr(version, "_retired_at", retired_at)  # noqa: B010 (not a model field)
+    refusal = survey_life.life_refusal(survey_life.SurveyLife(
+        opened_at=survey.opened_at, closed_at=survey.closed_at, version=version.number,
+        version_started_at=version.created_at, version_retired_at=retired_at), moment)
+    if refusal is not None:
+        raise Invalid(f"outside the survey's life: {refusal.message}", details=[
+            {"field": "version" if refusal.code in ("retired_version", "before_version") else "submitted_at",
+             "code": refusal.code, "message": refusal.message}])
 
 
 @functools.lru_cache(maxsize=32)
@@ -314,15 +354,54 @@ def response_row(survey: Survey, prepared: PreparedResponse, now: dt.datetime) -
         is_spam=prepared.is_spam,
         submitted_at=submitted_at,
         client_submitted_at=client_submitted_at,
+        is_partial=submission.partial,
     )
 
 
 def response_replayed(survey: Survey, prepared: PreparedResponse) -> Accepted:
     existing = Response.objects.get(survey=survey, idempotency_key=prepared.submission.idempotency_key.strip())
-    if existing.payload_hash != prepared.payload_hash:
-        raise Conflict("this idempotency_key was already used for different answers",
-                       details=[{"field": "idempotency_key"}])
-    return Accepted(existing, created=False)
+    outcome = response_settle_stored(existing, prepared, timezone.now())
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+def response_settle_stored(stored: Response, prepared: PreparedResponse, now: dt.datetime) -> Accepted | Conflict:
+    """What a submission whose key is already stored does: a repeated tap, or a tap after the Send, changes
+    nothing (the first tap counts); the Send after a tap completes the partial response; a replay of the same
+    answers is a duplicate; other answers under the same key are a conflict."""
+    if prepared.submission.partial:
+        return Accepted(stored, created=False)
+    if stored.is_partial:
+        return Accepted(_complete(stored, prepared, now), created=False, completed=True)
+    if stored.payload_hash != prepared.payload_hash:
+        return Conflict("this idempotency_key was already used for different answers",
+                        details=[{"field": "idempotency_key"}])
+    return Accepted(stored, created=False)
+
+
+def _complete(stored: Response, prepared: PreparedResponse, now: dt.datetime) -> Response:
+    """Add the answers of the Send to the partial response. The answers stored at the tap stay as they were (the
+    analytics store may already hold them: changing them would count the person twice), only new questions'
+    answers are added. `received_at` moves to now so that the analytics sync lets the new answers settle."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=stored.pk)
+        if not locked.is_partial:  # completed by a concurrent Send
+            return locked
+        answered = set(locked.answers.values_list("question_key", flat=True))
+        added = [a for a in prepared.answers if a.question_key not in answered]
+        for answer in added:
+            answer.pk = None
+            answer.response = locked
+        Answer.objects.bulk_create(added)
+        row = response_row(locked.survey, prepared, now)
+        for name in ("payload_hash", "channel", "context", "client_category", "language", "comment", "pii_found",
+                     "spam_score", "spam_reasons", "is_spam"):
+            setattr(locked, name, getattr(row, name))
+        locked.is_partial = False
+        locked.received_at = now
+        locked.save()
+    return locked
 
 
 def accepting(*, survey: Survey) -> None:
@@ -449,10 +528,11 @@ def _store_batch(survey: Survey, prepared: list[PreparedResponse], now: dt.datet
     fresh: list[tuple[PreparedResponse, Response]] = []
     for item, key in zip(prepared, keys, strict=True):
         if key in existing:
-            if existing[key].payload_hash != item.payload_hash:
+            outcome = response_settle_stored(existing[key], item, now)
+            if isinstance(outcome, Conflict):
                 raise Conflict(f"idempotency_key {key} was already used for different answers",
                                details=[{"field": "idempotency_key"}])
-            results.append(Accepted(existing[key], created=False))
+            results.append(outcome)
         else:
             response = response_row(survey, item, now)
             fresh.append((item, response))

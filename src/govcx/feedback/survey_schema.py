@@ -548,7 +548,9 @@ def shown_questions(definition: SurveyDefinition, answers: Mapping[str, Any]) ->
     return shown
 
 
-def validate_answers(definition: SurveyDefinition, answers: Mapping[str, Any]) -> AnswerValidation:
+def validate_answers(
+    definition: SurveyDefinition, answers: Mapping[str, Any], *, partial: bool = False
+) -> AnswerValidation:
     """Check one response against its definition.
 
     Rules: keys must be question keys; each value must suit its question (rating: integer in range, also as
@@ -556,6 +558,8 @@ def validate_answers(definition: SurveyDefinition, answers: Mapping[str, Any]) -
     boolean or yes/no/true/false/да/нет; thumbs: "up"/"down"; text: at most `max_length` characters after
     trimming; hidden: at most 500 characters, channel one of CHANNELS). None, "" and [] mean "not answered".
     A question hidden by branching must not be answered; a required question is required only when shown.
+    `partial`: the first answers of a response still being filled in (a one-tap rating stored at the tap), so
+    unanswered required questions are not errors yet.
     """
     errors: list[AnswerError] = []
     known = {q.key for q in definition.questions}
@@ -568,7 +572,7 @@ def validate_answers(definition: SurveyDefinition, answers: Mapping[str, Any]) -
         raw = answers.get(q.key)
         shown = is_shown(q, cleaned)
         if _is_empty(raw):
-            if shown and q.required:
+            if shown and q.required and not partial:
                 errors.append(AnswerError(q.key, "value", "required", "an answer is required"))
             continue
         if not shown:

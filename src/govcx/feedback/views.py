@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -110,6 +111,19 @@ def _definition_from_text(text: str) -> dict:
     return value
 
 
+def _opened_at(value: str, survey) -> dt.datetime | None:
+    """The opening date from the form (the start of that day, UTC), only when it moves the opening earlier."""
+    if not value.strip():
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(_("Give the opening date as a date."), details=[{"field": "opened_at"}]) from None
+    if survey.opened_at is not None and day >= survey.opened_at.date():
+        return None  # unchanged (the field shows the day it opened)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+
+
 @login_required
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.access_survey(request.user, survey_id)
@@ -128,6 +142,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 allowed_origins=request.POST.get("allowed_origins", "").split(),
                 rate_limit_per_minute=posted_int(request.POST, "rate_limit_per_minute", survey.rate_limit_per_minute),
                 definition=_definition_from_text(definition) if definition else None,
+                opened_at=_opened_at(request.POST.get("opened_on", ""), survey),
             )
         if refused:
             errors = _listed(refused[0])

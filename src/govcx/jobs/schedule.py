@@ -35,6 +35,9 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("complaints.remind", daily_at=dt.time(7, 0), grace=dt.timedelta(hours=12)),
     Entry("outbox.send", every=dt.timedelta(minutes=1)),  # confirmations reach citizens within a minute or two
     Entry("proactive.expire", daily_at=dt.time(0, 30), grace=dt.timedelta(hours=12)),  # offers past answer-by
+    # closing the loop: a citizen hears soon that the change made after their complaint is done
+    Entry("complaints.close_loop", every=dt.timedelta(minutes=10)),
+    Entry("reports.send", daily_at=dt.time(6, 0), grace=dt.timedelta(hours=12)),  # subscribed report e-mails
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
 )
 

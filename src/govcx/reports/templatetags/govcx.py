@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from govcx import labels
 from govcx.common.weburls import is_safe_link
 from govcx.i18n import localized
+from govcx.reports import check_notes
 
 register = template.Library()
 
@@ -136,3 +138,10 @@ def region_name(code: str | None) -> str:
     from govcx.registry.regions import region_name as name_of
 
     return name_of(code, get_language() or "en") if code else "—"
+
+
+@register.filter
+def check_note(note: str | None):
+    """An automated check's note in the reader's language; a note of an unknown form stays English, marked so."""
+    text, translated = check_notes.check_note(note or "")
+    return text if translated else format_html('<span lang="en">{}</span>', text)

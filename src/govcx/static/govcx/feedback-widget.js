@@ -15,7 +15,9 @@
       offline: "Your answers could not be sent. Check your connection and press Send again.",
       limited: "Too many answers from your network. Please try again in a minute.",
       refused: "This site may not send answers to this survey.", invalid: "The answers could not be accepted.",
-      yes: "Yes", no: "No", up: "Thumbs up", down: "Thumbs down", trap: "Leave this field empty"
+      yes: "Yes", no: "No", up: "Thumbs up", down: "Thumbs down", trap: "Leave this field empty",
+      saved: "Your rating is saved. Add more below if you like, then press Send.",
+      changed: "The questions of this survey have changed. Reload the page to answer the new ones."
     },
     ru: {
       loading: "Загружаем опрос…", unavailable: "Опрос недоступен.", required: "(обязательно)",
@@ -25,7 +27,9 @@
       offline: "Не удалось отправить ответы. Проверьте подключение и нажмите «Отправить» ещё раз.",
       limited: "Слишком много ответов из вашей сети. Попробуйте через минуту.",
       refused: "Этот сайт не может отправлять ответы в этот опрос.", invalid: "Ответы не приняты.",
-      yes: "Да", no: "Нет", up: "Нравится", down: "Не нравится", trap: "Оставьте это поле пустым"
+      yes: "Да", no: "Нет", up: "Нравится", down: "Не нравится", trap: "Оставьте это поле пустым",
+      saved: "Ваша оценка сохранена. Если хотите, ответьте ниже и нажмите «Отправить».",
+      changed: "Вопросы опроса изменились. Обновите страницу, чтобы ответить на новые."
     }
   };
   // Same values as survey_schema.CHANNELS: a hidden channel field accepts only these.
@@ -159,6 +163,13 @@
     form.addEventListener("change", shownAnswers);
     form.addEventListener("input", shownAnswers);
     form.addEventListener("submit", submit);
+    // The opening rating (required, unconditional, asked first) is stored as soon as it is chosen, as a partial
+    // response that Send completes under the same key: a person who leaves after choosing is counted too.
+    var asked = blocks.filter(function (item) { return item.block; });
+    var headline = asked.length && asked[0].question.type === "rating" && asked[0].question.required &&
+      !asked[0].question.show_if.length ? asked[0] : null;
+    var tapped = false;
+    if (headline) headline.block.node.addEventListener("change", tap);
     shownAnswers();
     root.setAttribute("data-state", "ready");
     root.dispatchEvent(new CustomEvent("govcx-feedback-ready", { bubbles: true }));
@@ -174,6 +185,28 @@
         if (item.shown && !isEmpty(value)) answers[item.question.key] = value;
       });
       return answers;
+    }
+
+    function tap() {
+      var answers = shownAnswers();
+      if (tapped || busy || isEmpty(answers[headline.question.key])) return;
+      var first = {};
+      blocks.forEach(function (item) {
+        var key = item.question.key;
+        if ((item === headline || !item.block) && !isEmpty(answers[key])) first[key] = answers[key];
+      });
+      tapped = true;
+      idempotencyKey = idempotencyKey || newKey();
+      fetchJson(origin + "/api/feedback/public/responses", {
+        survey: survey.survey, idempotency_key: idempotencyKey, answers: first, context: context,
+        channel: context.channel, language: lang, version: survey.version, elapsed_ms: Date.now() - startedAt,
+        website: form.elements.website.value, partial: true
+      }).then(function (reply) {
+        if (reply.status === 200 || reply.status === 201) {
+          headline.block.lock();
+          if (!busy) say(t.saved);
+        } else tapped = false;
+      }, function () { tapped = false; });
     }
 
     function submit(event) {
@@ -220,6 +253,8 @@
       // 409: this key was stored earlier with other answers; the person's response is already counted.
       if (code === 200 || code === 201 || code === 409) return thank();
       if (code === 422) {
+        var details = (reply.body && reply.body.details) || [];
+        if (details.some(function (detail) { return detail.code === "retired_version"; })) return say(t.changed);
         var problems = {};
         ((reply.body && reply.body.details) || []).forEach(function (detail) {
           var key = detail.question || String(detail.field || "").replace(/^answers\./, "").split(/[.[]/)[0];
@@ -356,7 +391,8 @@
           if (input.type !== "radio") input.setAttribute("aria-invalid", problem ? "true" : "false");
         });
       },
-      focus: function () { controls[0].focus(); }
+      focus: function () { controls[0].focus(); },
+      lock: function () { controls.forEach(function (input) { input.disabled = !input.checked; }); }
     };
   }
 
