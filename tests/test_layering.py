@@ -97,6 +97,9 @@ PURE_MODULES = [
     "govcx.delivery.process",
     "govcx.delivery.charts",
     "govcx.delivery.risk",
+    # maturity
+    "govcx.maturity.measure_names",
+    "govcx.maturity.periods",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
