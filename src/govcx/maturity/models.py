@@ -3,7 +3,6 @@ index and the pilots read), the index publications and their frozen values."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from govcx.accounts.scoping import ALL_ACTIONS, ScopedQuerySet
