@@ -100,6 +100,8 @@ PURE_MODULES = [
     # maturity
     "govcx.maturity.measure_names",
     "govcx.maturity.periods",
+    "govcx.maturity.index_model",
+    "govcx.maturity.index_engine",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
