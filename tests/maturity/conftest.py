@@ -11,6 +11,30 @@ from django.utils import timezone
 from govcx.complaints.models import Complaint
 from govcx.standards.models import Assessment
 
+SMALL_MODEL = """\
+id: small
+version: "1"
+title_en: Small
+title_ru: Малый
+minimum_coverage: 0.5
+dimensions:
+  - measure: standards_met
+    weight: 0.6
+    scale: {min: 0, max: 1}
+  - measure: complaints_on_time
+    weight: 0.4
+    scale: {target: 0.9}
+grades:
+  - {grade: A, min_score: 70, title_en: Good, title_ru: Хорошо}
+  - {grade: B, min_score: 0, title_en: Fair, title_ru: Удовлетворительно}
+"""
+
+
+@pytest.fixture
+def good():
+    """A two-dimension index model: standards_met 0.6 (0–1), complaints_on_time 0.4 (target 0.9)."""
+    return SMALL_MODEL
+
 
 def _at(day: str) -> dt.datetime:
     return timezone.make_aware(dt.datetime.fromisoformat(day + "T12:00"))

@@ -7,24 +7,6 @@ import pytest
 from govcx.errors import InvalidInput
 from govcx.maturity.index_model import model_from_text, shipped_models
 
-GOOD = """\
-id: small
-version: "1"
-title_en: Small
-title_ru: Малый
-minimum_coverage: 0.5
-dimensions:
-  - measure: standards_met
-    weight: 0.6
-    scale: {min: 0, max: 1}
-  - measure: complaints_on_time
-    weight: 0.4
-    scale: {target: 0.9}
-grades:
-  - {grade: A, min_score: 70, title_en: Good, title_ru: Хорошо}
-  - {grade: B, min_score: 0, title_en: Fair, title_ru: Удовлетворительно}
-"""
-
 
 def problems(text: str) -> list:
     with pytest.raises(InvalidInput) as caught:
@@ -39,21 +21,21 @@ def test_shipped_models_load():
         assert sum(d.weight for d in model.dimensions) == pytest.approx(1)
 
 
-def test_good_model():
-    model = model_from_text(GOOD, "good.yaml")
+def test_good_model(good):
+    model = model_from_text(good, "good.yaml")
     assert model.measures == ["standards_met", "complaints_on_time"]
     assert model.dimensions[1].target == 0.9 and model.dimensions[1].scale_min is None
     assert [g.grade for g in model.grades] == ["A", "B"] and model.sha256
 
 
-def test_weights_not_adding_up():
-    [problem] = problems(GOOD.replace("weight: 0.4", "weight: 0.3"))
+def test_weights_not_adding_up(good):
+    [problem] = problems(good.replace("weight: 0.4", "weight: 0.3"))
     assert (problem.file, problem.line, problem.field) == ("bad.yaml", 6, "dimensions")
     assert "0.9, not 1" in problem.message
 
 
-def test_unknown_measure():
-    [problem] = problems(GOOD.replace("measure: standards_met", "measure: happiness"))
+def test_unknown_measure(good):
+    [problem] = problems(good.replace("measure: standards_met", "measure: happiness"))
     assert (problem.line, problem.field) == (7, "dimensions.0.measure")
     assert "happiness" in problem.message
 
@@ -64,8 +46,8 @@ def test_unknown_measure():
     (("min_score: 70", "min_score: 170"), 14, "grades.0.min_score"),
     (("grade: B", "grade: A"), 15, "grades.1.grade"),
 ])
-def test_bad_bands(change, line, field):
-    found = problems(GOOD.replace(*change))
+def test_bad_bands(change, line, field, good):
+    found = problems(good.replace(*change))
     assert (found[0].line, found[0].field) == (line, field)
 
 
@@ -79,8 +61,8 @@ def test_bad_bands(change, line, field):
     (("measure: complaints_on_time", "measure: standards_met"), "dimensions.1.measure"),
     (("title_ru: Малый", "title_ru: Малый\ncolour: red"), "colour"),
 ])
-def test_each_bad_field_is_named(change, field):
-    assert field in [p.field for p in problems(GOOD.replace(*change))]
+def test_each_bad_field_is_named(change, field, good):
+    assert field in [p.field for p in problems(good.replace(*change))]
 
 
 def test_not_yaml():
