@@ -244,3 +244,10 @@ MEASURES = {
     "staff_trained": _("Staff trained"),
     "management_practices": _("Management practices"),
 }
+MEASURE_AREAS = {
+    "standards": _("Assessments against the standards"), "lab": _("Usability lab"), "audit": _("Page audits"),
+    "feedback": _("Client feedback"), "complaints": _("Complaints"), "delivery": _("Service delivery"),
+    "proactive": _("Proactive services"), "training": _("Training"), "practices": _("Management practices"),
+}
+PEER_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regions")}
+PUBLICATION_STATUSES = {"draft": _("Draft"), "published": _("Published")}

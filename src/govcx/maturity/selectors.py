@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, organisation_in_scope
 from govcx.errors import NotFound
+from govcx.maturity.index_model import IndexModel, model_from_text
 from govcx.maturity.models import IndexPublication, IndexValue, MeasureValue, ServiceMeasureValue
 from govcx.registry.models import Organisation
 
@@ -94,3 +95,15 @@ def dimension_services(*, user: Any, organisation: Organisation, period: str,
     return (ServiceMeasureValue.objects.for_user(user)
             .filter(service__owner=organisation, period=period, measure=measure)
             .select_related("service").order_by("value", "service__code"))
+
+
+_MODELS: dict[str, IndexModel] = {}
+
+
+def publication_model(publication: IndexPublication) -> IndexModel:
+    """The index model a publication was computed with, from the YAML it keeps (parsed once per process)."""
+    model = _MODELS.get(publication.model_sha256)
+    if model is None:
+        model = _MODELS[publication.model_sha256] = model_from_text(publication.model_content,
+                                                                    f"{publication.model_id}.yaml")
+    return model
