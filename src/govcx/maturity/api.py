@@ -3,7 +3,7 @@ every authority; drafts for the central office), recomputing, computing a draft,
 draft value (a published one is frozen: 409)."""
 
 # No `from __future__ import annotations`: ninja reads the annotations of the operations at import.
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
@@ -121,7 +121,7 @@ def publication_list(request: SignedInRequest, model_id: str | None = None):
 
 @router.post("/publications", response={201: PublicationOut})
 def publication_compute(request: SignedInRequest, payload: ComputeIn):
-    return 201, _publication(index_compute(actor=request.user, model_id=payload.model_id, period=payload.period))
+    return Status(201, _publication(index_compute(actor=request.user, model_id=payload.model_id, period=payload.period)))
 
 
 @router.get("/publications/{publication_id}", response=PublicationDetailOut)
