@@ -107,3 +107,9 @@ def publication_model(publication: IndexPublication) -> IndexModel:
         model = _MODELS[publication.model_sha256] = model_from_text(publication.model_content,
                                                                     f"{publication.model_id}.yaml")
     return model
+
+
+def latest_measure_period(*, organisation: Organisation, measure: str) -> str | None:
+    """The latest quarter in which the authority has a value of the measure."""
+    return (MeasureValue.objects.filter(organisation=organisation, measure=measure).order_by("-period")
+            .values_list("period", flat=True).first())

@@ -78,7 +78,7 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
         "status_label": labels.PUBLICATION_STATUSES[publication.status],
         "chart": ranking_chart_svg(
             [{"name": r["name"], "value": r["v"].value, "low": r["v"].low, "high": r["v"].high} for r in rows],
-            title=_("Index with its 95 % interval"), axis_title=_("Index (0–100)")),
+            title=_("Index with its 95-percent interval"), axis_title=_("Index (0–100)")),
     })
     return context
 
@@ -162,7 +162,7 @@ def dimension(request: HttpRequest, organisation_id: int, measure: str) -> HttpR
         raise Http404
     period = request.GET.get("period", "")
     if not valid_period(period):
-        raise Http404
+        period = selectors.latest_measure_period(organisation=organisation, measure=measure) or ""
     services = [{"s": row, "link": _evidence_link(row.evidence.get("kind", ""), row.evidence, row.service_id)}
                 for row in selectors.dimension_services(user=request.user, organisation=organisation, period=period,
                                                         measure=measure)]
