@@ -102,6 +102,7 @@ PURE_MODULES = [
     "govcx.maturity.periods",
     "govcx.maturity.index_model",
     "govcx.maturity.index_engine",
+    "govcx.maturity.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")
