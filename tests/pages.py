@@ -282,8 +282,8 @@ def page_values(admin: User) -> dict[str, object]:
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "fmt": "csv",
-        # maturity: an authority with a computed index and a dimension measured per service
-        "organisation_id": IndexValue.objects.filter(value__isnull=False).order_by("pk").first().organisation_id,
+        # maturity: the authority with the most evidence, and a dimension measured per service
+        "organisation_id": IndexValue.objects.order_by("-coverage", "pk").first().organisation_id,
         "measure": "standards_met",
         "publication_id": IndexPublication.objects.order_by("pk").first().pk,
     })
