@@ -121,7 +121,8 @@ def publication_list(request: SignedInRequest, model_id: str | None = None):
 
 @router.post("/publications", response={201: PublicationOut})
 def publication_compute(request: SignedInRequest, payload: ComputeIn):
-    return Status(201, _publication(index_compute(actor=request.user, model_id=payload.model_id, period=payload.period)))
+    publication = index_compute(actor=request.user, model_id=payload.model_id, period=payload.period)
+    return Status(201, _publication(publication))
 
 
 @router.get("/publications/{publication_id}", response=PublicationDetailOut)

@@ -205,8 +205,9 @@ def model_from_text(text: str, file: str) -> IndexModel:
     if problems:
         raise InvalidInput(problems)
     assert coverage is not None
-    return IndexModel(identity, version, titles[0], titles[1], coverage, tuple(dimensions), tuple(grades), *notes,
-                      sha256=hashlib.sha256(text.encode()).hexdigest())
+    return IndexModel(identity, version, titles[0], titles[1], coverage, tuple(dimensions), tuple(grades),
+                      description_en=notes[0], description_ru=notes[1], source_note_en=notes[2],
+                      source_note_ru=notes[3], sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
 def read_model(path: Path) -> IndexModel:

@@ -178,7 +178,7 @@ def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFig
                .values_list("response__service_id", "response__submitted_at", "value", "scale_min", "scale_max"))
     for service_id, submitted_at, value, low, high in answers.iterator(chunk_size=5000):
         period = period_of(timezone.localtime(submitted_at))
-        if high > low and period in wanted:
+        if value is not None and low is not None and high is not None and high > low and period in wanted:
             scores[(service_id, period)].append((value - low) / (high - low))
     out = []
     for (service_id, period), values in scores.items():
