@@ -25,7 +25,7 @@ from govcx.demo.audits import build_audit_demo
 from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
-from govcx.demo.maturity import build_maturity_demo
+from govcx.demo.maturity import build_maturity_demo, wipe_maturity
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
@@ -116,6 +116,7 @@ def demo_summary() -> DemoSummary:
 def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
     wipe_proactive()
+    wipe_maturity()
     Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()

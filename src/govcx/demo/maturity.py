@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from govcx.maturity.index_services import index_compute, index_publish
+from govcx.maturity.models import IndexPublication
 from govcx.maturity.periods import period_of
 from govcx.maturity.services import measures_recompute
 
@@ -25,3 +26,8 @@ def build_maturity_demo(*, actor: Any, today: dt.date, report: Callable[[str, in
         index_publish(actor=actor, publication=index_compute(actor=actor, model_id="govcx", period=period))
     index_compute(actor=actor, model_id="mineconomy-shaped", period=current)
     report("computing the client-centricity index", 1, 1)
+
+
+def wipe_maturity() -> None:
+    """Publications name no organisation (their values go with the organisations): delete them on a reset."""
+    IndexPublication.objects.all().delete()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from govcx import labels
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import can, organisation_in_scope
+from govcx.accounts.scoping import can, organisation_in_scope, require
 from govcx.common import tabular
 from govcx.common.downloads import download
 from govcx.common.pdf import pdf_response
@@ -177,10 +177,7 @@ def dimension(request: HttpRequest, organisation_id: int, measure: str) -> HttpR
 @require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
     with refusal_as_message(request) as refused:
-        if not can(request.user, Action.PUBLISH_INDEX):
-            from govcx.errors import Forbidden
-
-            raise Forbidden("your role may not recompute the index")
+        require(request.user, Action.PUBLISH_INDEX)
         report = measures_recompute()
     if not refused:
         messages.success(request, _("Measures recomputed: %(count)d quarters.") % {"count": len(report.periods)})
