@@ -29,6 +29,7 @@ from govcx.lab.models import Finding, Observation, Participant, Quota, Session, 
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.maturity.models import IndexPublication, IndexValue
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
@@ -56,6 +57,7 @@ SKIPPED: dict[str, str] = {
     "delivery:map": "an SVG or PNG image",
     "delivery:report_pdf": "a PDF download",
     "training:coverage_export": "a CSV/XLSX/PDF download",
+    "maturity:ranking_export": "a CSV/XLSX/PDF download",
 }
 #: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.
 OUTSIDE = ("api/", "admin/", "xapi/")  # xapi/: the LRS for learning platforms (tests/training)
@@ -284,6 +286,10 @@ def page_values(admin: User) -> dict[str, object]:
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "fmt": "csv",
+        # maturity: the authority with the most evidence, and a dimension measured per service
+        "organisation_id": IndexValue.objects.order_by("-coverage", "pk").first().organisation_id,
+        "measure": "standards_met",
+        "publication_id": IndexPublication.objects.order_by("pk").first().pk,
     })
     return values
 

@@ -296,3 +296,12 @@ def test_main_pages_run_a_bounded_number_of_queries(demo, client, django_assert_
         client.get(path)  # caches that live for the process (templates, parsed packs) are not the page's queries
         with django_assert_max_num_queries(PAGE_QUERY_BOUNDS[name], info=name):
             assert client.get(path).status_code == 200, name
+
+
+def test_demo_publishes_the_index(demo):
+    from govcx.maturity.models import IndexPublication, MeasureValue
+
+    assert MeasureValue.objects.filter(measure="standards_met").exists()
+    published = IndexPublication.objects.filter(status="published", model_id="govcx")
+    assert published.count() == 2 and all(p.values.exists() for p in published)
+    assert IndexPublication.objects.filter(status="draft", model_id="mineconomy-shaped").exists()

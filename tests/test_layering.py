@@ -99,6 +99,12 @@ PURE_MODULES = [
     "govcx.delivery.process",
     "govcx.delivery.charts",
     "govcx.delivery.risk",
+    # maturity
+    "govcx.maturity.measure_names",
+    "govcx.maturity.periods",
+    "govcx.maturity.index_model",
+    "govcx.maturity.index_engine",
+    "govcx.maturity.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

@@ -110,5 +110,10 @@ def _mount() -> None:
     api.add_router("/proactive/", proactive_router)
     api.add_router("/training/", training_router)
 
+    # maturity
+    from govcx.maturity.api import router as maturity_router
+
+    api.add_router("/maturity/", maturity_router)
+
 
 _mount()

@@ -241,3 +241,23 @@ PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("P
 DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
                    "channel": _("By channel")}
 DELIVERY_PERIODS = {"before": _("Before"), "after": _("From the day chosen")}
+# --- maturity ---
+MEASURES = {
+    "standards_met": _("Standards met"),
+    "tested_with_users": _("Tested with users"),
+    "ready_at_launch": _("Ready at launch"),
+    "accessible": _("Accessible pages"),
+    "satisfaction_mean": _("Satisfaction"),
+    "complaints_on_time": _("Complaints answered on time"),
+    "deadlines_met": _("Deadlines met"),
+    "proactive_share": _("Proactive offers taken up"),
+    "staff_trained": _("Staff trained"),
+    "management_practices": _("Management practices"),
+}
+MEASURE_AREAS = {
+    "standards": _("Assessments against the standards"), "lab": _("Usability lab"), "audit": _("Page audits"),
+    "feedback": _("Client feedback"), "complaints": _("Complaints"), "delivery": _("Service delivery"),
+    "proactive": _("Proactive services"), "training": _("Training"), "practices": _("Management practices"),
+}
+PEER_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regions")}
+PUBLICATION_STATUSES = {"draft": _("Draft"), "published": _("Published")}

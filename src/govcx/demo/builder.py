@@ -25,6 +25,7 @@ from govcx.demo.audits import build_audit_demo
 from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
+from govcx.demo.maturity import build_maturity_demo, wipe_maturity
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
@@ -115,6 +116,7 @@ def demo_summary() -> DemoSummary:
 def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
     wipe_proactive()
+    wipe_maturity()
     Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()
@@ -185,6 +187,7 @@ class _Builder:
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
         self._proactive()
+        build_maturity_demo(actor=self.users["admin"], today=self.today, report=self.report)  # last: reads them all
 
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
