@@ -97,6 +97,11 @@ PURE_MODULES = [
     "govcx.delivery.process",
     "govcx.delivery.charts",
     "govcx.delivery.risk",
+    # maturity
+    "govcx.maturity.measure_names",
+    "govcx.maturity.periods",
+    "govcx.maturity.index_model",
+    "govcx.maturity.index_engine",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

@@ -231,3 +231,16 @@ PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("P
 DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
                    "channel": _("By channel")}
 DELIVERY_PERIODS = {"before": _("Before"), "after": _("From the day chosen")}
+# --- maturity ---
+MEASURES = {
+    "standards_met": _("Standards met"),
+    "tested_with_users": _("Tested with users"),
+    "ready_at_launch": _("Ready at launch"),
+    "accessible": _("Accessible pages"),
+    "satisfaction_mean": _("Satisfaction"),
+    "complaints_on_time": _("Complaints answered on time"),
+    "deadlines_met": _("Deadlines met"),
+    "proactive_share": _("Proactive offers taken up"),
+    "staff_trained": _("Staff trained"),
+    "management_practices": _("Management practices"),
+}

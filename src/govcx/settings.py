@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "govcx.delivery",
     "govcx.proactive",
     "govcx.training",
+    # maturity
+    "govcx.maturity",
     "django_tasks",
     "django_tasks_db",
     "axes",
