@@ -36,6 +36,8 @@ class Action(StrEnum):
     # training: the organisation's training officers (its CX analysts until a role of their own exists)
     MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
     VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
+    # pilots: programmes, participants, criteria and analyses are the central office's
+    MANAGE_PILOTS = "manage_pilots"
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
@@ -49,6 +51,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
     Role.CENTRAL_ANALYST: frozenset(
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
+        | {Action.MANAGE_PILOTS}
     ),
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
