@@ -102,6 +102,10 @@ PURE_MODULES = [
     "govcx.maturity.periods",
     "govcx.maturity.index_model",
     "govcx.maturity.index_engine",
+    # pilots
+    "govcx.pilots.did",
+    "govcx.pilots.decision",
+    "govcx.pilots.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

@@ -68,7 +68,11 @@ RANK_TOLERANCE = 1e-10
 
 
 class PanelError(ValueError):
-    """The panel cannot identify the effect (no treated or comparison authority, no period before or after)."""
+    """The panel cannot identify the effect; ``reason`` is a stable code for the reader's words."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -159,15 +163,19 @@ def _sort_key(value: Hashable) -> tuple[str, str]:
 
 def _check_identified(panel: Panel) -> None:
     if not panel.treated.any():
-        raise PanelError("no treated authority has a value")
+        raise PanelError("no_treated", "no treated authority has a value")
     if panel.treated.all():
-        raise PanelError("no comparison authority has a value")
+        raise PanelError("no_comparison", "no comparison authority has a value")
     before = panel.period < panel.start
     treated_rows = panel.treated[panel.unit]
     if not (before & treated_rows).any() or not (~before & treated_rows).any():
-        raise PanelError("the treated authorities need values both before and after the start")
+        raise PanelError(
+            "treated_before_after", "the treated authorities need values both before and after the start"
+        )
     if not (before & ~treated_rows).any() or not (~before & ~treated_rows).any():
-        raise PanelError("the comparison authorities need values both before and after the start")
+        raise PanelError(
+            "comparison_before_after", "the comparison authorities need values both before and after the start"
+        )
 
 
 @dataclass(frozen=True)

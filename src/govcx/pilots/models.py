@@ -143,7 +143,7 @@ class PilotResult(models.Model):
     n_treated = models.PositiveIntegerField(default=0)
     n_obs = models.PositiveIntegerField(default=0)
     decision = models.CharField(max_length=10)  # govcx.pilots.decision.Verdict
-    problem = models.TextField(blank=True)  # why there is no estimate
+    problem = models.CharField(max_length=30, blank=True)  # why there is no estimate: a PanelError reason
 
     objects = ResultQuerySet.as_manager()
 

@@ -223,8 +223,8 @@ def _user(actor: Any) -> Any:
 def _estimate(programme: PilotProgramme, criterion: EffectivenessCriterion, participants: list[tuple[int, str, str]],
               *, reps: int, event_reps: int, seed: int) -> dict[str, Any]:
     """The fields of one result: the estimator's figures and the registered rule's decision, or the problem."""
-    group = criterion.comparison_group
-    treated = [org for org, role, _ in participants if role == "treated"]
+    group = criterion.comparison_group  # participants and comparison authorities of this kind (or all)
+    treated = [org for org, role, level in participants if role == "treated" and group in ("all", level)]
     comparison = [org for org, role, level in participants if role == "comparison" and group in ("all", level)]
     rows = measure_panel(measures=[criterion.measure], organisation_ids=treated + comparison, periods=None)
     try:
@@ -232,7 +232,7 @@ def _estimate(programme: PilotProgramme, criterion: EffectivenessCriterion, part
         analysis = did.analyse(panel, reps=reps, event_reps=event_reps, draws=reps, seed=seed,
                                confidence=criterion.confidence)
     except did.PanelError as error:
-        return {"decision": Verdict.UNDECIDED.value, "problem": str(error)}
+        return {"decision": Verdict.UNDECIDED.value, "problem": error.reason}
     rule = Rule(direction=Direction(criterion.direction), minimum_effect=criterion.minimum_effect,
                 iterate_threshold=criterion.iterate_threshold)
     verdict = decide(rule, estimate=analysis.estimate, low=analysis.low, high=analysis.high)
