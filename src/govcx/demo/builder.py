@@ -25,11 +25,13 @@ from govcx.demo.audits import build_audit_demo
 from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
+from govcx.demo.pilots import build_pilot_demo
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
 from govcx.feedback.models import Response
 from govcx.lab.models import Study
+from govcx.pilots.models import PilotProgramme
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn
 from govcx.registry.selectors import passport_dict
@@ -115,6 +117,7 @@ def demo_summary() -> DemoSummary:
 def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
     wipe_proactive()
+    PilotProgramme.objects.all().delete()  # pilots PROTECT their owner and participants
     Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()
@@ -185,6 +188,7 @@ class _Builder:
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
         self._proactive()
+        self._pilots()
 
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
@@ -193,6 +197,9 @@ class _Builder:
     def _proactive(self) -> None:
         build_proactive_demo(orgs=self.orgs, actor=self.users["admin"], password_hash=self.password_hash,
                              report=self.report)
+
+    def _pilots(self) -> None:
+        build_pilot_demo(orgs=self.orgs, actor=self.users["admin"], today=self.today, report=self.report)
 
     def _training(self) -> None:
         build_training_demo(orgs=self.orgs, actor=self.users["admin"], rng=random.Random(SEED + 7), today=self.today,
