@@ -29,6 +29,7 @@ from govcx.lab.models import Finding, Observation, Participant, Quota, Session, 
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.pilots.models import PilotProgramme
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
@@ -52,6 +53,8 @@ SKIPPED: dict[str, str] = {
     "delivery:map_svg": "an SVG image",
     "delivery:export": "a CSV/XLSX/Parquet download",
     "training:coverage_export": "a CSV/XLSX/PDF download",
+    "pilots:report_pdf": "a PDF download",
+    "pilots:action": "starts, finishes or analyses a pilot (POST only)",
 }
 #: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.
 OUTSIDE = ("api/", "admin/", "xapi/")  # xapi/: the LRS for learning platforms (tests/training)
@@ -279,6 +282,7 @@ def page_values(admin: User) -> dict[str, object]:
         "proactive_run_id": Run.objects.order_by("pk").first().pk,  # audit runs take `run_id`
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
+        "pilot_id": PilotProgramme.objects.order_by("pk").first().pk,
         "fmt": "csv",
     })
     return values

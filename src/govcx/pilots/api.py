@@ -20,12 +20,12 @@ router = Router(tags=["pilots"])
 Tool = Literal["index", "standards", "lab", "audit", "feedback", "complaints", "delivery", "proactive", "training"]
 
 
-class ParticipantOut(Schema):
+class PilotParticipantOut(Schema):
     organisation_id: int
     role: str
 
 
-class CriterionOut(Schema):
+class PilotCriterionOut(Schema):
     id: int
     key: str
     version: int
@@ -41,7 +41,7 @@ class CriterionOut(Schema):
     superseded: bool
 
 
-class ProgrammeOut(Schema):
+class PilotProgrammeOut(Schema):
     id: int
     name: str
     owner_id: int
@@ -51,12 +51,12 @@ class ProgrammeOut(Schema):
     status: str
 
 
-class ProgrammeDetailOut(ProgrammeOut):
-    participants: list[ParticipantOut]
-    criteria: list[CriterionOut]
+class PilotProgrammeDetailOut(PilotProgrammeOut):
+    participants: list[PilotParticipantOut]
+    criteria: list[PilotCriterionOut]
 
 
-class ProgrammeIn(Schema):
+class PilotProgrammeIn(Schema):
     name: str = Field(max_length=200)
     owner_id: int | None = Field(None, description="the organisation running the pilot; the caller's by default")
     tools: list[Tool] = Field(min_length=1, max_length=9)
@@ -64,12 +64,12 @@ class ProgrammeIn(Schema):
     ends_on: dt.date
 
 
-class ParticipantIn(Schema):
+class PilotParticipantIn(Schema):
     organisation_id: Id
     role: Literal["treated", "comparison"]
 
 
-class CriterionValues(Schema):
+class PilotCriterionValues(Schema):
     tool: str | None = Field(None, max_length=20)
     measure: str | None = Field(None, max_length=40, description="a measure name of the catalogue")
     direction: Literal["increase", "decrease"] | None = None
@@ -80,15 +80,15 @@ class CriterionValues(Schema):
                                          description="federal, regional, municipal or all")
 
 
-class CriterionIn(CriterionValues):
+class PilotCriterionIn(PilotCriterionValues):
     key: str = Field(max_length=64)
 
 
-class CriterionRevisionIn(CriterionValues):
+class PilotCriterionRevisionIn(PilotCriterionValues):
     reason: str = Field(max_length=2000)
 
 
-class EventOut(Schema):
+class PilotEventOut(Schema):
     relative_period: int
     period: str
     estimate: float
@@ -96,12 +96,12 @@ class EventOut(Schema):
     high: float | None
 
 
-class LeaveOneOutOut(Schema):
+class PilotLeaveOneOutOut(Schema):
     organisation_id: int
     estimate: float
 
 
-class ResultOut(Schema):
+class PilotResultOut(Schema):
     criterion_id: int
     key: str
     version: int
@@ -114,21 +114,21 @@ class ResultOut(Schema):
     ri_p_value: float | None
     ri_low: float | None
     ri_high: float | None
-    events: list[EventOut]
-    leave_one_out: list[LeaveOneOutOut]
+    events: list[PilotEventOut]
+    leave_one_out: list[PilotLeaveOneOutOut]
     n_clusters: int
     n_treated: int
     decision: str = Field(description="scale, iterate, stop or undecided")
     problem: str
 
 
-class AnalysisOut(Schema):
+class PilotAnalysisOut(Schema):
     id: int
     programme_id: int
     created_at: dt.datetime
     seed: int
     reps: int
-    results: list[ResultOut]
+    results: list[PilotResultOut]
 
 
 def _criterion(c) -> dict:
@@ -164,17 +164,17 @@ def _organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
-def _values(payload: CriterionValues) -> dict:
+def _values(payload: PilotCriterionValues) -> dict:
     return payload.dict(exclude_none=True, exclude={"key", "reason"})
 
 
-@router.get("/programmes", response=list[ProgrammeOut])
+@router.get("/programmes", response=list[PilotProgrammeOut])
 def pilot_programme_list(request: SignedInRequest):
     return list(selectors.programme_list(user=request.user))
 
 
-@router.post("/programmes", response={201: ProgrammeOut})
-def pilot_programme_create(request: SignedInRequest, payload: ProgrammeIn):
+@router.post("/programmes", response={201: PilotProgrammeOut})
+def pilot_programme_create(request: SignedInRequest, payload: PilotProgrammeIn):
     """A planned programme; participants and criteria are added before it starts."""
     owner_id = payload.owner_id or request.user.organisation_id
     owner = _organisation(owner_id) if owner_id else None
@@ -185,22 +185,22 @@ def pilot_programme_create(request: SignedInRequest, payload: ProgrammeIn):
     return Status(201, programme)
 
 
-@router.get("/programmes/{programme_id}", response=ProgrammeDetailOut)
+@router.get("/programmes/{programme_id}", response=PilotProgrammeDetailOut)
 def pilot_programme_detail(request: SignedInRequest, programme_id: Id):
     """The programme, its participants and every version of every criterion."""
     return _detail(selectors.access_programme(request.user, programme_id))
 
 
-@router.post("/programmes/{programme_id}/participants", response={201: ParticipantOut})
-def pilot_participant_add(request: SignedInRequest, programme_id: Id, payload: ParticipantIn):
+@router.post("/programmes/{programme_id}/participants", response={201: PilotParticipantOut})
+def pilot_participant_add(request: SignedInRequest, programme_id: Id, payload: PilotParticipantIn):
     programme = selectors.access_programme(request.user, programme_id, Action.MANAGE_PILOTS)
     participant = services.participant_add(actor=request.user, programme=programme,
                                            organisation=_organisation(payload.organisation_id), role=payload.role)
     return Status(201, participant)
 
 
-@router.post("/programmes/{programme_id}/criteria", response={201: CriterionOut})
-def pilot_criterion_create(request: SignedInRequest, programme_id: Id, payload: CriterionIn):
+@router.post("/programmes/{programme_id}/criteria", response={201: PilotCriterionOut})
+def pilot_criterion_create(request: SignedInRequest, programme_id: Id, payload: PilotCriterionIn):
     """Register a criterion before the pilot starts (422 naming the field for a bad one)."""
     programme = selectors.access_programme(request.user, programme_id, Action.MANAGE_PILOTS)
     criterion = services.criterion_create(actor=request.user, programme=programme, key=payload.key,
@@ -208,15 +208,15 @@ def pilot_criterion_create(request: SignedInRequest, programme_id: Id, payload: 
     return Status(201, _criterion(criterion))
 
 
-@router.patch("/criteria/{criterion_id}", response=CriterionOut)
-def pilot_criterion_update(request: SignedInRequest, criterion_id: Id, payload: CriterionValues):
+@router.patch("/criteria/{criterion_id}", response=PilotCriterionOut)
+def pilot_criterion_update(request: SignedInRequest, criterion_id: Id, payload: PilotCriterionValues):
     """Edit a criterion while the pilot is planned; 409 once it is frozen."""
     criterion = selectors.access_criterion(request.user, criterion_id, Action.MANAGE_PILOTS)
     return _criterion(services.criterion_update(actor=request.user, criterion=criterion, values=_values(payload)))
 
 
-@router.post("/criteria/{criterion_id}/versions", response={201: CriterionOut})
-def pilot_criterion_revise(request: SignedInRequest, criterion_id: Id, payload: CriterionRevisionIn):
+@router.post("/criteria/{criterion_id}/versions", response={201: PilotCriterionOut})
+def pilot_criterion_revise(request: SignedInRequest, criterion_id: Id, payload: PilotCriterionRevisionIn):
     """A new version of a frozen criterion, with the reason; the old version stays and is shown."""
     criterion = selectors.access_criterion(request.user, criterion_id, Action.MANAGE_PILOTS)
     revised = services.criterion_revise(actor=request.user, criterion=criterion, values=_values(payload),
@@ -224,26 +224,26 @@ def pilot_criterion_revise(request: SignedInRequest, criterion_id: Id, payload: 
     return Status(201, _criterion(revised))
 
 
-@router.post("/programmes/{programme_id}/start", response=ProgrammeOut)
+@router.post("/programmes/{programme_id}/start", response=PilotProgrammeOut)
 def pilot_programme_start(request: SignedInRequest, programme_id: Id):
     """planned → running; freezes the criteria."""
     programme = selectors.access_programme(request.user, programme_id, Action.MANAGE_PILOTS)
     return services.programme_start(actor=request.user, programme=programme)
 
 
-@router.post("/programmes/{programme_id}/finish", response=ProgrammeOut)
+@router.post("/programmes/{programme_id}/finish", response=PilotProgrammeOut)
 def pilot_programme_finish(request: SignedInRequest, programme_id: Id):
     programme = selectors.access_programme(request.user, programme_id, Action.MANAGE_PILOTS)
     return services.programme_finish(actor=request.user, programme=programme)
 
 
-@router.post("/programmes/{programme_id}/analyses", response={201: AnalysisOut})
+@router.post("/programmes/{programme_id}/analyses", response={201: PilotAnalysisOut})
 def pilot_analysis_run(request: SignedInRequest, programme_id: Id):
     """Estimate every current criterion (difference-in-differences, wild cluster bootstrap) and decide."""
     programme = selectors.access_programme(request.user, programme_id, Action.MANAGE_PILOTS)
     return Status(201, _analysis(services.analysis_run(actor=request.user, programme=programme)))
 
 
-@router.get("/analyses/{analysis_id}", response=AnalysisOut)
+@router.get("/analyses/{analysis_id}", response=PilotAnalysisOut)
 def pilot_analysis_detail(request: SignedInRequest, analysis_id: Id):
     return _analysis(selectors.access_analysis(request.user, analysis_id))
