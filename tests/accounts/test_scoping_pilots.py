@@ -12,7 +12,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tests.accounts.conftest import IN_A, IN_B, SIGNED_IN, acts, everyone, read_matrix_test, row, sees, write_matrix_test
+from tests.accounts.conftest import (
+    IN_A,
+    IN_B,
+    SIGNED_IN,
+    acts,
+    client_as,
+    everyone,
+    read_matrix_test,
+    row,
+    sees,
+    write_matrix_test,
+)
 
 from govcx.pilots.models import EffectivenessCriterion, PilotAnalysis, PilotParticipant, PilotProgramme
 from govcx.pilots.services import criterion_create, participant_add, programme_create, programme_start
@@ -70,8 +81,6 @@ test_read_matrix = read_matrix_test(READS)
 
 
 def test_a_participant_lists_only_its_programmes(world):
-    from tests.accounts.conftest import client_as
-
     for actor in SIGNED_IN:
         listed = {p["id"] for p in client_as(world, actor).get("/api/pilots/programmes").json()}
         expected = {world[f"pilot_{side}"] for side, scope in (("a", SEES_A), ("b", SEES_B)) if actor in scope}

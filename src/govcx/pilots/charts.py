@@ -20,7 +20,7 @@ def event_study_svg(events: Sequence[Mapping[str, object]], *, minimum_effect: f
                "high": e["high"] if e["high"] is not None else e["estimate"]} for e in events]
     if not values:
         return ""
-    order = [v["period"] for v in sorted(values, key=lambda v: v["relative"])]  # type: ignore[arg-type,return-value]
+    order = [str(e["period"]) for e in sorted(events, key=lambda e: int(str(e["relative_period"])))]
     x = alt.X("period:N", sort=order, title=axis_period, axis=alt.Axis(labelAngle=-45))
     base = alt.Chart(alt.Data(values=values))
     layers = (

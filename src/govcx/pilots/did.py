@@ -241,7 +241,7 @@ def _nuisance(panel: Panel, extra: FloatArray | None = None) -> _Nuisance:
         n_units=panel.n_units,
         counts=counts,
         within=within,
-        gram_pinv=np.linalg.pinv(gram, rcond=RANK_TOLERANCE, hermitian=True),
+        gram_pinv=np.asarray(np.linalg.pinv(gram, rcond=RANK_TOLERANCE, hermitian=True), dtype=np.float64),
         within_rank=int(np.linalg.matrix_rank(gram, tol=RANK_TOLERANCE * scale, hermitian=True)),
     )
 
@@ -282,7 +282,7 @@ class _Partialled:
         return g / (g - 1) * (n - 1) / (n - self.n_params)
 
     def cluster_sums(self, values: FloatArray) -> FloatArray:
-        return np.bincount(self.cluster, weights=values, minlength=self.n_clusters)
+        return np.bincount(self.cluster, weights=values, minlength=self.n_clusters).astype(np.float64)
 
     def se_cr1(self) -> float:
         scores = self.cluster_sums(self.d * (self.y - self.estimate * self.d))
@@ -490,7 +490,7 @@ def event_study(
     periods = [p for p in range(panel.n_periods) if p != reference]
     treated_rows = panel.treated[panel.unit]
     dummies = np.stack([(treated_rows & (panel.period == p)).astype(np.float64) for p in periods], axis=1)
-    present = dummies.any(axis=0)
+    present: npt.NDArray[np.bool_] = np.asarray(dummies.any(axis=0), dtype=np.bool_)
     coefficients = [
         EventCoefficient(relative_period=-1, period=panel.period_labels[reference], estimate=0.0, low=0.0, high=0.0)
     ] if reference >= 0 else []
@@ -498,7 +498,8 @@ def event_study(
         if not present[index]:
             continue
         others = np.delete(dummies, index, axis=1)
-        part = _partial(panel, dummies[:, index], others[:, present[np.arange(len(periods)) != index]])
+        keep = np.delete(present, index)
+        part = _partial(panel, dummies[:, index], others[:, keep])
         if part.sdd <= 1e-12:
             continue
         result = _wcr(part, reps=reps, seed=seed, confidence=confidence)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -53,7 +54,7 @@ def _managed(actor: Any, programme: PilotProgramme) -> PilotProgramme:
     return selected
 
 
-def programme_create(*, actor: Any, owner: Organisation, name: str, tools: list[str], starts_on: dt.date,
+def programme_create(*, actor: Any, owner: Organisation, name: str, tools: Sequence[str], starts_on: dt.date,
                      ends_on: dt.date) -> PilotProgramme:
     require(actor, Action.MANAGE_PILOTS)
     name = (name or "").strip()

@@ -47,14 +47,13 @@ def _criterion_row(criterion: EffectivenessCriterion) -> dict[str, Any]:
 @login_required
 def programme_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     programme = selectors.access_programme(request.user, pilot_id)
-    participants = [{"p": p, "role": labels.PILOT_ROLES.get(p.role, p.role)}
-                    for p in selectors.participants(programme)]
+    participants = list(selectors.participants(programme))
     return render(request, "pilots/detail.html", {
         "programme": programme,
         "status": labels.PILOT_STATUSES.get(programme.status, programme.status),
         "tools": [labels.PILOT_TOOLS.get(t, t) for t in programme.tools],
-        "treated": [p for p in participants if p["p"].role == "treated"],
-        "comparison": [p for p in participants if p["p"].role == "comparison"],
+        "treated": [p for p in participants if p.role == "treated"],
+        "comparison": [p for p in participants if p.role == "comparison"],
         "criteria": [[_criterion_row(c) for c in versions] for versions in selectors.criteria_history(programme)],
         "analysis": selectors.latest_analysis(programme),
         "manages": can(request.user, Action.MANAGE_PILOTS),
