@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from govcx.demo.data import CENTRAL_OFFICE
 from govcx.maturity.models import MeasureSource, MeasureValue
 from govcx.pilots.models import PilotProgramme
 from govcx.pilots.services import (
@@ -55,7 +56,7 @@ def build_pilot_demo(*, orgs: dict[str, Any], actor: Any, today: dt.date,
     starts_on = dt.date(start_year, 3 * start_quarter - 2, 1)
     _evidence(orgs, periods)
     report("pilot evidence", 1, 3)
-    programme = programme_create(actor=actor, owner=orgs["cx-office"],
+    programme = programme_create(actor=actor, owner=orgs[CENTRAL_OFFICE],
                                  name="Пилотирование инструментов клиентоцентричности",
                                  tools=["feedback", "lab", "training", "delivery"], starts_on=starts_on,
                                  ends_on=starts_on + dt.timedelta(days=730))

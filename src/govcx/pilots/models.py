@@ -127,7 +127,7 @@ class PilotResult(models.Model):
     """The estimate for one criterion version in one analysis, and the decision its registered rule gives."""
 
     analysis = models.ForeignKey(PilotAnalysis, on_delete=models.CASCADE, related_name="results")
-    criterion = models.ForeignKey(EffectivenessCriterion, on_delete=models.PROTECT, related_name="results")
+    criterion = models.ForeignKey(EffectivenessCriterion, on_delete=models.CASCADE, related_name="results")
     estimate = models.FloatField(null=True, blank=True)
     low = models.FloatField(null=True, blank=True)
     high = models.FloatField(null=True, blank=True)
