@@ -19,6 +19,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from threadpoolctl import threadpool_limits
+
 from govcx.pilots import did
 
 
@@ -52,10 +54,11 @@ def main() -> None:
           f"[{result.low:.3f}, {result.high:.3f}], RI p {result.randomisation.p_value:.4f}")
     show("govcx analyse (TWFE + WCR 9,999 + RI 9,999 + events + LOO)", timed(lambda: did.analyse(panel),
                                                                               args.repeat))
-    show("  of which TWFE point estimate and CR1", timed(lambda: did.twfe(panel), args.repeat))
-    show("  of which wild cluster bootstrap", timed(lambda: did.wild_cluster_bootstrap(panel), args.repeat))
-    show("  of which randomisation inference", timed(lambda: did.randomisation_inference(panel), args.repeat))
-    show("  of which event study", timed(lambda: did.event_study(panel), args.repeat))
+    with threadpool_limits(limits=1, user_api="blas"):  # as analyse runs them
+        show("  of which TWFE point estimate and CR1", timed(lambda: did.twfe(panel), args.repeat))
+        show("  of which wild cluster bootstrap", timed(lambda: did.wild_cluster_bootstrap(panel), args.repeat))
+        show("  of which randomisation inference", timed(lambda: did.randomisation_inference(panel), args.repeat))
+        show("  of which event study", timed(lambda: did.event_study(panel), args.repeat))
 
     start = time.perf_counter()
     import pandas as pd
