@@ -38,10 +38,15 @@ def _criterion_row(criterion: EffectivenessCriterion) -> dict[str, Any]:
         "measure": labels.MEASURES.get(criterion.measure, criterion.measure),
         "direction": labels.PILOT_DIRECTIONS.get(criterion.direction, criterion.direction),
         "group": labels.PILOT_COMPARISON_GROUPS.get(criterion.comparison_group, criterion.comparison_group),
-        "minimum": points(criterion.minimum_effect),
-        "iterate": points(criterion.iterate_threshold),
+        "minimum": points(_signed(criterion, criterion.minimum_effect)),
+        "iterate": points(_signed(criterion, criterion.iterate_threshold)),
         "confidence": round(criterion.confidence * 100),
     }
+
+
+def _signed(criterion: EffectivenessCriterion, threshold: float) -> float:
+    """A threshold as a change of the measure: negative when the measure should fall."""
+    return threshold if criterion.direction == "increase" else -threshold
 
 
 @login_required
@@ -89,7 +94,7 @@ def points(value: float | None) -> str:
 def _verdict(result: PilotResult) -> str:
     c = result.criterion
     words = {"estimate": points(result.estimate), "low": points(result.low), "high": points(result.high),
-             "minimum": points(c.minimum_effect), "iterate": points(c.iterate_threshold),
+             "minimum": points(_signed(c, c.minimum_effect)), "iterate": points(_signed(c, c.iterate_threshold)),
              "confidence": round(c.confidence * 100)}
     if result.decision == "scale":
         return _("Scale up. The measured effect is %(estimate)s (%(confidence)s%% interval %(low)s to %(high)s): "
@@ -118,7 +123,6 @@ def _report_context(programme: PilotProgramme, *, charts: bool = True) -> dict[s
             c = result.criterion
             row = _criterion_row(c)
             dropped = sorted(result.leave_one_out, key=lambda o: o["estimate"])
-            sign = 1 if c.direction == "increase" else -1
             row.update({
                 "r": result,
                 "decision": labels.PILOT_DECISIONS.get(result.decision, result.decision),
@@ -135,7 +139,7 @@ def _report_context(programme: PilotProgramme, *, charts: bool = True) -> dict[s
                     [{**e, "estimate": e["estimate"] * 100,
                       "low": None if e["low"] is None else e["low"] * 100,
                       "high": None if e["high"] is None else e["high"] * 100} for e in result.events],
-                    minimum_effect=sign * c.minimum_effect * 100,
+                    minimum_effect=_signed(c, c.minimum_effect) * 100,
                     title=_("%(measure)s: effect by quarter") % {"measure": row["measure"]},
                     axis_period=_("Quarter"), axis_effect=_("Effect, percentage points"),
                 ) if charts and result.events else "",
