@@ -29,6 +29,7 @@ from govcx.lab.models import Finding, Observation, Participant, Quota, Session, 
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.maturity.models import IndexPublication, IndexValue
 from govcx.pilots.models import PilotProgramme
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
@@ -55,6 +56,7 @@ SKIPPED: dict[str, str] = {
     "training:coverage_export": "a CSV/XLSX/PDF download",
     "pilots:report_pdf": "a PDF download",
     "pilots:action": "starts, finishes or analyses a pilot (POST only)",
+    "maturity:ranking_export": "a CSV/XLSX/PDF download",
 }
 #: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.
 OUTSIDE = ("api/", "admin/", "xapi/")  # xapi/: the LRS for learning platforms (tests/training)
@@ -284,6 +286,10 @@ def page_values(admin: User) -> dict[str, object]:
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "pilot_id": PilotProgramme.objects.order_by("pk").first().pk,
         "fmt": "csv",
+        # maturity: an authority with a computed index and a dimension measured per service
+        "organisation_id": IndexValue.objects.filter(value__isnull=False).order_by("pk").first().organisation_id,
+        "measure": "standards_met",
+        "publication_id": IndexPublication.objects.order_by("pk").first().pk,
     })
     return values
 

@@ -113,6 +113,10 @@ def _mount() -> None:
     from govcx.pilots.api import router as pilots_router
 
     api.add_router("/pilots/", pilots_router)
+    # maturity
+    from govcx.maturity.api import router as maturity_router
+
+    api.add_router("/maturity/", maturity_router)
 
 
 _mount()

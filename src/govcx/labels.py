@@ -262,3 +262,10 @@ PILOT_PROBLEMS = {
     "treated_before_after": _("the participants lack values before or after the start"),
     "comparison_before_after": _("the comparison authorities lack values before or after the start"),
 }
+MEASURE_AREAS = {
+    "standards": _("Assessments against the standards"), "lab": _("Usability lab"), "audit": _("Page audits"),
+    "feedback": _("Client feedback"), "complaints": _("Complaints"), "delivery": _("Service delivery"),
+    "proactive": _("Proactive services"), "training": _("Training"), "practices": _("Management practices"),
+}
+PEER_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regions")}
+PUBLICATION_STATUSES = {"draft": _("Draft"), "published": _("Published")}

@@ -28,4 +28,6 @@ urlpatterns = [
     path("xapi/", include("govcx.training.xapi_urls")),  # the LRS for learning platforms (xAPI 1.0.3)
     # pilots
     path("pilots/", include("govcx.pilots.urls")),
+    # maturity
+    path("maturity/", include("govcx.maturity.urls")),
 ]

@@ -38,6 +38,8 @@ class Action(StrEnum):
     VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
     # pilots: programmes, participants, criteria and analyses are the central office's
     MANAGE_PILOTS = "manage_pilots"
+    # maturity
+    PUBLISH_INDEX = "publish_index"  # recompute measures, compute index drafts, publish (freeze) them
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
@@ -52,6 +54,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.CENTRAL_ANALYST: frozenset(
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
         | {Action.MANAGE_PILOTS}
+        | {Action.PUBLISH_INDEX}  # maturity: the central office computes and publishes the index
     ),
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,

@@ -128,3 +128,11 @@ def can_access(user: Any, obj: models.Model, action: Action) -> bool:
     """Whether the user may take `action` on `obj` (its role allows it and its scope for the action reaches it)."""
     scoped = type(obj)._default_manager.for_user(user, action)  # type: ignore[attr-defined]
     return scoped.filter(pk=obj.pk).exists()
+
+
+# --- maturity ---
+def sees_index_drafts(user: Any) -> bool:
+    """The central office (and superusers) see every index publication, drafts included; every other reader
+    sees the published ones only, and in them the whole ranking (each authority's own drill-down still goes
+    through its services' scope)."""
+    return sees_every_organisation(user)

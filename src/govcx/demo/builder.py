@@ -25,6 +25,7 @@ from govcx.demo.audits import build_audit_demo
 from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
+from govcx.demo.maturity import build_maturity_demo
 from govcx.demo.pilots import build_pilot_demo
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
@@ -189,6 +190,7 @@ class _Builder:
         self._audits()  # after the assessments: the demo's verdicts were judged without them
         self._proactive()
         self._pilots()
+        build_maturity_demo(actor=self.users["admin"], today=self.today, report=self.report)  # last: reads them all
 
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
