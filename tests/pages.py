@@ -30,6 +30,7 @@ from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
 from govcx.maturity.models import IndexPublication, IndexValue
+from govcx.pilots.models import PilotProgramme
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
@@ -57,6 +58,8 @@ SKIPPED: dict[str, str] = {
     "delivery:map": "an SVG or PNG image",
     "delivery:report_pdf": "a PDF download",
     "training:coverage_export": "a CSV/XLSX/PDF download",
+    "pilots:report_pdf": "a PDF download",
+    "pilots:action": "starts, finishes or analyses a pilot (POST only)",
     "maturity:ranking_export": "a CSV/XLSX/PDF download",
 }
 #: Prefixes served by other machinery: the JSON API (its own contract tests), the xAPI LRS and Django's admin.
@@ -285,6 +288,7 @@ def page_values(admin: User) -> dict[str, object]:
         "proactive_run_id": Run.objects.order_by("pk").first().pk,  # audit runs take `run_id`
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
+        "pilot_id": PilotProgramme.objects.order_by("pk").first().pk,
         "fmt": "csv",
         # maturity: the authority with the most evidence, and a dimension measured per service
         "organisation_id": IndexValue.objects.order_by("-coverage", "pk").first().organisation_id,

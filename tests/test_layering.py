@@ -105,6 +105,10 @@ PURE_MODULES = [
     "govcx.maturity.index_model",
     "govcx.maturity.index_engine",
     "govcx.maturity.charts",
+    # pilots
+    "govcx.pilots.did",
+    "govcx.pilots.decision",
+    "govcx.pilots.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

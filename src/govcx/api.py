@@ -110,6 +110,9 @@ def _mount() -> None:
     api.add_router("/proactive/", proactive_router)
     api.add_router("/training/", training_router)
 
+    from govcx.pilots.api import router as pilots_router
+
+    api.add_router("/pilots/", pilots_router)
     # maturity
     from govcx.maturity.api import router as maturity_router
 

@@ -254,6 +254,24 @@ MEASURES = {
     "staff_trained": _("Staff trained"),
     "management_practices": _("Management practices"),
 }
+# --- pilots ---
+PILOT_TOOLS = {
+    "index": _("Client-centricity index"), "standards": _("Service standards"), "lab": _("Usability lab"),
+    "audit": _("Page audits"), "feedback": _("Feedback surveys"), "complaints": _("Complaint handling"),
+    "delivery": _("Delivery analytics"), "proactive": _("Proactive services"), "training": _("Staff training"),
+}
+PILOT_STATUSES = {"planned": _("Planned"), "running": _("Running"), "finished": _("Finished")}
+PILOT_DIRECTIONS = {"increase": _("should rise"), "decrease": _("should fall")}
+PILOT_COMPARISON_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regional authorities"),
+                           "municipal": _("Municipal authorities"), "all": _("All kinds of authority")}
+PILOT_DECISIONS = {"scale": _("Scale up"), "iterate": _("Iterate"), "stop": _("Stop"),
+                   "undecided": _("Not enough evidence")}
+PILOT_PROBLEMS = {
+    "no_treated": _("no pilot participant of this kind has values of the measure"),
+    "no_comparison": _("no comparison authority of this kind has values of the measure"),
+    "treated_before_after": _("the participants lack values before or after the start"),
+    "comparison_before_after": _("the comparison authorities lack values before or after the start"),
+}
 MEASURE_AREAS = {
     "standards": _("Assessments against the standards"), "lab": _("Usability lab"), "audit": _("Page audits"),
     "feedback": _("Client feedback"), "complaints": _("Complaints"), "delivery": _("Service delivery"),

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "govcx.training",
     # maturity
     "govcx.maturity",
+    # pilots
+    "govcx.pilots",
     "django_tasks",
     "django_tasks_db",
     "axes",

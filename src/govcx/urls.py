@@ -26,6 +26,8 @@ urlpatterns = [
     # training
     path("training/", include("govcx.training.urls")),
     path("xapi/", include("govcx.training.xapi_urls")),  # the LRS for learning platforms (xAPI 1.0.3)
+    # pilots
+    path("pilots/", include("govcx.pilots.urls")),
     # maturity
     path("maturity/", include("govcx.maturity.urls")),
 ]

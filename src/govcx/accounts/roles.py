@@ -39,6 +39,8 @@ class Action(StrEnum):
     VIEW_BENEFICIARIES = "view_beneficiaries"  # one person's proactive decisions (their own authority only)
     MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
     VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
+    # pilots: programmes, participants, criteria and analyses are the central office's
+    MANAGE_PILOTS = "manage_pilots"
     # maturity
     PUBLISH_INDEX = "publish_index"  # recompute measures, compute index drafts, publish (freeze) them
 
@@ -54,6 +56,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
     Role.CENTRAL_ANALYST: frozenset(
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
+        | {Action.MANAGE_PILOTS}
         | {Action.PUBLISH_INDEX}  # maturity: the central office computes and publishes the index
     ),
     Role.SERVICE_OWNER: frozenset(

@@ -86,6 +86,9 @@ class ScopedQuerySet(models.QuerySet):
     that organisation's scope reaches the record}. A record is in scope when any lookup valid for the action is."""
 
     organisation_lookups: Mapping[str, frozenset[Action]] = {"organisation_id": ALL_ACTIONS}
+    #: Set when a lookup crosses a one-to-many relation (a programme's participants): the scope is then applied
+    #: as a subquery of ids, so a record reached through several in-scope rows is listed once.
+    multi_valued: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -99,7 +102,10 @@ class ScopedQuerySet(models.QuerySet):
         ids = visible_organisation_ids(user, action)
         if ids is None:
             return self
-        return self.filter(reduce(operator.or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups)))
+        condition = reduce(operator.or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups))
+        if self.multi_valued:
+            return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+        return self.filter(condition)
 
 
 def access(queryset: ScopedQuerySet, user: Any, pk: Any, action: Action = Action.VIEW, *, what: str) -> Any:

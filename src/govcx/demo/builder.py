@@ -26,11 +26,13 @@ from govcx.demo.delivery import build_delivery_demo
 from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.demo.maturity import build_maturity_demo, wipe_maturity
+from govcx.demo.pilots import build_pilot_demo
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
 from govcx.feedback.models import Response
 from govcx.lab.models import Study
+from govcx.pilots.models import PilotProgramme
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation, Service
 from govcx.registry.schemas import ServiceIn
 from govcx.registry.selectors import passport_dict
@@ -117,6 +119,7 @@ def wipe() -> None:
     """Delete all registry, standards and accounts data, children before what they PROTECT."""
     wipe_proactive()
     wipe_maturity()
+    PilotProgramme.objects.all().delete()  # pilots PROTECT their owner and participants
     Statement.objects.all().delete()  # xAPI statements PROTECT their learning platform
     Adjustment.objects.all().delete()
     RequirementOutcome.objects.all().delete()
@@ -187,6 +190,7 @@ class _Builder:
         self._reassessments()
         self._audits()  # after the assessments: the demo's verdicts were judged without them
         self._proactive()
+        self._pilots()
         build_maturity_demo(actor=self.users["admin"], today=self.today, report=self.report)  # last: reads them all
 
     def _audits(self) -> None:
@@ -196,6 +200,9 @@ class _Builder:
     def _proactive(self) -> None:
         build_proactive_demo(orgs=self.orgs, actor=self.users["admin"], password_hash=self.password_hash,
                              report=self.report)
+
+    def _pilots(self) -> None:
+        build_pilot_demo(orgs=self.orgs, actor=self.users["admin"], today=self.today, report=self.report)
 
     def _training(self) -> None:
         build_training_demo(orgs=self.orgs, actor=self.users["admin"], rng=random.Random(SEED + 7), today=self.today,

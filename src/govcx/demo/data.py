@@ -101,6 +101,15 @@ ORGANISATIONS: list[OrgSpec] = [
     OrgSpec("novomoskovsk", "Administration of the Novomoskovsk Municipality",
             "Администрация муниципального образования город Новомосковск", "municipal", "novomoskovsk",
             parent="tula-gov", region_code="RU-TUL"),
+    # pilots: a pilot participant and the regions the pilot regions are compared with
+    OrgSpec("rosimushchestvo", "Federal Agency for State Property Management (Rosimushchestvo)",
+            "Федеральное агентство по управлению государственным имуществом (Росимущество)", "federal", "rosim"),
+    OrgSpec("kaluga-gov", "Government of the Kaluga Region", "Правительство Калужской области", "regional",
+            "kaluga", region_code="RU-KLU"),
+    OrgSpec("ryazan-gov", "Government of the Ryazan Region", "Правительство Рязанской области", "regional",
+            "ryazan", region_code="RU-RYA"),
+    OrgSpec("voronezh-gov", "Government of the Voronezh Region", "Правительство Воронежской области", "regional",
+            "voronezh", region_code="RU-VOR"),
 ]
 
 CLIENT_CATEGORIES: list[tuple[str, str, str]] = [
