@@ -110,5 +110,9 @@ def _mount() -> None:
     api.add_router("/proactive/", proactive_router)
     api.add_router("/training/", training_router)
 
+    from govcx.practices.api import router as practices_router
+
+    api.add_router("/practices/", practices_router)
+
 
 _mount()

@@ -231,3 +231,11 @@ PROCESS_MAP_MODES = {"frequency": _("Frequency: how often"), "performance": _("P
 DELIVERY_GROUPS = {"month": _("By month"), "office": _("By office"), "region": _("By region"),
                    "channel": _("By channel")}
 DELIVERY_PERIODS = {"before": _("Before"), "after": _("From the day chosen")}
+# --- practices ---
+SELF_ASSESSMENT_STATUSES = {"draft": _("Draft"), "submitted": _("Submitted, awaiting review"),
+                            "reviewed": _("Reviewed"), "returned": _("Returned for changes")}
+PRACTICE_EVIDENCE = {"feedback_responses": _("Survey responses about its services"),
+                     "lab_studies": _("Lab studies with a session held"),
+                     "services_assessed": _("Services assessed against a standard"),
+                     "services_ready_at_launch": _("Services found ready to launch"),
+                     "training_coverage": _("Share of staff trained")}

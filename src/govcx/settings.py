@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "govcx.delivery",
     "govcx.proactive",
     "govcx.training",
+    # practices: self-assessment of management practices
+    "govcx.practices",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -26,4 +26,6 @@ urlpatterns = [
     # training
     path("training/", include("govcx.training.urls")),
     path("xapi/", include("govcx.training.xapi_urls")),  # the LRS for learning platforms (xAPI 1.0.3)
+    # practices
+    path("practices/", include("govcx.practices.urls")),
 ]

@@ -36,6 +36,9 @@ class Action(StrEnum):
     # training: the organisation's training officers (its CX analysts until a role of their own exists)
     MANAGE_TRAINING = "manage_training"  # rosters, programme, courses, completions, learning platforms
     VIEW_TRAINEES = "view_trainees"  # work e-mails and managers on the roster (their own organisation tree only)
+    # self-assessment of management practices: the authority fills it in, the central office reviews it
+    FILL_SELF_ASSESSMENT = "fill_self_assessment"
+    REVIEW_SELF_ASSESSMENT = "review_self_assessment"
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
@@ -49,6 +52,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - PERSONAL_DATA_ACTIONS,
     Role.CENTRAL_ANALYST: frozenset(
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
+        | {Action.REVIEW_SELF_ASSESSMENT}
     ),
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
@@ -56,6 +60,8 @@ GRANTS: dict[Role, frozenset[Action]] = {
         # proactive services: the authority's officers who run offers (a role of their own needs an accounts
         # migration; until then the service owner holds these)
         | {Action.RUN_PROACTIVE, Action.VIEW_BENEFICIARIES}
+        # practices: the service owner answers for how the authority runs its services (no role of its own yet)
+        | {Action.FILL_SELF_ASSESSMENT}
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),
