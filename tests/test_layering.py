@@ -97,6 +97,10 @@ PURE_MODULES = [
     "govcx.delivery.process",
     "govcx.delivery.charts",
     "govcx.delivery.risk",
+    # practices
+    "govcx.practices.questionnaire",
+    "govcx.practices.contradictions",
+    "govcx.practices.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

@@ -18,7 +18,7 @@ from govcx.practices.contradictions import EvidenceKey
 from govcx.practices.questionnaire import Quarter
 from govcx.standards.models import Assessment
 from govcx.standards.scoring import Verdict
-from govcx.training.models import Programme, Person
+from govcx.training.models import Person, Programme
 from govcx.training.selectors import roster
 
 #: Verdicts under which a service may launch (standards/scoring.py: every gate requirement met).
