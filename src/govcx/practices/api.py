@@ -21,60 +21,60 @@ router = Router(tags=["practices"])
 Level = Field(ge=1, le=5)
 
 
-class LevelTextOut(Schema):
+class PracticeLevelTextOut(Schema):
     level: int
     en: str
     ru: str
 
 
-class FunctionOut(Schema):
+class PracticeFunctionOut(Schema):
     code: str
     name_en: str
     name_ru: str
-    levels: list[LevelTextOut]
+    levels: list[PracticeLevelTextOut]
 
 
-class QuestionnaireOut(Schema):
+class PracticeQuestionnaireOut(Schema):
     key: str = Field(description="code@version; an assessment keeps the version it was filled against")
     source: str
-    functions: list[FunctionOut]
+    functions: list[PracticeFunctionOut]
 
 
-class AnswerIn(Schema):
+class PracticeAnswerIn(Schema):
     function: str
     level: int = Level
     justification: str = ""
     evidence_links: list[str] = []
 
 
-class AnswersIn(Schema):
-    answers: list[AnswerIn]
+class PracticeAnswersIn(Schema):
+    answers: list[PracticeAnswerIn]
     version: Count | None = Field(None, description="the version you read; a newer one is a 409")
 
 
-class CreateIn(Schema):
+class SelfAssessmentCreateIn(Schema):
     organisation_id: Id
     period: str = Field(description="a quarter, e.g. 2026Q3", max_length=6)
 
 
-class ScoreIn(Schema):
+class ReviewerScoreIn(Schema):
     function: str
     level: int = Level
     reason: str = ""
 
 
-class ReviewIn(Schema):
+class SelfAssessmentReviewIn(Schema):
     decision: Literal["reviewed", "returned"]
     comment: str = ""
-    scores: list[ScoreIn] = []
+    scores: list[ReviewerScoreIn] = []
     version: Count | None = None
 
 
-class VersionIn(Schema):
+class SelfAssessmentVersionIn(Schema):
     version: Count | None = None
 
 
-class FlagOut(Schema):
+class ContradictionFlagOut(Schema):
     function: str
     level: int
     evidence: str
@@ -84,7 +84,7 @@ class FlagOut(Schema):
     reason: str
 
 
-class FunctionScoreOut(Schema):
+class PracticeFunctionScoreOut(Schema):
     function: str
     self_level: int | None
     reviewer_level: int | None
@@ -106,11 +106,11 @@ class SelfAssessmentOut(Schema):
 
 
 class SelfAssessmentDetailOut(SelfAssessmentOut):
-    functions: list[FunctionScoreOut]
-    flags: list[FlagOut] = Field(description="self-scores the evidence contradicts (as at review once reviewed)")
+    functions: list[PracticeFunctionScoreOut]
+    flags: list[ContradictionFlagOut] = Field(description="self-scores the evidence contradicts (as at review once reviewed)")
 
 
-class ScoreOut(Schema):
+class PracticeScoreOut(Schema):
     organisation_id: int
     score: float
 
@@ -126,7 +126,7 @@ def _detail(assessment: SelfAssessment) -> dict:
             "flags": [{**f.as_dict(), "reason": f.reason(language)} for f in flags]}
 
 
-@router.get("/questionnaire", response=QuestionnaireOut)
+@router.get("/questionnaire", response=PracticeQuestionnaireOut)
 def questionnaire_current(request: SignedInRequest):
     q = current_questionnaire()
     return {"key": q.key, "source": q.source,
@@ -143,7 +143,7 @@ def self_assessment_list(request: SignedInRequest, period: str | None = None):
 
 
 @router.post("/self-assessments", response={201: SelfAssessmentOut})
-def self_assessment_create(request: SignedInRequest, payload: CreateIn):
+def self_assessment_create(request: SignedInRequest, payload: SelfAssessmentCreateIn):
     return Status(201, services.self_assessment_create(actor=request.user, organisation_id=payload.organisation_id,
                                                        period=payload.period))
 
@@ -154,7 +154,7 @@ def self_assessment_detail(request: SignedInRequest, self_assessment_id: Id):
 
 
 @router.put("/self-assessments/{self_assessment_id}/answers", response=SelfAssessmentDetailOut)
-def self_assessment_answer(request: SignedInRequest, self_assessment_id: Id, payload: AnswersIn):
+def self_assessment_answer(request: SignedInRequest, self_assessment_id: Id, payload: PracticeAnswersIn):
     """Record levels for the functions given (the others stay): all or nothing."""
     assessment = selectors.access_self_assessment(request.user, self_assessment_id, Action.FILL_SELF_ASSESSMENT)
     assessment = services.self_assessment_answer(actor=request.user, assessment=assessment,
@@ -164,14 +164,14 @@ def self_assessment_answer(request: SignedInRequest, self_assessment_id: Id, pay
 
 
 @router.post("/self-assessments/{self_assessment_id}/submit", response=SelfAssessmentDetailOut)
-def self_assessment_submit(request: SignedInRequest, self_assessment_id: Id, payload: VersionIn):
+def self_assessment_submit(request: SignedInRequest, self_assessment_id: Id, payload: SelfAssessmentVersionIn):
     assessment = selectors.access_self_assessment(request.user, self_assessment_id, Action.FILL_SELF_ASSESSMENT)
     return _detail(services.self_assessment_submit(actor=request.user, assessment=assessment,
                                                    expected_version=payload.version))
 
 
 @router.post("/self-assessments/{self_assessment_id}/review", response=SelfAssessmentDetailOut)
-def self_assessment_review(request: SignedInRequest, self_assessment_id: Id, payload: ReviewIn):
+def self_assessment_review(request: SignedInRequest, self_assessment_id: Id, payload: SelfAssessmentReviewIn):
     """Accept (reviewed: frozen from then on) or send back (returned, with a comment); the reviewer's own level
     for a function needs a reason when it differs from the self-score."""
     assessment = selectors.access_self_assessment(request.user, self_assessment_id, Action.REVIEW_SELF_ASSESSMENT)
@@ -188,7 +188,7 @@ def self_assessment_delete(request: SignedInRequest, self_assessment_id: Id):
     return Status(204, None)
 
 
-@router.get("/scores", response=list[ScoreOut])
+@router.get("/scores", response=list[PracticeScoreOut])
 def practice_scores(request: SignedInRequest, period: str):
     """Mean reviewed level per authority for the quarter (reviewed assessments only), within the caller's scope."""
     visible = set(selectors.self_assessment_list(user=request.user).values_list("organisation_id", flat=True))
