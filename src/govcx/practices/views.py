@@ -32,7 +32,7 @@ from govcx.registry.models import Organisation
 
 def quarter_label(period: str) -> str:
     quarter = parse_quarter(period)
-    return _("Q%(number)s %(year)s") % {"number": quarter.number, "year": quarter.year}
+    return _("Q%(quarter)s %(year)s") % {"quarter": quarter.number, "year": quarter.year}
 
 
 def _language() -> str:
