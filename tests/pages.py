@@ -29,6 +29,7 @@ from govcx.lab.models import Finding, Observation, Participant, Quota, Session, 
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.practices.models import SelfAssessment
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
@@ -280,6 +281,8 @@ def page_values(admin: User) -> dict[str, object]:
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "fmt": "csv",
+        # practices: the reviewed one shows the frozen flags; the submitted one's review page the evidence
+        "self_assessment_id": SelfAssessment.objects.order_by("-status", "pk").first().pk,
     })
     return values
 
