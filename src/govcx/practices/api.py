@@ -107,7 +107,8 @@ class SelfAssessmentOut(Schema):
 
 class SelfAssessmentDetailOut(SelfAssessmentOut):
     functions: list[PracticeFunctionScoreOut]
-    flags: list[ContradictionFlagOut] = Field(description="self-scores the evidence contradicts (as at review once reviewed)")
+    flags: list[ContradictionFlagOut] = Field(
+        description="self-scores the evidence contradicts (as at review once reviewed)")
 
 
 class PracticeScoreOut(Schema):

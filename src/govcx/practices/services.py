@@ -24,6 +24,7 @@ from govcx.errors import Conflict, InvalidInput, NotFound, Problem
 from govcx.practices import selectors
 from govcx.practices.models import EDITABLE, PracticeAnswer, ReviewerScore, SelfAssessment, Status
 from govcx.practices.questionnaire import Questionnaire, current_questionnaire, parse_quarter, questionnaire_for
+from govcx.registry.models import Organisation
 
 REVIEW_DECISIONS = (Status.REVIEWED.value, Status.RETURNED.value)
 MAX_TEXT = 5000
@@ -46,7 +47,8 @@ def _refuse_if_frozen(assessment: SelfAssessment) -> None:
 def self_assessment_create(*, actor: Any, organisation_id: int, period: str) -> SelfAssessment:
     require(actor, Action.FILL_SELF_ASSESSMENT)
     quarter = parse_quarter(period)
-    if not organisation_in_scope(actor, organisation_id, Action.FILL_SELF_ASSESSMENT):
+    if not organisation_in_scope(actor, organisation_id, Action.FILL_SELF_ASSESSMENT) \
+            or not Organisation.objects.filter(pk=organisation_id).exists():
         raise NotFound(f"organisation {organisation_id} not found")
     questionnaire = current_questionnaire()
     try:
@@ -59,7 +61,7 @@ def self_assessment_create(*, actor: Any, organisation_id: int, period: str) -> 
         if SelfAssessment.objects.filter(organisation_id=organisation_id, period=str(quarter)).exists():
             raise Conflict(_("The authority already has a self-assessment for %(period)s.")
                            % {"period": quarter}) from None
-        raise NotFound(f"organisation {organisation_id} not found") from None
+        raise
     return assessment
 
 
