@@ -296,3 +296,15 @@ def test_main_pages_run_a_bounded_number_of_queries(demo, client, django_assert_
         client.get(path)  # caches that live for the process (templates, parsed packs) are not the page's queries
         with django_assert_max_num_queries(PAGE_QUERY_BOUNDS[name], info=name):
             assert client.get(path).status_code == 200, name
+
+
+def test_practices_demo_has_a_reviewed_assessment_with_flags_one_awaiting_review_and_a_draft(demo):
+    from govcx.practices.models import SelfAssessment
+    from govcx.practices.selectors import practice_scores
+
+    found = {a.organisation.code: a for a in SelfAssessment.objects.select_related("organisation")}
+    assert {code: a.status for code, a in found.items()} == {
+        "tula-gov": "reviewed", "moscow-gov": "submitted", "lipetsk-gov": "draft"}
+    tula = found["tula-gov"]
+    assert tula.flags_at_review and tula.reviewer_scores.exists()
+    assert set(practice_scores(period=tula.period)) == {tula.organisation_id}

@@ -89,26 +89,31 @@ def function_rows(assessment: SelfAssessment, *, language: str, flags: list[Flag
     return rows
 
 
+def _levels_by_assessment(ids: list[int],
+                          model: type[PracticeAnswer] | type[ReviewerScore]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for assessment_id, function, level in model.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "function", "level"):
+        found[assessment_id][function] = level
+    return found
+
+
+def mean_levels(assessments: list[SelfAssessment]) -> dict[int, float | None]:
+    """Assessment id → mean accepted level (the self-scores until reviewed); None while a function has no level.
+    Two queries for the whole list."""
+    ids = [a.pk for a in assessments]
+    answers = _levels_by_assessment(ids, PracticeAnswer)
+    reviews = _levels_by_assessment([a.pk for a in assessments if a.status == Status.REVIEWED], ReviewerScore)
+    return {a.pk: mean_level(accepted_levels(answers[a.pk], reviews[a.pk]),
+                             questionnaire_for(a.questionnaire).function_codes) for a in assessments}
+
+
 def practice_scores(*, period: str) -> dict[int, float]:
     """Organisation id → mean reviewed level over the questionnaire's functions (the reviewer's level where given,
     else the self-score accepted at review), for the REVIEWED assessments of the quarter only.
 
     Read by the maturity index (its management-practices dimension); not scoped: the index is computed for all."""
     quarter = str(parse_quarter(period))
-    reviewed = list(SelfAssessment.objects.filter(period=quarter, status=Status.REVIEWED)
-                    .values_list("id", "organisation_id", "questionnaire"))
-    ids = [pk for pk, _, _ in reviewed]
-    answers: dict[int, dict[str, int]] = defaultdict(dict)
-    for assessment_id, function, level in PracticeAnswer.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "function", "level"):
-        answers[assessment_id][function] = level
-    reviews: dict[int, dict[str, int]] = defaultdict(dict)
-    for assessment_id, function, level in ReviewerScore.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "function", "level"):
-        reviews[assessment_id][function] = level
-    scores: dict[int, float] = {}
-    for pk, organisation_id, key in reviewed:
-        mean = mean_level(accepted_levels(answers[pk], reviews[pk]), questionnaire_for(key).function_codes)
-        if mean is not None:
-            scores[organisation_id] = mean
-    return scores
+    reviewed = list(SelfAssessment.objects.filter(period=quarter, status=Status.REVIEWED))
+    means = mean_levels(reviewed)
+    return {a.organisation_id: mean for a in reviewed if (mean := means[a.pk]) is not None}

@@ -24,7 +24,7 @@ from govcx.common.text import without_controls
 from govcx.errors import Invalid
 from govcx.practices import selectors, services
 from govcx.practices.charts import levels_chart_svg
-from govcx.practices.contradictions import Flag, mean_level
+from govcx.practices.contradictions import Flag
 from govcx.practices.models import SelfAssessment, Status
 from govcx.practices.questionnaire import parse_quarter, quarter_of, questionnaire_for
 from govcx.registry.models import Organisation
@@ -63,7 +63,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period") or (known[0] if known else "")
     period = period if period in known else (known[0] if known else "")
     found = selectors.self_assessment_list(user=request.user, period=period or None).order_by("organisation__name_en")
-    levels = _levels_by_assessment(list(found))
+    levels = selectors.mean_levels(list(found))
     today = quarter_of(timezone.localdate())
     return render(request, "practices/list.html", {
         "periods": [(p, quarter_label(p)) for p in known], "period": period,
@@ -73,16 +73,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "organisations": _organisations_to_fill(request.user),
         "new_periods": [(str(q), quarter_label(str(q))) for q in (today, today.shifted(-1))],
     })
-
-
-def _levels_by_assessment(assessments: list[SelfAssessment]) -> dict[int, float | None]:
-    """The mean accepted level of each assessment (the self-score until reviewed)."""
-    means: dict[int, float | None] = {}
-    for a in assessments:
-        accepted = selectors.accepted_levels(selectors.self_levels(a), selectors.reviewer_levels(a)
-                                             if a.status == Status.REVIEWED else {})
-        means[a.pk] = mean_level(accepted, questionnaire_for(a.questionnaire).function_codes)
-    return means
 
 
 def _chart(rows: list[selectors.FunctionRow], reviewed: bool) -> str:
