@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from govcx import labels
 from govcx.accounts.roles import Action
@@ -108,7 +107,6 @@ def _context(request: HttpRequest, assessment: SelfAssessment) -> dict[str, Any]
         "may_fill": assessment.editable and can_access(request.user, assessment, Action.FILL_SELF_ASSESSMENT),
         "may_review": assessment.status == Status.SUBMITTED
         and can_access(request.user, assessment, Action.REVIEW_SELF_ASSESSMENT),
-        "sees_flags": reviewed or can(request.user, Action.REVIEW_SELF_ASSESSMENT),
     }
 
 
@@ -178,7 +176,6 @@ def assessment_review(request: HttpRequest, self_assessment_id: int) -> HttpResp
     return render(request, "practices/review.html", context)
 
 
-@require_POST
 def _review_post(request: HttpRequest, self_assessment_id: int) -> HttpResponse:
     assessment = selectors.access_self_assessment(request.user, self_assessment_id, Action.REVIEW_SELF_ASSESSMENT)
     decision = request.POST.get("decision", "")
