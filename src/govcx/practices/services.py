@@ -229,7 +229,8 @@ def self_assessment_review(*, actor: Any, assessment: SelfAssessment, decision: 
                      flags_at_review=[f.as_dict() for f in flags])
         ReviewerScore.objects.filter(assessment=assessment).delete()
         ReviewerScore.objects.bulk_create([ReviewerScore(assessment=assessment, **score) for score in valid])
-        audit_record(actor=actor, action=f"self_assessment.{decision}", obj=assessment,
+        audit_record(actor=actor, obj=assessment,
+                     action="self_assessment.review" if decision == Status.REVIEWED else "self_assessment.return",
                      organisation_id=assessment.organisation_id,
                      changes={"scores": {s["function"]: s["level"] for s in valid}, "flags": len(flags)})
     return assessment
