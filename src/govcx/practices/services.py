@@ -66,12 +66,13 @@ def self_assessment_create(*, actor: Any, organisation_id: int, period: str) -> 
 
 
 def _level(value: Any, field: str, problems: list[Problem]) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit() \
-            or not 1 <= int(value) <= 5:
+    text = str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, int | str) or not (text.isascii() and text.isdigit() and len(text) < 4) \
+            or not 1 <= int(text) <= 5:
         problems.append(Problem(_("A level is a whole number from 1 to 5, not %(value)s.") % {"value": repr(value)},
                                 field=field))
         return None
-    return int(value)
+    return int(text)
 
 
 def _function(value: Any, field: str, questionnaire: Questionnaire, seen: set[str],

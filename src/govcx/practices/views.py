@@ -189,7 +189,7 @@ def _review_post(request: HttpRequest, self_assessment_id: int) -> HttpResponse:
     with refusal_as_message(request) as refused:
         services.self_assessment_review(actor=request.user, assessment=assessment, decision=decision,
                                         comment=without_controls(request.POST.get("comment", "")), scores=scores,
-                                        expected_version=int(version) if version.isdigit() else None)
+                                        expected_version=int(version) if version.isascii() and version.isdigit() else None)
     if not refused:
         messages.success(request, _("Review recorded."))
         return redirect("practices:detail", assessment.pk)
