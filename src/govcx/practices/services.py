@@ -67,8 +67,8 @@ def self_assessment_create(*, actor: Any, organisation_id: int, period: str) -> 
 
 def _level(value: Any, field: str, problems: list[Problem]) -> int | None:
     text = str(value).strip()
-    if isinstance(value, bool) or not isinstance(value, int | str) or not (text.isascii() and text.isdigit() and len(text) < 4) \
-            or not 1 <= int(text) <= 5:
+    whole = isinstance(value, int | str) and not isinstance(value, bool) and text.isascii() and text.isdigit()
+    if not whole or len(text) > 3 or not 1 <= int(text) <= 5:
         problems.append(Problem(_("A level is a whole number from 1 to 5, not %(value)s.") % {"value": repr(value)},
                                 field=field))
         return None
