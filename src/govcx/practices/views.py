@@ -110,6 +110,13 @@ def _context(request: HttpRequest, assessment: SelfAssessment) -> dict[str, Any]
     }
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version the form was rendered with; anything but a short number is no version (the write then takes
+    no lock from the form, as a form without the field would)."""
+    version = request.POST.get("version", "")
+    return int(version) if version.isascii() and version.isdigit() and len(version) < 10 else None
+
+
 def _posted_answers(request: HttpRequest, assessment: SelfAssessment) -> list[dict[str, Any]]:
     answers = []
     for code in questionnaire_for(assessment.questionnaire).function_codes:
@@ -128,12 +135,10 @@ def assessment_detail(request: HttpRequest, self_assessment_id: int) -> HttpResp
     if request.method == "POST":
         assessment = selectors.access_self_assessment(request.user, self_assessment_id,
                                                       Action.FILL_SELF_ASSESSMENT)
-        version = request.POST.get("version", "")
-        expected = int(version) if version.isascii() and version.isdigit() else None
         with refusal_as_message(request) as refused:
             assessment = services.self_assessment_answer(actor=request.user, assessment=assessment,
                                                          answers=_posted_answers(request, assessment),
-                                                         expected_version=expected)
+                                                         expected_version=_posted_version(request))
             if "submit" in request.POST:
                 services.self_assessment_submit(actor=request.user, assessment=assessment,
                                                 expected_version=assessment.version)
@@ -185,11 +190,10 @@ def _review_post(request: HttpRequest, self_assessment_id: int) -> HttpResponse:
         if level:
             scores.append({"function": code, "level": level,
                            "reason": without_controls(request.POST.get(f"reason-{code}", ""))})
-    version = request.POST.get("version", "")
     with refusal_as_message(request) as refused:
         services.self_assessment_review(actor=request.user, assessment=assessment, decision=decision,
                                         comment=without_controls(request.POST.get("comment", "")), scores=scores,
-                                        expected_version=int(version) if version.isascii() and version.isdigit() else None)
+                                        expected_version=_posted_version(request))
     if not refused:
         messages.success(request, _("Review recorded."))
         return redirect("practices:detail", assessment.pk)
