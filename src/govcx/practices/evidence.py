@@ -40,7 +40,7 @@ def lab_studies(organisation_id: int, start: dt.date, end: dt.date) -> float | N
     since, until = _bounds(start, end)
     held = Session.objects.filter(study__service__owner_id=organisation_id, finished_at__gte=since,
                                   finished_at__lt=until)
-    return float(held.values("study_id").distinct().count())
+    return float(held.order_by().values("study_id").distinct().count())
 
 
 def _assessed(organisation_id: int, start: dt.date, end: dt.date) -> QuerySet[Assessment]:
@@ -50,18 +50,19 @@ def _assessed(organisation_id: int, start: dt.date, end: dt.date) -> QuerySet[As
 
 
 def services_assessed(organisation_id: int, start: dt.date, end: dt.date) -> float | None:
-    return float(_assessed(organisation_id, start, end).values("service_id").distinct().count())
+    return float(_assessed(organisation_id, start, end).order_by().values("service_id").distinct().count())
 
 
 def services_ready_at_launch(organisation_id: int, start: dt.date, end: dt.date) -> float | None:
     ready = _assessed(organisation_id, start, end).filter(verdict__in=LAUNCHABLE)
-    return float(ready.values("service_id").distinct().count())
+    return float(ready.order_by().values("service_id").distinct().count())
 
 
 def training_coverage(organisation_id: int, start: dt.date, end: dt.date) -> float | None:
     """Share of the authority's staff on any training roster who were trained by the end of the window."""
     people = trained = 0
-    for programme_id in Person.objects.filter(organisation_id=organisation_id).values_list(
+    # order_by(): the roster's default ordering would otherwise make DISTINCT return one row a person
+    for programme_id in Person.objects.filter(organisation_id=organisation_id).order_by().values_list(
             "programme_id", flat=True).distinct():
         counts = roster(Programme.objects.get(pk=programme_id)).filter(
             organisation_id=organisation_id, started_on__lt=end).aggregate(
