@@ -31,6 +31,7 @@ from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
 from govcx.maturity.models import IndexPublication, IndexValue
 from govcx.pilots.models import PilotProgramme
+from govcx.practices.models import SelfAssessment
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
@@ -294,6 +295,8 @@ def page_values(admin: User) -> dict[str, object]:
         "organisation_id": IndexValue.objects.order_by("-coverage", "pk").first().organisation_id,
         "measure": "standards_met",
         "publication_id": IndexPublication.objects.order_by("pk").first().pk,
+        # practices: the reviewed one shows the frozen flags; the submitted one's review page the evidence
+        "self_assessment_id": SelfAssessment.objects.order_by("-status", "pk").first().pk,
     })
     return values
 

@@ -33,6 +33,7 @@ from govcx.feedback.services import survey_create
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.practices.services import self_assessment_create
 
 pytestmark = pytest.mark.one_database  # CI runs it on SQLite only: it does not depend on the database
 
@@ -77,12 +78,14 @@ def world(db, users, services, packs, settings, tmp_path):
     complaint, status_token = complaint_submit(service=services["a"], text="Lost my papers.", contact="a@example.org",
                                                topic="", received_on=None)
     _, secret = api_token_create(user=admin, name="fuzz")
+    self_assessment = self_assessment_create(actor=admin, organisation_id=services["a"].owner_id, period="2026Q3")
     KNOWN.clear()
     KNOWN.update({
         "service_id": [s.pk for s in services.values()], "study_id": [study.pk], "task_id": [task.pk],
         "participant_id": [person.pk], "session_id": [session.pk], "survey_id": [survey.pk],
         "complaint_id": [complaint.pk], "pack_pk": [p.pk for p in packs.values()],
         "organisation_id": [admin.organisation_id], "token": [status_token],
+        "self_assessment_id": [self_assessment.pk],
     })
     assert Study.objects.count() == 1
     request_started.disconnect(close_old_connections)

@@ -305,3 +305,15 @@ def test_demo_publishes_the_index(demo):
     published = IndexPublication.objects.filter(status="published", model_id="govcx")
     assert published.count() == 2 and all(p.values.exists() for p in published)
     assert IndexPublication.objects.filter(status="draft", model_id="mineconomy-shaped").exists()
+
+
+def test_practices_demo_has_a_reviewed_assessment_with_flags_one_awaiting_review_and_a_draft(demo):
+    from govcx.practices.models import SelfAssessment
+    from govcx.practices.selectors import practice_scores
+
+    found = {a.organisation.code: a for a in SelfAssessment.objects.select_related("organisation")}
+    assert {code: a.status for code, a in found.items()} == {
+        "tula-gov": "reviewed", "moscow-gov": "submitted", "lipetsk-gov": "draft"}
+    tula = found["tula-gov"]
+    assert tula.flags_at_review and tula.reviewer_scores.exists()
+    assert set(practice_scores(period=tula.period)) == {tula.organisation_id}

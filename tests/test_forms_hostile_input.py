@@ -26,6 +26,8 @@ from govcx.lab.services import finding as finding_services
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
+from govcx.practices.questionnaire import current_questionnaire
+from govcx.practices.services import self_assessment_answer, self_assessment_create, self_assessment_submit
 from govcx.registry.models import Organisation
 from govcx.standards.services import assessment_create
 
@@ -109,9 +111,17 @@ def world(users, services, packs, reference_data):
     survey = feedback.survey_create(service=services["a"], title="CSAT", template="csat", actor=users["admin"])
     complaint, _ = complaint_submit(service=services["a"], text="Lost my papers.", contact="a@example.org",
                                     received_on=timezone.localdate())
+    # practices: a draft to fill and a submitted self-assessment to review
+    draft = self_assessment_create(actor=users["owner_a"], organisation_id=reference_data["ministry"].pk,
+                                   period="2026Q3")
+    submitted = self_assessment_create(actor=users["owner_a"], organisation_id=reference_data["ministry"].pk,
+                                       period="2026Q2")
+    self_assessment_answer(actor=users["owner_a"], assessment=submitted, answers=[
+        {"function": code, "level": 3} for code in current_questionnaire().function_codes])
+    self_assessment_submit(actor=users["owner_a"], assessment=submitted)
     return {"users": {**users, "researcher": researcher, "handler": handler}, "study": study, "task": task,
             "person": person, "session": session, "finding": finding, "assessment": assessment, "survey": survey,
-            "complaint": complaint, "services": services}
+            "complaint": complaint, "services": services, "draft": draft, "submitted": submitted}
 
 
 PAGES = {
@@ -138,6 +148,9 @@ PAGES = {
     "complaints: complaint (take, answer, extend)": ("handler", lambda w: f"/complaints/{w['complaint'].pk}/"),
     "complaints: routing rules": ("handler", lambda w: "/complaints/routing/"),
     "complaints: public form": (None, lambda w: "/complaints/new/"),
+    "practices: start": ("owner_a", lambda w: "/practices/"),
+    "practices: fill": ("owner_a", lambda w: f"/practices/{w['draft'].pk}/"),
+    "practices: review": ("analyst", lambda w: f"/practices/{w['submitted'].pk}/review/"),
 }
 FILTER_PAGES = {
     "feedback dashboard": ("admin", "/feedback/dashboard/", ("date_from", "date_to", "service", "organisation")),
@@ -145,6 +158,7 @@ FILTER_PAGES = {
     "complaints list": ("handler", "/complaints/", ("due_before", "service", "organisation", "topic")),
     "lab studies": ("researcher", "/lab/", ("service", "status")),
     "registry services": ("admin", "/registry/services/", ("owner", "stage", "q")),
+    "practices list": ("admin", "/practices/", ("period",)),
 }
 
 

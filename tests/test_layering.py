@@ -109,6 +109,10 @@ PURE_MODULES = [
     "govcx.pilots.did",
     "govcx.pilots.decision",
     "govcx.pilots.charts",
+    # practices
+    "govcx.practices.questionnaire",
+    "govcx.practices.contradictions",
+    "govcx.practices.charts",
 ]
 
 FORBIDDEN = ("django", "ninja", "django_htmx")

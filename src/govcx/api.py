@@ -117,6 +117,9 @@ def _mount() -> None:
     from govcx.maturity.api import router as maturity_router
 
     api.add_router("/maturity/", maturity_router)
+    from govcx.practices.api import router as practices_router
+
+    api.add_router("/practices/", practices_router)
 
 
 _mount()

@@ -279,3 +279,11 @@ MEASURE_AREAS = {
 }
 PEER_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regions")}
 PUBLICATION_STATUSES = {"draft": _("Draft"), "published": _("Published")}
+# --- practices ---
+SELF_ASSESSMENT_STATUSES = {"draft": _("Draft"), "submitted": _("Submitted, awaiting review"),
+                            "reviewed": _("Reviewed"), "returned": _("Returned for changes")}
+PRACTICE_EVIDENCE = {"feedback_responses": _("Survey responses about its services"),
+                     "lab_studies": _("Lab studies with a session held"),
+                     "services_assessed": _("Services assessed against a standard"),
+                     "services_ready_at_launch": _("Services found ready to launch"),
+                     "training_coverage": _("Share of staff trained")}

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "govcx.maturity",
     # pilots
     "govcx.pilots",
+    # practices: self-assessment of management practices
+    "govcx.practices",
     "django_tasks",
     "django_tasks_db",
     "axes",

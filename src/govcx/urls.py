@@ -30,4 +30,6 @@ urlpatterns = [
     path("pilots/", include("govcx.pilots.urls")),
     # maturity
     path("maturity/", include("govcx.maturity.urls")),
+    # practices
+    path("practices/", include("govcx.practices.urls")),
 ]

@@ -43,6 +43,9 @@ class Action(StrEnum):
     MANAGE_PILOTS = "manage_pilots"
     # maturity
     PUBLISH_INDEX = "publish_index"  # recompute measures, compute index drafts, publish (freeze) them
+    # self-assessment of management practices: the authority fills it in, the central office reviews it
+    FILL_SELF_ASSESSMENT = "fill_self_assessment"
+    REVIEW_SELF_ASSESSMENT = "review_self_assessment"
 
 
 # Roles whose scope is the whole country; every other role sees its own organisation and its subordinates.
@@ -58,10 +61,13 @@ GRANTS: dict[Role, frozenset[Action]] = {
         {Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS, Action.MANAGE_STANDARDS, Action.MANAGE_SURVEYS}
         | {Action.MANAGE_PILOTS}
         | {Action.PUBLISH_INDEX}  # maturity: the central office computes and publishes the index
+        | {Action.REVIEW_SELF_ASSESSMENT}
     ),
     Role.SERVICE_OWNER: frozenset(
         {Action.VIEW, Action.CHANGE_SERVICE, Action.MANAGE_ADJUSTMENTS, Action.HANDLE_COMPLAINTS,
          Action.IMPORT_EVENT_LOGS}
+        # practices: the service owner answers for how the authority runs its services (no role of its own yet)
+        | {Action.FILL_SELF_ASSESSMENT}
     ),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.ASSESS, Action.MANAGE_ADJUSTMENTS}),
     Role.LAB_RESEARCHER: frozenset({Action.VIEW, Action.RUN_LAB, Action.VIEW_PARTICIPANTS}),

@@ -27,6 +27,7 @@ from govcx.demo.feedback import build_feedback_demo
 from govcx.demo.lab import build_lab_demo
 from govcx.demo.maturity import build_maturity_demo, wipe_maturity
 from govcx.demo.pilots import build_pilot_demo
+from govcx.demo.practices import build_practices_demo
 from govcx.demo.proactive import build_proactive_demo, wipe_proactive
 from govcx.demo.training import build_training_demo
 from govcx.errors import Conflict
@@ -191,11 +192,15 @@ class _Builder:
         self._audits()  # after the assessments: the demo's verdicts were judged without them
         self._proactive()
         self._pilots()
+        self._practices()  # the self-assessments' flags read every other area's evidence
         build_maturity_demo(actor=self.users["admin"], today=self.today, report=self.report)  # last: reads them all
 
     def _audits(self) -> None:
         build_audit_demo(services=self.services, actor=self.users["admin"], rng=random.Random(SEED + 7),
                          today=self.today, report=self.report)
+
+    def _practices(self) -> None:
+        build_practices_demo(orgs=self.orgs, users=self.users, today=self.today, report=self.report)
 
     def _proactive(self) -> None:
         build_proactive_demo(orgs=self.orgs, actor=self.users["admin"], password_hash=self.password_hash,

@@ -23,7 +23,7 @@ class Measure:
 
 
 #: The management-practices dimension: its scores come from the `practices` app's reviewed self-assessment
-#: (1–5), wired in when that app is merged (see `govcx.maturity.measures.PRACTICE_SCORES_SOURCE`).
+#: (1–5), from `govcx.practices.selectors.practice_scores` (reviewed assessments only).
 PRACTICE_SCORES = "management_practices"
 
 MEASURES: tuple[Measure, ...] = (

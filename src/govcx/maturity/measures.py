@@ -30,11 +30,6 @@ from govcx.maturity.periods import period_bounds, period_of
 
 __all__ = ["OrganisationFigure", "ServiceFigure", "compute_measures", "default_periods", "roll_up"]
 
-#: Where the management-practices dimension will come from: `govcx.practices.selectors.practice_scores(*, period)
-#: -> dict[int, float]` (the reviewed self-assessment, 1–5, per organisation id). Wired in at the merge with the
-#: practices app; until then the dimension is missing for every authority (shown as missing, never as zero).
-PRACTICE_SCORES_SOURCE = "govcx.practices.selectors.practice_scores"
-
 SERIOUS_IMPACTS = ("critical", "serious")
 TAKEN_UP = ("accepted", "payment_instructed", "paid")
 
@@ -271,6 +266,15 @@ def _training(periods: list[str]) -> list[OrganisationFigure]:
     return out
 
 
+def _practices(periods: list[str]) -> list[OrganisationFigure]:
+    """The reviewed self-assessment of management practices (1–5, the central office's level where it differs);
+    an authority without a reviewed assessment in the quarter has no value (missing, never zero)."""
+    from govcx.practices.selectors import practice_scores
+
+    return [OrganisationFigure(organisation_id, period, "management_practices", score, 0)
+            for period in periods for organisation_id, score in practice_scores(period=period).items()]
+
+
 def roll_up(figures: list[ServiceFigure]) -> list[OrganisationFigure]:
     """Each authority's value per measure and period: the mean of its services' values (see the module)."""
     groups: dict[tuple[int, str, str], list[ServiceFigure]] = defaultdict(list)
@@ -292,5 +296,5 @@ def compute_measures(*, periods: list[str], today: dt.date) -> tuple[list[Servic
     owners = dict(Service.objects.values_list("id", "owner_id"))
     services = (_standards(periods, owners) + _lab(periods, owners) + _audits(periods, owners)
                 + _satisfaction(periods, owners) + _complaints(periods, owners, today) + _delivery(periods, owners))
-    organisations = roll_up(services) + _proactive(periods) + _training(periods)
+    organisations = roll_up(services) + _proactive(periods) + _training(periods) + _practices(periods)
     return services, organisations
