@@ -52,6 +52,12 @@ def test_bad_period_is_refused_and_nothing_changes(evidence):
     assert MeasureValue.objects.count() == before
 
 
+def test_an_empty_list_of_quarters_is_refused_not_a_crash(evidence):
+    with pytest.raises(InvalidInput) as caught:
+        measures_recompute(periods=[])
+    assert caught.value.problems[0].field == "periods"
+
+
 def test_measure_panel_rows(evidence, reference_data):
     measures_recompute(periods=["2025Q1", "2025Q2"])
     rows = measure_panel(measures=["standards_met"], organisation_ids=[reference_data["ministry"].pk], periods=None)

@@ -291,6 +291,8 @@ def roll_up(figures: list[ServiceFigure]) -> list[OrganisationFigure]:
 
 def compute_measures(*, periods: list[str], today: dt.date) -> tuple[list[ServiceFigure], list[OrganisationFigure]]:
     """Every service figure and every authority figure for `periods` (nothing written)."""
+    if not periods:  # no dated evidence yet: nothing to compute
+        return [], []
     from govcx.registry.models import Service
 
     owners = dict(Service.objects.values_list("id", "owner_id"))

@@ -31,6 +31,9 @@ def measures_recompute(*, periods: list[str] | None = None) -> RecomputeReport:
         bad = [p for p in periods if not valid_period(p)]
         if bad:
             raise InvalidInput([Problem(f"{p!r} is not a quarter like 2026Q3", field="periods") for p in bad])
+        if not periods:
+            raise InvalidInput([Problem("name at least one quarter, or leave periods out for all of them",
+                                        field="periods")])
         periods = sorted(set(periods))
     else:
         periods = default_periods(today=today)
