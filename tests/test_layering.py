@@ -18,7 +18,6 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 PURE_MODULES = [
     "govcx.proactive.rules.periods",
-    "govcx.proactive.rules.yamlfile",
     "govcx.proactive.rules.parameters",
     "govcx.proactive.rules.expressions",
     "govcx.proactive.rules.pack",
@@ -41,6 +40,7 @@ PURE_MODULES = [
     "govcx.common.text",
     "govcx.common.bounds",
     "govcx.common.request_memo",
+    "govcx.common.yamlfile",
     "govcx.standards.schema",
     "govcx.standards.scoring",
     "govcx.standards.checks",

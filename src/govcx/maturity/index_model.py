@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govcx.common.yamlfile import Lines, load
 from govcx.errors import InvalidInput, Problem
 from govcx.maturity.measure_names import is_known, measure
-from govcx.proactive.rules.yamlfile import Lines, load
 
 __all__ = ["Dimension", "GradeBand", "IndexModel", "MODELS_DIR", "model_from_text", "read_model", "shipped_models"]
 

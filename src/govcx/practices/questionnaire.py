@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from govcx.common.yamlfile import load
 from govcx.errors import InvalidInput, Problem
-from govcx.proactive.rules.yamlfile import load
 
 QUESTIONNAIRES_DIR = Path(__file__).parent / "questionnaires"
 LEVELS = (1, 2, 3, 4, 5)

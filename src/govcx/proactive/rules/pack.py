@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govcx.common.yamlfile import Lines, YamlPath, load
 from govcx.errors import InvalidInput, Problem
 from govcx.proactive.rules import expressions as ex
 from govcx.proactive.rules.parameters import Node as ParamNode
 from govcx.proactive.rules.parameters import Parameter, ParameterReader, Scale
 from govcx.proactive.rules.periods import UNITS, PeriodError, parse_instant
-from govcx.proactive.rules.yamlfile import Lines, YamlPath, load
 
 TYPES = ("float", "int", "bool", "date", "str", "enum")
 DEFAULTS: dict[str, Any] = {"float": 0.0, "int": 0, "bool": False, "date": dt.date(1970, 1, 1), "str": ""}

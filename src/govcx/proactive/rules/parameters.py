@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from govcx.common.yamlfile import Lines, YamlPath, load
 from govcx.errors import Problem
 from govcx.proactive.rules.periods import PeriodError, parse_instant
-from govcx.proactive.rules.yamlfile import Lines, YamlPath, load
 
 NODE_KEYS = {"description", "metadata", "documentation", "reference", "unit"}
 BRACKET_FIELDS = ("threshold", "rate", "amount", "average_rate", "base")
