@@ -5,8 +5,9 @@ A throw-away var folder gets a migrated SQLite database with 1,000 authorities (
 regions), the authority-wide measures of the govcx model for 8 quarters written in bulk (synthetic, about 10 %
 missing), and for each quarter the index computed and published by the use cases (`index_compute`,
 `index_publish`): 8 publications of 1,000 values. Then, signed in as a central analyst with Django's test client
-(after the warm-up `govcx serve` does), each page is fetched `--repeat` times: median and max printed. The
-regional ranking is the big one (about 920 rows in the table, every one in the chart).
+(after the warm-up `govcx serve` does), each page is fetched once (the first draws the ranking chart, kept in the cache since a
+published ranking never changes), then `--repeat` times: median and max printed. The regional ranking is the big
+one: about 920 authorities in the chart, the table shown 100 rows a page.
 
     uv run python benchmarks/bench_index_page.py [--authorities 1000] [--periods 8] [--repeat 20]
 """
@@ -112,7 +113,6 @@ def main() -> None:
         setup(var_dir)
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         started = time.perf_counter()
         analyst, ids = build_world(args.authorities, args.periods)
@@ -130,13 +130,15 @@ def main() -> None:
             "authority page": f"/maturity/authorities/{ids[-1]}/?model=govcx",
         }
         for name, url in urls.items():
-            with CaptureQueriesContext(connection) as queries:
+            first = timed(client, url, 1)[0]  # the ranking chart is drawn here, then read from the cache
+            queries: list[str] = []
+            with connection.execute_wrapper(lambda run, sql, *rest: queries.append(sql) or run(sql, *rest)):
                 client.get(url)
             seconds = timed(client, url, args.repeat)
             worst = max(seconds)
             verdict = "met" if statistics.median(seconds) < 1 else "NOT met"
-            print(f"  {name:17} median {statistics.median(seconds):5.3f} s, max {worst:5.3f} s over {args.repeat} "
-                  f"requests, {len(queries)} queries (target < 1 s: {verdict})")
+            print(f"  {name:17} first {first:5.3f} s, then median {statistics.median(seconds):5.3f} s, max "
+                  f"{worst:5.3f} s over {args.repeat} requests, {len(queries)} queries (target < 1 s: {verdict})")
 
 
 if __name__ == "__main__":
