@@ -2,11 +2,11 @@
 200,000 ratings took about 31 s when every rating was read into Python.
 
 A throw-away var folder gets a migrated SQLite database with `--services` services and `--responses` responses of
-one 1–5 rating each, spread over 8 quarters. Timed: the step as govcx runs it (`measures._satisfaction`: count,
+`--ratings` 1–5 ratings each (the demo's surveys ask 6 to 8), spread over 8 quarters. Timed: the step as govcx runs it (`measures._satisfaction`: count,
 mean and mean of squares per service and quarter in the database), and, as the peer, the former way (every rating
 read into Python, grouped and summed there) on the same rows; the figures of both are compared.
 
-    uv run python benchmarks/bench_index_measures.py [--services 100] [--responses 200000] [--repeat 3]
+    uv run python benchmarks/bench_index_measures.py [--services 100] [--responses 200000] [--ratings 6] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def setup(var_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def build_world(services: int, responses: int) -> dict[int, int]:
+def build_world(services: int, responses: int, per_response: int) -> dict[int, int]:
     """Services with one survey each and `responses` rated responses over 2025–2026; the services' owners."""
     import numpy as np
 
@@ -66,7 +66,7 @@ def build_world(services: int, responses: int) -> dict[int, int]:
     which = rng.integers(0, services, responses)
     start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC).timestamp()
     moments = rng.uniform(start, dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp(), responses)
-    ratings = rng.integers(1, 6, responses)
+    ratings = rng.integers(1, 6, (responses, per_response))
     for lo in range(0, responses, 20_000):
         hi = min(responses, lo + 20_000)
         rows = Response.objects.bulk_create([
@@ -74,8 +74,9 @@ def build_world(services: int, responses: int) -> dict[int, int]:
                      service_id=created[which[i]].pk, organisation_id=created[which[i]].owner_id,
                      idempotency_key=f"k{i}", payload_hash="x", is_spam=bool(i % 50 == 0),
                      submitted_at=dt.datetime.fromtimestamp(moments[i], dt.UTC)) for i in range(lo, hi)])
-        Answer.objects.bulk_create([Answer(response=row, question_key="overall", measure="rating", scale_min=1,
-                                           scale_max=5, value=float(ratings[lo + k])) for k, row in enumerate(rows)])
+        Answer.objects.bulk_create([Answer(response=row, question_key=f"q{q}", measure="rating", scale_min=1,
+                                           scale_max=5, value=float(ratings[lo + k, q]))
+                                    for k, row in enumerate(rows) for q in range(per_response)], batch_size=20_000)
     return dict(Service.objects.values_list("id", "owner_id"))
 
 
@@ -111,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, default=100)
     parser.add_argument("--responses", type=int, default=200_000)
+    parser.add_argument("--ratings", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="govcx-index-measures-") as var_dir:
@@ -119,8 +121,8 @@ def main() -> None:
         from govcx.maturity.periods import periods_between
 
         started = time.perf_counter()
-        owners = build_world(args.services, args.responses)
-        print(f"{args.responses:,} rated responses of {args.services} services written in "
+        owners = build_world(args.services, args.responses, args.ratings)
+        print(f"{args.responses:,} responses × {args.ratings} ratings of {args.services} services written in "
               f"{time.perf_counter() - started:.1f} s (SQLite)")
         periods = periods_between("2025Q1", "2026Q4")
         timings: dict[str, list[float]] = {"database": [], "python loop (peer)": []}
