@@ -1,10 +1,11 @@
-"""Benchmark: the satisfaction step of `measures_recompute` (issue 16, "Speed") on SQLite: the full demo's
-200,000 ratings took about 31 s when every rating was read into Python.
+"""Benchmark: the satisfaction step of `measures_recompute` (issue 16, "Speed") on SQLite: with the full demo's
+200,000 responses it took about 31 s when every rating was read into Python.
 
 A throw-away var folder gets a migrated SQLite database with `--services` services and `--responses` responses of
-`--ratings` 1–5 ratings each (the demo's surveys ask 6 to 8), spread over 8 quarters. Timed: the step as govcx runs it (`measures._satisfaction`: count,
-mean and mean of squares per service and quarter in the database), and, as the peer, the former way (every rating
-read into Python, grouped and summed there) on the same rows; the figures of both are compared.
+`--ratings` 1–5 ratings each (the demo's surveys ask 6 to 8), spread over 8 quarters. Timed: the step as govcx
+runs it (`measures._satisfaction`: count, mean and mean of squares per service and quarter in the database), and,
+as the peer, the former way (every rating read into Python, grouped and summed there) on the same rows; the
+figures of both are compared.
 
     uv run python benchmarks/bench_index_measures.py [--services 100] [--responses 200000] [--ratings 6] [--repeat 3]
 """

@@ -5,9 +5,9 @@ A throw-away var folder gets a migrated SQLite database with 1,000 authorities (
 regions), the authority-wide measures of the govcx model for 8 quarters written in bulk (synthetic, about 10 %
 missing), and for each quarter the index computed and published by the use cases (`index_compute`,
 `index_publish`): 8 publications of 1,000 values. Then, signed in as a central analyst with Django's test client
-(after the warm-up `govcx serve` does), each page is fetched once (the first draws the ranking chart, kept in the cache since a
-published ranking never changes), then `--repeat` times: median and max printed. The regional ranking is the big
-one: about 920 authorities in the chart, the table shown 100 rows a page.
+(after the warm-up `govcx serve` does), each page is fetched once (that request draws the ranking chart, kept in
+the cache since a published ranking never changes), then `--repeat` times: median and max printed. The regional
+ranking is the big one: about 920 authorities in the chart, the table shown 100 rows a page.
 
     uv run python benchmarks/bench_index_page.py [--authorities 1000] [--periods 8] [--repeat 20]
 """
@@ -132,7 +132,12 @@ def main() -> None:
         for name, url in urls.items():
             first = timed(client, url, 1)[0]  # the ranking chart is drawn here, then read from the cache
             queries: list[str] = []
-            with connection.execute_wrapper(lambda run, sql, *rest: queries.append(sql) or run(sql, *rest)):
+
+            def counted(run, sql, *rest, seen=queries):  # type: ignore[no-untyped-def]
+                seen.append(sql)
+                return run(sql, *rest)
+
+            with connection.execute_wrapper(counted):
                 client.get(url)
             seconds = timed(client, url, args.repeat)
             worst = max(seconds)
