@@ -36,6 +36,23 @@ def test_ranking_page_shows_both_peer_groups(published, users, client_for, refer
     assert "Tula Region Government" in regions and "Ministry A" not in regions
 
 
+def test_ranking_table_is_paged_while_the_chart_and_exports_keep_every_authority(published, users, client_for,
+                                                                                  monkeypatch):
+    from govcx.maturity import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_ROWS", 1)
+    client = client_for(users["analyst"])
+    first = client.get("/maturity/?model=govcx&period=2025Q2&group=federal").content.decode()
+    second = client.get("/maturity/?model=govcx&period=2025Q2&group=federal&page=2").content.decode()
+    table = [page.split("<tbody>")[1].split("</tbody>")[0] for page in (first, second)]
+    assert "Ministry A" in table[0] and "Agency A1" not in table[0]  # ranked first; A1 has too little evidence
+    assert "Agency A1" in table[1] and "Ministry A" not in table[1]
+    assert "page=2" in first and "1 / 3" in first and "page=1" in second
+    assert "Ministry A" in second.split("<svg")[1].split("</svg>")[0]  # the chart shows the whole group
+    csv = b"".join(client.get("/maturity/ranking.csv?model=govcx&period=2025Q2").streaming_content).decode()
+    assert "Ministry A" in csv and "Agency A1" in csv
+
+
 def test_authority_page_trend_dimensions_and_missing(published, users, client_for, reference_data):
     ministry = reference_data["ministry"]
     page = client_for(users["owner_a"]).get(f"/maturity/authorities/{ministry.pk}/").content.decode()

@@ -157,29 +157,38 @@ def _audits(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
 
 
 def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
+    """The mean rating per service and quarter on 0–1, with the error of the mean, aggregated by the database:
+    count, mean and mean of squares per service and quarter (the sample variance is n/(n−1)·(mean of squares −
+    mean²)), so the ratings themselves never travel to Python. The quarter is found by comparing the submission
+    time with each quarter's bounds at local midnight (plain comparisons: SQLite has no time zones of its own)."""
+    from django.db.models import Avg, Case, CharField, Count, ExpressionWrapper, F, FloatField, Q, Value, When
     from django.utils import timezone
 
     from govcx.feedback.models import Answer
 
-    first, last = period_bounds(periods[0])[0], period_bounds(periods[-1])[1]
-    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
-    wanted = set(periods)
-    scores: dict[tuple[int, str], list[float]] = defaultdict(list)
-    # one pass over the ratings of the whole span (a per-quarter query by date is slow on SQLite)
-    answers = (Answer.objects.filter(measure="rating", value__isnull=False, scale_min__isnull=False,
-                                     scale_max__isnull=False, response__is_spam=False,
-                                     response__submitted_at__gte=since, response__submitted_at__lt=until)
-               .values_list("response__service_id", "response__submitted_at", "value", "scale_min", "scale_max"))
-    for service_id, submitted_at, value, low, high in answers.iterator(chunk_size=5000):
-        period = period_of(timezone.localtime(submitted_at))
-        if value is not None and low is not None and high is not None and high > low and period in wanted:
-            scores[(service_id, period)].append((value - low) / (high - low))
+    def local_midnight(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    bounds = {p: (local_midnight(period_bounds(p)[0]), local_midnight(period_bounds(p)[1] + dt.timedelta(days=1)))
+              for p in periods}
+    quarter = Case(*[When(response__submitted_at__gte=since, response__submitted_at__lt=until, then=Value(p))
+                     for p, (since, until) in bounds.items()], default=None, output_field=CharField())
+    share = ExpressionWrapper((F("value") - F("scale_min")) / (F("scale_max") - F("scale_min")),
+                              output_field=FloatField())
+    in_periods = Q()
+    for since, until in bounds.values():
+        in_periods |= Q(response__submitted_at__gte=since, response__submitted_at__lt=until)
+    groups = (Answer.objects.filter(in_periods, measure="rating", value__isnull=False, scale_min__isnull=False,
+                                    scale_max__isnull=False, scale_max__gt=F("scale_min"), response__is_spam=False)
+              .alias(share=share).annotate(quarter=quarter)
+              .values("response__service_id", "quarter")
+              .annotate(n=Count("id"), mean=Avg("share"), mean_square=Avg(F("share") * F("share")))
+              .order_by())
     out = []
-    for (service_id, period), values in scores.items():
-        n = len(values)
-        mean = sum(values) / n
-        se = (math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) / math.sqrt(n)) if n > 1 else None
+    for row in groups:
+        service_id, period, n, mean = row["response__service_id"], row["quarter"], row["n"], row["mean"]
+        variance = max(0.0, row["mean_square"] - mean * mean) * n / (n - 1) if n > 1 else None
+        se = math.sqrt(variance / n) if variance is not None else None
         out.append(ServiceFigure(service_id, owners[service_id], period, "satisfaction_mean", mean, cases=n,
                                  standard_error=se, evidence={"kind": "feedback"}))
     return out

@@ -5,10 +5,14 @@ JavaScript."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from govcx import labels
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import can, organisation_in_scope, require
+from govcx.accounts.scoping import can, require, visible_organisation_ids
 from govcx.common import tabular
 from govcx.common.downloads import download
 from govcx.common.pdf import pdf_response
@@ -33,6 +37,8 @@ from govcx.maturity.periods import valid_period
 from govcx.maturity.services import measures_recompute
 
 GROUPS = ("federal", "regional")
+#: Rows of the ranking table per page (the chart above it always shows the whole peer group).
+RANKING_PAGE_ROWS = 100
 
 
 def _model_id(request: HttpRequest) -> str:
@@ -49,9 +55,24 @@ def _grade_titles(model: IndexModel) -> dict[str, str]:
     return {g.grade: (g.title_ru if russian and g.title_ru else g.title_en) for g in model.grades}
 
 
-def _row(value: IndexValue, user: Any, grades: dict[str, str]) -> dict[str, Any]:
+def _row(value: IndexValue, visible: set[int] | None, grades: dict[str, str]) -> dict[str, Any]:
     return {"v": value, "name": value.organisation.name, "grade": grades.get(value.grade, ""),
-            "coverage": round(100 * value.coverage), "opens": organisation_in_scope(user, value.organisation_id)}
+            "coverage": round(100 * value.coverage),
+            "opens": visible is None or value.organisation_id in visible}
+
+
+def _cached_ranking_chart(rows: list[dict[str, Any]]) -> str:
+    """The ranking chart, drawn once per distinct content: a peer group of ~900 regions takes vega over a second
+    to draw, and a published ranking never changes (a draft's hand correction changes the key)."""
+    points = [{"name": r["name"], "value": r["v"].value, "low": r["v"].low, "high": r["v"].high} for r in rows]
+    title, axis_title = _("Index with its 95-percent interval"), _("Index (0–100)")
+    digest = hashlib.sha256(json.dumps([title, axis_title, points], ensure_ascii=False).encode()).hexdigest()
+    key = f"maturity:ranking-chart:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = ranking_chart_svg(points, title=title, axis_title=axis_title)
+        cache.set(key, svg, timeout=24 * 3600)
+    return svg
 
 
 def _ranking_context(request: HttpRequest) -> dict[str, Any]:
@@ -72,13 +93,12 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
         return context
     model = selectors.publication_model(publication)
     grades = _grade_titles(model)
-    rows = [_row(v, request.user, grades) for v in selectors.ranking(publication).get(group, [])]
+    visible = visible_organisation_ids(request.user)
+    rows = [_row(v, visible, grades) for v in selectors.ranking(publication).get(group, [])]
     context.update({
         "model": model, "model_title": _title(model), "rows": rows,
-        "status_label": labels.PUBLICATION_STATUSES[publication.status],
-        "chart": ranking_chart_svg(
-            [{"name": r["name"], "value": r["v"].value, "low": r["v"].low, "high": r["v"].high} for r in rows],
-            title=_("Index with its 95-percent interval"), axis_title=_("Index (0–100)")),
+        "page": Paginator(rows, RANKING_PAGE_ROWS).get_page(request.GET.get("page")),
+        "status_label": labels.PUBLICATION_STATUSES[publication.status], "chart": _cached_ranking_chart(rows),
     })
     return context
 
@@ -98,6 +118,7 @@ def ranking_export(request: HttpRequest, fmt: str) -> HttpResponse | FileRespons
         raise Http404
     name = f"index-{publication.model_id}-{publication.period}-{context['group']}"
     if fmt == "pdf":
+        context["page"] = Paginator(context["rows"], max(1, len(context["rows"]))).get_page(1)  # paper: every row
         return pdf_response(request, "maturity/ranking_print.html", context, filename=f"{name}.pdf")
     if fmt not in tabular.FORMATS:
         raise Http404
