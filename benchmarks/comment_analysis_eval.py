@@ -12,7 +12,15 @@ import argparse
 import time
 from collections.abc import Callable
 
-from govcx.feedback.text.evaluation import LabelledComment, load_labelled, macro_f1, sentiment_scores, topic_scores
+from govcx.feedback.text.evaluation import (
+    SENTIMENT_LABELS,
+    LabelledComment,
+    confusion,
+    load_labelled,
+    macro_f1,
+    sentiment_scores,
+    topic_scores,
+)
 from govcx.feedback.text.sentiment import sentiment
 from govcx.feedback.text.sentiment_model import LABELLED, TRAINING_SPLITS, fit, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
@@ -38,6 +46,10 @@ def report(comments: list[LabelledComment], label_of: Callable[[str], str], erro
     for s in scores:
         print(f"| {s.label} | {s.support} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |")
     print(f"macro-F1 {macro_f1(scores):.3f}\n")
+    print("| labelled \\ predicted | " + " | ".join(SENTIMENT_LABELS) + " |\n|---|---:|---:|---:|")
+    for given, row in confusion(comments, label_of).items():
+        print(f"| {given} | " + " | ".join(str(row[p]) for p in SENTIMENT_LABELS) + " |")
+    print()
     for lang in ("ru", "en"):
         part = [c for c in comments if c.lang == lang]
         print(f"macro-F1 {lang} ({len(part)}): {macro_f1(sentiment_scores(part, label_of)):.3f}")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LabelledComment", "Score", "load_labelled", "macro_f1", "sentiment_scores", "topic_scores"]
+__all__ = ["LabelledComment", "Score", "confusion", "load_labelled", "macro_f1", "sentiment_scores", "topic_scores"]
 
 SENTIMENT_LABELS = ("positive", "negative", "neutral")
 COLUMNS = ["split", "lang", "sentiment", "topics", "text"]
@@ -82,6 +82,14 @@ def sentiment_scores(comments: Sequence[LabelledComment], predict: Callable[[str
         scores.append(Score(label, sum(g for g, _ in pairs), sum(g and p for g, p in pairs),
                             sum(p and not g for g, p in pairs), sum(g and not p for g, p in pairs)))
     return scores
+
+
+def confusion(comments: Sequence[LabelledComment], predict: Callable[[str], str]) -> dict[str, dict[str, int]]:
+    """Confusion matrix of sentiment: labelled → predicted → number of comments, every label present."""
+    matrix = {given: dict.fromkeys(SENTIMENT_LABELS, 0) for given in SENTIMENT_LABELS}
+    for comment in comments:
+        matrix[comment.sentiment][predict(comment.text)] += 1
+    return matrix
 
 
 def macro_f1(scores: Sequence[Score]) -> float:
