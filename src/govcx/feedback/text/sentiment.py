@@ -76,12 +76,20 @@ BOOSTERS = frozenset({"очень", "совсем", "крайне", "абсол�
 DAMPENERS = frozenset({"немного", "слегка", "чуть", "вроде", "довольно", "отчасти", "почти", "казаться",
                        "slightly", "somewhat", "fairly", "rather", "bit", "almost", "seem"})
 HALVING = frozenset({"частично", "наполовину", "partly", "partially"})
+NOT_YET = frozenset({"пока", "ещё", "еще", "yet"})
+# Chores whose absence is a relief: "без единой справки", "без напоминания", "не пришлось ехать", "nothing else",
+# "without chasing"; lemmatised when first used.
+CHORES = frozenset({"справка", "бумажка", "звонок", "напоминание", "очередь", "лишний", "задержка", "ожидание",
+                    "поход", "поездка", "ехать", "беготня", "хлопоты", "нотариус", "комиссия", "ошибка",
+                    "заявление", "прийтись", "пришлось", "надо", "нужно", "требоваться", "переспрашивать",
+                    "queue", "wait", "chase", "chasing", "hassle", "fuss", "delay", "trip", "paperwork",
+                    "reminder", "call", "else", "extra", "further", "fee", "mistake", "error", "need"})
 CONTRASTS = frozenset({"но", "однако", "зато", "but", "however", "yet"})
 CONCESSIVES = frozenset({"хотя", "хоть", "although", "though"})
 THAT = frozenset({"что", "чтобы", "that"})
 ASKING = frozenset({"можно", "где", "когда", "какой", "как", "куда", "сколько", "подскажите", "возможно",
                     "планируется", "есть", "can", "where", "when", "which", "how", "is", "are", "do", "does",
-                    "could", "will", "may"})
+                    "could", "will", "may", "what", "нужно", "интересует"})
 COURTESY = frozenset({"спасибо", "благодарить", "благодарность", "thank", "thanks"})
 SUGGESTION_MARKERS = (("было", "бы"), ("хотелось", "бы"), ("если", "бы"), ("would", "be"),
                       ("предлагаю",), ("suggest",))
@@ -311,7 +319,9 @@ def _negator_after(tokens: list[_Token], hit: _Hit, covered: set[int]) -> int | 
 
 def _unmet_expectations(tokens: list[_Token], hits: list[_Hit], used: set[int]) -> list[_Hit]:
     """A negator that negates no lexicon word still tells of something not done ("не принимают", "never
-    answers", "no ramp"): one weak negative per clause, unless it only hedges ("не знаю", "not sure")."""
+    answers", "no ramp"): one weak negative per clause, unless it only hedges ("не знаю", "not sure") or says
+    "not yet" ("ответа ещё не получил"). When what is missing is a chore ("без единой справки", "без звонка",
+    "nothing else", "no need to chase"), its absence is a relief: one weak positive instead."""
     covered = _covered(hits)
     found: list[_Hit] = []
     clauses: set[int] = {tokens[i].clause for i in used}
@@ -320,11 +330,30 @@ def _unmet_expectations(tokens: list[_Token], hits: list[_Hit], used: set[int]) 
             continue
         if token.clause in clauses:
             continue
-        if _hedges(tokens, index):
+        if _hedges(tokens, index) or _not_yet(tokens, index):
             continue
         clauses.add(token.clause)
-        found.append(_Hit(index, index + 1, UNMET_EXPECTATION, UNMET_EXPECTATION))
+        value = -UNMET_EXPECTATION if _spares_a_chore(tokens, index) else UNMET_EXPECTATION
+        found.append(_Hit(index, index + 1, value, value))
     return found
+
+
+@cache
+def _chores() -> frozenset[str]:
+    return frozenset(_lemma_of(word) for word in CHORES)
+
+
+def _spares_a_chore(tokens: list[_Token], negator: int) -> bool:
+    chores = _chores()
+    following = [t for t in tokens[negator + 1 : negator + 5] if t.clause == tokens[negator].clause][:4]
+    return any(not t.punct and (t.lemma in chores or t.word in chores) for t in following)
+
+
+def _not_yet(tokens: list[_Token], negator: int) -> bool:
+    clause = tokens[negator].clause
+    before = [t.word for t in tokens[max(0, negator - 2) : negator] if t.clause == clause and not t.punct]
+    after = [t.word for t in tokens[negator + 1 :] if t.clause == clause and not t.punct]
+    return any(word in NOT_YET for word in before) or "yet" in after
 
 
 def _hedges(tokens: list[_Token], negator: int) -> bool:
@@ -348,7 +377,9 @@ def _apply_partial_and_questions(tokens: list[_Token], hits: list[_Hit]) -> None
         sentences.setdefault(token.sentence, []).append(token)
     for number, sentence in sentences.items():
         words = [t for t in sentence if not t.punct]
-        if words and words[0].word in ASKING and sentence[-1].text.startswith("?"):
+        asks = bool(words) and (words[0].word in ASKING or words[0].lemma in ASKING
+                                or any(t.word == "ли" for t in words))
+        if asks and sentence[-1].text.startswith("?"):
             for hit in hits:
                 if tokens[hit.start].sentence == number:
                     hit.value *= SUGGESTION_FACTOR
