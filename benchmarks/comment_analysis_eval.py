@@ -1,16 +1,20 @@
 """Measure the comment analysis on the labelled comments: precision, recall and F1 per sentiment label and per
-known topic, for one split of src/govcx/feedback/text/labelled_comments.tsv (held-out-3 by default); or
-cross-validate the sentiment model over its training parts, one part left out at a time.
+known topic, with the sentiment confusion matrix, for one split of src/govcx/feedback/text/labelled_comments.tsv
+(the held-out part by default); or cross-validate the sentiment model over its training parts, one part left out at a
+time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-3] [--errors] [--rules]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-4] [--errors] [--rules] [--compare]
       uv run python benchmarks/comment_analysis_eval.py --cross-validate
+
+--compare also scores the split with a model trained only on the training parts of the previous round
+(EARLIER_TRAINING_SPLITS), so the gain of the added comments shows apart from that of the rules.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from govcx.feedback.text.evaluation import (
     SENTIMENT_LABELS,
@@ -22,25 +26,13 @@ from govcx.feedback.text.evaluation import (
     topic_scores,
 )
 from govcx.feedback.text.sentiment import sentiment
-from govcx.feedback.text.sentiment_model import LABELLED, TRAINING_SPLITS, fit, sentiments
+from govcx.feedback.text.sentiment_model import HELD_OUT, LABELLED, TRAINING_SPLITS, fit, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
-
-def cross_validate() -> None:
-    """Each training part predicted by a model fitted on the other parts; the rules alone for comparison."""
-    print("| left out | comments | rules macro-F1 | model macro-F1 |\n|---|---|---|---|")
-    for part in TRAINING_SPLITS:
-        train = load_labelled(LABELLED, splits=[p for p in TRAINING_SPLITS if p != part])
-        test = load_labelled(LABELLED, splits=[part])
-        fitted = fit([c.text for c in train], [c.sentiment for c in train])
-        labels = dict(zip([c.text for c in test], [f.label for f in fitted.predict([c.text for c in test])],
-                          strict=True))
-        rules = macro_f1(sentiment_scores(test, lambda text: sentiment(text).label))
-        learnt = macro_f1(sentiment_scores(test, labels.__getitem__))
-        print(f"| {part} | {len(test)} | {rules:.3f} | {learnt:.3f} |")
+EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2")
 
 
-def report(comments: list[LabelledComment], label_of: Callable[[str], str], errors: bool) -> None:
+def print_sentiment(comments: Sequence[LabelledComment], label_of: Callable[[str], str]) -> None:
     scores = sentiment_scores(comments, label_of)
     print("| sentiment | comments | precision | recall | F1 |\n|---|---|---|---|---|")
     for s in scores:
@@ -53,7 +45,31 @@ def report(comments: list[LabelledComment], label_of: Callable[[str], str], erro
     for lang in ("ru", "en"):
         part = [c for c in comments if c.lang == lang]
         print(f"macro-F1 {lang} ({len(part)}): {macro_f1(sentiment_scores(part, label_of)):.3f}")
-    print("\n| topic | comments | precision | recall | F1 | sentiment macro-F1 |\n|---|---|---|---|---|---|")
+    print()
+
+
+def cross_validate() -> None:
+    """Each training part predicted by a model fitted on the other parts; the rules alone for comparison; then
+    every part's predictions pooled."""
+    print("| left out | comments | rules macro-F1 | model macro-F1 |\n|---|---|---|---|")
+    pooled: dict[str, str] = {}
+    for part in TRAINING_SPLITS:
+        train = load_labelled(LABELLED, splits=[p for p in TRAINING_SPLITS if p != part])
+        test = load_labelled(LABELLED, splits=[part])
+        fitted = fit([c.text for c in train], [c.sentiment for c in train])
+        labels = dict(zip([c.text for c in test], [f.label for f in fitted.predict([c.text for c in test])],
+                          strict=True))
+        pooled.update(labels)
+        rules = macro_f1(sentiment_scores(test, lambda text: sentiment(text).label))
+        learnt = macro_f1(sentiment_scores(test, labels.__getitem__))
+        print(f"| {part} | {len(test)} | {rules:.3f} | {learnt:.3f} |")
+    print("\nAll parts, each predicted by the model that did not train on it:\n")
+    print_sentiment(load_labelled(LABELLED, splits=TRAINING_SPLITS), pooled.__getitem__)
+
+
+def report(comments: list[LabelledComment], label_of: Callable[[str], str], errors: bool) -> None:
+    print_sentiment(comments, label_of)
+    print("| topic | comments | precision | recall | F1 | sentiment macro-F1 |\n|---|---|---|---|---|---|")
     for s in topic_scores(comments, lambda text: [m.code for m in classify(text)], topic_codes()):
         about = [c for c in comments if s.label in c.topics]
         feeling = macro_f1(sentiment_scores(about, label_of))
@@ -66,9 +82,11 @@ def report(comments: list[LabelledComment], label_of: Callable[[str], str], erro
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="held-out-3", help="comma-separated splits of the labelled comments")
+    parser.add_argument("--split", default=HELD_OUT, help="comma-separated splits of the labelled comments")
     parser.add_argument("--errors", action="store_true", help="also print the comments labelled wrongly")
     parser.add_argument("--rules", action="store_true", help="measure the lexicon rules alone")
+    parser.add_argument("--compare", action="store_true",
+                        help="also the rules alone and a model trained on the previous round's training parts")
     parser.add_argument("--cross-validate", action="store_true", help="leave-one-part-out over the training parts")
     args = parser.parse_args()
     if args.cross_validate:
@@ -80,11 +98,21 @@ def main() -> None:
     if args.rules:
         report(comments, lambda text: sentiment(text).label, args.errors)
         return
+    texts = [c.text for c in comments]
+    if args.compare:
+        print("\n## The lexicon rules alone\n")
+        print_sentiment(comments, lambda text: sentiment(text).label)
+        earlier = load_labelled(LABELLED, splits=EARLIER_TRAINING_SPLITS)
+        fitted = fit([c.text for c in earlier], [c.sentiment for c in earlier])
+        labels = dict(zip(texts, [f.label for f in fitted.predict(texts)], strict=True))
+        print(f"## The model trained on the previous round's parts ({', '.join(EARLIER_TRAINING_SPLITS)})\n")
+        print_sentiment(comments, labels.__getitem__)
+        print(f"## The model as shipped (trained on {', '.join(TRAINING_SPLITS)})\n")
     sentiments(["warm up"])
     started = time.perf_counter()
-    found = sentiments([c.text for c in comments])
+    found = sentiments(texts)
     print(f"scored in {time.perf_counter() - started:.2f} s\n")
-    labels = dict(zip([c.text for c in comments], [f.label for f in found], strict=True))
+    labels = dict(zip(texts, [f.label for f in found], strict=True))
     report(comments, labels.__getitem__, args.errors)
 
 

@@ -176,6 +176,22 @@ def test_negation_flips_and_dampens_and_stops_at_the_clause():
     assert sentiment("Не знаю, плохо").score < 0  # the comma closes the negation's scope
 
 
+def test_a_negator_that_spares_a_chore_is_a_relief_not_an_unmet_expectation():
+    assert sentiment("Начислили без единой справки от меня.").label == "positive"
+    assert sentiment("Only needed my passport, nothing else.").label == "positive"
+    assert sentiment("Заявку отклонили без объяснения причин.").label == "negative"
+    assert sentiment("Никто не пришёл.").label == "negative"
+
+
+def test_not_yet_is_no_complaint():
+    assert sentiment("Ответ ещё не получил.").label == "neutral"
+    assert sentiment("Haven't heard back yet.").label == "neutral"
+
+
+def test_a_question_with_li_asks_for_information():
+    assert sentiment("Нужно ли брать оригинал или хватит плохой копии?").label == "neutral"
+
+
 def test_boosters_strengthen():
     assert sentiment("очень хорошо").score > sentiment("хорошо").score > 0
 
