@@ -101,7 +101,7 @@ def warm_engines() -> None:
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
     from govcx.feedback.text import sentiment_model
 
-    sentiment_model.model()  # fitted from the labelled comments (about 1.5 s), before a comments page needs it
+    sentiment_model.model()  # fitted from the labelled comments (seconds), before a comments page needs it
 
 
 def warm_in_background() -> threading.Thread:
