@@ -6,7 +6,14 @@ the analysis worse on comments it has not seen fails here."""
 
 import pytest
 
-from govcx.feedback.text.evaluation import load_labelled, macro_f1, sentiment_scores, topic_scores
+from govcx.feedback.text.evaluation import (
+    LabelledComment,
+    confusion,
+    load_labelled,
+    macro_f1,
+    sentiment_scores,
+    topic_scores,
+)
 from govcx.feedback.text.sentiment_model import HELD_OUT, LABELLED, TRAINING_SPLITS, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
@@ -36,6 +43,16 @@ def test_the_labelled_set_is_large_varied_and_distinct():
     assert HELD_OUT not in TRAINING_SPLITS
     trained_on = {c.text.casefold() for c in load_labelled(LABELLED, splits=TRAINING_SPLITS)}
     assert not [c.text for c in held_out if c.text.casefold() in trained_on]
+
+
+def test_the_confusion_matrix_counts_every_comment_once_by_label_and_prediction():
+    comments = [LabelledComment("x", "en", label, frozenset(), text)
+                for label, text in [("positive", "a"), ("positive", "b"), ("negative", "c"), ("neutral", "d")]]
+    predicted = {"a": "positive", "b": "neutral", "c": "negative", "d": "negative"}
+    matrix = confusion(comments, predicted.__getitem__)
+    assert matrix["positive"] == {"positive": 1, "negative": 0, "neutral": 1}
+    assert matrix["negative"] == {"positive": 0, "negative": 1, "neutral": 0}
+    assert matrix["neutral"] == {"positive": 0, "negative": 1, "neutral": 0}
 
 
 def test_sentiment_macro_f1_on_the_held_out_part():
