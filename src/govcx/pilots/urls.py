@@ -6,7 +6,8 @@ app_name = "pilots"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("<int:pilot_id>/", views.programme_detail, name="programme"),
-    path("<int:pilot_id>/report/", views.report, name="report"),
+    path("<int:pilot_id>/criteria/<int:criterion_id>/", views.criterion_edit, name="criterion"),
+    path("<int:pilot_id>/report/", views.report_page, name="report"),
     path("<int:pilot_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pilot_id>/<str:action>/", views.programme_action, name="action"),
 ]
