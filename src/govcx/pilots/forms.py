@@ -4,7 +4,7 @@ percent, as the pages show them; the service keeps shares on 0–1."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +38,10 @@ class CriterionForm(CheckedForm):
     def __init__(self, *args: Any, criterion: EffectivenessCriterion, versioned: bool, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_from(criterion))
         super().__init__(*args, **kwargs)
-        self.fields["tool"].choices = [(t, labels.PILOT_TOOLS.get(t, t)) for t in criterion.programme.tools]
-        self.fields["measure"].choices = [(m.name, labels.MEASURES.get(m.label_key, m.name)) for m in MEASURES]
+        cast(forms.ChoiceField, self.fields["tool"]).choices = [
+            (t, labels.PILOT_TOOLS.get(t, t)) for t in criterion.programme.tools]
+        cast(forms.ChoiceField, self.fields["measure"]).choices = [
+            (m.name, labels.MEASURES.get(m.label_key, m.name)) for m in MEASURES]
         if versioned:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = _("Shown with the new version; the version it replaces stays.")
