@@ -102,3 +102,12 @@ def test_staff_trained_counts_the_roster_at_each_quarter_end(reference_data):
     measures_recompute(periods=["2025Q1", "2025Q2"])
     assert MeasureValue.objects.get(organisation=org, period="2025Q2", measure="staff_trained").value == \
         pytest.approx(2 / 3)
+
+
+def test_the_worker_recomputes_the_measures_every_night():
+    from govcx.jobs.registry import handler_for
+    from govcx.jobs.schedule import SCHEDULE
+
+    nightly = [entry for entry in SCHEDULE if entry.kind == "maturity.recompute"]
+    assert [entry.daily_at for entry in nightly] == [dt.time(4, 30)]
+    assert handler_for("maturity.recompute") is not None
