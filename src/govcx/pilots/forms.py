@@ -1,6 +1,6 @@
-"""The criterion form: while the pilot is planned it edits the criterion itself; once the pilot runs it registers a
-new version, and then the reason is required. Thresholds are typed in percentage points and the confidence in
-percent, as the pages show them; the service keeps shares on 0–1."""
+"""The pilot's forms: a new programme, a participant, and the criterion form (a new criterion, or while the pilot is
+planned the criterion itself; once the pilot runs a new version, and then the reason is required). Thresholds are
+typed in percentage points and the confidence in percent, as the pages show them; the service keeps shares on 0–1."""
 
 from __future__ import annotations
 
@@ -12,13 +12,46 @@ from django.utils.translation import gettext_lazy as _
 from govcx import labels
 from govcx.common.forms import CheckedForm
 from govcx.maturity.measure_names import MEASURES
-from govcx.pilots.models import COMPARISON_GROUPS, DIRECTIONS, EffectivenessCriterion
+from govcx.pilots.models import (
+    COMPARISON_GROUPS,
+    DIRECTIONS,
+    PARTICIPANT_ROLES,
+    TOOLS,
+    EffectivenessCriterion,
+    PilotProgramme,
+)
+from govcx.registry.models import Organisation
 
 #: Form fields typed in percent (points or level) and the criterion's field on 0–1 they become.
 PERCENT_FIELDS = ("minimum_effect", "iterate_threshold", "confidence")
 
 
+class ProgrammeForm(CheckedForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    owner = forms.ChoiceField(label=_("Run by"))
+    tools = forms.MultipleChoiceField(label=_("Tools piloted"), widget=forms.CheckboxSelectMultiple,
+                                      choices=[(t, labels.PILOT_TOOLS[t]) for t in TOOLS])
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, owners: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [(o.pk, o.name) for o in owners]
+
+
+class ParticipantForm(CheckedForm):
+    organisation = forms.ChoiceField(label=_("Authority"))
+    role = forms.ChoiceField(label=_("Takes part as"),
+                             choices=[(r, labels.PILOT_PARTICIPANT_ROLES[r]) for r in PARTICIPANT_ROLES])
+
+    def __init__(self, *args: Any, candidates: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [(o.pk, o.name) for o in candidates]
+
+
 class CriterionForm(CheckedForm):
+    key = forms.SlugField(label=_("Key"), max_length=64,
+                          help_text=_("A short code that names the criterion across its versions, e.g. satisfaction."))
     tool = forms.ChoiceField(label=_("Tool"))
     measure = forms.ChoiceField(label=_("Measure"))
     direction = forms.ChoiceField(label=_("The measure"),
@@ -35,13 +68,19 @@ class CriterionForm(CheckedForm):
     reason = forms.CharField(label=_("Why it changes"), max_length=2000, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, criterion: EffectivenessCriterion, versioned: bool, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", self.initial_from(criterion))
+    def __init__(self, *args: Any, programme: PilotProgramme, criterion: EffectivenessCriterion | None = None,
+                 versioned: bool = False, **kwargs: Any) -> None:
+        if criterion is not None:
+            kwargs.setdefault("initial", self.initial_from(criterion))
+        else:
+            kwargs.setdefault("initial", {"confidence": 95, "direction": "increase"})
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["tool"]).choices = [
-            (t, labels.PILOT_TOOLS.get(t, t)) for t in criterion.programme.tools]
+            (t, labels.PILOT_TOOLS.get(t, t)) for t in programme.tools]
         cast(forms.ChoiceField, self.fields["measure"]).choices = [
             (m.name, labels.MEASURES.get(m.label_key, m.name)) for m in MEASURES]
+        if criterion is not None:
+            del self.fields["key"]
         if versioned:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = _("Shown with the new version; the version it replaces stays.")

@@ -1,5 +1,6 @@
-"""The criterion form (an edit while the pilot is planned, a new version with its reason once it runs) and the
-`govcx pilots` command: list, show, start, analyse, decide (console, JSON, PDF) and revise-criterion."""
+"""The pilot's page forms (a new programme, a participant, a new criterion, and the criterion form: an edit while
+the pilot is planned, a new version with its reason once it runs) and the `govcx pilots` command: list, show,
+start, analyse, decide (console, JSON, PDF) and revise-criterion."""
 
 from __future__ import annotations
 
@@ -9,13 +10,67 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from govcx.pilots.models import EffectivenessCriterion
+from govcx.pilots.models import EffectivenessCriterion, PilotProgramme
 from govcx.pilots.services import analysis_run, programme_start
 
 pytestmark = pytest.mark.django_db
 
 FORM = {"tool": "feedback", "measure": "satisfaction_mean", "direction": "increase", "minimum_effect": "2",
         "iterate_threshold": "0.5", "confidence": "90", "comparison_group": "federal"}
+
+
+def test_a_programme_is_set_up_from_pages(users, reference_data, comparison_orgs, client_for):
+    client = client_for(users["analyst"])
+    assert "/pilots/new/" in client.get("/pilots/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    form = {"name": "Quarterly pilot", "owner": reference_data["central"].pk, "tools": ["feedback", "delivery"],
+            "starts_on": "2026-01-01", "ends_on": "2025-12-31"}
+    page = client.post("/pilots/new/", form, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the pilot must end after it starts" in page and not PilotProgramme.objects.exists()
+    response = client.post("/pilots/new/", {**form, "ends_on": "2027-01-01"})
+    programme = PilotProgramme.objects.get()
+    assert response.status_code == 302 and programme.status == "planned" and programme.tools == ["feedback", "delivery"]
+
+    participants = f"/pilots/{programme.pk}/participants/"
+    ministry = reference_data["ministry"]
+    assert client.post(participants, {"organisation": ministry.pk, "role": "treated"}).status_code == 302
+    assert client.post(participants, {"organisation": comparison_orgs[0].pk, "role": "comparison"}).status_code == 302
+    page = client.get(participants).content.decode()
+    assert f'value="{ministry.pk}"' not in page  # who takes part already is not offered again
+    assert [(p.organisation_id, p.role) for p in programme.participants.order_by("role")] == [
+        (comparison_orgs[0].pk, "comparison"), (ministry.pk, "treated")]
+
+    criteria = f"/pilots/{programme.pk}/criteria/new/"
+    page = client.post(criteria, {**FORM, "key": "satisfaction", "iterate_threshold": "5"},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "cannot exceed the minimum effect" in page and not programme.criteria.exists()
+    assert client.post(criteria, {**FORM, "key": "satisfaction"}).status_code == 302
+    criterion = programme.criteria.get()
+    assert (criterion.key, criterion.minimum_effect, criterion.confidence) == ("satisfaction", 0.02, 0.9)
+    detail = client.get(f"/pilots/{programme.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Ministry A" in detail and "Satisfaction" in detail and "Start the pilot" in detail
+
+
+def test_only_who_manages_pilots_sets_one_up(pilot, users, client_for, reference_data):
+    viewer = client_for(users["viewer_a"])
+    assert viewer.get("/pilots/new/").status_code == 403
+    assert "/pilots/new/" not in viewer.get("/pilots/").content.decode()
+    assert viewer.post(f"/pilots/{pilot.pk}/participants/",
+                       {"organisation": reference_data["central"].pk, "role": "treated"}).status_code in (403, 404)
+    assert viewer.post(f"/pilots/{pilot.pk}/criteria/new/", {**FORM, "key": "x"}).status_code in (403, 404)
+    assert pilot.participants.count() == 9 and pilot.criteria.count() == 1
+
+
+def test_a_started_pilot_takes_no_new_participant_or_criterion(pilot, users, client_for, reference_data):
+    programme_start(actor=users["admin"], programme=pilot)
+    client = client_for(users["admin"])
+    page = client.post(f"/pilots/{pilot.pk}/participants/", {"organisation": reference_data["central"].pk,
+                                                             "role": "comparison"},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "participants are fixed once the pilot has started" in page
+    page = client.post(f"/pilots/{pilot.pk}/criteria/new/", {**FORM, "key": "other"},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "criteria are registered before the pilot starts" in page
+    assert pilot.participants.count() == 9 and pilot.criteria.count() == 1
 
 
 def _url(pilot) -> str:
