@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx import labels
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.common.pdf import pdf_response
@@ -70,7 +71,7 @@ def programme_action(request: HttpRequest, pilot_id: int, action: str) -> HttpRe
 
 
 @login_required
-def programme_new(request: HttpRequest) -> HttpResponse:
+def programme_new(request: SignedInRequest) -> HttpResponse:
     """A planned programme run by the central office (or the manager's own organisation)."""
     require(request.user, Action.MANAGE_PILOTS)
     owners = list(Organisation.objects.filter(Q(is_central_office=True) | Q(pk=request.user.organisation_id))
