@@ -108,17 +108,24 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def _quarters_of_moment(column: str, periods: list[str]) -> tuple[Any, Any]:
     """The quarter of a date-time column as a database expression, and the filter to the quarters asked for: the
-    moment compared with each quarter's bounds at local midnight (plain comparisons: SQLite has no time zones of
-    its own, and a per-row time-zone function is slow)."""
+    moment compared with the quarters' ends at local midnight, in ascending order, so a row takes one comparison per
+    quarter up to its own (plain comparisons: SQLite has no time zones of its own, and a per-row time-zone function
+    is slow). Quarters missing between the first and the last asked for are filtered out."""
     from django.db.models import Case, CharField, Q, Value, When
 
-    bounds = {p: (_local_midnight(period_bounds(p)[0]), _local_midnight(period_bounds(p)[1] + dt.timedelta(days=1)))
-              for p in periods}
-    quarter = Case(*[When(**{f"{column}__gte": since, f"{column}__lt": until}, then=Value(p))
-                     for p, (since, until) in bounds.items()], default=None, output_field=CharField())
-    within = Q()
-    for since, until in bounds.values():
-        within |= Q(**{f"{column}__gte": since, f"{column}__lt": until})
+    from govcx.maturity.periods import periods_between
+
+    cover = periods_between(min(periods), max(periods))
+    ends = [_local_midnight(period_bounds(p)[1] + dt.timedelta(days=1)) for p in cover]
+    quarter = Case(*[When(**{f"{column}__lt": end}, then=Value(p)) for p, end in zip(cover, ends, strict=True)],
+                   default=None, output_field=CharField())
+    within = Q(**{f"{column}__gte": _local_midnight(period_bounds(cover[0])[0]), f"{column}__lt": ends[-1]})
+    if len(set(periods)) < len(cover):
+        asked = Q()
+        for p in set(periods):
+            asked |= Q(**{f"{column}__gte": _local_midnight(period_bounds(p)[0]),
+                          f"{column}__lt": _local_midnight(period_bounds(p)[1] + dt.timedelta(days=1))})
+        within &= asked
     return quarter, within
 
 
@@ -196,7 +203,7 @@ def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFig
     """The mean rating per service and quarter on 0–1, with the error of the mean, aggregated by the database:
     count, mean and mean of squares per service and quarter (the sample variance is n/(n−1)·(mean of squares −
     mean²)), so the ratings themselves never travel to Python. The quarter is found by comparing the submission
-    time with each quarter's bounds at local midnight (plain comparisons: SQLite has no time zones of its own)."""
+    time with the quarters' ends at local midnight (`_quarters_of_moment`)."""
     from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField
 
     from govcx.feedback.models import Answer
