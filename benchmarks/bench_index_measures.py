@@ -8,6 +8,13 @@ as the peer, the former way (every rating read into Python, grouped and summed t
 figures of both are compared.
 
     uv run python benchmarks/bench_index_measures.py [--services 100] [--responses 200000] [--ratings 6] [--repeat 3]
+
+With `--demo VAR_DIR` (the var folder of a built demo, e.g. `GOVCX_VAR_DIR=/tmp/d GOVCX_DEMO=1 govcx demo --no-serve`)
+it times every step of `measures.compute_measures` on that database instead (nothing is written), and beside the
+steps now counted by the database (complaints, delivery, proactive offers, staff trained) the former Python loops
+over the same rows, with their figures compared.
+
+    uv run python benchmarks/bench_index_measures.py --demo /tmp/d [--repeat 3]
 """
 
 from __future__ import annotations
@@ -109,13 +116,158 @@ def python_loop(periods: list[str], owners: dict[int, int]) -> dict[tuple[int, s
     return out
 
 
+def former_complaints(periods: list[str], owners: dict[int, int], today: dt.date) -> dict:
+    """The former step: every complaint of each quarter read into Python and counted there."""
+    from govcx.complaints.models import Complaint
+    from govcx.maturity.periods import period_bounds
+
+    out = {}
+    for period in periods:
+        start, end = period_bounds(period)
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for service_id, due_on, answered_at in (Complaint.objects.filter(due_on__range=(start, end))
+                                                .values_list("service_id", "due_on", "answered_at")):
+            answered_on = answered_at.date() if answered_at else None
+            if answered_on is None and due_on >= today:
+                continue
+            counts[service_id][0] += 1
+            counts[service_id][1] += int(answered_on is not None and answered_on <= due_on)
+        out.update({(service_id, period): (on_time / cases, cases) for service_id, (cases, on_time) in counts.items()})
+    return out
+
+
+def former_delivery(periods: list[str]) -> dict:
+    """The former step: each logged service's deadline figures read from its events (kept figures where fresh)."""
+    from django.db.models import Max
+
+    from govcx.delivery.models import EventLog
+    from govcx.delivery.selectors import deadline_figures
+    from govcx.maturity.periods import period_of
+    from govcx.registry.models import Service
+
+    out = {}
+    for row in EventLog.objects.values("service_id").annotate(last=Max("created_at")):
+        period = period_of(row["last"])
+        if period not in periods:
+            continue
+        figures = deadline_figures(service=Service.objects.get(pk=row["service_id"]))
+        if figures is not None:
+            out[(row["service_id"], period)] = (figures["share"], figures["cases"])
+    return out
+
+
+def former_proactive(periods: list[str]) -> dict:
+    from govcx.maturity.measures import TAKEN_UP
+    from govcx.maturity.periods import period_bounds
+    from govcx.proactive.models import Offer
+
+    out = {}
+    for period in periods:
+        start, end = period_bounds(period)
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for organisation_id, state in (Offer.objects.filter(created_at__date__range=(start, end))
+                                       .exclude(state="proposed").values_list("organisation_id", "state")):
+            counts[organisation_id][0] += 1
+            counts[organisation_id][1] += int(state in TAKEN_UP)
+        out.update({(org, period): (taken / notified, notified) for org, (notified, taken) in counts.items()})
+    return out
+
+
+def former_training(periods: list[str]) -> dict:
+    from govcx.maturity.periods import period_bounds
+    from govcx.training.models import Programme
+    from govcx.training.selectors import roster
+
+    people = [p for programme in Programme.objects.all()
+              for p in roster(programme).values_list("organisation_id", "started_on", "left_on", "trained_on")]
+    out = {}
+    for period in periods:
+        end = period_bounds(period)[1]
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for organisation_id, started_on, left_on, trained_on in people:
+            if started_on > end or (left_on is not None and left_on <= end):
+                continue
+            counts[organisation_id][0] += 1
+            counts[organisation_id][1] += int(trained_on is not None and trained_on <= end)
+        out.update({(org, period): (trained / total, total) for org, (total, trained) in counts.items()})
+    return out
+
+
+def _timed(call, repeat: int) -> tuple[float, object]:
+    seconds, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), result
+
+
+def demo_steps(var_dir: str, repeat: int) -> None:
+    """Every step of the recompute on a built demo database, and the former loops beside the grouped steps."""
+    os.environ["GOVCX_VAR_DIR"] = var_dir
+    os.environ.pop("GOVCX_DATABASE_URL", None)
+    os.environ.setdefault("GOVCX_SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcx.settings")
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from govcx.maturity import measures
+    from govcx.registry.models import Service
+
+    today = timezone.localdate()
+    periods = measures.default_periods(today=today)
+    owners = dict(Service.objects.values_list("id", "owner_id"))
+    print(f"demo database {var_dir}: {len(owners)} services, {len(periods)} quarters ({periods[0]}–{periods[-1]})")
+
+    def service_key(figure) -> tuple:
+        return figure.service_id, figure.period
+
+    def org_key(figure) -> tuple:
+        return figure.organisation_id, figure.period
+
+    steps = [
+        ("standards", lambda: measures._standards(periods, owners), None, None),
+        ("lab", lambda: measures._lab(periods, owners), None, None),
+        ("audits", lambda: measures._audits(periods, owners), None, None),
+        ("satisfaction", lambda: measures._satisfaction(periods, owners), None, None),
+        ("complaints", lambda: measures._complaints(periods, owners, today),
+         lambda: former_complaints(periods, owners, today), service_key),
+        ("delivery", lambda: measures._delivery(periods, owners), lambda: former_delivery(periods), service_key),
+        ("proactive", lambda: measures._proactive(periods), lambda: former_proactive(periods), org_key),
+        ("training", lambda: measures._training(periods), lambda: former_training(periods), org_key),
+        ("practices", lambda: measures._practices(periods), None, None),
+    ]
+    total = 0.0
+    for name, step, former, key in steps:
+        seconds, figures = _timed(step, repeat)
+        total += seconds
+        line = f"  {name:13} {seconds:6.2f} s median, {len(figures):5} figures"
+        if former is not None:
+            former_seconds, reference = _timed(former, repeat)
+            if key is service_key:
+                got = {key(f): (f.value, f.cases) for f in figures}
+            else:  # an authority's figure carries no case count: the values are compared
+                got = {key(f): f.value for f in figures}
+                reference = {k: v[0] for k, v in reference.items()}
+            differs = [k for k in set(got) | set(reference) if got.get(k) != reference.get(k)]
+            line += f"; former loop {former_seconds:6.2f} s, figures differing: {len(differs)}"
+        print(line)
+    print(f"  all steps     {total:6.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, default=100)
     parser.add_argument("--responses", type=int, default=200_000)
     parser.add_argument("--ratings", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--demo", metavar="VAR_DIR", help="time every step on this built demo's database instead")
     args = parser.parse_args()
+    if args.demo:
+        demo_steps(args.demo, args.repeat)
+        return
     with tempfile.TemporaryDirectory(prefix="govcx-index-measures-") as var_dir:
         setup(var_dir)
         from govcx.maturity import measures

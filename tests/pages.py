@@ -30,7 +30,7 @@ from govcx.lab.services import participant as participant_services
 from govcx.lab.services import session as session_services
 from govcx.lab.services import study as study_services
 from govcx.maturity.models import IndexPublication, IndexValue
-from govcx.pilots.models import PilotProgramme
+from govcx.pilots.models import EffectivenessCriterion, PilotProgramme
 from govcx.practices.models import SelfAssessment
 from govcx.proactive.models import Offer, Run
 from govcx.registry.models import Service
@@ -290,6 +290,8 @@ def page_values(admin: User) -> dict[str, object]:
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "pilot_id": PilotProgramme.objects.order_by("pk").first().pk,
+        "criterion_id": EffectivenessCriterion.objects.filter(  # pilots: the current version of the first pilot's
+            programme=PilotProgramme.objects.order_by("pk").first(), superseded=False).order_by("pk").first().pk,
         "fmt": "csv",
         # maturity: the authority with the most evidence, and a dimension measured per service
         "organisation_id": IndexValue.objects.order_by("-coverage", "pk").first().organisation_id,

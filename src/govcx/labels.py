@@ -261,6 +261,7 @@ PILOT_TOOLS = {
     "delivery": _("Delivery analytics"), "proactive": _("Proactive services"), "training": _("Staff training"),
 }
 PILOT_STATUSES = {"planned": _("Planned"), "running": _("Running"), "finished": _("Finished")}
+PILOT_PARTICIPANT_ROLES = {"treated": _("Pilot participant"), "comparison": _("Comparison authority")}
 PILOT_DIRECTIONS = {"increase": _("should rise"), "decrease": _("should fall")}
 PILOT_COMPARISON_GROUPS = {"federal": _("Federal bodies"), "regional": _("Regional authorities"),
                            "municipal": _("Municipal authorities"), "all": _("All kinds of authority")}

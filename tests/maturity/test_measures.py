@@ -101,3 +101,10 @@ def test_satisfaction_is_the_mean_rating_with_its_error_per_quarter_in_local_tim
     assert q2.value == pytest.approx(0.75, rel=1e-12)
     assert q2.standard_error == pytest.approx(0.25 / 3 ** 0.5, rel=1e-9)
     assert (q3.value, q3.cases, q3.standard_error) == (pytest.approx(0.7, rel=1e-12), 1, None)
+    # quarters asked for with a gap: the quarter between them is not counted into either
+    gapped = {f.period for f in compute_measures(periods=["2025Q1", "2025Q3"], today=dt.date(2025, 12, 1))[0]
+              if f.measure == "satisfaction_mean"}
+    assert gapped == {"2025Q3"}
+    earlier = {f.period for f in compute_measures(periods=["2025Q3", "2025Q2"], today=dt.date(2025, 12, 1))[0]
+               if f.measure == "satisfaction_mean"}
+    assert earlier == {"2025Q2", "2025Q3"}  # in any order

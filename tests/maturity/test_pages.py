@@ -120,3 +120,17 @@ def test_api_refuses_to_edit_a_published_value(published, users, client_for):
     assert detail["status"] == "published" and detail["values"]
     rows = client.get("/api/maturity/measures?measure=standards_met").json()
     assert {r["period"] for r in rows} == {"2025Q1", "2025Q2"}
+
+
+def test_drill_down_reaches_the_requirements_not_met(published, users, client_for, reference_data, evidence):
+    from govcx.standards.models import Assessment, RequirementOutcome
+
+    assessment = Assessment.objects.filter(service=evidence["a"]).order_by("-evaluated_at").first()
+    requirement = assessment.pack.parsed.requirements()[0]
+    RequirementOutcome.objects.create(assessment=assessment, requirement_id=requirement.id, source="assessor",
+                                      status="not_met")
+    page = client_for(users["owner_a"]).get(
+        f"/maturity/authorities/{reference_data['ministry'].pk}/dimensions/standards_met/?period=2025Q2",
+        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Requirements not met" in page
+    assert f"/standards/assessments/{assessment.pk}/#req-{requirement.id}" in page and requirement.title.en in page

@@ -1,5 +1,5 @@
-"""YAML read with the line of every key, so the problems of a rule pack, an index model or a questionnaire point at
-file and line."""
+"""YAML read with the line of every key, so the problems of a standards pack, a grade scale, a rule pack, an index
+model or a questionnaire point at file and line."""
 
 from __future__ import annotations
 

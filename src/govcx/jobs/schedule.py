@@ -39,6 +39,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("complaints.close_loop", every=dt.timedelta(minutes=10)),
     Entry("reports.send", daily_at=dt.time(6, 0), grace=dt.timedelta(hours=12)),  # subscribed report e-mails
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
+    # maturity: the measures follow the evidence of every area each night (a run is idempotent, all or nothing)
+    Entry("maturity.recompute", daily_at=dt.time(4, 30), grace=dt.timedelta(hours=12)),
 )
 
 

@@ -5,8 +5,12 @@ Two kinds of evidence, two ways to date it:
   at the quarter's last day: the latest assessment, study verdict or audit finished by then;
 * **flows** (satisfaction, complaints answered on time, proactive offers taken up) count what happened within the
   quarter: responses submitted, complaints due, offers made in it;
-* **delivery** logs carry no quarter of their own here (one figure per service's whole log, `delivery.selectors.
-  deadline_figures`): the figure is filed under the quarter of the service's last import.
+* **delivery** logs carry no quarter of their own here (one figure per service's whole log, kept at each import in
+  `delivery.DeliverySummary`): the figure is filed under the quarter of the service's last import.
+
+The flows, delivery and training are counted by the database, one grouped query per measure family (the quarter a
+`CASE` over the quarters' bounds), so no rating, complaint, offer or roster row travels to Python; the states are
+few rows a service and are read as they are.
 
 Every value is a share on 0–1 (see `measure_names`). An authority's value is the plain mean of its services'
 values (each service counts once, whatever its traffic: the index is about how the authority runs its services),
@@ -23,8 +27,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.db.models import Max
 
 from govcx.maturity.periods import period_bounds, period_of
 
@@ -98,6 +100,47 @@ def default_periods(*, today: dt.date) -> list[str]:
     return periods_between(period_of(min(firsts)), period_of(today))
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _quarters_of_moment(column: str, periods: list[str]) -> tuple[Any, Any]:
+    """The quarter of a date-time column as a database expression, and the filter to the quarters asked for: the
+    moment compared with the quarters' ends at local midnight, in ascending order, so a row takes one comparison per
+    quarter up to its own (plain comparisons: SQLite has no time zones of its own, and a per-row time-zone function
+    is slow). Quarters missing between the first and the last asked for are filtered out."""
+    from django.db.models import Case, CharField, Q, Value, When
+
+    from govcx.maturity.periods import periods_between
+
+    cover = periods_between(min(periods), max(periods))
+    ends = [_local_midnight(period_bounds(p)[1] + dt.timedelta(days=1)) for p in cover]
+    quarter = Case(*[When(**{f"{column}__lt": end}, then=Value(p)) for p, end in zip(cover, ends, strict=True)],
+                   default=None, output_field=CharField())
+    within = Q(**{f"{column}__gte": _local_midnight(period_bounds(cover[0])[0]), f"{column}__lt": ends[-1]})
+    if len(set(periods)) < len(cover):
+        asked = Q()
+        for p in set(periods):
+            asked |= Q(**{f"{column}__gte": _local_midnight(period_bounds(p)[0]),
+                          f"{column}__lt": _local_midnight(period_bounds(p)[1] + dt.timedelta(days=1))})
+        within &= asked
+    return quarter, within
+
+
+def _quarters_of_day(column: str, periods: list[str]) -> tuple[Any, Any]:
+    """As `_quarters_of_moment`, for a date column."""
+    from django.db.models import Case, CharField, Q, Value, When
+
+    quarter = Case(*[When(**{f"{column}__range": period_bounds(p)}, then=Value(p)) for p in periods], default=None,
+                   output_field=CharField())
+    within = Q()
+    for p in periods:
+        within |= Q(**{f"{column}__range": period_bounds(p)})
+    return quarter, within
+
+
 def _standards(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
     from govcx.standards.models import Assessment
 
@@ -160,24 +203,14 @@ def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFig
     """The mean rating per service and quarter on 0–1, with the error of the mean, aggregated by the database:
     count, mean and mean of squares per service and quarter (the sample variance is n/(n−1)·(mean of squares −
     mean²)), so the ratings themselves never travel to Python. The quarter is found by comparing the submission
-    time with each quarter's bounds at local midnight (plain comparisons: SQLite has no time zones of its own)."""
-    from django.db.models import Avg, Case, CharField, Count, ExpressionWrapper, F, FloatField, Q, Value, When
-    from django.utils import timezone
+    time with the quarters' ends at local midnight (`_quarters_of_moment`)."""
+    from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField
 
     from govcx.feedback.models import Answer
 
-    def local_midnight(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-    bounds = {p: (local_midnight(period_bounds(p)[0]), local_midnight(period_bounds(p)[1] + dt.timedelta(days=1)))
-              for p in periods}
-    quarter = Case(*[When(response__submitted_at__gte=since, response__submitted_at__lt=until, then=Value(p))
-                     for p, (since, until) in bounds.items()], default=None, output_field=CharField())
+    quarter, in_periods = _quarters_of_moment("response__submitted_at", periods)
     share = ExpressionWrapper((F("value") - F("scale_min")) / (F("scale_max") - F("scale_min")),
                               output_field=FloatField())
-    in_periods = Q()
-    for since, until in bounds.values():
-        in_periods |= Q(response__submitted_at__gte=since, response__submitted_at__lt=until)
     groups = (Answer.objects.filter(in_periods, measure="rating", value__isnull=False, scale_min__isnull=False,
                                     scale_max__isnull=False, scale_max__gt=F("scale_min"), response__is_spam=False)
               .alias(share=share).annotate(quarter=quarter)
@@ -195,84 +228,104 @@ def _satisfaction(periods: list[str], owners: dict[int, int]) -> list[ServiceFig
 
 
 def _complaints(periods: list[str], owners: dict[int, int], today: dt.date) -> list[ServiceFigure]:
+    """Per service and quarter of the due day: complaints whose term has passed or that are answered, and those
+    answered by the due day (the answer's local day), counted by the database in one grouped query."""
+    from django.db.models import Count, F, Q
+    from django.db.models.functions import TruncDate
+
     from govcx.complaints.models import Complaint
 
-    out = []
-    for period in periods:
-        start, end = period_bounds(period)
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for service_id, due_on, answered_at in (Complaint.objects.filter(due_on__range=(start, end))
-                                                .values_list("service_id", "due_on", "answered_at")):
-            answered_on = answered_at.date() if answered_at else None
-            if answered_on is None and due_on >= today:
-                continue  # still within its term: neither on time nor late yet
-            counts[service_id][0] += 1
-            counts[service_id][1] += int(answered_on is not None and answered_on <= due_on)
-        for service_id, (cases, on_time) in counts.items():
-            out.append(ServiceFigure(service_id, owners[service_id], period, "complaints_on_time", on_time / cases,
-                                     cases=cases, standard_error=_share_error(on_time, cases),
-                                     evidence={"kind": "complaints"}))
-    return out
+    quarter, within = _quarters_of_day("due_on", periods)
+    groups = (Complaint.objects.filter(within).filter(Q(answered_at__isnull=False) | Q(due_on__lt=today))
+              .alias(answered_on=TruncDate("answered_at")).annotate(quarter=quarter)
+              .values("service_id", "quarter")
+              .annotate(cases=Count("id"), on_time=Count("id", filter=Q(answered_on__lte=F("due_on"))))
+              .order_by())
+    return [ServiceFigure(row["service_id"], owners[row["service_id"]], row["quarter"], "complaints_on_time",
+                          row["on_time"] / row["cases"], cases=row["cases"],
+                          standard_error=_share_error(row["on_time"], row["cases"]), evidence={"kind": "complaints"})
+            for row in groups]
 
 
 def _delivery(periods: list[str], owners: dict[int, int]) -> list[ServiceFigure]:
-    from govcx.delivery.models import EventLog
-    from govcx.delivery.selectors import deadline_figures
+    """Cases within the passport's term, from the summaries kept at each import (`delivery.DeliverySummary`), read
+    with the quarter of the last import in one grouped query. A service whose summary is stale (events pushed and
+    not yet summarised, a new term) is computed from its events instead."""
+    from django.db.models import Max, Q
+
+    from govcx.delivery.models import DeliverySummary
+    from govcx.delivery.selectors import deadline_figures, summary_is_current
     from govcx.registry.models import Service
 
     wanted = set(periods)
-    last_imports = EventLog.objects.values("service_id").annotate(last=Max("created_at"))
+    logged = (Service.objects.filter(deadline_days__gt=0)
+              .annotate(last=Max("event_logs__created_at"),
+                        log_version=Max("event_logs__id", filter=Q(event_logs__events_added__gt=0)))
+              .filter(log_version__isnull=False).order_by())
+    stale = []
+    summaries = {s.service_id: s for s in DeliverySummary.objects.filter(service__in=logged.values("id"))}
     out = []
-    for row in last_imports:
-        period = period_of(row["last"])
+    for service in logged:
+        period = period_of(service.last)
         if period not in wanted:
             continue
-        service = Service.objects.get(pk=row["service_id"])
-        figures = deadline_figures(service=service)
-        if figures is None:
+        summary = summaries.get(service.pk)
+        if summary is None or not summary_is_current(summary, service, service.log_version):
+            stale.append((service, period))
             continue
-        out.append(ServiceFigure(service.pk, service.owner_id, period, "deadlines_met", figures["share"],
-                                 cases=figures["cases"], standard_error=_share_error(figures["on_time"],
-                                                                                     figures["cases"]),
-                                 evidence={"kind": "delivery"}))
+        if summary.cases and summary.on_time is not None:
+            out.append(_deadline_figure(service.pk, service.owner_id, period, summary.cases, summary.on_time))
+    for service, period in stale:
+        figures = deadline_figures(service=service)
+        if figures is not None:
+            out.append(_deadline_figure(service.pk, service.owner_id, period, figures["cases"], figures["on_time"]))
     return out
+
+
+def _deadline_figure(service_id: int, owner_id: int, period: str, cases: int, on_time: int) -> ServiceFigure:
+    return ServiceFigure(service_id, owner_id, period, "deadlines_met", on_time / cases, cases=cases,
+                         standard_error=_share_error(on_time, cases), evidence={"kind": "delivery"})
 
 
 def _proactive(periods: list[str]) -> list[OrganisationFigure]:
+    """Per authority and quarter of the offer: offers notified (past "proposed") and taken up, one grouped query."""
+    from django.db.models import Count, Q
+
     from govcx.proactive.models import Offer
 
-    out = []
-    for period in periods:
-        start, end = period_bounds(period)
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for organisation_id, state in (Offer.objects.filter(created_at__date__range=(start, end))
-                                       .exclude(state="proposed").values_list("organisation_id", "state")):
-            counts[organisation_id][0] += 1
-            counts[organisation_id][1] += int(state in TAKEN_UP)
-        out += [OrganisationFigure(organisation_id, period, "proactive_share", taken / notified, 0,
-                                   _share_error(taken, notified))
-                for organisation_id, (notified, taken) in counts.items()]
-    return out
+    quarter, within = _quarters_of_moment("created_at", periods)
+    groups = (Offer.objects.filter(within).exclude(state="proposed").annotate(quarter=quarter)
+              .values("organisation_id", "quarter")
+              .annotate(notified=Count("id"), taken=Count("id", filter=Q(state__in=TAKEN_UP))).order_by())
+    return [OrganisationFigure(row["organisation_id"], row["quarter"], "proactive_share",
+                               row["taken"] / row["notified"], 0, _share_error(row["taken"], row["notified"]))
+            for row in groups]
 
 
 def _training(periods: list[str]) -> list[OrganisationFigure]:
+    """Per authority and quarter: the people on a programme's roster at the quarter's end and those trained by then,
+    counted by the database in one query over every roster (two filtered counts per quarter)."""
+    import functools
+    import operator
+
+    from django.db.models import Count, Q
+
     from govcx.training.models import Programme
     from govcx.training.selectors import roster
 
-    people = [p for programme in Programme.objects.all()
-              for p in roster(programme).values_list("organisation_id", "started_on", "left_on", "trained_on")]
-    out = []
-    for period in periods:
+    rosters = [roster(programme) for programme in Programme.objects.all()]
+    if not rosters:
+        return []
+    counts = {}
+    for i, period in enumerate(periods):
         end = period_bounds(period)[1]
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for organisation_id, started_on, left_on, trained_on in people:
-            if started_on > end or (left_on is not None and left_on <= end):
-                continue
-            counts[organisation_id][0] += 1
-            counts[organisation_id][1] += int(trained_on is not None and trained_on <= end)
-        out += [OrganisationFigure(organisation_id, period, "staff_trained", trained / total, 0)
-                for organisation_id, (total, trained) in counts.items()]
-    return out
+        present = Q(started_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+        counts[f"people_{i}"] = Count("id", filter=present)
+        counts[f"trained_{i}"] = Count("id", filter=present & Q(trained_on__lte=end))
+    rows = functools.reduce(operator.or_, rosters).order_by().values("organisation_id").annotate(**counts)
+    return [OrganisationFigure(row["organisation_id"], period, "staff_trained",
+                               row[f"trained_{i}"] / row[f"people_{i}"], 0)
+            for row in rows for i, period in enumerate(periods) if row[f"people_{i}"]]
 
 
 def _practices(periods: list[str]) -> list[OrganisationFigure]:

@@ -97,6 +97,22 @@ def dimension_services(*, user: Any, organisation: Organisation, period: str,
             .select_related("service").order_by("value", "service__code"))
 
 
+def unmet_requirements(assessment_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """The drill-down's requirement level: per assessment, the requirements it found not met (id and title in the
+    active language), in the pack's order of ids."""
+    from govcx.standards.models import Assessment
+    from govcx.standards.presentation import requirement_titles
+
+    out: dict[int, list[dict[str, str]]] = {}
+    for assessment in Assessment.objects.filter(pk__in=assessment_ids).select_related("pack"):
+        missed = list(assessment.outcomes.filter(status="not_met").order_by("requirement_id")
+                      .values_list("requirement_id", flat=True))
+        if missed:
+            titles = requirement_titles(assessment)
+            out[assessment.pk] = [{"id": r, "title": titles.get(r, r)} for r in missed]
+    return out
+
+
 _MODELS: dict[str, IndexModel] = {}
 
 

@@ -184,9 +184,13 @@ def dimension(request: HttpRequest, organisation_id: int, measure: str) -> HttpR
     period = request.GET.get("period", "")
     if not valid_period(period):
         period = selectors.latest_measure_period(organisation=organisation, measure=measure) or ""
-    services = [{"s": row, "link": _evidence_link(row.evidence.get("kind", ""), row.evidence, row.service_id)}
-                for row in selectors.dimension_services(user=request.user, organisation=organisation, period=period,
-                                                        measure=measure)]
+    rows = list(selectors.dimension_services(user=request.user, organisation=organisation, period=period,
+                                             measure=measure))
+    assessed = [row.evidence["id"] for row in rows if row.evidence.get("kind") == "assessment"]
+    unmet = selectors.unmet_requirements(assessed) if assessed else {}
+    services = [{"s": row, "link": _evidence_link(row.evidence.get("kind", ""), row.evidence, row.service_id),
+                 "unmet": unmet.get(row.evidence.get("id"), []) if row.evidence.get("kind") == "assessment" else []}
+                for row in rows]
     info = measure_info(measure)
     return render(request, "maturity/dimension.html", {
         "organisation": organisation, "measure": measure, "label": labels.MEASURES[measure], "period": period,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
@@ -59,12 +60,12 @@ def programme_create(*, actor: Any, owner: Organisation, name: str, tools: Seque
     require(actor, Action.MANAGE_PILOTS)
     name = (name or "").strip()
     if not name:
-        raise _invalid("the programme needs a name", "name")
+        raise _invalid(_("the programme needs a name"), "name")
     unknown = [t for t in tools if t not in TOOLS]
     if not tools or unknown:
-        raise _invalid(f"tools must be among {', '.join(TOOLS)}", "tools")
+        raise _invalid(_("tools must be among %(known)s") % {"known": ", ".join(TOOLS)}, "tools")
     if ends_on <= starts_on:
-        raise _invalid("the pilot must end after it starts", "ends_on")
+        raise _invalid(_("the pilot must end after it starts"), "ends_on")
     with transaction.atomic():
         programme = PilotProgramme.objects.create(owner=owner, name=name[:200], tools=list(dict.fromkeys(tools)),
                                                   starts_on=starts_on, ends_on=ends_on)
@@ -76,13 +77,13 @@ def programme_create(*, actor: Any, owner: Organisation, name: str, tools: Seque
 def participant_add(*, actor: Any, programme: PilotProgramme, organisation: Organisation, role: str
                     ) -> PilotParticipant:
     if role not in PARTICIPANT_ROLES:
-        raise _invalid(f"the role must be one of {', '.join(PARTICIPANT_ROLES)}", "role")
+        raise _invalid(_("the role must be one of %(known)s") % {"known": ", ".join(PARTICIPANT_ROLES)}, "role")
     with transaction.atomic():
         programme = _managed(actor, programme)
         if programme.status != "planned":
-            raise Conflict("participants are fixed once the pilot has started")
+            raise Conflict(_("participants are fixed once the pilot has started"))
         if programme.participants.filter(organisation=organisation).exists():
-            raise _invalid(f"{organisation.name} already takes part", "organisation")
+            raise _invalid(_("%(name)s already takes part") % {"name": organisation.name}, "organisation")
         participant = PilotParticipant.objects.create(programme=programme, organisation=organisation, role=role)
         audit_record(actor=actor, action="pilot.participant_add", obj=programme, organisation_id=programme.owner_id,
                      changes={"organisation": organisation.pk, "role": role})
@@ -93,36 +94,42 @@ def _clean_criterion(programme: PilotProgramme, values: dict[str, Any]) -> dict[
     """The criterion's fields checked one by one, each refusal naming its field."""
     tool = values.get("tool") or ""
     if tool not in programme.tools:
-        raise _invalid(f"the tool must be one the programme pilots: {', '.join(programme.tools)}", "tool")
+        known = ", ".join(programme.tools)
+        raise _invalid(_("the tool must be one the programme pilots: %(known)s") % {"known": known}, "tool")
     measure = values.get("measure") or ""
     if not measure_names.is_known(measure):
-        raise _invalid(f"no area provides a measure called {measure!r}", "measure")
+        raise _invalid(_("no area provides a measure called %(name)s") % {"name": repr(measure)}, "measure")
     direction = values.get("direction") or "increase"
     if direction not in DIRECTIONS:
-        raise _invalid(f"the direction must be one of {', '.join(DIRECTIONS)}", "direction")
+        raise _invalid(_("the direction must be one of %(known)s") % {"known": ", ".join(DIRECTIONS)}, "direction")
     group = values.get("comparison_group") or ""
     if not group:
-        raise _invalid("a criterion needs a comparison group (the kind of authority compared)", "comparison_group")
+        raise _invalid(_("a criterion needs a comparison group (the kind of authority compared)"),
+                       "comparison_group")
     if group not in COMPARISON_GROUPS:
-        raise _invalid(f"the comparison group must be one of {', '.join(COMPARISON_GROUPS)}", "comparison_group")
+        raise _invalid(_("the comparison group must be one of %(known)s") % {"known": ", ".join(COMPARISON_GROUPS)},
+                       "comparison_group")
     numbers: dict[str, float] = {}
     for field, default in (("minimum_effect", None), ("iterate_threshold", None), ("confidence", 0.95)):
         raw = values.get(field, default)
         try:
             number = float(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise _invalid("a number is needed", field) from None
+            raise _invalid(_("a number is needed"), field) from None
         if not math.isfinite(number):
-            raise _invalid("a finite number is needed", field)
+            raise _invalid(_("a finite number is needed"), field)
         numbers[field] = number
     if not 0.5 <= numbers["confidence"] < 1:
-        raise _invalid("the confidence level is between 0.5 and 1 (0.95 for 95%)", "confidence")
+        raise _invalid(_("the confidence level is between 0.5 and 1 (0.95 for 95%)"), "confidence")
     try:
         Rule(direction=Direction(direction), minimum_effect=numbers["minimum_effect"],
              iterate_threshold=numbers["iterate_threshold"])
     except ValueError as error:
-        field = "iterate_threshold" if "iterate" in str(error) else "minimum_effect"
-        raise _invalid(str(error), field) from None
+        if "iterate" in str(error):
+            raise _invalid(_("the iterate threshold cannot exceed the minimum effect worth scaling"),
+                           "iterate_threshold") from None
+        raise _invalid(_("the minimum effect is given in the expected direction and cannot be negative"),
+                       "minimum_effect") from None
     return {"tool": tool, "measure": measure, "direction": direction, "comparison_group": group, **numbers}
 
 
@@ -131,13 +138,13 @@ def criterion_create(*, actor: Any, programme: PilotProgramme, key: str, values:
     """A new criterion, registered before results exist: only while the programme is planned."""
     key = (key or "").strip()
     if not key or not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
-        raise _invalid("the key is a short code of letters, digits, - and _", "key")
+        raise _invalid(_("the key is a short code of letters, digits, - and _"), "key")
     with transaction.atomic():
         programme = _managed(actor, programme)
         if programme.status != "planned":
-            raise Conflict("criteria are registered before the pilot starts; change one by a new version")
+            raise Conflict(_("criteria are registered before the pilot starts; change one by a new version"))
         if programme.criteria.filter(key=key).exists():
-            raise _invalid(f"a criterion {key!r} exists already", "key")
+            raise _invalid(_("a criterion %(key)s exists already") % {"key": repr(key)}, "key")
         criterion = EffectivenessCriterion.objects.create(programme=programme, key=key[:64], created_by=_user(actor),
                                                           **_clean_criterion(programme, values))
         audit_record(actor=actor, action="pilot.criterion_create", obj=criterion,
@@ -152,7 +159,7 @@ def criterion_update(*, actor: Any, criterion: EffectivenessCriterion, values: d
         programme = _managed(actor, criterion.programme)
         current = EffectivenessCriterion.objects.select_for_update().get(pk=criterion.pk)
         if current.frozen_at is not None or programme.status != "planned":
-            raise Conflict("this criterion is frozen since the pilot started; register a new version with a reason")
+            raise Conflict(_("this criterion is frozen since the pilot started; register a new version with a reason"))
         cleaned = _clean_criterion(programme, {**{f: getattr(current, f) for f in CRITERION_FIELDS}, **values})
         for field, value in cleaned.items():
             setattr(current, field, value)
@@ -167,16 +174,16 @@ def criterion_revise(*, actor: Any, criterion: EffectivenessCriterion, values: d
     """A new version of a frozen criterion, with its reason; the versions before stay and are shown."""
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("say why the registered criterion changes", "reason")
+        raise _invalid(_("say why the registered criterion changes"), "reason")
     with transaction.atomic():
         programme = _managed(actor, criterion.programme)
         if programme.status == "planned":
-            raise Conflict("the pilot has not started: edit the criterion itself")
+            raise Conflict(_("the pilot has not started: edit the criterion itself"))
         if programme.status == "finished":
-            raise Conflict("the pilot has finished: its criteria stay as registered")
+            raise Conflict(_("the pilot has finished: its criteria stay as registered"))
         latest = programme.criteria.select_for_update().filter(key=criterion.key, superseded=False).first()
         if latest is None or latest.pk != criterion.pk:
-            raise Conflict("a newer version of this criterion exists; revise that one")
+            raise Conflict(_("a newer version of this criterion exists; revise that one"))
         cleaned = _clean_criterion(programme, {**{f: getattr(latest, f) for f in CRITERION_FIELDS}, **values})
         latest.superseded = True
         latest.save(update_fields=["superseded"])
@@ -194,11 +201,11 @@ def programme_start(*, actor: Any, programme: PilotProgramme) -> PilotProgramme:
     with transaction.atomic():
         programme = _managed(actor, programme)
         if programme.status != "planned":
-            raise Conflict("only a planned pilot can start")
+            raise Conflict(_("only a planned pilot can start"))
         if not programme.participants.filter(role="treated").exists():
-            raise _invalid("a pilot needs treated participants before it starts", "participants")
+            raise _invalid(_("a pilot needs treated participants before it starts"), "participants")
         if not programme.criteria.exists():
-            raise _invalid("register the effectiveness criteria before the pilot starts", "criteria")
+            raise _invalid(_("register the effectiveness criteria before the pilot starts"), "criteria")
         programme.criteria.update(frozen_at=timezone.now())
         programme.status = "running"
         programme.save(update_fields=["status"])
@@ -210,7 +217,7 @@ def programme_finish(*, actor: Any, programme: PilotProgramme) -> PilotProgramme
     with transaction.atomic():
         programme = _managed(actor, programme)
         if programme.status != "running":
-            raise Conflict("only a running pilot can finish")
+            raise Conflict(_("only a running pilot can finish"))
         programme.status = "finished"
         programme.save(update_fields=["status"])
         audit_record(actor=actor, action="pilot.finish", obj=programme, organisation_id=programme.owner_id)
@@ -263,7 +270,7 @@ def analysis_run(*, actor: Any, programme: PilotProgramme, reps: int = REPS, eve
         raise NotFound(f"programme {programme.pk} not found")
     programme = found
     if programme.status == "planned":
-        raise Conflict("the pilot has not started: there is nothing to compare yet")
+        raise Conflict(_("the pilot has not started: there is nothing to compare yet"))
     participants = [(p.organisation_id, p.role, p.organisation.level)
                     for p in programme.participants.select_related("organisation")]
     criteria = list(programme.criteria.filter(superseded=False).order_by("key"))

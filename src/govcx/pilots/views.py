@@ -1,25 +1,28 @@
 """Pilot pages: the programmes, one programme (participants by name, criteria with every version), and the
 report a minister's office reads in five minutes (a verdict in plain words and one chart per criterion), with its
-PDF twin. The start, finish and analysis buttons are plain forms."""
+PDF twin. The start, finish and analysis buttons are plain forms; so is the criterion form (an edit while the pilot is
+planned, a new version with its reason once it runs), and the forms that set a programme up: a new programme, its
+participants and its criteria."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx import labels
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import can
+from govcx.accounts.scoping import can, require
 from govcx.common.pdf import pdf_response
-from govcx.common.refusals import refusal_as_message
-from govcx.pilots import selectors, services
-from govcx.pilots.models import EffectivenessCriterion, PilotProgramme, PilotResult
+from govcx.common.refusals import refusal_as_message, refusal_on_form
+from govcx.pilots import report, selectors, services
+from govcx.pilots.forms import CriterionForm, ParticipantForm, ProgrammeForm
 from govcx.registry.models import Organisation
 
 
@@ -28,25 +31,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     rows = [{"p": p, "status": labels.PILOT_STATUSES.get(p.status, p.status),
              "tools": ", ".join(str(labels.PILOT_TOOLS.get(t, t)) for t in p.tools)}
             for p in selectors.programme_list(user=request.user)]
-    return render(request, "pilots/list.html", {"rows": rows})
-
-
-def _criterion_row(criterion: EffectivenessCriterion) -> dict[str, Any]:
-    return {
-        "c": criterion,
-        "tool": labels.PILOT_TOOLS.get(criterion.tool, criterion.tool),
-        "measure": labels.MEASURES.get(criterion.measure, criterion.measure),
-        "direction": labels.PILOT_DIRECTIONS.get(criterion.direction, criterion.direction),
-        "group": labels.PILOT_COMPARISON_GROUPS.get(criterion.comparison_group, criterion.comparison_group),
-        "minimum": points(_signed(criterion, criterion.minimum_effect)),
-        "iterate": points(_signed(criterion, criterion.iterate_threshold)),
-        "confidence": round(criterion.confidence * 100),
-    }
-
-
-def _signed(criterion: EffectivenessCriterion, threshold: float) -> float:
-    """A threshold as a change of the measure: negative when the measure should fall."""
-    return threshold if criterion.direction == "increase" else -threshold
+    return render(request, "pilots/list.html", {"rows": rows, "manages": can(request.user, Action.MANAGE_PILOTS)})
 
 
 @login_required
@@ -59,7 +44,8 @@ def programme_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
         "tools": [labels.PILOT_TOOLS.get(t, t) for t in programme.tools],
         "treated": [p for p in participants if p.role == "treated"],
         "comparison": [p for p in participants if p.role == "comparison"],
-        "criteria": [[_criterion_row(c) for c in versions] for versions in selectors.criteria_history(programme)],
+        "criteria": [[report.criterion_row(c) for c in versions]
+                     for versions in selectors.criteria_history(programme)],
         "analysis": selectors.latest_analysis(programme),
         "manages": can(request.user, Action.MANAGE_PILOTS),
     })
@@ -84,79 +70,104 @@ def programme_action(request: HttpRequest, pilot_id: int, action: str) -> HttpRe
     return redirect(target, pilot_id=programme.pk)
 
 
-def points(value: float | None) -> str:
-    """A change of a share on 0–1 in percentage points, signed ("+4.2 pp")."""
-    if value is None:
-        return "—"
-    return _("%(value)s pp") % {"value": f"{value * 100:+.1f}".replace("-", "−")}
-
-
-def _verdict(result: PilotResult) -> str:
-    c = result.criterion
-    words = {"estimate": points(result.estimate), "low": points(result.low), "high": points(result.high),
-             "minimum": points(_signed(c, c.minimum_effect)), "iterate": points(_signed(c, c.iterate_threshold)),
-             "confidence": round(c.confidence * 100)}
-    if result.decision == "scale":
-        return _("Scale up. The measured effect is %(estimate)s (%(confidence)s%% interval %(low)s to %(high)s): "
-                 "even the least favourable end of the interval reaches the minimum worth scaling, "
-                 "%(minimum)s.") % words
-    if result.decision == "iterate":
-        return _("Iterate. The measured effect, %(estimate)s, reaches %(iterate)s, but the %(confidence)s%% "
-                 "interval (%(low)s to %(high)s) does not rule out an effect below the minimum worth scaling, "
-                 "%(minimum)s.") % words
-    if result.decision == "stop":
-        return _("Stop. The measured effect, %(estimate)s (%(confidence)s%% interval %(low)s to %(high)s), does "
-                 "not reach %(iterate)s, the least effect worth another round.") % words
-    return _("Not enough evidence to decide: %(problem)s.") % {
-        "problem": labels.PILOT_PROBLEMS.get(result.problem, result.problem)}
-
-
-def _report_context(programme: PilotProgramme, *, charts: bool = True) -> dict[str, Any]:
-    analysis = selectors.latest_analysis(programme)
-    rows = []
-    if analysis is not None:
-        names = {o.pk: o.name for o in Organisation.objects.filter(
-            pk__in={o["organisation_id"] for r in analysis.results.all() for o in r.leave_one_out})}
-        from govcx.pilots.charts import event_study_svg  # Altair is imported when a report is drawn
-
-        for result in selectors.results(analysis):
-            c = result.criterion
-            row = _criterion_row(c)
-            dropped = sorted(result.leave_one_out, key=lambda o: o["estimate"])
-            row.update({
-                "r": result,
-                "decision": labels.PILOT_DECISIONS.get(result.decision, result.decision),
-                "verdict": _verdict(result),
-                "estimate": points(result.estimate), "low": points(result.low), "high": points(result.high),
-                "ri_low": points(result.ri_low), "ri_high": points(result.ri_high),
-                "loo_low": points(dropped[0]["estimate"]) if dropped else "—",
-                "loo_high": points(dropped[-1]["estimate"]) if dropped else "—",
-                "loo_low_name": _name(names, dropped[0]["organisation_id"]) if dropped else "",
-                "loo_high_name": _name(names, dropped[-1]["organisation_id"]) if dropped else "",
-                "events": [{**e, "estimate_pp": points(e["estimate"]), "low_pp": points(e["low"]),
-                            "high_pp": points(e["high"])} for e in result.events],
-                "chart": event_study_svg(
-                    [{**e, "estimate": e["estimate"] * 100,
-                      "low": None if e["low"] is None else e["low"] * 100,
-                      "high": None if e["high"] is None else e["high"] * 100} for e in result.events],
-                    minimum_effect=_signed(c, c.minimum_effect) * 100,
-                    title=_("%(measure)s: effect by quarter") % {"measure": row["measure"]},
-                    axis_period=_("Quarter"), axis_effect=_("Effect, percentage points"),
-                ) if charts and result.events else "",
-            })
-            rows.append(row)
-    return {"programme": programme, "analysis": analysis, "rows": rows,
-            "status": labels.PILOT_STATUSES.get(programme.status, programme.status)}
-
-
-def _name(names: dict[int, str], organisation_id: int) -> str:
-    return names.get(organisation_id, "")
+@login_required
+def programme_new(request: SignedInRequest) -> HttpResponse:
+    """A planned programme run by the central office (or the manager's own organisation)."""
+    require(request.user, Action.MANAGE_PILOTS)
+    owners = list(Organisation.objects.filter(Q(is_central_office=True) | Q(pk=request.user.organisation_id))
+                  .order_by("name_en"))
+    initial = {"owner": request.user.organisation_id}
+    form = ProgrammeForm(request.POST or None, owners=owners, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_on_form(form) as refused:
+            programme = services.programme_create(
+                actor=request.user, owner=next(o for o in owners if str(o.pk) == data["owner"]), name=data["name"],
+                tools=data["tools"], starts_on=data["starts_on"], ends_on=data["ends_on"])
+        if not refused:
+            messages.success(request, _("Programme created. Add its participants and register its criteria."))
+            return redirect("pilots:programme", pilot_id=programme.pk)
+    return render(request, "pilots/form.html", {
+        "form": form, "title": _("New pilot programme"), "submit": _("Create the programme"),
+        "intro": _("Participants and effectiveness criteria are added next, before the pilot starts.")})
 
 
 @login_required
-def report(request: HttpRequest, pilot_id: int) -> HttpResponse:
+def participant_new(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    programme = selectors.access_programme(request.user, pilot_id, Action.MANAGE_PILOTS)
+    taken = programme.participants.values("organisation_id")
+    candidates = list(Organisation.objects.exclude(pk__in=taken).order_by("level", "name_en"))
+    form = ParticipantForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        organisation = next(o for o in candidates if str(o.pk) == form.cleaned_data["organisation"])
+        with refusal_on_form(form) as refused:
+            services.participant_add(actor=request.user, programme=programme, organisation=organisation,
+                                     role=form.cleaned_data["role"])
+        if not refused:
+            messages.success(request, _("%(name)s added.") % {"name": organisation.name})
+            return redirect(f"{reverse('pilots:programme', args=[programme.pk])}#participants")
+    return render(request, "pilots/form.html", {
+        "form": form, "programme": programme, "title": _("Add a participant"), "submit": _("Add"),
+        "intro": _("Pilot participants use the tools; comparison authorities of the same kind do not, and show "
+                   "what would have happened without them.")})
+
+
+@login_required
+def criterion_new(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    programme = selectors.access_programme(request.user, pilot_id, Action.MANAGE_PILOTS)
+    form = CriterionForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form) as refused:
+            services.criterion_create(actor=request.user, programme=programme, key=form.cleaned_data["key"],
+                                      values=form.values())
+        if not refused:
+            messages.success(request, _("Criterion registered."))
+            return redirect(f"{reverse('pilots:programme', args=[programme.pk])}#criteria")
+    return render(request, "pilots/form.html", {
+        "form": form, "programme": programme, "title": _("Register an effectiveness criterion"),
+        "submit": _("Register the criterion"),
+        "intro": _("Registered before the results exist: the criterion is frozen when the pilot starts, and a "
+                   "change after that is a new version with its reason.")})
+
+
+@login_required
+def criterion_edit(request: HttpRequest, pilot_id: int, criterion_id: int) -> HttpResponse:
+    """The current version of a criterion, edited in place while the pilot is planned, else revised: a new version
+    with its reason. A finished pilot's criteria and replaced versions are not offered (the service refuses them)."""
+    programme = selectors.access_programme(request.user, pilot_id, Action.MANAGE_PILOTS)
+    criterion = selectors.access_criterion(request.user, criterion_id, Action.MANAGE_PILOTS)
+    if criterion.programme_id != programme.pk:
+        raise Http404
+    versioned = programme.status != "planned"
+    form = CriterionForm(request.POST or None, programme=programme, criterion=criterion, versioned=versioned)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form) as refused:
+            if versioned:
+                services.criterion_revise(actor=request.user, criterion=criterion, values=form.values(),
+                                          reason=form.cleaned_data["reason"])
+            else:
+                services.criterion_update(actor=request.user, criterion=criterion, values=form.values())
+        if not refused:
+            messages.success(request, _("New version registered.") if versioned else _("Criterion saved."))
+            return redirect(f"{reverse('pilots:programme', args=[programme.pk])}#criteria")
+    measure = report.criterion_row(criterion)["measure"]
+    if versioned:
+        title = _("New version of a criterion: %(measure)s") % {"measure": measure}
+        intro = _("The pilot has started, so version %(version)s is frozen: saving registers a new version with its "
+                  "reason, and version %(version)s stays on the programme's page, marked as replaced. The next "
+                  "analysis uses the new version.") % {"version": criterion.version}
+    else:
+        title = _("Edit a criterion: %(measure)s") % {"measure": measure}
+        intro = _("The pilot has not started: the criterion is edited in place. It is frozen when the pilot starts.")
+    return render(request, "pilots/form.html", {
+        "form": form, "programme": programme, "title": title, "intro": intro,
+        "submit": _("Register the new version") if versioned else _("Save")})
+
+
+@login_required
+def report_page(request: HttpRequest, pilot_id: int) -> HttpResponse:
     programme = selectors.access_programme(request.user, pilot_id)
-    context = _report_context(programme)
+    context = report.report_context(programme)
     context["manages"] = can(request.user, Action.MANAGE_PILOTS)
     return render(request, "pilots/report.html", context)
 
@@ -164,5 +175,5 @@ def report(request: HttpRequest, pilot_id: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pilot_id: int) -> FileResponse:
     programme = selectors.access_programme(request.user, pilot_id)
-    return pdf_response(request, "pilots/report_print.html", _report_context(programme),
+    return pdf_response(request, "pilots/report_print.html", report.report_context(programme),
                         filename=f"pilot-{programme.pk}-report.pdf")

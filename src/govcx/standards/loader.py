@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from govcx.common.yamlfile import Lines, YamlPath, load
 from govcx.errors import InvalidInput, Problem
 from govcx.standards.checks import param_errors
 from govcx.standards.schema import (
@@ -27,40 +27,12 @@ from govcx.standards.schema import (
 PACKS_DIR = Path(__file__).parent / "packs"
 GRADE_SCALES_FILE = Path(__file__).parent / "grade_scales.yaml"
 
-YamlPath = tuple[str | int, ...]  # keys and list positions from the document root
-
-
 @dataclass(frozen=True)
 class LoadedPack:
     pack: Pack
     content: dict[str, Any]
     sha256: str
     file: str
-
-
-def _line_index(
-    node: yaml.Node, path: YamlPath = (), index: dict[YamlPath, int] | None = None
-) -> dict[YamlPath, int]:
-    """Map every path in the YAML document (keys and list positions) to its 1-based line."""
-    index = {} if index is None else index
-    index[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            index[(*path, key)] = key_node.start_mark.line + 1
-            _line_index(value_node, (*path, key), index)
-            index[(*path, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_index(item, (*path, i), index)
-    return index
-
-
-def _line_for(lines: dict[YamlPath, int], loc: YamlPath) -> int | None:
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
 
 
 def _field_name(loc: YamlPath) -> str:
@@ -73,29 +45,23 @@ def _field_name(loc: YamlPath) -> str:
     return ".".join(parts)
 
 
-def _parse_yaml(text: str, file: str) -> tuple[Any, dict[YamlPath, int]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InvalidInput([Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line)]) from None
-    if node is None or not isinstance(data, dict):
+def _parse_yaml(text: str, file: str) -> tuple[dict[str, Any], Lines]:
+    data, lines = load(text, file)
+    if not isinstance(data, dict):
         raise InvalidInput([Problem("the file must hold a mapping (key: value pairs)", file=file, line=1)])
-    return data, _line_index(node)
+    return data, lines
 
 
-def _pydantic_problems(exc: ValidationError, file: str, lines: dict[YamlPath, int]) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, file: str, lines: Lines) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         message = error["msg"].removeprefix("Value error, ")
-        problems.append(Problem(message, file=file, line=_line_for(lines, loc), field=_field_name(loc)))
+        problems.append(Problem(message, file=file, line=lines.of(loc), field=_field_name(loc)))
     return problems
 
 
-def _check_problems(data: dict[str, Any], file: str, lines: dict[YamlPath, int]) -> list[Problem]:
+def _check_problems(data: dict[str, Any], file: str, lines: Lines) -> list[Problem]:
     """Every check a requirement names must be installed and given valid parameters."""
     problems = []
 
@@ -115,7 +81,7 @@ def _check_problems(data: dict[str, Any], file: str, lines: dict[YamlPath, int])
                     ]
                     for path, message in located:
                         problems.append(
-                            Problem(message, file=file, line=_line_for(lines, path), field=_field_name(path))
+                            Problem(message, file=file, line=lines.of(path), field=_field_name(path))
                         )
 
     walk(data.get("groups", []), ("groups",))
@@ -130,14 +96,14 @@ def parse_pack(text: str, file: str = "<pack>") -> LoadedPack:
     except ValidationError as exc:
         raise InvalidInput(_pydantic_problems(exc, file, lines)) from None
     problems = [
-        Problem(message, file=file, line=_line_for(lines, loc), field=_field_name(loc))
+        Problem(message, file=file, line=lines.of(loc), field=_field_name(loc))
         for loc, message in consistency_problems(pack)
     ]
     problems += _check_problems(data, file, lines)
     if pack.grade_scale not in grade_scales():
         problems.append(
             Problem(f"unknown grade scale {pack.grade_scale!r}; known: {sorted(grade_scales())}", file=file,
-                    line=_line_for(lines, ("grade_scale",)), field="grade_scale")
+                    line=lines.of(("grade_scale",)), field="grade_scale")
         )
     if problems:
         raise InvalidInput(problems)
