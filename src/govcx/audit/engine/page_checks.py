@@ -45,6 +45,17 @@ function govcxCssPath(el) {
 }
 """
 
+#: The page's scroll offsets and full size in CSS pixels: screenshots turn viewport boxes into page coordinates.
+PAGE_EXTENT_JS = """
+() => {
+  const root = document.documentElement;
+  const body = document.body;
+  return [window.scrollX, window.scrollY,
+          Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
+          Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight)];
+}
+"""
+
 PAGE_INFO_JS = """
 () => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -167,34 +178,6 @@ MOBILE_JS = "() => {" + CSS_PATH_JS + r"""
   };
 }
 """.replace("MIN_TARGET_PX", str(MIN_TARGET_PX))
-
-# The outline comes from a constructed style sheet (adoptedStyleSheets: no DOM node, not blocked by a page's CSP)
-# and a marker attribute, never from the element's inline style: Chromium can leave an empty style="" behind
-# after inline-style edits around a screenshot.
-OUTLINE_JS = """
-(el) => {
-  const doc = el.ownerDocument;
-  if (!doc.__govcxOutline) {
-    const sheet = new doc.defaultView.CSSStyleSheet();
-    sheet.replaceSync('[data-govcx-outline] { outline: 4px solid #d4351c !important; ' +
-                      'outline-offset: 2px !important; }');
-    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
-    doc.__govcxOutline = sheet;
-  }
-  el.setAttribute('data-govcx-outline', '');
-}
-"""
-
-UNOUTLINE_JS = """
-(el) => {
-  el.removeAttribute('data-govcx-outline');
-  const doc = el.ownerDocument;
-  if (doc.__govcxOutline) {
-    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((sheet) => sheet !== doc.__govcxOutline);
-    delete doc.__govcxOutline;
-  }
-}
-"""
 
 # What decides whether the page lays out at the phone's width the same without phone emulation: the viewport meta,
 # and media queries on the input device (pointer, hover), which differ between a desktop page and a touch phone.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -120,53 +121,114 @@ async def locate(page: Page, target: Sequence[Any]) -> ElementHandle | None:
     return element
 
 
-async def screenshot_node(page: Page, target: Sequence[Any], options: AuditOptions) -> bytes | None:
-    """A PNG of the page around one element, outlined in red for the picture and restored afterwards."""
+#: A capture taller than this is split into bands: the pictures of a long page need not be one huge image.
+SCREENSHOT_BAND_HEIGHT = 2400
+OUTLINE_COLOUR = (0xD4, 0x35, 0x1C)  # drawn on the picture around the element, outside its border box
+OUTLINE_WIDTH, OUTLINE_OFFSET = 4, 2
+
+
+async def document_box(page: Page, target: Sequence[Any]) -> dict[str, float] | None:
+    """The border box of an axe node target in the top document's coordinates (frames included), or None for
+    an element that is not there or has no box (a ``<meta>``, a hidden input)."""
     element = await locate(page, target)
     if element is None:
         return None
     try:
-        with contextlib.suppress(PlaywrightError):
-            await element.scroll_into_view_if_needed(timeout=2000)
         box = await element.bounding_box()
-        if box is None or box["width"] <= 0 or box["height"] <= 0:
-            return None
-        await element.evaluate(checks.OUTLINE_JS)
-        try:
-            width, height = options.desktop_viewport
-            x = max(box["x"] - SCREENSHOT_MARGIN, 0)
-            y = max(box["y"] - SCREENSHOT_MARGIN, 0)
-            clip = {
-                "x": x, "y": y,
-                "width": max(min(box["width"] + 2 * SCREENSHOT_MARGIN, width - x), 1),
-                "height": max(min(box["height"] + 2 * SCREENSHOT_MARGIN, SCREENSHOT_MAX_HEIGHT, height - y), 1),
-            }
-            return await page.screenshot(clip=clip, type="png", animations="disabled", timeout=5000)  # type: ignore[arg-type]
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await element.evaluate(checks.UNOUTLINE_JS)
     except PlaywrightError:
         return None
     finally:
         with contextlib.suppress(PlaywrightError):
             await element.dispose()
+    if box is None or box["width"] <= 0 or box["height"] <= 0:
+        return None
+    return box
+
+
+def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> dict[str, float]:
+    """The picture around an element: ``SCREENSHOT_MARGIN`` on each side, within the page, at most
+    ``SCREENSHOT_MAX_HEIGHT`` tall."""
+    width, height = page_size
+    x = max(box["x"] - SCREENSHOT_MARGIN, 0)
+    y = max(box["y"] - SCREENSHOT_MARGIN, 0)
+    return {"x": x, "y": y,
+            "width": max(min(box["width"] + 2 * SCREENSHOT_MARGIN, width - x), 1),
+            "height": max(min(box["height"] + 2 * SCREENSHOT_MARGIN, SCREENSHOT_MAX_HEIGHT, height - y), 1)}
+
+
+def screenshot_bands(clips: Sequence[dict[str, float]], width: float) -> tuple[list[dict[str, float]], list[int]]:
+    """Few page regions that hold every clip, and the region of each clip: clips taken from the top share a band
+    while it stays within ``SCREENSHOT_BAND_HEIGHT`` (a clip is at most ``SCREENSHOT_MAX_HEIGHT`` tall, so each
+    fits one band)."""
+    bands: list[dict[str, float]] = []
+    band_of = [0] * len(clips)
+    for index in sorted(range(len(clips)), key=lambda i: clips[i]["y"]):
+        clip = clips[index]
+        bottom = clip["y"] + clip["height"]
+        if bands and bottom - bands[-1]["y"] <= SCREENSHOT_BAND_HEIGHT:
+            bands[-1]["height"] = max(bands[-1]["height"], bottom - bands[-1]["y"])
+        else:
+            bands.append({"x": 0, "y": clip["y"], "width": width, "height": clip["height"]})
+        band_of[index] = len(bands) - 1
+    return bands, band_of
+
+
+def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float], box: dict[str, float]) -> bytes:
+    """One element's picture cut from a band's capture, a 4 px red outline 2 px outside the element's box."""
+    from PIL import ImageDraw
+
+    left, top = int(clip["x"] - band_clip["x"]), int(clip["y"] - band_clip["y"])
+    picture = band.crop((left, top, left + int(clip["width"]), top + int(clip["height"])))
+    ring = OUTLINE_OFFSET + OUTLINE_WIDTH
+    x0, y0 = box["x"] - clip["x"] - ring, box["y"] - clip["y"] - ring
+    x1, y1 = x0 + box["width"] + 2 * ring - 1, y0 + box["height"] + 2 * ring - 1
+    ImageDraw.Draw(picture).rectangle((x0, y0, x1, y1), outline=OUTLINE_COLOUR, width=OUTLINE_WIDTH)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
 
 
 async def violation_screenshots(page: Page, axe_result: dict[str, Any], options: AuditOptions
                                 ) -> dict[str, tuple[bytes, ...]]:
-    """Up to ``max_screenshots_per_rule`` PNGs per violated rule."""
-    shots: dict[str, tuple[bytes, ...]] = {}
+    """Up to ``max_screenshots_per_rule`` PNGs per violated rule, each the element with its surroundings,
+    outlined in red. The page is captured once per band of the page that holds violating elements (not once per
+    element, which cost a capture, a scroll and two style changes each), and each picture is cut from it."""
     if not options.screenshots or options.max_screenshots_per_rule <= 0:
-        return shots
+        return {}
+    wanted: list[tuple[str, dict[str, float]]] = []
     for rule in axe_result.get("violations") or []:
-        taken: list[bytes] = []
         for node in (rule.get("nodes") or [])[: options.max_screenshots_per_rule]:
-            png = await screenshot_node(page, node.get("target") or [], options)
-            if png:
-                taken.append(png)
-        if taken:
-            shots[rule["id"]] = tuple(taken)
-    return shots
+            box = await document_box(page, node.get("target") or [])
+            if box is not None:
+                wanted.append((rule["id"], box))
+    if not wanted:
+        return {}
+    try:
+        scroll_x, scroll_y, page_width, page_height = await page.evaluate(checks.PAGE_EXTENT_JS)
+    except PlaywrightError:
+        return {}
+    # bounding boxes are relative to the viewport; the captures take the page's coordinates
+    boxes = [(rule, {**box, "x": box["x"] + scroll_x, "y": box["y"] + scroll_y}) for rule, box in wanted]
+    clips = [screenshot_clip(box, (page_width, page_height)) for _, box in boxes]
+    from PIL import Image
+
+    bands, band_of = screenshot_bands(clips, page_width)
+    pictures: list[bytes | None] = [None] * len(boxes)
+    for index, band_clip in enumerate(bands):
+        try:
+            captured = await page.screenshot(clip=band_clip, full_page=True, type="png",  # type: ignore[arg-type]
+                                             animations="disabled", timeout=5000)
+        except PlaywrightError:
+            continue
+        band = Image.open(io.BytesIO(captured))
+        band.load()
+        for member in (i for i, b in enumerate(band_of) if b == index):
+            pictures[member] = outlined_png(band, band_clip, clips[member], boxes[member][1])
+    shots: dict[str, list[bytes]] = {}
+    for (rule, _), picture in zip(boxes, pictures, strict=True):
+        if picture is not None:
+            shots.setdefault(rule, []).append(picture)
+    return {rule: tuple(pngs) for rule, pngs in shots.items()}
 
 
 # --- one open page ------------------------------------------------------------------------------------------
