@@ -45,14 +45,47 @@ function govcxCssPath(el) {
 }
 """
 
-#: The page's scroll offsets and full size in CSS pixels: screenshots turn viewport boxes into page coordinates.
-PAGE_EXTENT_JS = """
-() => {
+#: The border boxes of axe node targets in the top document's coordinates, from one evaluation: each target is a
+#: path of selectors, one per frame (an iframe's document entered through ``contentDocument``: same origin, as
+#: axe itself), a list step walking open shadow roots; a missing element, or one without a box, gives null. With
+#: the page's full size, so that the pictures around them stay on the page.
+DOCUMENT_BOXES_JS = """
+(targets) => {
+  const box = (target) => {
+    let doc = document, left = window.scrollX, top = window.scrollY, element = null;
+    for (let i = 0; i < target.length; i++) {
+      const step = target[i];
+      if (Array.isArray(step)) {
+        let root = doc;
+        for (const part of step) {
+          element = root ? root.querySelector(part) : null;
+          if (!element) return null;
+          root = element.shadowRoot;
+        }
+      } else {
+        element = doc.querySelector(step);
+      }
+      if (!element) return null;
+      if (i < target.length - 1) {
+        const frame = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        left += frame.left + element.clientLeft + (parseFloat(style.paddingLeft) || 0);
+        top += frame.top + element.clientTop + (parseFloat(style.paddingTop) || 0);
+        doc = element.contentDocument;
+        if (!doc) return null;
+      }
+    }
+    const rect = element.getBoundingClientRect();
+    if (!(rect.width > 0 && rect.height > 0)) return null;
+    return {x: rect.left + left, y: rect.top + top, width: rect.width, height: rect.height};
+  };
   const root = document.documentElement;
   const body = document.body;
-  return [window.scrollX, window.scrollY,
-          Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
-          Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight)];
+  return {
+    boxes: targets.map((target) => { try { return box(target); } catch (e) { return null; } }),
+    width: Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
+    height: Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight),
+  };
 }
 """
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, ElementHandle, Frame, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -105,44 +105,10 @@ async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
     return result
 
 
-async def locate(page: Page, target: Sequence[Any]) -> ElementHandle | None:
-    """The element of an axe node target, walking its frame path (each step a selector in its frame)."""
-    frame: Frame | None = page.main_frame
-    element: ElementHandle | None = None
-    for index, step in enumerate(target):
-        if frame is None:
-            return None
-        selector = step[-1] if isinstance(step, list) else str(step)  # Playwright CSS pierces open shadow roots
-        element = await frame.query_selector(selector)
-        if element is None:
-            return None
-        if index < len(target) - 1:
-            frame = await element.content_frame()
-    return element
-
-
 #: A capture taller than this is split into bands: the pictures of a long page need not be one huge image.
 SCREENSHOT_BAND_HEIGHT = 2400
 OUTLINE_COLOUR = (0xD4, 0x35, 0x1C)  # drawn on the picture around the element, outside its border box
 OUTLINE_WIDTH, OUTLINE_OFFSET = 4, 2
-
-
-async def document_box(page: Page, target: Sequence[Any]) -> dict[str, float] | None:
-    """The border box of an axe node target in the top document's coordinates (frames included), or None for
-    an element that is not there or has no box (a ``<meta>``, a hidden input)."""
-    element = await locate(page, target)
-    if element is None:
-        return None
-    try:
-        box = await element.bounding_box()
-    except PlaywrightError:
-        return None
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await element.dispose()
-    if box is None or box["width"] <= 0 or box["height"] <= 0:
-        return None
-    return box
 
 
 def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> dict[str, float]:
@@ -191,24 +157,24 @@ def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float],
 async def violation_screenshots(page: Page, axe_result: dict[str, Any], options: AuditOptions
                                 ) -> dict[str, tuple[bytes, ...]]:
     """Up to ``max_screenshots_per_rule`` PNGs per violated rule, each the element with its surroundings,
-    outlined in red. The page is captured once per band of the page that holds violating elements (not once per
-    element, which cost a capture, a scroll and two style changes each), and each picture is cut from it."""
+    outlined in red. The elements' boxes come from one evaluation and the page is captured once per band of the
+    page that holds them (not a lookup, a scroll, a capture and two style changes per element); each picture is
+    cut from its band's capture."""
     if not options.screenshots or options.max_screenshots_per_rule <= 0:
         return {}
-    wanted: list[tuple[str, dict[str, float]]] = []
-    for rule in axe_result.get("violations") or []:
-        for node in (rule.get("nodes") or [])[: options.max_screenshots_per_rule]:
-            box = await document_box(page, node.get("target") or [])
-            if box is not None:
-                wanted.append((rule["id"], box))
+    wanted = [(rule["id"], [str(step) if not isinstance(step, list) else step for step in node.get("target") or []])
+              for rule in axe_result.get("violations") or []
+              for node in (rule.get("nodes") or [])[: options.max_screenshots_per_rule]]
     if not wanted:
         return {}
     try:
-        scroll_x, scroll_y, page_width, page_height = await page.evaluate(checks.PAGE_EXTENT_JS)
+        found = await page.evaluate(checks.DOCUMENT_BOXES_JS, [target for _, target in wanted])
     except PlaywrightError:
         return {}
-    # bounding boxes are relative to the viewport; the captures take the page's coordinates
-    boxes = [(rule, {**box, "x": box["x"] + scroll_x, "y": box["y"] + scroll_y}) for rule, box in wanted]
+    page_width, page_height = found["width"], found["height"]
+    boxes = [(rule, box) for (rule, _), box in zip(wanted, found["boxes"], strict=True) if box is not None]
+    if not boxes:
+        return {}
     clips = [screenshot_clip(box, (page_width, page_height)) for _, box in boxes]
     from PIL import Image
 
