@@ -110,6 +110,7 @@ PAGE_INFO_JS = """
 """.replace("MAX_TEXT_CHARS", str(MAX_TEXT_CHARS))
 
 AXE_RUN_JS = "(options) => axe.run(document, options)"
+AXE_PRESENT_JS = "() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
 
 #: Colour contrast on a sample of long runs of look-alike siblings. axe's color-contrast rule costs about as
 #: much per text element as all other rules together (about 10 s on a 2,000-cell table): where a table section

@@ -77,15 +77,19 @@ def document_frames(page: Page) -> list[Frame]:
 
 
 async def inject_axe(page: Page) -> None:
-    """axe-core into every frame (children first, so the top frame's ``axe.run`` finds them ready). axe talks
-    to frames of the same origin only (its default ``allowedOrigins``); others are blocked by the guard or
-    ignored."""
+    """axe-core into every frame that lacks it (children first, so the top frame's ``axe.run`` finds them
+    ready). A lane's desktop context already loads it into each new document (``add_init_script``): sending its
+    half a megabyte of source again for each page was half of axe's time. A page that overwrote ``axe`` gets it
+    again here. axe talks to frames of the same origin only (its default ``allowedOrigins``); others are blocked
+    by the guard or ignored."""
     source = axe_source()
     frames = [frame for frame in document_frames(page) if frame is not page.main_frame]
     for frame in reversed(frames):
         with contextlib.suppress(PlaywrightError, TimeoutError):
-            await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
-    await page.main_frame.evaluate(source)
+            if not await asyncio.wait_for(frame.evaluate(checks.AXE_PRESENT_JS), FRAME_INJECT_TIMEOUT_S):
+                await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
+    if not await page.main_frame.evaluate(checks.AXE_PRESENT_JS):
+        await page.main_frame.evaluate(source)
 
 
 async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
@@ -122,19 +126,23 @@ def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> di
             "height": max(min(box["height"] + 2 * SCREENSHOT_MARGIN, SCREENSHOT_MAX_HEIGHT, height - y), 1)}
 
 
-def screenshot_bands(clips: Sequence[dict[str, float]], width: float) -> tuple[list[dict[str, float]], list[int]]:
+def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, float]], list[int]]:
     """Few page regions that hold every clip, and the region of each clip: clips taken from the top share a band
     while it stays within ``SCREENSHOT_BAND_HEIGHT`` (a clip is at most ``SCREENSHOT_MAX_HEIGHT`` tall, so each
-    fits one band)."""
+    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode)."""
     bands: list[dict[str, float]] = []
     band_of = [0] * len(clips)
     for index in sorted(range(len(clips)), key=lambda i: clips[i]["y"]):
         clip = clips[index]
-        bottom = clip["y"] + clip["height"]
+        right, bottom = clip["x"] + clip["width"], clip["y"] + clip["height"]
         if bands and bottom - bands[-1]["y"] <= SCREENSHOT_BAND_HEIGHT:
-            bands[-1]["height"] = max(bands[-1]["height"], bottom - bands[-1]["y"])
+            band = bands[-1]
+            left = min(band["x"], clip["x"])
+            band["width"] = max(band["x"] + band["width"], right) - left
+            band["x"] = left
+            band["height"] = max(band["height"], bottom - band["y"])
         else:
-            bands.append({"x": 0, "y": clip["y"], "width": width, "height": clip["height"]})
+            bands.append(dict(clip))
         band_of[index] = len(bands) - 1
     return bands, band_of
 
@@ -178,7 +186,7 @@ async def violation_screenshots(page: Page, axe_result: dict[str, Any], options:
     clips = [screenshot_clip(box, (page_width, page_height)) for _, box in boxes]
     from PIL import Image
 
-    bands, band_of = screenshot_bands(clips, page_width)
+    bands, band_of = screenshot_bands(clips)
     pictures: list[bytes | None] = [None] * len(boxes)
     for index, band_clip in enumerate(bands):
         try:
@@ -332,6 +340,8 @@ class Lane:
         current = self.phone if mobile else self.desktop
         if current is None:
             current = await open_guarded_context(self.browser, self.options, policy=self.policy, mobile=mobile)
+            if not mobile:  # axe in every document the desktop page loads (see inject_axe)
+                await current[0].add_init_script(axe_source())
             if mobile:
                 self.phone = current
             else:
