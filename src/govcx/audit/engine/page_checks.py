@@ -6,6 +6,7 @@ returns. The parsers hold the rules, so they are tested without a browser.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -112,13 +113,16 @@ PAGE_INFO_JS = """
 AXE_RUN_JS = "(options) => axe.run(document, options)"
 AXE_PRESENT_JS = "() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
 
-#: Colour contrast on a sample of long runs of look-alike siblings. axe's color-contrast rule costs about as
-#: much per text element as all other rules together (about 10 s on a 2,000-cell table): where a table section
-#: or list has more than REPEAT_MIN rows or items, only the first SAMPLE_PER_STYLE of each style (colours,
-#: backgrounds, font, opacity, shadow of the row and of every element in it) are checked for contrast; the rest
-#: are marked with SAMPLED_OUT, which the rule's selector skips. Other rules still see every element. A contrast
-#: failure that no style explains (an overlapping element on one row) can be missed in the skipped rows.
-SAMPLED_OUT = "data-govcx-contrast-sampled-out"
+#: Colour contrast and target size on a sample of long runs of look-alike siblings. axe's color-contrast rule
+#: costs about as much per text element as all other rules together (about 10 s on a 2,000-cell table), and
+#: target-size (WCAG 2.5.8) about a second on a list of 600 links: where a table section or list has more than
+#: REPEAT_MIN rows or items, only the first SAMPLE_PER_STYLE of each style (colours, backgrounds, font, opacity,
+#: shadow of the row and of every element in it) are checked by these two rules; the rest are marked with
+#: SAMPLED_OUT, which the rules' selectors skip. Other rules still see every element, and the skipped rows'
+#: targets still count as the sampled targets' neighbours. A failure that no style explains (an overlapping
+#: element on one row, a much shorter link text) can be missed in the skipped rows.
+SAMPLED_OUT = "data-govcx-sampled-out"
+SAMPLED_RULES = ("color-contrast", "target-size")
 REPEAT_MIN = 20
 SAMPLE_PER_STYLE = 3
 SAMPLE_REPEATS_JS = r"""() => {
@@ -149,11 +153,11 @@ SAMPLE_REPEATS_JS = r"""() => {
     }
   }
   if (marked && window.axe) {
-    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([SAMPLED_OUT])'}]});
+    axe.configure({rules: SAMPLED_RULES.map((id) => ({id, selector: '*:not([SAMPLED_OUT])'}))});
   }
   return marked;
 }""".replace("REPEAT_MIN", str(REPEAT_MIN)).replace("SAMPLE_PER_STYLE", str(SAMPLE_PER_STYLE)).replace(
-    "SAMPLED_OUT", SAMPLED_OUT)
+    "SAMPLED_OUT", SAMPLED_OUT).replace("SAMPLED_RULES", json.dumps(list(SAMPLED_RULES)))
 UNMARK_SAMPLES_JS = (f"() => {{ for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) "
                      f"el.removeAttribute('{SAMPLED_OUT}'); }}")
 

@@ -96,13 +96,13 @@ async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
     """``axe.run(document, {runOnly: tags, resultTypes: [violations, incomplete], iframes: true})``."""
     await inject_axe(page)
     frames = document_frames(page)
-    if options.sample_contrast:
+    if options.sample_repeats:
         for frame in frames:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(checks.SAMPLE_REPEATS_JS), FRAME_INJECT_TIMEOUT_S)
     extra = MAPPED_RULES if options.mapped_rules else ()
     result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags, extra))
-    if options.sample_contrast:
+    if options.sample_repeats:
         for frame in frames:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(checks.UNMARK_SAMPLES_JS), FRAME_INJECT_TIMEOUT_S)
