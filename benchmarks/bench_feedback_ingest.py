@@ -343,7 +343,8 @@ def main() -> None:
     try:
         created_before = check_contract_and_warm_up(base, public_key, args.workers, server)
         print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; load: {args.generator}, "
-              f"{args.users} clients, {args.seconds} s, on the same {os.cpu_count()} cores")
+              f"{args.users} clients, {args.seconds} s, on the same {os.cpu_count()} cores; "
+              f"load average before {os.getloadavg()[0]:.1f}")
         wait_for_idle_workers(server.pid)
         database_pid = database_server_pid()
         cpu_before = cpu_snapshot(server.pid, database_pid)
@@ -354,6 +355,7 @@ def main() -> None:
         else:
             entries = run_locust(base, public_key, args.users, args.seconds, args.batch, folder)
         cpu_after = cpu_snapshot(server.pid, database_pid)
+        load_after = os.getloadavg()[0]
     except SystemExit:
         server_log.seek(0)
         print(server_log.read()[-3000:], file=sys.stderr)
@@ -365,6 +367,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         server_log.close()
+    print(f"load average at the end of the run: {load_after:.1f} (the other processes on these cores)")
     if args.generator == "wrk":
         print(f"sustained: {measured.per_second:.0f} responses/s over {args.seconds} s at {args.users} connections; "
               f"p50 {measured.p50:.1f} ms, p99 {measured.p99:.1f} ms; failures {measured.failures}")

@@ -58,7 +58,8 @@ def test_demo_command_requires_demo_mode(settings):
 #: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine): a page that
 #: does not use them must not pay seconds for them on a worker's first request.
 HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3",
-                 "playwright", "holidays", "segno")
+                 "playwright", "holidays", "segno", "ibis", "sqlglot", "altair", "vl_convert", "narwhals",
+                 "jsonschema")
 
 
 @pytest.mark.one_database

@@ -493,7 +493,7 @@ def test_crawl_saw_and_skipped_other_origins_and_schemes(site):
 def test_contrast_on_a_sample_of_look_alike_rows_still_finds_the_odd_one(site):
     """Long runs of same-styled rows are checked for contrast on a sample (the rule costs seconds on big
     tables); a row styled differently is always in the sample, and the other rules still see every row."""
-    sampled, full = (audit([Target(site.url("long-table.html"))], site.options(parallel=1, sample_contrast=sample))[0]
+    sampled, full = (audit([Target(site.url("long-table.html"))], site.options(parallel=1, sample_repeats=sample))[0]
                      for sample in (True, False))
     for result in (sampled, full):
         issue = result.issue("color-contrast", "violation")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
 from django.utils.safestring import SafeString, mark_safe
 
 from govcx import labels
@@ -27,6 +26,8 @@ def stacked_counts_chart_svg(
 @lru_cache(maxsize=256)
 def _stacked_svg(rows: tuple[tuple[str, str, int], ...], legend: tuple[tuple[str, str], ...], title: str,
                  x_title: str, y_title: str) -> str:
+    import altair as alt
+
     values = [{"run": run, "impact": impact, "count": count} for run, impact, count in rows]
     order = list(dict.fromkeys(run for run, _, _ in rows))
     chart = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import numpy as np
 
 from govcx.common.charts import render_svg
@@ -24,6 +23,8 @@ def throughput_chart_svg(histogram: dict[str, list[Any]], *, title: str, axis_ti
                          deadline_days: float | None = None) -> str:
     """A histogram of case throughput times in days (`duration_histogram`: a log has too many cases to hand
     to the chart), with the term in calendar days as a dashed rule."""
+    import altair as alt
+
     counts, edges = histogram["counts"], histogram["edges"]
     if not counts:
         return ""

@@ -28,8 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import ibis
-
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -53,6 +51,8 @@ class Prepared:
 def prepare(events: ir.Table, *, name: str | None = None) -> Prepared:
     """Number, order and collect the events of a log once (see the module docstring); on DuckDB the steps are
     temporary tables whose names start with `name`."""
+    import ibis
+
     backend = ibis.get_backend(events)
     on_duckdb = backend.name == "duckdb"
     prefix = name or ibis.util.gen_name("delivery")
@@ -104,6 +104,8 @@ def activity_names(log: Prepared) -> dict[Any, str]:
 
 def variants(log: ir.Table | Prepared) -> ir.Table:
     """One row per variant: `trace` (activity codes, see `variant_rows`) and `cases`, most frequent first."""
+    import ibis
+
     traces = _prepared(log).traces
     counted = traces.group_by("trace").aggregate(cases=traces.count())
     return counted.order_by([ibis.desc("cases")])

@@ -21,8 +21,6 @@ import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-import ibis
-
 from govcx.delivery.mining import DAY_US
 
 if TYPE_CHECKING:
@@ -60,6 +58,8 @@ def compliance_by(cases: ir.Table, due_by_day: ir.Table, group: str) -> ir.Table
 
 def overview(cases: ir.Table, due_by_day: ir.Table | None) -> ir.Table:
     """One row: `cases`, `median_seconds` of throughput, `reworked` cases and, with a term, `on_time` cases."""
+    import ibis
+
     span = (cases.last_ts_us - cases.first_ts_us).cast("float64") / 1_000_000
     if due_by_day is None:
         return cases.aggregate(cases=cases.count(), median_seconds=span.median(),
@@ -73,6 +73,8 @@ def overview(cases: ir.Table, due_by_day: ir.Table | None) -> ir.Table:
 
 def with_period(cases: ir.Table, split_us: int) -> ir.Table:
     """The cases with `period`: "before" when their first event is before `split_us`, else "after"."""
+    import ibis
+
     return cases.mutate(period=ibis.ifelse(cases.first_ts_us < split_us, "before", "after"))
 
 
@@ -84,6 +86,8 @@ def period_medians(cases: ir.Table) -> ir.Table:
 
 def arc_waits_by_period(events: ir.Table, cases: ir.Table) -> ir.Table:
     """Per `period` (of the case, see `with_period`) and arc (`source`, `target`): `count` and `mean_seconds`."""
+    import ibis
+
     joined = events.join(cases.select("case", "period"), "case")
     window = ibis.window(group_by=joined.case, order_by=[joined.ts_us, joined.event_index])
     paired = joined.select("period", source=joined.activity, target=joined.activity.lead().over(window),
@@ -109,6 +113,8 @@ def compare_arcs(rows: list[dict[str, Any]], *, min_count: int = 5) -> list[dict
 def handovers(events: ir.Table, by: str = "resource") -> ir.Table:
     """Pairs (`source`, `target`) of different, known `by` values on consecutive events of a case, with their
     `count`, most frequent first."""
+    import ibis
+
     window = ibis.window(group_by=events.case, order_by=[events.ts_us, events.event_index])
     paired = events.select(source=events[by], target=events[by].lead().over(window))
     moved = paired.filter(paired.source.notnull() & paired.target.notnull() & (paired.source != paired.target))

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from govcx.accounts.roles import Action
 from govcx.common.stats import wilson
-from govcx.delivery import mining, process, risk, store
+from govcx.delivery import mining, process
 from govcx.delivery.models import ColumnMapping, DeliverySummary, EventLog
 from govcx.registry.models import Service
 
@@ -39,6 +39,8 @@ class ServiceLog:
     def _open(self) -> None:
         """On first use: a page whose figures are all kept (`store.cached_figures`) opens no connection."""
         import ibis
+
+        from govcx.delivery import store
 
         if self._backend is None:
             self._backend = ibis.duckdb.connect()
@@ -76,6 +78,8 @@ def service_log(service: Service) -> ServiceLog:
 
 def _kept(service: Service, name: str, key: list[Any], compute: Any, *, single: bool = False) -> Any:
     """`compute()` once per state of the service's events and passport term (see `store.cached_figures`)."""
+    from govcx.delivery import store
+
     term = [service.deadline_days, service.deadline_kind]
     return store.cached_figures(settings.ANALYTICS_DIR, service.pk, name, [*term, *key], compute, single=single)
 
@@ -161,6 +165,8 @@ def deadline_figures(*, service: Service, log: ServiceLog | None = None) -> dict
 def rework_figures(*, service: Service) -> dict[str, Any] | None:
     import ibis
 
+    from govcx.delivery import store
+
     backend = ibis.duckdb.connect()
     events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
     if events is None:
@@ -223,6 +229,8 @@ def summary_figures(service: Service, backend: Any = None) -> dict[str, Any] | N
     """The ranking's figures of one service from its stored events: `cases`, `median_seconds`, `reworked` and,
     with a term, `on_time` cases (None without events or cases)."""
     import ibis
+
+    from govcx.delivery import store
 
     backend = backend or ibis.duckdb.connect()
     events = store.events_table(backend, settings.ANALYTICS_DIR, service.pk)
@@ -329,6 +337,8 @@ def _risk(service: Service, now: dt.datetime, top: int, log: ServiceLog) -> dict
     import ibis
     import numpy as np
     import pyarrow.compute as pc
+
+    from govcx.delivery import risk
 
     if log.events is None:
         return None

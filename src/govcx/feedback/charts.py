@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import altair as alt
-
 from govcx.common.charts import render_svg
 from govcx.common.palette import BAD, BAND, GOOD, INK, NEUTRAL
 
@@ -37,6 +35,8 @@ def means_chart_svg(rows: Iterable[Estimate], *, title: str, axis_title: str, sc
 @lru_cache(maxsize=256)
 def _means_svg(rows: tuple[Estimate, ...], title: str, axis_title: str, scale: tuple[float, float],
                reference: float | None) -> str:
+    import altair as alt
+
     data = [{"label": r.label, "value": round(r.value, 3), "low": round(r.low, 3), "high": round(r.high, 3),
              "signal": r.signal} for r in rows]
     order = [r.label for r in rows]
@@ -61,6 +61,8 @@ def trend_chart_svg(rows: Iterable[Estimate], *, title: str, axis_title: str, sc
 
 @lru_cache(maxsize=256)
 def _trend_svg(rows: tuple[Estimate, ...], title: str, axis_title: str, scale: tuple[float, float]) -> str:
+    import altair as alt
+
     data = [{"period": r.label, "value": round(r.value, 3), "low": round(r.low, 3), "high": round(r.high, 3)}
             for r in rows]
     order = [r.label for r in rows]

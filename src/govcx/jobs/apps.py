@@ -8,6 +8,9 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Each app that has background work registers its handlers in its own `jobs.py`; importing them here
-        # keeps this app low in the graph (it never imports the apps whose work it runs).
-        autodiscover_modules("jobs")
+        from govcx.jobs import registry
+
+        # Each app that has background work registers its handlers in its own `jobs.py`; importing them from here
+        # keeps this app low in the graph (it never imports the apps whose work it runs). They are imported at the
+        # first lookup, not now: they pull in the analytic engines, which a starting web server must not wait for.
+        registry.discover_with(lambda: autodiscover_modules("jobs"))

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import altair as alt
-
 from govcx.common.charts import render_svg
 from govcx.common.palette import BAD, GOOD, INK, NEUTRAL, SEVERITY_SCALE
 from govcx.lab.metrics import SUS_GRADES
@@ -67,6 +65,8 @@ def _meets(bar: CompletionBar) -> str:
 def _completion_svg(
     bars: tuple[CompletionBar, ...], title: str, axis_title: str, point_label: str, benchmark_label: str
 ) -> str:
+    import altair as alt
+
     rows = [
         {
             "task": b.task,
@@ -108,6 +108,8 @@ def task_time_chart_svg(tasks: Iterable[TaskTimes], *, title: str, axis_title: s
 
 @lru_cache(maxsize=256)
 def _time_svg(tasks: tuple[TaskTimes, ...], title: str, axis_title: str) -> str:
+    import altair as alt
+
     order = [t.task for t in tasks]
     attempts = [{"task": t.task, "seconds": round(s, 1)} for t in tasks for s in t.seconds]
     summaries = [
@@ -159,6 +161,8 @@ def grade_bands() -> list[dict[str, float | str]]:
 
 @lru_cache(maxsize=256)
 def _sus_svg(mean: float, low: float, high: float, title: str, axis_title: str) -> str:
+    import altair as alt
+
     x_scale = alt.Scale(domain=[0, 100])
     bands = alt.Chart(alt.Data(values=grade_bands())).encode(
         x=alt.X("from:Q", scale=x_scale, title=axis_title), x2="to:Q"
@@ -199,6 +203,8 @@ def severity_chart_svg(
 
 @lru_cache(maxsize=256)
 def _severity_svg(rows: tuple[tuple[int, str, int], ...], title: str, axis_title: str) -> str:
+    import altair as alt
+
     values = [{"severity": label, "count": count} for _, label, count in rows]
     order = [label for _, label, _ in rows]
     bars = alt.Chart(alt.Data(values=values)).encode(

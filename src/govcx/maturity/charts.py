@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-
 from govcx.common.charts import render_svg
 from govcx.common.palette import BAND, INK, NEUTRAL
 
@@ -14,6 +12,8 @@ from govcx.common.palette import BAND, INK, NEUTRAL
 def ranking_chart_svg(rows: list[dict[str, Any]], *, title: str, axis_title: str) -> str:
     """One line per authority (best first): its interval as a bar, its index as a dot. `rows`: name, value, low,
     high (authorities without an index are left out)."""
+    import altair as alt
+
     data = [r for r in rows if r.get("value") is not None]
     if not data:
         return ""
@@ -28,6 +28,8 @@ def ranking_chart_svg(rows: list[dict[str, Any]], *, title: str, axis_title: str
 
 def trend_chart_svg(points: list[dict[str, Any]], *, title: str, axis_title: str, period_title: str) -> str:
     """The index per quarter with its interval as a band. `points`: period, value, low, high."""
+    import altair as alt
+
     data = [p for p in points if p.get("value") is not None]
     if not data:
         return ""

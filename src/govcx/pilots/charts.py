@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import altair as alt
-
 from govcx.common.charts import render_svg
 from govcx.common.palette import BAND, GOOD, INK, NEUTRAL
 
@@ -15,6 +13,8 @@ def event_study_svg(events: Sequence[Mapping[str, object]], *, minimum_effect: f
                     axis_period: str, axis_effect: str) -> str:
     """Points with interval bars for each period; a dashed line at the minimum effect worth scaling (signed in
     the expected direction), a rule at zero and at the start (relative period 0)."""
+    import altair as alt
+
     values = [{"period": str(e["period"]), "relative": e["relative_period"], "estimate": e["estimate"],
                "low": e["low"] if e["low"] is not None else e["estimate"],
                "high": e["high"] if e["high"] is not None else e["estimate"]} for e in events]

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import altair as alt
-
 from govcx.common.charts import render_svg
 from govcx.common.palette import GOOD, NEUTRAL
 
@@ -13,6 +11,8 @@ def levels_chart_svg(rows: list[tuple[str, int | None, int | None]], *, title: s
                      reviewer_title: str, level_title: str) -> str:
     """Bars of (function name, self level, reviewer's accepted level) on the 1–5 scale; a missing level draws no
     bar. The reviewer's series appears only when some reviewer level is given."""
+    import altair as alt
+
     values = [{"function": name, "series": self_title, "level": level} for name, level, _ in rows if level]
     values += [{"function": name, "series": reviewer_title, "level": level} for name, _, level in rows if level]
     if not values:

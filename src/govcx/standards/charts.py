@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
 from django.utils.safestring import SafeString, mark_safe
 
 from govcx.common.charts import render_svg
@@ -27,6 +26,8 @@ def group_score_chart_svg(
 @lru_cache(maxsize=1024)
 def _bar_chart_svg(bars: tuple[tuple[str, float], ...], title: str, axis_title: str) -> str:
     """Rendering costs tens of milliseconds; the same figures always give the same picture, so keep it."""
+    import altair as alt
+
     rows = [{"group": group, "score": score, "band": _band(score)} for group, score in bars]
     chart = (
         alt.Chart(alt.Data(values=rows), title=title)

@@ -71,8 +71,8 @@ class AuditOptions:
     - ``allowed_hosts``: internal hosts an administrator allowed the browser to reach (``host`` or
       ``host:port``); every other loopback, private, link-local... address is refused
       (:mod:`govcx.audit.engine.netguard`).
-    - ``sample_contrast``: colour contrast is checked on a sample of long runs of same-styled table rows and
-      list items (:data:`~.page_checks.SAMPLED_OUT`); ``False`` checks every element.
+    - ``sample_repeats``: colour contrast and target size are checked on a sample of long runs of same-styled
+      table rows and list items (:data:`~.page_checks.SAMPLED_RULES`); ``False`` checks every element.
     """
 
     parallel: int = 2
@@ -91,7 +91,7 @@ class AuditOptions:
     page_budget_ms: int | None = None
     mobile: bool = True
     allowed_hosts: tuple[str, ...] = ()
-    sample_contrast: bool = True
+    sample_repeats: bool = True
 
     def __post_init__(self) -> None:
         if self.parallel < 1:

@@ -6,6 +6,7 @@ returns. The parsers hold the rules, so they are tested without a browser.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -45,6 +46,50 @@ function govcxCssPath(el) {
 }
 """
 
+#: The border boxes of axe node targets in the top document's coordinates, from one evaluation: each target is a
+#: path of selectors, one per frame (an iframe's document entered through ``contentDocument``: same origin, as
+#: axe itself), a list step walking open shadow roots; a missing element, or one without a box, gives null. With
+#: the page's full size, so that the pictures around them stay on the page.
+DOCUMENT_BOXES_JS = """
+(targets) => {
+  const box = (target) => {
+    let doc = document, left = window.scrollX, top = window.scrollY, element = null;
+    for (let i = 0; i < target.length; i++) {
+      const step = target[i];
+      if (Array.isArray(step)) {
+        let root = doc;
+        for (const part of step) {
+          element = root ? root.querySelector(part) : null;
+          if (!element) return null;
+          root = element.shadowRoot;
+        }
+      } else {
+        element = doc.querySelector(step);
+      }
+      if (!element) return null;
+      if (i < target.length - 1) {
+        const frame = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        left += frame.left + element.clientLeft + (parseFloat(style.paddingLeft) || 0);
+        top += frame.top + element.clientTop + (parseFloat(style.paddingTop) || 0);
+        doc = element.contentDocument;
+        if (!doc) return null;
+      }
+    }
+    const rect = element.getBoundingClientRect();
+    if (!(rect.width > 0 && rect.height > 0)) return null;
+    return {x: rect.left + left, y: rect.top + top, width: rect.width, height: rect.height};
+  };
+  const root = document.documentElement;
+  const body = document.body;
+  return {
+    boxes: targets.map((target) => { try { return box(target); } catch (e) { return null; } }),
+    width: Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
+    height: Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight),
+  };
+}
+"""
+
 PAGE_INFO_JS = """
 () => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -66,14 +111,18 @@ PAGE_INFO_JS = """
 """.replace("MAX_TEXT_CHARS", str(MAX_TEXT_CHARS))
 
 AXE_RUN_JS = "(options) => axe.run(document, options)"
+AXE_PRESENT_JS = "() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
 
-#: Colour contrast on a sample of long runs of look-alike siblings. axe's color-contrast rule costs about as
-#: much per text element as all other rules together (about 10 s on a 2,000-cell table): where a table section
-#: or list has more than REPEAT_MIN rows or items, only the first SAMPLE_PER_STYLE of each style (colours,
-#: backgrounds, font, opacity, shadow of the row and of every element in it) are checked for contrast; the rest
-#: are marked with SAMPLED_OUT, which the rule's selector skips. Other rules still see every element. A contrast
-#: failure that no style explains (an overlapping element on one row) can be missed in the skipped rows.
-SAMPLED_OUT = "data-govcx-contrast-sampled-out"
+#: Colour contrast and target size on a sample of long runs of look-alike siblings. axe's color-contrast rule
+#: costs about as much per text element as all other rules together (about 10 s on a 2,000-cell table), and
+#: target-size (WCAG 2.5.8) about a second on a list of 600 links: where a table section or list has more than
+#: REPEAT_MIN rows or items, only the first SAMPLE_PER_STYLE of each style (colours, backgrounds, font, opacity,
+#: shadow of the row and of every element in it) are checked by these two rules; the rest are marked with
+#: SAMPLED_OUT, which the rules' selectors skip. Other rules still see every element, and the skipped rows'
+#: targets still count as the sampled targets' neighbours. A failure that no style explains (an overlapping
+#: element on one row, a much shorter link text) can be missed in the skipped rows.
+SAMPLED_OUT = "data-govcx-sampled-out"
+SAMPLED_RULES = ("color-contrast", "target-size")
 REPEAT_MIN = 20
 SAMPLE_PER_STYLE = 3
 SAMPLE_REPEATS_JS = r"""() => {
@@ -104,11 +153,11 @@ SAMPLE_REPEATS_JS = r"""() => {
     }
   }
   if (marked && window.axe) {
-    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([SAMPLED_OUT])'}]});
+    axe.configure({rules: SAMPLED_RULES.map((id) => ({id, selector: '*:not([SAMPLED_OUT])'}))});
   }
   return marked;
 }""".replace("REPEAT_MIN", str(REPEAT_MIN)).replace("SAMPLE_PER_STYLE", str(SAMPLE_PER_STYLE)).replace(
-    "SAMPLED_OUT", SAMPLED_OUT)
+    "SAMPLED_OUT", SAMPLED_OUT).replace("SAMPLED_RULES", json.dumps(list(SAMPLED_RULES)))
 UNMARK_SAMPLES_JS = (f"() => {{ for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) "
                      f"el.removeAttribute('{SAMPLED_OUT}'); }}")
 
@@ -167,34 +216,6 @@ MOBILE_JS = "() => {" + CSS_PATH_JS + r"""
   };
 }
 """.replace("MIN_TARGET_PX", str(MIN_TARGET_PX))
-
-# The outline comes from a constructed style sheet (adoptedStyleSheets: no DOM node, not blocked by a page's CSP)
-# and a marker attribute, never from the element's inline style: Chromium can leave an empty style="" behind
-# after inline-style edits around a screenshot.
-OUTLINE_JS = """
-(el) => {
-  const doc = el.ownerDocument;
-  if (!doc.__govcxOutline) {
-    const sheet = new doc.defaultView.CSSStyleSheet();
-    sheet.replaceSync('[data-govcx-outline] { outline: 4px solid #d4351c !important; ' +
-                      'outline-offset: 2px !important; }');
-    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
-    doc.__govcxOutline = sheet;
-  }
-  el.setAttribute('data-govcx-outline', '');
-}
-"""
-
-UNOUTLINE_JS = """
-(el) => {
-  el.removeAttribute('data-govcx-outline');
-  const doc = el.ownerDocument;
-  if (doc.__govcxOutline) {
-    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((sheet) => sheet !== doc.__govcxOutline);
-    delete doc.__govcxOutline;
-  }
-}
-"""
 
 # What decides whether the page lays out at the phone's width the same without phone emulation: the viewport meta,
 # and media queries on the input device (pointer, hover), which differ between a desktop page and a touch phone.

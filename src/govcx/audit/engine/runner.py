@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, ElementHandle, Frame, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -76,97 +77,132 @@ def document_frames(page: Page) -> list[Frame]:
 
 
 async def inject_axe(page: Page) -> None:
-    """axe-core into every frame (children first, so the top frame's ``axe.run`` finds them ready). axe talks
-    to frames of the same origin only (its default ``allowedOrigins``); others are blocked by the guard or
-    ignored."""
+    """axe-core into every frame that lacks it (children first, so the top frame's ``axe.run`` finds them
+    ready). A lane's desktop context already loads it into each new document (``add_init_script``): sending its
+    half a megabyte of source again for each page was half of axe's time. A page that overwrote ``axe`` gets it
+    again here. axe talks to frames of the same origin only (its default ``allowedOrigins``); others are blocked
+    by the guard or ignored."""
     source = axe_source()
     frames = [frame for frame in document_frames(page) if frame is not page.main_frame]
     for frame in reversed(frames):
         with contextlib.suppress(PlaywrightError, TimeoutError):
-            await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
-    await page.main_frame.evaluate(source)
+            if not await asyncio.wait_for(frame.evaluate(checks.AXE_PRESENT_JS), FRAME_INJECT_TIMEOUT_S):
+                await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
+    if not await page.main_frame.evaluate(checks.AXE_PRESENT_JS):
+        await page.main_frame.evaluate(source)
 
 
 async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
     """``axe.run(document, {runOnly: tags, resultTypes: [violations, incomplete], iframes: true})``."""
     await inject_axe(page)
     frames = document_frames(page)
-    if options.sample_contrast:
+    if options.sample_repeats:
         for frame in frames:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(checks.SAMPLE_REPEATS_JS), FRAME_INJECT_TIMEOUT_S)
     extra = MAPPED_RULES if options.mapped_rules else ()
     result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags, extra))
-    if options.sample_contrast:
+    if options.sample_repeats:
         for frame in frames:
             with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(checks.UNMARK_SAMPLES_JS), FRAME_INJECT_TIMEOUT_S)
     return result
 
 
-async def locate(page: Page, target: Sequence[Any]) -> ElementHandle | None:
-    """The element of an axe node target, walking its frame path (each step a selector in its frame)."""
-    frame: Frame | None = page.main_frame
-    element: ElementHandle | None = None
-    for index, step in enumerate(target):
-        if frame is None:
-            return None
-        selector = step[-1] if isinstance(step, list) else str(step)  # Playwright CSS pierces open shadow roots
-        element = await frame.query_selector(selector)
-        if element is None:
-            return None
-        if index < len(target) - 1:
-            frame = await element.content_frame()
-    return element
+#: A capture taller than this is split into bands: the pictures of a long page need not be one huge image.
+SCREENSHOT_BAND_HEIGHT = 2400
+OUTLINE_COLOUR = (0xD4, 0x35, 0x1C)  # drawn on the picture around the element, outside its border box
+OUTLINE_WIDTH, OUTLINE_OFFSET = 4, 2
 
 
-async def screenshot_node(page: Page, target: Sequence[Any], options: AuditOptions) -> bytes | None:
-    """A PNG of the page around one element, outlined in red for the picture and restored afterwards."""
-    element = await locate(page, target)
-    if element is None:
-        return None
-    try:
-        with contextlib.suppress(PlaywrightError):
-            await element.scroll_into_view_if_needed(timeout=2000)
-        box = await element.bounding_box()
-        if box is None or box["width"] <= 0 or box["height"] <= 0:
-            return None
-        await element.evaluate(checks.OUTLINE_JS)
-        try:
-            width, height = options.desktop_viewport
-            x = max(box["x"] - SCREENSHOT_MARGIN, 0)
-            y = max(box["y"] - SCREENSHOT_MARGIN, 0)
-            clip = {
-                "x": x, "y": y,
-                "width": max(min(box["width"] + 2 * SCREENSHOT_MARGIN, width - x), 1),
-                "height": max(min(box["height"] + 2 * SCREENSHOT_MARGIN, SCREENSHOT_MAX_HEIGHT, height - y), 1),
-            }
-            return await page.screenshot(clip=clip, type="png", animations="disabled", timeout=5000)  # type: ignore[arg-type]
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await element.evaluate(checks.UNOUTLINE_JS)
-    except PlaywrightError:
-        return None
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await element.dispose()
+def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> dict[str, float]:
+    """The picture around an element: ``SCREENSHOT_MARGIN`` on each side, within the page, at most
+    ``SCREENSHOT_MAX_HEIGHT`` tall."""
+    width, height = page_size
+    x = max(box["x"] - SCREENSHOT_MARGIN, 0)
+    y = max(box["y"] - SCREENSHOT_MARGIN, 0)
+    return {"x": x, "y": y,
+            "width": max(min(box["width"] + 2 * SCREENSHOT_MARGIN, width - x), 1),
+            "height": max(min(box["height"] + 2 * SCREENSHOT_MARGIN, SCREENSHOT_MAX_HEIGHT, height - y), 1)}
+
+
+def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, float]], list[int]]:
+    """Few page regions that hold every clip, and the region of each clip: clips taken from the top share a band
+    while it stays within ``SCREENSHOT_BAND_HEIGHT`` (a clip is at most ``SCREENSHOT_MAX_HEIGHT`` tall, so each
+    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode)."""
+    bands: list[dict[str, float]] = []
+    band_of = [0] * len(clips)
+    for index in sorted(range(len(clips)), key=lambda i: clips[i]["y"]):
+        clip = clips[index]
+        right, bottom = clip["x"] + clip["width"], clip["y"] + clip["height"]
+        if bands and bottom - bands[-1]["y"] <= SCREENSHOT_BAND_HEIGHT:
+            band = bands[-1]
+            left = min(band["x"], clip["x"])
+            band["width"] = max(band["x"] + band["width"], right) - left
+            band["x"] = left
+            band["height"] = max(band["height"], bottom - band["y"])
+        else:
+            bands.append(dict(clip))
+        band_of[index] = len(bands) - 1
+    return bands, band_of
+
+
+def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float], box: dict[str, float]) -> bytes:
+    """One element's picture cut from a band's capture, a 4 px red outline 2 px outside the element's box."""
+    from PIL import ImageDraw
+
+    left, top = int(clip["x"] - band_clip["x"]), int(clip["y"] - band_clip["y"])
+    picture = band.crop((left, top, left + int(clip["width"]), top + int(clip["height"])))
+    ring = OUTLINE_OFFSET + OUTLINE_WIDTH
+    x0, y0 = box["x"] - clip["x"] - ring, box["y"] - clip["y"] - ring
+    x1, y1 = x0 + box["width"] + 2 * ring - 1, y0 + box["height"] + 2 * ring - 1
+    ImageDraw.Draw(picture).rectangle((x0, y0, x1, y1), outline=OUTLINE_COLOUR, width=OUTLINE_WIDTH)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
 
 
 async def violation_screenshots(page: Page, axe_result: dict[str, Any], options: AuditOptions
                                 ) -> dict[str, tuple[bytes, ...]]:
-    """Up to ``max_screenshots_per_rule`` PNGs per violated rule."""
-    shots: dict[str, tuple[bytes, ...]] = {}
+    """Up to ``max_screenshots_per_rule`` PNGs per violated rule, each the element with its surroundings,
+    outlined in red. The elements' boxes come from one evaluation and the page is captured once per band of the
+    page that holds them (not a lookup, a scroll, a capture and two style changes per element); each picture is
+    cut from its band's capture."""
     if not options.screenshots or options.max_screenshots_per_rule <= 0:
-        return shots
-    for rule in axe_result.get("violations") or []:
-        taken: list[bytes] = []
-        for node in (rule.get("nodes") or [])[: options.max_screenshots_per_rule]:
-            png = await screenshot_node(page, node.get("target") or [], options)
-            if png:
-                taken.append(png)
-        if taken:
-            shots[rule["id"]] = tuple(taken)
-    return shots
+        return {}
+    wanted = [(rule["id"], [str(step) if not isinstance(step, list) else step for step in node.get("target") or []])
+              for rule in axe_result.get("violations") or []
+              for node in (rule.get("nodes") or [])[: options.max_screenshots_per_rule]]
+    if not wanted:
+        return {}
+    try:
+        found = await page.evaluate(checks.DOCUMENT_BOXES_JS, [target for _, target in wanted])
+    except PlaywrightError:
+        return {}
+    page_width, page_height = found["width"], found["height"]
+    boxes = [(rule, box) for (rule, _), box in zip(wanted, found["boxes"], strict=True) if box is not None]
+    if not boxes:
+        return {}
+    clips = [screenshot_clip(box, (page_width, page_height)) for _, box in boxes]
+    from PIL import Image
+
+    bands, band_of = screenshot_bands(clips)
+    pictures: list[bytes | None] = [None] * len(boxes)
+    for index, band_clip in enumerate(bands):
+        try:
+            captured = await page.screenshot(clip=band_clip, full_page=True, type="png",  # type: ignore[arg-type]
+                                             animations="disabled", timeout=5000)
+        except PlaywrightError:
+            continue
+        band = Image.open(io.BytesIO(captured))
+        band.load()
+        for member in (i for i, b in enumerate(band_of) if b == index):
+            pictures[member] = outlined_png(band, band_clip, clips[member], boxes[member][1])
+    shots: dict[str, list[bytes]] = {}
+    for (rule, _), picture in zip(boxes, pictures, strict=True):
+        if picture is not None:
+            shots.setdefault(rule, []).append(picture)
+    return {rule: tuple(pngs) for rule, pngs in shots.items()}
 
 
 # --- one open page ------------------------------------------------------------------------------------------
@@ -304,6 +340,8 @@ class Lane:
         current = self.phone if mobile else self.desktop
         if current is None:
             current = await open_guarded_context(self.browser, self.options, policy=self.policy, mobile=mobile)
+            if not mobile:  # axe in every document the desktop page loads (see inject_axe)
+                await current[0].add_init_script(axe_source())
             if mobile:
                 self.phone = current
             else:

@@ -16,11 +16,11 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
-import pyarrow as pa
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
 
 GROUP_COLUMNS = ("service_id", "organisation_id", "region", "client_category", "channel", "survey_id", "question_key")
 # A period dimension is the first day of the period the answer was submitted in (UTC).
@@ -76,6 +76,8 @@ def utc_wall_clock(table: ir.Table) -> ir.TimestampColumn:
 
 
 def membership(column: ir.Column, allowed: Collection[object]) -> ir.BooleanValue:
+    import ibis
+
     if not allowed:
         return ibis.literal(False)
     return column.isin(list(allowed))
@@ -203,6 +205,8 @@ def ranking(
 
     The rank orders point estimates; whether two neighbours really differ is for govcx.feedback.stats.
     """
+    import ibis
+
     if level not in ("service_id", "organisation_id", "region"):
         raise ValueError("rank services (service_id), authorities (organisation_id) or regions (region)")
     scoped = (where or AnswerFilter()).but(question_keys=[question_key])

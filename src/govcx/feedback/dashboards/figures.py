@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 
 from govcx.accounts.scoping import visible_organisation_ids
-from govcx.analytics import engines
 from govcx.feedback import stats
 from govcx.feedback.analytics_sync import answers_store_path
 from govcx.feedback.dashboards import aggregates
@@ -38,6 +37,8 @@ _local = threading.local()
 
 def _backend():
     """One in-memory DuckDB per thread: connections are cheap to keep and must not cross threads."""
+    from govcx.analytics import engines
+
     backend = getattr(_local, "backend", None)
     if backend is None:
         backend = _local.backend = engines.connect("duckdb", threads=2)
@@ -46,6 +47,8 @@ def _backend():
 
 def answers():
     """The answer store as last synced by the worker: a read never writes to the store."""
+    from govcx.analytics import engines
+
     return engines.answers_table(_backend(), answers_store_path())
 
 
