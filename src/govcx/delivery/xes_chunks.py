@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import wait
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -114,7 +114,7 @@ def split(path: str | os.PathLike[str], chunk_bytes: int) -> tuple[bytes, list[P
     return header, [Piece(start, end, closed=end == size) for start, end in zip(cuts, ends, strict=True)]
 
 
-def _next_trace(source: Any, offset: int, size: int) -> int | None:
+def _next_trace(source: BinaryIO, offset: int, size: int) -> int | None:
     """The offset of the first `<trace` tag at or after `offset`, or None."""
     while offset < size:
         source.seek(offset)
@@ -259,7 +259,7 @@ def _global_defaults(metadata: dict[bytes, bytes]) -> dict[str, Any]:
                 defaults[prefix + attribute["key"]] = content
             elif kind == "Date":
                 try:
-                    defaults[prefix + attribute["key"]] = datetime.fromisoformat(content).astimezone(UTC)
+                    defaults[prefix + attribute["key"]] = datetime.fromisoformat(str(content)).astimezone(UTC)
                 except (TypeError, ValueError):
                     defaults[prefix + attribute["key"]] = _UNKNOWN_DEFAULT
             else:
