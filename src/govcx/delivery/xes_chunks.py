@@ -79,7 +79,8 @@ def _rustxes_table(path: str | os.PathLike[str]) -> pa.Table:
 
 
 def can_fork() -> bool:
-    return not _parsed_here and "fork" in multiprocessing.get_all_start_methods()
+    """Linux only: macOS's system libraries are not safe to use in a forked child."""
+    return not _parsed_here and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def default_workers() -> int:
