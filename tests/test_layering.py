@@ -89,6 +89,7 @@ PURE_MODULES = [
     "govcx.delivery.eventlog",
     "govcx.delivery.mining",
     "govcx.delivery.store",
+    "govcx.delivery.xes_chunks",
     # training
     "govcx.training.forecast",
     "govcx.training.attitudes",

@@ -118,6 +118,7 @@ READS = [
     row("api", "ranking", "/api/delivery/ranking", everyone()),
     row("api", "figures of a as xlsx", "/api/delivery/services/{svc_a}/export/xlsx", sees(IN_A)),
     row("api", "map of b as png", "/api/delivery/services/{svc_b}/export/png?mode=performance", sees(IN_B)),
+    row("api", "delivery report of b as pdf", "/api/delivery/services/{svc_b}/report.pdf", sees(IN_B)),
 ]
 
 WRITES = [

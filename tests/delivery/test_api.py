@@ -126,6 +126,16 @@ def test_the_delivery_report_pdf_holds_the_figures_term_and_map(imported, client
     assert client.get(f"/delivery/services/{imported['service'].pk + 1}/report.pdf").status_code == 404
 
 
+def test_the_delivery_report_pdf_through_the_api_and_linked_from_the_page(imported, client, pdf_text):
+    reply = client.get(f"{imported['url']}/report.pdf")
+    assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"].endswith('filename="delivery-svc-a.pdf"')
+    assert "Delivery of Service svc-a" in pdf_text(b"".join(reply.streaming_content))
+    assert client.get(f"{imported['empty']}/report.pdf").status_code == 404
+    page = client.get(f"/delivery/services/{imported['service'].pk}/").content.decode()
+    assert f'href="/delivery/services/{imported["service"].pk}/report.pdf"' in page
+
+
 def test_kept_figures_follow_the_events(imported, client, settings):
     url = imported["url"]
     assert client.get(f"{url}/figures").json()["cases"] == 2

@@ -1,6 +1,6 @@
 """Service delivery API: a service's figures, deadline compliance, open-case risk, process map data, period
-comparison, the ranking across services, the figures and map as files, and status events pushed by live
-systems (idempotent by id)."""
+comparison, the ranking across services, the figures and map as files, the delivery report as PDF, and status
+events pushed by live systems (idempotent by id)."""
 
 # No `from __future__ import annotations`: ninja reads the schemas' annotations at import.
 import datetime as dt
@@ -275,3 +275,18 @@ def service_export(request: SignedInRequest, service_id: Id,
         raise Http404
     content, name = found
     return download(content, filename=name, content_type=kind)
+
+
+@router.get("/services/{service_id}/report.pdf", response={200: None},
+            openapi_extra={"responses": {200: {"description": "the delivery report", "content": {
+                "application/pdf": {}}}}},
+            operation_id="govcx_delivery_api_service_report_pdf")
+def service_report_pdf(request: SignedInRequest, service_id: Id) -> HttpResponseBase:
+    """The delivery report of the service as PDF (the page's "Report (PDF)"): figures, term, open-case risk,
+    variants, bottlenecks and the map of the most frequent paths; 404 when the service has no events."""
+    service = access_service(request.user, service_id)
+    found = exports.report_pdf(service, request)
+    if found is None:
+        raise Http404
+    content, name = found
+    return download(content, filename=name, content_type="application/pdf")

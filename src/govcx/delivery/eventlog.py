@@ -17,8 +17,9 @@ timestamps with a UTC offset are converted to UTC (different offsets, as dayligh
 timestamps without one are read as UTC. A column that mixes the two is refused with the first offending row and
 the column, because its instants would be ambiguous.
 
-XES goes through rustxes (a Rust parser, about ten times faster than an iterparse loop); a file it cannot read
-goes through lxml's iterparse, which also names the line of a malformed document.
+XES goes through rustxes (a Rust parser, about ten times faster than an iterparse loop), a large file in pieces
+on several cores (`xes_chunks`); a file it cannot read goes through lxml's iterparse, which also names the line
+of a malformed document.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from govcx.delivery import xes_chunks
 from govcx.errors import InvalidInput, Problem
 
 XES_CASE = "case:concept:name"
@@ -118,25 +120,17 @@ def read_event_log(path: str | os.PathLike[str], mapping: ColumnMapping | None =
 
 
 def read_xes(path: str | os.PathLike[str]) -> pa.Table:
-    """An XES file's events with trace attributes prefixed `case:` (the XES/PM4Py convention)."""
+    """An XES file's events with trace attributes prefixed `case:` (the XES/PM4Py convention): rustxes in
+    forked processes on pieces of the file (`xes_chunks`), or in this process where forking is not possible."""
     try:
-        import rustxes
-
-        frame, _log_attributes = rustxes.import_xes(str(path))
+        table = xes_chunks.read(path)
+        if table is None:
+            table = xes_chunks.parse_here(path)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: B036 - a rustxes parse error is a Rust panic (a BaseException) without a place;
         return read_xes_iterparse(path)  # lxml reads what rustxes cannot and names the line of what is malformed
-    table = frame.to_arrow()
-    # rustxes gives zone-less timestamps holding UTC (it applies each value's offset).
-    columns = []
-    for column in table.columns:
-        if pa.types.is_timestamp(column.type) and column.type.tz is None:
-            column = pc.assume_timezone(column.cast(pa.timestamp("us")), "UTC")
-        elif pa.types.is_large_string(column.type) or pa.types.is_string_view(column.type):
-            column = column.cast(pa.string())
-        columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    return table
 
 
 def _open_maybe_gzip(path: str | os.PathLike[str]) -> Any:

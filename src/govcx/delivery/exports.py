@@ -1,10 +1,11 @@
 """Files of service delivery, shared by the pages and the API: the figures as tables (one XLSX workbook or a ZIP
-of CSV or Parquet tables) and the process map as SVG or PNG."""
+of CSV or Parquet tables), the process map as SVG or PNG, and the delivery report as PDF."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from govcx.common import tabular
@@ -98,3 +99,15 @@ def report_context(service: Service) -> dict[str, Any] | None:
         "process": process,
         "map_svg": mark_safe(map_svg(service, process, performance=False)) if process else "",  # noqa: S308 - escaped in delivery.process
     }
+
+
+def report_pdf(service: Service, request: HttpRequest | None = None) -> tuple[bytes, str] | None:
+    """The delivery report of the service as PDF bytes and a file name (None without events); WeasyPrint is
+    imported by `common.pdf` only when a PDF is made."""
+    from govcx.common.pdf import render_pdf
+
+    context = report_context(service)
+    if context is None:
+        return None
+    content = render_pdf("delivery/report_print.html", {**context, "service": service}, request=request)
+    return content, f"delivery-{service.code}.pdf"

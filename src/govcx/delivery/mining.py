@@ -17,10 +17,12 @@ Plain Python, no Django. Input: an Ibis table in the canonical layout of `delive
 
 Timestamps are compared as integer microseconds (`ts_us`), so every engine orders and subtracts them alike.
 
-`prepare` does the expensive part once: on DuckDB it numbers cases and activities (windows and list
-aggregates over integers are several times faster than over text), orders each case's events with one window
-and collects the traces, each step a temporary table; every figure is then an aggregate over them. Other engines
-(Spark) keep the names as their own codes and plan the same steps lazily.
+`prepare` does the expensive part once: on DuckDB it numbers the activities (sorts and list aggregates over
+integers are several times faster than over text), then collects each case's events in order into one row
+(`traces`), each step a temporary table. Every figure is an aggregate over the traces: the directly-follows pairs
+are read from each trace's list by position (one pass, no window over the events), and rework, start and end
+activities come from the variants, a few thousand rows even for millions of events. Other engines (Spark) keep the
+names as their own codes and plan the same steps lazily.
 """
 
 from __future__ import annotations
@@ -37,15 +39,15 @@ MICROSECONDS = 1_000_000
 @dataclass(frozen=True)
 class Prepared:
     """A log ready for the figures: `events` (the canonical table), `activities` (`activity`, `activity_no`),
-    `coded` (`case_no`, `activity_no`, `ts_us`, `event_index`), `ordered` (`coded` with the activity and time of
-    each event's successor in its case, null for the last) and `traces` (one row per case: `trace`, the
-    activity codes in order, `first_ts_us`, `last_ts_us`, `event_count`)."""
+    `coded` (`case`, `activity_no`, `ts_us`, `event_index`) and `traces` (one row per `case`: `steps`, its
+    events in order as (`ts_us`, `event_index`, `activity_no`), `trace`, the activity codes in order,
+    `first_ts_us`, `last_ts_us`, `event_count`) and `variants` (`trace`, `cases`)."""
 
     events: ir.Table
     activities: ir.Table
     coded: ir.Table
-    ordered: ir.Table
     traces: ir.Table
+    variants: ir.Table
 
 
 def prepare(events: ir.Table, *, name: str | None = None) -> Prepared:
@@ -63,28 +65,24 @@ def prepare(events: ir.Table, *, name: str | None = None) -> Prepared:
     names = events.select("activity").distinct()
     if on_duckdb:
         activities = materialise(names.mutate(activity_no=ibis.row_number().cast("int32")), "activities")
-        cases = events.select("case").distinct()
-        cases = materialise(cases.mutate(case_no=ibis.row_number()), "cases")
-        coded = events.join(cases, "case").join(activities, "activity")
-        coded = materialise(coded.select("case_no", "activity_no", "ts_us", "event_index"), "coded")
+        coded = events.join(activities, "activity").select("case", "activity_no", "ts_us", "event_index")
     else:
         activities = names.mutate(activity_no=names.activity)
-        coded = events.select(case_no=events.case, activity_no=events.activity, ts_us=events.ts_us,
+        coded = events.select("case", activity_no=events.activity, ts_us=events.ts_us,
                               event_index=events.event_index)
-    window = ibis.window(group_by=coded.case_no, order_by=[coded.ts_us, coded.event_index])
-    ordered = materialise(coded.mutate(next_activity_no=coded.activity_no.lead().over(window),
-                                       next_ts_us=coded.ts_us.lead().over(window)), "ordered")
-    # Collected as (time, place in file, activity) triples, sorted, then stripped to activities: an ordered
-    # aggregate (collect with order_by) is not portable, Spark's collect_list keeps no order.
-    steps = ibis.struct({"ts_us": ordered.ts_us, "event_index": ordered.event_index,
-                         "activity_no": ordered.activity_no})
-    traces = materialise(ordered.group_by("case_no").aggregate(
-        trace=steps.collect().sort().map(lambda step: step["activity_no"]),
-        first_ts_us=ordered.ts_us.min(),
-        last_ts_us=ordered.ts_us.max(),
-        event_count=ordered.count(),
-    ), "traces")
-    return Prepared(events=events, activities=activities, coded=coded, ordered=ordered, traces=traces)
+    # Collected as (time, place in file, activity) triples, then sorted: an ordered aggregate (collect with
+    # order_by) is not portable, Spark's collect_list keeps no order. Grouping by the case's own text costs less
+    # than numbering the cases first (a distinct and a join over every event).
+    step = ibis.struct({"ts_us": coded.ts_us, "event_index": coded.event_index, "activity_no": coded.activity_no})
+    collected = materialise(coded.group_by("case").aggregate(
+        steps=step.collect().sort(),
+        first_ts_us=coded.ts_us.min(),
+        last_ts_us=coded.ts_us.max(),
+        event_count=coded.count(),
+    ), "steps")
+    traces = materialise(collected.mutate(trace=collected.steps.map(lambda step: step["activity_no"])), "traces")
+    counted = materialise(traces.group_by("trace").aggregate(cases=traces.count()), "variants")
+    return Prepared(events=events, activities=activities, coded=coded, traces=traces, variants=counted)
 
 
 def _prepared(log: ir.Table | Prepared) -> Prepared:
@@ -106,9 +104,7 @@ def variants(log: ir.Table | Prepared) -> ir.Table:
     """One row per variant: `trace` (activity codes, see `variant_rows`) and `cases`, most frequent first."""
     import ibis
 
-    traces = _prepared(log).traces
-    counted = traces.group_by("trace").aggregate(cases=traces.count())
-    return counted.order_by([ibis.desc("cases")])
+    return _prepared(log).variants.order_by([ibis.desc("cases")])
 
 
 def variant_rows(log: ir.Table | Prepared) -> list[tuple[list[str], int]]:
@@ -121,10 +117,10 @@ def variant_rows(log: ir.Table | Prepared) -> list[tuple[list[str], int]]:
 
 
 def case_durations(log: ir.Table | Prepared) -> ir.Table:
-    """One row per case (by its code): `case_no` and `duration_seconds` (last minus first timestamp)."""
+    """One row per case: `case` and `duration_seconds` (last minus first timestamp)."""
     traces = _prepared(log).traces
     return traces.select(
-        "case_no", duration_seconds=(traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
+        "case", duration_seconds=(traces.last_ts_us - traces.first_ts_us).cast("float64") / MICROSECONDS
     )
 
 
@@ -150,13 +146,22 @@ def duration_quantile(log: ir.Table | Prepared, share: float) -> float | None:
 def directly_follows(log: ir.Table | Prepared) -> ir.Table:
     """The directly-follows graph: one row per arc (`source`, `target`) with `count`, `mean_seconds`,
     `median_seconds` and `total_seconds` (the time the arc held cases)."""
+    import ibis
+
     prepared = _prepared(log)
-    ordered = prepared.ordered
-    arcs = ordered.filter(ordered.next_activity_no.notnull())
+    traces = prepared.traces
+    steps = traces.steps
+    pairs = ibis.range(1, steps.length()).map(lambda at: ibis.struct({
+        "source_no": steps[at - 1]["activity_no"],
+        "target_no": steps[at]["activity_no"],
+        "wait_us": steps[at]["ts_us"] - steps[at - 1]["ts_us"],
+    }))
+    exploded = traces.filter(traces.event_count > 1).select(pair=pairs.unnest())
+    arcs = exploded.select(source_no=exploded.pair["source_no"], target_no=exploded.pair["target_no"],
+                           wait_us=exploded.pair["wait_us"])
     # Means and sums of integer microseconds: exact on DuckDB (128-bit sums) and independent of the order in
     # which parallel workers add, so a figure does not change from one run to the next.
-    arcs = arcs.mutate(wait_us=arcs.next_ts_us - arcs.ts_us)
-    grouped = arcs.group_by(source_no=arcs.activity_no, target_no=arcs.next_activity_no).aggregate(
+    grouped = arcs.group_by("source_no", "target_no").aggregate(
         count=arcs.count(),
         mean_us=arcs.wait_us.mean(),
         median_us=arcs.wait_us.median(),
@@ -174,22 +179,24 @@ def directly_follows(log: ir.Table | Prepared) -> ir.Table:
 
 
 def rework_cases(log: ir.Table | Prepared) -> ir.Table:
-    """Per activity, the number of cases where it occurs more than once (activities without rework absent)."""
+    """Per activity, the number of cases where it occurs more than once (activities without rework absent):
+    counted on the variants, each weighed by its cases."""
     prepared = _prepared(log)
-    coded = prepared.coded
-    per_case = coded.group_by(["activity_no", "case_no"]).aggregate(occurrences=coded.count())
-    repeated = per_case.filter(per_case.occurrences > 1)
-    counted = repeated.group_by("activity_no").aggregate(cases=repeated.count())
-    return _named(counted, prepared.activities, "activity_no", "activity")
+    counted = prepared.variants
+    occurrences = counted.select("trace", "cases", activity_no=counted.trace.unnest())
+    per_variant = occurrences.group_by(["trace", "cases", "activity_no"]).aggregate(times=occurrences.count())
+    repeated = per_variant.filter(per_variant.times > 1)
+    total = repeated.group_by("activity_no").aggregate(cases=repeated.cases.sum())
+    return _named(total, prepared.activities, "activity_no", "activity")
 
 
 def _edge_activities(log: ir.Table | Prepared, *, last: bool) -> ir.Table:
     prepared = _prepared(log)
-    traces = prepared.traces
-    edge = traces.trace[traces.trace.length() - 1] if last else traces.trace[0]
-    edges = traces.select(activity_no=edge)
-    counted = edges.group_by("activity_no").aggregate(cases=edges.count())
-    return _named(counted, prepared.activities, "activity_no", "activity")
+    counted = prepared.variants
+    edge = counted.trace[counted.trace.length() - 1] if last else counted.trace[0]
+    edges = counted.select("cases", activity_no=edge)
+    total = edges.group_by("activity_no").aggregate(cases=edges.cases.sum())
+    return _named(total, prepared.activities, "activity_no", "activity")
 
 
 def start_activities(log: ir.Table | Prepared) -> ir.Table:
@@ -223,10 +230,9 @@ def deadline_compliance(log: ir.Table | Prepared, due_by_day: ir.Table) -> ir.Ta
 
 def rework_share(log: ir.Table | Prepared) -> ir.Table:
     """Cases, and cases in which some activity occurs more than once."""
-    coded = _prepared(log).coded
-    per_case = coded.group_by("case_no").aggregate(events=coded.count(), activities=coded.activity_no.nunique())
-    return per_case.aggregate(cases=per_case.count(),
-                              reworked=(per_case.events > per_case.activities).cast("int64").sum())
+    counted = _prepared(log).variants
+    repeats = counted.trace.unique().length() < counted.trace.length()
+    return counted.aggregate(cases=counted.cases.sum(), reworked=repeats.ifelse(counted.cases, 0).sum())
 
 
 def counts(log: ir.Table | Prepared) -> ir.Table:

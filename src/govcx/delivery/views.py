@@ -114,15 +114,13 @@ def service_delivery_map(request: HttpRequest, service_id: int, fmt: str = "svg"
 @login_required
 def service_delivery_report_pdf(request: HttpRequest, service_id: int) -> HttpResponseBase:
     """The delivery section of the service's report as a PDF: figures, term, variants, bottlenecks and the map
-    of the most frequent paths (WeasyPrint is imported by `common.pdf` only when a PDF is made)."""
-    from govcx.common.pdf import pdf_response
-
+    of the most frequent paths."""
     service = access_service(request.user, service_id)
-    context = exports.report_context(service)
-    if context is None:
+    found = exports.report_pdf(service, request)
+    if found is None:
         raise Http404
-    return pdf_response(request, "delivery/report_print.html", {**context, "service": service},
-                        filename=f"delivery-{service.code}.pdf")
+    content, name = found
+    return download(content, filename=name, content_type="application/pdf")
 
 
 MAP_MODES = ("frequency", "performance")
