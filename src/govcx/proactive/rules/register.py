@@ -193,8 +193,11 @@ def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) ->
 def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
                       language: str = "en") -> list[dict[str, Any]]:
     """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
-    it, computed over the whole register at once (`simulation_from_tables`)."""
+    it and the beneficiary's region (their household's), computed over the whole register at once
+    (`simulation_from_tables`)."""
     simulation = simulation_from_tables(pack, persons, {"household": households}, period)
+    regions = (np.array([str(r or "") for r in households["region"].to_pylist()], dtype=object)
+               if "region" in households.column_names else np.full(households.num_rows, "", dtype=object))
     results: list[dict[str, Any]] = []
     for benefit in pack.benefits:
         variable = pack.variables[benefit]
@@ -205,6 +208,7 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
         labels = {c: (pack.variables[c].label_in(language), pack.variables[c].label_in("ru"),
                       pack.variables[c].reference) for c in conditions}
         ids = persons["person_id"] if entity.is_person else households[f"{entity.key}_id"]
+        where = regions[simulation.situation.membership["household"]] if entity.is_person else regions
         for index, beneficiary in enumerate(ids.to_pylist()):
             amount = float(amounts[index])
             entitled = amount > 0
@@ -213,5 +217,5 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
             reasons = [c for c in checked if c["value"] == entitled] or checked
             results.append({"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
                             "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
-                            "conditions": checked, "reference": variable.reference})
+                            "conditions": checked, "reference": variable.reference, "region": where[index]})
     return results
