@@ -1,5 +1,5 @@
-"""The proactive app's background work: one run over a snapshot, a draft's what-if totals, and the daily expiry of unanswered offers
-(`govcx worker` executes them; jobs/schedule.py queues the expiry)."""
+"""The proactive app's background work: one run over a snapshot, a draft's what-if totals, and the daily expiry
+of unanswered offers (`govcx worker` executes them; jobs/schedule.py queues the expiry)."""
 
 from __future__ import annotations
 

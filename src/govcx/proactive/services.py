@@ -199,7 +199,8 @@ def _offer_once(run: Run, row: dict[str, Any], key: str, label: str, event: Life
             offer = Offer.objects.create(
                 organisation=run.organisation, benefit=row["benefit"], beneficiary_id=row["beneficiary_id"],
                 entitlement_key=key, amount=Decimal(str(row["amount"])), reasons=row["reasons"],
-                reference=row["reference"][:500], region=str(row.get("region") or "")[:8], run=run, pack_version=label[:120],
+                reference=row["reference"][:500], region=str(row.get("region") or "")[:8], run=run,
+                pack_version=label[:120],
                 event_at=timezone.make_aware(dt.datetime.combine(event.occurred_on, dt.time())) if event else None)
     except IntegrityError:
         return 0  # offered before, by this or any earlier run or rule version
@@ -317,8 +318,10 @@ def draft_whatif_subject(whatif: DraftWhatIf) -> str:
     return f"proactive.whatif:{whatif.pk}"
 
 
-def draft_whatif_create(*, version: PackVersion, snapshot: Snapshot, period: str, actor: Any = None) -> DraftWhatIf:
-    """Queue a draft's totals over a whole snapshot (the `proactive.whatif` job computes them)."""
+def draft_whatif_create(*, version: PackVersion, snapshot: Snapshot, period: str, actor: Any = None,
+                        queue: bool = True) -> DraftWhatIf:
+    """A draft's totals over a whole snapshot, queued for the `proactive.whatif` job (`queue=False`: for a
+    caller that computes them itself with `draft_whatif_execute`)."""
     from govcx.jobs.services import job_enqueue
 
     if version.status != "draft":
@@ -331,6 +334,8 @@ def draft_whatif_create(*, version: PackVersion, snapshot: Snapshot, period: str
                                         else None)
     audit_record(actor=actor, action="proactive.draft_whatif_create", obj=whatif,
                  organisation_id=snapshot.organisation_id, changes={"version": str(version), "period": period})
+    if not queue:
+        return whatif
     subject = draft_whatif_subject(whatif)
     job_enqueue(kind="proactive.whatif", actor=actor, organisation=snapshot.organisation,
                 payload={"whatif_id": whatif.pk}, idempotency_key=subject, subject=subject)
@@ -355,7 +360,7 @@ def draft_whatif_execute(*, whatif: DraftWhatIf, progress: Callable[[int, int], 
         whatif.save(update_fields=["status", "error", "finished_at"])
         return whatif
     whatif.status, whatif.totals, whatif.finished_at = "done", effect.as_dict(), timezone.now()
-    whatif.compared_with = (current[1] if current else "")[:120]
+    whatif.compared_with = current[0].version[:120] if current else ""
     whatif.save(update_fields=["status", "totals", "finished_at", "compared_with"])
     return whatif
 

@@ -214,20 +214,20 @@ def payment_batch_list(request: HttpRequest) -> HttpResponse:
     """The authority's payment batches; proactive officers put every accepted offer not yet paid into a new one."""
     require(request.user, Action.VIEW)
     may_pay = can(request.user, Action.RUN_PROACTIVE) and getattr(request.user, "organisation", None) is not None
+    problem = ""
     if request.method == "POST":
         require(request.user, Action.RUN_PROACTIVE)
         organisation = getattr(request.user, "organisation", None)
         batch = services.payment_batch_create(organisation=organisation, actor=request.user) if organisation \
             else None
-        if batch is None:
-            messages.info(request, _("No accepted offers wait for payment: no batch was made."))
-            return redirect("proactive:payments")
-        messages.success(request, _("The batch is made: %(n)d offers.") % {"n": batch.offers_count})
-        return redirect("proactive:payment_batch", batch.pk)
+        if batch is not None:
+            messages.success(request, _("The batch is made: %(n)d offers.") % {"n": batch.offers_count})
+            return redirect("proactive:payment_batch", batch.pk)
+        problem = _("No accepted offers of your authority wait for payment: no batch was made.")
     return render(request, "proactive/payments.html", {
-        "batches": selectors.payment_batch_list(user=request.user)[:200], "may_pay": may_pay,
+        "batches": selectors.payment_batch_list(user=request.user)[:200], "may_pay": may_pay, "problem": problem,
         "payable": selectors.payable_count(user=request.user) if may_pay else 0,
-    })
+    }, status=409 if problem else 200)
 
 
 @login_required
@@ -281,9 +281,11 @@ def draft_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The what-if is queued; this page shows its progress."))
                 return redirect("proactive:draft_whatif", whatif.pk)
+    drafts = list(selectors.draft_list(user=request.user)[:100])
     return render(request, "proactive/drafts.html", {
-        "drafts": selectors.draft_list(user=request.user),
-        "whatifs": [{"whatif": w, "status": labels.RUN_STATUSES.get(w.status, w.status)}
+        "drafts": [{"draft": d, "pack": labels.BENEFITS.get(d.pack, d.pack)} for d in drafts],
+        "whatifs": [{"whatif": w, "status": labels.RUN_STATUSES.get(w.status, w.status),
+                     "pack": labels.BENEFITS.get(w.version.pack, w.version.pack)}
                     for w in selectors.whatif_list(user=request.user)[:100]],
         "may_run": may_run, "problem": problem,
         "snapshots": Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50]
@@ -299,6 +301,7 @@ def draft_whatif(request: HttpRequest, draft_whatif_id: int) -> HttpResponse:
                           for row in totals.get("benefits", [])]
     return render(request, "proactive/draft_whatif.html", {
         "whatif": whatif, "status": labels.RUN_STATUSES.get(whatif.status, whatif.status), "totals": totals,
+        "pack": labels.BENEFITS.get(whatif.version.pack, whatif.version.pack),
         "in_progress": whatif.status in RUN_IN_PROGRESS,
         "job": job_for_subject(subject=services.draft_whatif_subject(whatif)),
     })
