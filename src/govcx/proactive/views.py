@@ -169,7 +169,8 @@ def whatif(request: HttpRequest) -> HttpResponse:
             rows = services.household_whatif(snapshot=snapshot, household_id=household_id, period=period,
                                              version=version, language=get_language() or "en", actor=request.user)
     return render(request, "proactive/whatif.html", {
-        "snapshots": snapshots, "drafts": drafts, "household_id": household_id, "period": period,
+        "snapshots": snapshots, "household_id": household_id, "period": period,
+        "drafts": [{"draft": d, "pack": labels.BENEFITS.get(d.pack, d.pack)} for d in drafts],
         "chosen_snapshot": request.GET.get("snapshot") or "", "chosen_draft": request.GET.get("draft") or "",
         "problem": problem, "searched": bool(household_id) and not problem,
         "rows": [{**r, "label": labels.BENEFITS.get(r["benefit"], r["benefit"])} for r in rows],
