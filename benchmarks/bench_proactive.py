@@ -201,15 +201,16 @@ def main() -> None:
             directory = Path(tmp)
             persons_file, households_file = write_register(int(persons), directory)
             ours = run_child([__file__, "--child", str(persons_file), str(households_file), tmp, "template"])
-            print(f"{int(persons):>10,} persons  govcx (numpy, with reasons): {ours['total']:.2f} s, "
-                  f"peak {ours['peak_mb']:.0f} MB")
+            print(f"{int(persons):>10,} persons  govcx (numpy, with reasons): {ours['total']:.2f} s "
+                  f"(CPU {ours['cpu']:.2f} s), peak {ours['peak_mb']:.0f} MB")
             if python is not None:
                 theirs = run_child([str(ROOT / "benchmarks" / "openfisca_side.py"), str(persons_file),
                                     str(households_file), PERIOD, tmp], python=str(python))
-                print(f"{'':>10}          OpenFisca (vectorised builder): {theirs['total']:.2f} s, "
-                      f"peak {theirs['peak_mb']:.0f} MB  (read {theirs['read']:.2f}, build {theirs['build']:.2f}, "
+                print(f"{'':>10}          OpenFisca (vectorised builder): {theirs['total']:.2f} s "
+                      f"(CPU {theirs['cpu']:.2f} s), peak {theirs['peak_mb']:.0f} MB  (read {theirs['read']:.2f}, build {theirs['build']:.2f}, "
                       f"compute {theirs['compute']:.2f}, write {theirs['write']:.2f})")
-                print(f"{'':>10}          speed-up {theirs['total'] / ours['total']:.1f}x; largest difference "
+                print(f"{'':>10}          speed-up {theirs['total'] / ours['total']:.1f}x (CPU "
+                      f"{theirs['cpu'] / ours['cpu']:.1f}x); largest difference "
                       f"{compare(directory):.4f}")
             russian = run_child([__file__, "--child", str(persons_file), str(households_file), tmp, "russian"])
             rates = ", ".join(f"{name} {persons / seconds / 1e6:.1f} M persons/s"

@@ -101,6 +101,16 @@ class Simulation:
         self.values: dict[tuple[str, Period], np.ndarray] = {}
         self.inputs: set[tuple[str, Period]] = set()
         self.computing: list[tuple[str, Period]] = []
+        self._key_codes: dict[int, tuple[Any, list[str], np.ndarray]] = {}  # id -> (the column, its codes)
+
+    def key_codes(self, keys: Any) -> tuple[list[str], np.ndarray]:
+        """The distinct keys of a column (a region for each household) and each row's position among them: found
+        once per column, however many parameters it looks up (a column is one array for all its months)."""
+        found = self._key_codes.get(id(keys))
+        if found is None or found[0] is not keys:
+            unique, codes = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+            found = self._key_codes[id(keys)] = (keys, [str(k) for k in unique], codes.reshape(-1))
+        return found[1], found[2]
 
     # inputs
     def variable(self, name: str) -> Variable:
@@ -315,8 +325,11 @@ class _Evaluator:
         if isinstance(node, ex.Binary):
             return self.binary(node.op, self.eval(node.left), self.eval(node.right))
         if isinstance(node, ex.InSet):
-            operand = np.asarray(self.eval(node.operand), dtype=object)
-            found = np.isin(operand, np.array(node.values, dtype=object))
+            operand = np.asarray(self.eval(node.operand))
+            values = np.array(node.values)
+            if operand.dtype.kind not in "biuf" or values.dtype.kind not in "biuf":  # numbers stay numbers
+                operand, values = operand.astype(object), np.array(node.values, dtype=object)
+            found = np.isin(operand, values)
             return ~found if node.negate else found
         if isinstance(node, ex.IfElse):
             return np.where(self.eval(node.condition), self.eval(node.then), self.eval(node.otherwise))
@@ -355,17 +368,18 @@ class _Evaluator:
         found = self.lookup(node.path)
         if node.key is None:
             return found
-        keys = np.asarray(self.eval(node.key), dtype=object)
+        raw = self.eval(node.key)
+        keys = np.asarray(raw, dtype=object)
         if keys.ndim == 0:
             return found[str(keys.item())]
-        unique = {str(k) for k in keys}
-        table = {}
-        for key in unique:
+        words, codes = self.sim.key_codes(raw)
+        table = np.empty(len(words), dtype=np.float64)
+        for i, key in enumerate(words):
             try:
-                table[key] = found[key]
+                table[i] = found[key]
             except KeyError:
                 raise EvaluationError(f"parameters.{'.'.join(node.path)} has no entry {key!r}") from None
-        return np.array([table[str(k)] for k in keys], dtype=np.float64)
+        return table[codes]
 
     def period_attr(self, name: str) -> Any:
         if name == "start":
