@@ -207,7 +207,8 @@ def main() -> None:
                 theirs = run_child([str(ROOT / "benchmarks" / "openfisca_side.py"), str(persons_file),
                                     str(households_file), PERIOD, tmp], python=str(python))
                 print(f"{'':>10}          OpenFisca (vectorised builder): {theirs['total']:.2f} s "
-                      f"(CPU {theirs['cpu']:.2f} s), peak {theirs['peak_mb']:.0f} MB  (read {theirs['read']:.2f}, build {theirs['build']:.2f}, "
+                      f"(CPU {theirs['cpu']:.2f} s), peak {theirs['peak_mb']:.0f} MB  (read {theirs['read']:.2f}, "
+                      f"build {theirs['build']:.2f}, "
                       f"compute {theirs['compute']:.2f}, write {theirs['write']:.2f})")
                 print(f"{'':>10}          speed-up {theirs['total'] / ours['total']:.1f}x (CPU "
                       f"{theirs['cpu'] / ours['cpu']:.1f}x); largest difference "
