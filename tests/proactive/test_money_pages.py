@@ -146,3 +146,21 @@ def test_the_effect_is_the_same_in_slices_and_counts_families(tmp_path):
     new_pack = draft_effect(None, draft, persons_table, households, period).as_dict()
     assert new_pack["cost_before"] == 0 and new_pack["families_gaining"] == new_pack["benefits"][0]["entitled_after"]
     assert not Snapshot.objects.exists()
+
+
+def test_the_whatif_job_computes_with_progress_and_the_page_follows_it(client_for, officers, snapshot):
+    from govcx.jobs.models import JobState
+    from govcx.jobs.runner import job_execute
+
+    draft = services.pack_version_create(organisation=snapshot.organisation, content=draft_text("1000.0"))
+    whatif = services.draft_whatif_create(version=draft, snapshot=snapshot, period="2025-03", actor=officers["b"])
+    job = Job.objects.get(subject=services.draft_whatif_subject(whatif))
+    queued = client_for(officers["b"]).get(f"/proactive/drafts/whatif/{whatif.pk}/")
+    if job.state == JobState.QUEUED:
+        assert b"<progress" in queued.content  # the job's status, polled without a reload where scripts run
+        job = job_execute(job_id=job.pk)
+    assert job.state == JobState.SUCCEEDED and job.progress_done == job.progress_total == 2
+    assert job.step == "households computed" and job.result["families_losing"] == 1
+    whatif.refresh_from_db()
+    page = client_for(officers["b"]).get(f"/proactive/drafts/whatif/{whatif.pk}/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Семей, которые получат меньше" in page.content.decode() and b"<progress" not in page.content
