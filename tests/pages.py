@@ -32,7 +32,7 @@ from govcx.lab.services import study as study_services
 from govcx.maturity.models import IndexPublication, IndexValue
 from govcx.pilots.models import EffectivenessCriterion, PilotProgramme
 from govcx.practices.models import SelfAssessment
-from govcx.proactive.models import Offer, Run
+from govcx.proactive.models import DraftWhatIf, Offer, PaymentBatch, Run
 from govcx.registry.models import Service
 from govcx.standards.models import Adjustment, Assessment, StandardPack
 from govcx.training.models import Programme
@@ -58,6 +58,7 @@ SKIPPED: dict[str, str] = {
     "delivery:export": "a CSV/XLSX/Parquet download",
     "delivery:map": "an SVG or PNG image",
     "delivery:report_pdf": "a PDF download",
+    "proactive:payment_batch_export": "a CSV/XML download for the treasury",
     "training:coverage_export": "a CSV/XLSX/PDF download",
     "pilots:report_pdf": "a PDF download",
     "pilots:action": "starts, finishes or analyses a pilot (POST only)",
@@ -214,6 +215,7 @@ LATIN_ALLOWED = {
     "ctrl", "viewport", "dom", "century", "idea", "xxi", "egovernment", "benchmark", "edocuments", "eid",
     "axe-core", "umux-lite", "parquet", "content-security-policy", "origin", "mid-p", "bom", "excel",
     "lang", "alt", "aria", "aria-label", "xapi",  # HTML attributes and a standard named in rule help
+    "xml",  # the treasury's payment file format
 }
 
 
@@ -288,6 +290,8 @@ def page_values(admin: User) -> dict[str, object]:
         "complaint_id": Complaint.objects.order_by("pk").first().pk,
         "proactive_run_id": Run.objects.order_by("pk").first().pk,  # audit runs take `run_id`
         "offer_id": Offer.objects.order_by("pk").first().pk,
+        "payment_batch_id": PaymentBatch.objects.order_by("pk").first().pk,
+        "draft_whatif_id": DraftWhatIf.objects.order_by("pk").first().pk,
         "programme_id": Programme.objects.order_by("pk").first().pk,
         "pilot_id": PilotProgramme.objects.order_by("pk").first().pk,
         "criterion_id": EffectivenessCriterion.objects.filter(  # pilots: the current version of the first pilot's

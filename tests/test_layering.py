@@ -27,6 +27,7 @@ PURE_MODULES = [
     "govcx.proactive.rules.catalogue",
     "govcx.proactive.rules.register",
     "govcx.proactive.rules.webapi",
+    "govcx.proactive.rules.whatif",
     "govcx.proactive.events",
     "govcx.proactive.extracts",
     "govcx.proactive.synthetic",

@@ -163,6 +163,7 @@ JOB_KINDS = {
     "reports.send": _("Subscribed report e-mails"),
     "proactive.run": _("Proactive offers run"),
     "proactive.expire": _("Expiry of unanswered offers"),
+    "proactive.whatif": _("Draft rules' what-if over a register"),
     "training.roster_import": _("Roster import"),
     "registry.import": _("Service register import"),
     "feedback.history_import": _("Survey history import"),
@@ -178,6 +179,7 @@ JOB_STEPS = (
     _("reading the event log"),
     _("checking which events are new"),
     _("storing the new events"),
+    _("households computed"),
 )
 
 # ---- service delivery ----

@@ -7,7 +7,9 @@ and superusers everyone's), another authority's run or offer is a 404; moving of
 RUN_PROACTIVE (proactive officers, the administrator, superusers); one person's decisions are personal data
 (VIEW_BENEFICIARIES): the authority's own proactive officers only, never the administrator or a superuser. Runs are
 started and register extracts uploaded by proactive officers of the snapshot's authority (RUN_PROACTIVE); a
-family's what-if is personal data like one person's decisions. Payment batches have no web entry (the command).
+family's what-if is personal data like one person's decisions. Payment batches and a draft's what-if totals are
+aggregates any official of the authority reads; making a batch, downloading the treasury's file and starting a
+what-if need RUN_PROACTIVE.
 """
 
 from __future__ import annotations
@@ -38,7 +40,18 @@ from govcx.accounts.models import AuditEvent, User
 from govcx.accounts.roles import Role
 from govcx.outbox.models import Message
 from govcx.proactive.extracts import validate
-from govcx.proactive.models import CitizenLink, Decision, LifeEvent, Offer, OfferStep, Run, Snapshot
+from govcx.proactive.models import (
+    CitizenLink,
+    Decision,
+    DraftWhatIf,
+    LifeEvent,
+    Offer,
+    OfferStep,
+    PackVersion,
+    PaymentBatch,
+    Run,
+    Snapshot,
+)
 from govcx.proactive.synthetic import register
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +59,8 @@ pytestmark = pytest.mark.django_db
 RUN_PROACTIVE = {"admin", "proactive_a", "proactive_b", "superuser", "superuser_researcher_b"}
 # Personal data: the role alone grants it, so neither the administrator nor a superuser has it.
 BENEFICIARIES = {"proactive_a", "proactive_b"}
+# A batch holds the accepted offers of the maker's own authority: the central office's have none to pay (409).
+BATCHES = {"proactive_a", "proactive_b", "superuser_researcher_b"}
 SITUATION = {
     "persons": {"mum": {"birth": {"ETERNITY": "1990-01-01"}, "salary": {"2025-03": 20000}},
                 "kid": {"birth": {"ETERNITY": "2020-01-01"}}},
@@ -76,11 +91,22 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
             state: Offer.objects.create(organisation=organisation, benefit="unified_allowance", beneficiary_id=person,
                                         entitlement_key=f"2025-0{month}", amount=15599, reasons=REASONS, run=run,
                                         pack_version="unified_allowance 2025.1", state=state)
-            for state, month in (("proposed", 3), ("notified", 2))
+            for state, month in (("proposed", 3), ("notified", 2), ("accepted", 1))
         }
+        batch = PaymentBatch.objects.create(organisation=organisation, offers_count=0, total=0,
+                                            csv="offer_id,benefit,beneficiary_id,entitlement,amount\n",
+                                            xml='<?xml version="1.0" encoding="UTF-8"?>\n<payments>\n</payments>')
+        draft = PackVersion.objects.create(organisation=organisation, pack="unified_allowance", version="2025.9",
+                                           content="name: unified_allowance", sha256="0" * 64)
+        whatif = DraftWhatIf.objects.create(organisation=organisation, version=draft, snapshot=snapshot,
+                                            period="2025-03", status="done",
+                                            totals={"households": 3, "families_gaining": 1, "families_losing": 0,
+                                                    "cost_before": 0, "cost_after": 10, "cost_change": 10,
+                                                    "benefits": []})
+        world |= {f"batch_{side}": batch.pk, f"draft_{side}": draft.pk, f"whatif_{side}": whatif.pk}
         world |= {f"snapshot_{side}": snapshot.pk, f"household_{side}": str(households["household_id"][0]),
                   f"run_{side}": run.pk, f"person_{side}": person, f"proposed_{side}": offers["proposed"].pk,
-                  f"notified_{side}": offers["notified"].pk}
+                  f"notified_{side}": offers["notified"].pk, f"accepted_{side}": offers["accepted"].pk}
     citizen = User.objects.create_user(username="citizen-a", role=Role.CITIZEN)
     CitizenLink.objects.create(user=citizen, organisation=base["orgs"]["min-a"], person_id="person-a")
     world["citizen"] = citizen
@@ -100,6 +126,8 @@ def state() -> dict[str, Any]:
         "events": sorted(LifeEvent.objects.values_list("organisation_id", "event_id")),
         "runs": Run.objects.count(),
         "snapshots": Snapshot.objects.count(),
+        "batches": PaymentBatch.objects.count(),
+        "whatifs": DraftWhatIf.objects.count(),
     }
 
 
@@ -146,6 +174,15 @@ READS = [
     row("page", "person form", "/proactive/people/", personal()),
     row("page", "person of a", "/proactive/people/?person_id={person_a}", personal()),
     row("page", "inbox", "/proactive/inbox/", everyone()),
+    row("page", "payment batches", "/proactive/payments/", everyone()),
+    row("page", "payment batch of a", "/proactive/payments/{batch_a}/", sees(IN_A)),
+    row("page", "payment batch of b", "/proactive/payments/{batch_b}/", sees(IN_B)),
+    # the treasury's file names beneficiaries: the officers who pay
+    row("page", "payment file of a", "/proactive/payments/{batch_a}/csv/", acts(IN_A, RUN_PROACTIVE, 200)),
+    row("page", "payment file of b", "/proactive/payments/{batch_b}/xml/", acts(IN_B, RUN_PROACTIVE, 200)),
+    row("page", "draft rules", "/proactive/drafts/", everyone()),
+    row("page", "draft what-if of a", "/proactive/drafts/whatif/{whatif_a}/", sees(IN_A)),
+    row("page", "draft what-if of b", "/proactive/drafts/whatif/{whatif_b}/", sees(IN_B)),
     row("api", "offers", "/api/proactive/offers", everyone()),
     row("api", "proposed offers", "/api/proactive/offers?state=proposed", everyone()),
     row("api", "decisions of a person of a", "/api/proactive/people/{person_a}/decisions", personal()),
@@ -171,6 +208,13 @@ WRITES = [
     row("page", "upload a register extract", "/proactive/snapshots/",
         {actor: 302 if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN}, method="post", body=extract,
         multipart=True),
+    row("page", "make a payment batch", "/proactive/payments/",
+        {actor: (302 if actor in BATCHES else 409) if actor in RUN_PROACTIVE else 403 for actor in SIGNED_IN},
+        method="post", body=lambda w: {}),
+    row("page", "start a draft what-if of a", "/proactive/drafts/", runs_on("a", 302), method="post",
+        body=lambda w: {"draft": w["draft_a"], "snapshot": w["snapshot_a"], "period": "2025-03"}),
+    row("page", "start a draft what-if of b", "/proactive/drafts/", runs_on("b", 302), method="post",
+        body=lambda w: {"draft": w["draft_b"], "snapshot": w["snapshot_b"], "period": "2025-03"}),
     # an official is no citizen: another person's offer is as good as absent
     row("page", "answer an offer of a", "/proactive/inbox/{notified_a}/answer/", everyone(404), method="post",
         body=lambda w: {"answer": "accept"}),
@@ -184,7 +228,7 @@ test_write_matrix = write_matrix_test(WRITES, state)
 @pytest.mark.parametrize("actor", SIGNED_IN)
 def test_offers_listed_are_the_actors_authoritys(world, actor):
     listed = {offer["id"] for offer in client_as(world, actor).get("/api/proactive/offers").json()}
-    assert listed == in_scope(world, actor, "proposed", "notified")
+    assert listed == in_scope(world, actor, "proposed", "notified", "accepted")
 
 
 @pytest.mark.parametrize("actor", sorted(BENEFICIARIES))

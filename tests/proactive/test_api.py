@@ -54,3 +54,25 @@ def test_events_are_idempotent(client_for, users, officers):
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert post(client_for(users["viewer_a"]), "/api/proactive/events", body).status_code == 403
+
+
+def test_offers_return_their_answer_by_day(client_for, officers, reference_data, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govcx.proactive import services
+    from govcx.proactive.models import Offer, Run, Snapshot
+
+    org = reference_data["region"]
+    snapshot = Snapshot.objects.create(organisation=org, taken_on=dt.date(2025, 3, 1), directory=str(tmp_path))
+    run = Run.objects.create(organisation=org, snapshot=snapshot, period="2025-03", status="done")
+    offer = Offer.objects.create(organisation=org, benefit="unified_allowance", beneficiary_id="h1", amount=15599,
+                                 entitlement_key="2025-03", run=run, pack_version="unified_allowance 2025.1")
+    client = client_for(officers["b"])
+    [proposed] = client.get("/api/proactive/offers").json()
+    assert proposed["respond_by"] is None
+    moved = post(client, f"/api/proactive/offers/{offer.pk}/move", {"state": "notified"}).json()
+    expected = (timezone.localdate() + dt.timedelta(days=services.ANSWER_DAYS)).isoformat()
+    assert moved["respond_by"] == expected
+    assert client.get("/api/proactive/offers?state=notified").json()[0]["respond_by"] == expected

@@ -138,8 +138,11 @@ def test_published_versions_are_immutable_and_a_draft_shows_its_effect(two_snaps
     draft = services.pack_version_create(organisation=org, content=text.replace('version: "2025.1"',
                                                                                  'version: "2025.2"').replace(
         "2025-01-01: {value: 16146.0}", "2025-01-01: {value: 1000.0}"))
-    effect = services.pack_version_whatif(version=draft, snapshot=second, period="2025-02")
+    whatif = services.draft_whatif_execute(whatif=services.draft_whatif_create(version=draft, snapshot=second,
+                                                                               period="2025-02"))
+    [effect] = whatif.totals["benefits"]
     assert effect["entitled_change"] == -1 and effect["cost_change"] < 0
+    assert whatif.totals["families_losing"] == 1 and whatif.totals["families_gaining"] == 0
     services.pack_version_publish(version=draft)
     draft.refresh_from_db()
     draft.content = "changed"

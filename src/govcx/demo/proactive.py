@@ -1,6 +1,7 @@
 """Demo proactive services: a synthetic register for Moscow, Lipetsk and Tula (about 2,700 persons in 1,200
 households), two snapshots a month apart with births, disabilities and 18th birthdays between them, one run per
-region's social protection authority, offers in every state, and one citizen login for the inbox.
+region's social protection authority, offers in every state, one citizen login for the inbox, and a draft of the
+unified allowance for Tula with its what-if totals over the register.
 
 The register is as of fixed days in 2025, so the rule packs' dated amounts and the offers stay the same every
 time the demo is built.
@@ -24,6 +25,7 @@ from govcx.accounts.roles import Role
 from govcx.proactive import services
 from govcx.proactive.models import (
     CitizenLink,
+    DraftWhatIf,
     LifeEvent,
     Offer,
     PackVersion,
@@ -45,6 +47,7 @@ CITIZEN = ("citizen.tula", "Ольга", "Миронова")  # a Tula mother of
 def wipe_proactive() -> None:
     """Offers protect their runs and payment batches: delete them first."""
     CitizenLink.objects.all().delete()
+    DraftWhatIf.objects.all().delete()
     Offer.objects.all().delete()
     PaymentBatch.objects.all().delete()
     LifeEvent.objects.all().delete()
@@ -128,6 +131,8 @@ def build_proactive_demo(*, orgs: dict[str, Any], actor: Any, password_hash: str
             keep_open = _citizen(organisation, offers, password_hash)
         if offers:
             _move_through_every_state(offers, actor, keep_open)
+        if region == "RU-TUL":
+            _draft_whatif(organisation, snapshots[-1], actor)
         report(f"proactive services ({run.offers_created} offers)", step, len(AUTHORITIES))
 
 
@@ -148,3 +153,16 @@ def _citizen(organisation: Any, offers: list[Offer], password_hash: str) -> set[
                                household_id=household,
                                children_ids=[p["person_id"] for p in family if p["household_role"] == "child"])
     return {o.pk for o in offers if o.beneficiary_id in {household, mother["person_id"]}}
+
+
+def _draft_whatif(organisation: Any, snapshot: Snapshot, actor: Any) -> None:
+    """A draft of the unified allowance that raises Tula's per-capita threshold by a tenth, and its totals over
+    the region's register (computed here, not queued, so that the demo's figures are there at once)."""
+    from govcx.proactive.rules.catalogue import PACKS_DIR
+
+    text = (PACKS_DIR / "unified_allowance.yaml").read_text(encoding="utf-8")
+    content = text.replace('version: "2025.1"', 'version: "2025.2"').replace(
+        "2025-01-01: {value: 16973.0}", "2025-01-01: {value: 18670.0}")
+    draft = services.pack_version_create(organisation=organisation, content=content, actor=actor)
+    services.draft_whatif_execute(whatif=services.draft_whatif_create(version=draft, snapshot=snapshot,
+                                                                      period=PERIOD, actor=actor, queue=False))

@@ -96,6 +96,8 @@ class OfferOut(Schema):
     reasons: list[dict[str, Any]]
     reference: str
     pack_version: str
+    respond_by: dt.date | None = Field(None, description="the last day to answer a notified offer; unanswered, it "
+                                                         "expires the day after")
 
 
 class OfferFilter(Schema):

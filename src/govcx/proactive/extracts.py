@@ -45,7 +45,8 @@ def _row_numbers(mask: pa.Array, limit: int = 5) -> list[int]:
 
 def validate(persons: pa.Table, households: pa.Table, *, taken_on: dt.date, persons_file: str = "persons",
              households_file: str = "households") -> tuple[pa.Table, pa.Table]:
-    """The two tables normalised (ids as text, birth as a date), or InvalidInput listing every problem."""
+    """The two tables normalised (ids as text, birth as a date, persons grouped by household), or InvalidInput
+    listing every problem."""
     problems: list[Problem] = []
     for table, needed, file in ((persons, PERSON_COLUMNS, persons_file), (households, HOUSEHOLD_COLUMNS,
                                                                           households_file)):
@@ -86,4 +87,8 @@ def validate(persons: pa.Table, households: pa.Table, *, taken_on: dt.date, pers
     if problems:
         raise InvalidInput(problems)
     persons = persons.set_column(persons.schema.get_field_index("birth"), "birth", birth)
-    return persons, households
+    # stored by household (members together, in the households' order), so that the register can be read back a
+    # batch of whole households at a time (rules.register.household_slices); the order within a family is kept
+    position = pc.index_in(persons["household_id"], value_set=households["household_id"].combine_chunks())
+    order = pc.sort_indices(pa.table({"position": position}), sort_keys=[("position", "ascending")])
+    return persons.take(order), households

@@ -1,5 +1,5 @@
-"""The proactive app's background work: one run over a snapshot, and the daily expiry of unanswered offers
-(`govcx worker` executes them; jobs/schedule.py queues the expiry)."""
+"""The proactive app's background work: one run over a snapshot, a draft's what-if totals, and the daily expiry
+of unanswered offers (`govcx worker` executes them; jobs/schedule.py queues the expiry)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 from govcx.jobs.registry import job_handler
 from govcx.jobs.runner import JobContext
 from govcx.proactive import services
-from govcx.proactive.models import Run
+from govcx.proactive.models import DraftWhatIf, Run
+
+WHATIF_STEP = "households computed"  # stored in English, shown translated (labels.JOB_STEPS)
 
 
 @job_handler("proactive.run")
@@ -22,3 +24,14 @@ def run_rules(context: JobContext) -> dict[str, Any]:
 @job_handler("proactive.expire")
 def expire_offers(context: JobContext) -> dict[str, Any]:
     return {"expired": services.offers_expire()}
+
+
+@job_handler("proactive.whatif")
+def draft_whatif(context: JobContext) -> dict[str, Any]:
+    whatif = services.draft_whatif_execute(
+        whatif=DraftWhatIf.objects.select_related("version", "snapshot").get(pk=context.payload["whatif_id"]),
+        progress=lambda done, total: context.progress(done, total, WHATIF_STEP))
+    if whatif.status == "failed":
+        raise RuntimeError(whatif.error or "the what-if failed")
+    return {"whatif_id": whatif.pk, "families_gaining": whatif.totals.get("families_gaining"),
+            "families_losing": whatif.totals.get("families_losing")}

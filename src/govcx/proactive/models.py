@@ -150,6 +150,32 @@ class PaymentBatch(models.Model):
         return f"payment batch {self.pk}"
 
 
+class DraftWhatIf(models.Model):
+    """A draft pack version's totals over a whole snapshot against the version in force, computed by a
+    background job (`proactive.whatif`): per benefit and per family, who gains and who loses, and the cost."""
+
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PackVersion, on_delete=models.CASCADE, related_name="whatifs")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="whatifs")
+    period = models.CharField(max_length=16)
+    compared_with = models.CharField(max_length=120, blank=True)  # the version in force it was compared with
+    status = models.CharField(max_length=16, default="queued")  # queued | running | done | failed
+    totals = models.JSONField(default=dict, blank=True)  # rules.whatif.DraftEffect.as_dict()
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganisationScoped.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"what-if {self.pk}: {self.version} on {self.snapshot.taken_on} for {self.period}"
+
+
 class Offer(models.Model):
     """One offer per (benefit, beneficiary, entitlement period or triggering event), whichever rule version
     decided it: a repeated run or a new dated version finds the same offer."""
@@ -162,6 +188,7 @@ class Offer(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     reasons = models.JSONField(default=list)
     reference = models.CharField(max_length=500, blank=True)
+    region = models.CharField(max_length=8, blank=True)  # the beneficiary's household's, for payment totals
     state = models.CharField(max_length=24, default="proposed")
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="offers")
     pack_version = models.CharField(max_length=120)

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
 from govcx.accounts.services import audit_record
-from govcx.proactive.models import CitizenLink, Decision, Offer, Run, Snapshot
+from govcx.proactive.models import (
+    CitizenLink,
+    Decision,
+    DraftWhatIf,
+    Offer,
+    PackVersion,
+    PaymentBatch,
+    Run,
+    Snapshot,
+)
 
 
 def access_run(user: Any, run_id: int) -> Run:
@@ -26,6 +35,52 @@ def access_offer(user: Any, offer_id: int, action: Action = Action.VIEW) -> Offe
 def access_snapshot(user: Any, snapshot_id: int) -> Snapshot:
     snapshot: Snapshot = access(Snapshot.objects.all(), user, snapshot_id, what="snapshot")
     return snapshot
+
+
+def access_payment_batch(user: Any, batch_id: int, action: Action = Action.VIEW) -> PaymentBatch:
+    batch: PaymentBatch = access(PaymentBatch.objects.all(), user, batch_id, action, what="payment batch")
+    return batch
+
+
+def access_whatif(user: Any, whatif_id: int) -> DraftWhatIf:
+    whatif: DraftWhatIf = access(DraftWhatIf.objects.select_related("version", "snapshot"), user, whatif_id,
+                                 what="what-if")
+    return whatif
+
+
+def access_draft(user: Any, version_id: int, action: Action = Action.VIEW) -> PackVersion:
+    version: PackVersion = access(PackVersion.objects.filter(status="draft"), user, version_id, action,
+                                  what="draft version")
+    return version
+
+
+def payment_batch_list(*, user: Any) -> QuerySet[PaymentBatch]:
+    return PaymentBatch.objects.for_user(user).order_by("-created_at", "-pk")
+
+
+def payment_batch_totals(*, batch: PaymentBatch) -> dict[str, list[dict[str, Any]]]:
+    """The batch's offers and amount by benefit, by region (the beneficiary's household's) and by both."""
+    offers = batch.offers.all()
+
+    def by(*fields: str) -> list[dict[str, Any]]:
+        return list(offers.values(*fields).annotate(offers=Count("pk"), total=Sum("amount")).order_by(*fields))
+
+    return {"benefit": by("benefit"), "region": by("region"), "benefit_region": by("benefit", "region")}
+
+
+def payable_count(*, user: Any) -> int:
+    """Accepted offers of the user's own authority not yet in a batch (the next batch's size)."""
+    organisation_id = getattr(user, "organisation_id", None)
+    return Offer.objects.filter(organisation_id=organisation_id, state="accepted",
+                                payment_batch__isnull=True).count() if organisation_id else 0
+
+
+def draft_list(*, user: Any) -> QuerySet[PackVersion]:
+    return PackVersion.objects.for_user(user).filter(status="draft").order_by("pack", "version")
+
+
+def whatif_list(*, user: Any) -> QuerySet[DraftWhatIf]:
+    return DraftWhatIf.objects.for_user(user).select_related("version", "snapshot")
 
 
 def run_list(*, user: Any) -> QuerySet[Run]:

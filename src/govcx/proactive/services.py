@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from govcx.proactive import events as life_events
 from govcx.proactive.extracts import read_table, validate
 from govcx.proactive.models import (
     OFFER_MOVES,
+    DraftWhatIf,
     LifeEvent,
     Offer,
     OfferStep,
@@ -37,6 +39,7 @@ from govcx.proactive.rules.catalogue import shipped_pack_files
 from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
 from govcx.proactive.rules.register import evaluate_benefits
+from govcx.proactive.rules.whatif import draft_effect
 
 ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
@@ -196,7 +199,8 @@ def _offer_once(run: Run, row: dict[str, Any], key: str, label: str, event: Life
             offer = Offer.objects.create(
                 organisation=run.organisation, benefit=row["benefit"], beneficiary_id=row["beneficiary_id"],
                 entitlement_key=key, amount=Decimal(str(row["amount"])), reasons=row["reasons"],
-                reference=row["reference"][:500], run=run, pack_version=label[:120],
+                reference=row["reference"][:500], region=str(row.get("region") or "")[:8], run=run,
+                pack_version=label[:120],
                 event_at=timezone.make_aware(dt.datetime.combine(event.occurred_on, dt.time())) if event else None)
     except IntegrityError:
         return 0  # offered before, by this or any earlier run or rule version
@@ -285,6 +289,12 @@ def payment_batch_create(*, organisation: Any, actor: Any = None) -> PaymentBatc
     return batch
 
 
+def payment_batch_exported(*, batch: PaymentBatch, fmt: str, actor: Any) -> None:
+    """A batch's file leaves govcx (beneficiaries and amounts): written to the audit trail."""
+    audit_record(actor=actor, action="proactive.payment_batch_export", obj=batch,
+                 organisation_id=batch.organisation_id, changes={"format": fmt})
+
+
 def pack_version_create(*, organisation: Any, content: str, actor: Any = None) -> PackVersion:
     pack = parse_pack(content, "draft")
     version = PackVersion.objects.create(organisation=organisation, pack=pack.name, version=pack.version,
@@ -303,22 +313,56 @@ def pack_version_publish(*, version: PackVersion, actor: Any = None) -> PackVers
     return version
 
 
-def pack_version_whatif(*, version: PackVersion, snapshot: Snapshot, period: str) -> dict[str, Any]:
-    """How many more or fewer beneficiaries, and the cost, if this draft replaced the version in force."""
-    draft = parse_pack(version.content, str(version))
-    current = next((p for p, _ in packs_in_force(version.organisation) if p.name == draft.name), None)
-    persons, households = snapshot_tables(snapshot)
-    at = parse_period(period)
+def draft_whatif_subject(whatif: DraftWhatIf) -> str:
+    """How the what-if's job names it (its page shows that job's progress)."""
+    return f"proactive.whatif:{whatif.pk}"
 
-    def totals(pack: Pack | None) -> tuple[int, float]:
-        if pack is None:
-            return 0, 0.0
-        rows = evaluate_benefits(pack, persons, households, at)
-        return sum(r["entitled"] for r in rows), round(sum(r["amount"] for r in rows), 2)
 
-    before, after = totals(current), totals(draft)
-    return {"entitled_before": before[0], "entitled_after": after[0], "entitled_change": after[0] - before[0],
-            "cost_before": before[1], "cost_after": after[1], "cost_change": round(after[1] - before[1], 2)}
+def draft_whatif_create(*, version: PackVersion, snapshot: Snapshot, period: str, actor: Any = None,
+                        queue: bool = True) -> DraftWhatIf:
+    """A draft's totals over a whole snapshot, queued for the `proactive.whatif` job (`queue=False`: for a
+    caller that computes them itself with `draft_whatif_execute`)."""
+    from govcx.jobs.services import job_enqueue
+
+    if version.status != "draft":
+        raise Conflict(f"{version} is published: a what-if compares a draft with the version in force")
+    if version.organisation_id != snapshot.organisation_id:
+        raise Invalid("the draft and the snapshot belong to different authorities")
+    parse_period(period)
+    whatif = DraftWhatIf.objects.create(organisation=snapshot.organisation, version=version, snapshot=snapshot,
+                                        period=period, created_by=actor if getattr(actor, "is_authenticated", False)
+                                        else None)
+    audit_record(actor=actor, action="proactive.draft_whatif_create", obj=whatif,
+                 organisation_id=snapshot.organisation_id, changes={"version": str(version), "period": period})
+    if not queue:
+        return whatif
+    subject = draft_whatif_subject(whatif)
+    job_enqueue(kind="proactive.whatif", actor=actor, organisation=snapshot.organisation,
+                payload={"whatif_id": whatif.pk}, idempotency_key=subject, subject=subject)
+    return whatif
+
+
+def draft_whatif_execute(*, whatif: DraftWhatIf, progress: Callable[[int, int], None] | None = None
+                         ) -> DraftWhatIf:
+    """How many families gain or lose, how many beneficiaries become or stop being entitled, and the cost,
+    if the draft replaced the version in force, over every household of the snapshot."""
+    whatif.status = "running"
+    whatif.save(update_fields=["status"])
+    try:
+        draft = parse_pack(whatif.version.content, str(whatif.version))
+        current = next(((p, label) for p, label in packs_in_force(whatif.organisation) if p.name == draft.name),
+                       None)
+        persons, households = snapshot_tables(whatif.snapshot)
+        effect = draft_effect(current[0] if current else None, draft, persons, households,
+                              parse_period(whatif.period), progress=progress)
+    except (InvalidInput, Invalid, OSError, ValueError) as exc:
+        whatif.status, whatif.error, whatif.finished_at = "failed", str(exc)[:2000], timezone.now()
+        whatif.save(update_fields=["status", "error", "finished_at"])
+        return whatif
+    whatif.status, whatif.totals, whatif.finished_at = "done", effect.as_dict(), timezone.now()
+    whatif.compared_with = current[0].version[:120] if current else ""
+    whatif.save(update_fields=["status", "totals", "finished_at", "compared_with"])
+    return whatif
 
 
 def household_whatif(*, snapshot: Snapshot, household_id: str, period: str, version: PackVersion | None = None,

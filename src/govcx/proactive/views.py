@@ -1,5 +1,6 @@
 """Pages of proactive services: officials' runs (started here, their progress followed), register extract uploads,
-offers by state, people not entitled with their reasons, one person's decisions, a family's what-if; the citizen's
+offers by state, people not entitled with their reasons, one person's decisions, a family's what-if, payment
+batches (totals by benefit and region, the treasury's files) and a draft's what-if totals; the citizen's
 inbox (works without JavaScript, on a phone), where offers are accepted."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.errors import Conflict, Invalid, InvalidInput, Problem
+from govcx.jobs.selectors import job_for_subject
 from govcx.proactive import selectors, services
 from govcx.proactive.models import OFFER_STATES, Offer, PackVersion, Snapshot
 from govcx.proactive.rules.periods import parse_period
@@ -167,7 +169,8 @@ def whatif(request: HttpRequest) -> HttpResponse:
             rows = services.household_whatif(snapshot=snapshot, household_id=household_id, period=period,
                                              version=version, language=get_language() or "en", actor=request.user)
     return render(request, "proactive/whatif.html", {
-        "snapshots": snapshots, "drafts": drafts, "household_id": household_id, "period": period,
+        "snapshots": snapshots, "household_id": household_id, "period": period,
+        "drafts": [{"draft": d, "pack": labels.BENEFITS.get(d.pack, d.pack)} for d in drafts],
         "chosen_snapshot": request.GET.get("snapshot") or "", "chosen_draft": request.GET.get("draft") or "",
         "problem": problem, "searched": bool(household_id) and not problem,
         "rows": [{**r, "label": labels.BENEFITS.get(r["benefit"], r["benefit"])} for r in rows],
@@ -205,3 +208,101 @@ def inbox_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
         return redirect("proactive:inbox")
     messages.success(request, _("Thank you: your answer is recorded."))
     return redirect("proactive:inbox")
+
+
+@login_required
+def payment_batch_list(request: HttpRequest) -> HttpResponse:
+    """The authority's payment batches; proactive officers put every accepted offer not yet paid into a new one."""
+    require(request.user, Action.VIEW)
+    may_pay = can(request.user, Action.RUN_PROACTIVE) and getattr(request.user, "organisation", None) is not None
+    problem = ""
+    if request.method == "POST":
+        require(request.user, Action.RUN_PROACTIVE)
+        organisation = getattr(request.user, "organisation", None)
+        batch = services.payment_batch_create(organisation=organisation, actor=request.user) if organisation \
+            else None
+        if batch is not None:
+            messages.success(request, _("The batch is made: %(n)d offers.") % {"n": batch.offers_count})
+            return redirect("proactive:payment_batch", batch.pk)
+        problem = _("No accepted offers of your authority wait for payment: no batch was made.")
+    return render(request, "proactive/payments.html", {
+        "batches": selectors.payment_batch_list(user=request.user)[:200], "may_pay": may_pay, "problem": problem,
+        "payable": selectors.payable_count(user=request.user) if may_pay else 0,
+    }, status=409 if problem else 200)
+
+
+@login_required
+def payment_batch_detail(request: HttpRequest, payment_batch_id: int) -> HttpResponse:
+    batch = selectors.access_payment_batch(request.user, payment_batch_id)
+    totals = selectors.payment_batch_totals(batch=batch)
+    for rows in totals.values():
+        for row in rows:
+            if "benefit" in row:
+                row["benefit_label"] = labels.BENEFITS.get(row["benefit"], row["benefit"])
+    return render(request, "proactive/payment_batch.html", {
+        "batch": batch, "totals": totals, "may_export": can(request.user, Action.RUN_PROACTIVE),
+    })
+
+
+@login_required
+def payment_batch_export(request: HttpRequest, payment_batch_id: int, fmt: str) -> HttpResponse:
+    """The treasury's file (each offer once, with its beneficiary): proactive officers only, every export audited."""
+    if fmt not in ("csv", "xml"):
+        raise Http404
+    batch = selectors.access_payment_batch(request.user, payment_batch_id, Action.RUN_PROACTIVE)
+    services.payment_batch_exported(batch=batch, fmt=fmt, actor=request.user)
+    response = HttpResponse(batch.csv if fmt == "csv" else batch.xml,
+                            content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/xml")
+    response["Content-Disposition"] = f'attachment; filename="payment-batch-{batch.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def draft_list(request: HttpRequest) -> HttpResponse:
+    """Draft rule pack versions and their what-ifs over a whole snapshot; proactive officers start one (a
+    background job, followed on its page)."""
+    require(request.user, Action.VIEW)
+    may_run = can(request.user, Action.RUN_PROACTIVE)
+    problem = ""
+    if request.method == "POST":
+        require(request.user, Action.RUN_PROACTIVE)
+        try:
+            version = selectors.access_draft(request.user, int(request.POST.get("draft") or 0), Action.RUN_PROACTIVE)
+            snapshot = selectors.access_snapshot(request.user, int(request.POST.get("snapshot") or 0))
+            period = (request.POST.get("period") or "").strip()[:16]
+            parse_period(period)
+        except (ValueError, Invalid):
+            problem = _("Choose a draft, a snapshot and give the period as a month (2025-03).")
+        else:
+            try:
+                whatif = services.draft_whatif_create(version=version, snapshot=snapshot, period=period,
+                                                      actor=request.user)
+            except Invalid:
+                problem = _("The draft and the snapshot must belong to the same authority.")
+            else:
+                messages.success(request, _("The what-if is queued; this page shows its progress."))
+                return redirect("proactive:draft_whatif", whatif.pk)
+    drafts = list(selectors.draft_list(user=request.user)[:100])
+    return render(request, "proactive/drafts.html", {
+        "drafts": [{"draft": d, "pack": labels.BENEFITS.get(d.pack, d.pack)} for d in drafts],
+        "whatifs": [{"whatif": w, "status": labels.RUN_STATUSES.get(w.status, w.status),
+                     "pack": labels.BENEFITS.get(w.version.pack, w.version.pack)}
+                    for w in selectors.whatif_list(user=request.user)[:100]],
+        "may_run": may_run, "problem": problem,
+        "snapshots": Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50]
+        if may_run else [],
+    }, status=422 if problem else 200)
+
+
+@login_required
+def draft_whatif(request: HttpRequest, draft_whatif_id: int) -> HttpResponse:
+    whatif = selectors.access_whatif(request.user, draft_whatif_id)
+    totals = dict(whatif.totals or {})
+    totals["benefits"] = [{**row, "label": labels.BENEFITS.get(row["benefit"], row["benefit"])}
+                          for row in totals.get("benefits", [])]
+    return render(request, "proactive/draft_whatif.html", {
+        "whatif": whatif, "status": labels.RUN_STATUSES.get(whatif.status, whatif.status), "totals": totals,
+        "pack": labels.BENEFITS.get(whatif.version.pack, whatif.version.pack),
+        "in_progress": whatif.status in RUN_IN_PROGRESS,
+        "job": job_for_subject(subject=services.draft_whatif_subject(whatif)),
+    })

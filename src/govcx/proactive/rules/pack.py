@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {"float": 0.0, "int": 0, "bool": False, "date": dt.da
 VARIABLE_KEYS = {"entity", "period", "type", "values", "default", "formula", "formulas", "end", "set_input",
                  "label", "reference", "documentation", "unit", "condition", "amount", "description"}
 PACK_KEYS = {"pack", "title", "version", "description", "license", "entities", "parameters", "variables",
-             "conditions", "benefits"}
+             "conditions", "benefits", "notes"}  # notes: how the figures were checked against their acts
 NUMERIC = ("int", "float", "bool")
 
 

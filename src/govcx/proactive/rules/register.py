@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from govcx.proactive.rules.expressions import variables_used
 from govcx.proactive.rules.pack import Pack
 from govcx.proactive.rules.periods import ETERNITY, Period
 from govcx.proactive.rules.simulation import EvaluationError, Simulation, Situation, to_array
@@ -109,13 +111,16 @@ def _numpy_column(variable: Any, column: pa.ChunkedArray, dtype: Any) -> np.ndar
 
 def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, pa.Table], period: Period, *,
                            float_type: Any = np.float64,
-                           membership: Mapping[str, np.ndarray] | None = None) -> Simulation:
+                           membership: Mapping[str, np.ndarray] | None = None,
+                           group_starts: Mapping[str, np.ndarray] | None = None) -> Simulation:
     """The simulation of a whole register given as Arrow tables (persons; each group's table keyed by
     `<group>_id`), with every input column holding for the period's months (the snapshot reading). Amounts are
-    float64 unless asked otherwise (float32 is OpenFisca's storage, for comparing with it)."""
+    float64 unless asked otherwise (float32 is OpenFisca's storage, for comparing with it). `group_starts`, from
+    a reader of whole households (`household_slices`), says where each group's contiguous members begin."""
     group_ids: dict[str, Any] = {}
     members: dict[str, np.ndarray] = dict(membership or {})
     roles: dict[str, np.ndarray] = {}
+    role_masks: dict[tuple[str, str], np.ndarray] = {}
     for group in pack.groups:
         key = f"{group.key}_id"
         member_of = persons[key]
@@ -130,8 +135,18 @@ def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, p
             if position.null_count:
                 raise EvaluationError(f"{position.null_count} persons belong to no {group.key} of the register")
             members[group.key] = arrow_to_numpy(position).astype(np.int64, copy=False)
-        roles[group.key] = arrow_to_numpy(pc.cast(persons[f"{group.key}_role"], pa.string()))
-    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, members, roles),
+        # roles by their dictionary codes: each role's members found once, by integer comparison, never per
+        # formula over Python strings (nor through an Arrow scalar, whose making imports pandas)
+        column = persons[f"{group.key}_role"]
+        encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
+        words = [str(w) if w is not None else "" for w in encoded.dictionary.to_pylist()]
+        codes = arrow_to_numpy(encoded.indices) if len(words) else np.zeros(len(column), dtype=np.int32)
+        roles[group.key] = np.array(words or [""], dtype=object)[codes]
+        for role in group.roles:
+            role_masks[(group.key, role.key)] = (codes == words.index(role.key) if role.key in words
+                                                 else np.zeros(len(codes), dtype=bool))
+    simulation = Simulation(pack, Situation(persons["person_id"], group_ids, members, roles,
+                                            group_starts=dict(group_starts or {}), role_masks=role_masks),
                             float_type=float_type)
     months = period.this_year.months if period.unit != "eternity" else []
     for table, entity_key in [(persons, pack.person.key), *((groups[g.key], g.key) for g in pack.groups
@@ -151,10 +166,26 @@ def simulation_from_tables(pack: Pack, persons: pa.Table, groups: Mapping[str, p
     return simulation
 
 
-def register_columns(pack: Pack, names: Sequence[str]) -> list[str]:
-    """The columns of a register extract a pack reads: ids, roles and its input variables (to read no more)."""
+def register_columns(pack: Pack, names: Sequence[str], computing: Sequence[str] | None = None) -> list[str]:
+    """The columns of a register extract a pack reads: ids, roles and its input variables (to read no more);
+    given the variables `computing`, only the inputs their formulas reach (any of their dated formulas)."""
     keys = ["person_id", *(f"{g.key}_{part}" for g in pack.groups for part in ("id", "role"))]
-    return [*keys, *(n for n in names if n in pack.variables and n not in keys)]
+    needed = set(names) if computing is None else inputs_reached(pack, computing)
+    return [*keys, *(n for n in names if n in pack.variables and n in needed and n not in keys)]
+
+
+def inputs_reached(pack: Pack, computing: Sequence[str]) -> set[str]:
+    """Every variable the formulas of `computing` read, directly or through other formulas."""
+    seen: set[str] = set()
+    pending = list(computing)
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in pack.variables:
+            continue
+        seen.add(name)
+        for formula in pack.variables[name].formulas:
+            pending.extend(v.name for v in variables_used(formula.tree))
+    return seen
 
 
 def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_chunk: int,
@@ -172,6 +203,71 @@ def household_chunks(persons: pa.Table, households: pa.Table, *, households_per_
         stop = min(start + households_per_chunk, households.num_rows)
         members = np.flatnonzero((position >= start) & (position < stop)).astype(np.int64)
         yield persons.take(numpy_to_arrow(members)), households.slice(start, stop - start), position[members] - start
+
+
+def household_slices(persons: pq.ParquetFile, households: pq.ParquetFile, *, person_columns: Sequence[str],
+                     household_columns: Sequence[str], persons_per_slice: int, key: str = "household_id"
+                     ) -> Iterator[tuple[pa.Table, pa.Table, np.ndarray, np.ndarray]]:
+    """A register stored by household (each household's members together, households in the order of their
+    first members, as snapshots and the synthetic register are written) read from Parquet a batch at a time, in
+    slices of whole households: the memory of one slice, whatever the register's size. Each slice comes with its
+    members' household positions and where each household's members begin (`simulation_from_tables`). A
+    register stored otherwise is refused, naming the first household out of place."""
+    person_batches = persons.iter_batches(batch_size=persons_per_slice, columns=list(person_columns))
+    group_batches = households.iter_batches(batch_size=persons_per_slice, columns=list(household_columns))
+    waiting_groups: list[pa.RecordBatch] = []
+    waiting_count = 0
+    carried: pa.Table | None = None
+
+    def take_groups(count: int) -> pa.Table:
+        nonlocal waiting_groups, waiting_count
+        while waiting_count < count:
+            batch = next(group_batches, None)
+            if batch is None:
+                raise EvaluationError(f"the register's persons name more {key}s than its households hold")
+            waiting_groups.append(batch)
+            waiting_count += batch.num_rows
+        table = pa.Table.from_batches(waiting_groups)
+        rest = table.slice(count)
+        waiting_groups, waiting_count = rest.to_batches(), rest.num_rows
+        return table.slice(0, count)
+
+    def emit(part: pa.Table) -> tuple[pa.Table, pa.Table, np.ndarray, np.ndarray]:
+        ids = part[key].combine_chunks()
+        change = arrow_to_numpy(pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1)))
+        starts = np.flatnonzero(np.concatenate(([True], change))).astype(np.int64)
+        members = np.cumsum(np.concatenate(([0], change)), dtype=np.int64)
+        groups = take_groups(len(starts))
+        first_members = ids.take(numpy_to_arrow(starts))
+        group_ids = groups[key].combine_chunks()
+        if first_members.type != group_ids.type:
+            first_members, group_ids = pc.cast(first_members, pa.string()), pc.cast(group_ids, pa.string())
+        same = arrow_to_numpy(pc.equal(first_members, group_ids))
+        if not same.all():
+            wrong = int(np.flatnonzero(~same)[0])
+            raise EvaluationError(f"the register is not stored by household: {key} {first_members[wrong]} "
+                                  f"comes where {group_ids[wrong]} was expected (load it as a snapshot first)")
+        return part, groups, members, starts
+
+    for batch in person_batches:
+        part = pa.Table.from_batches([batch]) if carried is None else pa.concat_tables(
+            [carried, pa.Table.from_batches([batch])])
+        ids = part[key].combine_chunks()
+        if not len(ids):
+            continue
+        # the last household may go on in the next batch: carry it over whole
+        others = np.flatnonzero(~arrow_to_numpy(pc.equal(ids, ids[len(ids) - 1])))
+        tail = int(others[-1]) + 1 if len(others) else 0
+        if tail == 0:
+            carried = part
+            continue
+        carried = part.slice(tail)
+        yield emit(part.slice(0, tail))
+    if carried is not None and carried.num_rows:
+        yield emit(carried)
+    if waiting_count or next(group_batches, None) is not None:
+        raise EvaluationError(f"the register's households include some with no persons ({key} "
+                              f"{waiting_groups[0].column(key)[0] if waiting_count else ''})")
 
 
 def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) -> np.ndarray:
@@ -193,8 +289,11 @@ def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) ->
 def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
                       language: str = "en") -> list[dict[str, Any]]:
     """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
-    it, computed over the whole register at once (`simulation_from_tables`)."""
+    it and the beneficiary's region (their household's), computed over the whole register at once
+    (`simulation_from_tables`)."""
     simulation = simulation_from_tables(pack, persons, {"household": households}, period)
+    regions = (np.array([str(r or "") for r in households["region"].to_pylist()], dtype=object)
+               if "region" in households.column_names else np.full(households.num_rows, "", dtype=object))
     results: list[dict[str, Any]] = []
     for benefit in pack.benefits:
         variable = pack.variables[benefit]
@@ -205,6 +304,7 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
         labels = {c: (pack.variables[c].label_in(language), pack.variables[c].label_in("ru"),
                       pack.variables[c].reference) for c in conditions}
         ids = persons["person_id"] if entity.is_person else households[f"{entity.key}_id"]
+        where = regions[simulation.situation.membership["household"]] if entity.is_person else regions
         for index, beneficiary in enumerate(ids.to_pylist()):
             amount = float(amounts[index])
             entitled = amount > 0
@@ -213,5 +313,5 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
             reasons = [c for c in checked if c["value"] == entitled] or checked
             results.append({"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
                             "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
-                            "conditions": checked, "reference": variable.reference})
+                            "conditions": checked, "reference": variable.reference, "region": where[index]})
     return results

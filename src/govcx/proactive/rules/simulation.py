@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,9 +36,21 @@ class Situation:
     group_ids: dict[str, list[str]]  # group entity -> ids
     membership: dict[str, np.ndarray]  # group entity -> group index of each person
     roles: dict[str, np.ndarray]  # group entity -> role key of each person
+    # group entity -> index of each group's first member, where the members of every group are contiguous and in the
+    # groups' order and no group is empty (a register read by households): sums over members are then one
+    # `reduceat` pass instead of a scatter
+    group_starts: dict[str, np.ndarray] = field(default_factory=dict)
+    role_masks: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (group, role) -> its members
 
     def count(self, entity: Entity) -> int:
         return len(self.person_ids) if entity.is_person else len(self.group_ids[entity.key])
+
+    def role_mask(self, group: str, role: str) -> np.ndarray:
+        """Which persons hold `role` in their `group`, compared once per simulation, not once per formula."""
+        mask = self.role_masks.get((group, role))
+        if mask is None:
+            mask = self.role_masks[(group, role)] = np.asarray(self.roles[group] == role, dtype=bool)
+        return mask
 
 
 def spec_period(period: Period, spec: str) -> Period:
@@ -89,6 +101,16 @@ class Simulation:
         self.values: dict[tuple[str, Period], np.ndarray] = {}
         self.inputs: set[tuple[str, Period]] = set()
         self.computing: list[tuple[str, Period]] = []
+        self._key_codes: dict[int, tuple[Any, list[str], np.ndarray]] = {}  # id -> (the column, its codes)
+
+    def key_codes(self, keys: Any) -> tuple[list[str], np.ndarray]:
+        """The distinct keys of a column (a region for each household) and each row's position among them: found
+        once per column, however many parameters it looks up (a column is one array for all its months)."""
+        found = self._key_codes.get(id(keys))
+        if found is None or found[0] is not keys:
+            unique, codes = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+            found = self._key_codes[id(keys)] = (keys, [str(k) for k in unique], codes.reshape(-1))
+        return found[1], found[2]
 
     # inputs
     def variable(self, name: str) -> Variable:
@@ -303,8 +325,11 @@ class _Evaluator:
         if isinstance(node, ex.Binary):
             return self.binary(node.op, self.eval(node.left), self.eval(node.right))
         if isinstance(node, ex.InSet):
-            operand = np.asarray(self.eval(node.operand), dtype=object)
-            found = np.isin(operand, np.array(node.values, dtype=object))
+            operand = np.asarray(self.eval(node.operand))
+            values = np.array(node.values)
+            if operand.dtype.kind not in "biuf" or values.dtype.kind not in "biuf":  # numbers stay numbers
+                operand, values = operand.astype(object), np.array(node.values, dtype=object)
+            found = np.isin(operand, values)
             return ~found if node.negate else found
         if isinstance(node, ex.IfElse):
             return np.where(self.eval(node.condition), self.eval(node.then), self.eval(node.otherwise))
@@ -343,17 +368,18 @@ class _Evaluator:
         found = self.lookup(node.path)
         if node.key is None:
             return found
-        keys = np.asarray(self.eval(node.key), dtype=object)
+        raw = self.eval(node.key)
+        keys = np.asarray(raw, dtype=object)
         if keys.ndim == 0:
             return found[str(keys.item())]
-        unique = {str(k) for k in keys}
-        table = {}
-        for key in unique:
+        words, codes = self.sim.key_codes(raw)
+        table = np.empty(len(words), dtype=np.float64)
+        for i, key in enumerate(words):
             try:
-                table[key] = found[key]
+                table[i] = found[key]
             except KeyError:
                 raise EvaluationError(f"parameters.{'.'.join(node.path)} has no entry {key!r}") from None
-        return np.array([table[str(k)] for k in keys], dtype=np.float64)
+        return table[codes]
 
     def period_attr(self, name: str) -> Any:
         if name == "start":
@@ -438,14 +464,22 @@ class _Evaluator:
         group = self.entity
         membership = situation.membership[group.key]
         groups = len(situation.group_ids[group.key])
-        mask = np.ones(len(membership), dtype=bool)
+        mask: np.ndarray | None = None
         if node.role is not None:
             role = group.role(node.role)
-            mask = situation.roles[group.key] == (role.key if role else node.role)
+            mask = situation.role_mask(group.key, role.key if role else node.role)
         person = self.at_level(self.sim.pack.person)
-        values = np.asarray(person.eval(node.operand)) if node.operand is not None else np.ones(len(membership))
-        if values.ndim == 0:
-            values = np.full(len(membership), values.item())
+        if node.operand is None:
+            values = mask if mask is not None else np.ones(len(membership), dtype=bool)
+        else:
+            values = np.asarray(person.eval(node.operand))
+            if values.ndim == 0:
+                values = np.full(len(membership), values.item())
+        starts = situation.group_starts.get(group.key)
+        if starts is not None and node.function in ("sum", "count", "any", "all"):
+            return _reduce_sorted(node.function, values, mask, starts)
+        if mask is None:
+            mask = np.ones(len(membership), dtype=bool)
         index = membership[mask]
         chosen = values[mask]
         if node.function in ("sum", "count"):
@@ -462,10 +496,26 @@ class _Evaluator:
         return np.where(np.isinf(result), 0, result)
 
 
+def _reduce_sorted(function: str, values: np.ndarray, mask: np.ndarray | None, starts: np.ndarray) -> np.ndarray:
+    """sum, count, any or all over each group's members, the members of a group being contiguous (one pass)."""
+    if function == "sum":
+        weights = values.astype(np.float64, copy=False)
+        return np.add.reduceat(weights if mask is None else np.where(mask, weights, 0.0), starts)
+    flags = values != 0 if values.dtype != np.bool_ else values
+    if function == "all":
+        return np.logical_and.reduceat(flags if mask is None else flags | ~mask, starts)
+    chosen = flags if mask is None else flags & mask
+    if function == "any":
+        return np.logical_or.reduceat(chosen, starts)
+    counted: np.ndarray = np.add.reduceat(chosen.astype(np.int32), starts, dtype=np.int32)
+    return counted
+
+
 def _ymd(values: Any) -> tuple[Any, Any, Any]:
     """Year, month and day of dates in integer arithmetic (Hinnant's civil_from_days): several times faster over
-    a register than numpy's conversions to datetime64[Y] and [M]."""
-    shifted_days = np.asarray(values, dtype="datetime64[D]").astype(np.int64) + 719468  # from 0000-03-01
+    a register than numpy's conversions to datetime64[Y] and [M]; in 32 bits, which hold any day of years 0–5
+    million and divide faster than 64."""
+    shifted_days = np.asarray(values, dtype="datetime64[D]").astype(np.int64).astype(np.int32) + np.int32(719468)
     era = shifted_days // 146097
     day_of_era = shifted_days - era * 146097
     year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
