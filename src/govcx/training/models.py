@@ -338,3 +338,18 @@ class XapiDocument(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["programme", "kind", "activity_id", "agent_key", "registration", "document_id"],
             name="training_xapidocument_unique")]
+
+
+class XapiActivity(models.Model):
+    """The LRS's canonical definition of an activity of the programme, kept from the definitions statements carry
+    (`xapi_lookups.merge_definition`) and answered by the Activities resource."""
+
+    ID_LENGTH = 500  # longer activity ids are answered without a kept definition
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="xapi_activities")
+    activity_id = models.CharField(max_length=ID_LENGTH)
+    definition = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "activity_id"],
+                                               name="training_xapiactivity_unique")]

@@ -1,5 +1,6 @@
 """Reads of the training programme: programmes through the user's scope, coverage and forecast (aggregated in the
-database: one grouped scan of the roster), the people still to train, attitude results and xAPI statements."""
+database: one grouped scan of the roster), the people still to train, attitude results, and what the xAPI Agents and
+Activities resources answer."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can, organisation_in_scope
 from govcx.registry.models import Organisation
-from govcx.training import attitudes
+from govcx.training import attitudes, xapi, xapi_lookups
 from govcx.training.forecast import WINDOW_DAYS, Forecast, forecast
 from govcx.training.groups import may_show
 from govcx.training.models import (
@@ -27,6 +28,8 @@ from govcx.training.models import (
     Reminder,
     Requirement,
     RosterImport,
+    Statement,
+    XapiActivity,
 )
 
 GROUPINGS = {"organisation": "organisation_id", "region": "region_code", "position_category": "position_category"}
@@ -192,3 +195,25 @@ def reminders(programme: Programme) -> QuerySet[Reminder]:
 
 def group_visible(people: int) -> bool:
     return may_show(people)
+
+
+AGENT_NAMES_FROM = 100  # the latest statements of an agent its Person Object's names are read from
+
+
+def xapi_person(*, programme_id: int, agent: dict[str, Any]) -> dict[str, Any]:
+    """The Agents resource's Person Object: the requested Agent with the names the programme's statements gave it."""
+    key = xapi.agent_key(agent) or ""
+    bodies = (Statement.objects.filter(platform__programme_id=programme_id, keys__kind="a", keys__key=key[:500])
+              .order_by("-stored").values_list("body", flat=True)[:AGENT_NAMES_FROM])
+    return xapi_lookups.person_object(agent, [agent.get("name", ""), *xapi_lookups.names_seen(bodies, key)])
+
+
+def xapi_activity(*, programme_id: int, activity_id: str) -> dict[str, Any]:
+    """The Activities resource's Activity Object: the definition kept from the statements, else a course's name."""
+    definition = XapiActivity.objects.filter(programme_id=programme_id, activity_id=activity_id) \
+        .values_list("definition", flat=True).first()
+    if definition is None:
+        course = Course.objects.filter(programme_id=programme_id, activity_id=activity_id).values_list(
+            "name", flat=True).first()
+        definition = {"name": {"und": course}} if course else None
+    return xapi_lookups.activity_object(activity_id, definition)

@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govcx.errors import Conflict
-from govcx.training import xapi
-from govcx.training.models import Completion, LearningPlatform, Person, Statement, StatementKey
+from govcx.training import xapi, xapi_lookups
+from govcx.training.models import Completion, LearningPlatform, Person, Statement, StatementKey, XapiActivity
 from govcx.training.services.completions import completion_store, course_for
 from govcx.training.services.trained import trained_refresh
 
@@ -136,12 +136,35 @@ def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str
             keys.extend(StatementKey(statement=row, kind=kind, key=value[:500]) for value in values)
     Statement.objects.bulk_create(rows)
     StatementKey.objects.bulk_create(keys, batch_size=2000)
+    _keep_definitions(platform, fresh)
     if targets:
         Statement.objects.filter(pk__in=targets, is_voiding=False).update(voided=True)
         _withdraw_completions(targets)
     for body, row in zip(fresh, rows, strict=True):
         if not row.voided and not row.is_voiding and xapi.is_completion(body):
             _complete(platform, body)
+
+
+def _keep_definitions(platform: LearningPlatform, fresh: list[dict[str, Any]]) -> None:
+    """Update the canonical definitions of the activities the statements define (written only when they change,
+    so a platform sending the same definition every time costs one read)."""
+    given: dict[str, dict[str, Any]] = {}
+    for body in fresh:
+        for activity_id, definition in xapi_lookups.definitions(body).items():
+            if len(activity_id) <= XapiActivity.ID_LENGTH:
+                given[activity_id] = xapi_lookups.merge_definition(given.get(activity_id), definition)
+    if not given:
+        return
+    known = dict(XapiActivity.objects.filter(programme_id=platform.programme_id, activity_id__in=given)
+                 .values_list("activity_id", "definition"))
+    changed = []
+    for activity_id, definition in given.items():
+        merged = xapi_lookups.merge_definition(known.get(activity_id), definition)
+        if merged != known.get(activity_id):
+            changed.append(XapiActivity(programme_id=platform.programme_id, activity_id=activity_id,
+                                        definition=merged))
+    XapiActivity.objects.bulk_create(changed, update_conflicts=True, unique_fields=["programme", "activity_id"],
+                                     update_fields=["definition"])
 
 
 def _person_for(platform: LearningPlatform, actor: dict[str, Any]) -> Person | None:
