@@ -7,6 +7,7 @@ coverage is a count over the roster and never a join with the completions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 
@@ -45,3 +46,9 @@ def trained_refresh(*, programme: Programme, person_ids: Iterable[int] | None = 
         cursor.execute(sql, params)
 
 
+
+
+def trained_refresh_write(*, programme_id: int, people: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    """`trained_refresh` for the people a query selects, as a statement to run with others in one round trip."""
+    people_sql, people_params = people
+    return _TRAINED_ON + f" AND id IN ({people_sql})", [programme_id, *people_params]
