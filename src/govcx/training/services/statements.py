@@ -16,6 +16,7 @@ import uuid as uuidlib
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from govcx.errors import Conflict
@@ -96,8 +97,10 @@ def statements_store(*, platform: LearningPlatform, statements: list[Any], put_i
     return ids
 
 
-def _prep(field: str, value: Any) -> Any:
-    return Statement._meta.get_field(field).get_db_prep_save(value, connection)
+def _prep(name: str, value: Any) -> Any:
+    field = Statement._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.get_db_prep_save(value, connection)
 
 
 def _uuid_text(value: Any) -> str:
