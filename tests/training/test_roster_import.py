@@ -11,8 +11,8 @@ from tests.training.conftest import roster_csv
 
 from govcx.errors import InvalidInput
 from govcx.training.models import Person, RosterChange
-from govcx.training.services.completions import attendance_record, completions_import
 from govcx.training.services import roster_imports
+from govcx.training.services.completions import attendance_record, completions_import
 from govcx.training.services.roster_imports import roster_import
 
 
