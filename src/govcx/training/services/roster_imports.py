@@ -31,7 +31,7 @@ from govcx.training.models import POSITION_CATEGORIES, Programme, RosterImport
 from govcx.training.roster import OUTPUT_COLUMNS, check_roster, csv_table, records_table
 from govcx.training.selectors import programme_organisation_codes
 from govcx.training.services.programme import _managed
-from govcx.training.services.trained import trained_refresh
+from govcx.training.services.trained import coverage_tally_count, trained_refresh
 
 #: Files larger than this are imported by the background worker, with progress.
 BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -218,7 +218,9 @@ def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_
         record.rows = checked.count
         record.save(update_fields=["rows", "joiners", "leavers", "moves"])
         if record.moves:
-            trained_refresh(programme=programme, moved_in=record)
+            trained_refresh(programme=programme, moved_in=record)  # counts the coverage tallies again too
+        else:
+            coverage_tally_count(programme=programme)
         audit_record(actor=actor, action="roster.import", obj=record, organisation_id=programme.organisation_id,
                      changes={"rows": record.rows, "joiners": record.joiners, "leavers": record.leavers,
                               "moves": record.moves})

@@ -22,7 +22,7 @@ from django.utils import timezone
 from govcx.errors import Conflict
 from govcx.training import xapi, xapi_lookups
 from govcx.training.models import Completion, LearningPlatform, Statement, XapiActivity
-from govcx.training.services.trained import trained_refresh, trained_refresh_write
+from govcx.training.services.trained import Write, run_writes, trained_refresh, trained_refresh_writes
 
 
 def stored_text(moment: dt.datetime) -> str:
@@ -141,7 +141,6 @@ def _void_checks(fresh: list[dict[str, Any]]) -> None:
         raise xapi.XapiInvalid("a voiding statement cannot be voided")
 
 
-Write = tuple[str, list[Any]]
 ROWS_PER_INSERT = 500  # under SQLite's limit of bound parameters per statement
 
 
@@ -149,17 +148,6 @@ def _values(head: str, width: int, rows: list[list[Any]]) -> list[Write]:
     row = "(" + ", ".join(["%s"] * width) + ")"
     return [(head + ", ".join([row] * len(chunk)), [value for values in chunk for value in values])
             for chunk in (rows[i:i + ROWS_PER_INSERT] for i in range(0, len(rows), ROWS_PER_INSERT))]
-
-
-def _run(writes: list[Write]) -> None:
-    """The writes in order; on PostgreSQL with client-side binding (Django's default) in one round trip."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get(
-                "server_side_binding") is not True:
-            cursor.execute("; ".join(sql for sql, _ in writes), [p for _, params in writes for p in params])
-            return
-        for sql, params in writes:
-            cursor.execute(sql, params)
 
 
 def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str, already_voided: set[str]) -> None:
@@ -190,13 +178,13 @@ def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str
                      "ref_target, voided, is_voiding) VALUES ", 9, statement_rows)
     writes += _values('INSERT INTO training_statementkey (statement_id, kind, "key") VALUES ', 3, key_rows)
     if targets:
-        _run(writes)
+        run_writes(writes)
         Statement.objects.filter(pk__in=targets, is_voiding=False).update(voided=True)
         _withdraw_completions(targets)
         writes = []
     _keep_definitions(platform, fresh)
     if writes or completions:
-        _run(writes + completions)
+        run_writes(writes + completions)
 
 
 _COURSE = (
@@ -230,8 +218,8 @@ def _person_query(platform: LearningPlatform, actor: dict[str, Any]) -> tuple[st
 
 
 def _completion_writes(platform: LearningPlatform, body: dict[str, Any]) -> list[Write]:
-    """The completion a statement reports (the earliest counts) and the refresh of its person's `trained_on`, as
-    two statements that find the person and the course themselves: nothing is read first."""
+    """The completion a statement reports (the earliest counts) and the refresh of its person's `trained_on` and
+    coverage tally, as statements that find the person and the course themselves: nothing is read first."""
     target = body["object"]
     person = _person_query(platform, body["actor"])
     if target.get("objectType", "Activity") != "Activity" or person is None:
@@ -242,7 +230,7 @@ def _completion_writes(platform: LearningPlatform, body: dict[str, Any]) -> list
     complete = (_COMPLETE.format(person=person_sql, course=_COURSE),
                 [connection.ops.adapt_datefield_value(completed_on), _prep("id", body["id"]), *person_params,
                  programme_id, activity, programme_id, activity, programme_id, activity])
-    return [complete, trained_refresh_write(programme_id=programme_id, people=person)]
+    return [complete, *trained_refresh_writes(programme_id=programme_id, people=person)]
 
 
 def _keep_definitions(platform: LearningPlatform, fresh: list[dict[str, Any]]) -> None:
