@@ -1,14 +1,13 @@
 """Benchmark: the training area at national scale (issue 15), on PostgreSQL.
 
 1. Roster import: a CSV of N people (default 2,000,000, ~50 organisations, 4 position categories) applied to a
-   programme through `roster_import` (Arrow parse and column checks → COPY into a staging table → set-based
-   insert). Target < 60 s. The machine's load average is printed with it: on a shared machine it decides the
+   programme through `roster_import` (Arrow parse and column checks → a first roster COPied straight into the
+   roster, its secondary indexes built again after the COPY → the coverage tallies counted). Target < 60 s. The machine's load average is printed with it: on a shared machine it decides the
    wall time.
 2. Coverage and forecast pages over that roster and 10 courses: the completions (~60 % of people trained, every
    required course) are made by one INSERT ... SELECT, `trained_on` by one UPDATE and the coverage tallies counted
-   (setup, not measured); then
-   the coverage page by organisation, region and position category, and the API's coverage, through Django's test
-   client as a central analyst (median of 5 after a warm-up). Target < 1 s each.
+   (setup, not measured); then the coverage page by organisation, region and position category, and the API's
+   coverage, through Django's test client as a central analyst (median of 5 after a warm-up). Target < 1 s each.
 3. xAPI: `govcx serve` (gunicorn) on loopback, once its workers have warmed up; an open-loop generator sends one
    completion statement every 10 ms (100 statements/s) for `--seconds`, each for a random person and course, and
    prints the achieved rate, the p50/p99 latency and the server's CPU time per statement. Target: 100/s sustained
