@@ -69,3 +69,18 @@ def test_coverage_reads_tallies_and_the_recent_window(programme, officer, staff)
     rows = {r.key: r.forecast for r in coverage(programme, by="position_category", today=today)}
     assert (rows["specialist"].people, rows["specialist"].trained, rows["specialist"].trained_in_window) == (9, 3, 2)
     assert (rows["manager"].people, rows["manager"].trained) == (3, 0)
+
+
+def test_the_people_still_to_train_are_counted_from_the_tallies(programme, officer, staff, client):
+    from govcx.registry.models import Organisation
+    from govcx.training.selectors import people_to_train, people_to_train_count
+
+    completions_import(actor=officer, programme=programme, file_name="lms.csv",
+                       data=b"person_id,course,completed_on\np004,basics,2025-01-10\np005,basics,2025-02-01\n")
+    agency = Organisation.objects.get(code="agency-a1")
+    for organisation_id in (None, programme.organisation_id, agency.pk):
+        assert people_to_train_count(programme, organisation_id=organisation_id) == \
+            people_to_train(programme, organisation_id=organisation_id).count()
+    client.force_login(officer)
+    page = client.get(f"/training/{programme.pk}/people/")
+    assert page.status_code == 200 and page.context["page"].paginator.count == 10

@@ -138,6 +138,31 @@ def people_to_train(programme: Programme, *, organisation_id: int | None = None)
     return people.order_by("organisation_id", "person_key")
 
 
+def people_to_train_count(programme: Programme, *, organisation_id: int | None = None) -> int:
+    """How many people `people_to_train` lists, from the coverage tallies (a count would scan the roster)."""
+    tallies = CoverageTally.objects.filter(programme=programme, position_category__in=required_categories(programme))
+    if organisation_id is not None:
+        tallies = tallies.filter(organisation_id=organisation_id)
+    found = tallies.aggregate(people=Sum("people"), trained=Sum("trained"))
+    return int((found["people"] or 0) - (found["trained"] or 0))
+
+
+class Counted:
+    """A queryset with its length known beforehand, for a paginator (which would otherwise count the rows)."""
+
+    def __init__(self, queryset: QuerySet[Person], count: int) -> None:
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.queryset[index]
+
+
 def may_see_contacts(user: Any, programme: Programme) -> bool:
     """Work e-mails and managers: the training officers of the programme's organisation tree only."""
     return organisation_in_scope(user, programme.organisation_id, Action.VIEW_TRAINEES) and \
