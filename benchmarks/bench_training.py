@@ -2,8 +2,8 @@
 
 1. Roster import: a CSV of N people (default 2,000,000, ~50 organisations, 4 position categories) applied to a
    programme through `roster_import` (Arrow parse and column checks → a first roster COPied straight into the
-   roster, its secondary indexes built again after the COPY → the coverage tallies counted). Target < 60 s. The machine's load average is printed with it: on a shared machine it decides the
-   wall time.
+   roster, its secondary indexes built again after the COPY → the coverage tallies counted). Target < 60 s. The
+   machine's load average is printed with it: on a shared machine it decides the wall time.
 2. Coverage and forecast pages over that roster and 10 courses: the completions (~60 % of people trained, every
    required course) are made by one INSERT ... SELECT, `trained_on` by one UPDATE and the coverage tallies counted
    (setup, not measured); then the coverage page by organisation, region and position category, and the API's

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Count, F, QuerySet, Sum
 
@@ -159,7 +160,16 @@ class Counted:
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index: Any) -> Any:
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.queryset)
+
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> QuerySet[Person]: ...
+
+    def __getitem__(self, index: int | slice) -> Person | QuerySet[Person]:
         return self.queryset[index]
 
 
