@@ -132,3 +132,13 @@ def test_a_big_first_import_rebuilds_the_roster_indexes_and_stays_all_or_nothing
     assert person.email_sha1 and person.work_email == "q1@example.gov"
     again = roster_import(actor=officer, programme=programme, data=roster_csv(rows[:29]), file_name="staff.csv")
     assert again.leavers == 1  # a later import compares with the roster through the staging table
+
+
+def test_the_roster_keeps_the_xapi_hash_of_each_work_email(programme, officer):
+    from govcx.training.xapi import mbox_sha1
+
+    rows = ["e1,min-a,manager,,2020-01-01,,Anna@Example.gov,", "e2,min-a,manager,,2020-01-01,,,",
+            "e3,min-a,support,,2020-01-01,,e3@example.gov,"]
+    roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff.csv")
+    hashes = dict(Person.objects.values_list("person_key", "email_sha1"))
+    assert hashes == {"e1": mbox_sha1("anna@example.gov"), "e2": "", "e3": mbox_sha1("e3@example.gov")}
