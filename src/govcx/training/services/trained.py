@@ -36,8 +36,8 @@ _SAME_GROUP = ("p.organisation_id = training_coveragetally.organisation_id AND p
 _TALLY_ADJUST = (
     "UPDATE training_coveragetally SET trained = trained + %s * (SELECT COUNT(*) FROM training_person p "
     "WHERE p.id IN ({people}) AND p.trained_on IS NOT NULL AND p.left_on IS NULL AND " + _SAME_GROUP + ") "
-    "WHERE programme_id = %s AND EXISTS (SELECT 1 FROM training_person p WHERE p.id IN ({people}) AND "
-    + _SAME_GROUP + ")"
+    "WHERE programme_id = %s AND (organisation_id, region_code, position_category) IN (SELECT p.organisation_id, "
+    "p.region_code, p.position_category FROM training_person p WHERE p.id IN ({people}))"
 )
 _TALLY_COUNT = (
     "INSERT INTO training_coveragetally (programme_id, organisation_id, region_code, position_category, people, "
