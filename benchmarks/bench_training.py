@@ -1,16 +1,17 @@
 """Benchmark: the training area at national scale (issue 15), on PostgreSQL.
 
 1. Roster import: a CSV of N people (default 2,000,000, ~50 organisations, 4 position categories) applied to a
-   programme through `roster_import` (Arrow parse and column checks → COPY into a staging table → set-based
-   insert). Target < 60 s. The machine's load average is printed with it: on a shared machine it decides the
-   wall time.
+   programme through `roster_import` (Arrow parse and column checks → a first roster COPied straight into the
+   roster, its secondary indexes built again after the COPY → the coverage tallies counted). Target < 60 s. The
+   machine's load average is printed with it: on a shared machine it decides the wall time.
 2. Coverage and forecast pages over that roster and 10 courses: the completions (~60 % of people trained, every
-   required course) are made by one INSERT ... SELECT and `trained_on` by one UPDATE (setup, not measured); then
-   the coverage page by organisation, region and position category, and the API's coverage, through Django's test
-   client as a central analyst (median of 5 after a warm-up). Target < 1 s each.
-3. xAPI: `govcx serve` (gunicorn) on loopback; an open-loop generator sends one completion statement every 10 ms
-   (100 statements/s) for `--seconds`, each for a random person and course, and prints the achieved rate and the
-   p50/p99 latency. Target: 100/s sustained with p99 < 200 ms.
+   required course) are made by one INSERT ... SELECT, `trained_on` by one UPDATE and the coverage tallies counted
+   (setup, not measured); then the coverage page by organisation, region and position category, and the API's
+   coverage, through Django's test client as a central analyst (median of 5 after a warm-up). Target < 1 s each.
+3. xAPI: `govcx serve` (gunicorn) on loopback, once its workers have warmed up; an open-loop generator sends one
+   completion statement every 10 ms (100 statements/s) for `--seconds`, each for a random person and course, and
+   prints the achieved rate, the p50/p99 latency and the server's CPU time per statement. Target: 100/s sustained
+   with p99 < 200 ms.
 
     GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54335/govcx \\
         uv run python benchmarks/bench_training.py [--people 2000000] [--seconds 30] [--skip-xapi]
@@ -108,6 +109,9 @@ def make_completions(programme) -> None:
             "WHERE programme_id = %s AND (id * 31) %% 10 < 6", [programme.pk])
         cursor.execute("ANALYZE training_person")
         cursor.execute("ANALYZE training_completion")
+    from govcx.training.services.trained import coverage_tally_count
+
+    coverage_tally_count(programme=programme)  # trained_on was set behind the services' back
 
 
 def time_pages(programme, analyst) -> None:
@@ -129,6 +133,35 @@ def time_pages(programme, analyst) -> None:
             runs.append(time.perf_counter() - start)
             assert response.status_code == 200, response.status_code
         print(f"{name}: median {statistics.median(runs) * 1000:.0f} ms (max {max(runs) * 1000:.0f} ms; target < 1 s)")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for each in [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def wait_until_warm(pid: int, limit: float = 240.0) -> float:
+    """Seconds until the server's workers finished warming (importing and first-calling the engines in a
+    background thread, `govcx.warmup`): their CPU time grows by less than 0.1 s in 2 s. A server answers the LRS at
+    once, but a steady stream is what the target is about, so it is measured after the warm-up."""
+    start = time.monotonic()
+    before = server_cpu_seconds(pid)
+    while time.monotonic() - start < limit:
+        time.sleep(2)
+        now = server_cpu_seconds(pid)
+        if now - before < 0.1:
+            break
+        before = now
+    return time.monotonic() - start
 
 
 def run_xapi(programme, admin, people: int, seconds: int, port: int, folder: Path) -> None:
@@ -171,6 +204,7 @@ def run_xapi(programme, admin, people: int, seconds: int, port: int, folder: Pat
                     log.seek(0)
                     raise SystemExit("server did not start:\n" + log.read()[-2000:]) from None
                 time.sleep(0.5)
+        print(f"server warm after {wait_until_warm(server.pid):.0f} s")
         for _ in range(20):
             send()
         results: list[tuple[float, int]] = []
@@ -182,6 +216,7 @@ def run_xapi(programme, admin, people: int, seconds: int, port: int, folder: Pat
                 results.append(outcome)
 
         threads = []
+        cpu_before = server_cpu_seconds(server.pid)
         start = time.monotonic()
         for n in range(seconds * 100):
             delay = start + n / 100 - time.monotonic()
@@ -193,12 +228,14 @@ def run_xapi(programme, admin, people: int, seconds: int, port: int, folder: Pat
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - start
+        cpu_per_statement = (server_cpu_seconds(server.pid) - cpu_before) / max(len(results), 1) * 1000
         latencies = sorted(r[0] for r in results)
         failures = sum(1 for r in results if r[1] != 200)
         p50 = latencies[len(latencies) // 2] * 1000
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
         print(f"xAPI: {len(results)} statements in {elapsed:.1f} s = {len(results) / elapsed:.0f}/s; "
-              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms; failures {failures} (target 100/s, p99 < 200 ms)")
+              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms; failures {failures} (target 100/s, p99 < 200 ms); server CPU "
+              f"{cpu_per_statement:.1f} ms per statement; load average {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)

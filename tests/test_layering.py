@@ -96,6 +96,7 @@ PURE_MODULES = [
     "govcx.training.attitudes",
     "govcx.training.groups",
     "govcx.training.xapi",
+    "govcx.training.xapi_lookups",
     "govcx.training.roster",
     "govcx.training.instrument",
     "govcx.delivery.process",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from tests.training.conftest import roster_csv
 
 from govcx.errors import InvalidInput
 from govcx.training.models import Person, RosterChange
+from govcx.training.services import roster_imports
 from govcx.training.services.completions import attendance_record, completions_import
 from govcx.training.services.roster_imports import roster_import
 
@@ -99,3 +101,44 @@ def test_a_workbook_roster(programme, officer):
     book.save(buffer)
     record = roster_import(actor=officer, programme=programme, data=buffer.getvalue(), file_name="hr.xlsx")
     assert record.rows == 2 and Person.objects.get(person_key="x1").started_on == dt.date(2021, 3, 4)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index rebuild is PostgreSQL's path")
+def test_a_big_first_import_rebuilds_the_roster_indexes_and_stays_all_or_nothing(programme, officer, monkeypatch):
+    monkeypatch.setattr(roster_imports, "BIG_FIRST_IMPORT", 1)
+    with connection.cursor() as cursor:
+        indexes = roster_imports._secondary_indexes(cursor)
+    assert {constraint for _, _, constraint in indexes} >= {"training_person_unique"}
+    rows = [f"q{i},min-a,{'manager' if i % 3 else 'support'},RU-MOW,2020-01-01,,q{i}@example.gov," for i in range(30)]
+
+    def refuse(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr(roster_imports, "audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff.csv")
+    assert Person.objects.count() == 0
+    with connection.cursor() as cursor:
+        assert roster_imports._secondary_indexes(cursor) == indexes  # the failed import's DDL is rolled back too
+    monkeypatch.undo()
+    monkeypatch.setattr(roster_imports, "BIG_FIRST_IMPORT", 1)
+    record = roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff.csv")
+    assert record.joiners == 30 and Person.objects.filter(programme=programme).count() == 30
+    with connection.cursor() as cursor:
+        assert roster_imports._secondary_indexes(cursor) == indexes
+    person = Person.objects.get(person_key="q1")
+    assert (person.organisation.code, person.position_category, person.courses_done, person.trained_on) == (
+        "min-a", "manager", 0, None)
+    assert person.email_sha1 and person.work_email == "q1@example.gov"
+    again = roster_import(actor=officer, programme=programme, data=roster_csv(rows[:29]), file_name="staff.csv")
+    assert again.leavers == 1  # a later import compares with the roster through the staging table
+
+
+def test_the_roster_keeps_the_xapi_hash_of_each_work_email(programme, officer):
+    from govcx.training.xapi import mbox_sha1
+
+    rows = ["e1,min-a,manager,,2020-01-01,,Anna@Example.gov,", "e2,min-a,manager,,2020-01-01,,,",
+            "e3,min-a,support,,2020-01-01,,e3@example.gov,"]
+    roster_import(actor=officer, programme=programme, data=roster_csv(rows), file_name="staff.csv")
+    hashes = dict(Person.objects.values_list("person_key", "email_sha1"))
+    assert hashes == {"e1": mbox_sha1("anna@example.gov"), "e2": "", "e3": mbox_sha1("e3@example.gov")}

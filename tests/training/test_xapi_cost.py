@@ -22,7 +22,10 @@ def test_a_completion_statement_takes_few_queries(lrs, staff):
     with CaptureQueriesContext(connection) as queries:
         assert lrs.post(statement("p005")).status_code == 200
     assert Completion.objects.filter(person__person_key="p005").exists()
-    assert len(queries) <= 11, len(queries)
+    # the credentials, the ids already stored (and voided), then the statement, its filter keys, the completion, the
+    # refresh of trained_on and its coverage tally taken out and put back, which PostgreSQL receives in one round trip
+    round_trips = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(round_trips) <= (3 if connection.vendor == "postgresql" else 8), round_trips
 
 
 def test_the_lean_path_answers_as_the_full_stack_does(platform, staff):

@@ -140,10 +140,32 @@ class Person(models.Model):
         indexes = [models.Index(fields=["programme", "organisation", "trained_on"], name="training_person_cov"),
                    # the people part-way through: coverage by course joins only them with the completions
                    models.Index(fields=["programme"], name="training_person_in_progress",
-                                condition=models.Q(trained_on__isnull=True, courses_done__gt=0))]
+                                condition=models.Q(trained_on__isnull=True, courses_done__gt=0)),
+                   # the people trained lately (the forecast's 90 days): the coverage page reads them alone
+                   models.Index(fields=["programme", "trained_on"], name="training_person_recent",
+                                condition=models.Q(left_on__isnull=True, trained_on__isnull=False),
+                                include=["organisation", "region_code", "position_category"])]
 
     def __str__(self) -> str:
         return self.person_key
+
+
+class CoverageTally(models.Model):
+    """How many people of the roster (not left) a programme has per organisation, region and position category, and
+    how many of them are trained: coverage pages sum these rows instead of counting millions of people.
+    `services.trained` keeps them with `Person.trained_on`; roster imports count them again."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False, db_constraint=False)
+    region_code = models.CharField(max_length=8, blank=True)
+    position_category = models.CharField(max_length=20, choices=_choices(POSITION_CATEGORIES))
+    people = models.PositiveIntegerField(default=0)
+    trained = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "organisation", "region_code", "position_category"],
+                                               name="training_tally_unique")]
 
 
 class RosterImport(models.Model):
@@ -338,3 +360,18 @@ class XapiDocument(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["programme", "kind", "activity_id", "agent_key", "registration", "document_id"],
             name="training_xapidocument_unique")]
+
+
+class XapiActivity(models.Model):
+    """The LRS's canonical definition of an activity of the programme, kept from the definitions statements carry
+    (`xapi_lookups.merge_definition`) and answered by the Activities resource."""
+
+    ID_LENGTH = 500  # longer activity ids are answered without a kept definition
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="xapi_activities")
+    activity_id = models.CharField(max_length=ID_LENGTH)
+    definition = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "activity_id"],
+                                               name="training_xapiactivity_unique")]

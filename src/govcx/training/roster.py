@@ -210,9 +210,13 @@ def check_roster(header: Sequence[str], table: pa.Table, *, file_name: str, orga
     valid = pa.Table.from_arrays(
         [key, organisation_id, cells["position_category"], cells["region"], started, left, cells["work_email"],
          cells["manager_id"]], names=list(OUTPUT_COLUMNS[:-1])).filter(not_blank)
-    mailto = pc.binary_join_element_wise("mailto:", valid.column("work_email"), "").cast(pa.binary()).to_pylist()
-    sha1 = [hashlib.sha1(m).hexdigest() if len(m) > 7 else "" for m in mailto]  # noqa: S324 (xAPI's mbox hash)
-    return RosterCheck(valid.append_column("email_sha1", pa.array(sha1, pa.string())), [], count)
+    emails = valid.column("work_email")
+    written = pc.not_equal(emails, "")
+    mailto = pc.binary_join_element_wise("mailto:", pc.filter(emails, written), "").cast(pa.binary()).to_pylist()
+    hashed = pa.array([hashlib.sha1(m).hexdigest() for m in mailto], pa.string())  # noqa: S324 (xAPI's mbox hash)
+    sha1 = pc.replace_with_mask(pa.repeat("", len(emails)), written.combine_chunks(), hashed) if len(hashed) \
+        else pa.repeat("", len(emails))
+    return RosterCheck(valid.append_column("email_sha1", sha1), [], count)
 
 
 def _any(masks: list[Any]) -> Any:

@@ -1,19 +1,21 @@
 """Reads of the training programme: programmes through the user's scope, coverage and forecast (aggregated in the
-database: one grouped scan of the roster), the people still to train, attitude results and xAPI statements."""
+database: one grouped scan of the roster), the people still to train, attitude results, and what the xAPI Agents and
+Activities resources answer."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can, organisation_in_scope
 from govcx.registry.models import Organisation
-from govcx.training import attitudes
+from govcx.training import attitudes, xapi, xapi_lookups
 from govcx.training.forecast import WINDOW_DAYS, Forecast, forecast
 from govcx.training.groups import may_show
 from govcx.training.models import (
@@ -21,12 +23,15 @@ from govcx.training.models import (
     AttitudeItem,
     Completion,
     Course,
+    CoverageTally,
     LearningPlatform,
     Person,
     Programme,
     Reminder,
     Requirement,
     RosterImport,
+    Statement,
+    XapiActivity,
 )
 
 GROUPINGS = {"organisation": "organisation_id", "region": "region_code", "position_category": "position_category"}
@@ -59,10 +64,10 @@ def required_categories(programme: Programme) -> list[str]:
     return sorted(set(Requirement.objects.filter(programme=programme).values_list("position_category", flat=True)))
 
 
-def roster(programme: Programme) -> QuerySet[Person]:
+def roster(programme: Programme, categories: list[str] | None = None) -> QuerySet[Person]:
     """The people the programme must train: on the roster, not left, in a position some course is required for."""
-    return Person.objects.filter(programme=programme, left_on__isnull=True,
-                                 position_category__in=required_categories(programme))
+    return Person.objects.filter(programme=programme, left_on__isnull=True, position_category__in=(
+        required_categories(programme) if categories is None else categories))
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,22 @@ class CoverageRow:
 
 
 def coverage(programme: Programme, *, by: str = "organisation", today: dt.date) -> list[CoverageRow]:
-    """Coverage and forecast per organisation, region or position category (and the whole programme first)."""
+    """Coverage and forecast per organisation, region or position category (and the whole programme first).
+
+    People and trained people are sums of the programme's coverage tallies (`CoverageTally`, a few rows per
+    organisation); the people trained in the forecast's window are counted from the roster's partial index of
+    trained people by date (`training_person_recent`), so the page never scans the roster."""
     column = GROUPINGS[by]
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    counts = (roster(programme).order_by().values(column)
-              .annotate(people=Count("id"), trained=Count("id", filter=Q(trained_on__isnull=False)),
-                        recent=Count("id", filter=Q(trained_on__gt=since))))
-    rows = [CoverageRow(c[column], forecast(people=c["people"], trained=c["trained"], trained_in_window=c["recent"],
-                                            today=today, deadline=programme.deadline_on)) for c in counts]
+    categories = required_categories(programme)
+    tallies = (CoverageTally.objects.filter(programme=programme, position_category__in=categories).order_by()
+               .values(column).annotate(people=Sum("people"), trained=Sum("trained")))
+    recent = dict(roster(programme, categories).filter(trained_on__gt=since).order_by().values_list(column)
+                  .annotate(n=Count("id")))
+    rows = [CoverageRow(t[column], forecast(people=t["people"], trained=t["trained"],
+                                            trained_in_window=recent.get(t[column], 0), today=today,
+                                            deadline=programme.deadline_on))
+            for t in tallies if t["people"]]
     rows.sort(key=lambda r: (r.forecast.on_track, r.forecast.share, str(r.key)))
     return rows
 
@@ -94,12 +107,12 @@ def course_coverage(programme: Programme) -> list[tuple[Course, int, int]]:
     """(course, people required to take it, of them completed) for every course of the programme.
 
     A trained person (`trained_on` set) has completed every course their position requires, so the completions
-    are counted as the trained people per position (from the one grouped scan of the roster the coverage makes)
+    are counted as the trained people per position (from the coverage tallies)
     plus the completions of people part-way through (`courses_done` > 0, a partial index), the only ones joined
     with the completions table. Joining every completion with the roster took 37 s over 2 million people, and
     joining the people not trained yet still 4 s."""
-    counts = {row["position_category"]: row for row in roster(programme).order_by().values("position_category")
-              .annotate(people=Count("id"), trained=Count("id", filter=Q(trained_on__isnull=False)))}
+    counts = {row["position_category"]: row for row in CoverageTally.objects.filter(programme=programme).order_by()
+              .values("position_category").annotate(people=Sum("people"), trained=Sum("trained"))}
     partial = dict(
         Completion.objects.filter(person__programme=programme, person__left_on__isnull=True,
                                   person__trained_on__isnull=True, person__courses_done__gt=0,
@@ -124,6 +137,40 @@ def people_to_train(programme: Programme, *, organisation_id: int | None = None)
     if organisation_id is not None:
         people = people.filter(organisation_id=organisation_id)
     return people.order_by("organisation_id", "person_key")
+
+
+def people_to_train_count(programme: Programme, *, organisation_id: int | None = None) -> int:
+    """How many people `people_to_train` lists, from the coverage tallies (a count would scan the roster)."""
+    tallies = CoverageTally.objects.filter(programme=programme, position_category__in=required_categories(programme))
+    if organisation_id is not None:
+        tallies = tallies.filter(organisation_id=organisation_id)
+    found = tallies.aggregate(people=Sum("people"), trained=Sum("trained"))
+    return int((found["people"] or 0) - (found["trained"] or 0))
+
+
+class Counted:
+    """A queryset with its length known beforehand, for a paginator (which would otherwise count the rows)."""
+
+    def __init__(self, queryset: QuerySet[Person], count: int) -> None:
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.queryset)
+
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> QuerySet[Person]: ...
+
+    def __getitem__(self, index: int | slice) -> Person | QuerySet[Person]:
+        return self.queryset[index]
 
 
 def may_see_contacts(user: Any, programme: Programme) -> bool:
@@ -192,3 +239,25 @@ def reminders(programme: Programme) -> QuerySet[Reminder]:
 
 def group_visible(people: int) -> bool:
     return may_show(people)
+
+
+AGENT_NAMES_FROM = 100  # the latest statements of an agent its Person Object's names are read from
+
+
+def xapi_person(*, programme_id: int, agent: dict[str, Any]) -> dict[str, Any]:
+    """The Agents resource's Person Object: the requested Agent with the names the programme's statements gave it."""
+    key = xapi.agent_key(agent) or ""
+    bodies = (Statement.objects.filter(platform__programme_id=programme_id, keys__kind="a", keys__key=key[:500])
+              .order_by("-stored").values_list("body", flat=True)[:AGENT_NAMES_FROM])
+    return xapi_lookups.person_object(agent, [agent.get("name", ""), *xapi_lookups.names_seen(bodies, key)])
+
+
+def xapi_activity(*, programme_id: int, activity_id: str) -> dict[str, Any]:
+    """The Activities resource's Activity Object: the definition kept from the statements, else a course's name."""
+    definition = XapiActivity.objects.filter(programme_id=programme_id, activity_id=activity_id) \
+        .values_list("definition", flat=True).first()
+    if definition is None:
+        course = Course.objects.filter(programme_id=programme_id, activity_id=activity_id).values_list(
+            "name", flat=True).first()
+        definition = {"name": {"und": course}} if course else None
+    return xapi_lookups.activity_object(activity_id, definition)

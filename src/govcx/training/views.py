@@ -113,7 +113,8 @@ def people(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = access_programme(request.user, programme_id)
     organisation = request.GET.get("organisation", "")
     organisation_id = int(organisation) if organisation.isascii() and organisation.isdigit() else None
-    found = selectors.people_to_train(programme, organisation_id=organisation_id)
+    found = selectors.Counted(selectors.people_to_train(programme, organisation_id=organisation_id),
+                              selectors.people_to_train_count(programme, organisation_id=organisation_id))
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     rows = [{"p": p, "category": labels.POSITION_CATEGORIES.get(p.position_category, p.position_category)}
             for p in page]

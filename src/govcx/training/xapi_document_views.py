@@ -11,18 +11,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from govcx.errors import Conflict, DomainError
 from govcx.training import xapi
 from govcx.training.models import LearningPlatform
 from govcx.training.services.xapi_documents import (
     DocumentKey,
-    PreconditionFailed,
     document_delete,
     document_get,
     document_ids,
     document_put,
 )
-from govcx.training.xapi_views import Unauthorised, XapiRequest, answer, check_version, error, platform_of
+from govcx.training.xapi_views import XapiRequest, error, serve
 
 # kind → (the parameters that name the document's place, the parameter that names the document)
 RESOURCES = {
@@ -53,22 +51,11 @@ def _check_parameters(kind: str, params: dict[str, str]) -> None:
 
 
 def _serve(request: HttpRequest, kind: str) -> HttpResponse:
-    try:
-        req = XapiRequest(request)
-        platform: LearningPlatform = platform_of(req.headers)
-        check_version(req.headers)
+    def handle(req: XapiRequest, platform: LearningPlatform) -> HttpResponse:
         _check_parameters(kind, req.params)
-        return answer(_handle(req, platform, kind))
-    except Unauthorised:
-        return error(401, "unauthorised", "send the learning platform's credentials (HTTP Basic)")
-    except PreconditionFailed as exc:
-        return error(412, "precondition_failed", exc.message)
-    except Conflict as exc:
-        return error(409, "conflict", exc.message)
-    except xapi.XapiInvalid as exc:
-        return error(400, "bad_request", exc.message)
-    except DomainError as exc:
-        return error(exc.status, str(exc.code), exc.message)
+        return _handle(req, platform, kind)
+
+    return serve(request, handle)
 
 
 def _handle(req: XapiRequest, platform: LearningPlatform, kind: str) -> HttpResponse:

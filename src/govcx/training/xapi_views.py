@@ -20,6 +20,7 @@ import hmac
 import json
 import re
 import uuid as uuidlib
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -34,6 +35,7 @@ from govcx.errors import Conflict, DomainError
 from govcx.training import xapi
 from govcx.training.models import LearningPlatform, Statement, StatementAttachment, StatementKey
 from govcx.training.services.statements import statements_store, stored_text
+from govcx.training.services.xapi_documents import PreconditionFailed
 
 VERSION_HEADER = "X-Experience-API-Version"
 MAX_LIMIT = 500
@@ -46,6 +48,9 @@ _VERSION = re.compile(r"^1\.0(\.\d+)?$")
 
 class Unauthorised(Exception):
     pass
+
+
+Handler = Callable[["XapiRequest", LearningPlatform], HttpResponse]
 
 
 class XapiRequest:
@@ -121,30 +126,42 @@ def about(request: HttpRequest) -> HttpResponse:
     return answer(JsonResponse({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"], "extensions": {}}))
 
 
-@csrf_exempt
-def statements(request: HttpRequest) -> HttpResponse:
+def serve(request: HttpRequest, handle: Handler) -> HttpResponse:
+    """Every xAPI resource but about: the platform's credentials and the version header checked, `handle` called,
+    the body dropped for HEAD, and the spec's error answers."""
     try:
         req = XapiRequest(request)
         platform = platform_of(req.headers)
         check_version(req.headers)
-        if req.method in ("GET", "HEAD"):
-            response = _get(req, platform)
-            if req.method == "HEAD":
-                response.content = b""
-            return answer(response)
-        if req.method == "PUT":
-            return answer(_put(req, platform))
-        if req.method == "POST":
-            return answer(_post(req, platform))
-        return error(405, "method_not_allowed", "the statement resource answers GET, HEAD, PUT and POST")
+        response = handle(req, platform)
+        if req.method == "HEAD":
+            response.content = b""
+        return answer(response)
     except Unauthorised:
         return error(401, "unauthorised", "send the learning platform's credentials (HTTP Basic)")
+    except PreconditionFailed as exc:
+        return error(412, "precondition_failed", exc.message)
     except Conflict as exc:
         return error(409, "conflict", exc.message)
     except xapi.XapiInvalid as exc:
         return error(400, "bad_request", exc.message)
     except DomainError as exc:
         return error(exc.status, str(exc.code), exc.message)
+
+
+def _statements(req: XapiRequest, platform: LearningPlatform) -> HttpResponse:
+    if req.method in ("GET", "HEAD"):
+        return _get(req, platform)
+    if req.method == "PUT":
+        return _put(req, platform)
+    if req.method == "POST":
+        return _post(req, platform)
+    return error(405, "method_not_allowed", "the statement resource answers GET, HEAD, PUT and POST")
+
+
+@csrf_exempt
+def statements(request: HttpRequest) -> HttpResponse:
+    return serve(request, _statements)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------

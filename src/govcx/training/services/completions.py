@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from govcx.accounts.services import audit_record
@@ -40,28 +40,6 @@ def course_for(programme: Programme, identifier: str) -> Course | None:
             .select_related("course__programme").first()
         course = equivalence.course if equivalence else None
     return course
-
-
-_STORE = (
-    "INSERT INTO training_completion (person_id, course_id, completed_on, source, statement_id) "
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (person_id, course_id) DO UPDATE SET "
-    "completed_on = excluded.completed_on, source = excluded.source, statement_id = excluded.statement_id "
-    "WHERE excluded.completed_on < training_completion.completed_on RETURNING id"
-)
-
-
-def completion_store(*, person: Person, course: Course, completed_on: dt.date, source: str,
-                     statement_id: Any = None) -> bool:
-    """Record a completion (the earliest one counts); whether anything changed. No audit: the callers audit.
-    One statement inserts it or moves it earlier, so a stream of statements costs one round trip each."""
-    field = Completion._meta.get_field("statement_id")
-    with connection.cursor() as cursor:
-        cursor.execute(_STORE, [person.pk, course.pk, completed_on, source,
-                                field.get_db_prep_value(statement_id, connection)])
-        changed = cursor.fetchone() is not None
-    if changed:
-        trained_refresh(programme=course.programme, person_ids=[person.pk])
-    return changed
 
 
 def completions_import(*, actor: Any, programme: Programme, data: bytes, file_name: str) -> int:

@@ -1,10 +1,11 @@
 """Applying a roster file to a programme: all or nothing, joiners, leavers and moves recorded.
 
 The file is parsed and checked column by column (`roster.check_roster`, Arrow); if any row has a problem nothing is
-written and the problems are raised by row and column. Otherwise the valid rows go into a temporary staging table
-inside one transaction (COPY in CSV through psycopg on PostgreSQL, batched inserts on SQLite), and a few set-based
-statements compare the staging table with the roster (moves, joiners, leavers), upsert it, and mark people missing
-from the file as having left on the import's day. Nothing here loops over people in Python.
+written and the problems are raised by row and column. Otherwise, in one transaction: a programme's first roster
+on PostgreSQL is COPied straight into the roster (`_copy_first`); any other goes into a temporary staging table
+(COPY in CSV through psycopg on PostgreSQL, batched inserts on SQLite; a temporary table writes no WAL), and a few
+set-based statements compare the staging table with the roster (moves, joiners, leavers), upsert it, and mark
+people missing from the file as having left on the import's day. Nothing here loops over people in Python.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.conf import settings
@@ -29,10 +31,12 @@ from govcx.training.models import POSITION_CATEGORIES, Programme, RosterImport
 from govcx.training.roster import OUTPUT_COLUMNS, check_roster, csv_table, records_table
 from govcx.training.selectors import programme_organisation_codes
 from govcx.training.services.programme import _managed
-from govcx.training.services.trained import trained_refresh
+from govcx.training.services.trained import coverage_tally_count, trained_refresh
 
 #: Files larger than this are imported by the background worker, with progress.
 BACKGROUND_BYTES = 2 * 1024 * 1024
+#: A first import of at least this many people rebuilds the roster's secondary indexes after its COPY.
+BIG_FIRST_IMPORT = 200_000
 STAGE = "training_roster_stage"
 _BATCH = 100_000
 
@@ -61,19 +65,25 @@ def _create_stage(cursor: Any) -> None:
     )
 
 
+def _copy(cursor: Any, target: str, table: pa.Table, progress: Any) -> None:
+    """COPY the Arrow table's rows into `target` (a table and its columns) in CSV, by batches (PostgreSQL)."""
+    done = 0
+    # Arrow quotes every string and leaves a null unquoted, which COPY's CSV format reads as '' and NULL
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as copy:
+        for batch in table.to_batches(max_chunksize=_BATCH):
+            buffer = io.BytesIO()
+            pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
+            copy.write(buffer.getbuffer())
+            done += batch.num_rows
+            progress(done)
+
+
 def _fill_stage(cursor: Any, table: pa.Table, progress: Any) -> None:
     columns = ", ".join(OUTPUT_COLUMNS)
-    done = 0
     if connection.vendor == "postgresql":
-        # Arrow quotes every string and leaves a null unquoted, which COPY's CSV format reads as '' and NULL
-        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            for batch in table.to_batches(max_chunksize=_BATCH):
-                buffer = io.BytesIO()
-                pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
-                copy.write(buffer.getbuffer())
-                done += batch.num_rows
-                progress(done)
+        _copy(cursor, f"{STAGE} ({columns})", table, progress)
         return
+    done = 0
     placeholders = ", ".join(["%s"] * len(OUTPUT_COLUMNS))
     for batch in table.to_batches(max_chunksize=_BATCH):
         values = batch.to_pydict()
@@ -83,16 +93,50 @@ def _fill_stage(cursor: Any, table: pa.Table, progress: Any) -> None:
         progress(done)
 
 
+def _secondary_indexes(cursor: Any) -> list[tuple[str, str, str | None]]:
+    """(name, definition, constraint) of the roster's indexes but its primary key (PostgreSQL's catalogue)."""
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
+        "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
+        "WHERE x.indrelid = 'training_person'::regclass AND NOT x.indisprimary ORDER BY i.relname")
+    return [(name, constraint_def if constraint else index_def, constraint)
+            for name, index_def, constraint, constraint_def in cursor.fetchall()]
+
+
+def _copy_first(cursor: Any, programme: Programme, table: pa.Table, progress: Any) -> None:
+    """A programme's first roster on PostgreSQL: COPY straight into the roster, nobody to compare with. A big one
+    into a roster table no bigger than itself drops the secondary indexes and builds them again after the COPY
+    (one sorted build instead of millions of random insertions); the DDL is part of the import's transaction, so
+    a failure restores them, and the table is locked for other writers until the import commits."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'training_person'::regclass")
+    present = max(0, int(cursor.fetchone()[0]))
+    indexes = _secondary_indexes(cursor) if table.num_rows >= BIG_FIRST_IMPORT and present <= table.num_rows \
+        else []
+    for name, _, constraint in indexes:
+        cursor.execute(f'ALTER TABLE training_person DROP CONSTRAINT "{constraint}"' if constraint
+                       else f'DROP INDEX "{name}"')
+    rows = table.num_rows
+    table = table.append_column("programme_id", pa.array(np.full(rows, programme.pk, dtype=np.int64))) \
+        .append_column("courses_done", pa.array(np.zeros(rows, dtype=np.int16)))
+    _copy(cursor, f"training_person ({', '.join(table.column_names)})", table, progress)
+    if indexes:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition, constraint in indexes:
+            cursor.execute(f'ALTER TABLE training_person ADD CONSTRAINT "{constraint}" {definition}' if constraint
+                           else definition)
+        cursor.execute("ANALYZE training_person")
+
+
 def _scalar(cursor: Any, sql: str, params: Sequence[Any]) -> int:
     cursor.execute(sql, params)
     return int(cursor.fetchone()[0])
 
 
-def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.date) -> None:
+def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.date, *, first: bool) -> None:
     p = programme.pk
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics: without them, nested loops
-    first = not _scalar(cursor, "SELECT EXISTS (SELECT 1 FROM training_person WHERE programme_id = %s)", [p])
     moved = (f"FROM training_person t JOIN {STAGE} s ON s.person_key = t.person_key WHERE t.programme_id = %s "
              "AND (t.organisation_id <> s.organisation_id OR t.position_category <> s.position_category)"
              )
@@ -158,13 +202,25 @@ def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_
         record = RosterImport.objects.create(programme=programme, file_name=file_name[:200],
                                              imported_by=actor if getattr(actor, "is_authenticated", False) else None)
         with connection.cursor() as cursor:
-            _create_stage(cursor)
-            _fill_stage(cursor, checked.table, progress)
-            _apply(cursor, programme, record, today)
+            first = not _scalar(cursor, "SELECT EXISTS (SELECT 1 FROM training_person WHERE programme_id = %s)",
+                                [programme.pk])
+            if connection.vendor == "postgresql":
+                # the import's commit does not wait for the disk: a crash right after it loses the whole import
+                # (never a part of it), which is run again; other transactions keep their durability
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            if first and connection.vendor == "postgresql":
+                _copy_first(cursor, programme, checked.table, progress)
+                record.joiners = checked.count
+            else:
+                _create_stage(cursor)
+                _fill_stage(cursor, checked.table, progress)
+                _apply(cursor, programme, record, today, first=first)
         record.rows = checked.count
         record.save(update_fields=["rows", "joiners", "leavers", "moves"])
         if record.moves:
-            trained_refresh(programme=programme, moved_in=record)
+            trained_refresh(programme=programme, moved_in=record)  # counts the coverage tallies again too
+        else:
+            coverage_tally_count(programme=programme)
         audit_record(actor=actor, action="roster.import", obj=record, organisation_id=programme.organisation_id,
                      changes={"rows": record.rows, "joiners": record.joiners, "leavers": record.leavers,
                               "moves": record.moves})

@@ -11,17 +11,18 @@ request a 409 Conflict when it differs. The LRS sets `stored`, `authority` (the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid as uuidlib
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from govcx.errors import Conflict
-from govcx.training import xapi
-from govcx.training.models import Completion, LearningPlatform, Person, Statement, StatementKey
-from govcx.training.services.completions import completion_store, course_for
-from govcx.training.services.trained import trained_refresh
+from govcx.training import xapi, xapi_lookups
+from govcx.training.models import Completion, LearningPlatform, Statement, XapiActivity
+from govcx.training.services.trained import Write, run_writes, trained_refresh, trained_refresh_writes
 
 
 def stored_text(moment: dt.datetime) -> str:
@@ -79,21 +80,50 @@ def statements_store(*, platform: LearningPlatform, statements: list[Any], put_i
     for attempt in (1, 2):  # a statement with one of these ids stored meanwhile: compare again with it
         try:
             with transaction.atomic():
-                existing = {str(s.pk): s for s in Statement.objects.select_for_update().filter(pk__in=ids)}
+                existing, already_voided = _known(ids)
                 fresh = []
                 for statement in checked:
                     known = existing.get(statement["id"].lower())
                     if known is None:
                         fresh.append(_normalise(statement, platform, stored))
-                    elif not xapi.same_statement(known.body, statement):
+                    elif not xapi.same_statement(known, statement):
                         raise Conflict(f"statement {statement['id']} is stored already with different content")
                 _void_checks(fresh)
-                _insert(platform, fresh, stored)
+                _insert(platform, fresh, stored, already_voided)
             break
         except IntegrityError:
             if attempt == 2:
                 raise Conflict("a statement with one of these ids was stored at the same time") from None
     return ids
+
+
+def _prep(name: str, value: Any) -> Any:
+    field = Statement._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.get_db_prep_save(value, connection)
+
+
+def _uuid_text(value: Any) -> str:
+    return str(value if isinstance(value, uuidlib.UUID) else uuidlib.UUID(str(value)))
+
+
+def _known(ids: list[str]) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """The bodies of the statements stored under these ids, and which of the ids a stored statement voids: one
+    query (statements are immutable, so nothing needs locking; a racing insert of the same id fails the insert)."""
+    marks = ", ".join(["%s"] * len(ids))
+    keys = [_prep("id", value) for value in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, body, is_voiding, ref_target FROM training_statement WHERE id IN ({marks}) "
+                       f"OR (is_voiding AND ref_target IN ({marks}))", [*keys, *keys])
+        rows = cursor.fetchall()
+    wanted = set(ids)
+    existing, voided = {}, set()
+    for row_id, body, is_voiding, ref_target in rows:
+        if _uuid_text(row_id) in wanted:
+            existing[_uuid_text(row_id)] = body if isinstance(body, dict) else json.loads(body)
+        if is_voiding and ref_target is not None and _uuid_text(ref_target) in wanted:
+            voided.add(_uuid_text(ref_target))
+    return existing, voided
 
 
 def _void_target(body: dict[str, Any]) -> str | None:
@@ -111,62 +141,118 @@ def _void_checks(fresh: list[dict[str, Any]]) -> None:
         raise xapi.XapiInvalid("a voiding statement cannot be voided")
 
 
-def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str) -> None:
+ROWS_PER_INSERT = 500  # under SQLite's limit of bound parameters per statement
+
+
+def _values(head: str, width: int, rows: list[list[Any]]) -> list[Write]:
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return [(head + ", ".join([row] * len(chunk)), [value for values in chunk for value in values])
+            for chunk in (rows[i:i + ROWS_PER_INSERT] for i in range(0, len(rows), ROWS_PER_INSERT))]
+
+
+def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str, already_voided: set[str]) -> None:
+    """The statements and their filter keys as plain INSERTs, then what they change: voided targets, activity
+    definitions and completions. Without voiding, a completion statement is written in one round trip."""
     if not fresh:
         return
-    moment = dt.datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    moment = _prep("stored", dt.datetime.fromisoformat(stored.replace("Z", "+00:00")))
     targets = {t for t in (_void_target(b) for b in fresh) if t}
-    already_voided = set(Statement.objects.filter(is_voiding=True, ref_target__in=[b["id"] for b in fresh])
-                         .values_list("ref_target", flat=True))
-    rows: list[Statement] = []
-    keys: list[StatementKey] = []
+    statement_rows: list[list[Any]] = []
+    key_rows: list[list[Any]] = []
+    completions: list[Write] = []
     for body in fresh:
         target = body["object"]
-        registration = body.get("context", {}).get("registration")
         is_voiding = _void_target(body) is not None
-        row = Statement(
-            id=body["id"], platform=platform, body=body, stored=moment, verb_id=body["verb"]["id"],
-            registration=registration, is_voiding=is_voiding,
-            ref_target=target["id"] if target.get("objectType") == "StatementRef" else None,
-            voided=not is_voiding and (uuidlib.UUID(body["id"]) in already_voided or body["id"] in targets),
-        )
-        rows.append(row)
+        voided = not is_voiding and (body["id"] in already_voided or body["id"] in targets)
+        row_id = _prep("id", body["id"])
+        ref_target = target["id"] if target.get("objectType") == "StatementRef" else None
+        statement_rows.append([row_id, platform.pk, _prep("body", body), moment, body["verb"]["id"],
+                               _prep("registration", body.get("context", {}).get("registration")),
+                               _prep("ref_target", ref_target), voided, is_voiding])
         agents, related_agents, activities, related_activities = xapi.filter_keys(body)
         for kind, values in (("a", agents), ("ra", related_agents), ("o", activities), ("ro", related_activities)):
-            keys.extend(StatementKey(statement=row, kind=kind, key=value[:500]) for value in values)
-    Statement.objects.bulk_create(rows)
-    StatementKey.objects.bulk_create(keys, batch_size=2000)
+            key_rows.extend([row_id, kind, value[:500]] for value in values)
+        if not voided and not is_voiding and xapi.is_completion(body):
+            completions.extend(_completion_writes(platform, body))
+    writes = _values("INSERT INTO training_statement (id, platform_id, body, stored, verb_id, registration, "
+                     "ref_target, voided, is_voiding) VALUES ", 9, statement_rows)
+    writes += _values('INSERT INTO training_statementkey (statement_id, kind, "key") VALUES ', 3, key_rows)
     if targets:
+        run_writes(writes)
         Statement.objects.filter(pk__in=targets, is_voiding=False).update(voided=True)
         _withdraw_completions(targets)
-    for body, row in zip(fresh, rows, strict=True):
-        if not row.voided and not row.is_voiding and xapi.is_completion(body):
-            _complete(platform, body)
+        writes = []
+    _keep_definitions(platform, fresh)
+    if writes or completions:
+        run_writes(writes + completions)
 
 
-def _person_for(platform: LearningPlatform, actor: dict[str, Any]) -> Person | None:
-    people = Person.objects.filter(programme_id=platform.programme_id)
+_COURSE = (
+    "SELECT id FROM (SELECT id, 0 AS rank, 0 AS tie FROM training_course WHERE programme_id = %s AND activity_id = %s"
+    " UNION ALL SELECT id, 1, 0 FROM training_course WHERE programme_id = %s AND code = %s"
+    " UNION ALL SELECT e.course_id, 2, e.id FROM training_equivalence e JOIN training_course c ON c.id = e.course_id"
+    " WHERE c.programme_id = %s AND e.identifier = %s) AS found ORDER BY rank, tie LIMIT 1"
+)
+_COMPLETE = (
+    "INSERT INTO training_completion (person_id, course_id, completed_on, source, statement_id) "
+    "SELECT person.id, course.id, %s, 'xapi', %s FROM ({person}) AS person, ({course}) AS course WHERE true "
+    "ON CONFLICT (person_id, course_id) DO UPDATE SET completed_on = excluded.completed_on, source = excluded.source, "
+    "statement_id = excluded.statement_id WHERE excluded.completed_on < training_completion.completed_on"
+)
+
+
+def _person_query(platform: LearningPlatform, actor: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """The roster person a statement's actor is (by the platform's account, or the e-mail's SHA-1), as a query."""
     account = actor.get("account")
     if account and account["homePage"].rstrip("/") == platform.home_page.rstrip("/"):
-        return people.filter(person_key=account["name"]).first()
+        return ("SELECT id FROM training_person WHERE programme_id = %s AND person_key = %s",
+                [platform.programme_id, account["name"]])
     if "mbox_sha1sum" in actor:
-        return people.filter(email_sha1=actor["mbox_sha1sum"].lower()).exclude(email_sha1="").first()
-    if "mbox" in actor:
-        return people.filter(email_sha1=xapi.mbox_sha1(actor["mbox"][len("mailto:"):])).exclude(email_sha1="").first()
-    return None
+        sha1 = actor["mbox_sha1sum"].lower()
+    elif "mbox" in actor:
+        sha1 = xapi.mbox_sha1(actor["mbox"][len("mailto:"):])
+    else:
+        return None
+    return ("SELECT id FROM training_person WHERE programme_id = %s AND email_sha1 = %s ORDER BY person_key LIMIT 1",
+            [platform.programme_id, sha1])
 
 
-def _complete(platform: LearningPlatform, body: dict[str, Any]) -> None:
+def _completion_writes(platform: LearningPlatform, body: dict[str, Any]) -> list[Write]:
+    """The completion a statement reports (the earliest counts) and the refresh of its person's `trained_on` and
+    coverage tally, as statements that find the person and the course themselves: nothing is read first."""
     target = body["object"]
-    if target.get("objectType", "Activity") != "Activity":
+    person = _person_query(platform, body["actor"])
+    if target.get("objectType", "Activity") != "Activity" or person is None:
+        return []
+    person_sql, person_params = person
+    programme_id, activity = platform.programme_id, target["id"]
+    completed_on = timezone.localtime(xapi.timestamp(body["timestamp"], "timestamp")).date()
+    complete = (_COMPLETE.format(person=person_sql, course=_COURSE),
+                [connection.ops.adapt_datefield_value(completed_on), _prep("id", body["id"]), *person_params,
+                 programme_id, activity, programme_id, activity, programme_id, activity])
+    return [complete, *trained_refresh_writes(programme_id=programme_id, people=person)]
+
+
+def _keep_definitions(platform: LearningPlatform, fresh: list[dict[str, Any]]) -> None:
+    """Update the canonical definitions of the activities the statements define (written only when they change,
+    so a platform sending the same definition every time costs one read)."""
+    given: dict[str, dict[str, Any]] = {}
+    for body in fresh:
+        for activity_id, definition in xapi_lookups.definitions(body).items():
+            if len(activity_id) <= XapiActivity.ID_LENGTH:
+                given[activity_id] = xapi_lookups.merge_definition(given.get(activity_id), definition)
+    if not given:
         return
-    person = _person_for(platform, body["actor"])
-    course = course_for(platform.programme, target["id"])
-    if person is None or course is None:
-        return
-    moment = xapi.timestamp(body["timestamp"], "timestamp")
-    completion_store(person=person, course=course, completed_on=timezone.localtime(moment).date(), source="xapi",
-                     statement_id=body["id"])
+    known = dict(XapiActivity.objects.filter(programme_id=platform.programme_id, activity_id__in=given)
+                 .values_list("activity_id", "definition"))
+    changed = []
+    for activity_id, definition in given.items():
+        merged = xapi_lookups.merge_definition(known.get(activity_id), definition)
+        if merged != known.get(activity_id):
+            changed.append(XapiActivity(programme_id=platform.programme_id, activity_id=activity_id,
+                                        definition=merged))
+    XapiActivity.objects.bulk_create(changed, update_conflicts=True, unique_fields=["programme", "activity_id"],
+                                     update_fields=["definition"])
 
 
 def _withdraw_completions(targets: set[str]) -> None:
