@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
-from govcx.common.forms import CheckedForm
+from govcx.common.forms import CheckedForm, SearchableSelect
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
 from govcx.lab.templatetags.lab import severity_choices
 from govcx.registry.regions import region_choices
@@ -69,8 +69,8 @@ def format_screener(questions: list[dict[str, Any]]) -> str:
 
 
 class StudyForm(CheckedForm):
-    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
-    lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int)
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int, widget=SearchableSelect)
+    lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int, widget=SearchableSelect)
     title = forms.CharField(label=_("Title (in Russian)"), max_length=300)
     title_en = forms.CharField(label=_("Title (in English)"), max_length=300, required=False,
                                help_text=_("Shown to English readers; without it they see the Russian title."))
@@ -162,7 +162,7 @@ class ParticipantForm(CheckedForm):
     client_category = forms.ChoiceField(label=_("Client category"), required=False)
     age_band = forms.ChoiceField(label=_("Age band"), required=False,
                                  choices=[("", "—")] + [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand])
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=SearchableSelect)
     digital_confidence = forms.TypedChoiceField(
         label=_("Digital confidence (1–5)"), required=False, coerce=int, empty_value=None,
         choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],

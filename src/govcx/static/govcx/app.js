@@ -1,7 +1,52 @@
 // Progressive enhancement only: every page works without this file.
+
+// A long <select data-search="Find by typing"> gets a search box above it that narrows its options: the select
+// stays the control that is submitted (it works without JavaScript and keyboard and screen readers know it),
+// the box only filters. The empty option ("All", "Choose ...") and the selected one always stay.
+function enhanceSearchableSelect(select) {
+  if (select.dataset.searchReady) return;
+  select.dataset.searchReady = "1";
+  const all = Array.from(select.options);
+  const label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "select-search";
+  box.autocomplete = "off";
+  box.placeholder = select.dataset.search;
+  box.setAttribute("aria-label", label ? `${select.dataset.search}: ${label.textContent.trim()}` : select.dataset.search);
+  if (select.id) box.setAttribute("aria-controls", select.id);
+  const status = document.createElement("span");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  box.addEventListener("input", () => {
+    const words = box.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    const chosen = select.value;
+    const kept = all.filter((o) => o.value === "" || o.value === chosen
+      || words.every((w) => o.textContent.toLocaleLowerCase().includes(w)));
+    select.replaceChildren(...kept);
+    select.value = chosen;
+    const found = kept.filter((o) => o.value !== "" && o.value !== chosen).length;
+    status.textContent = (select.dataset.searchFound || "%s").replace("%s", String(found));
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();  // Enter picks the first match instead of sending the form half-filled
+    const first = Array.from(select.options).find((o) => o.value !== "");
+    if (first) { select.value = first.value; select.dispatchEvent(new Event("change", { bubbles: true })); }
+    select.focus();
+  });
+  select.before(box, status);
+}
+
+function enhance(root) {
+  for (const select of root.querySelectorAll("select[data-search]")) enhanceSearchableSelect(select);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const bar of document.querySelectorAll(".bar[data-value]")) {
     const max = Number(bar.dataset.max) || 1;
     bar.style.width = `${Math.round((Number(bar.dataset.value) / max) * 200)}px`;
   }
+  enhance(document);
 });
+document.addEventListener("htmx:load", (event) => enhance(event.target));
