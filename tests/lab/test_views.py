@@ -136,7 +136,8 @@ def test_researcher_plans_a_study_with_its_screener(client_for, researchers, ser
         "service": services["b"].pk, "lab": lab_org.pk, "title": "Business start, alpha", "stage": "alpha",
         "status": "draft", "use_sus": "on", "use_seq": "on", "confidence": "0.90", "discovery_p": "0.31",
         "discovery_goal": "0.85", "research_questions": "Can owners find the form?",
-        "screener": "owner | Do you own a business? | yes; no | yes",
+        **screener_rows({"question": "Do you own a business?", "options": "yes\nno", "accept": "yes",
+                         "key": "owner"}),
     })
     study = Study.objects.get(title="Business start, alpha")
     assert response.status_code == 302 and response["Location"] == f"/lab/studies/{study.pk}/"
@@ -144,13 +145,48 @@ def test_researcher_plans_a_study_with_its_screener(client_for, researchers, ser
         {"key": "owner", "question": "Do you own a business?", "options": ["yes", "no"], "accept": ["yes"]}]
 
 
-def test_screener_lines_are_checked(client_for, researchers, services, lab_org):
+def screener_rows(*rows: dict) -> dict:
+    """The screener's rows as the study form posts them (a Django formset with the prefix "screener")."""
+    data = {"screener-TOTAL_FORMS": str(len(rows)), "screener-INITIAL_FORMS": "0"}
+    for number, row in enumerate(rows):
+        data.update({f"screener-{number}-{name}": value for name, value in row.items()})
+    return data
+
+
+STUDY = {"stage": "beta", "status": "draft", "confidence": "0.9", "discovery_p": "0.31", "discovery_goal": "0.85"}
+
+
+def test_screener_rows_are_checked(client_for, researchers, services, lab_org):
     response = client_for(researchers["lab"]).post("/lab/studies/new/", {
-        "service": services["a"].pk, "lab": lab_org.pk, "title": "T", "stage": "beta", "status": "draft",
-        "confidence": "0.9", "discovery_p": "0.31", "discovery_goal": "0.85",
-        "screener": "age | How old are you? | under 18; 18+ | adult",
+        "service": services["a"].pk, "lab": lab_org.pk, "title": "T", **STUDY,
+        **screener_rows({"question": "How old are you?", "options": "under 18\n18+", "accept": "adult"}),
     })
-    assert response.status_code == 200 and "accepted answers must be among the options" in html(response)
+    assert response.status_code == 200 and "not among the answers offered: adult" in html(response)
+    assert not Study.objects.filter(title="T").exists()
+
+
+def test_a_screener_row_is_added_without_javascript_and_empty_rows_are_skipped(client_for, researchers, services,
+                                                                               lab_org):
+    client = client_for(researchers["lab"])
+    posted = {"service": services["a"].pk, "lab": lab_org.pk, "title": "Rows", **STUDY,
+              **screener_rows({"question": "Do you drive?", "options": "yes\nno"})}
+    response = client.post("/lab/studies/new/", {**posted, "screener-add-row": "1"})
+    body = html(response)
+    assert response.status_code == 200 and 'name="screener-1-question"' in body and "Do you drive?" in body
+    assert not Study.objects.filter(title="Rows").exists()
+    posted["screener-TOTAL_FORMS"] = "2"  # the second row left empty
+    response = client.post("/lab/studies/new/", posted)
+    study = Study.objects.get(title="Rows")
+    assert study.screener == [{"key": "q1", "question": "Do you drive?", "options": ["yes", "no"],
+                               "accept": ["yes", "no"]}]
+    edit = html(client.get(f"/lab/studies/{study.pk}/edit/"))
+    assert 'name="screener-0-question"' in edit and "Do you drive?" in edit
+    response = client.post(f"/lab/studies/{study.pk}/edit/", {
+        "title": "Rows", **STUDY, "version": study.version, "screener-TOTAL_FORMS": "1", "screener-INITIAL_FORMS": "1",
+        "screener-0-question": "Do you drive?", "screener-0-options": "yes\nno", "screener-0-key": "q1",
+        "screener-0-DELETE": "on"})
+    study.refresh_from_db()
+    assert response.status_code == 302 and study.screener == []
 
 
 def test_study_page_shows_the_planning_figures(client_for, researchers, study, person):

@@ -38,8 +38,35 @@ function enhanceSearchableSelect(select) {
   select.before(box, status);
 }
 
+// A <fieldset data-rows="prefix"> of Django formset rows: "Add a question" adds an empty row in place, from the
+// fieldset's <template>, instead of posting the page back (which is what it does without JavaScript).
+function enhanceRows(fieldset) {
+  if (fieldset.dataset.rowsReady) return;
+  fieldset.dataset.rowsReady = "1";
+  const prefix = fieldset.dataset.rows;
+  const total = fieldset.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+  const template = fieldset.querySelector("template");
+  const rows = fieldset.querySelector(".screener-rows, [data-rows-list]");
+  const add = fieldset.querySelector(`button[name="${prefix}-add-row"]`);
+  if (!total || !template || !rows || !add) return;
+  add.addEventListener("click", (event) => {
+    event.preventDefault();
+    const index = Number(total.value);
+    const holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replaceAll("__prefix__", String(index));
+    const row = holder.firstElementChild;
+    const number = row.querySelector(".row-number");
+    if (number) number.textContent = String(index + 1);
+    rows.append(row);
+    total.value = String(index + 1);
+    const first = row.querySelector("input, textarea, select");
+    if (first) first.focus();
+  });
+}
+
 function enhance(root) {
   for (const select of root.querySelectorAll("select[data-search]")) enhanceSearchableSelect(select);
+  for (const fieldset of root.querySelectorAll("fieldset[data-rows]")) enhanceRows(fieldset);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
