@@ -209,7 +209,7 @@ def test_task_form_shows_a_refused_key_next_to_the_field(client_for, researchers
 
 def test_quota_and_participant_forms(client_for, researchers, study):
     client = client_for(researchers["lab"])
-    client.post(f"/lab/studies/{study.pk}/quotas/", {"dimension": "age_band", "value": "65+", "target": 1})
+    client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "age_band=65+", "target": 1})
     refused = client.post(f"/lab/studies/{study.pk}/participants/new/",
                           {"screener_applied_before": "yes", "full_name": "X"})
     assert refused.status_code == 200 and "not an accepted answer" in html(refused)
@@ -443,3 +443,14 @@ def test_raw_data_export_and_all_or_nothing_import(client_for, researchers, user
                               b"P07,find,success,12,0,0,6\n", content_type="text/csv")
     assert client.post(f"/lab/studies/{study.pk}/import/", {"file": good}).status_code == 302
     assert Attempt.objects.filter(session__participant__code="P07").count() == 1
+
+
+def test_a_region_quota_is_picked_by_name_not_typed_as_a_code(client_for, researchers, study):
+    client = client_for(researchers["lab"])
+    page = html(client.get(f"/lab/studies/{study.pk}/"))
+    assert '<option value="region=RU-TUL">Tula Oblast</option>' in page or 'value="region=RU-TUL">Tul' in page
+    client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "region=RU-TUL", "target": 2})
+    quota = study.quotas.get()
+    assert (quota.dimension, quota.value, quota.target) == ("region", "RU-TUL", 2)
+    refused = client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "region=XX-NOPE", "target": 2}, follow=True)
+    assert study.quotas.count() == 1 and "valid choice" in html(refused)

@@ -183,11 +183,33 @@ class TaskForm(CheckedForm):
 
 
 class QuotaForm(CheckedForm):
-    dimension = forms.ChoiceField(label=_("Dimension"),
-                                  choices=[(d.value, labels.QUOTA_DIMENSIONS[d.value]) for d in QuotaDimension])
-    value = forms.CharField(label=_("Value"), max_length=64,
-                            help_text=_('e.g. "citizens", "65+", "RU-TUL", "1"–"5", "true"'))
+    """A quota: whom (picked by name from one list grouped by dimension: a region, a client category, an age
+    band ...) and how many. `clean` gives the service the stored pair, e.g. ("region", "RU-TUL")."""
+
+    who = forms.ChoiceField(label=_("Participants who are"), widget=SearchableSelect(attrs={"id": "quota-who"}))
     target = forms.IntegerField(label=_("Target"), min_value=0)
+
+    def __init__(self, *args: Any, categories=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        yes_no = [("true", _("yes")), ("false", _("no"))]
+        values = {
+            QuotaDimension.CLIENT_CATEGORY: [(c.code, c.name) for c in categories],
+            QuotaDimension.AGE_BAND: [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand],
+            QuotaDimension.REGION: region_choices(get_language() or "en"),
+            QuotaDimension.DIGITAL_CONFIDENCE: [(str(n), str(n)) for n in range(1, 6)],
+            QuotaDimension.DISABILITY: yes_no,
+            QuotaDimension.ASSISTED_DIGITAL: yes_no,
+        }
+        self.fields["who"].choices = [("", _("Choose"))] + [
+            (labels.QUOTA_DIMENSIONS[d.value], [(f"{d.value}={code}", name) for code, name in values[d]])
+            for d in QuotaDimension]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        dimension, _sep, value = cleaned.pop("who", "").partition("=")
+        if dimension:
+            cleaned.update(dimension=dimension, value=value)
+        return cleaned
 
 
 class ParticipantForm(CheckedForm):

@@ -171,7 +171,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "may_decide_owner_consent": _may_decide_owner_consent(request.user, study),
         "can_view_participants": personal,
         "is_open": study.status != StudyStatus.CLOSED,
-        "quota_form": forms.QuotaForm(),
+        "quota_form": forms.QuotaForm(categories=ClientCategory.objects.all()),
         "session_form": forms.SessionForm(participants=active),
     }
     return render(request, "lab/study_detail.html", context)
@@ -270,7 +270,7 @@ def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    form = forms.QuotaForm(request.POST)
+    form = forms.QuotaForm(request.POST, categories=ClientCategory.objects.all())
     if form.is_valid():
         with refusal_as_message(request) as refused:
             study_services.quota_create(actor=request.user, study=study, **form.cleaned_data)
