@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx.accounts.models import User
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.bounds import INT_MAX, parse_id
 from govcx.common.refusals import refusal_as_message
-from govcx.errors import Invalid
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
+from govcx.standards.forms import AdjustmentForm
 from govcx.standards.models import AdjustmentStatus
 from govcx.standards.presentation import (
     RATING_CHOICES,
@@ -76,6 +77,7 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
             "can_assess": can(request.user, Action.ASSESS),
             "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
             "today": dt.date.today(),
+            "adjustment_form": _adjustment_form(assessment, gaps=context["blocking"] + context["non_blocking"]),
         }
     )
     return render(request, "standards/assessment_detail.html", context)
@@ -119,21 +121,34 @@ def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id:
 @require_POST
 def adjustment_create(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
+    form = _adjustment_form(assessment, request.POST)
+    if not form.is_valid():
+        for field, problems in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(problems)}" if label else " ".join(problems))
+        return redirect(_back(assessment.pk, "adjustments"))
     with refusal_as_message(request):
-        try:
-            due = dt.date.fromisoformat(request.POST.get("due_date", ""))
-        except ValueError:
-            raise Invalid(_("Give the due date as YYYY-MM-DD.")) from None
         services.adjustment_create(
             actor=request.user,
             assessment=assessment,
-            requirement_id=request.POST.get("requirement_id", ""),
-            action=request.POST.get("action", ""),
-            owner=request.POST.get("owner", ""),
-            due_date=due,
+            requirement_id=form.cleaned_data["requirement_id"],
+            action=form.cleaned_data["action"],
+            owner=form.owner_name(),
+            due_date=form.cleaned_data["due_date"],
         )
         messages.success(request, _("Adjustment added."))
     return redirect(_back(assessment.pk, "adjustments"))
+
+
+def _adjustment_form(assessment, data=None, gaps=None) -> AdjustmentForm:
+    """The form; `gaps` (with titles) from the page's context, else the assessment's stored gaps (for checking)."""
+    if gaps is None:
+        result = assessment.result or {}
+        gaps = [{"requirement_id": g["requirement_id"], "title": g["requirement_id"]}
+                for g in [*result.get("blocking", []), *result.get("non_blocking", [])]]
+    people = User.objects.filter(organisation_id=assessment.service.owner_id, is_active=True).order_by(
+        "last_name", "first_name", "username")
+    return AdjustmentForm(data, gaps=gaps, people=people)
 
 
 @login_required
