@@ -454,3 +454,25 @@ def test_a_region_quota_is_picked_by_name_not_typed_as_a_code(client_for, resear
     assert (quota.dimension, quota.value, quota.target) == ("region", "RU-TUL", 2)
     refused = client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "region=XX-NOPE", "target": 2}, follow=True)
     assert study.quotas.count() == 1 and "valid choice" in html(refused)
+
+
+def test_starting_a_session_without_consent_warns_and_needs_a_confirmation(client_for, researchers, moderated):
+    client = client_for(researchers["lab"])
+    page = html(client.get(f"/lab/sessions/{moderated.pk}/"))
+    assert "has no consent recorded" in page and 'name="without_consent"' in page
+    warned = client.post(f"/lab/sessions/{moderated.pk}/start/", follow=True)
+    moderated.refresh_from_db()
+    assert moderated.status == "planned" and "confirm that you start without it" in html(warned)
+    client.post(f"/lab/sessions/{moderated.pk}/start/", {"without_consent": "yes"})
+    moderated.refresh_from_db()
+    assert moderated.status == "in_progress"
+
+
+def test_a_session_with_consent_starts_without_a_warning(client_for, researchers, moderated):
+    participant_services.consent_record(actor=researchers["lab"], participant=moderated.participant,
+                                        text_version="v1", recording_allowed=False)
+    client = client_for(researchers["lab"])
+    assert "has no consent recorded" not in html(client.get(f"/lab/sessions/{moderated.pk}/"))
+    client.post(f"/lab/sessions/{moderated.pk}/start/")
+    moderated.refresh_from_db()
+    assert moderated.status == "in_progress"
