@@ -28,6 +28,21 @@ def test_second_assessor_with_a_stale_page_is_told_and_the_first_answer_stays(cl
     assert outcome.status == "met" and outcome.recorded_by == users["assessor_a"]
 
 
+def test_an_outcome_recorded_with_htmx_comes_back_as_its_row_with_the_figures(client_for, users, assessment):
+    client = client_for(users["assessor_a"])
+    page = client.get(f"/standards/assessments/{assessment.pk}/").content.decode()
+    requirement_id = next(r.id for r in assessment.pack.parsed.requirements() if f'id="req-{r.id}"' in page)
+    assert f'hx-post="/standards/assessments/{assessment.pk}/outcomes/{requirement_id}/"' in page
+    url = f"/standards/assessments/{assessment.pk}/outcomes/{requirement_id}/"
+    response = client.post(url, {"rating": "met", "expected_version": ""}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith(f'<tr id="req-{requirement_id}"')
+    assert 'id="outcome-status"' in body and "saved." in body and 'id="figures" hx-swap-oob="true"' in body
+    assert "<html" not in body and assessment.outcomes.get(requirement_id=requirement_id).status == "met"
+    stale = client.post(url, {"rating": "not_met", "expected_version": ""}, HTTP_HX_REQUEST="true")
+    assert "Not saved:" in stale.content.decode() and " open>" in stale.content.decode()
+
+
 def test_adjustment_is_added_and_progressed_from_the_page(client_for, users, assessment):
     gap = assessment.result["non_blocking"][0]["requirement_id"]
     client = client_for(users["owner_a"])

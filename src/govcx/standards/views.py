@@ -17,13 +17,12 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.bounds import INT_MAX, parse_id
 from govcx.common.refusals import refusal_as_message
+from govcx.errors import Conflict, Invalid
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
 from govcx.standards.forms import AdjustmentForm
 from govcx.standards.models import AdjustmentStatus
-from govcx.standards.presentation import (
-    RATING_CHOICES,
-)
+from govcx.standards.presentation import RATING_CHOICES, requirement_rows
 from govcx.standards.report_context import assessment_report_context
 from govcx.standards.schema import iter_nodes
 from govcx.standards.scoring import Verdict
@@ -99,9 +98,11 @@ def _back(assessment_id: int, anchor: str = "") -> str:
 @login_required
 @require_POST
 def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
+    """A full page reload without JavaScript; with htmx, the requirement's row and the figures in place."""
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     raw_version = request.POST.get("expected_version", "")
-    with refusal_as_message(request):
+
+    def record() -> None:
         services.outcome_record(
             actor=request.user,
             assessment=assessment,
@@ -113,8 +114,30 @@ def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id:
             evidence_file=request.FILES.get("evidence_file"),
             expected_version=parse_id(raw_version, low=0, high=INT_MAX),
         )
+
+    if request.htmx:
+        why = ""
+        try:
+            record()
+        except (Invalid, Conflict) as exc:
+            why = exc.message
+        return _outcome_row(request, assessment.pk, requirement_id, why)
+    with refusal_as_message(request):
+        record()
         messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
     return redirect(_back(assessment.pk, f"req-{requirement_id}"))
+
+
+def _outcome_row(request: SignedInRequest, assessment_id: int, requirement_id: str, why: str) -> HttpResponse:
+    """The requirement's row after recording, with the verdict, the figures and a spoken status (out of band)."""
+    assessment = selectors.access_assessment(request.user, assessment_id)
+    row = next((r for r in requirement_rows(assessment) if getattr(r.requirement, "id", None) == requirement_id),
+               None)
+    if row is None:  # a requirement the page does not list (not applicable): show the whole page again
+        return HttpResponse(headers={"HX-Redirect": _back(assessment_id)})
+    return render(request, "standards/_outcome_saved.html", {
+        "assessment": assessment, "row": row, "can_assess": True, "saved": not why, "refused": bool(why),
+        "why": why, "rating_choices": RATING_CHOICES[assessment.pack.parsed.scoring]})
 
 
 @login_required

@@ -76,4 +76,9 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   enhance(document);
 });
-document.addEventListener("htmx:load", (event) => enhance(event.target));
+document.addEventListener("htmx:load", (event) => {
+  enhance(event.target);
+  // content swapped in after a save keeps the keyboard where the person was (the swapped element is new)
+  const focus = event.target.matches("[data-autofocus]") ? event.target : event.target.querySelector("[data-autofocus]");
+  if (focus) focus.focus();
+});
