@@ -140,6 +140,7 @@ COMPLAINT_STATUSES = {
     "in_work": _("In work"),
     "answered": _("Answered"),
     "overdue": _("Overdue"),
+    "open": _("Open"),  # the queue's filter: not answered yet
 }
 COMPLAINT_HISTORY = {
     "complaint.submit": _("Received"),
