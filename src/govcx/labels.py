@@ -140,7 +140,7 @@ COMPLAINT_STATUSES = {
     "in_work": _("In work"),
     "answered": _("Answered"),
     "overdue": _("Overdue"),
-    "open": _("Open"),  # the queue's filter: not answered yet
+    "open": _("Not answered yet"),  # the queue's filter: received, in work or overdue
 }
 COMPLAINT_HISTORY = {
     "complaint.submit": _("Received"),
