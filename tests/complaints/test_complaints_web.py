@@ -207,6 +207,7 @@ def test_the_queue_opens_on_open_complaints_with_their_text(submit, handlers, cl
     queue = client.get("/complaints/").content.decode()
     assert f"/complaints/{waiting.pk}/" in queue and f"/complaints/{answered.pk}/" not in queue
     assert waiting.text[:40] in queue and 'aria-current="true"><span class="tag">Not answered yet: 1' in queue
+    assert 'href="?status=all">All (2)' in queue
     everything = client.get("/complaints/", {"status": "all"}).content.decode()
     assert f"/complaints/{waiting.pk}/" in everything and f"/complaints/{answered.pk}/" in everything
 

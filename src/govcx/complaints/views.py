@@ -86,8 +86,9 @@ def _filters(request: HttpRequest) -> ComplaintFilters:
 
 
 def _query(filters: ComplaintFilters, **override: object) -> str:
-    values = {"status": filters.status or "all", "service": filters.service_id or "", "organisation": filters.organisation_id
-              or "", "topic": filters.topic, "due_before": filters.due_before.isoformat() if filters.due_before else ""}
+    values = {"status": filters.status or "all", "service": filters.service_id or "",
+              "organisation": filters.organisation_id or "", "topic": filters.topic,
+              "due_before": filters.due_before.isoformat() if filters.due_before else ""}
     values.update(override)
     return urlencode({k: v for k, v in values.items() if v})
 
@@ -124,7 +125,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "chips": chips,
         "total": total,
         "filters": filters,
-        "all_query": _query(filters, status=""),
+        "all_query": _query(filters, status="all"),
         "page_query": _query(filters),
         "services": service_list(user=request.user).order_by("code"),
         "organisations": Organisation.objects.for_user(request.user).order_by("code"),

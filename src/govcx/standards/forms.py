@@ -4,7 +4,7 @@ service's authority (the service decides and writes; the API still takes an owne
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -31,8 +31,9 @@ class AdjustmentForm(CheckedForm):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
         self.people = {user.pk: user for user in people}
-        self.fields["requirement_id"].choices = [(g["requirement_id"], g["title"]) for g in gaps]
-        self.fields["owner"].choices = [("", _("Choose a person"))] + [
+        cast(forms.ChoiceField, self.fields["requirement_id"]).choices = [
+            (g["requirement_id"], g["title"]) for g in gaps]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("Choose a person"))] + [
             (user.pk, person_name(user)) for user in self.people.values()]
         self.fields["due_date"].widget.attrs["min"] = self.today.isoformat()
 

@@ -148,7 +148,8 @@ def adjustment_create(request: SignedInRequest, assessment_id: int) -> HttpRespo
     if not form.is_valid():
         for field, problems in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(problems)}" if label else " ".join(problems))
+            text = " ".join(str(problem) for problem in problems)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(_back(assessment.pk, "adjustments"))
     with refusal_as_message(request):
         services.adjustment_create(
