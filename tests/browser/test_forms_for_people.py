@@ -85,6 +85,8 @@ def test_screener_rows_are_added_in_place_and_saved(browser, live_server, users,
         assert study.screener == [
             {"key": "q1", "question": "Do you drive?", "options": ["yes", "no"], "accept": ["yes", "no"]},
             {"key": "q2", "question": "Have you applied before?", "options": ["yes", "no"], "accept": ["no"]}]
+        page.get_by_role("searchbox", name="Type to narrow the list: Participants who are").fill("Tula")
+        assert page.locator("select#quota-who optgroup").count() == 1  # the groups stay, narrowed to "Region"
         quota = page.get_by_label("Participants who are", exact=True)
         quota.select_option(label="Tula Oblast")
         page.get_by_label("Target").fill("3")

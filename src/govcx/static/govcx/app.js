@@ -6,7 +6,9 @@
 function enhanceSearchableSelect(select) {
   if (select.dataset.searchReady) return;
   select.dataset.searchReady = "1";
-  const all = Array.from(select.options);
+  // the select's children as they came: options, and option groups (a quota's dimension) with their options
+  const parts = Array.from(select.children).map((child) => child.tagName === "OPTGROUP"
+    ? { group: child, options: Array.from(child.children) } : { option: child });
   const label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
   const box = document.createElement("input");
   box.type = "search";
@@ -21,11 +23,25 @@ function enhanceSearchableSelect(select) {
   box.addEventListener("input", () => {
     const words = box.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
     const chosen = select.value;
-    const kept = all.filter((o) => o.value === "" || o.value === chosen
-      || words.every((w) => o.textContent.toLocaleLowerCase().includes(w)));
-    select.replaceChildren(...kept);
+    let found = 0;
+    const keep = (option, context) => {
+      const text = `${context} ${option.textContent}`.toLocaleLowerCase();
+      const matches = words.every((w) => text.includes(w));
+      if (matches && option.value !== "" && option.value !== chosen) found += 1;
+      return matches || option.value === "" || option.value === chosen;
+    };
+    const shown = [];
+    for (const part of parts) {
+      if (part.option) {
+        if (keep(part.option, "")) shown.push(part.option);
+      } else {
+        const kept = part.options.filter((o) => keep(o, part.group.label));
+        part.group.replaceChildren(...kept);
+        if (kept.length) shown.push(part.group);
+      }
+    }
+    select.replaceChildren(...shown);
     select.value = chosen;
-    const found = kept.filter((o) => o.value !== "" && o.value !== chosen).length;
     status.textContent = (select.dataset.searchFound || "%s").replace("%s", String(found));
   });
   box.addEventListener("keydown", (event) => {
