@@ -140,6 +140,7 @@ COMPLAINT_STATUSES = {
     "in_work": _("In work"),
     "answered": _("Answered"),
     "overdue": _("Overdue"),
+    "open": _("Not answered yet"),  # the queue's filter: received, in work or overdue
 }
 COMPLAINT_HISTORY = {
     "complaint.submit": _("Received"),

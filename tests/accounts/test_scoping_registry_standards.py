@@ -67,7 +67,7 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
                               owner="Team B", due_date=due)
     return {
         "pack": pack.pk, "spare_a": spare.pk, "first_a": first_a.pk, "asm_a": asm_a.pk, "asm_a1": asm_a1.pk,
-        "asm_b": asm_b.pk, "adj_a": adj_a.pk, "adj_b": adj_b.pk,
+        "asm_b": asm_b.pk, "adj_a": adj_a.pk, "adj_b": adj_b.pk, "person_a": base["users"]["owner_a"].pk,
     }
 
 
@@ -139,7 +139,13 @@ def outcome_body(world: dict[str, Any]) -> dict[str, Any]:
 
 
 def adjustment_body(world: dict[str, Any]) -> dict[str, Any]:
-    return {"requirement_id": "cit-proactive", "action": "Do it", "owner": "Team", "due_date": "2027-01-01"}
+    return {"requirement_id": "cit-proactive", "action": "Do it", "owner": "Team",
+            "due_date": (dt.date.today() + dt.timedelta(days=30)).isoformat()}
+
+
+def adjustment_page_body(world: dict[str, Any]) -> dict[str, Any]:
+    """The page picks the owner from the people of the service's authority."""
+    return {**adjustment_body(world), "owner": world["person_a"]}
 
 
 def status_body(world: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +188,7 @@ WRITES = [
     row("page", "record outcome page", "/standards/assessments/{asm_a}/outcomes/bus-single-window/",
         acts(IN_A, ASSESS, 302), method="post", body=lambda w: {"status": "met"}),
     row("page", "create adjustment page", "/standards/assessments/{asm_a}/adjustments/", acts(IN_A, ADJUST, 302),
-        method="post", body=adjustment_body),
+        method="post", body=adjustment_page_body),
     row("page", "change adjustment page", "/standards/adjustments/{adj_a}/status/", acts(IN_A, ADJUST, 302),
         method="post", body=status_body),
 ]

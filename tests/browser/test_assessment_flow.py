@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from govcx.standards.models import Assessment
 
@@ -53,9 +54,14 @@ def test_assessor_runs_an_assessment_and_reads_the_verdict(
     row.locator("summary").click()
     row.get_by_label("Rating").select_option("100")
     row.get_by_label("Evidence", exact=True).fill("Checked in the lab on 2026-11-20")
+    figures_before = page.locator("#figures").inner_text()
+    page.evaluate("window.notReloaded = true")
     row.get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
-    assert page.get_by_text(f"Outcome of {gap} saved.").is_visible()
+    expect(page.locator("#outcome-status")).to_contain_text("saved")
+    assert page.evaluate("window.notReloaded") is True  # the row came back in place, no page reload
+    assert page.locator(f"#req-{gap} summary").evaluate("e => e === document.activeElement")
+    assert "(100" in page.locator(f"#req-{gap}").inner_text()
+    assert page.locator("#figures").inner_text() != figures_before
     assessment.refresh_from_db()
     assert gap not in [g["requirement_id"] for g in assessment.result["non_blocking"]]
     assert assessment.outcomes.get(requirement_id=gap).recorded_by.username == "assessor-a"

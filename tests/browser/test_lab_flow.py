@@ -46,6 +46,8 @@ def study(services, researcher, users):
 
 def participant(study, researcher, name, mode="moderated"):
     person = participant_services.participant_recruit(actor=researcher, study=study, full_name=name)
+    participant_services.consent_record(actor=researcher, participant=person, text_version="v1",
+                                        recording_allowed=True)
     return session_services.session_schedule(actor=researcher, study=study, participant=person, mode=mode,
                                              moderator=researcher if mode == "moderated" else None)
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from govcx import throttle
 from govcx.complaints.models import Complaint, RoutingRule
@@ -196,6 +197,31 @@ def test_list_page_shows_status_chips_and_highlights_overdue(submit, handlers, c
     assert "overdue by" in html
     only_overdue = client_for(handlers["a"]).get("/complaints/", {"status": "overdue"}).content.decode()
     assert len(re.findall(r'href="/complaints/\d+/"', only_overdue)) == 1  # one complaint listed
+
+
+def test_the_queue_opens_on_open_complaints_with_their_text(submit, handlers, client_for):
+    waiting, _token = submit("a")
+    answered, _token = submit("a", received_on=dt.date(2025, 1, 9))
+    complaint_answer(actor=handlers["a"], complaint=answered, answer="Fixed.", expected_version=answered.version)
+    client = client_for(handlers["a"])
+    queue = client.get("/complaints/").content.decode()
+    assert f"/complaints/{waiting.pk}/" in queue and f"/complaints/{answered.pk}/" not in queue
+    assert waiting.text[:40] in queue and 'aria-current="true"><span class="tag">Not answered yet: 1' in queue
+    assert 'href="?status=all">All (2)' in queue
+    everything = client.get("/complaints/", {"status": "all"}).content.decode()
+    assert f"/complaints/{waiting.pk}/" in everything and f"/complaints/{answered.pk}/" in everything
+
+
+def test_an_answer_after_the_deadline_stays_on_the_record_as_late(submit, handlers, client_for):
+    late, _token = submit("a", received_on=dt.date(2025, 1, 9))
+    complaint_answer(actor=handlers["a"], complaint=late, answer="Sorry for the wait.", expected_version=late.version)
+    late.refresh_from_db()
+    days = (timezone.localdate(late.answered_at) - late.due_on).days
+    page = client_for(handlers["a"]).get(f"/complaints/{late.pk}/").content.decode()
+    assert f"answered {days} days late" in page
+    on_time, _token = submit("a")
+    complaint_answer(actor=handlers["a"], complaint=on_time, answer="Done.", expected_version=on_time.version)
+    assert "answered on time" in client_for(handlers["a"]).get(f"/complaints/{on_time.pk}/").content.decode()
 
 
 def test_detail_page_shows_the_contact_only_to_handlers(complaint, users, handlers, client_for):

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from govcx.common.quarters import quarter_bounds, quarter_choices
 from govcx.errors import Invalid
-from govcx.feedback.dashboards.context import quarter_bounds, quarter_choices
 
 
 @pytest.mark.parametrize("typed", ["2026Q2", "2026q2", "2026 Q2", "2026-2", "2026/2", "2026-Q2", " 2026 2 "])

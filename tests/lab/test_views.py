@@ -136,7 +136,8 @@ def test_researcher_plans_a_study_with_its_screener(client_for, researchers, ser
         "service": services["b"].pk, "lab": lab_org.pk, "title": "Business start, alpha", "stage": "alpha",
         "status": "draft", "use_sus": "on", "use_seq": "on", "confidence": "0.90", "discovery_p": "0.31",
         "discovery_goal": "0.85", "research_questions": "Can owners find the form?",
-        "screener": "owner | Do you own a business? | yes; no | yes",
+        **screener_rows({"question": "Do you own a business?", "options": "yes\nno", "accept": "yes",
+                         "key": "owner"}),
     })
     study = Study.objects.get(title="Business start, alpha")
     assert response.status_code == 302 and response["Location"] == f"/lab/studies/{study.pk}/"
@@ -144,13 +145,48 @@ def test_researcher_plans_a_study_with_its_screener(client_for, researchers, ser
         {"key": "owner", "question": "Do you own a business?", "options": ["yes", "no"], "accept": ["yes"]}]
 
 
-def test_screener_lines_are_checked(client_for, researchers, services, lab_org):
+def screener_rows(*rows: dict) -> dict:
+    """The screener's rows as the study form posts them (a Django formset with the prefix "screener")."""
+    data = {"screener-TOTAL_FORMS": str(len(rows)), "screener-INITIAL_FORMS": "0"}
+    for number, row in enumerate(rows):
+        data.update({f"screener-{number}-{name}": value for name, value in row.items()})
+    return data
+
+
+STUDY = {"stage": "beta", "status": "draft", "confidence": "0.9", "discovery_p": "0.31", "discovery_goal": "0.85"}
+
+
+def test_screener_rows_are_checked(client_for, researchers, services, lab_org):
     response = client_for(researchers["lab"]).post("/lab/studies/new/", {
-        "service": services["a"].pk, "lab": lab_org.pk, "title": "T", "stage": "beta", "status": "draft",
-        "confidence": "0.9", "discovery_p": "0.31", "discovery_goal": "0.85",
-        "screener": "age | How old are you? | under 18; 18+ | adult",
+        "service": services["a"].pk, "lab": lab_org.pk, "title": "T", **STUDY,
+        **screener_rows({"question": "How old are you?", "options": "under 18\n18+", "accept": "adult"}),
     })
-    assert response.status_code == 200 and "accepted answers must be among the options" in html(response)
+    assert response.status_code == 200 and "not among the answers offered: adult" in html(response)
+    assert not Study.objects.filter(title="T").exists()
+
+
+def test_a_screener_row_is_added_without_javascript_and_empty_rows_are_skipped(client_for, researchers, services,
+                                                                               lab_org):
+    client = client_for(researchers["lab"])
+    posted = {"service": services["a"].pk, "lab": lab_org.pk, "title": "Rows", **STUDY,
+              **screener_rows({"question": "Do you drive?", "options": "yes\nno"})}
+    response = client.post("/lab/studies/new/", {**posted, "screener-add-row": "1"})
+    body = html(response)
+    assert response.status_code == 200 and 'name="screener-1-question"' in body and "Do you drive?" in body
+    assert not Study.objects.filter(title="Rows").exists()
+    posted["screener-TOTAL_FORMS"] = "2"  # the second row left empty
+    response = client.post("/lab/studies/new/", posted)
+    study = Study.objects.get(title="Rows")
+    assert study.screener == [{"key": "q1", "question": "Do you drive?", "options": ["yes", "no"],
+                               "accept": ["yes", "no"]}]
+    edit = html(client.get(f"/lab/studies/{study.pk}/edit/"))
+    assert 'name="screener-0-question"' in edit and "Do you drive?" in edit
+    response = client.post(f"/lab/studies/{study.pk}/edit/", {
+        "title": "Rows", **STUDY, "version": study.version, "screener-TOTAL_FORMS": "1", "screener-INITIAL_FORMS": "1",
+        "screener-0-question": "Do you drive?", "screener-0-options": "yes\nno", "screener-0-key": "q1",
+        "screener-0-DELETE": "on"})
+    study.refresh_from_db()
+    assert response.status_code == 302 and study.screener == []
 
 
 def test_study_page_shows_the_planning_figures(client_for, researchers, study, person):
@@ -173,7 +209,7 @@ def test_task_form_shows_a_refused_key_next_to_the_field(client_for, researchers
 
 def test_quota_and_participant_forms(client_for, researchers, study):
     client = client_for(researchers["lab"])
-    client.post(f"/lab/studies/{study.pk}/quotas/", {"dimension": "age_band", "value": "65+", "target": 1})
+    client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "age_band=65+", "target": 1})
     refused = client.post(f"/lab/studies/{study.pk}/participants/new/",
                           {"screener_applied_before": "yes", "full_name": "X"})
     assert refused.status_code == 200 and "not an accepted answer" in html(refused)
@@ -407,3 +443,36 @@ def test_raw_data_export_and_all_or_nothing_import(client_for, researchers, user
                               b"P07,find,success,12,0,0,6\n", content_type="text/csv")
     assert client.post(f"/lab/studies/{study.pk}/import/", {"file": good}).status_code == 302
     assert Attempt.objects.filter(session__participant__code="P07").count() == 1
+
+
+def test_a_region_quota_is_picked_by_name_not_typed_as_a_code(client_for, researchers, study):
+    client = client_for(researchers["lab"])
+    page = html(client.get(f"/lab/studies/{study.pk}/"))
+    assert '<option value="region=RU-TUL">Tula Oblast</option>' in page or 'value="region=RU-TUL">Tul' in page
+    client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "region=RU-TUL", "target": 2})
+    quota = study.quotas.get()
+    assert (quota.dimension, quota.value, quota.target) == ("region", "RU-TUL", 2)
+    refused = client.post(f"/lab/studies/{study.pk}/quotas/", {"who": "region=XX-NOPE", "target": 2}, follow=True)
+    assert study.quotas.count() == 1 and "valid choice" in html(refused)
+
+
+def test_starting_a_session_without_consent_warns_and_needs_a_confirmation(client_for, researchers, moderated):
+    client = client_for(researchers["lab"])
+    page = html(client.get(f"/lab/sessions/{moderated.pk}/"))
+    assert "has no consent recorded" in page and 'name="without_consent"' in page
+    warned = client.post(f"/lab/sessions/{moderated.pk}/start/", follow=True)
+    moderated.refresh_from_db()
+    assert moderated.status == "planned" and "confirm that you start without it" in html(warned)
+    client.post(f"/lab/sessions/{moderated.pk}/start/", {"without_consent": "yes"})
+    moderated.refresh_from_db()
+    assert moderated.status == "in_progress"
+
+
+def test_a_session_with_consent_starts_without_a_warning(client_for, researchers, moderated):
+    participant_services.consent_record(actor=researchers["lab"], participant=moderated.participant,
+                                        text_version="v1", recording_allowed=False)
+    client = client_for(researchers["lab"])
+    assert "has no consent recorded" not in html(client.get(f"/lab/sessions/{moderated.pk}/"))
+    client.post(f"/lab/sessions/{moderated.pk}/start/")
+    moderated.refresh_from_db()
+    assert moderated.status == "in_progress"

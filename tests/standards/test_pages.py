@@ -28,13 +28,28 @@ def test_second_assessor_with_a_stale_page_is_told_and_the_first_answer_stays(cl
     assert outcome.status == "met" and outcome.recorded_by == users["assessor_a"]
 
 
+def test_an_outcome_recorded_with_htmx_comes_back_as_its_row_with_the_figures(client_for, users, assessment):
+    client = client_for(users["assessor_a"])
+    page = client.get(f"/standards/assessments/{assessment.pk}/").content.decode()
+    requirement_id = next(r.id for r in assessment.pack.parsed.requirements() if f'id="req-{r.id}"' in page)
+    assert f'hx-post="/standards/assessments/{assessment.pk}/outcomes/{requirement_id}/"' in page
+    url = f"/standards/assessments/{assessment.pk}/outcomes/{requirement_id}/"
+    response = client.post(url, {"rating": "met", "expected_version": ""}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith(f'<tr id="req-{requirement_id}"')
+    assert 'id="outcome-status"' in body and "saved." in body and 'id="figures" hx-swap-oob="true"' in body
+    assert "<html" not in body and assessment.outcomes.get(requirement_id=requirement_id).status == "met"
+    stale = client.post(url, {"rating": "not_met", "expected_version": ""}, HTTP_HX_REQUEST="true")
+    assert "Not saved:" in stale.content.decode() and " open>" in stale.content.decode()
+
+
 def test_adjustment_is_added_and_progressed_from_the_page(client_for, users, assessment):
     gap = assessment.result["non_blocking"][0]["requirement_id"]
     client = client_for(users["owner_a"])
     due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     response = client.post(
         f"/standards/assessments/{assessment.pk}/adjustments/",
-        {"requirement_id": gap, "action": "Publish the assisted-digital route", "owner": "Head of service",
+        {"requirement_id": gap, "action": "Publish the assisted-digital route", "owner": users["owner_a"].pk,
          "due_date": due},
         follow=True,
     )
@@ -55,11 +70,33 @@ def test_bad_due_date_is_explained(client_for, users, assessment):
     gap = assessment.result["non_blocking"][0]["requirement_id"]
     response = client_for(users["owner_a"]).post(
         f"/standards/assessments/{assessment.pk}/adjustments/",
-        {"requirement_id": gap, "action": "x", "owner": "y", "due_date": "next week"},
+        {"requirement_id": gap, "action": "x", "owner": users["owner_a"].pk, "due_date": "next week"},
         follow=True,
     )
-    assert "YYYY-MM-DD" in response.content.decode()
+    assert "Give the due date as a date" in response.content.decode()
     assert not assessment.adjustments.exists()
+
+
+def test_a_past_due_date_and_an_owner_from_another_authority_are_refused(client_for, users, assessment):
+    gap = assessment.result["non_blocking"][0]["requirement_id"]
+    client = client_for(users["owner_a"])
+    page = client.get(f"/standards/assessments/{assessment.pk}/").content.decode()
+    today = dt.date.today()
+    assert f'min="{today.isoformat()}"' in page and f'<option value="{users["owner_a"].pk}">' in page
+    assert f'<option value="{users["owner_b"].pk}">' not in page
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    past = client.post(f"/standards/assessments/{assessment.pk}/adjustments/", {
+        "requirement_id": gap, "action": "x", "owner": users["owner_a"].pk, "due_date": yesterday}, follow=True)
+    assert "The due date has passed" in past.content.decode()
+    other = client.post(f"/standards/assessments/{assessment.pk}/adjustments/", {
+        "requirement_id": gap, "action": "x", "owner": users["owner_b"].pk, "due_date": today.isoformat()},
+        follow=True)
+    assert "valid choice" in other.content.decode()
+    assert not assessment.adjustments.exists()
+    client.post(f"/standards/assessments/{assessment.pk}/adjustments/", {
+        "requirement_id": gap, "action": "x", "owner": users["owner_a"].pk, "due_date": today.isoformat()})
+    owner = users["owner_a"]
+    assert assessment.adjustments.get().owner == (owner.get_full_name() or owner.username)
 
 
 def test_passport_edit_with_a_stale_version_is_refused_on_the_form(client_for, users, services):

@@ -48,6 +48,23 @@ def bound_field(field: forms.Field) -> None:
         field.validators.append(_within_calendar)
 
 
+#: What the search box over a long select (app.js) says; "%s" is the number of options that match.
+SEARCH_PROMPT = _("Type to narrow the list")
+SEARCH_FOUND = _("%s found")
+
+
+def search_attrs() -> dict[str, str]:
+    """The attributes that give a long select its search box (services, organisations, users)."""
+    return {"data-search": str(SEARCH_PROMPT), "data-search-found": str(SEARCH_FOUND)}
+
+
+class SearchableSelect(forms.Select):
+    """A native select that app.js gives a search box: without JavaScript it is the plain select."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, value, {**search_attrs(), **(attrs or {})})
+
+
 class CheckedForm(forms.Form):
     """A form whose numbers and dates are bounded and whose texts hold no stray control characters."""
 

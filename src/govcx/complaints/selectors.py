@@ -25,6 +25,7 @@ from govcx.standards.models import Adjustment, AdjustmentStatus
 
 OVERDUE = "overdue"  # shown in place of the stored status once the deadline has passed without an answer
 STATUSES = (ComplaintStatus.RECEIVED.value, ComplaintStatus.IN_WORK.value, ComplaintStatus.ANSWERED.value, OVERDUE)
+OPEN = "open"  # every complaint not answered yet (received, in work or overdue): what the queue opens on
 REMINDER_WORKING_DAYS_BEFORE = (5, 1)
 
 
@@ -50,6 +51,8 @@ def access_complaint(user: Any, complaint_id: Any, action: Action = Action.VIEW)
 
 
 def _status_condition(status: str, today: dt.date) -> Q:
+    if status == OPEN:
+        return ~Q(status=ComplaintStatus.ANSWERED)
     if status == OVERDUE:
         return ~Q(status=ComplaintStatus.ANSWERED) & Q(due_on__lt=today)
     if status == ComplaintStatus.ANSWERED:
@@ -69,7 +72,7 @@ class ComplaintFilters:
 def complaints_for(*, user: Any, filters: ComplaintFilters, today: dt.date) -> QuerySet[Complaint]:
     """The complaints in the user's scope that pass `filters`, earliest deadline first."""
     queryset = complaint_list(user=user)
-    if filters.status in STATUSES:
+    if filters.status in (*STATUSES, OPEN):
         queryset = queryset.filter(_status_condition(filters.status, today))
     if filters.service_id is not None:
         queryset = queryset.filter(service_id=filters.service_id)

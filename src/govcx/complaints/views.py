@@ -74,9 +74,10 @@ def _date_or_none(value: str | None) -> dt.date | None:
 
 
 def _filters(request: HttpRequest) -> ComplaintFilters:
-    status = request.GET.get("status", "")
+    """The queue opens on the open complaints; "all" (or a status nobody knows) shows every complaint."""
+    status = request.GET.get("status", selectors.OPEN)
     return ComplaintFilters(
-        status=status if status in selectors.STATUSES else "",
+        status=status if status in (*selectors.STATUSES, selectors.OPEN) else "",
         service_id=_int_or_none(request.GET.get("service")),
         organisation_id=_int_or_none(request.GET.get("organisation")),
         topic=request.GET.get("topic", "").strip(),
@@ -85,17 +86,21 @@ def _filters(request: HttpRequest) -> ComplaintFilters:
 
 
 def _query(filters: ComplaintFilters, **override: object) -> str:
-    values = {"status": filters.status, "service": filters.service_id or "", "organisation": filters.organisation_id
-              or "", "topic": filters.topic, "due_before": filters.due_before.isoformat() if filters.due_before else ""}
+    values = {"status": filters.status or "all", "service": filters.service_id or "",
+              "organisation": filters.organisation_id or "", "topic": filters.topic,
+              "due_before": filters.due_before.isoformat() if filters.due_before else ""}
     values.update(override)
     return urlencode({k: v for k, v in values.items() if v})
 
 
 def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
     status = selectors.complaint_status(complaint=complaint, today=today)
+    answered_on = timezone.localdate(complaint.answered_at) if complaint.answered_at else None
     return {"complaint": complaint, "status": status, "status_label": labels.COMPLAINT_STATUSES[status],
             "topic_title": topics.get(complaint.topic, complaint.topic),
-            "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days}
+            "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days,
+            # the record keeps how late an answer came, long after the deadline stops counting
+            "days_late": max(0, (answered_on - complaint.due_on).days) if answered_on else 0}
 
 
 @login_required
@@ -104,21 +109,23 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     unfiltered_by_status = selectors.complaints_for(user=request.user, filters=replace(filters, status=""), today=today)
     counts = selectors.status_counts(queryset=unfiltered_by_status, today=today)
+    total = sum(counts.values())
+    counts[selectors.OPEN] = total - counts[ComplaintStatus.ANSWERED]
     matching = selectors.complaints_for(user=request.user, filters=filters, today=today)
     page = Paginator(matching, 30).get_page(request.GET.get("page"))
     topics = _topic_titles()
     chips = [
         {"status": s, "label": labels.COMPLAINT_STATUSES[s], "count": counts[s], "query": _query(filters, status=s),
          "current": s == filters.status}
-        for s in selectors.STATUSES
+        for s in (selectors.OPEN, *selectors.STATUSES)
     ]
     return render(request, "complaints/list.html", {
         "page": page,
         "rows": [_row(c, today, topics) for c in page],
         "chips": chips,
-        "total": sum(counts.values()),
+        "total": total,
         "filters": filters,
-        "all_query": _query(filters, status=""),
+        "all_query": _query(filters, status="all"),
         "page_query": _query(filters),
         "services": service_list(user=request.user).order_by("code"),
         "organisations": Organisation.objects.for_user(request.user).order_by("code"),

@@ -12,13 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govcx import labels
-from govcx.common.forms import CheckedForm
+from govcx.common.forms import CheckedForm, SearchableSelect
 from govcx.lab.models import AgeBand, FindingStatus, Outcome, QuotaDimension, SessionMode, StudyStatus
 from govcx.lab.templatetags.lab import severity_choices
 from govcx.registry.regions import region_choices
 from govcx.registry.vocabulary import Stage
 
-SCREENER_HELP = _('One question per line: "key | question | option; option | accepted option; accepted option".')
 TIME_PATTERN = re.compile(r"^\s*(?:(\d+):)?(\d+(?:[.,]\d+)?)\s*$")
 
 
@@ -40,37 +39,80 @@ class DurationField(forms.CharField):
         return parse_seconds(super().to_python(value))
 
 
-def parse_screener(text: str) -> list[dict[str, Any]]:
-    """The screener textarea, one question a line, as the study's JSON list."""
-    questions = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) < 3 or not parts[0] or not parts[1]:
-            raise forms.ValidationError(_("Line %(n)s: give at least key | question | options.") % {"n": number})
-        options = [o.strip() for o in parts[2].split(";") if o.strip()]
-        accept = [o.strip() for o in parts[3].split(";") if o.strip()] if len(parts) > 3 else list(options)
+def _lines(text: str) -> list[str]:
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
+
+
+class ScreenerRowForm(CheckedForm):
+    """One screener question: what is asked, the answers offered, and which of them let a person take part."""
+
+    question = forms.CharField(label=_("Question"), max_length=300)
+    options = forms.CharField(label=_("Answers offered, one per line"), widget=forms.Textarea(attrs={"rows": 3}))
+    accept = forms.CharField(label=_("Answers that let a person take part, one per line"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Left empty, every answer lets a person take part."))
+    key = forms.SlugField(label=_("Short name (for quotas and exports)"), max_length=64, required=False,
+                          help_text=_("Latin letters, digits and dashes; left empty, one is made up."))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        options, accept = _lines(cleaned.get("options", "")), _lines(cleaned.get("accept", ""))
         unknown = [a for a in accept if a not in options]
         if unknown:
-            raise forms.ValidationError(
-                _("Line %(n)s: accepted answers must be among the options (%(bad)s).")
-                % {"n": number, "bad": ", ".join(unknown)}
-            )
-        questions.append({"key": parts[0], "question": parts[1], "options": options, "accept": accept})
-    return questions
+            self.add_error("accept", _("These are not among the answers offered: %(bad)s.")
+                           % {"bad": ", ".join(unknown)})
+        cleaned["options"], cleaned["accept"] = options, accept or list(options)
+        return cleaned
 
 
-def format_screener(questions: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{q['key']} | {q['question']} | {'; '.join(q.get('options', []))} | {'; '.join(q.get('accept', []))}"
-        for q in questions or []
-    )
+class BaseScreenerFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        seen: set[str] = set()
+        for form in self.forms:
+            key = form.cleaned_data.get("key") if hasattr(form, "cleaned_data") else None
+            if key and not self._should_delete_form(form):
+                if key in seen:
+                    form.add_error("key", _("Another question has this short name."))
+                seen.add(key)
+
+    def questions(self) -> list[dict[str, Any]]:
+        """The study's screener as stored: [{"key", "question", "options", "accept"}], rows left empty skipped."""
+        rows = [f.cleaned_data for f in self.forms
+                if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)]
+        taken = {row["key"] for row in rows if row.get("key")}
+        questions, number = [], 0
+        for row in rows:
+            key = row.get("key")
+            while not key:
+                number += 1
+                key = f"q{number}" if f"q{number}" not in taken else ""
+            questions.append({"key": key, "question": row["question"], "options": row["options"],
+                              "accept": row["accept"]})
+        return questions
+
+
+ScreenerFormSet = forms.formset_factory(ScreenerRowForm, formset=BaseScreenerFormSet, extra=1, can_delete=True,
+                                        max_num=30, validate_max=True)
+#: The button that adds a row without JavaScript (the page comes back with one more empty row).
+ADD_SCREENER_ROW = "screener-add-row"
+
+
+def screener_formset(data: Any = None, questions: list[dict[str, Any]] | None = None) -> BaseScreenerFormSet:
+    """The screener's rows, bound to `data` or filled from the stored `questions`; "Add a question" without
+    JavaScript posts the page with ADD_SCREENER_ROW and gets it back with one more empty row."""
+    if data is not None and ADD_SCREENER_ROW in data:
+        data = data.copy()
+        total = "screener-TOTAL_FORMS"
+        data[total] = str(int(data.get(total) or 0) + 1)
+    initial = [{"key": q["key"], "question": q.get("question", ""), "options": "\n".join(q.get("options") or []),
+                "accept": "" if q.get("accept") == q.get("options") else "\n".join(q.get("accept") or [])}
+               for q in questions or []]
+    return ScreenerFormSet(data, initial=initial or None, prefix="screener")
 
 
 class StudyForm(CheckedForm):
-    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
-    lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int)
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int, widget=SearchableSelect)
+    lab = forms.TypedChoiceField(label=_("Lab organisation"), coerce=int, widget=SearchableSelect)
     title = forms.CharField(label=_("Title (in Russian)"), max_length=300)
     title_en = forms.CharField(label=_("Title (in English)"), max_length=300, required=False,
                                help_text=_("Shown to English readers; without it they see the Russian title."))
@@ -100,8 +142,6 @@ class StudyForm(CheckedForm):
         initial=Decimal("0.85"),
     )
     retest_of = forms.TypedChoiceField(label=_("Re-test of"), coerce=int, required=False, empty_value=None)
-    screener = forms.CharField(label=_("Screener"), required=False, help_text=SCREENER_HELP,
-                               widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, services=(), labs=(), studies=(), **kwargs: Any) -> None:
@@ -109,9 +149,6 @@ class StudyForm(CheckedForm):
         self.fields["service"].choices = [(s.pk, f"{s.name} ({s.code})") for s in services]
         self.fields["lab"].choices = [(o.pk, o.name) for o in labs]
         self.fields["retest_of"].choices = [("", _("Not a re-test"))] + [(s.pk, s.display_title) for s in studies]
-
-    def clean_screener(self) -> list[dict[str, Any]]:
-        return parse_screener(self.cleaned_data.get("screener", ""))
 
     @staticmethod
     def initial_from(study) -> dict[str, Any]:
@@ -122,7 +159,7 @@ class StudyForm(CheckedForm):
             "use_umux_lite": study.use_umux_lite, "use_seq": study.use_seq,
             "include_failed_times": study.include_failed_times, "confidence": study.confidence,
             "discovery_p": study.discovery_p, "discovery_goal": study.discovery_goal,
-            "retest_of": study.retest_of_id, "screener": format_screener(study.screener), "version": study.version,
+            "retest_of": study.retest_of_id, "version": study.version,
         }
 
 
@@ -146,11 +183,33 @@ class TaskForm(CheckedForm):
 
 
 class QuotaForm(CheckedForm):
-    dimension = forms.ChoiceField(label=_("Dimension"),
-                                  choices=[(d.value, labels.QUOTA_DIMENSIONS[d.value]) for d in QuotaDimension])
-    value = forms.CharField(label=_("Value"), max_length=64,
-                            help_text=_('e.g. "citizens", "65+", "RU-TUL", "1"–"5", "true"'))
+    """A quota: whom (picked by name from one list grouped by dimension: a region, a client category, an age
+    band ...) and how many. `clean` gives the service the stored pair, e.g. ("region", "RU-TUL")."""
+
+    who = forms.ChoiceField(label=_("Participants who are"), widget=SearchableSelect(attrs={"id": "quota-who"}))
     target = forms.IntegerField(label=_("Target"), min_value=0)
+
+    def __init__(self, *args: Any, categories=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        yes_no = [("true", _("yes")), ("false", _("no"))]
+        values = {
+            QuotaDimension.CLIENT_CATEGORY: [(c.code, c.name) for c in categories],
+            QuotaDimension.AGE_BAND: [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand],
+            QuotaDimension.REGION: region_choices(get_language() or "en"),
+            QuotaDimension.DIGITAL_CONFIDENCE: [(str(n), str(n)) for n in range(1, 6)],
+            QuotaDimension.DISABILITY: yes_no,
+            QuotaDimension.ASSISTED_DIGITAL: yes_no,
+        }
+        self.fields["who"].choices = [("", _("Choose"))] + [
+            (labels.QUOTA_DIMENSIONS[d.value], [(f"{d.value}={code}", name) for code, name in values[d]])
+            for d in QuotaDimension]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        dimension, _sep, value = cleaned.pop("who", "").partition("=")
+        if dimension:
+            cleaned.update(dimension=dimension, value=value)
+        return cleaned
 
 
 class ParticipantForm(CheckedForm):
@@ -162,7 +221,7 @@ class ParticipantForm(CheckedForm):
     client_category = forms.ChoiceField(label=_("Client category"), required=False)
     age_band = forms.ChoiceField(label=_("Age band"), required=False,
                                  choices=[("", "—")] + [(a.value, labels.AGE_BANDS[a.value]) for a in AgeBand])
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=SearchableSelect)
     digital_confidence = forms.TypedChoiceField(
         label=_("Digital confidence (1–5)"), required=False, coerce=int, empty_value=None,
         choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],

@@ -24,7 +24,7 @@ from govcx.accounts.roles import Action
 from govcx.common.bounds import parse_id
 from govcx.common.refusals import refusal_as_message, refusal_on_form
 from govcx.lab import forms, recording_types, selectors
-from govcx.lab.models import ParticipantStatus, Session, SessionMode, SessionStatus
+from govcx.lab.models import Consent, ParticipantStatus, Session, SessionMode, SessionStatus
 from govcx.lab.services import finding as finding_services
 from govcx.lab.services import session as session_services
 from govcx.lab.views import study_url
@@ -116,7 +116,13 @@ def session_context(
         "link_form": forms.LinkForm(),
         "recording_form": forms.RecordingForm(auto_id="recording-%s"),
         "outcome_labels": labels.TASK_OUTCOMES,
+        "consent_missing": not has_consent(session),
     }
+
+
+def has_consent(session: Session) -> bool:
+    """Whether the participant's informed consent is recorded and not withdrawn."""
+    return Consent.objects.filter(participant_id=session.participant_id, withdrawn_at__isnull=True).exists()
 
 
 @login_required
@@ -132,6 +138,11 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_start(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(request.user, session_id, Action.RUN_LAB)
+    if not has_consent(session) and request.POST.get("without_consent") != "yes":
+        # A warning, not a refusal: consent may have been given on paper and not typed in yet.
+        messages.error(request, _("%(code)s has no consent recorded. Record the consent first, or confirm that "
+                                  "you start without it.") % {"code": session.participant.code})
+        return redirect(_run_url(session))
     with refusal_as_message(request):
         session_services.session_start(actor=request.user, session=session)
     return redirect(_run_url(session))

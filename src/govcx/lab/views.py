@@ -95,13 +95,22 @@ def _study_form(request: HttpRequest, data=None, initial=None) -> forms.StudyFor
     )
 
 
+def _ready(request: HttpRequest, form: forms.StudyForm, screener: forms.BaseScreenerFormSet) -> bool:
+    """A study form posted to be saved (not to add a screener row) whose fields and rows are all valid."""
+    if request.method != "POST" or forms.ADD_SCREENER_ROW in request.POST:
+        return False
+    valid = form.is_valid()
+    return screener.is_valid() and valid
+
+
 @login_required
 def study_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.RUN_LAB)
     initial = {"lab": request.user.organisation_id, "service": request.GET.get("service")}
     form = _study_form(request, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    screener = forms.screener_formset(request.POST or None)
+    if _ready(request, form, screener):
+        data = dict(form.cleaned_data, screener=screener.questions())
         service = Service.objects.get(pk=data.pop("service"))
         lab = Organisation.objects.for_user(request.user).get(pk=data.pop("lab"))
         retest_of = data.pop("retest_of")
@@ -116,7 +125,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
         if not refused:
             messages.success(request, _("Study created."))
             return redirect("lab:study_detail", study.pk)
-    return render(request, "lab/study_form.html", {"form": form, "study": None})
+    return render(request, "lab/study_form.html", {"form": form, "screener": screener, "study": None})
 
 
 @login_required
@@ -128,15 +137,17 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
     if study.status == StudyStatus.CLOSED:
         form.fields["status"].choices = [(StudyStatus.CLOSED, _("Closed"))]
         form.fields["status"].disabled = True
-    if request.method == "POST" and form.is_valid():
+    screener = forms.screener_formset(request.POST or None, questions=study.screener)
+    if _ready(request, form, screener):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("service", "lab", "retest_of", "version")}
+        data["screener"] = screener.questions()
         with refusal_on_form(form) as refused:
             study_services.study_update(actor=request.user, study=study, expected_version=form.cleaned_data["version"],
                                         **data)
         if not refused:
             messages.success(request, _("Study saved."))
             return redirect("lab:study_detail", study.pk)
-    return render(request, "lab/study_form.html", {"form": form, "study": study})
+    return render(request, "lab/study_form.html", {"form": form, "screener": screener, "study": study})
 
 
 @login_required
@@ -160,7 +171,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "may_decide_owner_consent": _may_decide_owner_consent(request.user, study),
         "can_view_participants": personal,
         "is_open": study.status != StudyStatus.CLOSED,
-        "quota_form": forms.QuotaForm(),
+        "quota_form": forms.QuotaForm(categories=ClientCategory.objects.all()),
         "session_form": forms.SessionForm(participants=active),
     }
     return render(request, "lab/study_detail.html", context)
@@ -259,7 +270,7 @@ def task_delete(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def quota_create(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id, Action.RUN_LAB)
-    form = forms.QuotaForm(request.POST)
+    form = forms.QuotaForm(request.POST, categories=ClientCategory.objects.all())
     if form.is_valid():
         with refusal_as_message(request) as refused:
             study_services.quota_create(actor=request.user, study=study, **form.cleaned_data)

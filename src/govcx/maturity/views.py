@@ -26,6 +26,7 @@ from govcx.accounts.scoping import can, require, visible_organisation_ids
 from govcx.common import tabular
 from govcx.common.downloads import download
 from govcx.common.pdf import pdf_response
+from govcx.common.quarters import quarter_picker
 from govcx.common.refusals import refusal_as_message
 from govcx.maturity import selectors
 from govcx.maturity.charts import ranking_chart_svg, trend_chart_svg
@@ -82,11 +83,15 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
                                                 period=period if valid_period(period) else None)
     group = request.GET.get("group", "federal")
     group = group if group in GROUPS else "federal"
+    periods = sorted({p.period for p in selectors.publication_list(user=request.user, model_id=model_id)})
     context: dict[str, Any] = {
         "models": [{"id": m.id, "title": _title(m)} for m in shipped_models()], "model_id": model_id,
         "publication": publication, "group": group, "groups": {g: labels.PEER_GROUPS[g] for g in GROUPS},
-        "periods": sorted({p.period for p in selectors.publication_list(user=request.user, model_id=model_id)},
-                          reverse=True),
+        "periods": periods,
+        "period_picker": quarter_picker("period", chosen=publication.period if publication else "",
+                                        quarters=periods),
+        "compute_picker": quarter_picker("period", chosen=publication.period if publication else "",
+                                         also=periods, html_id="compute-period"),
         "publishes": can(request.user, Action.PUBLISH_INDEX), "rows": [], "chart": "",
     }
     if publication is None:

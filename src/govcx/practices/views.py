@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from govcx import labels
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, can_access, visible_organisation_ids
+from govcx.common.quarters import quarter_name, quarter_picker
 from govcx.common.refusals import refusal_as_message
 from govcx.common.text import without_controls
 from govcx.errors import Invalid
@@ -25,13 +26,8 @@ from govcx.practices import selectors, services
 from govcx.practices.charts import levels_chart_svg
 from govcx.practices.contradictions import Flag
 from govcx.practices.models import SelfAssessment, Status
-from govcx.practices.questionnaire import parse_quarter, quarter_of, questionnaire_for
+from govcx.practices.questionnaire import quarter_of, questionnaire_for
 from govcx.registry.models import Organisation
-
-
-def quarter_label(period: str) -> str:
-    quarter = parse_quarter(period)
-    return _("Q%(quarter)s %(year)s") % {"quarter": quarter.number, "year": quarter.year}
 
 
 def _language() -> str:
@@ -65,12 +61,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     levels = selectors.mean_levels(list(found))
     today = quarter_of(timezone.localdate())
     return render(request, "practices/list.html", {
-        "periods": [(p, quarter_label(p)) for p in known], "period": period,
-        "period_label": quarter_label(period) if period else "",
+        "period_picker": quarter_picker("period", chosen=period, quarters=known) if known else None,
+        "period_label": quarter_name(period) if period else "",
         "rows": [{"a": a, "status": labels.SELF_ASSESSMENT_STATUSES[a.status], "mean": levels.get(a.pk)}
                  for a in found],
         "organisations": _organisations_to_fill(request.user),
-        "new_periods": [(str(q), quarter_label(str(q))) for q in (today, today.shifted(-1))],
+        "new_period_picker": quarter_picker("period", quarters=[str(today), str(today.shifted(-1))],
+                                            html_id="new-period"),
     })
 
 
@@ -102,7 +99,7 @@ def _context(request: HttpRequest, assessment: SelfAssessment) -> dict[str, Any]
     reviewed = assessment.status == Status.REVIEWED
     return {
         "a": assessment, "status": labels.SELF_ASSESSMENT_STATUSES[assessment.status],
-        "period_label": quarter_label(assessment.period), "rows": rows, "chart": _chart(rows, reviewed),
+        "period_label": quarter_name(assessment.period), "rows": rows, "chart": _chart(rows, reviewed),
         "flags": _flag_rows(flags, rows),
         "may_fill": assessment.editable and can_access(request.user, assessment, Action.FILL_SELF_ASSESSMENT),
         "may_review": assessment.status == Status.SUBMITTED

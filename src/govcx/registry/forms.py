@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from govcx import labels
-from govcx.common.forms import CheckedForm
+from govcx.common.forms import CheckedForm, SearchableSelect
 from govcx.registry.models import ClientCategory, LifeSituation, Organisation
 from govcx.registry.passport_text import format_documents, format_steps, parse_documents, parse_steps
 from govcx.registry.schemas import ServiceIn
@@ -26,7 +26,7 @@ class ServiceForm(CheckedForm):
     description_ru = forms.CharField(
         label=_("Description (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    owner = forms.ChoiceField(label=_("Owner"))
+    owner = forms.ChoiceField(label=_("Owner"), widget=SearchableSelect)
     client_categories = forms.MultipleChoiceField(label=_("Client categories"), widget=forms.CheckboxSelectMultiple)
     life_situations = forms.MultipleChoiceField(
         label=_("Life situations"), widget=forms.CheckboxSelectMultiple, required=False

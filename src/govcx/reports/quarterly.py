@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q
 
+from govcx.common.quarters import quarter_bounds, quarter_name
 from govcx.complaints.models import ComplaintStatus
 from govcx.complaints.selectors import complaint_list
-from govcx.feedback.dashboards.context import quarter_bounds, quarter_name
 from govcx.feedback.selectors import response_list
 from govcx.registry.models import Organisation, Service
 from govcx.registry.selectors import service_list

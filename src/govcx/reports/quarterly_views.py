@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from govcx.accounts.requests import SignedInRequest
 from govcx.common.downloads import download
 from govcx.common.pdf import pdf_response
+from govcx.common.quarters import quarter_picker
 from govcx.common.refusals import refusal_as_message
 from govcx.common.tabular import CONTENT_TYPES, to_xlsx
 from govcx.errors import Invalid
-from govcx.feedback.dashboards.context import quarter_choices
 from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation
 from govcx.reports import services
@@ -44,8 +44,8 @@ def _context(request: SignedInRequest, report: QuarterlyReport) -> dict:
     subscription = Subscription.objects.filter(user=request.user, report=ReportKind.QUARTERLY,
                                                organisation=report.organisation).first()
     return {"report": report, "totals": report.totals, "query": query, "subscription": subscription,
-            "quarters": quarter_choices(), "frequencies": [(Frequency.WEEKLY, _("Every week")),
-                                                           (Frequency.MONTHLY, _("Every month"))],
+            "quarter_picker": quarter_picker("quarter", chosen=report.quarter_code),
+            "frequencies": [(Frequency.WEEKLY, _("Every week")), (Frequency.MONTHLY, _("Every month"))],
             "organisations": Organisation.objects.for_user(request.user).order_by("code")}
 
 

@@ -11,18 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govcx.accounts.models import User
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.bounds import INT_MAX, parse_id
 from govcx.common.refusals import refusal_as_message
-from govcx.errors import Invalid
+from govcx.errors import Conflict, Invalid
 from govcx.registry.selectors import access_service
 from govcx.standards import selectors, services
+from govcx.standards.forms import AdjustmentForm
 from govcx.standards.models import AdjustmentStatus
-from govcx.standards.presentation import (
-    RATING_CHOICES,
-)
+from govcx.standards.presentation import RATING_CHOICES, requirement_rows
 from govcx.standards.report_context import assessment_report_context
 from govcx.standards.schema import iter_nodes
 from govcx.standards.scoring import Verdict
@@ -76,6 +76,7 @@ def assessment_detail(request: SignedInRequest, assessment_id: int) -> HttpRespo
             "can_assess": can(request.user, Action.ASSESS),
             "can_adjust": can(request.user, Action.MANAGE_ADJUSTMENTS),
             "today": dt.date.today(),
+            "adjustment_form": _adjustment_form(assessment, gaps=context["blocking"] + context["non_blocking"]),
         }
     )
     return render(request, "standards/assessment_detail.html", context)
@@ -97,9 +98,11 @@ def _back(assessment_id: int, anchor: str = "") -> str:
 @login_required
 @require_POST
 def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id: str) -> HttpResponse:
+    """A full page reload without JavaScript; with htmx, the requirement's row and the figures in place."""
     assessment = selectors.access_assessment(request.user, assessment_id, Action.ASSESS)
     raw_version = request.POST.get("expected_version", "")
-    with refusal_as_message(request):
+
+    def record() -> None:
         services.outcome_record(
             actor=request.user,
             assessment=assessment,
@@ -111,29 +114,65 @@ def outcome_record(request: SignedInRequest, assessment_id: int, requirement_id:
             evidence_file=request.FILES.get("evidence_file"),
             expected_version=parse_id(raw_version, low=0, high=INT_MAX),
         )
+
+    if request.htmx:
+        why = ""
+        try:
+            record()
+        except (Invalid, Conflict) as exc:
+            why = exc.message
+        return _outcome_row(request, assessment.pk, requirement_id, why)
+    with refusal_as_message(request):
+        record()
         messages.success(request, _("Outcome of %(req)s saved.") % {"req": requirement_id})
     return redirect(_back(assessment.pk, f"req-{requirement_id}"))
+
+
+def _outcome_row(request: SignedInRequest, assessment_id: int, requirement_id: str, why: str) -> HttpResponse:
+    """The requirement's row after recording, with the verdict, the figures and a spoken status (out of band)."""
+    assessment = selectors.access_assessment(request.user, assessment_id)
+    row = next((r for r in requirement_rows(assessment) if getattr(r.requirement, "id", None) == requirement_id),
+               None)
+    if row is None:  # a requirement the page does not list (not applicable): show the whole page again
+        return HttpResponse(headers={"HX-Redirect": _back(assessment_id)})
+    return render(request, "standards/_outcome_saved.html", {
+        "assessment": assessment, "row": row, "can_assess": True, "saved": not why, "refused": bool(why),
+        "why": why, "rating_choices": RATING_CHOICES[assessment.pack.parsed.scoring]})
 
 
 @login_required
 @require_POST
 def adjustment_create(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
+    form = _adjustment_form(assessment, request.POST)
+    if not form.is_valid():
+        for field, problems in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(problem) for problem in problems)
+            messages.error(request, f"{label}: {text}" if label else text)
+        return redirect(_back(assessment.pk, "adjustments"))
     with refusal_as_message(request):
-        try:
-            due = dt.date.fromisoformat(request.POST.get("due_date", ""))
-        except ValueError:
-            raise Invalid(_("Give the due date as YYYY-MM-DD.")) from None
         services.adjustment_create(
             actor=request.user,
             assessment=assessment,
-            requirement_id=request.POST.get("requirement_id", ""),
-            action=request.POST.get("action", ""),
-            owner=request.POST.get("owner", ""),
-            due_date=due,
+            requirement_id=form.cleaned_data["requirement_id"],
+            action=form.cleaned_data["action"],
+            owner=form.owner_name(),
+            due_date=form.cleaned_data["due_date"],
         )
         messages.success(request, _("Adjustment added."))
     return redirect(_back(assessment.pk, "adjustments"))
+
+
+def _adjustment_form(assessment, data=None, gaps=None) -> AdjustmentForm:
+    """The form; `gaps` (with titles) from the page's context, else the assessment's stored gaps (for checking)."""
+    if gaps is None:
+        result = assessment.result or {}
+        gaps = [{"requirement_id": g["requirement_id"], "title": g["requirement_id"]}
+                for g in [*result.get("blocking", []), *result.get("non_blocking", [])]]
+    people = User.objects.filter(organisation_id=assessment.service.owner_id, is_active=True).order_by(
+        "last_name", "first_name", "username")
+    return AdjustmentForm(data, gaps=gaps, people=people)
 
 
 @login_required

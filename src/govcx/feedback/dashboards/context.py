@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govcx.accounts.scoping import sees_every_organisation, visible_organisation_ids
+from govcx.common.quarters import quarter_bounds, quarter_name, quarter_picker
 from govcx.feedback import charts, stats
 from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
@@ -133,52 +132,6 @@ def national_ranking(query: Query, level: str = "service_id", table: Any = None)
              "signal": signal} for r, signal in zip(rows, signals, strict=True)]
 
 
-_QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ .]?\s*[QqКк]?\s*([1-4])\s*$")
-
-
-def quarter_bounds(label: str, today: dt.date | None = None) -> tuple[dt.date, dt.date, str]:
-    """(first day, last day, "2026 Q3") of the quarter named like "2026Q3" (also "2026-3", "2026 Q3", "2026/3");
-    default: the last full quarter."""
-    today = today or dt.date.today()
-    if label:
-        match = _QUARTER.match(label)
-        if match is None:
-            from govcx.errors import Invalid
-
-            raise Invalid(_("A quarter looks like 2026Q3"), details=[{"field": "quarter"}])
-        year, quarter = int(match.group(1)), int(match.group(2))
-    else:
-        year, quarter = today.year, (today.month - 1) // 3
-        if quarter == 0:
-            year, quarter = year - 1, 4
-    first = dt.date(year, 3 * quarter - 2, 1)
-    last = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1))
-    return first, last, f"{year} Q{quarter}"
-
-
-def quarter_name(label: str) -> str:
-    """ "2026 Q3" in the reader's words ("Q3 2026", "3 кв. 2026")."""
-    year, quarter = label.split(" Q")
-    return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
-
-
-def _with(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
-    """The choices, with the chosen quarter added where it is older than the list."""
-    code = label.replace(" ", "")
-    return choices if any(c == code for c, _name in choices) else [*choices, (code, quarter_name(label))]
-
-
-def quarter_choices(today: dt.date | None = None, count: int = 12) -> list[tuple[str, str]]:
-    """(code, name) of the current quarter and the `count` - 1 before it, newest first, for a select."""
-    today = today or dt.date.today()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    choices = []
-    for _step in range(count):
-        choices.append((f"{year}Q{quarter}", quarter_name(f"{year} Q{quarter}")))
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    return choices
-
-
 def service_report_context(user: Any, service: Service, quarter: str) -> dict[str, Any]:
     first, last, label = quarter_bounds(quarter)
     query = Query(service_id=service.pk, group_by="channel", date_from=first, date_to=last)
@@ -193,7 +146,7 @@ def service_report_context(user: Any, service: Service, quarter: str) -> dict[st
         "service": service,
         "quarter_label": quarter_name(label),
         "quarter_code": label.replace(" ", ""),
-        "quarter_choices": _with(quarter_choices(), label),
+        "quarter_picker": quarter_picker("quarter", chosen=label),
         "first": first,
         "last": last,
         "history_chart": charts.trend_chart_svg(

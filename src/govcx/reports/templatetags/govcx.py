@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from govcx import labels
+from govcx.common.forms import search_attrs
 from govcx.common.weburls import is_safe_link
 from govcx.i18n import localized
 from govcx.reports import check_notes
@@ -145,3 +146,9 @@ def check_note(note: str | None):
     """An automated check's note in the reader's language; a note of an unknown form stays English, marked so."""
     text, translated = check_notes.check_note(note or "")
     return text if translated else format_html('<span lang="en">{}</span>', text)
+
+
+@register.simple_tag
+def searchable() -> str:
+    """` data-search=... data-search-found=...` for a long hand-written select: app.js adds its search box."""
+    return format_html_join("", ' {}="{}"', search_attrs().items())
