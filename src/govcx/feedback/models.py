@@ -51,6 +51,9 @@ class Survey(models.Model):
     # an earlier opening may be set to import the answers it took before govcx.
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Closing the loop: a rating at or below this, on a 1–5 scale (other scales in proportion), opens a case for
+    # the service's team (complaints.case_services); 0 opens none.
+    case_rating_at_most = models.PositiveSmallIntegerField(default=2)
 
     objects = SurveyQuerySet.as_manager()
 
