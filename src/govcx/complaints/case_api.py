@@ -65,10 +65,15 @@ class CaseQuery(Schema):
     mine: bool = Field(False, description="only the cases you own")
 
 
+class CasePageInput(Schema):
+    limit: Limit = 50
+    offset: Offset = 0
+
+
 class CasePages(LimitOffsetPagination):
-    class Input(Schema):
-        limit: Limit = 50
-        offset: Offset = 0
+    """Pages of at most 1,000 cases; an offset that fits the database."""
+
+    Input = CasePageInput
 
 
 class CaseFlagIn(Schema):
