@@ -74,14 +74,16 @@ def case_owner_candidates(*, organisation_id: int) -> QuerySet[User]:
 
 
 def low_ratings(*, since: dt.datetime) -> dict[int, float]:
-    """Response id → its lowest rating on a 1–5 scale, for the responses received since `since` that have no case
-    yet and a rating at or below their survey's rule (`Survey.case_rating_at_most`; other scales in proportion).
-    Spam is left out; a one-tap rating counts as soon as it is stored."""
+    """Response id → its lowest rating on a 1–5 scale, for the responses given and received since `since` that
+    have no case yet and a rating at or below their survey's rule (`Survey.case_rating_at_most`; other scales in
+    proportion). Given since: an imported history is not worth a call back. Spam is left out; a one-tap rating
+    counts as soon as it is stored."""
     span = F("scale_max") - F("scale_min")
     on_five = ExpressionWrapper(1 + (F("value") - F("scale_min")) * 4.0 / span, output_field=FloatField())
     rows = (Answer.objects
             .filter(measure="rating", value__isnull=False, scale_min__isnull=False, scale_max__gt=F("scale_min"),
-                    response__received_at__gte=since, response__is_spam=False, response__case__isnull=True,
+                    response__received_at__gte=since, response__submitted_at__gte=since,
+                    response__is_spam=False, response__case__isnull=True,
                     response__survey__case_rating_at_most__gt=0)
             .annotate(on_five=on_five)
             .filter(on_five__lte=F("response__survey__case_rating_at_most"))
