@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action
-from govcx.accounts.scoping import require
+from govcx.accounts.scoping import access
 from govcx.accounts.services import audit_record
 from govcx.common.locking import bump_version
 from govcx.complaints import deadlines
@@ -69,11 +69,8 @@ def cases_open_from_ratings(*, since: dt.datetime | None = None) -> int:
 
 def case_open_flagged(*, response_id: int, actor: User) -> tuple[Case, bool]:
     """The actor flags a comment as a problem: its response gets a case (or keeps the one it has)."""
-    require(actor, Action.HANDLE_COMPLAINTS)
-    response = (Response.objects.for_user(actor, Action.HANDLE_COMPLAINTS).filter(pk=response_id, is_spam=False)
-                .first())
-    if response is None:
-        raise NotFound(f"response {response_id} not found")
+    response = access(Response.objects.filter(is_spam=False), actor, response_id, Action.HANDLE_COMPLAINTS,
+                      what="response")
     return _new_case(response, reason=CaseReason.FLAGGED_COMMENT, rating=None, actor=actor)
 
 
