@@ -65,7 +65,7 @@ class CaseQuery(Schema):
     mine: bool = Field(False, description="only the cases you own")
 
 
-class CasePageInput(Schema):
+class CasePageInput(LimitOffsetPagination.Input):
     limit: Limit = 50
     offset: Offset = 0
 

@@ -11,7 +11,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Min, Q, Qu
 
 from govcx.accounts.models import User
 from govcx.accounts.roles import Action, Role, role_allows
-from govcx.accounts.scoping import access
+from govcx.accounts.scoping import ScopedQuerySet, access
 from govcx.complaints.models import Case, CaseStatus
 from govcx.feedback.models import Answer
 
@@ -27,7 +27,7 @@ def case_status(*, case: Case, today: dt.date) -> str:
     return case.status
 
 
-def case_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Case]:
+def case_list(*, user: Any, action: Action = Action.VIEW) -> ScopedQuerySet:
     return Case.objects.for_user(user, action).select_related("service", "organisation", "owner", "response")
 
 

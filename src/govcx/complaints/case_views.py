@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx import labels
+from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
@@ -37,7 +38,8 @@ def _filters(request: HttpRequest) -> CaseFilters:
 
 
 def _query(filters: CaseFilters, **override: object) -> str:
-    values = {"status": filters.status, "service": filters.service_id or "", "mine": "1" if filters.mine else ""}
+    values: dict[str, object] = {"status": filters.status, "service": filters.service_id or "",
+                                 "mine": "1" if filters.mine else ""}
     values.update(override)
     return urlencode({k: v for k, v in values.items() if v})
 
@@ -150,7 +152,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_flag(request: HttpRequest) -> HttpResponse:
+def case_flag(request: SignedInRequest) -> HttpResponse:
     """Flag a comment as a problem: its response gets a case (or shows the one it has). A response out of the
     user's scope is a 404, a role that does not handle cases a 403."""
     case, opened = case_services.case_open_flagged(response_id=_int_or_none(request.POST.get("response")) or 0,
