@@ -119,7 +119,9 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "idempotency_key"], name="response_idempotency_unique")
         ]
-        indexes = [models.Index(fields=["service", "submitted_at"])]
+        indexes = [models.Index(fields=["service", "submitted_at"]),
+                   # the cases job reads the last week's responses every few minutes (complaints.case_selectors)
+                   models.Index(fields=["received_at"], name="response_received_at")]
 
     def __str__(self) -> str:
         return f"response {self.pk} to {self.survey_id}"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('complaints', '0003_complaint_adjustment_and_citizen_told'),
-        ('feedback', '0006_survey_case_rating_at_most'),
+        ('feedback', '0006_survey_case_rule_and_received_at_index'),
         ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
