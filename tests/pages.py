@@ -21,7 +21,7 @@ from govcx import labels
 from govcx.accounts.models import User
 from govcx.accounts.roles import Role
 from govcx.audit.models import AuditIssue, AuditRun, RunStatus
-from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.models import Case, Complaint, RoutingRule
 from govcx.complaints.services import complaint_submit
 from govcx.feedback.models import Survey
 from govcx.jobs.models import Job, JobState
@@ -288,6 +288,7 @@ def page_values(admin: User) -> dict[str, object]:
         "survey_id": Survey.objects.order_by("pk").first().pk,
         "public_key": Survey.objects.order_by("pk").first().public_key,
         "complaint_id": Complaint.objects.order_by("pk").first().pk,
+        "case_id": Case.objects.order_by("pk").first().pk,
         "proactive_run_id": Run.objects.order_by("pk").first().pk,  # audit runs take `run_id`
         "offer_id": Offer.objects.order_by("pk").first().pk,
         "payment_batch_id": PaymentBatch.objects.order_by("pk").first().pk,

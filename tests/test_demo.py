@@ -253,6 +253,18 @@ def test_feedback_demo_tells_its_stories(demo):
     assert Complaint.objects.exclude(status="answered").filter(due_on__lt=dt.date.today()).exists()  # overdue
 
 
+def test_feedback_demo_has_cases_in_every_state(demo):
+    from govcx.complaints.case_selectors import case_owner_candidates
+    from govcx.complaints.models import Case
+
+    assert set(Case.objects.values_list("status", flat=True)) == {"open", "in_progress", "closed"}
+    assert set(Case.objects.values_list("reason", flat=True)) == {"low_rating", "flagged_comment"}
+    # an owner from the team wherever the organisation has staff who handle cases
+    for case in Case.objects.filter(owner__isnull=True):
+        assert not case_owner_candidates(organisation_id=case.organisation_id).exists()
+    assert Case.objects.filter(owner__isnull=False).exists()
+
+
 def test_demo_services_have_audit_runs(demo):
     from govcx.audit.models import AuditIssue, AuditRun
 

@@ -63,6 +63,23 @@ def test_a_cx_analyst_sees_new_complaints_of_its_authority(client, staff, work):
     assert work["b"].number in page and work["a"].number not in page
 
 
+def test_the_teams_see_their_cases_from_feedback(client, staff, services):
+    from govcx.complaints.case_services import cases_open_from_ratings
+    from govcx.feedback import services as feedback
+    from govcx.feedback.models import SurveyStatus
+
+    survey = feedback.survey_create(service=services["a"], title="CSAT", template="csat", actor=staff["admin"])
+    survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=staff["admin"],
+                                    status=SurveyStatus.LIVE, opened_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    feedback.response_submit(survey=survey, submission=feedback.Submission(
+        idempotency_key="home-case-0001", answers={"overall": 1}, elapsed_seconds=60))
+    assert cases_open_from_ratings() == 1
+    for user in (staff["owner_a"], staff["cx_a"]):
+        page = home(client, user)
+        assert "Cases from feedback:" in page and "To do: 1" in page and "/complaints/cases/?status=open" in page
+    assert "To do: 1" not in home(client, staff["cx_b"])
+
+
 def test_an_assessor_sees_assessments_to_finish(client, staff, work):
     page = home(client, staff["assessor_a"])
     assert "Assessments to finish" in page and "requirements not assessed" in page

@@ -102,6 +102,10 @@ def _mount() -> None:
     api.add_router("/feedback/", feedback_router)
     # Where it was when complaints lived in feedback: no trailing slash, the list is GET /api/feedback/complaints
     api.add_router("/feedback/complaints", complaints_router)
+    # closing the loop: cases opened from feedback for the service's team
+    from govcx.complaints.case_api import router as cases_router
+
+    api.add_router("/cases", cases_router)
     api.add_router("/jobs/", jobs_router)
     api.add_router("/delivery/", delivery_router)
 

@@ -151,6 +151,24 @@ COMPLAINT_HISTORY = {
     "complaint.citizen_told": _("Citizen told that the change is done"),
 }
 
+# Cases opened from feedback (complaints.models.Case)
+CASE_STATUSES = {
+    "open": _("To do"),
+    "in_progress": _("In progress"),
+    "closed": _("Closed"),
+    "overdue": _("Overdue"),
+}
+CASE_REASONS = {
+    "low_rating": _("Low rating"),
+    "flagged_comment": _("Comment flagged as a problem"),
+}
+CASE_HISTORY = {
+    "case.open": _("Opened"),
+    "case.plan": _("Owner or due date changed"),
+    "case.start": _("Work started"),
+    "case.close": _("Closed"),
+}
+
 # Background jobs by kind (jobs/registry.py), and the steps their handlers report (stored in English, shown
 # through the catalogue: `{% translate job.step %}`; a step that names a page or a service shows as it is).
 JOB_KINDS = {
@@ -161,6 +179,7 @@ JOB_KINDS = {
     "complaints.remind": _("Complaint reminders"),
     "outbox.send": _("Sending messages (e-mail, webhooks)"),
     "complaints.close_loop": _("Telling citizens what changed after their complaints"),
+    "complaints.open_cases": _("Cases from low ratings"),
     "reports.send": _("Subscribed report e-mails"),
     "proactive.run": _("Proactive offers run"),
     "proactive.expire": _("Expiry of unanswered offers"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from govcx import labels
 from govcx.accounts.roles import Role
+from govcx.complaints.case_selectors import case_list, case_status_counts
 from govcx.complaints.models import ComplaintStatus
 from govcx.complaints.selectors import complaint_list, status_counts
 from govcx.feedback.selectors import response_list
@@ -65,6 +66,12 @@ def _complaint_counts(user: Any, today: dt.date) -> list[tuple[str, str, int]]:
     return [(status, str(labels.COMPLAINT_STATUSES[status]), n) for status, n in counts.items()]
 
 
+def _case_counts(user: Any, today: dt.date) -> list[tuple[str, str, int]]:
+    """(status, its label, how many) of the cases opened from feedback in the user's scope, closed ones left out."""
+    counts = case_status_counts(queryset=case_list(user=user), today=today)
+    return [(status, str(labels.CASE_STATUSES[status]), n) for status, n in counts.items() if status != "closed"]
+
+
 def _sessions_this_week(user: Any, today: dt.date) -> list[Session]:
     monday = today - dt.timedelta(days=today.weekday())
     start = timezone.make_aware(dt.datetime.combine(monday, dt.time(0)))
@@ -101,10 +108,10 @@ def role_home(user: Any, today: dt.date | None = None) -> RoleHome | None:
     if role == Role.SERVICE_OWNER:
         return RoleHome(role, {"adjustments": _open_adjustments(user), "weakest": _weakest_assessments(user),
                                "satisfaction": _satisfaction(user, today),
-                               "complaints": _complaint_counts(user, today)})
+                               "complaints": _complaint_counts(user, today), "cases": _case_counts(user, today)})
     if role == Role.CX_ANALYST:
         return RoleHome(role, {"new_complaints": _new_complaints(user), "complaints": _complaint_counts(user, today),
-                               "satisfaction": _satisfaction(user, today)})
+                               "satisfaction": _satisfaction(user, today), "cases": _case_counts(user, today)})
     if role == Role.ASSESSOR:
         return RoleHome(role, {"to_finish": _assessments_to_finish(user), "adjustments": _open_adjustments(user)})
     if role == Role.LAB_RESEARCHER:

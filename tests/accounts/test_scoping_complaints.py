@@ -29,8 +29,11 @@ from tests.accounts.conftest import (
     write_matrix_test,
 )
 
-from govcx.complaints.models import Complaint, RoutingRule
+from govcx.complaints.case_services import cases_open_from_ratings
+from govcx.complaints.models import Case, Complaint, RoutingRule
 from govcx.complaints.services import Author, complaint_submit, routing_rule_save
+from govcx.feedback import services as feedback
+from govcx.feedback.models import SurveyStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_rate_limits")]
 
@@ -52,6 +55,25 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
         world |= {f"complaint_{side}": complaint.pk, f"token_{side}": token, f"rule_{side}": rule.pk,
                   f"number_{side}": complaint.number}
     world["org_a1"] = base["orgs"]["agency-a1"].pk
+    return world | cases(base)
+
+
+def cases(base: dict[str, Any]) -> dict[str, Any]:
+    """Per side: a case opened by a low rating, and a response with a comment that has none yet (to flag)."""
+    world: dict[str, Any] = {}
+    admin = base["users"]["admin"]
+    for side in ("a", "b"):
+        survey = feedback.survey_create(service=base["services"][side], title="CSAT", template="csat", actor=admin)
+        survey = feedback.survey_update(survey=survey, expected_version=survey.version, actor=admin,
+                                        status=SurveyStatus.LIVE)
+        for key, answers in (("low", {"overall": 1}), ("flag", {"overall": 5, "comment": "Queue of two hours."})):
+            accepted = feedback.response_submit(survey=survey, submission=feedback.Submission(
+                idempotency_key=f"scoping-{key}-{side}", answers=answers, elapsed_seconds=60))
+            world[f"response_{key}_{side}"] = accepted.response.pk
+    cases_open_from_ratings()
+    for side in ("a", "b"):
+        world[f"case_{side}"] = Case.objects.get(response_id=world[f"response_low_{side}"]).pk
+    world["owner_a_id"] = base["users"]["owner_a"].pk
     return world
 
 
@@ -64,7 +86,12 @@ def state() -> dict[str, Any]:
     return {
         "complaints": sorted(Complaint.objects.values_list("id", "status", "version", "answer", "assignee_id")),
         "rules": sorted(RoutingRule.objects.values_list("id", "owner_id", "handler_id", "topic")),
+        "cases": sorted(Case.objects.values_list("id", "status", "version", "owner_id", "note")),
     }
+
+
+def case_version(world: dict[str, Any], side: str = "a") -> int:
+    return Case.objects.get(pk=world[f"case_{side}"]).version
 
 
 def version(world: dict[str, Any], side: str = "a") -> int:
@@ -83,6 +110,15 @@ READS = [
             ("page", "complaint page", "/complaints/{complaint_X}/"),
             ("api", "complaint", "/api/feedback/complaints/{complaint_X}"),
         )
+    ],
+    # cases opened from feedback
+    row("page", "case list", "/complaints/cases/", everyone()),
+    row("api", "case list", "/api/cases", everyone()),
+    *[
+        row(kind, f"{name} of {side}", url.replace("X", side), sees(scope))
+        for side, scope in (("a", IN_A), ("b", IN_B))
+        for kind, name, url in (("page", "case page", "/complaints/cases/{case_X}/"),
+                                ("api", "case", "/api/cases/{case_X}"))
     ],
     row("page", "public status", "/complaints/status/{token_a}/", everyone(), anon=200),
     row("api", "public status", "/api/feedback/complaints/public/{token_a}", everyone(), anon=200),
@@ -120,6 +156,25 @@ WRITES = [
         method="delete"),
     row("page", "delete rule", "/complaints/routing/{rule_a}/delete/", acts(IN_A, HANDLE, 302), method="post",
         body=lambda w: {}),
+    # cases opened from feedback: flag a comment, plan, start, close
+    row("api", "flag a comment", "/api/cases", acts(IN_A, HANDLE, 201), method="post",
+        body=lambda w: {"response_id": w["response_flag_a"]}),
+    row("page", "flag a comment", "/complaints/cases/flag/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"response": w["response_flag_a"]}),
+    row("api", "plan a case", "/api/cases/{case_a}/plan", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": case_version(w), "owner_id": w["owner_a_id"]}),
+    row("api", "start a case", "/api/cases/{case_a}/start", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": case_version(w)}),
+    row("api", "close a case", "/api/cases/{case_a}/close", acts(IN_A, HANDLE, 200), method="post",
+        body=lambda w: {"version": case_version(w), "note": "Called back."}),
+    row("api", "start b's case", "/api/cases/{case_b}/start", acts(IN_B, HANDLE, 200), method="post",
+        body=lambda w: {"version": case_version(w, "b")}),
+    row("page", "start a case", "/complaints/cases/{case_a}/start/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"version": case_version(w)}),
+    row("page", "close a case", "/complaints/cases/{case_a}/close/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"version": case_version(w), "note": "Called back."}),
+    row("page", "plan a case", "/complaints/cases/{case_a}/plan/", acts(IN_A, HANDLE, 302), method="post",
+        body=lambda w: {"version": case_version(w), "owner": w["owner_a_id"], "due_on": ""}),
     # the public form's submit redirects everyone, anonymous too, to the number page (which this harness would
     # read as a sign-in redirect): tests/complaints/test_complaints_web.py covers it
     row("api", "public submit", "/api/feedback/complaints/public", everyone(201), anon=201, method="post",
@@ -145,3 +200,5 @@ def test_the_citizens_contact_reaches_only_those_who_handle_the_complaint(world,
 def test_the_list_holds_only_the_scope(world, actor):
     ids = {c["id"] for c in client_as(world, actor).get("/api/feedback/complaints").json()["items"]}
     assert ids == in_scope(world, actor, "complaint")
+    cases = {c["id"] for c in client_as(world, actor).get("/api/cases").json()["items"]}
+    assert cases == in_scope(world, actor, "case")

@@ -16,7 +16,7 @@ from govcx.accounts.models import User
 from govcx.complaints.models import Complaint
 from govcx.demo import build_demo
 from govcx.feedback import services as feedback
-from govcx.feedback.models import SurveyStatus
+from govcx.feedback.models import Response, SurveyStatus
 from govcx.lab.models import Finding, Study
 from govcx.registry.models import Organisation, Service
 from govcx.standards.models import Adjustment
@@ -46,6 +46,7 @@ def make_hostile(values: dict[str, object], admin: User) -> str:
     Study.objects.filter(pk=values["study_id"]).update(title=f"Исследование {LONG_WORD}")
     Finding.objects.filter(pk=values["finding_id"]).update(title=LONG_WORD, recommendation=LONG_URL)
     Complaint.objects.filter(pk=values["complaint_id"]).update(text=f"{LONG_WORD} {LONG_URL}")
+    Response.objects.filter(case__pk=values["case_id"]).update(comment=f"{LONG_WORD} {LONG_URL}")
     Adjustment.objects.filter(pk=values["adjustment_id"]).update(action=f"{LONG_WORD} {LONG_URL}")
     questions = [{"key": f"q{i:02d}", "type": "rating", "required": False, "scale_min": 1, "scale_max": 5,
                   "label": {"en": f"Question {i} {LONG_WORD}", "ru": f"Вопрос {i} {LONG_WORD}"}} for i in range(20)]

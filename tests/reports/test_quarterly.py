@@ -13,8 +13,9 @@ from govcx.complaints.services import Author, complaint_submit
 from govcx.feedback import services as feedback
 from govcx.feedback.models import SurveyStatus
 from govcx.outbox.models import Message
+from govcx.outbox.services import messages_send
 from govcx.reports.jobs import send_subscribed_reports
-from govcx.reports.models import Subscription
+from govcx.reports.models import ReportAttachment, Subscription
 from govcx.reports.services import subscriptions_send
 
 QUARTER_DAY = dt.date(2026, 8, 15)  # 2026 Q3
@@ -95,3 +96,34 @@ def test_a_user_without_e_mail_cannot_subscribe(client_for, users, quarter):
     reply = client_for(users["owner_a"]).post("/reports/quarterly/subscribe/", {"organisation": "",
                                                                                 "frequency": "monthly"}, follow=True)
     assert "no e-mail address" in reply.content.decode() and not Subscription.objects.exists()
+
+
+def test_each_subscriber_reads_the_e_mail_and_its_pdf_in_their_own_language(client_for, users, quarter, pdf_text,
+                                                                            mailoutbox):
+    english, russian = users["admin"], users["owner_b"]
+    for user, address in ((english, "admin@example.gov"), (russian, "owner-b@example.gov")):
+        user.email = address
+        user.save()
+    # the language of the page when subscribing is kept (the site's own language is English)
+    client_for(english).post("/reports/quarterly/subscribe/", {"organisation": "", "frequency": "quarterly"})
+    client_for(russian).post("/reports/quarterly/subscribe/", {"organisation": "", "frequency": "weekly"},
+                             headers={"accept-language": "ru"})
+    assert dict(Subscription.objects.values_list("user__username", "language")) == {"admin": "en", "owner-b": "ru"}
+    first_of_quarter = dt.date(2026, 10, 1)
+    assert subscriptions_send(today=first_of_quarter) == 2
+    assert subscriptions_send(today=first_of_quarter + dt.timedelta(days=5)) == 1  # a Monday: only the weekly
+    assert subscriptions_send(today=dt.date(2027, 1, 1)) == 2  # the next quarter
+    Message.objects.exclude(key__endswith=first_of_quarter.isoformat()).delete()
+    assert messages_send().sent == 2
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    en, ru = mails["admin@example.gov"], mails["owner-b@example.gov"]
+    assert en.subject.startswith("Quarterly report, Q3 2026") and "Survey responses: 5" in en.body
+    assert ru.subject.startswith("Квартальный отчёт") and "Ответов на опросы: 2" in ru.body
+    assert "Survey responses" not in ru.body
+    (en_name, en_pdf, en_type), = en.attachments
+    (ru_name, ru_pdf, ru_type), = ru.attachments
+    assert en_type == ru_type == "application/pdf" and en_name.endswith(".pdf")
+    assert "Quarterly report: all services" in pdf_text(en_pdf) and "Service svc-a" in pdf_text(en_pdf)
+    ru_text = pdf_text(ru_pdf)
+    assert "Квартальный отчёт: все услуги" in ru_text and "Услуга svc-b" in ru_text and "Service svc-a" not in ru_text
+    assert ReportAttachment.objects.count() == 5  # kept for the outbox's retries, erased after ATTACHMENT_DAYS

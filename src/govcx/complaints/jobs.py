@@ -1,4 +1,5 @@
-"""The complaints app's background work: the daily reminders (jobs/schedule.py), as `govcx complaints remind`."""
+"""The complaints app's background work (jobs/schedule.py): the daily reminders (`govcx complaints remind`), telling
+citizens what changed, and opening cases from low ratings."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from govcx.complaints.case_services import cases_open_from_ratings
 from govcx.complaints.services import loop_close_done, reminders_send
 from govcx.jobs.registry import job_handler
 from govcx.jobs.runner import JobContext
@@ -21,3 +23,8 @@ def send_reminders(context: JobContext) -> dict[str, Any]:
 @job_handler("complaints.close_loop")
 def tell_citizens_what_changed(context: JobContext) -> dict[str, Any]:
     return {"citizens_told": loop_close_done()}
+
+
+@job_handler("complaints.open_cases")
+def open_cases_from_low_ratings(context: JobContext) -> dict[str, Any]:
+    return {"cases_opened": cases_open_from_ratings()}

@@ -101,3 +101,50 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id}/{self.service_id or '*'}/{self.topic or '*'} → {self.handler_id}"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class CaseReason(models.TextChoices):
+    LOW_RATING = "low_rating"  # opened by the survey's rule (Survey.case_rating_at_most)
+    FLAGGED_COMMENT = "flagged_comment"  # a person flagged the comment as a problem
+
+
+class CaseQuerySet(ScopedQuerySet):
+    organisation_lookups = {"organisation_id": ALL_ACTIONS}
+
+
+class Case(models.Model):
+    """A follow-up for a service's team, opened from one feedback response (a low rating or a comment flagged as
+    a problem). Handled like a complaint (same permission, scope, version lock and audit trail) but kept apart:
+    it has no citizen to answer, no number and no legal deadline, so it never enters the 59-FZ timeliness."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="cases")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="cases")
+    # one case per response: opening it again (the rule's job, a second flag) finds this one
+    response = models.OneToOneField("feedback.Response", on_delete=models.CASCADE, related_name="case")
+    reason = models.CharField(max_length=20, choices=CaseReason.choices)
+    rating = models.FloatField(null=True, blank=True)  # the low rating that opened it, on a 1–5 scale
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_cases")
+    due_on = models.DateField()
+    note = models.TextField(blank=True)  # what was done, written when it is closed
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")  # none: opened by the survey's rule
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"case {self.pk} about {self.service_id}"

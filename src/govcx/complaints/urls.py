@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govcx.complaints import public_views, views
+from govcx.complaints import case_views, public_views, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path("received/<str:token>/", public_views.public_received, name="public_received"),
     path("status/<str:token>/", public_views.public_status, name="public_status"),
     path("find/", public_views.public_find, name="public_find"),
+    # cases opened from feedback (low ratings, flagged comments)
+    path("cases/", case_views.case_list, name="case_list"),
+    path("cases/flag/", case_views.case_flag, name="case_flag"),
+    path("cases/<int:case_id>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/plan/", case_views.case_plan, name="case_plan"),
+    path("cases/<int:case_id>/start/", case_views.case_start, name="case_start"),
+    path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),
 ]

@@ -15,6 +15,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from govcx.complaints.case_services import case_close, case_open_flagged, case_start, cases_open_from_ratings
+from govcx.complaints.models import Case
 from govcx.complaints.services import Author, complaint_answer, complaint_submit, complaint_take
 from govcx.feedback import services as feedback_services
 from govcx.feedback import survey_templates
@@ -145,6 +147,7 @@ def build_feedback_demo(
         created += result.created
         report("citizen feedback", index, len(codes))
     complaints = _complaints(services=services, actor=actor, rng=rng, today=today)
+    _cases(services=services, actor=actor, rng=rng)
     copied = analytics_sync(settle_seconds=0)
     return FeedbackDemoSummary(surveys=len(codes), responses=created, answers_in_analytics=copied,
                                complaints=complaints)
@@ -184,6 +187,31 @@ def _complaints(*, services: dict[str, Service], actor, rng: random.Random, toda
         elif fate < 0.8:
             complaint_take(complaint=complaint, actor=actor, expected_version=complaint.version)
     return len(chosen)
+
+
+def _cases(*, services: dict[str, Service], actor, rng: random.Random) -> int:
+    """Closing the loop: this week's one-tap ratings include a few low ones, which open cases as the worker's
+    schedule does; an analyst flags a few comments; the teams have started some cases and closed others."""
+    for number, code in enumerate(sorted(rng.sample(sorted(services), k=min(6, len(services))))):
+        survey = Survey.objects.filter(service=services[code]).order_by("pk").first()
+        feedback_services.response_submit(survey=survey, submission=feedback_services.Submission(
+            idempotency_key=f"demo:recent:{code}", answers={"overall": 1 + number % 2}, partial=True,
+            channel="web", elapsed_seconds=20))
+    opened = cases_open_from_ratings()
+    recent = list(Response.objects.filter(is_spam=False, case__isnull=True).exclude(comment="")
+                  .order_by("-submitted_at", "-id").values_list("id", flat=True)[:3])
+    for response_id in recent:
+        case_open_flagged(response_id=response_id, actor=actor)
+    cases = list(Case.objects.order_by("id"))
+    rng.shuffle(cases)
+    for number, case in enumerate(cases):
+        if number % 3 == 0:
+            case_start(case=case, actor=actor, expected_version=case.version)
+        elif number % 3 == 1:
+            case_close(case=case, actor=actor, expected_version=case.version,
+                       note="Перезвонили заявителю, извинились и записали на удобное время; сотрудникам офиса "
+                            "напомнили о порядке приёма.")
+    return opened + len(recent)
 
 
 def _submission(rng: random.Random, code: str, template: str, quality: float, moment: dt.datetime,

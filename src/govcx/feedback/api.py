@@ -43,6 +43,8 @@ class SurveyPatch(Schema):
     rate_limit_per_minute: Count | None = None
     opened_at: dt.datetime | None = Field(None, description="move the opening earlier, to import the answers the "
                                                             "survey took before; answers dated before it are refused")
+    case_rating_at_most: int | None = Field(None, ge=0, le=4, description="a rating at or below this (of 5; other "
+                                            "scales in proportion) opens a case for the service's team; 0: never")
 
     @model_validator(mode="after")
     def _sent_fields_hold_values(self):
@@ -58,6 +60,7 @@ class SurveyOut(Schema):
     status: str
     allowed_origins: list[str]
     rate_limit_per_minute: int
+    case_rating_at_most: int
     version: int
     definition_version: int
     definition: dict[str, Any]
@@ -66,7 +69,8 @@ class SurveyOut(Schema):
 def _survey_out(survey) -> dict:
     current = selectors.survey_current_version(survey)
     return {**{f: getattr(survey, f) for f in ("id", "service_id", "title", "template", "public_key", "status",
-                                               "allowed_origins", "rate_limit_per_minute", "version")},
+                                               "allowed_origins", "rate_limit_per_minute", "case_rating_at_most",
+                                               "version")},
             "definition_version": current.number, "definition": current.definition}
 
 

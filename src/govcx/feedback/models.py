@@ -51,6 +51,9 @@ class Survey(models.Model):
     # an earlier opening may be set to import the answers it took before govcx.
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Closing the loop: a rating at or below this, on a 1–5 scale (other scales in proportion), opens a case for
+    # the service's team (complaints.case_services); 0 opens none.
+    case_rating_at_most = models.PositiveSmallIntegerField(default=2)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -116,7 +119,9 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "idempotency_key"], name="response_idempotency_unique")
         ]
-        indexes = [models.Index(fields=["service", "submitted_at"])]
+        indexes = [models.Index(fields=["service", "submitted_at"]),
+                   # the cases job reads the last week's responses every few minutes (complaints.case_selectors)
+                   models.Index(fields=["received_at"], name="response_received_at")]
 
     def __str__(self) -> str:
         return f"response {self.pk} to {self.survey_id}"

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access
@@ -103,3 +104,33 @@ def survey_names(survey: Survey) -> survey_wording.Names:
 def citizen_definition(survey: Survey, version: SurveyVersion) -> survey_schema.SurveyDefinition:
     """The survey version as citizens read it (names filled in, no source), on the page and in the widget."""
     return survey_wording.for_citizens(parsed_definition(version), survey_names(survey))
+
+
+def response_answer_lines(*, response: Response, lang: str, names: survey_wording.Names) -> list[dict[str, str]]:
+    """A response's rated and chosen answers as a person reads them: the question, and the answer in words
+    ("Overall, how satisfied…: 4 — Satisfied"), never "overall=4"."""
+    definition = parsed_definition(response.survey_version)
+    lines = []
+    for answer in response.answers.all():
+        if answer.value is None:
+            continue
+        try:
+            question = definition.question(answer.question_key)
+        except KeyError:
+            lines.append({"question": answer.question_key, "answer": f"{answer.value:g}"})
+            continue
+        lines.append({"question": survey_wording.with_names(question.label.get(lang), names, lang),
+                      "answer": answer_words(question, answer.value, lang)})
+    return lines
+
+
+def answer_words(question: survey_schema.AnyQuestion, value: float, lang: str) -> str:
+    point = int(value)
+    if isinstance(question, survey_schema.RatingQuestion):
+        name = question.labels[point].get(lang) if point in question.labels else ""
+        return f"{point} — {name}" if name else str(point)
+    if isinstance(question, survey_schema.ChoiceQuestion):
+        return question.options[point].label.get(lang) if 0 <= point < len(question.options) else str(point)
+    if isinstance(question, survey_schema.ThumbsQuestion):
+        return _("Thumbs up") if point else _("Thumbs down")
+    return _("Yes") if point else _("No")

@@ -80,6 +80,7 @@ def survey_update(
     allowed_origins: list[str] | None = None,
     rate_limit_per_minute: int | None = None,
     opened_at: dt.datetime | None = None,
+    case_rating_at_most: int | None = None,
 ) -> Survey:
     """Change a survey. A changed question set makes a new frozen version; earlier answers keep theirs. Going
     live opens it (now, unless it opened earlier); closing it ends its life now; `opened_at` moves the opening
@@ -128,6 +129,12 @@ def survey_update(
             raise Invalid("the rate limit must be between 1 and 100000", details=[{"field": "rate_limit_per_minute"}])
         changes["rate_limit_per_minute"] = rate_limit_per_minute
         locked.rate_limit_per_minute = rate_limit_per_minute
+    if case_rating_at_most is not None and case_rating_at_most != locked.case_rating_at_most:
+        if not 0 <= case_rating_at_most <= 4:
+            raise Invalid("a case opens for ratings at or below 1 to 4 of 5 (0: never)",
+                          details=[{"field": "case_rating_at_most", "message": "between 0 and 4"}])
+        changes["case_rating_at_most"] = [locked.case_rating_at_most, case_rating_at_most]
+        locked.case_rating_at_most = case_rating_at_most
     if changes:
         bump_version(locked, expected=expected_version, what=f"survey {survey.pk}")
         locked.save()

@@ -20,8 +20,7 @@ from govcx.accounts.scoping import can
 from govcx.common.downloads import download
 from govcx.common.refusals import posted_int, refusal_as_message
 from govcx.errors import DomainError, Invalid, InvalidInput
-from govcx.feedback import exports, selectors, services, survey_templates, survey_wording
-from govcx.feedback import survey_schema as schema
+from govcx.feedback import exports, selectors, services, survey_templates
 from govcx.feedback.models import SurveyStatus
 from govcx.registry.selectors import access_service, service_list
 
@@ -62,36 +61,6 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         "form": form, "errors": errors, "services": services_allowed,
         "templates": [(name, labels.SURVEY_TEMPLATES.get(name, name)) for name in survey_templates.template_names()],
     }, status=422 if errors else 200)
-
-
-def _answer_lines(response, lang: str, names: survey_wording.Names) -> list[dict[str, str]]:
-    """A response's rated and chosen answers as a person reads them: the question, and the answer in words
-    ("Overall, how satisfied…: 4 — Satisfied"), never "overall=4"."""
-    definition = selectors.parsed_definition(response.survey_version)
-    lines = []
-    for answer in response.answers.all():
-        if answer.value is None:
-            continue
-        try:
-            question = definition.question(answer.question_key)
-        except KeyError:
-            lines.append({"question": answer.question_key, "answer": f"{answer.value:g}"})
-            continue
-        lines.append({"question": survey_wording.with_names(question.label.get(lang), names, lang),
-                      "answer": _answer_words(question, answer.value, lang)})
-    return lines
-
-
-def _answer_words(question: schema.AnyQuestion, value: float, lang: str) -> str:
-    point = int(value)
-    if isinstance(question, schema.RatingQuestion):
-        name = question.labels[point].get(lang) if point in question.labels else ""
-        return f"{point} — {name}" if name else str(point)
-    if isinstance(question, schema.ChoiceQuestion):
-        return question.options[point].label.get(lang) if 0 <= point < len(question.options) else str(point)
-    if isinstance(question, schema.ThumbsQuestion):
-        return _("Thumbs up") if point else _("Thumbs down")
-    return _("Yes") if point else _("No")
 
 
 def _listed(refusal: DomainError) -> list[dict]:
@@ -143,6 +112,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 rate_limit_per_minute=posted_int(request.POST, "rate_limit_per_minute", survey.rate_limit_per_minute),
                 definition=_definition_from_text(definition) if definition else None,
                 opened_at=_opened_at(request.POST.get("opened_on", ""), survey),
+                case_rating_at_most=posted_int(request.POST, "case_rating_at_most", survey.case_rating_at_most),
             )
         if refused:
             errors = _listed(refused[0])
@@ -155,7 +125,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     names = selectors.survey_names(survey)
     for response in recent:
         response.channel_label = labels.RESPONSE_CHANNELS.get(response.channel, response.channel)
-        response.answer_lines = _answer_lines(response, lang, names)
+        response.answer_lines = selectors.response_answer_lines(response=response, lang=lang, names=names)
     return render(request, "feedback/survey_detail.html", {
         "survey": survey,
         "status_label": labels.SURVEY_STATUSES.get(survey.status, survey.status),

@@ -37,6 +37,8 @@ SCHEDULE: tuple[Entry, ...] = (
     Entry("proactive.expire", daily_at=dt.time(0, 30), grace=dt.timedelta(hours=12)),  # offers past answer-by
     # closing the loop: a citizen hears soon that the change made after their complaint is done
     Entry("complaints.close_loop", every=dt.timedelta(minutes=10)),
+    # closing the loop: a low rating reaches the service's team as a case within minutes
+    Entry("complaints.open_cases", every=dt.timedelta(minutes=5)),
     Entry("reports.send", daily_at=dt.time(6, 0), grace=dt.timedelta(hours=12)),  # subscribed report e-mails
     Entry("training.remind", daily_at=dt.time(7, 30), grace=dt.timedelta(hours=12)),
     # maturity: the measures follow the evidence of every area each night (a run is idempotent, all or nothing)

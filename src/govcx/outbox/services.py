@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,24 @@ def webhook_enqueue(*, key: str, url: str, event: str, payload: dict[str, Any]) 
     return message
 
 
+#: (file name, content, MIME type) of a file sent with an e-mail
+Attachment = tuple[str, bytes, str]
+_attachment_providers: dict[str, Callable[[str], list[Attachment]]] = {}
+
+
+def attachments_register(*, key_prefix: str, provider: Callable[[str], list[Attachment]]) -> None:
+    """An app whose e-mails carry files (a report's PDF) keeps them itself and gives them to the outbox by the
+    message's key when it sends: the outbox stores no file and knows no other app's models."""
+    _attachment_providers[key_prefix] = provider
+
+
+def _attachments(key: str) -> list[Attachment]:
+    for prefix, provider in _attachment_providers.items():
+        if key.startswith(prefix):
+            return provider(key)
+    return []
+
+
 def webhook_signature(body: bytes) -> str:
     secret = (getattr(settings, "WEBHOOK_SECRET", "") or settings.SECRET_KEY).encode()
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
@@ -91,7 +110,10 @@ def _send_one(message: Message) -> None:
     if message.channel == Channel.WEBHOOK:
         _post_webhook(message)
         return
-    EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]).send()
+    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+    for filename, content, mimetype in _attachments(message.key):
+        email.attach(filename, content, mimetype)
+    email.send()
 
 
 def _post_webhook(message: Message) -> None:

@@ -9,6 +9,7 @@ from django.db import models
 class Frequency(models.TextChoices):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
 
 
 class ReportKind(models.TextChoices):
@@ -24,6 +25,8 @@ class Subscription(models.Model):
                                      related_name="+")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     last_sent_on = models.DateField(null=True, blank=True)
+    # the language of the e-mail and its PDF: the subscriber's at subscribing (or chosen), not the site's
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -34,3 +37,16 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.frequency} for {self.user_id}"
+
+
+class ReportAttachment(models.Model):
+    """The PDF attached to one report e-mail, by the outbox message's key: the outbox asks for it when it sends
+    (reports.apps registers the provider), so a retry attaches the same file. Erased after ATTACHMENT_DAYS."""
+
+    message_key = models.CharField(max_length=100, unique=True)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.filename

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +47,11 @@ def _context(request: SignedInRequest, report: QuarterlyReport) -> dict:
                                                organisation=report.organisation).first()
     return {"report": report, "totals": report.totals, "query": query, "subscription": subscription,
             "quarter_picker": quarter_picker("quarter", chosen=report.quarter_code),
-            "frequencies": [(Frequency.WEEKLY, _("Every week")), (Frequency.MONTHLY, _("Every month"))],
+            "frequencies": [(Frequency.WEEKLY, _("Every week")), (Frequency.MONTHLY, _("Every month")),
+                            (Frequency.QUARTERLY, _("Every quarter"))],
+            "languages": settings.LANGUAGES,
+            "subscription_language": subscription.language if subscription else services.subscription_language(
+                get_language()),
             "organisations": Organisation.objects.for_user(request.user).order_by("code")}
 
 
@@ -76,7 +82,8 @@ def quarterly_subscribe(request: SignedInRequest) -> HttpResponse:
     organisation_id = request.POST.get("organisation", "")
     with refusal_as_message(request) as refused:
         services.subscription_set(actor=request.user, organisation=_organisation(request, organisation_id),
-                                  frequency=request.POST.get("frequency", ""))
+                                  frequency=request.POST.get("frequency", ""),
+                                  language=request.POST.get("language") or get_language())
     if not refused:
         messages.success(request, _("Your report e-mails are set.") if request.POST.get("frequency")
                          else _("You will no longer receive this report by e-mail."))

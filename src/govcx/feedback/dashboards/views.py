@@ -10,6 +10,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from govcx.accounts.roles import Action
+from govcx.accounts.scoping import can
 from govcx.common.bounds import parse_id
 from govcx.common.pdf import pdf_response
 from govcx.errors import Invalid
@@ -93,4 +95,5 @@ def comments(request: HttpRequest) -> HttpResponse:
     found = analysis.analyse(request.user, service_id=service.pk if service else None, since=since_day,
                             topic=topic)
     return render(request, "feedback/comments.html", {"analysis": found, "service": service, "since": since,
-                                                      "topic": topic})
+                                                      "topic": topic,
+                                                      "can_flag": can(request.user, Action.HANDLE_COMPLAINTS)})
