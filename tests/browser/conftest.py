@@ -56,3 +56,52 @@ def assert_accessible(axe):
         assert not bad, f"axe found serious/critical violations on {page.url}:\n{summary}"
 
     return check
+
+
+@pytest.fixture
+def signed_in_page(browser, live_server, password):
+    """Open a page at a width (a phone below 500 px), signed in as `username`; closed after the test."""
+    contexts = []
+
+    def open_page(username: str, width: int):
+        context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500,
+                                      has_touch=width < 500)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def assert_pages_fit(live_server, assert_accessible):
+    """Visit `paths` in English, then in Russian (switched as a person does, by the language button): each page is
+    in that language, has one h1, passes axe, and does not scroll sideways (the widest elements are named)."""
+
+    def check(page, paths: list[str]) -> None:
+        width = page.viewport_size["width"]
+        for language in ("en", "ru"):
+            if language == "ru":
+                page.get_by_role("button", name="Русский").click()
+                page.wait_for_load_state()
+            for path in paths:
+                page.goto(f"{live_server.url}{path}")
+                assert page.locator("html").get_attribute("lang") == language, path
+                assert page.locator("h1").count() == 1, path
+                assert_accessible(page)
+                overflow = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                    .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth)""")
+                assert overflow[0] <= overflow[1], f"{path} scrolls sideways at {width} px: {overflow} {wide}"
+
+    return check

@@ -28,37 +28,11 @@ def logged(services, settings, tmp_path):
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_delivery_pages_are_accessible_and_fit_the_screen(browser, live_server, logged, password, assert_accessible,
+def test_delivery_pages_are_accessible_and_fit_the_screen(signed_in_page, assert_pages_fit, live_server, logged,
                                                           width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500,
-                                  has_touch=width < 500)
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    try:
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill("admin")
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        paths = ["/delivery/", "/delivery/ranking/", f"/delivery/services/{logged.pk}/",
-                 f"/delivery/services/{logged.pk}/?paths=30&map=performance"]
-        for language in ("en", "ru"):
-            if language == "ru":
-                page.get_by_role("button", name="Русский").click()
-                page.wait_for_load_state()
-            for path in paths:
-                page.goto(f"{live_server.url}{path}")
-                assert page.locator("html").get_attribute("lang") == language
-                assert page.locator("h1").count() == 1, path
-                assert_accessible(page)
-                overflow = page.evaluate(
-                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                    .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth)""")
-                assert overflow[0] <= overflow[1], f"{path} scrolls sideways at {width} px: {overflow} {wide}"
-        page.goto(f"{live_server.url}/delivery/services/{logged.pk}/?paths=30")
-        assert page.locator("svg.process-map").count() == 1
-        assert page.locator("#map-paths").input_value() == "30"
-    finally:
-        context.close()
+    page = signed_in_page("admin", width)
+    assert_pages_fit(page, ["/delivery/", "/delivery/ranking/", f"/delivery/services/{logged.pk}/",
+                            f"/delivery/services/{logged.pk}/?paths=30&map=performance"])
+    page.goto(f"{live_server.url}/delivery/services/{logged.pk}/?paths=30")
+    assert page.locator("svg.process-map").count() == 1
+    assert page.locator("#map-paths").input_value() == "30"

@@ -34,31 +34,8 @@ def money(reference_data, tmp_path):
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_payment_and_draft_pages_are_accessible_and_fit_the_screen(browser, live_server, money, password,
-                                                                   assert_accessible, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500,
-                                  has_touch=width < 500)
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    try:
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(money["officer"].username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        paths = ["/proactive/payments/", f"/proactive/payments/{money['batch']}/", "/proactive/drafts/",
-                 f"/proactive/drafts/whatif/{money['whatif']}/"]
-        for language in ("en", "ru"):
-            if language == "ru":
-                page.get_by_role("button", name="Русский").click()
-                page.wait_for_load_state()
-            for path in paths:
-                page.goto(f"{live_server.url}{path}")
-                assert page.locator("html").get_attribute("lang") == language
-                assert page.locator("h1").count() == 1, path
-                assert_accessible(page)
-                overflow = page.evaluate(
-                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-                assert overflow[0] <= overflow[1], f"{path} scrolls sideways at {width} px: {overflow}"
-    finally:
-        context.close()
+def test_payment_and_draft_pages_are_accessible_and_fit_the_screen(signed_in_page, assert_pages_fit, money,
+                                                                   width):
+    page = signed_in_page(money["officer"].username, width)
+    assert_pages_fit(page, ["/proactive/payments/", f"/proactive/payments/{money['batch']}/", "/proactive/drafts/",
+                            f"/proactive/drafts/whatif/{money['whatif']}/"])
