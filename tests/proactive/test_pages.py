@@ -32,7 +32,9 @@ def test_officials_see_offers_and_runs(client_for, officers, offer):
     notified = client_for(officers["b"]).get("/proactive/offers/?state=notified")
     assert offer.beneficiary_id.encode() in notified.content
     # another authority's officials see nothing of it
-    assert b"p1" not in client_for(officers["a"]).get("/proactive/offers/").content
+    elsewhere = client_for(officers["a"]).get("/proactive/offers/").content
+    assert offer.entitlement_key.encode() not in elsewhere and b"<td>p1</td>" not in elsewhere
+    assert b"<td>p1</td>" in notified.content  # the cell the check above looks for
 
 
 def test_person_lookup_is_for_the_authority_and_audited(client_for, users, officers, offer):

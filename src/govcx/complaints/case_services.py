@@ -75,7 +75,7 @@ def case_open_flagged(*, response_id: int, actor: User) -> tuple[Case, bool]:
 
 
 def _locked(case: Case, actor: User, expected_version: int) -> Case:
-    locked = (Case.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update()
+    locked = (Case.objects.for_user(actor, Action.HANDLE_COMPLAINTS).select_for_update(of=("self",))
               .select_related("service", "organisation", "owner").filter(pk=case.pk).first())
     if locked is None:
         raise NotFound(f"case {case.pk} not found")

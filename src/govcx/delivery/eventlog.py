@@ -124,6 +124,10 @@ def read_xes(path: str | os.PathLike[str]) -> pa.Table:
     forked processes on pieces of the file (`xes_chunks`), or in this process where forking is not possible."""
     try:
         table = xes_chunks.read(path)
+        if table is None and xes_chunks.can_fork():
+            # A child failed without rustxes's own refusal (a crash): lxml reads the file and names what is wrong,
+            # and this process keeps forking parsers, which parsing here would end for good.
+            return read_xes_iterparse(path)
         if table is None:
             table = xes_chunks.parse_here(path)
     except (KeyboardInterrupt, SystemExit):

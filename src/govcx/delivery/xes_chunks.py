@@ -1,16 +1,17 @@
 """Reading a large XES file with rustxes on several cores: the file is cut at `<trace` tags into documents of
-their own (the log's header repeated, `</log>` added), forked child processes parse them, and the parent joins
+their own (the log's header repeated, `</log>` added), child processes parse them, and the parent joins
 their Arrow tables in file order.
 
-Plain Python, no Django. rustxes holds the GIL, so threads would not help; forked children start in
-milliseconds because they inherit the imported parser. Polars (inside rustxes) cannot run in a child forked
-from a process that has already used its thread pool (the child waits for threads that were not copied), so
-this module never parses in its own process and refuses to fork once `parse_here` has run in it.
+Plain Python, no Django. rustxes holds the GIL, so threads would not help. The children are forked from
+multiprocessing's fork server, a clean single-threaded process that has imported the parser once, so they start
+in milliseconds and never inherit the caller's threads: Polars (inside rustxes) hangs in a child forked from a
+process whose thread pool was running, which any earlier use of Polars or a JVM bridge in the caller can cause.
+A child that stays stuck anyway is stopped, and this process then parses in process from then on.
 
 Results equal rustxes's on the whole file: a global default fills, in every piece, a column that any piece has
 (rustxes fills a default only into columns it has seen); where the pieces disagree on an attribute's type, or a
 piece is refused, one child reads the whole file instead. `read` returns None where it cannot fork (no `fork`,
-or this process has parsed in process) and raises Unreadable when rustxes cannot read the file.
+or a child got stuck before) and raises Unreadable when rustxes cannot read the file.
 """
 
 from __future__ import annotations
@@ -55,10 +56,8 @@ class Piece:
 
 
 def parse_here(path: str | os.PathLike[str]) -> pa.Table:
-    """rustxes on the whole file in this process (after which this process no longer forks parsers). Raises
-    whatever rustxes raises: a parse error is a Rust panic, a BaseException."""
-    global _parsed_here
-    _parsed_here = True
+    """rustxes on the whole file in this process. Raises whatever rustxes raises: a parse error is a Rust panic,
+    a BaseException."""
     return _rustxes_table(path).replace_schema_metadata(None)
 
 
@@ -80,7 +79,8 @@ def _rustxes_table(path: str | os.PathLike[str]) -> pa.Table:
 
 def can_fork() -> bool:
     """Linux only: macOS's system libraries are not safe to use in a forked child."""
-    return not _parsed_here and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return (not _parsed_here and sys.platform.startswith("linux")
+            and "forkserver" in multiprocessing.get_all_start_methods())
 
 
 def default_workers() -> int:
@@ -177,7 +177,8 @@ def _run(jobs: list[tuple[str, bytes, Piece | None]], targets: list[str], worker
     """Each job in a forked child, at most `workers` at a time: the exit status of each, or None when a child
     got stuck (it was stopped, and this process forks no more parsers)."""
     global _parsed_here
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["rustxes", __name__])
     status = [1] * len(jobs)
     waiting = list(range(len(jobs)))
     running: dict[Any, tuple[int, Any]] = {}
@@ -275,8 +276,6 @@ def read(path: str | os.PathLike[str], *, workers: int | None = None,
     when rustxes cannot read the file."""
     if not can_fork():
         return None
-    import rustxes  # noqa: F401 - imported before forking, so that children inherit it instead of importing it
-
     with tempfile.TemporaryDirectory(prefix="govcx-xes-") as folder:
         source = str(path)
         if is_gzip(path):
