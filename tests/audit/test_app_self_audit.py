@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from tests.staff_journeys import audit_steps, serious_violations, sign_in_steps
 
 from govcx.audit.engine import AuditOptions, JourneyStep, audit_journey
 from govcx.standards.services import assessment_create
@@ -26,22 +27,13 @@ def test_govcx_main_pages_have_no_serious_or_critical_violations(live_server, us
     steps = [
         JourneyStep("goto", value=f"{base}/login/"),
         JourneyStep("audit"),
-        JourneyStep("fill", "#id_username", "admin"),
-        JourneyStep("fill", "#id_password", password),
-        JourneyStep("click", "main button[type=submit]"),
-        JourneyStep("expect", "h1"),
+        *sign_in_steps("admin", password),
     ]
-    for path in pages:
-        steps += [JourneyStep("goto", value=f"{base}{path}"), JourneyStep("audit")]
+    steps += audit_steps(base, pages)
     served = urlsplit(base)
     options = AuditOptions(parallel=1, screenshots=False, allowed_hosts=(f"{served.hostname}:{served.port}",))
     results = audit_journey(f"{base}/login/", steps, options)
     assert [r.ok for r in results] == [True] * (len(pages) + 1), [(r.url, r.error) for r in results if not r.ok]
     assert results[1].final_url == f"{base}/"  # signed in: the journey reached the dashboard
-    bad = [
-        f"{r.url}: {i.rule} ({i.impact}) at {list(i.targets)[:3]}"
-        for r in results
-        for i in r.issues
-        if i.kind == "violation" and i.impact in ("serious", "critical")
-    ]
+    bad = serious_violations(results)
     assert not bad, "\n".join(bad)

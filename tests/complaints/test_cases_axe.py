@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.staff_journeys import audit_steps, serious_violations, sign_in_steps, switch_to_russian
 
 from govcx.audit.engine import AuditOptions, JourneyStep, audit_journey
 from govcx.complaints.case_services import cases_open_from_ratings
@@ -31,16 +32,11 @@ def test_case_and_passport_pages_pass_axe(live_server, users, services, password
              f"/registry/services/{services['b'].pk}/", "/reports/quarterly/"]
     steps = [
         JourneyStep("goto", value=f"{base}/login/"),
-        JourneyStep("fill", "#id_username", "admin"),
-        JourneyStep("fill", "#id_password", password),
-        JourneyStep("click", "main button[type=submit]"),
-        JourneyStep("expect", "h1"),
+        *sign_in_steps("admin", password),
     ]
-    for path in pages:
-        steps += [JourneyStep("goto", value=f"{base}{path}"), JourneyStep("audit")]
+    steps += audit_steps(base, pages) + switch_to_russian() + audit_steps(base, pages)
     results = audit_journey(f"{base}/login/", steps, AuditOptions(
         parallel=1, screenshots=False, allowed_hosts=(base.removeprefix("http://"),)))
-    assert [r.ok for r in results] == [True] * len(pages), [(r.url, r.error) for r in results if not r.ok]
-    bad = [f"{r.url}: {i.rule} ({i.impact}) at {list(i.targets)[:3]}" for r in results for i in r.issues
-           if i.kind == "violation" and i.impact in ("serious", "critical")]
+    assert [r.ok for r in results] == [True] * (2 * len(pages)), [(r.url, r.error) for r in results if not r.ok]
+    bad = serious_violations(results)
     assert not bad, "\n".join(bad)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.staff_journeys import audit_steps, serious_violations, sign_in_steps
 
 from govcx.audit.engine import AuditOptions, JourneyStep, audit_journey
 
@@ -23,21 +24,12 @@ def test_complaint_pages_pass_axe(live_server, users, submit, password):
         JourneyStep("goto", value=f"{base}/complaints/status/{token}/"),
         JourneyStep("audit"),
         JourneyStep("goto", value=f"{base}/login/"),
-        JourneyStep("fill", "#id_username", "admin"),
-        JourneyStep("fill", "#id_password", password),
-        JourneyStep("click", "main button[type=submit]"),
-        JourneyStep("expect", "h1"),
+        *sign_in_steps("admin", password),
     ]
-    for path in pages:
-        steps += [JourneyStep("goto", value=f"{base}{path}"), JourneyStep("audit")]
+    steps += audit_steps(base, pages)
     results = audit_journey(f"{base}/complaints/new/", steps, AuditOptions(
         parallel=1, screenshots=False, allowed_hosts=(base.removeprefix("http://"),)))
     assert [r.ok for r in results] == [True] * (len(pages) + 2), [(r.url, r.error) for r in results if not r.ok]
     assert results[-2].final_url == f"{base}/complaints/{overdue.pk}/"  # signed in: the handler's page
-    bad = [
-        f"{r.url}: {i.rule} ({i.impact}) at {list(i.targets)[:3]}"
-        for r in results
-        for i in r.issues
-        if i.kind == "violation" and i.impact in ("serious", "critical")
-    ]
+    bad = serious_violations(results)
     assert not bad, "\n".join(bad)
