@@ -54,6 +54,18 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _posted_snapshot_and_period(request: HttpRequest) -> tuple[Snapshot, str]:
+    """The snapshot and the month chosen on a run or what-if form; ValueError or Invalid when either is wrong."""
+    snapshot = selectors.access_snapshot(request.user, int(request.POST.get("snapshot") or 0))
+    period = (request.POST.get("period") or "").strip()[:16]
+    parse_period(period)
+    return snapshot, period
+
+
+def _snapshot_choices(request: HttpRequest) -> list[Snapshot]:
+    return list(Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50])
+
+
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     """The authority's runs with their progress, and (for proactive officers) a form to start one."""
@@ -63,9 +75,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, Action.RUN_PROACTIVE)
         try:
-            snapshot = selectors.access_snapshot(request.user, int(request.POST.get("snapshot") or 0))
-            period = (request.POST.get("period") or "").strip()[:16]
-            parse_period(period)
+            snapshot, period = _posted_snapshot_and_period(request)
         except (ValueError, Invalid):
             problem = _("Choose a snapshot and give the period as a month (2025-03).")
         else:
@@ -77,9 +87,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     runs = selectors.run_list(user=request.user).select_related("snapshot")[:100]
     return render(request, "proactive/runs.html", {
         "runs": [{"run": r, "status": labels.RUN_STATUSES.get(r.status, r.status)} for r in runs],
-        "may_run": may_run, "problem": problem,
-        "snapshots": Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50]
-        if may_run else [],
+        "may_run": may_run, "problem": problem, "snapshots": _snapshot_choices(request) if may_run else [],
     }, status=422 if problem else 200)
 
 
@@ -268,9 +276,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.RUN_PROACTIVE)
         try:
             version = selectors.access_draft(request.user, int(request.POST.get("draft") or 0), Action.RUN_PROACTIVE)
-            snapshot = selectors.access_snapshot(request.user, int(request.POST.get("snapshot") or 0))
-            period = (request.POST.get("period") or "").strip()[:16]
-            parse_period(period)
+            snapshot, period = _posted_snapshot_and_period(request)
         except (ValueError, Invalid):
             problem = _("Choose a draft, a snapshot and give the period as a month (2025-03).")
         else:
@@ -288,9 +294,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
         "whatifs": [{"whatif": w, "status": labels.RUN_STATUSES.get(w.status, w.status),
                      "pack": labels.BENEFITS.get(w.version.pack, w.version.pack)}
                     for w in selectors.whatif_list(user=request.user)[:100]],
-        "may_run": may_run, "problem": problem,
-        "snapshots": Snapshot.objects.for_user(request.user, Action.RUN_PROACTIVE).order_by("-taken_on")[:50]
-        if may_run else [],
+        "may_run": may_run, "problem": problem, "snapshots": _snapshot_choices(request) if may_run else [],
     }, status=422 if problem else 200)
 
 
