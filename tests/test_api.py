@@ -7,6 +7,7 @@ enforce them, so `client_for(user)` sessions work for unsafe requests too; the C
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -94,6 +95,7 @@ def test_openapi_is_served_and_lists_registry_and_standards_paths(db):
         "/api/standards/assessments/{assessment_id}": {"get"},
         "/api/standards/assessments/{assessment_id}/outcomes/{requirement_id}": {"put"},
         "/api/standards/assessments/{assessment_id}/adjustments": {"get", "post"},
+        "/api/standards/assessments/{assessment_id}/adjustment-owners": {"get"},
         "/api/standards/assessments/{assessment_id}/comparison": {"get"},
         "/api/standards/adjustments/{adjustment_id}": {"patch"},
     }.items():
@@ -468,11 +470,16 @@ def test_rerun_checks(api_for, assessment):
 def test_adjustment_create_and_patch(api_for, assessment):
     owner = api_for("owner_a")
     url = f"/standards/assessments/{assessment['id']}/adjustments"
+    people = owner.get(f"/standards/assessments/{assessment['id']}/adjustment-owners").json()
+    person = next(p for p in people if p["name"] == "owner-a")
+    assert {p["name"] for p in people} >= {"owner-a", "assessor-a", "viewer-a"} and "owner-b" not in str(people)
+    due = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
     created = owner.post(url, {"requirement_id": "cit-proactive", "action": "Offer it proactively",
-                               "owner": "Digital team", "due_date": "2027-03-01"})
+                               "owner_id": person["id"], "due_date": due})
     assert created.status_code == 201, created.content
     adjustment = created.json()
-    assert (adjustment["status"], adjustment["version"], adjustment["due_date"]) == ("open", 1, "2027-03-01")
+    assert (adjustment["status"], adjustment["version"], adjustment["due_date"]) == ("open", 1, due)
+    assert (adjustment["owner"], adjustment["owner_id"]) == ("owner-a", person["id"])
     assert adjustment["assessment_id"] == assessment["id"]
 
     assert [a["id"] for a in owner.get(url).json()] == [adjustment["id"]]
@@ -491,14 +498,26 @@ def test_adjustment_create_and_patch(api_for, assessment):
     assert_error(bad, 422, "invalid")
 
 
-def test_adjustment_create_validation(api_for, assessment):
+def test_adjustment_create_validation(api_for, assessment, users):
     url = f"/standards/assessments/{assessment['id']}/adjustments"
     owner = api_for("owner_a")
-    assert_error(owner.post(url, {"requirement_id": "nope", "action": "x", "owner": "y", "due_date": "2027-01-01"}),
-                 422, "invalid")
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    details = assert_error(owner.post(url, {"requirement_id": "nope", "action": "x", "owner": "owner-a",
+                                            "due_date": due}), 422, "invalid")["details"]
+    assert {d["field"] for d in details} == {"requirement_id"}
     details = assert_error(owner.post(url, {"requirement_id": "cit-proactive", "action": "x", "owner": "y",
                                             "due_date": "soon"}), 422, "invalid")["details"]
     assert "due_date" in {d["field"] for d in details}
+    # an owner is a person of the service's authority, by id or exact name; a free text or a stranger is refused
+    for who in ({"owner": "Digital team"}, {"owner_id": users["owner_b"].pk}, {}):
+        details = assert_error(owner.post(url, {"requirement_id": "cit-proactive", "action": "x", "due_date": due,
+                                                **who}), 422, "invalid")["details"]
+        assert {d["field"] for d in details} <= {"owner", "owner_id"} and details, who
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    details = assert_error(owner.post(url, {"requirement_id": "cit-proactive", "action": "x", "owner": "OWNER-A",
+                                            "due_date": yesterday}), 422, "invalid")["details"]
+    assert [d["field"] for d in details] == ["due_date"] and "has passed" in details[0]["message"]
+    assert owner.get(url).json() == []
 
 
 def test_comparison_endpoint(api_for, services, model_pack, assessment, make_passport):

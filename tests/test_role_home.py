@@ -30,7 +30,7 @@ def work(staff, services, packs):
     for side in ("a", "b"):
         assessment = assessment_create(actor=admin, service=services[side], pack=pack)
         adjustment_create(actor=admin, assessment=assessment, requirement_id=requirement,
-                          action=f"Fix the form of {side.upper()}", owner="Team",
+                          action=f"Fix the form of {side.upper()}", owner=staff[f"owner_{side}"],
                           due_date=timezone.localdate() + dt.timedelta(days=10))
         done[side] = complaint_submit(service=services[side], text=f"The queue at {side.upper()} was long",
                                       author=Author(name="Анна Петрова", email="anna@example.org", consent=True))[0]

@@ -60,11 +60,11 @@ def build(base: dict[str, Any]) -> dict[str, Any]:
     asm_a = assessment_create(actor=admin, service=services["a"], pack=pack)
     asm_a1 = assessment_create(actor=admin, service=services["a1"], pack=pack)
     asm_b = assessment_create(actor=admin, service=services["b"], pack=pack)
-    due = dt.date(2020, 1, 1)
     adj_a = adjustment_create(actor=admin, assessment=asm_a, requirement_id="cit-proactive", action="Act A",
-                              owner="Team A", due_date=due)
+                              owner=base["users"]["owner_a"], due_date=dt.date.today())
     adj_b = adjustment_create(actor=admin, assessment=asm_b, requirement_id="cit-proactive", action="Act B",
-                              owner="Team B", due_date=due)
+                              owner=base["users"]["owner_b"], due_date=dt.date.today())
+    Adjustment.objects.filter(pk__in=[adj_a.pk, adj_b.pk]).update(due_date=dt.date(2020, 1, 1))  # now overdue
     return {
         "pack": pack.pk, "spare_a": spare.pk, "first_a": first_a.pk, "asm_a": asm_a.pk, "asm_a1": asm_a1.pk,
         "asm_b": asm_b.pk, "adj_a": adj_a.pk, "adj_b": adj_b.pk, "person_a": base["users"]["owner_a"].pk,
@@ -139,7 +139,7 @@ def outcome_body(world: dict[str, Any]) -> dict[str, Any]:
 
 
 def adjustment_body(world: dict[str, Any]) -> dict[str, Any]:
-    return {"requirement_id": "cit-proactive", "action": "Do it", "owner": "Team",
+    return {"requirement_id": "cit-proactive", "action": "Do it", "owner_id": world["person_a"],
             "due_date": (dt.date.today() + dt.timedelta(days=30)).isoformat()}
 
 
@@ -169,6 +169,8 @@ WRITES = [
         acts(IN_A, ASSESS, 200), method="put", body=outcome_body),
     row("api", "create adjustment", "/api/standards/assessments/{asm_a}/adjustments", acts(IN_A, ADJUST, 201),
         method="post", body=adjustment_body),
+    row("api", "adjustment owners of a", "/api/standards/assessments/{asm_a}/adjustment-owners",
+        acts(IN_A, ADJUST, 200)),
     row("api", "change adjustment", "/api/standards/adjustments/{adj_a}", acts(IN_A, ADJUST, 200),
         method="patch", body=status_body),
     row("page", "passport edit form", "/registry/services/{svc_a}/edit/", acts(IN_A, CHANGE_SERVICE, 200)),

@@ -24,7 +24,7 @@ def change(users, services, packs):
         assessment = assessment_create(actor=admin, service=services[side], pack=pack)
         return adjustment_create(actor=admin, assessment=assessment,
                                  requirement_id=next(iter(pack.parsed.requirements())).id,
-                                 action="Opening hours extended to 20:00 on Thursdays", owner="MFC team",
+                                 action="Opening hours extended to 20:00 on Thursdays", owner=users[f"owner_{side}"],
                                  due_date=timezone.localdate() + dt.timedelta(days=20))
 
     return make

@@ -347,8 +347,8 @@ def test_conflicting_passport_edits(users, services, make_passport):
 def test_conflicting_adjustment_status_changes(users, assess):
     assessment = assess("a")
     adjustment = adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-proactive",
-                                   action="Offer the service proactively", owner="Digital team",
-                                   due_date=dt.date(2027, 3, 1))
+                                   action="Offer the service proactively", owner=users["owner_a"],
+                                   due_date=later())
     seen = adjustment.version
     adjustment_set_status(actor=users["owner_a"], adjustment=adjustment, status="in_progress", expected_version=seen)
     with pytest.raises(Conflict):
@@ -442,13 +442,18 @@ def test_comparison_reports_new_gaps(users, assess):
 # --- adjustments ------------------------------------------------------------------------------------------
 
 
+def later(days: int = 60) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
 def test_adjustment_create_and_progress(users, assess):
     assessment = assess("a")
     adjustment = adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-proactive",
-                                   action="  Offer the service proactively ", owner=" Digital team ",
-                                   due_date=dt.date(2027, 3, 1))
+                                   action="  Offer the service proactively ", owner=users["viewer_a"],
+                                   due_date=later())
     assert (adjustment.status, adjustment.version) == ("open", 1)
-    assert adjustment.action == "Offer the service proactively" and adjustment.owner == "Digital team"
+    assert adjustment.action == "Offer the service proactively"
+    assert (adjustment.owner, adjustment.owner_user) == ("viewer-a", users["viewer_a"])
     assert adjustment.created_by == users["owner_a"]
     assert list(assessment.adjustments.all()) == [adjustment]
 
@@ -462,20 +467,30 @@ def test_adjustment_create_and_progress(users, assess):
 
 def test_adjustment_validation(users, assess):
     assessment = assess("a")
-    with pytest.raises(Invalid, match="not-a-requirement"):
+    with pytest.raises(Invalid) as caught:
         adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="not-a-requirement",
-                          action="x", owner="y", due_date=dt.date(2027, 1, 1))
+                          action="x", owner=users["owner_a"], due_date=later())
+    assert [(d["field"], "not-a-requirement" in d["message"]) for d in caught.value.details] == [
+        ("requirement_id", True)]
     with pytest.raises(Invalid) as caught:
         adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-proactive",
-                          action="  ", owner="", due_date=dt.date(2027, 1, 1))
-    assert {d["field"] for d in caught.value.details} == {"action", "owner"}
+                          action="  ", owner=users["owner_b"], due_date=timezone.localdate() - dt.timedelta(days=1))
+    # every problem at once: the owner is of another authority, the due date has passed
+    assert {d["field"] for d in caught.value.details} == {"action", "owner", "due_date"}
+    inactive = users["assessor_a2"]
+    inactive.is_active = False
+    inactive.save()
+    with pytest.raises(Invalid) as caught:
+        adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-proactive",
+                          action="x", owner=inactive, due_date=later())
+    assert {d["field"] for d in caught.value.details} == {"owner"}
     adjustment = adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-proactive",
-                                   action="x", owner="y", due_date=dt.date(2027, 1, 1))
+                                   action="x", owner=users["owner_a"], due_date=timezone.localdate())
     with pytest.raises(Invalid, match="status"):
         adjustment_set_status(actor=users["owner_a"], adjustment=adjustment, status="abandoned", expected_version=1)
     with pytest.raises(Forbidden):
         adjustment_create(actor=users["viewer_a"], assessment=assessment, requirement_id="cit-proactive",
-                          action="x", owner="y", due_date=dt.date(2027, 1, 1))
+                          action="x", owner=users["owner_a"], due_date=later())
     assert Adjustment.objects.count() == 1
 
 
@@ -506,8 +521,8 @@ def test_every_change_writes_an_audit_event(users, services, assess, make_passpo
         (users["analyst"], "assessment.rerun_checks"), (users["assessor_a"], "assessment.create")]
 
     adjustment = adjustment_create(actor=users["owner_a"], assessment=assessment, requirement_id="cit-plain-language",
-                                   action="Test the forms with users", owner="Research team",
-                                   due_date=dt.date(2027, 2, 1))
+                                   action="Test the forms with users", owner=users["owner_a"],
+                                   due_date=later())
     adjustment_set_status(actor=users["assessor_a"], adjustment=adjustment, status="done", expected_version=1)
     assert [(e.actor, e.action, e.changes.get("status")) for e in events(adjustment)] == [
         (users["assessor_a"], "adjustment.set_status", ["open", "done"]),

@@ -20,6 +20,10 @@ class User(AbstractUser):
 
     PERSONAL_DATA = ("username", "first_name", "last_name", "email")
 
+    def person_name(self) -> str:
+        """The name shown where a person is named (an adjustment's owner, a case's owner): full name, else login."""
+        return self.get_full_name() or self.username
+
 
 class ApiToken(models.Model):
     """A machine credential. Only a SHA-256 hash of the secret is stored."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ from govcx.standards.models import Adjustment, AdjustmentStatus, Assessment, Req
 from govcx.standards.presentation import RATING_CHOICES
 from govcx.standards.schema import ScoringScheme
 from govcx.standards.scoring import OutcomeStatus, Verdict, normalise
+from govcx.standards.selectors import adjustment_owner_candidates
 from govcx.standards.services import (
     adjustment_create,
     adjustment_set_status,
@@ -289,6 +291,23 @@ class _Builder:
         best = min(candidates, key=lambda u: len(self._scopes[u.organisation]))
         return self.users[best.username]
 
+    def _adjustment_people(self, organisation: Organisation) -> list[User]:
+        """The people of the service's authority who can own an adjustment; an authority without demo logins gets
+        its staff (named, without a login) from the demo's list of adjustment owners."""
+        people = list(adjustment_owner_candidates(organisation_id=organisation.pk))
+        if people:
+            return people
+        first = zlib.crc32(organisation.code.encode())  # by the code, so the demo's random sequence stays as it was
+        for i in range(2):
+            named = data.ADJUSTMENT_OWNERS[(first + i) % len(data.ADJUSTMENT_OWNERS)]
+            initials, surname = named.split(",")[0].rsplit(" ", 1)
+            person = User(username=f"staff.{organisation.code}.{i + 1}", first_name=initials, last_name=surname,
+                          organisation=organisation, role=Role.VIEWER, is_demo=True)
+            person.set_unusable_password()
+            person.save()
+            people.append(person)
+        return people
+
     def _packs(self) -> None:
         files = shipped_pack_files()
         for i, path in enumerate(files, start=1):
@@ -398,10 +417,16 @@ class _Builder:
                 "", f"Устранить несоответствие требованию «{titles[rid][1]}», выявленное при оценке",
             )
             offset = self.rng.randint(-80, 150)
+            due = self.today + dt.timedelta(days=offset)
             adjustment = adjustment_create(
                 actor=actor, assessment=assessment, requirement_id=rid, action=ru,
-                owner=self.rng.choice(data.ADJUSTMENT_OWNERS), due_date=self.today + dt.timedelta(days=offset),
+                owner=self.rng.choice(self._adjustment_people(assessment.service.owner)),
+                due_date=max(due, self.today),
             )
+            if offset < 0:
+                # history: planned weeks ago, its due date has passed since (a new one cannot be due in the past)
+                Adjustment.objects.filter(pk=adjustment.pk).update(due_date=due)
+                adjustment.due_date = due
             if offset < 0:
                 status = self.rng.choices(["open", "in_progress", "done"], weights=(5, 2, 3))[0]
             else:

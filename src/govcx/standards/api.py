@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
@@ -88,8 +88,9 @@ class OutcomeIn(Schema):
 class AdjustmentIn(Schema):
     requirement_id: str
     action: str
-    owner: str
-    due_date: Day
+    owner_id: int | None = Field(None, description="A person of the service's authority (GET .../adjustment-owners).")
+    owner: str = Field("", description="Instead of owner_id: that person's exact full name or login.")
+    due_date: Day = Field(description="Today or later.")
 
 
 class AdjustmentOut(Schema):
@@ -98,9 +99,15 @@ class AdjustmentOut(Schema):
     requirement_id: str
     action: str
     owner: str
+    owner_id: int | None = Field(None, alias="owner_user_id")
     due_date: dt.date
     status: str
     version: int
+
+
+class AdjustmentOwnerOut(Schema):
+    id: int
+    name: str
 
 
 class AdjustmentStatusIn(Schema):
@@ -224,10 +231,21 @@ def adjustment_list(request: SignedInRequest, assessment_id: Id):
     return selectors.access_assessment(request.user, assessment_id).adjustments.all()
 
 
+@router.get("/assessments/{assessment_id}/adjustment-owners", response=list[AdjustmentOwnerOut])
+def adjustment_owner_list(request: SignedInRequest, assessment_id: Id):
+    """The people who may own an adjustment of this assessment: the active staff of the service's authority."""
+    assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
+    people = selectors.adjustment_owner_candidates(organisation_id=assessment.service.owner_id)
+    return [{"id": person.pk, "name": person.person_name()} for person in people]
+
+
 @router.post("/assessments/{assessment_id}/adjustments", response={201: AdjustmentOut})
 def adjustment_create(request: SignedInRequest, assessment_id: Id, payload: AdjustmentIn):
     assessment = selectors.access_assessment(request.user, assessment_id, Action.MANAGE_ADJUSTMENTS)
-    return Status(201, services.adjustment_create(actor=request.user, assessment=assessment, **payload.model_dump()))
+    owner = selectors.adjustment_owner(assessment=assessment, owner_id=payload.owner_id, owner_name=payload.owner)
+    return Status(201, services.adjustment_create(
+        actor=request.user, assessment=assessment, requirement_id=payload.requirement_id, action=payload.action,
+        owner=owner, due_date=payload.due_date))
 
 
 @router.patch("/adjustments/{adjustment_id}", response=AdjustmentOut)

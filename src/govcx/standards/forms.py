@@ -1,5 +1,5 @@
 """The adjustment form of the assessment page: a due date from today on, an owner picked from the people of the
-service's authority (the service decides and writes; the API still takes an owner's name as text)."""
+service's authority (the service checks both again and writes)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from govcx.accounts.models import User
 from govcx.common.forms import CheckedForm, SearchableSelect
-
-
-def person_name(user: User) -> str:
-    return user.get_full_name() or user.username
 
 
 class AdjustmentForm(CheckedForm):
@@ -34,7 +30,7 @@ class AdjustmentForm(CheckedForm):
         cast(forms.ChoiceField, self.fields["requirement_id"]).choices = [
             (g["requirement_id"], g["title"]) for g in gaps]
         cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("Choose a person"))] + [
-            (user.pk, person_name(user)) for user in self.people.values()]
+            (user.pk, user.person_name()) for user in self.people.values()]
         self.fields["due_date"].widget.attrs["min"] = self.today.isoformat()
 
     def clean_due_date(self) -> dt.date:
@@ -43,5 +39,5 @@ class AdjustmentForm(CheckedForm):
             raise forms.ValidationError(_("The due date has passed; choose today or a later day."))
         return due
 
-    def owner_name(self) -> str:
-        return person_name(self.people[self.cleaned_data["owner"]])
+    def chosen_owner(self) -> User:
+        return self.people[self.cleaned_data["owner"]]

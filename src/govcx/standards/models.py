@@ -154,6 +154,10 @@ class Adjustment(models.Model):
     requirement_id = models.CharField(max_length=80)
     action = models.TextField()
     owner = models.CharField(max_length=200)
+    # the person named in `owner`, one of the service's authority (null for adjustments made before owners were
+    # picked from the authority's people, whose owner is only a name)
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="owned_adjustments")
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=AdjustmentStatus.choices, default=AdjustmentStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

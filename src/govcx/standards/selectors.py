@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import access, can
-from govcx.errors import NotFound
+from govcx.errors import Invalid, NotFound
 from govcx.registry.models import Service
 from govcx.standards import scoring
 from govcx.standards.checks import DocumentFact, ServiceFacts, StepFact
@@ -42,6 +43,30 @@ def access_assessment(user: Any, assessment_id: Any, action: Action = Action.VIE
 def access_adjustment(user: Any, adjustment_id: Any, action: Action = Action.VIEW) -> Adjustment:
     queryset = Adjustment.objects.select_related("assessment", "assessment__service")
     return access(queryset, user, adjustment_id, action, what="adjustment")
+
+
+def adjustment_owner_candidates(*, organisation_id: int) -> QuerySet[User]:
+    """The people who may own an adjustment of a service: the active staff of the service's own authority."""
+    return User.objects.filter(organisation_id=organisation_id, is_active=True).order_by(
+        "last_name", "first_name", "username")
+
+
+def adjustment_owner(*, assessment: Assessment, owner_id: int | None, owner_name: str = "") -> User:
+    """The owner an API client named, by id or by the person's exact name or login, among the service's people."""
+    people = adjustment_owner_candidates(organisation_id=assessment.service.owner_id)
+    if owner_id is not None:
+        found = list(people.filter(pk=owner_id))
+    else:
+        wanted = owner_name.strip().casefold()
+        found = [p for p in people if wanted and wanted in {p.person_name().casefold(), p.username.casefold()}]
+    if len(found) != 1:
+        raise Invalid(
+            "the owner must be one person of the service's authority",
+            details=[{"field": "owner_id" if owner_id is not None else "owner",
+                      "message": "not one of the active people of the service's authority"
+                      if not found else "more than one person has this name; give owner_id"}],
+        )
+    return found[0]
 
 
 def pack_list() -> QuerySet[StandardPack]:

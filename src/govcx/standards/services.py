@@ -358,27 +358,29 @@ def assessments_recheck(*, service: Service, check_prefix: str) -> list[Assessme
 
 @transaction.atomic
 def adjustment_create(
-    *, actor: User, assessment: Assessment, requirement_id: str, action: str, owner: str, due_date: dt.date
+    *, actor: User, assessment: Assessment, requirement_id: str, action: str, owner: User, due_date: dt.date
 ) -> Adjustment:
+    """An adjustment owned by a person of the service's authority, due today or later."""
     require(actor, Action.MANAGE_ADJUSTMENTS)
     _in_scope(Assessment.objects.for_user(actor, Action.MANAGE_ADJUSTMENTS), assessment.pk, "assessment")
+    problems = []
     if requirement_id not in {r.id for r in assessment.pack.parsed.requirements()}:
-        raise Invalid(
-            f"requirement {requirement_id!r} is not in this assessment's pack",
-            details=[{"field": "requirement_id", "message": "unknown requirement"}],
-        )
-    if not action.strip() or not owner.strip():
-        raise Invalid(
-            "an adjustment needs an action and an owner",
-            details=[
-                {"field": f, "message": "required"} for f, v in (("action", action), ("owner", owner)) if not v.strip()
-            ],
-        )
+        problems.append({"field": "requirement_id", "message": f"{requirement_id!r} is not in this assessment's pack"})
+    if not action.strip():
+        problems.append({"field": "action", "message": "required"})
+    if not selectors.adjustment_owner_candidates(organisation_id=assessment.service.owner_id).filter(
+            pk=owner.pk).exists():
+        problems.append({"field": "owner", "message": "not one of the active people of the service's authority"})
+    if due_date < timezone.localdate():
+        problems.append({"field": "due_date", "message": f"{due_date.isoformat()} has passed; give today or later"})
+    if problems:
+        raise Invalid("the adjustment cannot be added as given", details=problems)
     adjustment = Adjustment.objects.create(
         assessment=assessment,
         requirement_id=requirement_id,
         action=action.strip(),
-        owner=owner.strip(),
+        owner=owner.person_name(),
+        owner_user=owner,
         due_date=due_date,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govcx.accounts.models import User
 from govcx.accounts.requests import SignedInRequest
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
@@ -157,7 +156,7 @@ def adjustment_create(request: SignedInRequest, assessment_id: int) -> HttpRespo
             assessment=assessment,
             requirement_id=form.cleaned_data["requirement_id"],
             action=form.cleaned_data["action"],
-            owner=form.owner_name(),
+            owner=form.chosen_owner(),
             due_date=form.cleaned_data["due_date"],
         )
         messages.success(request, _("Adjustment added."))
@@ -170,8 +169,7 @@ def _adjustment_form(assessment, data=None, gaps=None) -> AdjustmentForm:
         result = assessment.result or {}
         gaps = [{"requirement_id": g["requirement_id"], "title": g["requirement_id"]}
                 for g in [*result.get("blocking", []), *result.get("non_blocking", [])]]
-    people = User.objects.filter(organisation_id=assessment.service.owner_id, is_active=True).order_by(
-        "last_name", "first_name", "username")
+    people = selectors.adjustment_owner_candidates(organisation_id=assessment.service.owner_id)
     return AdjustmentForm(data, gaps=gaps, people=people)
 
 
