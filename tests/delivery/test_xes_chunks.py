@@ -153,3 +153,13 @@ def test_public_logs_in_pieces_equal_the_whole_file(eventlogs, name, chunk_bytes
     two = eventlog.canonical(whole, mapping, file_name=name, file_format="xes").events
     assert one.equals(two)
     assert isinstance(one["timestamp"].type, pa.TimestampType)
+
+
+def test_a_worker_that_dies_marks_its_job_crashed_and_the_next_read_still_forks(tmp_path):
+    missing = xes_chunks.Job(str(tmp_path / "gone.xes"), b"", xes_chunks.Piece(0, 10, closed=False),
+                             str(tmp_path / "gone.arrow"))
+    targets, status = xes_chunks._run(iter([missing]), 1)  # the worker fails to open the source and exits
+    assert status == [xes_chunks.CRASHED] and targets == [str(tmp_path / "gone.arrow")]
+    path = tmp_path / "log.xes"
+    path.write_text(document(*(trace(n, ("a", "")) for n in range(40))))
+    assert xes_chunks.can_fork() and xes_chunks.read(path, chunk_bytes=1500).num_rows == 40
