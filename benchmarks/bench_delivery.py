@@ -20,9 +20,11 @@ does not distort.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,6 +79,11 @@ def build_log(events: int, target: Path) -> None:
             copy += 1
 
 
+def load() -> str:
+    """The load average (1, 5 and 15 minutes): figures taken on a shared machine say what else was running."""
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def cpu_seconds() -> float:
     """CPU time of this process (all its threads) and of its finished children."""
     return sum(usage.ru_utime + usage.ru_stime for usage in (resource.getrusage(resource.RUSAGE_SELF),
@@ -106,17 +113,29 @@ def run_govcx(path: str) -> dict[str, float]:
 
 
 def run_pm4py(path: str) -> dict[str, float]:
+    """PM4Py's side; each step, when done, is written to stderr (`step NAME SECONDS`), so a run that cannot
+    finish (memory, a kill) still says how far it got."""
     import pandas as pd
     import pm4py
 
     cpu_before = cpu_seconds()
     started = time.perf_counter()
-    frame = pm4py.format_dataframe(pd.read_parquet(path, columns=["case", "activity", "timestamp"]),
-                                   case_id="case", activity_key="activity", timestamp_key="timestamp")
+
+    def done(step: str) -> None:
+        print(f"step {step} {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+
+    frame = pd.read_parquet(path, columns=["case", "activity", "timestamp"])
+    done("read_parquet")
+    frame = pm4py.format_dataframe(frame, case_id="case", activity_key="activity", timestamp_key="timestamp")
+    done("format_dataframe")
     variants = pm4py.get_variants(frame)
+    done("variants")
     durations = pm4py.get_all_case_durations(frame)
+    done("case_durations")
     performance, _, _ = pm4py.discover_performance_dfg(frame)
+    done("performance_dfg")
     rework = pm4py.get_rework_cases_per_activity(frame)
+    done("rework")
     on_time = sum(1 for d in durations if d <= DEADLINE_SECONDS) / len(durations)
     elapsed = time.perf_counter() - started
     return {"seconds": elapsed, "cpu_seconds": cpu_seconds() - cpu_before, "variants": len(variants),
@@ -140,41 +159,91 @@ def write_xes(events: int, target: Path) -> None:
         out.write("</log>\n")
 
 
+def forkserver_cpu_seconds() -> float:
+    """CPU time of multiprocessing's fork server and of its finished children (the XES workers are its
+    children, not this process's, so RUSAGE_CHILDREN misses them): /proc/PID/stat utime, stime, cutime,
+    cstime."""
+    import multiprocessing.forkserver
+
+    pid = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _nothing() -> None:
+    pass
+
+
 def run_xes_govcx(path: str) -> dict[str, float]:
-    """Reading (rustxes, then the canonical layout) and, separately timed, the rest of an import: event keys and
-    the new part in the store (what `eventlog_import` does besides its database record)."""
+    """Reading (rustxes workers, then the canonical layout) and, separately timed, the rest of an import: event
+    keys and the new part in the store (what `eventlog_import` does besides its database record). The parser
+    library is imported and the fork server started before the clock (both once per process: a worker process
+    that imports many files pays them once); their time is printed as `server_start_seconds`. Two reads; the
+    figures are the second's, the first's wall time is `first_seconds`."""
     import rustxes  # noqa: F401 - the parser library is loaded once per process (0.6 s of Polars), not per file
 
     from govcx.delivery import eventlog, store, xes_chunks
 
-    cpu_before = cpu_seconds()
+    started = time.perf_counter()
+    xes_chunks.start_server()
+    probe = xes_chunks._context().Process(target=_nothing)  # waits for the server to have imported the parser
+    probe.start()
+    probe.join()
+    server_start = time.perf_counter() - started
+    first = time.perf_counter()
+    eventlog.read_event_log(path)
+    first = time.perf_counter() - first
+    cpu_before = cpu_seconds() + forkserver_cpu_seconds()
     started = time.perf_counter()
     log = eventlog.read_event_log(path)
     read = time.perf_counter() - started
-    cpu_read = cpu_seconds() - cpu_before
+    cpu_read = cpu_seconds() + forkserver_cpu_seconds() - cpu_before
     with tempfile.TemporaryDirectory(prefix="govcx-bench-store-") as root:
         added, _ = store.append_new(root, 1, store.with_keys(log.events))
     return {"seconds": read, "events": log.event_count, "import_seconds": time.perf_counter() - started,
-            "stored": added, "workers": xes_chunks.default_workers(),
-            "cpu_seconds": cpu_read}
+            "import_cpu_seconds": cpu_seconds() + forkserver_cpu_seconds() - cpu_before,
+            "stored": added, "workers": xes_chunks.default_workers(), "cpu_seconds": cpu_read,
+            "cpu_seconds_per_million": cpu_read / log.event_count * 1e6, "first_seconds": first,
+            "server_start_seconds": server_start}
 
 
 def run_xes_pm4py(path: str) -> dict[str, float]:
     import pm4py
 
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     frame = pm4py.read_xes(path, variant="iterparse", return_legacy_log_object=False)
-    return {"seconds": time.perf_counter() - started, "events": len(frame)}
+    cpu = cpu_seconds() - cpu_before
+    return {"seconds": time.perf_counter() - started, "events": len(frame), "cpu_seconds": cpu,
+            "cpu_seconds_per_million": cpu / len(frame) * 1e6}
 
 
 SIDES = {"govcx": run_govcx, "pm4py": run_pm4py, "xes-govcx": run_xes_govcx, "xes-pm4py": run_xes_pm4py}
 
 
-def in_child(side: str, path: Path) -> dict[str, float]:
+def in_child(side: str, path: Path, memory_gb: float | None = None) -> dict[str, float]:
+    """`side` in a process of its own (niced by the caller's niceness); its figures, or why it failed and the
+    last step it finished. `memory_gb` caps its address space (RLIMIT_AS), so a side that needs more fails with
+    MemoryError instead of pushing the machine into swap or the OOM killer."""
+    def limit() -> None:
+        if memory_gb:
+            cap = int(memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--side", side, str(path)], capture_output=True, text=True,
-                          check=False)
+                          check=False, preexec_fn=limit)
     if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}  # type: ignore[dict-item]
+        lines = done.stderr.strip().splitlines()
+        steps = [line for line in lines if line.startswith("step ")]
+        reason = lines[-1] if lines else ""
+        if done.returncode < 0:
+            reason = f"killed by signal {-done.returncode} {reason}".strip()
+        return {"error": reason or f"exit status {done.returncode}",  # type: ignore[dict-item]
+                "last_step": steps[-1] if steps else "none",
+                "seconds_until_failure": time.perf_counter() - started}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -183,6 +252,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, nargs="*", default=[1_000_000, 10_000_000])
     parser.add_argument("--no-peer", action="store_true", help="skip PM4Py")
     parser.add_argument("--peer-max", type=int, default=10_000_000, help="largest log PM4Py is run on")
+    parser.add_argument("--peer-memory-gb", type=float, default=16.0,
+                        help="address-space cap of PM4Py's process (it fails with MemoryError above it)")
     parser.add_argument("--xes-events", type=int, default=500_000)
     parser.add_argument("--xes-peer-events", type=int, default=100_000)
     parser.add_argument("--side", help=argparse.SUPPRESS)
@@ -199,30 +270,38 @@ def main() -> None:
             started = time.perf_counter()
             build_log(events, path)
             print(f"\n{events:,} events: log built in {time.perf_counter() - started:.1f} s "
-                  f"({path.stat().st_size / 2**20:.0f} MB Parquet)")
+                  f"({path.stat().st_size / 2**20:.0f} MB Parquet); {load()}", flush=True)
             ours = in_child("govcx", path)
-            print(f"  govcx (Ibis + DuckDB): {json.dumps(ours)}")
+            print(f"  govcx (Ibis + DuckDB): {json.dumps(ours)}; {load()}", flush=True)
             if not args.no_peer and events <= args.peer_max:
-                theirs = in_child("pm4py", path)
-                print(f"  PM4Py 2.7 (pandas):    {json.dumps(theirs)}")
+                theirs = in_child("pm4py", path, args.peer_memory_gb)
+                print(f"  PM4Py 2.7 (pandas):    {json.dumps(theirs)}; {load()}", flush=True)
                 if "seconds" in ours and "seconds" in theirs:
                     same = all(ours[k] == theirs[k] for k in ("variants", "arcs", "rework"))
-                    print(f"  speed-up: {theirs['seconds'] / ours['seconds']:.1f}x (same figures: {same})")
+                    print(f"  speed-up: {theirs['seconds'] / ours['seconds']:.1f}x, CPU "
+                          f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.1f}x (same figures: {same})")
             path.unlink()
         if args.xes_events:
             xes = Path(folder) / "events.xes"
             write_xes(args.xes_events, xes)
-            ours = in_child("xes-govcx", xes)
-            print(f"\nXES import, {args.xes_events:,} events ({xes.stat().st_size / 2**20:.0f} MB): govcx reads "
-                  f"{ours.get('events', 0) / ours.get('seconds', 1):,.0f} events/s, reads and stores "
-                  f"{ours.get('events', 0) / ours.get('import_seconds', 1):,.0f} events/s {json.dumps(ours)}")
+            packed = Path(folder) / "events.xes.gz"
+            with open(xes, "rb") as plain, gzip.open(packed, "wb", compresslevel=6) as out:
+                shutil.copyfileobj(plain, out, 8 << 20)
+            for source in (xes, packed):
+                ours = in_child("xes-govcx", source)
+                print(f"\nXES import, {args.xes_events:,} events, {source.name} "
+                      f"({source.stat().st_size / 2**20:.0f} MB): govcx reads "
+                      f"{ours.get('events', 0) / ours.get('seconds', 1):,.0f} events/s "
+                      f"({ours.get('cpu_seconds_per_million', 0):.2f} CPU s per million events), reads and stores "
+                      f"{ours.get('events', 0) / ours.get('import_seconds', 1):,.0f} events/s {json.dumps(ours)}; "
+                      f"{load()}", flush=True)
             if not args.no_peer:
                 small = Path(folder) / "events-peer.xes"
                 write_xes(args.xes_peer_events, small)
                 theirs = in_child("xes-pm4py", small)
                 print(f"XES import, {args.xes_peer_events:,} events: PM4Py iterparse "
-                      f"{theirs.get('events', 0) / theirs.get('seconds', 1):,.0f} events/s {json.dumps(theirs)}")
-
+                      f"{theirs.get('events', 0) / theirs.get('seconds', 1):,.0f} events/s {json.dumps(theirs)}; "
+                      f"{load()}")
 
 if __name__ == "__main__":
     main()

@@ -127,3 +127,36 @@ def test_cached_figures_are_computed_once_per_state_of_the_events(tmp_path):
     store.append_new(tmp_path, 7, events.set_column(0, "event_key", pa.array(["k2"])))
     assert store.cached_figures(tmp_path, 7, "x", [1], compute) == {"n": 4}
     assert len(list(store.service_folder(tmp_path, 7).glob("figures-*"))) == 1
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_event_keys_digest_the_identity_and_its_ordinal_among_identical_events(tmp_path, repeated):
+    """The key of each event, recomputed here with hashlib: the identity's fields and how many identical events
+    came before it in the file, plus one (a file without repeats takes the path without the window)."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from govcx.delivery import eventlog
+
+    rows = [("1", "apply", 0, "complete", "r1"), ("1", "check", 60, None, None), ("2", "apply", 0, "complete", "r1")]
+    if repeated:
+        rows += [("1", "check", 60, None, None), ("1", "check", 60, None, None)]
+    events = pa.table({
+        "case": [row[0] for row in rows], "activity": [row[1] for row in rows],
+        "timestamp": pa.array([row[2] * 1_000_000 for row in rows], eventlog.TIMESTAMP_TYPE),
+        "ts_us": pa.array([row[2] * 1_000_000 for row in rows], pa.int64()),
+        "event_index": pa.array(range(len(rows)), pa.int64()),
+        "lifecycle": [row[3] for row in rows], "resource": [row[4] for row in rows],
+    })
+    seen: dict[tuple, int] = {}
+    expected = {}
+    for index, (case, activity, seconds, lifecycle, resource) in enumerate(rows):
+        identity = (case, activity, seconds, lifecycle, resource)
+        seen[identity] = seen.get(identity, 0) + 1
+        text = "\x1f".join([case, activity, str(seconds * 1_000_000), lifecycle or "", resource or "",
+                            str(seen[identity])])
+        expected[index] = hashlib.md5(text.encode()).hexdigest()
+    keyed = store.with_keys(events)
+    assert dict(zip(keyed["event_index"].to_pylist(), keyed["event_key"].to_pylist(), strict=True)) == expected
+    assert len(set(expected.values())) == len(rows)

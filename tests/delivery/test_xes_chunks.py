@@ -4,6 +4,7 @@ defaults that a piece never mentions, and an attribute typed differently in two 
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -87,6 +88,36 @@ def test_gzip_and_plain_read_alike(tmp_path):
     assert columns(xes_chunks.read(packed, chunk_bytes=2000)) == columns(xes_chunks.read(plain, chunk_bytes=2000))
 
 
+def test_a_gzip_file_is_cut_as_a_stream_where_the_plain_file_is_cut(tmp_path, monkeypatch):
+    text = document(*(trace(n, ("a", ""), ("b", "")) for n in range(60)))
+    plain, packed = tmp_path / "log.xes", tmp_path / "log.xes.gz"
+    plain.write_text(text)
+    packed.write_bytes(gzip.compress(text.encode()))
+    monkeypatch.setattr(xes_chunks, "_UNPACK", 777)  # blocks that end inside tags and pieces
+    data = plain.read_bytes()
+    header, pieces = xes_chunks.split(plain, 2000)
+    expected = [header + data[piece.start:piece.end] + (b"" if piece.closed else xes_chunks._CLOSING)
+                for piece in pieces]
+    folder = tmp_path / "pieces"
+    folder.mkdir()
+    documents = [Path(job.source).read_bytes() for job in xes_chunks._unpacked_pieces(packed, str(folder), 2000)]
+    assert len(pieces) > 5 and documents == expected
+
+
+def test_integers_in_one_piece_and_floats_in_another_are_floats_as_in_the_whole_file(tmp_path, monkeypatch):
+    early = [trace(n, ("a", '<int key="amount" value="5"/>')) for n in range(30)]
+    late = [trace(n, ("a", '<float key="amount" value="2.5"/>')) for n in range(30, 60)]
+    path = tmp_path / "log.xes"
+    path.write_text(document(*early, *late))
+    runs = []
+    run = xes_chunks._run
+    monkeypatch.setattr(xes_chunks, "_run", lambda jobs, workers: runs.append(workers) or run(jobs, workers))
+    pieces, whole, cut = read_both(path, 1500)
+    assert len(runs) == 2  # the pieces were joined, not read again whole
+    assert len(cut) > 2 and columns(pieces) == columns(whole)
+    assert pieces["amount"].type == pa.float64()
+
+
 def test_a_malformed_piece_falls_back_to_the_line_of_the_error(tmp_path):
     traces = [trace(n, ("a", "")) for n in range(40)]
     traces[30] = traces[30].replace("</event>", "</evnt>", 1)
@@ -122,3 +153,13 @@ def test_public_logs_in_pieces_equal_the_whole_file(eventlogs, name, chunk_bytes
     two = eventlog.canonical(whole, mapping, file_name=name, file_format="xes").events
     assert one.equals(two)
     assert isinstance(one["timestamp"].type, pa.TimestampType)
+
+
+def test_a_worker_that_dies_marks_its_job_crashed_and_the_next_read_still_forks(tmp_path):
+    missing = xes_chunks.Job(str(tmp_path / "gone.xes"), b"", xes_chunks.Piece(0, 10, closed=False),
+                             str(tmp_path / "gone.arrow"))
+    targets, status = xes_chunks._run(iter([missing]), 1)  # the worker fails to open the source and exits
+    assert status == [xes_chunks.CRASHED] and targets == [str(tmp_path / "gone.arrow")]
+    path = tmp_path / "log.xes"
+    path.write_text(document(*(trace(n, ("a", "")) for n in range(40))))
+    assert xes_chunks.can_fork() and xes_chunks.read(path, chunk_bytes=1500).num_rows == 40

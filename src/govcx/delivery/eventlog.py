@@ -404,10 +404,11 @@ def canonical(raw: pa.Table, mapping: ColumnMapping, *, file_name: str, file_for
                     file_format=file_format)
 
 
-def positions(count: int) -> pa.Array:
-    """0, 1, ..., count - 1 as int64, built on numpy's buffer (`pa.array` of an ndarray would import pandas,
-    half a second of an import)."""
-    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(np.arange(count, dtype=np.int64))])
+def positions(count: int, start: int = 0) -> pa.Array:
+    """start, start + 1, ..., start + count - 1 as int64, built on numpy's buffer (`pa.array` of an ndarray, or
+    any Python value turned into Arrow, `pa.scalar` too, would import pandas, half a second of an import)."""
+    values = np.arange(start, start + count, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(values)])
 
 
 def _as_text(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

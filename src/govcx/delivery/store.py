@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from govcx.delivery.eventlog import TIMESTAMP_TYPE, positions
@@ -74,10 +73,11 @@ def conform(events: pa.Table) -> pa.Table:
 
 
 _IDENTITY = "\"case\", activity, ts_us, lifecycle, resource"
-_KEY_SQL = (
-    "md5(concat_ws(chr(31), \"case\", activity, ts_us::VARCHAR, coalesce(lifecycle, ''), coalesce(resource, ''), "
-    f"(row_number() OVER (PARTITION BY {_IDENTITY} ORDER BY event_index))::VARCHAR))"
-)
+_KEY_OF = ("md5(concat_ws(chr(31), \"case\", activity, ts_us::VARCHAR, coalesce(lifecycle, ''), "
+           "coalesce(resource, ''), {ordinal}))")
+_KEY_SQL = _KEY_OF.format(ordinal=f"(row_number() OVER (PARTITION BY {_IDENTITY} ORDER BY event_index))::VARCHAR")
+#: The key of an event whose identity no other event of the file shares (its ordinal is 1): no window needed.
+_FIRST_KEY_SQL = _KEY_OF.format(ordinal="'1'")
 
 
 def with_keys(events: pa.Table) -> pa.Table:
@@ -90,7 +90,12 @@ def with_keys(events: pa.Table) -> pa.Table:
     connection = duckdb.connect()
     connection.register("source", source)
     try:
-        keyed = connection.sql(f"SELECT * REPLACE ({_KEY_SQL} AS event_key) FROM source").to_arrow_table()
+        # Most files repeat no identity: every key is then the first ordinal's, found without the window (a
+        # partition and sort of all events); a repeated key means a repeated identity, and the window numbers it.
+        keyed = connection.sql(f"SELECT * REPLACE ({_FIRST_KEY_SQL} AS event_key) FROM source").to_arrow_table()
+        connection.register("keyed", keyed)
+        if connection.sql("SELECT count(DISTINCT event_key) < count(*) FROM keyed").fetchall()[0][0]:
+            keyed = connection.sql(f"SELECT * REPLACE ({_KEY_SQL} AS event_key) FROM source").to_arrow_table()
     finally:
         connection.close()
     return keyed.cast(STORED_SCHEMA)
@@ -130,7 +135,7 @@ def append_new(root: str | os.PathLike[str], service_id: int, events: pa.Table) 
     if incoming.num_rows == 0:
         return 0, None
     new = incoming.sort_by("event_index")
-    renumbered = pc.add(positions(new.num_rows), pa.scalar(start, pa.int64()))
+    renumbered = positions(new.num_rows, start)
     new = new.set_column(new.schema.get_field_index("event_index"), "event_index", renumbered).cast(STORED_SCHEMA)
     folder = service_folder(root, service_id)
     folder.mkdir(parents=True, exist_ok=True)
