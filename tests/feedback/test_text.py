@@ -196,6 +196,15 @@ def test_boosters_strengthen():
     assert sentiment("очень хорошо").score > sentiment("хорошо").score > 0
 
 
+def test_emoji_and_emoticons_count_like_words():
+    assert sentiment("Сделали 👍🏻").label == "positive"  # the skin tone is dropped
+    assert sentiment("Third visit for the same form 😡").label == "negative"
+    assert sentiment("Пособие пришло раньше, чем обещали )))").contributions == ((":)", pytest.approx(0.4)),)
+    assert sentiment("Опять перенесли приём (((").label == "negative"
+    assert sentiment("Пришла (по записи) в среду").contributions == ()  # brackets that close each other
+    assert sentiment("Ну спасибо, третий раз еду за справкой 👏").label == "negative"  # irony turns the praise
+
+
 @given(st.text(max_size=200))
 def test_sentiment_stays_in_range(text):
     result = sentiment(text)

@@ -59,8 +59,8 @@ CLASS_WEIGHT: str | dict[str, float] | None = "balanced"
 _lock = threading.Lock()
 _HERE = Path(__file__).parent
 # The code and data that decide the fitted model: a change to any of them changes the cache key.
-FEATURE_CODE = ("sentiment_model.py", "sentiment.py", "tokenise.py", "evaluation.py", "lexicon/en.txt",
-                "lexicon/ru.txt")
+FEATURE_CODE = ("sentiment_model.py", "sentiment.py", "tokenise.py", "evaluation.py",
+                *sorted(f"lexicon/{path.name}" for path in (_HERE / "lexicon").glob("*.txt")))
 LIBRARIES = ("scikit-learn", "scipy", "numpy", "pymorphy3", "pymorphy3-dicts-ru", "razdel")
 _models: dict[str, SentimentModel] = {}  # fitted or loaded in this process, by cache key
 
