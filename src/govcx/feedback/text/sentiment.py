@@ -47,7 +47,7 @@ from typing import Literal
 
 from razdel import tokenize
 
-from govcx.feedback.text.tokenise import lemma
+from govcx.feedback.text.tokenise import from_translit, lemma
 
 __all__ = ["NEUTRAL_BAND", "Sentiment", "lexicon", "sentiment"]
 
@@ -189,6 +189,7 @@ class _Hit:
 
 
 def _tokens(text: str) -> list[_Token]:
+    text = from_translit(text)
     text = _CONTRACTED_NOT.sub(" not", _CANNOT.sub(r"\1 not", text))
     text = _DASH_BETWEEN_WORDS.sub(" — ", text)
     tokens: list[_Token] = []

@@ -43,6 +43,7 @@ from typing import Any, Literal, cast
 
 from govcx.feedback.text.evaluation import load_labelled
 from govcx.feedback.text.sentiment import Sentiment, sentiment
+from govcx.feedback.text.tokenise import from_translit
 
 __all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "cache_key", "fit", "model", "sentiments"]
 
@@ -74,7 +75,7 @@ def _rule_features(found: Sentiment) -> list[float]:
 
 
 def _char_text(text: str) -> str:
-    return text.lower().replace("ё", "е")
+    return from_translit(text).lower().replace("ё", "е")
 
 
 @dataclass(frozen=True, slots=True)
