@@ -50,8 +50,8 @@ __all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "cache_k
 logger = logging.getLogger(__name__)
 
 LABELLED = Path(__file__).with_name("labelled_comments.tsv")
-TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5")
-HELD_OUT = "held-out-4"
+TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5", "held-out-4")
+HELD_OUT = "held-out-5"
 REGULARISATION_C = 100.0
 RULES_WEIGHT = 1.0
 WORD_NGRAMS = (1, 2)
