@@ -3,7 +3,7 @@ known topic, with the sentiment confusion matrix, for one split of src/govcx/fee
 (the held-out part by default); or cross-validate the sentiment model over its training parts, one part left out at a
 time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-4] [--errors] [--rules] [--compare]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-5] [--errors] [--rules] [--compare]
       uv run python benchmarks/comment_analysis_eval.py --cross-validate
 
 --compare also scores the split with a model trained only on the training parts of the previous round
@@ -29,7 +29,7 @@ from govcx.feedback.text.sentiment import sentiment
 from govcx.feedback.text.sentiment_model import HELD_OUT, LABELLED, TRAINING_SPLITS, fit, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
-EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2")
+EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5")
 
 
 def print_sentiment(comments: Sequence[LabelledComment], label_of: Callable[[str], str]) -> None:
@@ -70,10 +70,15 @@ def cross_validate() -> None:
 def report(comments: list[LabelledComment], label_of: Callable[[str], str], errors: bool) -> None:
     print_sentiment(comments, label_of)
     print("| topic | comments | precision | recall | F1 | sentiment macro-F1 |\n|---|---|---|---|---|---|")
-    for s in topic_scores(comments, lambda text: [m.code for m in classify(text)], topic_codes()):
+    scores = topic_scores(comments, lambda text: [m.code for m in classify(text)], topic_codes())
+    for s in scores:
         about = [c for c in comments if s.label in c.topics]
         feeling = macro_f1(sentiment_scores(about, label_of))
         print(f"| {s.label} | {s.support} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {feeling:.2f} |")
+    found = sum(s.true_positives for s in scores)
+    labelled, claimed = sum(s.support for s in scores), found + sum(s.false_positives for s in scores)
+    print(f"\nAll topics: recall {found / labelled:.3f} ({found} of {labelled}), "
+          f"precision {found / claimed if claimed else 0.0:.3f}")
     if errors:
         for c in comments:
             if label_of(c.text) != c.sentiment:

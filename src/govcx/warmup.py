@@ -3,7 +3,7 @@
 `govcx serve` loads the application and the whole URL map (every view module) in the gunicorn arbiter before it
 forks (`load_routes`), and nothing heavier: the first workers start answering within seconds. Each worker then
 imports the heavy libraries the pages use and makes the engines' first calls (a DuckDB query, the chart
-converter's JavaScript engine, the sentiment model's fit) in a background thread (`warm_in_background`).
+converter's JavaScript engine, loading the sentiment model) in a background thread (`warm_in_background`).
 
 A request that arrives before the imports are done waits for them (`after_engine_imports`), unless its path is
 one of `LIGHT_PATHS`, which never touch an engine: the sign-in page answers while the worker still imports.
@@ -82,7 +82,8 @@ def after_engine_imports(application: Callable[..., Iterable[bytes]]) -> Callabl
 
 def warm_engines() -> None:
     """The engines' imports, then the first call of each on tiny data: DuckDB through Ibis (an aggregate over
-    the empty answer store), govcx's charts to SVG, and the comment sentiment model's fit."""
+    the empty answer store), govcx's charts to SVG, and loading the comment sentiment model (fitted and stored
+    only when its training data or code changed)."""
     import tempfile
     from pathlib import Path
 
@@ -100,8 +101,9 @@ def warm_engines() -> None:
     means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
     from govcx.feedback.text import sentiment_model
+    from govcx.feedback.text.analysis import sentiment_model_dir
 
-    sentiment_model.model()  # fitted from the labelled comments (seconds), before a comments page needs it
+    sentiment_model.model(sentiment_model_dir())  # loaded (or fitted once and stored) before a comments page needs it
 
 
 def warm_in_background() -> threading.Thread:

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 
 from govcx.errors import InvalidInput
 from govcx.feedback.text import taxonomy as taxonomy_module
+from govcx.feedback.text.evaluation import load_labelled
 from govcx.feedback.text.sentiment import NEUTRAL_BAND, sentiment
+from govcx.feedback.text.sentiment_model import LABELLED
 from govcx.feedback.text.taxonomy import best_topic, classify, load_taxonomy, topic_codes
 from govcx.feedback.text.tokenise import (
     content_lemmas,
     english_stem,
+    from_translit,
     lemmas,
     russian_analyser,
     script_of,
@@ -194,6 +197,32 @@ def test_a_question_with_li_asks_for_information():
 
 def test_boosters_strengthen():
     assert sentiment("очень хорошо").score > sentiment("хорошо").score > 0
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("ochered ogromnaya, zhdali dva chasa", "очередь огромная, ждали два часа"),
+    ("moy vopros tak i ne reshili", "мой вопрос так и не решили"),
+    ("Sotrudnitsa vse obyasnila, spasibo", "сотрудница все обяснила, спасибо"),
+])
+def test_russian_typed_in_latin_letters_is_read_as_russian(typed, meant):
+    assert from_translit(typed) == meant
+    assert sentiment(typed).label == sentiment(meant).label
+    assert [m.code for m in classify(typed)] == [m.code for m in classify(meant)]
+
+
+def test_no_english_comment_is_taken_for_transliterated_russian():
+    english = [c.text for c in load_labelled(LABELLED) if c.lang == "en"]
+    assert len(english) > 1000
+    assert [text for text in english if from_translit(text) != text] == []
+
+
+def test_emoji_and_emoticons_count_like_words():
+    assert sentiment("Сделали 👍🏻").label == "positive"  # the skin tone is dropped
+    assert sentiment("Third visit for the same form 😡").label == "negative"
+    assert sentiment("Пособие пришло раньше, чем обещали )))").contributions == ((":)", pytest.approx(0.4)),)
+    assert sentiment("Опять перенесли приём (((").label == "negative"
+    assert sentiment("Пришла (по записи) в среду").contributions == ()  # brackets that close each other
+    assert sentiment("Ну спасибо, третий раз еду за справкой 👏").label == "negative"  # irony turns the praise
 
 
 @given(st.text(max_size=200))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -27,6 +29,11 @@ class CommentAnalysis:
     discovered: list[dict[str, Any]] = field(default_factory=list)
     sentiment: dict[str, int] = field(default_factory=dict)
     comments: list[dict[str, Any]] = field(default_factory=list)  # those matching the selected topic (or the latest)
+
+
+def sentiment_model_dir() -> Path:
+    """Where the fitted sentiment model is stored between processes (see sentiment_model.model)."""
+    return Path(settings.VAR_DIR) / "models"
 
 
 def commented(user: Any, *, service_id: int | None, since: dt.date | None) -> QuerySet[Response]:
@@ -71,7 +78,7 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
             "requirements": [requirement_names.get((r.pack, r.requirement), r.requirement)
                              for r in entry.requirements],
         })
-    feelings = sentiment_model.sentiments(texts)
+    feelings = sentiment_model.sentiments(texts, cache_dir=sentiment_model_dir())
     result.sentiment = dict(Counter(f.label for f in feelings))
     if len(texts) >= 2 * n_topics:
         from govcx.feedback.text import topics  # scikit-learn takes seconds to import: only when needed

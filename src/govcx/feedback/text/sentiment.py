@@ -17,6 +17,10 @@ analysis of social media text, *ICWSM-14*), adapted to comments about public ser
 - **Contrast** (VADER's "but" rule): in a sentence with "но" / "однако" / "зато" / "but" / "however", what
   comes before the contrast counts half and what follows counts 1.5 times; a concessive clause opened by
   "хотя" / "although" / "though" counts half.
+- **Emoji and emoticons**: each emoji is a word of its own (skin tones and variation selectors dropped) and so are
+  ":)", ":(" and the Russian runs "))" and "((" (a run of two or more brackets that closes or opens nothing);
+  ``lexicon/emoji.txt`` scores the common ones, so "👍" counts like a word of praise and "🙄" like one of
+  complaint, under the same negation, contrast and sarcasm rules.
 - **Courtesy**: "спасибо", "thanks" count only when nothing else in the comment is negative ("Спасибо за
   испорченный день" is a complaint).
 - **Sarcasm cues** (Riloff, E. et al. (2013), Sarcasm as contrast between a positive sentiment and negative
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,7 +47,7 @@ from typing import Literal
 
 from razdel import tokenize
 
-from govcx.feedback.text.tokenise import lemma
+from govcx.feedback.text.tokenise import from_translit, lemma
 
 __all__ = ["NEUTRAL_BAND", "Sentiment", "lexicon", "sentiment"]
 
@@ -116,6 +121,10 @@ _QUOTES_CLOSE = frozenset("»”\"")
 _CONTRACTED_NOT = re.compile(r"(?<=\w)n['’]t\b", re.IGNORECASE)
 _CANNOT = re.compile(r"\b(can)not\b", re.IGNORECASE)
 _DASH_BETWEEN_WORDS = re.compile(r"\s[-–—]\s")
+_EMOJI_MODIFIERS = frozenset("\ufe0f\ufe0e\u200d") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+SMILE, FROWN = ":)", ":("
+_SMILES = frozenset({":)", ":-)", ";)", ";-)", "=)", ":D", ":-D", "xD"})
+_FROWNS = frozenset({":(", ":-(", ";(", "=(", ":'("})
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,15 +189,19 @@ class _Hit:
 
 
 def _tokens(text: str) -> list[_Token]:
+    text = from_translit(text)
     text = _CONTRACTED_NOT.sub(" not", _CANNOT.sub(r"\1 not", text))
     text = _DASH_BETWEEN_WORDS.sub(" — ", text)
     tokens: list[_Token] = []
     clause = sentence = 0
     quoted = False
-    raw = [t.text for t in tokenize(text)]
+    raw = _with_emoticons([t.text for t in tokenize(text)])
     for index, piece in enumerate(raw):
         if piece.isdigit():
             tokens.append(_Token(piece, NUMBER, NUMBER, False, clause, sentence, quoted))
+            continue
+        if _is_emoji(piece) or piece in (SMILE, FROWN):
+            tokens.append(_Token(piece, piece, piece, False, clause, sentence, quoted))
             continue
         is_word = any(ch.isalpha() for ch in piece)
         if not is_word:
@@ -212,6 +225,40 @@ def _tokens(text: str) -> list[_Token]:
         tokens.append(_Token(piece, word, lemma_, False, clause, sentence,
                              quoted))
     return tokens
+
+
+def _is_emoji(piece: str) -> bool:
+    return len(piece) == 1 and unicodedata.category(piece) == "So"
+
+
+def _with_emoticons(raw: list[str]) -> list[str]:
+    """Tokens with each emoji apart, ":)" / ":(" as SMILE / FROWN, and a run of two or more ")" that closes no
+    "(" (or of "(" that nothing closes) as one SMILE (FROWN): "обещали )))", "опять ((("."""
+    pieces: list[str] = []
+    for piece in raw:
+        if any(unicodedata.category(ch) == "So" for ch in piece) and not any(ch.isalnum() for ch in piece):
+            pieces.extend(ch for ch in piece if ch not in _EMOJI_MODIFIERS)
+        else:
+            pieces.append(SMILE if piece in _SMILES else FROWN if piece in _FROWNS else piece)
+    found: list[str] = []
+    open_brackets = index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        run = 1
+        while piece in "()" and index + run < len(pieces) and pieces[index + run] == piece:
+            run += 1
+        if piece == ")" and run >= 2 and open_brackets == 0:
+            found.append(SMILE)
+        elif piece == "(" and run >= 2 and ")" not in pieces[index + run :]:
+            found.append(FROWN)
+        else:
+            found.extend([piece] * run)
+            if piece == "(":
+                open_brackets += run
+            elif piece == ")":
+                open_brackets = max(0, open_brackets - run)
+        index += run
+    return found
 
 
 def _find_hits(tokens: list[_Token]) -> list[_Hit]:

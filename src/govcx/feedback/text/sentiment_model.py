@@ -13,36 +13,57 @@ counters open"), and they read some plain questions and facts as judgements. A m
   unscaled. The rules' own label is not a feature: the rules were tuned on the same comments, so the model
   would learn to trust it more than it deserves on comments it has not seen.
 
-The model is trained on first use, deterministically and without network, from the parts of ``labelled_comments.tsv``
-named in TRAINING_SPLITS (a few seconds, plus importing scikit-learn), never from ``held-out-4`` (HELD_OUT), the part
-reported in docs/feedback.md.
+The model is trained deterministically and without network from the parts of ``labelled_comments.tsv`` named in
+TRAINING_SPLITS (seconds), never from HELD_OUT, the part reported in docs/feedback.md. It is **fitted once and
+stored**: :func:`model` given a cache folder (the application passes one under its var dir) loads the pickled model
+from ``sentiment-<key>.pickle`` there, where the key (:func:`cache_key`) is a SHA-256 of the training comments and
+their labels, the source of the code that makes the features (this module, the rules, the tokeniser, the lexicons)
+and the versions of Python and of the libraries involved; a process fits only when no file has its key (the first
+process after a change), stores the result atomically and removes the files of other keys. A file that cannot be
+read is refitted and replaced.
 The settings were chosen by cross-validation over the training parts, one part left out at a time
 (``benchmarks/comment_analysis_eval.py --cross-validate``), never on the held-out part.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
+import platform
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from govcx.feedback.text.evaluation import load_labelled
 from govcx.feedback.text.sentiment import Sentiment, sentiment
+from govcx.feedback.text.tokenise import from_translit
 
-__all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "fit", "model", "sentiments"]
+__all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "cache_key", "fit", "model", "sentiments"]
+
+logger = logging.getLogger(__name__)
 
 LABELLED = Path(__file__).with_name("labelled_comments.tsv")
-TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5")
-HELD_OUT = "held-out-4"
+TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5", "held-out-4")
+HELD_OUT = "held-out-5"
 REGULARISATION_C = 100.0
 RULES_WEIGHT = 1.0
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 CLASS_WEIGHT: str | dict[str, float] | None = "balanced"
 _lock = threading.Lock()
+_HERE = Path(__file__).parent
+# The code and data that decide the fitted model: a change to any of them changes the cache key.
+FEATURE_CODE = ("sentiment_model.py", "sentiment.py", "tokenise.py", "evaluation.py",
+                *sorted(f"lexicon/{path.name}" for path in (_HERE / "lexicon").glob("*.txt")))
+LIBRARIES = ("scikit-learn", "scipy", "numpy", "pymorphy3", "pymorphy3-dicts-ru", "razdel")
+_models: dict[str, SentimentModel] = {}  # fitted or loaded in this process, by cache key
 
 Label = Literal["positive", "neutral", "negative"]
 
@@ -54,7 +75,7 @@ def _rule_features(found: Sentiment) -> list[float]:
 
 
 def _char_text(text: str) -> str:
-    return text.lower().replace("ё", "е")
+    return from_translit(text).lower().replace("ё", "е")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,18 +127,74 @@ def fit(texts: Sequence[str], labels: Sequence[str]) -> SentimentModel:
     return SentimentModel(words, chars, classifier)
 
 
-@cache
-def _trained() -> SentimentModel:
+def _training() -> tuple[list[str], list[str]]:
     comments = load_labelled(LABELLED, splits=TRAINING_SPLITS)
-    return fit([c.text for c in comments], [c.sentiment for c in comments])
+    return [c.text for c in comments], [c.sentiment for c in comments]
 
 
-def model() -> SentimentModel:
-    """The model trained on the training parts of the labelled comments, once per process."""
+def cache_key(texts: Sequence[str], labels: Sequence[str]) -> str:
+    """SHA-256 (hex) of the training comments with their labels, the feature code and the library versions."""
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(f"{label}\t{text}\n".encode())
+    for name in FEATURE_CODE:
+        digest.update(name.encode() + b"\0" + (_HERE / name).read_bytes() + b"\0")
+    digest.update(platform.python_version().encode())
+    for library in LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}\n".encode())
+    return digest.hexdigest()
+
+
+@cache
+def _training_key() -> str:
+    return cache_key(*_training())
+
+
+def _load(path: Path) -> SentimentModel | None:
+    try:
+        with path.open("rb") as file:
+            found = pickle.load(file)  # noqa: S301  (written by this module into the application's own var dir)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign file: fitted again and replaced
+        logger.warning("the stored sentiment model %s could not be read; fitting it again", path, exc_info=True)
+        return None
+    return found if isinstance(found, SentimentModel) else None
+
+
+def _store(folder: Path, key: str, fitted: SentimentModel) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".sentiment-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(fitted, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / f"sentiment-{key}.pickle")  # atomic: a reader sees all of it or nothing
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for stale in folder.glob("sentiment-*.pickle"):
+        if stale.name != f"sentiment-{key}.pickle":
+            stale.unlink(missing_ok=True)
+
+
+def model(cache_dir: Path | None = None) -> SentimentModel:
+    """The model trained on the training parts of the labelled comments: from this process's memory, else from
+    `cache_dir` when a file there has the current key, else fitted (and then stored in `cache_dir`)."""
     with _lock:
-        return _trained()
+        key = _training_key()
+        found = _models.get(key)
+        path = cache_dir / f"sentiment-{key}.pickle" if cache_dir is not None else None
+        if found is None and path is not None:
+            found = _load(path)
+        if found is None:
+            found = fit(*_training())
+        if path is not None and not path.exists():
+            _store(path.parent, key, found)
+        _models[key] = found
+        return found
 
 
-def sentiments(texts: Sequence[str]) -> list[Sentiment]:
-    """Sentiment of each comment: the label and score of the model, the rules' contributions as explanation."""
-    return model().predict(texts) if texts else []
+def sentiments(texts: Sequence[str], *, cache_dir: Path | None = None) -> list[Sentiment]:
+    """Sentiment of each comment: the label and score of the model, the rules' contributions as explanation;
+    `cache_dir` as for :func:`model`."""
+    return model(cache_dir).predict(texts) if texts else []

@@ -12,10 +12,17 @@
   "queues", "queuing" → "queu"); what matters is that every form of a word lands on the same stem. Show
   :func:`surface_forms` to people instead of the stems.
 - Stop words: ``stopwords/<lang>.txt``, lemmatised when loaded exactly like the text.
+- Russian typed in Latin letters ("vse ochen bystro, spasibo"): :func:`from_translit` writes a comment without
+  Cyrillic letters back in Cyrillic when most of its longer words, transliterated by the common informal scheme
+  (zh, kh, ch, sh, shch, ts, ya, yu, yo; y after a vowel as й), are words pymorphy3's dictionary knows; English
+  comments stay as they are: one English function word ("the", "was", "with" …) keeps them, and their words are
+  mostly unknown once transliterated ("service" → "сервице").
+  :func:`words` applies it, so lemmas, topics and sentiment read such comments as Russian.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -29,6 +36,7 @@ __all__ = [
     "Lang",
     "content_lemmas",
     "english_stem",
+    "from_translit",
     "lemma",
     "lemmas",
     "russian_analyser",
@@ -69,8 +77,69 @@ def script_of(word: str) -> Lang | None:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (tokens with at least one letter), "ё" as "е"."""
+    """Lower-cased word tokens (tokens with at least one letter), "ё" as "е"; Russian typed in Latin letters
+    in Cyrillic (:func:`from_translit`)."""
+    text = from_translit(text)
     return [t.text.lower().replace("ё", "е") for t in tokenize(text) if any(ch.isalpha() for ch in t.text)]
+
+
+_TRANSLIT = (("shch", "щ"), ("tsya", "тся"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+             ("ts", "ц"), ("yo", "е"), ("yu", "ю"), ("ya", "я"), ("ye", "е"), ("a", "а"), ("b", "б"), ("v", "в"),
+             ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("j", "й"), ("k", "к"),
+             ("q", "к"), ("c", "ц"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+             ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("x", "кс"), ("'", "ь"))
+_LATIN_WORD = re.compile(r"[A-Za-z']+")
+TRANSLIT_KNOWN_SHARE = 0.6  # of the words of 4 letters or more; English comments score about 0.1–0.3
+TRANSLIT_MIN_WORDS = 2
+
+
+def _cyrillic(word: str) -> str:
+    lower, found, index = word.lower(), [], 0
+    while index < len(lower):
+        if lower[index] == "y" and not lower.startswith(("yo", "yu", "ya", "ye"), index):
+            found.append("й" if index > 0 and lower[index - 1] in "aeiou" else "ы")  # "moy", "bystryy"; "vy"
+            index += 1
+            continue
+        for latin, cyrillic in _TRANSLIT:
+            if lower.startswith(latin, index):
+                found.append(cyrillic)
+                index += len(latin)
+                break
+        else:
+            found.append(lower[index])
+            index += 1
+    return "".join(found)
+
+
+# English words that transliterated Russian never has: one of them keeps a comment English.
+_ENGLISH_ONLY = frozenset("""the and is was were are for with of at it its this that you your have has had not
+be been an in from they we he she there what when where how why can will would could very but or if all just got
+get our their them than then been am me which who""".split())
+
+
+@cache
+def _russian_form(latin: str) -> str | None:
+    """The Cyrillic spelling of a transliterated word when the dictionary knows it (with the soft sign that
+    informal transliteration drops at the end: "ochen" → "очень"), else None."""
+    analyser, word = russian_analyser(), _cyrillic(latin)
+    for candidate in (word + "ь", word):
+        if analyser.word_is_known(candidate):
+            return candidate
+    return None
+
+
+def from_translit(text: str) -> str:
+    """`text` in Cyrillic when it is Russian typed in Latin letters (see the module doc), else `text`."""
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return text
+    latin = _LATIN_WORD.findall(text)
+    longer = [word for word in latin if len(word) >= 4]
+    if len(longer) < TRANSLIT_MIN_WORDS or any(word.lower() in _ENGLISH_ONLY or "'" in word for word in latin):
+        return text
+    known = sum(_russian_form(word) is not None for word in longer)
+    if known < TRANSLIT_KNOWN_SHARE * len(longer):
+        return text
+    return _LATIN_WORD.sub(lambda match: _russian_form(match.group()) or _cyrillic(match.group()), text)
 
 
 def _has_vowel(stem: str) -> bool:
