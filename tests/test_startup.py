@@ -55,11 +55,12 @@ def test_demo_command_requires_demo_mode(settings):
         call_command("demo", "--no-serve")
 
 
-#: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine): a page that
-#: does not use them must not pay seconds for them on a worker's first request.
+#: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine, Arrow tables of
+#: event logs, registers and rosters, NumPy estimators): a page that does not use them must not pay for them on a
+#: worker's first request, and the arbiter must not pay for them before it forks.
 HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3",
                  "playwright", "holidays", "segno", "ibis", "sqlglot", "altair", "vl_convert", "narwhals",
-                 "jsonschema")
+                 "jsonschema", "pyarrow", "numpy")
 
 
 @pytest.mark.one_database
