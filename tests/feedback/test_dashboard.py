@@ -298,3 +298,33 @@ def test_examples_shown_are_distinct(services, users, client_for):
     analytics_sync(settle_seconds=0)
     body = client_for(users["analyst"]).get(f"/feedback/comments/?service={services['a'].pk}").content.decode()
     assert body.count("два часа, ужасно") == 1
+
+
+def test_figures_asked_for_together_are_computed_once():
+    """Requests arriving together at a fresh worker wait for the first computation of the same figures instead of
+    each running the same queries; other figures are not held up by it."""
+    import threading
+    import time
+
+    from govcx.feedback.dashboards import figures
+
+    calls: list[str] = []
+
+    def slow(name: str):
+        def compute():
+            calls.append(name)
+            time.sleep(0.2)
+            return [{"n": len(calls)}]
+        return compute
+
+    key = ("test", object())
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(figures._remembered(key, slow("same"))))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    other = figures._remembered(("test", object()), slow("other"))
+    for thread in threads:
+        thread.join()
+    assert calls.count("same") == 1 and calls.count("other") == 1
+    assert all(result is results[0] for result in results) and other is not results[0]

@@ -127,6 +127,7 @@ def _figure(key: Any, row: dict, confidence: float = CONFIDENCE) -> Figure:
 #: Aggregates already computed, by their expression (see `_rows`); the most recently used are kept.
 _results: OrderedDict[Any, list[dict]] = OrderedDict()
 _results_lock = threading.Lock()
+_computing: dict[Any, threading.Lock] = {}
 RESULTS_KEPT = 512
 
 
@@ -141,16 +142,27 @@ def aggregate_rows(expression) -> list[dict]:
 
 
 def _remembered(key: Any, compute: Any) -> Any:
+    """The kept value of `key`, else `compute()`'s, computed once: requests that ask for the same figures while
+    they are being computed wait for that computation instead of each running it (20 requests arriving at a
+    fresh worker would otherwise all run the same queries at once)."""
     with _results_lock:
-        found = _results.get(key)
-        if found is not None:
+        if key in _results:
             _results.move_to_end(key)
-            return found
-    found = compute()
-    with _results_lock:
-        _results[key] = found
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)
+            return _results[key]
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
+        with _results_lock:
+            if key in _results:
+                return _results[key]
+        try:
+            found = compute()
+            with _results_lock:
+                _results[key] = found
+                while len(_results) > RESULTS_KEPT:
+                    _results.popitem(last=False)
+        finally:
+            with _results_lock:
+                _computing.pop(key, None)
     return found
 
 

@@ -30,6 +30,9 @@ KEPT_TOPIC_MODELS = 32
 _per_text: OrderedDict[str, tuple[list[taxonomy.TopicMatch], Any]] = OrderedDict()
 _topic_models: OrderedDict[bytes, Any] = OrderedDict()
 _memo_lock = threading.Lock()
+# One analysis of new comments at a time: requests arriving together at a fresh worker wait for the first one
+# instead of each analysing the same comments (the work holds the GIL, so running them together gains nothing).
+_analysing = threading.Lock()
 
 
 @dataclass
@@ -66,15 +69,18 @@ def _per_comment(texts: list[str], known: taxonomy.Taxonomy) -> tuple[list[list[
     """Known topics and sentiment of each text, computed for the texts this process has not analysed yet."""
     with _memo_lock:
         found = {text: _per_text[text] for text in texts if text in _per_text}
-    missing = list(dict.fromkeys(text for text in texts if text not in found))
-    if missing:
-        for text, feeling in zip(missing, sentiment_model.sentiments(missing), strict=True):
-            found[text] = (known.classify(text), feeling)
-        with _memo_lock:
-            for text in missing:
-                _per_text[text] = found[text]
-            while len(_per_text) > KEPT_COMMENTS:
-                _per_text.popitem(last=False)
+    if len(found) < len(set(texts)):
+        with _analysing:
+            with _memo_lock:
+                found.update({text: _per_text[text] for text in texts if text not in found and text in _per_text})
+            missing = list(dict.fromkeys(text for text in texts if text not in found))
+            for text, feeling in zip(missing, sentiment_model.sentiments(missing), strict=True):
+                found[text] = (known.classify(text), feeling)
+            with _memo_lock:
+                for text in missing:
+                    _per_text[text] = found[text]
+                while len(_per_text) > KEPT_COMMENTS:
+                    _per_text.popitem(last=False)
     return [found[text][0] for text in texts], [found[text][1] for text in texts]
 
 
@@ -87,14 +93,18 @@ def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> An
             return _topic_models[key]
     from govcx.feedback.text import topics  # scikit-learn takes seconds to import: only when needed
 
-    try:
-        model = topics.discover_topics(texts, n_topics=n_topics, taxonomy=known)
-    except ValueError:  # too few distinct words to factorise
-        model = None
-    with _memo_lock:
-        _topic_models[key] = model
-        while len(_topic_models) > KEPT_TOPIC_MODELS:
-            _topic_models.popitem(last=False)
+    with _analysing:
+        with _memo_lock:
+            if key in _topic_models:
+                return _topic_models[key]
+        try:
+            model = topics.discover_topics(texts, n_topics=n_topics, taxonomy=known)
+        except ValueError:  # too few distinct words to factorise
+            model = None
+        with _memo_lock:
+            _topic_models[key] = model
+            while len(_topic_models) > KEPT_TOPIC_MODELS:
+                _topic_models.popitem(last=False)
     return model
 
 
