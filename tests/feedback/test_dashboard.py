@@ -328,3 +328,20 @@ def test_figures_asked_for_together_are_computed_once():
         thread.join()
     assert calls.count("same") == 1 and calls.count("other") == 1
     assert all(result is results[0] for result in results) and other is not results[0]
+
+
+def test_kept_figures_follow_a_store_rebuilt_under_the_same_part_names(rated, users):
+    """A reset store is written again under the same part names (they are answer id ranges): the figures kept per
+    expression must not outlive the files they were computed from."""
+    from govcx.feedback.analytics_sync import analytics_reset, answers_store_path
+    from govcx.feedback.models import Answer
+
+    before = {g.key: g.mean for g in build(users["analyst"], Query(group_by="service_id")).groups}
+    assert before[rated["a"].service_id] == pytest.approx(4.4)
+    names = sorted(p.name for p in answers_store_path().glob("part-*"))
+    Answer.objects.filter(response__survey=rated["a"], question_key="overall").update(value=1)
+    analytics_reset()
+    analytics_sync(settle_seconds=0)
+    assert sorted(p.name for p in answers_store_path().glob("part-*")) == names
+    after = {g.key: g.mean for g in build(users["analyst"], Query(group_by="service_id")).groups}
+    assert after[rated["a"].service_id] == pytest.approx(1.0)

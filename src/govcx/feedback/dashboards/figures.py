@@ -132,13 +132,28 @@ RESULTS_KEPT = 512
 
 
 def aggregate_rows(expression) -> list[dict]:
-    """The rows of an aggregate over the answer store. The store's parts never change (a sync adds parts, a
-    compaction replaces them under new names) and an expression names the parts it reads, its filters and the
-    organisations in scope, so equal expressions give equal rows: they are computed once per process (and
-    per DuckDB connection, which the expression also names) and the next sync's parts make new expressions.
-    Not a page cache: every figure is still checked against the store the request opened."""
-    found = _remembered(expression.op(), lambda: expression.to_pyarrow().to_pylist())
+    """The rows of an aggregate over the answer store. A part of the store never changes once written (a sync
+    adds parts, a compaction replaces them under new names) and an expression names the parts it reads, its
+    filters and the organisations in scope; with the identity of the part files (`store_state`: a store reset
+    writes new files under the old names), equal keys give equal rows, so they are computed once per process and
+    the next sync's parts make new keys. Not a page cache: every request still lists the store's parts."""
+    found = _remembered((expression.op(), store_state()),
+                        lambda: expression.to_pyarrow().to_pylist())
     return [dict(row) for row in found]
+
+
+def store_state() -> tuple[tuple[str, int, int, int], ...]:
+    """Name, inode, modification time and size of each live part of the answer store."""
+    from govcx.analytics import store
+
+    state = []
+    for part in store.live_parts(answers_store_path()):
+        try:
+            found = part.stat()
+        except OSError:  # compacted away since the listing: the next listing will not name it
+            continue
+        state.append((part.name, found.st_ino, found.st_mtime_ns, found.st_size))
+    return tuple(state)
 
 
 def _remembered(key: Any, compute: Any) -> Any:
@@ -283,7 +298,8 @@ def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[
         return
     outcome, where = dashboard.query.question, where.but(question_keys=None)
     # the analysis of the same answers (the pivot names them, as an aggregate does) is done once, see aggregate_rows
-    key = ("drivers", aggregates.driver_pivot(table, drivers=candidates, outcome=outcome, where=where).op())
+    key = ("drivers", aggregates.driver_pivot(table, drivers=candidates, outcome=outcome, where=where).op(),
+           store_state())
     found = _remembered(key, lambda: _driver_analysis(table, candidates, outcome, where))
     if found is not None:
         dashboard.drivers, dashboard.drivers_r_squared, dashboard.drivers_sampled = found
