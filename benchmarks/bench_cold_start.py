@@ -4,7 +4,8 @@
 2. For each main page: gunicorn adds a worker (TTIN) and retires the oldest (TTOU), exactly as when a worker is
    replaced in production; the page's first request, signed in, is then the new worker's first request
    (target under 1.5 s). The new worker is forked from the arbiter, which loaded the app and every view before
-   forking; its engines warm in a background thread as it starts (govcx/warmup.py).
+   forking, and, before any fork after the first ones, the engines and the sentiment model; the rest of its
+   warm-up (DuckDB, the chart converter) runs in a background thread as it starts (govcx/warmup.py).
 
 Needs a database with the demo data (GOVCX_DEMO=1 govcx demo --no-serve); any size will do for timing starts:
     GOVCX_DEMO=1 GOVCX_VAR_DIR=var uv run python benchmarks/bench_cold_start.py
@@ -83,7 +84,7 @@ def main() -> None:
         print(f"serve start -> first page (sign-in) answered: {first_page:.2f} s "
               f"({cpu_seconds(server.pid):.2f} s CPU in the server so far; load average {os.getloadavg()[0]:.1f})")
         status, _seconds = bench_pages.get(base, pages["home"], cookie)
-        print(f"serve start -> first signed-in page (home, after the engine imports) answered: "
+        print(f"serve start -> first signed-in page (home, which needs no engine) answered: "
               f"{time.perf_counter() - started:.2f} s" + ("" if status == 200 else f"  (answered {status})"))
         print(f"{'page':22s} {'fresh worker, first request s':>30s}  path")
         worst = 0.0

@@ -55,11 +55,12 @@ def test_demo_command_requires_demo_mode(settings):
         call_command("demo", "--no-serve")
 
 
-#: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine): a page that
-#: does not use them must not pay seconds for them on a worker's first request.
+#: Imported only by what needs them (printing, statistics, topic models, Spark, the DuckDB engine, Arrow tables of
+#: event logs, registers and rosters, NumPy estimators): a page that does not use them must not pay for them on a
+#: worker's first request, and the arbiter must not pay for them before it forks.
 HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmodels", "duckdb", "pymorphy3",
                  "playwright", "holidays", "segno", "ibis", "sqlglot", "altair", "vl_convert", "narwhals",
-                 "jsonschema")
+                 "jsonschema", "pyarrow", "numpy")
 
 
 @pytest.mark.one_database
@@ -88,33 +89,44 @@ def test_warming_the_engines_runs_without_a_database():
 
 
 @pytest.mark.one_database
-def test_requests_wait_for_the_engine_imports_except_light_pages(tmp_path):
-    """A worker answers the sign-in page while it still imports; any other request first waits for every engine
-    import, so no request thread sees a half-imported library (the race that gave a 500 under load)."""
+def test_only_requests_that_import_an_engine_wait_for_the_engine_imports(tmp_path):
+    """While a worker's warm-up thread imports the engines, other threads run (a page without charts answers at
+    once); a thread's first import of an engine library waits until every engine is imported, so it never sees a
+    half-imported library (the race that gave a 500 under load). A slow first engine makes the window certain."""
+    (tmp_path / "slow_engine.py").write_text("import time\ntime.sleep(1.5)\n")
     probe = (
-        "import os, sys, json\n"
+        "import builtins, os, sys, json, threading, time\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'govcx.settings')\n"
         "import django\n"
         "django.setup()\n"
-        "from govcx.warmup import after_engine_imports, engines_imported\n"
-        "seen = []\n"
-        "app = after_engine_imports(lambda environ, start: seen.append('pandas' in sys.modules) or [b''])\n"
-        "app({'PATH_INFO': '/login/'}, None)\n"
-        "app({'PATH_INFO': '/registry/services/'}, None)\n"
-        "print(json.dumps([seen, engines_imported()]))\n"
+        "from govcx import warmup\n"
+        "warmup.ENGINE_PACKAGES = warmup.ENGINE_PACKAGES | {'slow_engine'}\n"
+        "warmup.ENGINE_MODULES = ('slow_engine', *warmup.ENGINE_MODULES)\n"
+        "warmup.gate_engine_imports()\n"
+        "warming = threading.Thread(target=warmup.import_engines)\n"
+        "warming.start()\n"
+        "time.sleep(0.3)\n"
+        "import email.mime.text\n"
+        "light = [warmup.engines_imported(), 'pandas' in sys.modules]\n"
+        "import altair\n"
+        "heavy = [warmup.engines_imported(), all(hasattr(sys.modules[m], '__version__') for m in "
+        "('numpy', 'pyarrow', 'pandas', 'altair'))]\n"
+        "warming.join()\n"
+        "print(json.dumps([light, heavy, builtins.__import__ is warmup._plain_import]))\n"
     )
     env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
     env.pop("GOVCX_DATABASE_URL", None)
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[False, True], True]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[False, False], [True, True], True]
 
 
 def test_the_arbiter_imports_the_engines_only_before_replacement_forks(monkeypatch):
     from govcx import warmup
 
     calls = []
-    monkeypatch.setattr(warmup, "import_engines", lambda: calls.append(1))
+    monkeypatch.setattr(warmup, "prepare_engines", lambda: calls.append(1))
     hook = warmup.ReplacementImports(initial=2)
     hook(None, None)
     hook(None, None)

@@ -1,34 +1,56 @@
 """Warming a server process, so the first page is answered at once and no later visitor pays for an import.
 
 `govcx serve` loads the application and the whole URL map (every view module) in the gunicorn arbiter before it
-forks (`load_routes`), and nothing heavier: the first workers start answering within seconds. Each worker then
-imports the heavy libraries the pages use and makes the engines' first calls (a DuckDB query, the chart
-converter's JavaScript engine, loading the sentiment model) in a background thread (`warm_in_background`).
+forks (`load_routes`), and nothing heavier (no NumPy, PyArrow, pandas, ...; tests/test_startup.py): the first
+workers start answering within seconds. Each worker then imports the heavy libraries the pages use and makes the
+engines' first calls (a DuckDB query, the chart converter's JavaScript engine, loading the sentiment model) in a
+background thread (`warm_in_background`).
 
-A request that arrives before the imports are done waits for them (`after_engine_imports`), unless its path is
-one of `LIGHT_PATHS`, which never touch an engine: the sign-in page answers while the worker still imports.
-Waiting is needed, not only polite: a module half-imported by one thread is already visible in sys.modules to
-the others, and libraries that probe sys.modules instead of importing (narwhals inside Altair does, for pandas;
-scikit-learn too) fail on it. That race gave the assessment page a 500 under load.
+Requests are not held while that thread works, unless they need an engine: the first import of any of
+`ENGINE_PACKAGES` by another thread waits until every engine is imported (`gate_engine_imports`, a wrapper of
+`builtins.__import__` that `wsgi.py` installs and that removes itself once the engines are in). So the sign-in
+page, the home page, the registry or the complaints answer while the worker still imports, and a chart or a
+comment analysis waits for the complete libraries. Waiting is needed, not only polite: a module half-imported by
+one thread is already visible in sys.modules to the others, and libraries that probe sys.modules instead of
+importing (narwhals inside Altair does, for pandas, PyArrow and Ibis; scikit-learn too) fail on it. That race
+gave the assessment page a 500 under load. For the same reason `import_engines` imports the probed libraries
+before the probing ones. The wait happens before Python takes the module's import lock, so a waiting request
+never holds a lock the importing thread needs.
 
-Workers forked later, to replace one, inherit the imports: the arbiter imports the engines itself before such a
-fork (`import_engines_before_replacement`), never before the first ones, which it must not delay.
+Workers forked later, to replace one, inherit the imports and the fitted sentiment model: the arbiter imports
+the engines and fits the model itself before such a fork (`ReplacementImports`), never before the first ones,
+which it must not delay.
 """
 
 from __future__ import annotations
 
+import builtins
+import importlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-#: Pages that import no engine: answered even while the worker's background imports run.
-LIGHT_PATHS = ("/login/", "/logout/", "/i18n/", "/static/", "/favicon.ico")
+#: The libraries `import_engines` loads (and what they bring: sqlglot with Ibis, narwhals and jsonschema with
+#: Altair). Another thread's first import of any of them waits until all are imported.
+ENGINE_PACKAGES = frozenset({
+    "numpy", "pyarrow", "pandas", "scipy", "duckdb", "ibis", "sqlglot", "pymorphy3", "sklearn", "weasyprint",
+    "altair", "narwhals", "jsonschema", "vl_convert",
+})
+
+#: What `import_engines` imports, in this order: the libraries that others probe in sys.modules first, the
+#: probing ones (scikit-learn through the topic models, Altair through narwhals) after them.
+#: Only libraries, never govcx modules: a request thread waiting for them may hold the import lock of a govcx
+#: module it is loading, which this list must therefore not need.
+ENGINE_MODULES = ("numpy", "pyarrow", "pandas", "scipy.stats", "scipy.sparse", "duckdb", "ibis.backends.duckdb",
+                  "pymorphy3", "weasyprint", "sklearn.decomposition", "sklearn.feature_extraction.text",
+                  "sklearn.linear_model", "altair", "vl_convert")
 
 _engines_lock = threading.Lock()
 _engines_imported = False
+_importing_thread: int | None = None
+_plain_import = builtins.__import__
 
 
 def load_routes() -> None:
@@ -40,54 +62,65 @@ def load_routes() -> None:
 
 def import_engines() -> None:
     """Every heavy library the pages use (about 3 s on an idle machine), once per process; a thread that calls
-    it while another thread imports waits until every import is complete."""
-    global _engines_imported
+    it while another thread imports waits until every import is complete. The libraries that others probe in
+    sys.modules (NumPy, PyArrow, pandas, Ibis) come before the ones that probe (scikit-learn, Altair)."""
+    global _engines_imported, _importing_thread
     if _engines_imported:
         return
     with _engines_lock:
         if _engines_imported:
             return
-        import altair  # noqa: F401
-        import duckdb  # noqa: F401
-        import ibis.backends.duckdb  # noqa: F401
-        import pandas  # type: ignore[import-untyped]  # noqa: F401
-        import pyarrow  # noqa: F401
-        import pymorphy3  # noqa: F401
-        import scipy.stats  # noqa: F401
-        import vl_convert  # noqa: F401
-
-        import govcx.feedback.text.topics  # noqa: F401  (scikit-learn)
-        from govcx.common.pdf import local_static_fetcher
-        from govcx.feedback.text.tokenise import russian_analyser
-
-        local_static_fetcher()  # WeasyPrint
-        russian_analyser()  # the dictionaries
+        _importing_thread = threading.get_ident()
+        try:
+            for module in ENGINE_MODULES:
+                importlib.import_module(module)
+        finally:
+            _importing_thread = None
         _engines_imported = True
+        if builtins.__import__ is _gated_import:
+            builtins.__import__ = _plain_import
 
 
 def engines_imported() -> bool:
     return _engines_imported
 
 
-def after_engine_imports(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-    """The WSGI application, holding every request but the light ones until the engines are imported."""
+def _gated_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+    if (not _engines_imported and level == 0 and name.partition(".")[0] in ENGINE_PACKAGES
+            and _importing_thread != threading.get_ident()):
+        import_engines()
+    return _plain_import(name, globals, locals, fromlist, level)
 
-    def gate(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not _engines_imported and not environ.get("PATH_INFO", "").startswith(LIGHT_PATHS):
-            import_engines()
-        return application(environ, start_response)
 
-    return gate
+def gate_engine_imports() -> None:
+    """From now until the engines are imported, a thread's first import of an engine library imports (or waits
+    for) all of them first, whole (see the module's docstring)."""
+    if not _engines_imported and builtins.__import__ is _plain_import:
+        builtins.__import__ = _gated_import
+
+
+def prepare_engines() -> None:
+    """The engines' imports, WeasyPrint's fetcher, the Russian dictionaries and the comment sentiment model (loaded
+    from the var dir, or fitted once and stored there: seconds): what a single-threaded process may do before it
+    forks."""
+    import_engines()
+    from govcx.common.pdf import local_static_fetcher
+    from govcx.feedback.text import sentiment_model
+    from govcx.feedback.text.analysis import sentiment_model_dir
+    from govcx.feedback.text.tokenise import russian_analyser
+
+    local_static_fetcher()
+    russian_analyser()
+    sentiment_model.model(sentiment_model_dir())
 
 
 def warm_engines() -> None:
-    """The engines' imports, then the first call of each on tiny data: DuckDB through Ibis (an aggregate over
-    the empty answer store), govcx's charts to SVG, and loading the comment sentiment model (fitted and stored
-    only when its training data or code changed)."""
+    """`prepare_engines`, then the first call of the engines that start threads of their own, on tiny data: DuckDB
+    through Ibis (an aggregate over the empty answer store) and govcx's charts to SVG (the chart converter)."""
     import tempfile
     from pathlib import Path
 
-    import_engines()
+    prepare_engines()
     from govcx.analytics import engines
     from govcx.feedback.charts import Estimate, means_chart_svg, trend_chart_svg
 
@@ -100,10 +133,6 @@ def warm_engines() -> None:
     rows = [Estimate("Услуга · service", 4.1, 3.9, 4.3, "above"), Estimate("Другая · other", 3.2, 3.0, 3.4)]
     means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
-    from govcx.feedback.text import sentiment_model
-    from govcx.feedback.text.analysis import sentiment_model_dir
-
-    sentiment_model.model(sentiment_model_dir())  # loaded (or fitted once and stored) before a comments page needs it
 
 
 def warm_in_background() -> threading.Thread:
@@ -120,8 +149,9 @@ def warm_in_background() -> threading.Thread:
 
 class ReplacementImports:
     """gunicorn's pre_fork hook: the first `initial` forks go at once; before any later one (a worker replaced
-    after a crash, `max_requests` or TTIN) the arbiter imports the engines, so the new worker starts with them.
-    The arbiter is single-threaded, so importing there is safe before a fork."""
+    after a crash, `max_requests` or TTIN) the arbiter imports the engines and fits the sentiment model, so the
+    new worker starts with them. The arbiter is single-threaded, so importing there is safe before a fork; the
+    chart converter and DuckDB, which start threads of their own, are first called in the workers only."""
 
     def __init__(self, initial: int) -> None:
         self.initial = initial
@@ -130,4 +160,4 @@ class ReplacementImports:
     def __call__(self, server: Any, worker: Any) -> None:
         self.forks += 1
         if self.forks > self.initial:
-            import_engines()
+            prepare_engines()  # once: every later worker inherits the imports and the fitted model

@@ -205,3 +205,11 @@ def test_compare_arcs_keeps_arcs_seen_in_both_periods():
             {"period": "after", "source": "c", "target": "d", "count": 9, "mean_seconds": 1.0}]
     assert process.compare_arcs(rows) == [{"source": "a", "target": "b", "before": 10.0, "after": 30.0,
                                           "change": 20.0}]
+
+
+def test_the_upload_form_maps_every_role_the_reader_knows():
+    """The page's columns come from the labels table (so the URL map does not load the Arrow reader); they must
+    be the reader's roles, in its order."""
+    from govcx.delivery import eventlog, views
+
+    assert views.MAPPED_ROLES == ("case", "activity", "timestamp", *eventlog.OPTIONAL_ROLES)

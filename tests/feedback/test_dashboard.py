@@ -298,3 +298,50 @@ def test_examples_shown_are_distinct(services, users, client_for):
     analytics_sync(settle_seconds=0)
     body = client_for(users["analyst"]).get(f"/feedback/comments/?service={services['a'].pk}").content.decode()
     assert body.count("два часа, ужасно") == 1
+
+
+def test_figures_asked_for_together_are_computed_once():
+    """Requests arriving together at a fresh worker wait for the first computation of the same figures instead of
+    each running the same queries; other figures are not held up by it."""
+    import threading
+    import time
+
+    from govcx.feedback.dashboards import figures
+
+    calls: list[str] = []
+
+    def slow(name: str):
+        def compute():
+            calls.append(name)
+            time.sleep(0.2)
+            return [{"n": len(calls)}]
+        return compute
+
+    key = ("test", object())
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(figures._remembered(key, slow("same"))))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    other = figures._remembered(("test", object()), slow("other"))
+    for thread in threads:
+        thread.join()
+    assert calls.count("same") == 1 and calls.count("other") == 1
+    assert all(result is results[0] for result in results) and other is not results[0]
+
+
+def test_kept_figures_follow_a_store_rebuilt_under_the_same_part_names(rated, users):
+    """A reset store is written again under the same part names (they are answer id ranges): the figures kept per
+    expression must not outlive the files they were computed from."""
+    from govcx.feedback.analytics_sync import analytics_reset, answers_store_path
+    from govcx.feedback.models import Answer
+
+    before = {g.key: g.mean for g in build(users["analyst"], Query(group_by="service_id")).groups}
+    assert before[rated["a"].service_id] == pytest.approx(4.4)
+    names = sorted(p.name for p in answers_store_path().glob("part-*"))
+    Answer.objects.filter(response__survey=rated["a"], question_key="overall").update(value=1)
+    analytics_reset()
+    analytics_sync(settle_seconds=0)
+    assert sorted(p.name for p in answers_store_path().glob("part-*")) == names
+    after = {g.key: g.mean for g in build(users["analyst"], Query(group_by="service_id")).groups}
+    assert after[rated["a"].service_id] == pytest.approx(1.0)

@@ -16,7 +16,9 @@ or NUL cannot break an export, in XLSX or CSV alike.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -112,6 +114,14 @@ def cell_text(value: Any) -> str:
     if text[:1] == "'" and text[1:2] in _FORMULA_START:
         text = text[1:]
     return text
+
+
+def parse_date(text: str) -> dt.date:
+    """A date cell as people type it: ISO (2026-03-31) or day.month.year (31.03.2026); ValueError otherwise."""
+    if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", text):
+        day, month, year = text.split(".")
+        return dt.date(int(year), int(month), int(day))
+    return dt.date.fromisoformat(text)
 
 
 def read_rows(

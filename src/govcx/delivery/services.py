@@ -12,15 +12,14 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
 
 from govcx.accounts.roles import Action
 from govcx.accounts.services import audit_record
-from govcx.delivery import eventlog, selectors, store
+from govcx.delivery import selectors
 from govcx.delivery.models import ColumnMapping, DeliverySummary, EventLog, EventLogSource
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.models import Job
@@ -28,11 +27,16 @@ from govcx.jobs.services import job_enqueue
 from govcx.registry.models import Service
 from govcx.registry.selectors import access_service
 
+if TYPE_CHECKING:
+    from govcx.delivery import eventlog
+
 Progress = Callable[[int, int, str], None]
 
 
 def mapping_for(service: Service, file_format: str, chosen: dict[str, str] | None = None) -> eventlog.ColumnMapping:
     """The chosen columns, else the ones the service's last import used, else the XES names."""
+    from govcx.delivery import eventlog  # PyArrow: imported by the imports, not by the URL map
+
     roles = chosen or getattr(ColumnMapping.objects.filter(service=service).first(), "mapping", None) or {}
     default = eventlog.ColumnMapping.default_for(file_format)
     optional = {role: column for role, column in roles.items() if role in eventlog.OPTIONAL_ROLES and column}
@@ -60,6 +64,8 @@ def eventlog_import(
     progress: Progress | None = None,
 ) -> EventLog:
     """Import the event log file at `path` (its name gives the format) into the service's event store."""
+    from govcx.delivery import eventlog, store
+
     report = progress or (lambda done, total, step: None)
     service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
     file_name = path.name
@@ -137,6 +143,8 @@ def eventlog_upload_start(
 ) -> Job:
     """Keep an uploaded event log aside and queue its import for the background worker (`delivery.import`);
     a file above the size limit is refused before it is kept."""
+    from govcx.delivery import eventlog
+
     service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
     file_name = Path(upload.name or "upload").name
     if not eventlog.file_format_of(file_name):
@@ -168,6 +176,10 @@ PUSHED_FIELDS = ("case", "activity", "timestamp", "lifecycle", "resource", "offi
 def events_push(*, actor: Any, service_id: int, events: list[dict[str, Any]]) -> EventLog:
     """Accept a batch of status events from a live system; each carries its own `id`, so a batch sent twice
     (or events sent again in a later batch) adds nothing the second time."""
+    import pyarrow as pa
+
+    from govcx.delivery import eventlog, store
+
     service = access_service(actor, service_id, Action.IMPORT_EVENT_LOGS)
     if not events:
         raise InvalidInput([Problem("the batch holds no events", field="events")])

@@ -20,14 +20,14 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.common.downloads import download
 from govcx.common.refusals import refusal_as_message
-from govcx.delivery import eventlog, exports, selectors, services
-from govcx.delivery.charts import throughput_chart_svg
+from govcx.delivery import exports, selectors, services
 from govcx.errors import InvalidInput, Problem
 from govcx.jobs.selectors import job_for_subject
 from govcx.registry.regions import region_names
 from govcx.registry.selectors import access_service, service_list
 
-MAPPED_ROLES = ("case", "activity", "timestamp", *eventlog.OPTIONAL_ROLES)
+#: The columns an upload maps: case, activity and timestamp, then `eventlog.OPTIONAL_ROLES` (a test keeps them equal)
+MAPPED_ROLES = tuple(labels.EVENT_LOG_COLUMNS)
 
 
 @login_required
@@ -157,13 +157,15 @@ def _process_context(service: Any, view: dict[str, Any], log: selectors.ServiceL
     for group, rows in process["compliance"].items():
         process["compliance"][group] = [{**row, "label": label(group, row["value"])} for row in rows]
     calendar_term = service.deadline_days if service.deadline_kind == "calendar" else None
+    from govcx.delivery import charts  # NumPy and Altair: loaded by the workers' warm-up, not by the URL map
+
     return {
         "process": process,
         "compliance_groups": [(group, labels.DELIVERY_GROUPS[group], process["compliance"][group])
                               for group in process["compliance"]],
         "map_svg": mark_safe(exports.map_svg(  # noqa: S308 - built from escaped text in delivery.process
             service, process, performance=view["map_mode"] == "performance")),
-        "throughput_chart": mark_safe(throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
+        "throughput_chart": mark_safe(charts.throughput_chart_svg(  # noqa: S308 - SVG rendered by vl-convert
             process["duration_histogram"], title=_("Throughput time of the cases"), axis_title=_("days"),
             count_title=_("cases"), deadline_days=calendar_term)),
     }

@@ -13,13 +13,10 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
 from django.conf import settings
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from govcx.analytics import store
-from govcx.analytics.schema import ANSWER_SCHEMA
 from govcx.feedback.models import Answer
 
 SETTLE_SECONDS = 10
@@ -52,6 +49,8 @@ def answers_store_path() -> Path:
 
 def _stale(path: Path) -> bool:
     """A store holding answer ids the database never issued belongs to an earlier database (e.g. a reset demo)."""
+    from govcx.analytics import store
+
     mark = store.high_water_mark(path)
     if mark is None:
         return False
@@ -80,6 +79,11 @@ def analytics_reset() -> None:
 
 def analytics_sync(*, settle_seconds: float = SETTLE_SECONDS, now: dt.datetime | None = None) -> int:
     """Copy every settled answer above the store's high-water mark; returns the number of rows copied."""
+    import pyarrow as pa  # the sync runs in the worker: the web process's URL map does not load PyArrow
+
+    from govcx.analytics import store
+    from govcx.analytics.schema import ANSWER_SCHEMA
+
     path = answers_store_path()
     if _stale(path):
         analytics_reset()

@@ -11,10 +11,8 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,6 +22,9 @@ from govcx.common.tabular import CONTENT_TYPES, format_for, read_rows, render_ta
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.feedback import selectors, services
 from govcx.feedback.models import Channel, Response, Survey
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["responses_file", "responses_import", "responses_import_start"]
 
@@ -63,6 +64,9 @@ def responses_file(responses: QuerySet[Response], fmt: str) -> tuple[bytes, str]
     """The responses in one file: csv, xlsx or parquet; personal data was masked when they were received."""
     header, rows = _rows(responses)
     if fmt == "parquet":
+        import pyarrow as pa  # only a Parquet download loads PyArrow
+        import pyarrow.parquet as pq
+
         table = pa.table({name: _arrow_column([row[i] for row in rows]) for i, name in enumerate(header)})
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
@@ -74,6 +78,8 @@ def responses_file(responses: QuerySet[Response], fmt: str) -> tuple[bytes, str]
 
 def _arrow_column(values: list[Any]) -> pa.Array:
     """Typed when the values share a type; a column mixing numbers and text is written as text."""
+    import pyarrow as pa
+
     try:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -121,7 +121,11 @@ class Response(models.Model):
         ]
         indexes = [models.Index(fields=["service", "submitted_at"]),
                    # the cases job reads the last week's responses every few minutes (complaints.case_selectors)
-                   models.Index(fields=["received_at"], name="response_received_at")]
+                   models.Index(fields=["received_at"], name="response_received_at"),
+                   # the comments page reads the newest comments and counts them (feedback.text.analysis): without
+                   # it both scan every response (about 0.2 s of PostgreSQL CPU each on the full demo)
+                   models.Index(fields=["-submitted_at", "-id"], name="response_comments_newest",
+                                condition=models.Q(is_spam=False) & ~models.Q(comment=""))]
 
     def __str__(self) -> str:
         return f"response {self.pk} to {self.survey_id}"

@@ -32,8 +32,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
-import numpy as np
-
 from govcx.common.stats import Interval, adjusted_wald, mean_interval, t_two_sided_p, z_two_sided, z_two_sided_p
 
 __all__ = [
@@ -421,6 +419,8 @@ def driver_analysis(drivers: Mapping[str, Sequence[float]], overall: Sequence[fl
     Λ* = VΛ^½Vᵀ relates the drivers to their closest orthogonal counterparts Z; β* = Λ*⁻¹ r_xy regresses the
     outcome on Z, and the raw weight of driver j is Σ_k Λ*_jk² β*_k², which sums to R² over the drivers.
     """
+    import numpy as np  # on first use: a page that draws no driver chart does not load NumPy
+
     names = list(drivers)
     if not names:
         raise ValueError("driver analysis needs at least one driver")

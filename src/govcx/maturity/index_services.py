@@ -6,14 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.errors import Conflict, InvalidInput, NotFound, Problem
-from govcx.maturity.index_engine import compute_index
 from govcx.maturity.index_model import IndexModel, model_from_text, shipped_models
 from govcx.maturity.models import IndexPublication, IndexValue, MeasureValue, PublicationStatus
 from govcx.maturity.periods import valid_period
@@ -42,6 +40,8 @@ def _none(x: float) -> float | None:
 
 
 def _measure_arrays(model: IndexModel, periods: list[str]) -> tuple[list[int], Any, Any, Any]:
+    import numpy as np  # the index is computed on demand: the URL map does not load NumPy
+
     rows = MeasureValue.objects.filter(period__in=periods, measure__in=model.measures).values_list(
         "organisation_id", "period", "measure", "value", "standard_error", "n_services")
     organisations = sorted({r[0] for r in rows})
@@ -66,6 +66,9 @@ def _previous(period: str) -> str:
 def index_compute(*, actor: Any, model_id: str, period: str) -> IndexPublication:
     """A new draft publication of `model_id` for `period` from the current measures (an older draft of the same
     model and period is replaced; published ones are never touched)."""
+    import numpy as np
+
+    from govcx.maturity.index_engine import compute_index
     from govcx.registry.models import Organisation
 
     require(actor, Action.PUBLISH_INDEX)

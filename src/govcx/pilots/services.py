@@ -19,7 +19,6 @@ from govcx.accounts.services import audit_record
 from govcx.errors import Conflict, Invalid, NotFound
 from govcx.maturity import measure_names
 from govcx.maturity.selectors import measure_panel
-from govcx.pilots import did
 from govcx.pilots.decision import Direction, Rule, Verdict, decide
 from govcx.pilots.models import (
     COMPARISON_GROUPS,
@@ -231,6 +230,8 @@ def _user(actor: Any) -> Any:
 def _estimate(programme: PilotProgramme, criterion: EffectivenessCriterion, participants: list[tuple[int, str, str]],
               *, reps: int, event_reps: int, seed: int) -> dict[str, Any]:
     """The fields of one result: the estimator's figures and the registered rule's decision, or the problem."""
+    from govcx.pilots import did  # NumPy: the estimate runs in the worker, the URL map does not load it
+
     group = criterion.comparison_group  # participants and comparison authorities of this kind (or all)
     treated = [org for org, role, level in participants if role == "treated" and group in ("all", level)]
     comparison = [org for org, role, level in participants if role == "comparison" and group in ("all", level)]

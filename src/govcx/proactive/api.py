@@ -12,10 +12,7 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import require
 from govcx.errors import Invalid, NotFound
 from govcx.proactive import selectors, services
-from govcx.proactive.rules import webapi
 from govcx.proactive.rules.catalogue import shipped_packs
-from govcx.proactive.rules.simulation import EvaluationError
-from govcx.proactive.rules.yaml_tests import TestFileError
 
 router = Router(tags=["proactive"])
 
@@ -40,6 +37,10 @@ def _situation(body: Any) -> dict[str, Any]:
 
 @router.post("/calculate", response=dict[str, Any], summary="Compute the variables given as null in a situation")
 def calculate(request: HttpRequest, situation: Body[dict[str, Any]], query: Query[PackQuery]) -> dict[str, Any]:
+    from govcx.proactive.rules import webapi  # NumPy: loaded by the workers' warm-up, not by the URL map
+    from govcx.proactive.rules.simulation import EvaluationError
+    from govcx.proactive.rules.yaml_tests import TestFileError
+
     require(request.user, Action.VIEW)
     try:
         return webapi.calculate(_pack(query.pack), _situation(situation))
@@ -49,6 +50,10 @@ def calculate(request: HttpRequest, situation: Body[dict[str, Any]], query: Quer
 
 @router.post("/trace", response=dict[str, Any], summary="Compute, with the named conditions and laws behind each value")
 def trace(request: HttpRequest, situation: Body[dict[str, Any]], query: Query[PackQuery]) -> dict[str, Any]:
+    from govcx.proactive.rules import webapi
+    from govcx.proactive.rules.simulation import EvaluationError
+    from govcx.proactive.rules.yaml_tests import TestFileError
+
     require(request.user, Action.VIEW)
     try:
         return webapi.trace(_pack(query.pack), _situation(situation), "ru" if query.language == "ru" else "en")

@@ -10,11 +10,9 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,8 +20,6 @@ from django.utils import timezone
 from govcx.accounts.services import audit_record
 from govcx.errors import Conflict, Invalid, InvalidInput
 from govcx.outbox.services import webhook_enqueue
-from govcx.proactive import events as life_events
-from govcx.proactive.extracts import read_table, validate
 from govcx.proactive.models import (
     OFFER_MOVES,
     DraftWhatIf,
@@ -38,8 +34,12 @@ from govcx.proactive.models import (
 from govcx.proactive.rules.catalogue import shipped_pack_files
 from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
-from govcx.proactive.rules.register import evaluate_benefits
-from govcx.proactive.rules.whatif import draft_effect
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The registers' engines (PyArrow, NumPy) are imported by the functions that run them, so the URL map does not
+# load them.
 
 ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
@@ -51,6 +51,8 @@ def snapshots_dir() -> Path:
 
 
 def snapshot_tables(snapshot: Snapshot) -> tuple[pa.Table, pa.Table]:
+    import pyarrow.parquet as pq
+
     directory = Path(snapshot.directory)
     return pq.read_table(directory / "persons.parquet"), pq.read_table(directory / "households.parquet")
 
@@ -59,6 +61,11 @@ def snapshot_tables(snapshot: Snapshot) -> tuple[pa.Table, pa.Table]:
 def snapshot_load(*, organisation: Any, taken_on: dt.date, persons_file: Path, households_file: Path,
                   actor: Any = None, label: str = "") -> Snapshot:
     """Validate both extracts whole, store them, and record the life events since the previous snapshot."""
+    import pyarrow.parquet as pq
+
+    from govcx.proactive import events as life_events
+    from govcx.proactive.extracts import read_table, validate
+
     persons, households = validate(read_table(persons_file), read_table(households_file), taken_on=taken_on,
                                    persons_file=persons_file.name, households_file=households_file.name)
     if Snapshot.objects.filter(organisation=organisation, taken_on=taken_on).exists():
@@ -132,6 +139,9 @@ def run_start(*, run: Run, actor: Any = None) -> Any:
 
 
 def _register_for_run(run: Run) -> tuple[pa.Table, pa.Table, list[LifeEvent]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     persons, households = snapshot_tables(run.snapshot)
     pending = list(LifeEvent.objects.filter(organisation=run.organisation, processed_by__isnull=True))
     if run.full:
@@ -140,14 +150,14 @@ def _register_for_run(run: Run) -> tuple[pa.Table, pa.Table, list[LifeEvent]]:
     touched |= {str(r["household_id"]) for r in persons.select(["person_id", "household_id"]).to_pylist()
                 if str(r["person_id"]) in {e.person_id for e in pending}}
     keep = pa.array(sorted(touched), pa.string())
-    import pyarrow.compute as pc
-
     return (persons.filter(pc.is_in(persons["household_id"], value_set=keep)),
             households.filter(pc.is_in(households["household_id"], value_set=keep)), pending)
 
 
 def run_execute(*, run: Run) -> Run:
     """Evaluate every pack in force for the people the run covers; one offer per entitlement, ever."""
+    from govcx.proactive.rules.register import evaluate_benefits
+
     run.status, run.started_at = "running", timezone.now()
     run.save(update_fields=["status", "started_at"])
     try:
@@ -346,6 +356,8 @@ def draft_whatif_execute(*, whatif: DraftWhatIf, progress: Callable[[int, int], 
                          ) -> DraftWhatIf:
     """How many families gain or lose, how many beneficiaries become or stop being entitled, and the cost,
     if the draft replaced the version in force, over every household of the snapshot."""
+    from govcx.proactive.rules.whatif import draft_effect
+
     whatif.status = "running"
     whatif.save(update_fields=["status"])
     try:
@@ -370,6 +382,8 @@ def household_whatif(*, snapshot: Snapshot, household_id: str, period: str, vers
     """Every benefit's decision for one family of a snapshot (the family and each member) under the packs in force
     and, given a draft, under it instead of its pack, with every condition checked. Personal data: audited."""
     import pyarrow.compute as pc
+
+    from govcx.proactive.rules.register import evaluate_benefits
 
     persons, households = snapshot_tables(snapshot)
     persons = persons.filter(pc.equal(persons["household_id"], household_id))

@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,13 +41,6 @@ _KEY = r"^[A-Za-z0-9._\-]{1,64}$"
 _EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 _REGION = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
-
-
-def parse_date(text: str) -> dt.date:
-    if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", text):
-        day, month, year = text.split(".")
-        return dt.date(int(year), int(month), int(day))
-    return dt.date.fromisoformat(text)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from govcx.errors import Invalid
 from govcx.training import selectors
 from govcx.training.groups import MIN_GROUP_SIZE
 from govcx.training.models import Programme
-from govcx.training.roster import parse_date
 from govcx.training.selectors import access_course, access_programme
 from govcx.training.services.completions import attendance_record
 from govcx.training.services.roster_imports import roster_import_start
@@ -176,7 +175,7 @@ def attendance(request: HttpRequest, programme_id: int) -> HttpResponse:
         if course.programme_id != programme.pk:
             raise Invalid(_("Choose a course of this programme."))
         try:
-            held_on = parse_date(request.POST.get("held_on", ""))
+            held_on = tabular.parse_date(request.POST.get("held_on", ""))
         except ValueError:
             raise Invalid(_("Give the date of the session.")) from None
         added = attendance_record(actor=request.user, course=course, held_on=held_on,

@@ -19,6 +19,7 @@ from govcx.feedback.dashboards.figures import (
     PERIODS,
     Dashboard,
     Query,
+    aggregate_rows,
     answers,
     build,
     min_difference_share,
@@ -105,8 +106,8 @@ def national_ranking(query: Query, level: str = "service_id", table: Any = None)
     national figure (Welch's t-test, Holm-adjusted across all ranked services)."""
     table = answers() if table is None else table
     where = aggregates.AnswerFilter(question_keys=[query.question])
-    rows = aggregates.ranking(table, level=level, question_key=query.question, where=where,
-                              min_responses=MIN_GROUP_RESPONSES).to_pyarrow().to_pylist()
+    rows = aggregate_rows(aggregates.ranking(table, level=level, question_key=query.question, where=where,
+                                             min_responses=MIN_GROUP_RESPONSES))
     if not rows:
         return []
     totals: dict[tuple[int, int], stats.Moments] = {}

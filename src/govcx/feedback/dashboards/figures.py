@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,15 +124,68 @@ def _figure(key: Any, row: dict, confidence: float = CONFIDENCE) -> Figure:
                   scale_min=int(row["scale_min"]), scale_max=int(row["scale_max"]), moments=moments)
 
 
-def _rows(expression) -> list[dict]:
-    return expression.to_pyarrow().to_pylist()
+#: Aggregates already computed, by their expression (see `_rows`); the most recently used are kept.
+_results: OrderedDict[Any, list[dict]] = OrderedDict()
+_results_lock = threading.Lock()
+_computing: dict[Any, threading.Lock] = {}
+RESULTS_KEPT = 512
+
+
+def aggregate_rows(expression) -> list[dict]:
+    """The rows of an aggregate over the answer store. A part of the store never changes once written (a sync
+    adds parts, a compaction replaces them under new names) and an expression names the parts it reads, its
+    filters and the organisations in scope; with the identity of the part files (`store_state`: a store reset
+    writes new files under the old names), equal keys give equal rows, so they are computed once per process and
+    the next sync's parts make new keys. Not a page cache: every request still lists the store's parts."""
+    found = _remembered((expression.op(), store_state()),
+                        lambda: expression.to_pyarrow().to_pylist())
+    return [dict(row) for row in found]
+
+
+def store_state() -> tuple[tuple[str, int, int, int], ...]:
+    """Name, inode, modification time and size of each live part of the answer store."""
+    from govcx.analytics import store
+
+    state = []
+    for part in store.live_parts(answers_store_path()):
+        try:
+            found = part.stat()
+        except OSError:  # compacted away since the listing: the next listing will not name it
+            continue
+        state.append((part.name, found.st_ino, found.st_mtime_ns, found.st_size))
+    return tuple(state)
+
+
+def _remembered(key: Any, compute: Any) -> Any:
+    """The kept value of `key`, else `compute()`'s, computed once: requests that ask for the same figures while
+    they are being computed wait for that computation instead of each running it (20 requests arriving at a
+    fresh worker would otherwise all run the same queries at once)."""
+    with _results_lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key]
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
+        with _results_lock:
+            if key in _results:
+                return _results[key]
+        try:
+            found = compute()
+            with _results_lock:
+                _results[key] = found
+                while len(_results) > RESULTS_KEPT:
+                    _results.popitem(last=False)
+        finally:
+            with _results_lock:
+                _computing.pop(key, None)
+    return found
 
 
 def question_figure(table: Any, where: AnswerFilter, *, confidence: float = CONFIDENCE) -> Figure | None:
     """The figure of the answers `where` selects (one question), or None without answers. Answers on two scales
     of one question are never averaged together: the scale with the most answers is the figure (ties: the
     narrower scale)."""
-    rows = [row for row in _rows(aggregates.rating_moments(table, where=where)) if row["n"]]
+    rows = [row for row in aggregate_rows(aggregates.rating_moments(table, where=where)) if row["n"]]
     if not rows:
         return None
     row = max(rows, key=lambda r: (int(r["n"]), -(int(r["scale_max"]) - int(r["scale_min"])), -int(r["scale_max"])))
@@ -168,12 +222,12 @@ def build(user: Any, query: Query, table: Any = None) -> Dashboard:
     where = query.where(user)
     total = question_figure(table, where)
     groups = [_figure(row[query.group_by], row) for row in
-              _rows(aggregates.rating_moments(table, by=(query.group_by,), where=where)) if row["n"]]
+              aggregate_rows(aggregates.rating_moments(table, by=(query.group_by,), where=where)) if row["n"]]
     groups.sort(key=lambda f: (-f.mean, str(f.key)))
     _compare_with_rest(groups, total)
-    trend_rows = _rows(aggregates.trend(table, period=query.period, where=where))
+    trend_rows = aggregate_rows(aggregates.trend(table, period=query.period, where=where))
     trend = [(_period_label(row[query.period], query.period), _figure(row[query.period], row)) for row in trend_rows]
-    nps_rows = _rows(aggregates.nps_counts(table, where=where.but(question_keys=None)))
+    nps_rows = aggregate_rows(aggregates.nps_counts(table, where=where.but(question_keys=None)))
     nps = None
     if nps_rows and nps_rows[0]["n"]:
         row = nps_rows[0]
@@ -181,7 +235,7 @@ def build(user: Any, query: Query, table: Any = None) -> Dashboard:
                                      CONFIDENCE)
         nps = {"n": row["n"], "score": estimate.nps, "low": estimate.interval.low, "high": estimate.interval.high,
                "promoters": row["promoters"], "detractors": row["detractors"]}
-    keys = sorted({r["question_key"] for r in _rows(
+    keys = sorted({r["question_key"] for r in aggregate_rows(
         aggregates.rating_moments(table, by=("question_key",), where=where.but(question_keys=None)))})
     dashboard = Dashboard(query=query, total=total, groups=groups, trend=trend,
                           trend_changes=_trend_changes(trend), nps=nps, question_keys=keys)
@@ -242,20 +296,28 @@ def _trend_changes(trend: list[tuple[str, Figure]]) -> list[dict]:
 def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[str]) -> None:
     if not candidates:
         return
-    sample = aggregates.driver_sample(table, drivers=candidates, outcome=dashboard.query.question,
-                                      where=where.but(question_keys=None))
+    outcome, where = dashboard.query.question, where.but(question_keys=None)
+    # the analysis of the same answers (the pivot names them, as an aggregate does) is done once, see aggregate_rows
+    key = ("drivers", aggregates.driver_pivot(table, drivers=candidates, outcome=outcome, where=where).op(),
+           store_state())
+    found = _remembered(key, lambda: _driver_analysis(table, candidates, outcome, where))
+    if found is not None:
+        dashboard.drivers, dashboard.drivers_r_squared, dashboard.drivers_sampled = found
+
+
+def _driver_analysis(table, candidates: list[str], outcome: str, where: AnswerFilter
+                     ) -> tuple[list[dict], float, bool] | None:
+    sample = aggregates.driver_sample(table, drivers=candidates, outcome=outcome, where=where)
     if sample.rows.num_rows < MIN_GROUP_RESPONSES:
-        return
+        return None
     columns = sample.rows.to_pydict()
     drivers = {key: [math.nan if v is None else v for v in columns[key]] for key in candidates if key in columns}
     try:
-        result = stats.driver_analysis(drivers, columns[dashboard.query.question])
+        result = stats.driver_analysis(drivers, columns[outcome])
     except ValueError:  # too few complete responses, or drivers that never vary
-        return
-    dashboard.drivers = [{"driver": d.driver, "correlation": d.correlation, "beta": d.beta, "share": d.share,
-                          "rank": d.rank} for d in result.drivers]
-    dashboard.drivers_r_squared = result.r_squared
-    dashboard.drivers_sampled = sample.sampled
+        return None
+    return ([{"driver": d.driver, "correlation": d.correlation, "beta": d.beta, "share": d.share, "rank": d.rank}
+             for d in result.drivers], result.r_squared, sample.sampled)
 
 
 def _period_label(start: Any, period: str) -> str:

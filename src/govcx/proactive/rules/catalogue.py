@@ -13,7 +13,6 @@ from typing import Any
 
 from govcx.errors import InvalidInput
 from govcx.proactive.rules.pack import Pack, read_pack
-from govcx.proactive.rules.yaml_tests import pack_knows
 
 PACKS_DIR = Path(__file__).resolve().parents[1] / "packs"
 SOURCE_ROOT = Path(__file__).resolve().parents[4]
@@ -60,6 +59,8 @@ def pack_beside(test_file: Path) -> Path | None:
 
 def pack_for_tests(test_file: Path, tests: list[dict[str, Any]], named: Path | None = None) -> Pack:
     """The pack to run `tests` (read from `test_file`) against; InvalidInput when none knows their variables."""
+    from govcx.proactive.rules.yaml_tests import pack_knows  # NumPy, which the page's catalogue does not need
+
     chosen = named or (Path(os.environ["GOVCX_PROACTIVE_PACK"]) if os.environ.get("GOVCX_PROACTIVE_PACK") else None)
     if chosen is not None:
         return load_pack(chosen)

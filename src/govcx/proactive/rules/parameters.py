@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from govcx.common.yamlfile import Lines, YamlPath, load
 from govcx.errors import Problem
 from govcx.proactive.rules.periods import PeriodError, parse_instant
@@ -71,6 +69,8 @@ class ScaleAt:
 
     def calc(self, base: Any) -> Any:
         """OpenFisca's `calc` of the three scale kinds, vectorised over `base`."""
+        import numpy as np  # here, not at the top: loading a pack (the URL map's catalogue) needs no NumPy
+
         base = np.asarray(base, dtype=np.float64)
         if not self.thresholds:
             return np.zeros_like(base)

@@ -26,7 +26,6 @@ from govcx.training.models import (
     Person,
     Programme,
 )
-from govcx.training.roster import parse_date
 from govcx.training.services.programme import _managed
 from govcx.training.services.trained import trained_refresh
 
@@ -70,7 +69,7 @@ def completions_import(*, actor: Any, programme: Programme, data: bytes, file_na
             value = row["completed_on"]
             try:
                 date = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) \
-                    else parse_date(tabular.cell_text(value))
+                    else tabular.parse_date(tabular.cell_text(value))
             except ValueError:
                 problems.append(Problem("is not a date (YYYY-MM-DD)", file=file_name, row=number,
                                         field="completed_on"))
@@ -153,7 +152,7 @@ def answers_import(*, actor: Any, programme: Programme, data: bytes, file_name: 
                 problems.append(Problem("must be a whole number from 1 to 5", file=file_name, row=number,
                                         field="value"))
             try:
-                answered = parse_date(cells["answered_on"])
+                answered = tabular.parse_date(cells["answered_on"])
                 if answered > today:
                     raise ValueError
             except ValueError:

@@ -14,11 +14,8 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,10 +25,15 @@ from govcx.accounts.services import audit_record
 from govcx.common import tabular
 from govcx.errors import Invalid, InvalidInput, Problem
 from govcx.training.models import POSITION_CATEGORIES, Programme, RosterImport
-from govcx.training.roster import OUTPUT_COLUMNS, check_roster, csv_table, records_table
 from govcx.training.selectors import programme_organisation_codes
 from govcx.training.services.programme import _managed
 from govcx.training.services.trained import coverage_tally_count, trained_refresh
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The roster module (PyArrow, NumPy) is imported by the functions that parse or copy a file, so the URL map
+# does not load it.
 
 #: Files larger than this are imported by the background worker, with progress.
 BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -42,6 +44,10 @@ _BATCH = 100_000
 
 
 def _read(data: bytes | Path, file_name: str) -> tuple[list[str], pa.Table]:
+    import pyarrow as pa
+
+    from govcx.training.roster import csv_table, records_table
+
     fmt = tabular.format_for(file_name)
     if fmt == "xlsx":
         raw = data.read_bytes() if isinstance(data, Path) else data
@@ -67,6 +73,8 @@ def _create_stage(cursor: Any) -> None:
 
 def _copy(cursor: Any, target: str, table: pa.Table, progress: Any) -> None:
     """COPY the Arrow table's rows into `target` (a table and its columns) in CSV, by batches (PostgreSQL)."""
+    import pyarrow.csv as pacsv
+
     done = 0
     # Arrow quotes every string and leaves a null unquoted, which COPY's CSV format reads as '' and NULL
     with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as copy:
@@ -79,6 +87,8 @@ def _copy(cursor: Any, target: str, table: pa.Table, progress: Any) -> None:
 
 
 def _fill_stage(cursor: Any, table: pa.Table, progress: Any) -> None:
+    from govcx.training.roster import OUTPUT_COLUMNS
+
     columns = ", ".join(OUTPUT_COLUMNS)
     if connection.vendor == "postgresql":
         _copy(cursor, f"{STAGE} ({columns})", table, progress)
@@ -109,6 +119,9 @@ def _copy_first(cursor: Any, programme: Programme, table: pa.Table, progress: An
     into a roster table no bigger than itself drops the secondary indexes and builds them again after the COPY
     (one sorted build instead of millions of random insertions); the DDL is part of the import's transaction, so
     a failure restores them, and the table is locked for other writers until the import commits."""
+    import numpy as np
+    import pyarrow as pa
+
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'training_person'::regclass")
     present = max(0, int(cursor.fetchone()[0]))
     indexes = _secondary_indexes(cursor) if table.num_rows >= BIG_FIRST_IMPORT and present <= table.num_rows \
@@ -185,6 +198,8 @@ def _apply(cursor: Any, programme: Programme, record: RosterImport, today: dt.da
 def roster_import(*, actor: Any, programme: Programme, data: bytes | Path, file_name: str,
                   progress: Any = None, today: dt.date | None = None) -> RosterImport:
     """Apply a roster file (bytes, or a path for a large file read by the worker) to the programme."""
+    from govcx.training.roster import check_roster
+
     today = today or timezone.localdate()
     progress = progress or (lambda done: None)
     with transaction.atomic():
