@@ -110,22 +110,6 @@ PAGE_INFO_JS = """
 }
 """.replace("MAX_TEXT_CHARS", str(MAX_TEXT_CHARS))
 
-#: ``axe.run`` with only what govcx reads sent back (:func:`issues_from_axe`, the screenshots): the violations and
-#: "needs review" rules with their id, impact, tags, help and nodes' targets and HTML (cut to
-#: :data:`MAX_HTML_CHARS`). axe's full result also lists every passed and inapplicable rule and each node's
-#: checks, all of it copied through the browser, Playwright's driver and Python: 37 kB on a light page (under
-#: 1 kB now), 1 MB on a list of 600 links (164 kB now), where it cost Python and the driver about 0.2 s of CPU.
-MAX_HTML_CHARS = 1000
-AXE_RUN_JS = """
-async (options) => {
-  const result = await axe.run(document, options);
-  const brief = (rule) => ({
-    id: rule.id, impact: rule.impact, tags: rule.tags, help: rule.help, helpUrl: rule.helpUrl,
-    nodes: rule.nodes.map((node) => ({target: node.target, html: (node.html || '').slice(0, MAX_HTML_CHARS)})),
-  });
-  return {violations: result.violations.map(brief), incomplete: result.incomplete.map(brief)};
-}
-""".replace("MAX_HTML_CHARS", str(MAX_HTML_CHARS))
 AXE_PRESENT_JS = "() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
 
 #: Colour contrast and target size on a sample of long runs of look-alike siblings. axe's color-contrast rule
@@ -175,6 +159,29 @@ SAMPLE_REPEATS_JS = r"""() => {
     "SAMPLED_OUT", SAMPLED_OUT).replace("SAMPLED_RULES", json.dumps(list(SAMPLED_RULES)))
 UNMARK_SAMPLES_JS = (f"() => {{ for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) "
                      f"el.removeAttribute('{SAMPLED_OUT}'); }}")
+
+#: ``axe.run`` with only what govcx reads sent back (:func:`issues_from_axe`, the screenshots): the violations and
+#: "needs review" rules with their id, impact, tags, help and nodes' targets and HTML (cut to
+#: :data:`MAX_HTML_CHARS`). axe's full result also lists every passed and inapplicable rule and each node's
+#: checks, all of it copied through the browser, Playwright's driver and Python: 37 kB on a light page (under
+#: 1 kB now), 1 MB on a list of 600 links (164 kB now), where it cost Python and the driver about 0.2 s of CPU.
+MAX_HTML_CHARS = 1000
+AXE_RUN_JS = """
+async (options) => {
+  let result;
+  try {
+    result = await axe.run(document, options);
+  } finally {
+    UNMARK;
+  }
+  const brief = (rule) => ({
+    id: rule.id, impact: rule.impact, tags: rule.tags, help: rule.help, helpUrl: rule.helpUrl,
+    nodes: rule.nodes.map((node) => ({target: node.target, html: (node.html || '').slice(0, MAX_HTML_CHARS)})),
+  });
+  return {violations: result.violations.map(brief), incomplete: result.incomplete.map(brief)};
+}
+""".replace("MAX_HTML_CHARS", str(MAX_HTML_CHARS)).replace(
+    "UNMARK", f"for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) el.removeAttribute('{SAMPLED_OUT}')")
 
 FORMS_JS = "() => {" + CSS_PATH_JS + r"""
   const skip = new Set(['hidden', 'submit', 'button', 'reset', 'image']);
@@ -259,6 +266,30 @@ META_REFRESH_JS = """
   return meta ? (meta.getAttribute('content') || '') : null;
 }
 """
+
+#: The top frame's figures in one evaluation instead of five round trips through the driver: the page info
+#: (title, language, viewport meta, DOM size, timings, text), its form fields, the phone-layout probe, whether
+#: axe-core is loaded, and (when the argument is true and axe is there) the sampling marks of SAMPLE_REPEATS_JS.
+PAGE_FIGURES_JS = f"""(sample) => {{
+  const present = ({AXE_PRESENT_JS})();
+  return {{info: ({PAGE_INFO_JS})(), forms: ({FORMS_JS})(), phone: ({PHONE_LAYOUT_JS})(), axe: present,
+          sampled: sample && present ? ({SAMPLE_REPEATS_JS})() : 0}};
+}}"""
+
+#: The same for a child frame: its form fields, whether axe-core is loaded, the sampling marks.
+FRAME_FIGURES_JS = f"""(sample) => {{
+  const present = ({AXE_PRESENT_JS})();
+  return {{forms: ({FORMS_JS})(), axe: present, sampled: sample && present ? ({SAMPLE_REPEATS_JS})() : 0}};
+}}"""
+
+#: The phone-width figures, then the document emptied: the page is done with, and the lane's next page sets the
+#: desktop viewport again before it navigates, which would otherwise lay the old document out once more (about
+#: 20 ms of the renderer on a page of 600 links).
+MOBILE_LAST_JS = f"""() => {{
+  const figures = ({MOBILE_JS})();
+  document.documentElement.replaceChildren();
+  return figures;
+}}"""
 
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href], area[href]'), (a) => a.href)"
 
