@@ -499,3 +499,14 @@ def test_contrast_on_a_sample_of_look_alike_rows_still_finds_the_odd_one(site):
         issue = result.issue("color-contrast", "violation")
         assert issue is not None and "#faint-cell" in issue.targets
     assert severe(sampled) == severe(full) == {"color-contrast"}
+
+
+def test_every_small_tap_target_is_counted_and_the_first_five_are_listed(site):
+    """The phone pass counts every tap target under 24 x 24 px but builds the CSS path of the first five only
+    (the examples shown)."""
+    result = audit([Target(site.url("many-small.html"))], site.options(parallel=1, screenshots=False))[0]
+    assert result.ok, result.error
+    assert result.mobile["emulation"] == "viewport"  # measured in place, then the document emptied
+    assert result.mobile["small_tap_targets"] == 8
+    assert [t["selector"] for t in result.mobile["small_tap_target_examples"]] == ["#s1", "#s2", "#s3", "#s4", "#s5"]
+    assert all(t["width"] == 16 and t["height"] == 16 for t in result.mobile["small_tap_target_examples"])
