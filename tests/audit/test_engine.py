@@ -159,6 +159,8 @@ def test_screenshots_are_pngs_of_the_outlined_elements(pages):
     # no screenshot for needs-review items, and an element without a box (a <meta>) has none
     assert all(i.screenshot_png is None for r in pages.values() for i in r.issues if i.kind != "violation")
     assert pages["wide.html"].issue("meta-viewport").screenshot_png is None
+    # nor does the document's root element (a missing lang): a picture of the whole page points at nothing
+    assert pages["no-lang.html"].issue("html-has-lang").screenshot_png is None
 
 
 def test_manual_wcag22_items_listed_on_every_audited_page(pages):

@@ -49,7 +49,8 @@ function govcxCssPath(el) {
 
 #: The border boxes of axe node targets in the top document's coordinates, from one evaluation: each target is a
 #: path of selectors, one per frame (an iframe's document entered through ``contentDocument``: same origin, as
-#: axe itself), a list step walking open shadow roots; a missing element, or one without a box, gives null. With
+#: axe itself), a list step walking open shadow roots; a missing element, one without a box, or a document's root
+#: element (``html-has-lang``, ``document-title``: a picture of the whole page shows nothing) gives null. With
 #: the page's full size, so that the pictures around them stay on the page.
 DOCUMENT_BOXES_JS = """
 (targets) => {
@@ -77,6 +78,7 @@ DOCUMENT_BOXES_JS = """
         if (!doc) return null;
       }
     }
+    if (element === doc.documentElement) return null;  // the whole document: nothing to point at
     const rect = element.getBoundingClientRect();
     if (!(rect.width > 0 && rect.height > 0)) return null;
     return {x: rect.left + left, y: rect.top + top, width: rect.width, height: rect.height};
