@@ -51,7 +51,7 @@ function govcxCssPath(el) {
 #: path of selectors, one per frame (an iframe's document entered through ``contentDocument``: same origin, as
 #: axe itself), a list step walking open shadow roots; a missing element, one without a box, or a document's root
 #: element (``html-has-lang``, ``document-title``: a picture of the whole page shows nothing) gives null. With
-#: the page's full size, so that the pictures around them stay on the page.
+#: the page's full size, so that the pictures around them stay on the page, and the part of it in view.
 DOCUMENT_BOXES_JS = """
 (targets) => {
   const box = (target) => {
@@ -89,6 +89,7 @@ DOCUMENT_BOXES_JS = """
     boxes: targets.map((target) => { try { return box(target); } catch (e) { return null; } }),
     width: Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
     height: Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight),
+    view: {x: window.scrollX, y: window.scrollY, width: root.clientWidth, height: root.clientHeight},
   };
 }
 """

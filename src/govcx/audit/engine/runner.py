@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -139,7 +140,7 @@ def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> di
 def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, float]], list[int]]:
     """Few page regions that hold every clip, and the region of each clip: clips taken from the top share a band
     while it stays within ``SCREENSHOT_BAND_HEIGHT`` (a clip is at most ``SCREENSHOT_MAX_HEIGHT`` tall, so each
-    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode)."""
+    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode), in whole pixels."""
     bands: list[dict[str, float]] = []
     band_of = [0] * len(clips)
     for index in sorted(range(len(clips)), key=lambda i: clips[i]["y"]):
@@ -154,7 +155,15 @@ def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, 
         else:
             bands.append(dict(clip))
         band_of[index] = len(bands) - 1
-    return bands, band_of
+    return [whole_pixels(band) for band in bands], band_of
+
+
+def whole_pixels(clip: dict[str, float]) -> dict[str, float]:
+    """The smallest region of whole CSS pixels around ``clip``: a full-page and a viewport capture of it are
+    then the same pixels (of a fractional region, they round its size differently)."""
+    left, top = math.floor(clip["x"]), math.floor(clip["y"])
+    return {"x": left, "y": top, "width": math.ceil(clip["x"] + clip["width"]) - left,
+            "height": math.ceil(clip["y"] + clip["height"]) - top}
 
 
 def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float], box: dict[str, float]) -> bytes:
@@ -170,6 +179,28 @@ def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float],
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return out.getvalue()
+
+
+def in_view(clip: dict[str, float], view: dict[str, float] | None) -> dict[str, float] | None:
+    """``clip`` (page coordinates) in the coordinates of the part of the page in view, when it lies within it."""
+    if not view:
+        return None
+    x, y = clip["x"] - view["x"], clip["y"] - view["y"]
+    if x < 0 or y < 0 or x + clip["width"] > view["width"] or y + clip["height"] > view["height"]:
+        return None
+    return {"x": x, "y": y, "width": clip["width"], "height": clip["height"]}
+
+
+async def capture(page: Page, clip: dict[str, float], view: dict[str, float] | None) -> bytes:
+    """A PNG of ``clip`` (page coordinates). A region in view is captured from the viewport; any other needs a
+    full-page capture, for which Chromium lays the whole page out at its full height first (about 20 ms more
+    of the browser on a small page; tests/audit/test_engine.py shows the two give the same pixels)."""
+    visible = in_view(clip, view)
+    if visible is not None:
+        return await page.screenshot(clip=visible, type="png", animations="disabled",  # type: ignore[arg-type]
+                                     timeout=5000)
+    return await page.screenshot(clip=clip, full_page=True, type="png", animations="disabled",  # type: ignore[arg-type]
+                                 timeout=5000)
 
 
 async def violation_screenshots(page: Page, axe_result: dict[str, Any], options: AuditOptions
@@ -200,8 +231,7 @@ async def violation_screenshots(page: Page, axe_result: dict[str, Any], options:
     pictures: list[bytes | None] = [None] * len(boxes)
     for index, band_clip in enumerate(bands):
         try:
-            captured = await page.screenshot(clip=band_clip, full_page=True, type="png",  # type: ignore[arg-type]
-                                             animations="disabled", timeout=5000)
+            captured = await capture(page, band_clip, found.get("view"))
         except PlaywrightError:
             continue
         band = Image.open(io.BytesIO(captured))
