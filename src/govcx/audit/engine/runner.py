@@ -89,14 +89,17 @@ async def prepare_frames(page: Page, top: dict[str, Any], options: AuditOptions)
     sample = options.sample_repeats
     found: list[tuple[Frame, dict[str, Any]]] = []
     for frame in reversed([frame for frame in document_frames(page) if frame is not page.main_frame]):
-        with contextlib.suppress(PlaywrightError, TimeoutError):
+        try:
             data = await asyncio.wait_for(frame.evaluate(checks.FRAME_FIGURES_JS, sample), FRAME_INJECT_TIMEOUT_S)
-            if not data["axe"]:
+        except (PlaywrightError, TimeoutError):
+            continue
+        found.append((frame, data))  # its fields count even if axe cannot be injected
+        if not data["axe"]:
+            with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
                 if sample:
                     data["sampled"] = await asyncio.wait_for(frame.evaluate(checks.SAMPLE_REPEATS_JS),
                                                              FRAME_INJECT_TIMEOUT_S)
-            found.append((frame, data))
     if not top["axe"]:
         await page.main_frame.evaluate(source)
         if sample:
