@@ -30,7 +30,7 @@ from govcx.audit.engine import page_checks as checks
 from govcx.audit.engine.browser import goto_guarded, launch, new_guarded_page
 from govcx.audit.engine.crawling import links_of
 from govcx.audit.engine.netguard import NetworkPolicy
-from govcx.audit.engine.runner import Lane
+from govcx.audit.engine.runner import Lane, capture, in_view, screenshot_bands, screenshot_clip
 from govcx.audit.engine.sync import run_sync
 
 pytestmark = pytest.mark.browser
@@ -159,6 +159,8 @@ def test_screenshots_are_pngs_of_the_outlined_elements(pages):
     # no screenshot for needs-review items, and an element without a box (a <meta>) has none
     assert all(i.screenshot_png is None for r in pages.values() for i in r.issues if i.kind != "violation")
     assert pages["wide.html"].issue("meta-viewport").screenshot_png is None
+    # nor does the document's root element (a missing lang): a picture of the whole page points at nothing
+    assert pages["no-lang.html"].issue("html-has-lang").screenshot_png is None
 
 
 def test_manual_wcag22_items_listed_on_every_audited_page(pages):
@@ -499,3 +501,56 @@ def test_contrast_on_a_sample_of_look_alike_rows_still_finds_the_odd_one(site):
         issue = result.issue("color-contrast", "violation")
         assert issue is not None and "#faint-cell" in issue.targets
     assert severe(sampled) == severe(full) == {"color-contrast"}
+
+
+def test_every_small_tap_target_is_counted_and_the_first_five_are_listed(site):
+    """The phone pass counts every tap target under 24 x 24 px but builds the CSS path of the first five only
+    (the examples shown)."""
+    result = audit([Target(site.url("many-small.html"))], site.options(parallel=1, screenshots=False))[0]
+    assert result.ok, result.error
+    assert result.mobile["emulation"] == "viewport"  # measured in place, then the document emptied
+    assert result.mobile["small_tap_targets"] == 8
+    assert [t["selector"] for t in result.mobile["small_tap_target_examples"]] == ["#s1", "#s2", "#s3", "#s4", "#s5"]
+    assert all(t["width"] == 16 and t["height"] == 16 for t in result.mobile["small_tap_target_examples"])
+
+
+async def _captures_both_ways(site) -> list[tuple[bytes, bytes]]:
+    """The same page regions captured from the viewport (:func:`capture`'s path for a region in view) and by a
+    full-page capture, at the top of a page and after scrolling it."""
+    options = site.options()
+    pairs = []
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        lane = Lane(browser, options, NetworkPolicy(allowed_hosts=options.allowed_hosts))
+        try:
+            context, guard = await lane.context()
+            page = await new_guarded_page(context, guard)
+            await goto_guarded(page, site.url("long-table.html"), guard, options)
+            for scrolled in (False, True):
+                if scrolled:  # the faint cell, far down the table, scrolled into the middle of the view
+                    await page.evaluate("() => document.getElementById('faint-cell').scrollIntoView({block: 'center'})")
+                found = await page.evaluate(checks.DOCUMENT_BOXES_JS, [["#faint-cell"], ["h1"]])
+                assert (found["view"]["y"] > 0) is scrolled
+                for box in found["boxes"]:
+                    (clip,), _ = screenshot_bands([screenshot_clip(box, (found["width"], found["height"]))])
+                    if in_view(clip, found["view"]) is None:
+                        continue
+                    pairs.append((await capture(page, clip, found["view"]),
+                                  await capture(page, clip, None)))  # no view: the full-page capture
+        finally:
+            await lane.recycle()
+            await browser.close()
+    return pairs
+
+
+def test_a_region_in_view_captured_from_the_viewport_equals_the_full_page_capture(site):
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    pairs = run_sync(_captures_both_ways(site))
+    assert len(pairs) >= 2
+    for from_view, from_page in pairs:
+        one, other = (Image.open(BytesIO(png)).convert("RGB") for png in (from_view, from_page))
+        assert one.size == other.size
+        assert ImageChops.difference(one, other).getbbox() is None

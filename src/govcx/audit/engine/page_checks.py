@@ -22,6 +22,7 @@ MIN_TARGET_PX = 24  # WCAG 2.2 SC 2.5.8 Target Size (Minimum): 24 by 24 CSS pixe
 MIN_MAXIMUM_SCALE = 2.0  # WCAG 1.4.4 Resize Text (200 %); axe rule meta-viewport uses the same bound
 MAX_TEXT_CHARS = 200_000
 MAX_LISTED = 20
+SMALL_LISTED = 5  # small tap targets listed as examples (all are counted)
 
 # A short, stable CSS path for an element (id when unique, else tag:nth-of-type up to 5 levels).
 CSS_PATH_JS = r"""
@@ -48,8 +49,9 @@ function govcxCssPath(el) {
 
 #: The border boxes of axe node targets in the top document's coordinates, from one evaluation: each target is a
 #: path of selectors, one per frame (an iframe's document entered through ``contentDocument``: same origin, as
-#: axe itself), a list step walking open shadow roots; a missing element, or one without a box, gives null. With
-#: the page's full size, so that the pictures around them stay on the page.
+#: axe itself), a list step walking open shadow roots; a missing element, one without a box, or a document's root
+#: element (``html-has-lang``, ``document-title``: a picture of the whole page shows nothing) gives null. With
+#: the page's full size, so that the pictures around them stay on the page, and the part of it in view.
 DOCUMENT_BOXES_JS = """
 (targets) => {
   const box = (target) => {
@@ -76,6 +78,7 @@ DOCUMENT_BOXES_JS = """
         if (!doc) return null;
       }
     }
+    if (element === doc.documentElement) return null;  // the whole document: nothing to point at
     const rect = element.getBoundingClientRect();
     if (!(rect.width > 0 && rect.height > 0)) return null;
     return {x: rect.left + left, y: rect.top + top, width: rect.width, height: rect.height};
@@ -86,6 +89,7 @@ DOCUMENT_BOXES_JS = """
     boxes: targets.map((target) => { try { return box(target); } catch (e) { return null; } }),
     width: Math.max(root.scrollWidth, body ? body.scrollWidth : 0, root.clientWidth),
     height: Math.max(root.scrollHeight, body ? body.scrollHeight : 0, root.clientHeight),
+    view: {x: window.scrollX, y: window.scrollY, width: root.clientWidth, height: root.clientHeight},
   };
 }
 """
@@ -110,7 +114,6 @@ PAGE_INFO_JS = """
 }
 """.replace("MAX_TEXT_CHARS", str(MAX_TEXT_CHARS))
 
-AXE_RUN_JS = "(options) => axe.run(document, options)"
 AXE_PRESENT_JS = "() => typeof window.axe === 'object' && window.axe !== null && typeof window.axe.run === 'function'"
 
 #: Colour contrast and target size on a sample of long runs of look-alike siblings. axe's color-contrast rule
@@ -161,6 +164,29 @@ SAMPLE_REPEATS_JS = r"""() => {
 UNMARK_SAMPLES_JS = (f"() => {{ for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) "
                      f"el.removeAttribute('{SAMPLED_OUT}'); }}")
 
+#: ``axe.run`` with only what govcx reads sent back (:func:`issues_from_axe`, the screenshots): the violations and
+#: "needs review" rules with their id, impact, tags, help and nodes' targets and HTML (cut to
+#: :data:`MAX_HTML_CHARS`). axe's full result also lists every passed and inapplicable rule and each node's
+#: checks, all of it copied through the browser, Playwright's driver and Python: 37 kB on a light page (under
+#: 1 kB now), 1 MB on a list of 600 links (164 kB now), where it cost Python and the driver about 0.2 s of CPU.
+MAX_HTML_CHARS = 1000
+AXE_RUN_JS = """
+async (options) => {
+  let result;
+  try {
+    result = await axe.run(document, options);
+  } finally {
+    UNMARK;
+  }
+  const brief = (rule) => ({
+    id: rule.id, impact: rule.impact, tags: rule.tags, help: rule.help, helpUrl: rule.helpUrl,
+    nodes: rule.nodes.map((node) => ({target: node.target, html: (node.html || '').slice(0, MAX_HTML_CHARS)})),
+  });
+  return {violations: result.violations.map(brief), incomplete: result.incomplete.map(brief)};
+}
+""".replace("MAX_HTML_CHARS", str(MAX_HTML_CHARS)).replace(
+    "UNMARK", f"for (const el of document.querySelectorAll('[{SAMPLED_OUT}]')) el.removeAttribute('{SAMPLED_OUT}')")
+
 FORMS_JS = "() => {" + CSS_PATH_JS + r"""
   const skip = new Set(['hidden', 'submit', 'button', 'reset', 'image']);
   const text = (el) => (el ? (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim() : '');
@@ -193,6 +219,7 @@ MOBILE_JS = "() => {" + CSS_PATH_JS + r"""
   const meta = document.querySelector('meta[name="viewport" i]');
   const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, [role="button"]';
   const small = [];
+  let smallCount = 0;
   let targets = 0;
   for (const el of document.querySelectorAll(selector)) {
     const rect = el.getBoundingClientRect();
@@ -205,17 +232,20 @@ MOBILE_JS = "() => {" + CSS_PATH_JS + r"""
         (parent.textContent || '').trim().length > (el.textContent || '').trim().length) continue;
     targets += 1;
     if (rect.width < MIN_TARGET_PX || rect.height < MIN_TARGET_PX) {
-      small.push({selector: govcxCssPath(el), width: Math.round(rect.width), height: Math.round(rect.height)});
+      smallCount += 1;  // the first few listed: a CSS path walks the siblings (558 small links: 60 ms, now 3)
+      if (small.length < SMALL_LISTED) {
+        small.push({selector: govcxCssPath(el), width: Math.round(rect.width), height: Math.round(rect.height)});
+      }
     }
   }
   return {
     scrollWidth: Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0),
     innerWidth: window.innerWidth,
     viewport: meta ? (meta.getAttribute('content') || '') : null,
-    targets, small,
+    targets, small, smallCount,
   };
 }
-""".replace("MIN_TARGET_PX", str(MIN_TARGET_PX))
+""".replace("MIN_TARGET_PX", str(MIN_TARGET_PX)).replace("SMALL_LISTED", str(SMALL_LISTED))
 
 # What decides whether the page lays out at the phone's width the same without phone emulation: the viewport meta,
 # and media queries on the input device (pointer, hover), which differ between a desktop page and a touch phone.
@@ -244,6 +274,30 @@ META_REFRESH_JS = """
   return meta ? (meta.getAttribute('content') || '') : null;
 }
 """
+
+#: The top frame's figures in one evaluation instead of five round trips through the driver: the page info
+#: (title, language, viewport meta, DOM size, timings, text), its form fields, the phone-layout probe, whether
+#: axe-core is loaded, and (when the argument is true and axe is there) the sampling marks of SAMPLE_REPEATS_JS.
+PAGE_FIGURES_JS = f"""(sample) => {{
+  const present = ({AXE_PRESENT_JS})();
+  return {{info: ({PAGE_INFO_JS})(), forms: ({FORMS_JS})(), phone: ({PHONE_LAYOUT_JS})(), axe: present,
+          sampled: sample && present ? ({SAMPLE_REPEATS_JS})() : 0}};
+}}"""
+
+#: The same for a child frame: its form fields, whether axe-core is loaded, the sampling marks.
+FRAME_FIGURES_JS = f"""(sample) => {{
+  const present = ({AXE_PRESENT_JS})();
+  return {{forms: ({FORMS_JS})(), axe: present, sampled: sample && present ? ({SAMPLE_REPEATS_JS})() : 0}};
+}}"""
+
+#: The phone-width figures, then the document emptied: the page is done with, and the lane's next page sets the
+#: desktop viewport again before it navigates, which would otherwise lay the old document out once more (about
+#: 20 ms of the renderer on a page of 600 links).
+MOBILE_LAST_JS = f"""() => {{
+  const figures = ({MOBILE_JS})();
+  document.documentElement.replaceChildren();
+  return figures;
+}}"""
 
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href], area[href]'), (a) => a.href)"
 
@@ -306,7 +360,7 @@ def issues_from_axe(results: dict[str, Any], screenshots: dict[str, tuple[bytes,
                 help=rule.get("help", ""), help_url=rule.get("helpUrl", ""),
                 wcag=wcag_criteria(tags) or MAPPED_RULES.get(rule["id"], ()),
                 targets=tuple(target_text(node.get("target") or ()) for node in nodes),
-                html=tuple((node.get("html") or "")[:1000] for node in nodes),
+                html=tuple((node.get("html") or "")[:MAX_HTML_CHARS] for node in nodes),
                 screenshot_png=rule_shots[0] if rule_shots else None, screenshots=tuple(rule_shots), tags=tags,
             ))
     return issues
@@ -554,6 +608,6 @@ def mobile_summary(data: dict[str, Any], viewport_size: tuple[int, int], emulati
         "viewport": viewport,
         "zoom_disabled": viewport["zoom_disabled"],
         "tap_targets": int(data.get("targets", 0)),
-        "small_tap_targets": len(small),
-        "small_tap_target_examples": small[:5],
+        "small_tap_targets": int(data.get("smallCount", len(small))),
+        "small_tap_target_examples": small[:SMALL_LISTED],
     }

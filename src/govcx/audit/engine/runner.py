@@ -3,8 +3,9 @@
 For each page (:func:`audit`): check its URL with the network guard (:mod:`~govcx.audit.engine.netguard`;
 ``file:`` targets are served from the run's isolated upload server, :mod:`~govcx.audit.engine.uploads`), open
 it in a new page of the lane's desktop context behind the request guard, follow a redirect the page makes
-itself (meta refresh, script) to where it lands on the same site, inject axe-core into the top frame and every
-frame, run axe from the top frame, screenshot violating elements, read text, forms, weight and timing; then
+itself (meta refresh, script) to where it lands on the same site, read each frame's figures in one evaluation
+(text, forms, timing, the phone-layout probe; axe-core injected where the document lacks it), run axe from the
+top frame, screenshot violating elements, add the weight; then
 take the phone-width figures (in place when the layout allows, else from a fresh load in a phone context,
 :func:`mobile_figures`). A page that fails (timeout, refused, crashed, HTTP error, too big, over its time
 budget, redirected to another site) yields ``ok=False`` with the reason in one line and never stops the run.
@@ -16,6 +17,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,36 +78,48 @@ def document_frames(page: Page) -> list[Frame]:
             if frame is page.main_frame or (not frame.is_detached() and frame.url not in ("", ":"))]
 
 
-async def inject_axe(page: Page) -> None:
-    """axe-core into every frame that lacks it (children first, so the top frame's ``axe.run`` finds them
-    ready). A lane's desktop context already loads it into each new document (``add_init_script``): sending its
-    half a megabyte of source again for each page was half of axe's time. A page that overwrote ``axe`` gets it
-    again here. axe talks to frames of the same origin only (its default ``allowedOrigins``); others are blocked
-    by the guard or ignored."""
+async def prepare_frames(page: Page, top: dict[str, Any], options: AuditOptions) -> list[tuple[Frame, dict[str, Any]]]:
+    """The child frames' figures (:data:`~.page_checks.FRAME_FIGURES_JS`: form fields, sampling marks), one
+    evaluation each, and axe-core in every frame that lacks it (children first; ``top`` is the top frame's
+    :data:`~.page_checks.PAGE_FIGURES_JS`). A lane's desktop context already loads axe into each new document
+    (``add_init_script``): sending its half a megabyte of source again for each page was half of axe's time. A
+    page that overwrote ``axe``, or a journey's context, gets it injected here. axe talks to frames of the same
+    origin only (its default ``allowedOrigins``); others are blocked by the guard or ignored."""
     source = axe_source()
-    frames = [frame for frame in document_frames(page) if frame is not page.main_frame]
-    for frame in reversed(frames):
-        with contextlib.suppress(PlaywrightError, TimeoutError):
-            if not await asyncio.wait_for(frame.evaluate(checks.AXE_PRESENT_JS), FRAME_INJECT_TIMEOUT_S):
+    sample = options.sample_repeats
+    found: list[tuple[Frame, dict[str, Any]]] = []
+    for frame in reversed([frame for frame in document_frames(page) if frame is not page.main_frame]):
+        try:
+            data = await asyncio.wait_for(frame.evaluate(checks.FRAME_FIGURES_JS, sample), FRAME_INJECT_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
+            continue
+        found.append((frame, data))  # its fields count even if axe cannot be injected
+        if not data["axe"]:
+            with contextlib.suppress(PlaywrightError, TimeoutError):
                 await asyncio.wait_for(frame.evaluate(source), FRAME_INJECT_TIMEOUT_S)
-    if not await page.main_frame.evaluate(checks.AXE_PRESENT_JS):
+                if sample:
+                    data["sampled"] = await asyncio.wait_for(frame.evaluate(checks.SAMPLE_REPEATS_JS),
+                                                             FRAME_INJECT_TIMEOUT_S)
+    if not top["axe"]:
         await page.main_frame.evaluate(source)
+        if sample:
+            top["sampled"] = await page.main_frame.evaluate(checks.SAMPLE_REPEATS_JS)
+    return found
 
 
-async def run_axe(page: Page, options: AuditOptions) -> dict[str, Any]:
-    """``axe.run(document, {runOnly: tags, resultTypes: [violations, incomplete], iframes: true})``."""
-    await inject_axe(page)
-    frames = document_frames(page)
-    if options.sample_repeats:
-        for frame in frames:
-            with contextlib.suppress(PlaywrightError, TimeoutError):
-                await asyncio.wait_for(frame.evaluate(checks.SAMPLE_REPEATS_JS), FRAME_INJECT_TIMEOUT_S)
+async def run_axe(page: Page, frames: Sequence[tuple[Frame, dict[str, Any]]], options: AuditOptions
+                  ) -> dict[str, Any]:
+    """``axe.run(document, {runOnly: tags, rules: mapped rules, resultTypes: [violations, incomplete],
+    iframes: true})`` from the top frame, which removes its own sampling marks; those of child ``frames`` that
+    were marked are removed after."""
     extra = MAPPED_RULES if options.mapped_rules else ()
-    result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags, extra))
-    if options.sample_repeats:
-        for frame in frames:
-            with contextlib.suppress(PlaywrightError, TimeoutError):
-                await asyncio.wait_for(frame.evaluate(checks.UNMARK_SAMPLES_JS), FRAME_INJECT_TIMEOUT_S)
+    try:
+        result: dict[str, Any] = await page.evaluate(checks.AXE_RUN_JS, checks.axe_options(options.axe_tags, extra))
+    finally:
+        for frame, data in frames:
+            if data.get("sampled"):
+                with contextlib.suppress(PlaywrightError, TimeoutError):
+                    await asyncio.wait_for(frame.evaluate(checks.UNMARK_SAMPLES_JS), FRAME_INJECT_TIMEOUT_S)
     return result
 
 
@@ -129,7 +143,7 @@ def screenshot_clip(box: dict[str, float], page_size: tuple[float, float]) -> di
 def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, float]], list[int]]:
     """Few page regions that hold every clip, and the region of each clip: clips taken from the top share a band
     while it stays within ``SCREENSHOT_BAND_HEIGHT`` (a clip is at most ``SCREENSHOT_MAX_HEIGHT`` tall, so each
-    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode)."""
+    fits one band); a band is as wide as its clips need (fewer pixels to capture and encode), in whole pixels."""
     bands: list[dict[str, float]] = []
     band_of = [0] * len(clips)
     for index in sorted(range(len(clips)), key=lambda i: clips[i]["y"]):
@@ -144,7 +158,15 @@ def screenshot_bands(clips: Sequence[dict[str, float]]) -> tuple[list[dict[str, 
         else:
             bands.append(dict(clip))
         band_of[index] = len(bands) - 1
-    return bands, band_of
+    return [whole_pixels(band) for band in bands], band_of
+
+
+def whole_pixels(clip: dict[str, float]) -> dict[str, float]:
+    """The smallest region of whole CSS pixels around ``clip``: a full-page and a viewport capture of it are
+    then the same pixels (of a fractional region, they round its size differently)."""
+    left, top = math.floor(clip["x"]), math.floor(clip["y"])
+    return {"x": left, "y": top, "width": math.ceil(clip["x"] + clip["width"]) - left,
+            "height": math.ceil(clip["y"] + clip["height"]) - top}
 
 
 def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float], box: dict[str, float]) -> bytes:
@@ -160,6 +182,28 @@ def outlined_png(band: Any, band_clip: dict[str, float], clip: dict[str, float],
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return out.getvalue()
+
+
+def in_view(clip: dict[str, float], view: dict[str, float] | None) -> dict[str, float] | None:
+    """``clip`` (page coordinates) in the coordinates of the part of the page in view, when it lies within it."""
+    if not view:
+        return None
+    x, y = clip["x"] - view["x"], clip["y"] - view["y"]
+    if x < 0 or y < 0 or x + clip["width"] > view["width"] or y + clip["height"] > view["height"]:
+        return None
+    return {"x": x, "y": y, "width": clip["width"], "height": clip["height"]}
+
+
+async def capture(page: Page, clip: dict[str, float], view: dict[str, float] | None) -> bytes:
+    """A PNG of ``clip`` (page coordinates). A region in view is captured from the viewport; any other needs a
+    full-page capture, for which Chromium lays the whole page out at its full height first (about 20 ms more
+    of the browser on a small page; tests/audit/test_engine.py shows the two give the same pixels)."""
+    visible = in_view(clip, view)
+    if visible is not None:
+        return await page.screenshot(clip=visible, type="png", animations="disabled",  # type: ignore[arg-type]
+                                     timeout=5000)
+    return await page.screenshot(clip=clip, full_page=True, type="png", animations="disabled",  # type: ignore[arg-type]
+                                 timeout=5000)
 
 
 async def violation_screenshots(page: Page, axe_result: dict[str, Any], options: AuditOptions
@@ -190,8 +234,7 @@ async def violation_screenshots(page: Page, axe_result: dict[str, Any], options:
     pictures: list[bytes | None] = [None] * len(boxes)
     for index, band_clip in enumerate(bands):
         try:
-            captured = await page.screenshot(clip=band_clip, full_page=True, type="png",  # type: ignore[arg-type]
-                                             animations="disabled", timeout=5000)
+            captured = await capture(page, band_clip, found.get("view"))
         except PlaywrightError:
             continue
         band = Image.open(io.BytesIO(captured))
@@ -224,16 +267,15 @@ async def frame_path(frame: Frame) -> str:
     return checks.FRAME_SEPARATOR.join(reversed(steps))
 
 
-async def forms_of(page: Page, options: AuditOptions) -> dict[str, Any]:
-    """Form figures over the top frame and every reachable frame."""
-    collected: list[tuple[str, dict[str, Any]]] = []
-    for frame in document_frames(page):
-        try:
-            data = await asyncio.wait_for(frame.evaluate(checks.FORMS_JS), FRAME_INJECT_TIMEOUT_S)
-        except (PlaywrightError, TimeoutError):
-            continue
-        path = "" if frame is page.main_frame else await frame_path(frame)
-        collected.append((path, data))
+async def forms_of(top: dict[str, Any], frames: Sequence[tuple[Frame, dict[str, Any]]], options: AuditOptions
+                   ) -> dict[str, Any]:
+    """Form figures over the top frame and every reachable frame (their ``FORMS_JS`` output, gathered with the
+    other figures of each frame); a child frame's selector path is looked up only when it has fields."""
+    collected: list[tuple[str, dict[str, Any]]] = [("", top["forms"])]
+    for frame, data in reversed(frames):
+        forms = data.get("forms") or {}
+        path = await frame_path(frame) if forms.get("fields") else ""
+        collected.append((path, forms))
     return checks.forms_summary(collected, options.registry_held)
 
 
@@ -267,11 +309,19 @@ async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions, w
                        ) -> dict[str, Any]:
     """Everything measured on an open, loaded page except the mobile figures: the :class:`PageResult` fields
     ``title``, ``lang_attr``, ``issues``, ``language``, ``forms`` and ``weight``."""
-    watch = watch or Stopwatch()
-    info = await page.evaluate(checks.PAGE_INFO_JS)
+    measured, _probe = await _inspect(page, guard, options, watch or Stopwatch())
+    return measured
+
+
+async def _inspect(page: Page, guard: RequestGuard, options: AuditOptions, watch: Stopwatch
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`inspect_page`, and the top frame's phone-layout probe (for :func:`mobile_figures`)."""
+    top = await page.evaluate(checks.PAGE_FIGURES_JS, options.sample_repeats)
+    info = top["info"]
     weight = guard.summary()  # before screenshots scroll lazy-loaded content into view
+    frames = await prepare_frames(page, top, options)
     watch.lap("page")
-    axe_result = await run_axe(page, options)
+    axe_result = await run_axe(page, frames, options)
     watch.lap("axe")
     shots = await violation_screenshots(page, axe_result, options)
     watch.lap("screenshots")
@@ -288,11 +338,11 @@ async def inspect_page(page: Page, guard: RequestGuard, options: AuditOptions, w
         "lang_attr": info["lang"],
         "issues": tuple(issues),
         "language": checks.language_summary(info["text"], info["lang"]),
-        "forms": await forms_of(page, options),
+        "forms": await forms_of(top, frames, options),
         "weight": weight,
     }
     watch.lap("page")
-    return measured
+    return measured, top["phone"]
 
 
 # --- lanes: the contexts one run reuses ---------------------------------------------------------------------
@@ -340,7 +390,7 @@ class Lane:
         current = self.phone if mobile else self.desktop
         if current is None:
             current = await open_guarded_context(self.browser, self.options, policy=self.policy, mobile=mobile)
-            if not mobile:  # axe in every document the desktop page loads (see inject_axe)
+            if not mobile:  # axe in every document the desktop page loads (see prepare_frames)
                 await current[0].add_init_script(axe_source())
             if mobile:
                 self.phone = current
@@ -357,18 +407,22 @@ class Lane:
         self.resized = False
 
 
-async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[str, str]]) -> dict[str, Any]:
+async def mobile_figures(lane: Lane, page: Page, url: str, blocked: list[dict[str, str]],
+                         probe: dict[str, Any] | None = None) -> dict[str, Any]:
     """Phone-width figures. A page laid out at ``width=device-width`` (scale 1) and without pointer or hover
     media queries lays out the same in a desktop page resized to the phone's width as in a phone context
     (tests/audit/test_engine.py compares them), so it is measured in place; any other page is loaded again in
-    the lane's phone context (``is_mobile``, ``has_touch``)."""
+    the lane's phone context (``is_mobile``, ``has_touch``). ``probe`` is the page's
+    :data:`~.page_checks.PHONE_LAYOUT_JS` figures when already taken. Measured in place, the page is left
+    empty (:data:`~.page_checks.MOBILE_LAST_JS`): the lane's next page navigates it."""
     options = lane.options
-    probe = await page.evaluate(checks.PHONE_LAYOUT_JS)
+    if probe is None:
+        probe = await page.evaluate(checks.PHONE_LAYOUT_JS)
     if checks.same_layout_on_phone(probe):
         width, height = options.mobile_viewport
         lane.resized = True
         await page.set_viewport_size({"width": width, "height": height})
-        data = await page.evaluate(checks.MOBILE_JS)
+        data = await page.evaluate(checks.MOBILE_LAST_JS)
         return checks.mobile_summary(data, options.mobile_viewport, "viewport")
     phone, guard = await lane.page(blocked, mobile=True)
     try:
@@ -442,9 +496,9 @@ async def _audit_target(lane: Lane, target: Target, url: str, blocked: list[dict
             return failed(target.url, f"redirects to another site ({away[:200]}); audit that address itself",
                           label=target.label, status=status, final_url=away, duration_ms=_elapsed_ms(started))
         watch.lap("load")
-        measured = await inspect_landed(page, guard, options, watch)
+        measured, probe = await inspect_landed(page, guard, options, watch)
         final_url = page.url
-        mobile = await mobile_figures(lane, page, final_url, blocked) if options.mobile else {}
+        mobile = await mobile_figures(lane, page, final_url, blocked, probe) if options.mobile else {}
         watch.lap("mobile")
     except BaseException:
         await lane.recycle()  # interrupted mid-page (the time budget): the next page starts clean
@@ -485,13 +539,13 @@ async def _quiet_evaluate(page: Page, script: str) -> Any:
 
 
 async def inspect_landed(page: Page, guard: RequestGuard, options: AuditOptions, watch: Stopwatch
-                         ) -> dict[str, Any]:
+                         ) -> tuple[dict[str, Any], dict[str, Any]]:
     """:func:`inspect_page`, again on the new document when a late script navigation replaced the one being
     inspected (at most :data:`MAX_CLIENT_REDIRECTS` times)."""
     for hop in range(MAX_CLIENT_REDIRECTS + 1):
         navigations = guard.navigations
         try:
-            return await inspect_page(page, guard, options, watch)
+            return await _inspect(page, guard, options, watch)
         except PlaywrightError:
             if guard.navigations == navigations or hop == MAX_CLIENT_REDIRECTS:
                 raise
