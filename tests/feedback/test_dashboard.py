@@ -249,6 +249,15 @@ def test_comment_page_groups_by_known_issue_and_filters(services, users, client_
     assert re.search(r'topic=queues">Queues and waiting</a></th><td>9</td>', page)  # 3 comments × 3 copies
     queues = client.get(f"/feedback/comments/?service={services['a'].pk}&topic=queues").content.decode()
     assert "два часа" in queues and "Всё быстро" not in queues
+
+    def listed(sentiment: str) -> str:  # the list of comments only (the discovered topics' terms are above it)
+        page = client.get(f"/feedback/comments/?service={services['a'].pk}&sentiment={sentiment}").content.decode()
+        return page[page.index("Latest comments"):]
+
+    praise, complaints = listed("positive"), listed("negative")
+    assert "Всё быстро" in praise and "два часа" not in praise and "crashed" not in praise
+    assert "crashed" in complaints and "два часа" in complaints and "Всё быстро" not in complaints
+    assert client.get("/feedback/comments/?sentiment=furious").status_code == 422
     assert client.get(f"/feedback/comments/?service={services['b'].pk}").status_code == 404
 
 

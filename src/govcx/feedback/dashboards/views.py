@@ -18,6 +18,7 @@ from govcx.errors import Invalid
 from govcx.feedback.dashboards.context import dashboard_context, service_report_context
 from govcx.feedback.dashboards.figures import GROUPINGS, PERIODS, Query
 from govcx.feedback.text import analysis
+from govcx.labels import SENTIMENTS
 from govcx.registry.selectors import access_service
 
 
@@ -92,8 +93,12 @@ def comments(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Invalid(_("since must be a date like 2026-03-31"), details=[{"field": "since"}]) from None
     topic = request.GET.get("topic", "").strip()
+    sentiment = request.GET.get("sentiment", "").strip()
+    if sentiment and sentiment not in SENTIMENTS:
+        raise Invalid(_("sentiment must be positive, neutral or negative"), details=[{"field": "sentiment"}])
     found = analysis.analyse(request.user, service_id=service.pk if service else None, since=since_day,
-                            topic=topic)
+                            topic=topic, sentiment=sentiment)
     return render(request, "feedback/comments.html", {"analysis": found, "service": service, "since": since,
-                                                      "topic": topic,
+                                                      "topic": topic, "sentiment": sentiment,
+                                                      "sentiments": SENTIMENTS.items(),
                                                       "can_flag": can(request.user, Action.HANDLE_COMPLAINTS)})

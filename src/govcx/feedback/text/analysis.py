@@ -81,7 +81,8 @@ def _per_comment(texts: list[str], known: taxonomy.Taxonomy) -> tuple[list[list[
             with _memo_lock:
                 found.update({text: _per_text[text] for text in texts if text not in found and text in _per_text})
             missing = list(dict.fromkeys(text for text in texts if text not in found))
-            for text, feeling in zip(missing, sentiment_model.sentiments(missing, cache_dir=sentiment_model_dir()), strict=True):
+            feelings = sentiment_model.sentiments(missing, cache_dir=sentiment_model_dir())
+            for text, feeling in zip(missing, feelings, strict=True):
                 found[text] = (known.classify(text), feeling)
             with _memo_lock:
                 for text in missing:
@@ -116,7 +117,7 @@ def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> An
 
 
 def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None = None, topic: str = "",
-            n_topics: int = 6) -> CommentAnalysis:
+            sentiment: str = "", n_topics: int = 6) -> CommentAnalysis:
     queryset = commented(user, service_id=service_id, since=since)
     rows = list(queryset.order_by("-submitted_at", "-id").values("id", "service_id", "submitted_at", "comment")
                 [:MAX_COMMENTS])
@@ -146,7 +147,7 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
                                  for t in model.topics if t.size]
     shown: set[str] = set()
     for row, found, feeling in zip(rows, matches, feelings, strict=True):
-        if topic and topic not in {m.code for m in found}:
+        if (topic and topic not in {m.code for m in found}) or (sentiment and feeling.label != sentiment):
             continue
         same_text = " ".join(row["comment"].casefold().split())
         if same_text in shown:  # the same words from several people are shown once, as one example
