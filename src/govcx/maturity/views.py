@@ -5,13 +5,10 @@ JavaScript."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,18 +59,11 @@ def _row(value: IndexValue, visible: set[int] | None, grades: dict[str, str]) ->
             "opens": visible is None or value.organisation_id in visible}
 
 
-def _cached_ranking_chart(rows: list[dict[str, Any]]) -> str:
-    """The ranking chart, drawn once per distinct content: a peer group of ~900 regions takes vega over a second
-    to draw, and a published ranking never changes (a draft's hand correction changes the key)."""
+def _ranking_chart(rows: list[dict[str, Any]]) -> str:
+    """The ranking chart (drawn once per distinct content by `common.charts`: a peer group of ~900 regions takes
+    vega over a second to draw)."""
     points = [{"name": r["name"], "value": r["v"].value, "low": r["v"].low, "high": r["v"].high} for r in rows]
-    title, axis_title = _("Index with its 95-percent interval"), _("Index (0–100)")
-    digest = hashlib.sha256(json.dumps([title, axis_title, points], ensure_ascii=False).encode()).hexdigest()
-    key = f"maturity:ranking-chart:{digest}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = ranking_chart_svg(points, title=title, axis_title=axis_title)
-        cache.set(key, svg, timeout=24 * 3600)
-    return svg
+    return ranking_chart_svg(points, title=_("Index with its 95-percent interval"), axis_title=_("Index (0–100)"))
 
 
 def _ranking_context(request: HttpRequest) -> dict[str, Any]:
@@ -103,7 +93,7 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
     context.update({
         "model": model, "model_title": _title(model), "rows": rows,
         "page": Paginator(rows, RANKING_PAGE_ROWS).get_page(request.GET.get("page")),
-        "status_label": labels.PUBLICATION_STATUSES[publication.status], "chart": _cached_ranking_chart(rows),
+        "status_label": labels.PUBLICATION_STATUSES[publication.status], "chart": _ranking_chart(rows),
     })
     return context
 
