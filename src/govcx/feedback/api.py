@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 
 from govcx import throttle
 from govcx.accounts.requests import SignedInRequest
@@ -119,7 +119,7 @@ class PublicQuestionnaireOut(Schema):
     definition: dict[str, Any]
 
 
-class ResponseIn(Schema):
+class ResponseIn(BaseModel):  # plain pydantic: ninja's Schema wraps every field of every request (the same OpenAPI)
     survey: str = Field(max_length=32, description="the survey's public key")
     idempotency_key: str = Field(max_length=64, description="chosen by the client; a retry sends the same key")
     answers: dict[str, Any]
