@@ -8,6 +8,7 @@ import io
 import json
 import threading
 import uuid
+from unittest import mock
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -56,11 +57,12 @@ def wsgi_post(app, path: str, payload: dict, **headers) -> tuple[int, dict[str, 
     started: list = []
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    try:
-        result = app(environ, lambda status, response_headers, exc_info=None: started.append(
-            (status, response_headers)))
+    try:  # the lean handler sends no signals and closes old connections itself
+        with mock.patch("govcx.feedback.public_wsgi.close_old_connections", lambda: None):
+            result = app(environ, lambda status, response_headers, exc_info=None: started.append(
+                (status, response_headers)))
         content = b"".join(result)
-        result.close()
+        getattr(result, "close", lambda: None)()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -164,3 +166,30 @@ def test_the_committers_plain_insert_stores_what_bulk_create_stores(survey):
     insert_objects([Answer(response=r, **a) for r in plain for a in answers], set_pks=False)
     assert rows([r.idempotency_key for r in plain]) == rows([r.idempotency_key for r in by_orm])
     assert [Response.objects.get(pk=r.pk).idempotency_key for r in plain] == ["raw-0-key", "raw-1-key"]
+
+
+@pytest.mark.django_db
+def test_the_lean_handler_sends_no_signals_but_checks_connections_and_resets_the_url_map(survey, lean_app):
+    from django.urls import get_urlconf
+
+    sent: list = []
+
+    def record(**kwargs) -> None:
+        sent.append(kwargs)
+
+    request_started.connect(record)
+    request_finished.connect(record)
+    checks = mock.Mock()
+    try:
+        with mock.patch("govcx.feedback.public_wsgi.close_old_connections", checks):
+            raw = json.dumps(body(survey)).encode()
+            started: list = []
+            result = lean_app({"REQUEST_METHOD": "POST", "PATH_INFO": INGESTION_PATH, "SERVER_NAME": "testserver",
+                               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(raw),
+                               "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
+                               "REMOTE_ADDR": "127.0.0.1"}, lambda status, headers: started.append(status))
+    finally:
+        request_started.disconnect(record)
+        request_finished.disconnect(record)
+    assert started == ["201 Created"] and json.loads(b"".join(result))["status"] == "created"
+    assert sent == [] and checks.call_count == 1 and get_urlconf() is None
