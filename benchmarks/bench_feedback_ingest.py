@@ -90,13 +90,17 @@ def create_survey() -> tuple[str, int]:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process from /proc (Linux), 0 if it is gone."""
+def process_cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """User + system CPU of one process from /proc (Linux), 0 if it is gone; with `reaped_children` also that of
+    its children that have exited and been waited for (PostgreSQL's backends of connections closed meanwhile)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
 
 
 def children(pid: int) -> list[int]:
@@ -125,15 +129,21 @@ def database_server_pid() -> int | None:
 
 
 def cpu_snapshot(server_pid: int, database_pid: int | None) -> dict[str, float]:
-    """CPU seconds so far of the gunicorn workers and of the database's backends (children of the postmaster)."""
+    """CPU seconds so far of the gunicorn workers and of the database's backends (children of the postmaster).
+    A backend whose connection closes during the run (Django reopens them after CONN_MAX_AGE) leaves the live
+    children; its CPU is then in the postmaster's reaped children's, which is counted too."""
     snapshot = {f"w{pid}": process_cpu_seconds(pid) for pid in children(server_pid)}
     if database_pid is not None:
-        snapshot |= {f"d{pid}": process_cpu_seconds(pid) for pid in [database_pid, *children(database_pid)]}
+        snapshot[f"d{database_pid}"] = process_cpu_seconds(database_pid, reaped_children=True)
+        snapshot |= {f"d{pid}": process_cpu_seconds(pid) for pid in children(database_pid)}
     return snapshot
 
 
 def cpu_spent(before: dict[str, float], after: dict[str, float], kind: str) -> float:
-    return sum(value - before.get(key, 0.0) for key, value in after.items() if key.startswith(kind))
+    """The CPU spent between the snapshots; a process gone by the second one counts minus what it had at the
+    first (its whole CPU is then in its parent's reaped children's)."""
+    return sum(after.get(key, 0.0) - before.get(key, 0.0) for key in after.keys() | before.keys()
+               if key.startswith(kind))
 
 
 def wait_for_idle_workers(server_pid: int, timeout: float = 180) -> None:
