@@ -4,8 +4,9 @@ Starts `govcx serve` (gunicorn, 2 workers x 32 threads by default) on loopback a
 GOVCX_DATABASE_URL, creates one live survey (US A-11 §280 template) through the feedback services, waits until
 the workers have finished warming, then runs wrk (default; new responses only) or locust (5 % replays of an
 already accepted key) with 32 clients and no think time. Prints responses/s, p50/p99 latency and failures, the
-CPU time per stored response of the gunicorn workers and of PostgreSQL (from /proc), checks that every
-accepted response is stored exactly once, and prints the peer figure beside it.
+CPU time per accepted response of the gunicorn workers and of PostgreSQL (from /proc), checks that every
+accepted response is stored exactly once (the count, no key twice, each response with its answers), and prints
+the peer figure beside it.
 
 The issue's target is PostgreSQL. A scratch database, as .ci/run starts one (initdb + pg_ctl on port 54329):
     GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54329/govcx \\
@@ -89,13 +90,17 @@ def create_survey() -> tuple[str, int]:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process from /proc (Linux), 0 if it is gone."""
+def process_cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """User + system CPU of one process from /proc (Linux), 0 if it is gone; with `reaped_children` also that of
+    its children that have exited and been waited for (PostgreSQL's backends of connections closed meanwhile)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
 
 
 def children(pid: int) -> list[int]:
@@ -124,15 +129,21 @@ def database_server_pid() -> int | None:
 
 
 def cpu_snapshot(server_pid: int, database_pid: int | None) -> dict[str, float]:
-    """CPU seconds so far of the gunicorn workers and of the database's backends (children of the postmaster)."""
+    """CPU seconds so far of the gunicorn workers and of the database's backends (children of the postmaster).
+    A backend whose connection closes during the run (Django reopens them after CONN_MAX_AGE) leaves the live
+    children; its CPU is then in the postmaster's reaped children's, which is counted too."""
     snapshot = {f"w{pid}": process_cpu_seconds(pid) for pid in children(server_pid)}
     if database_pid is not None:
-        snapshot |= {f"d{pid}": process_cpu_seconds(pid) for pid in [database_pid, *children(database_pid)]}
+        snapshot[f"d{database_pid}"] = process_cpu_seconds(database_pid, reaped_children=True)
+        snapshot |= {f"d{pid}": process_cpu_seconds(pid) for pid in children(database_pid)}
     return snapshot
 
 
 def cpu_spent(before: dict[str, float], after: dict[str, float], kind: str) -> float:
-    return sum(value - before.get(key, 0.0) for key, value in after.items() if key.startswith(kind))
+    """The CPU spent between the snapshots; a process gone by the second one counts minus what it had at the
+    first (its whole CPU is then in its parent's reaped children's)."""
+    return sum(after.get(key, 0.0) - before.get(key, 0.0) for key in after.keys() | before.keys()
+               if key.startswith(kind))
 
 
 def wait_for_idle_workers(server_pid: int, timeout: float = 180) -> None:
@@ -152,6 +163,26 @@ def stored_responses(survey_id: int) -> int:
     from govcx.feedback.models import Response
 
     return Response.objects.filter(survey_id=survey_id).count()
+
+
+def storage_problems(survey_id: int, answers_each: int | None) -> list[str]:
+    """What would break "stored exactly once" beyond the count: a key stored twice, a response without its
+    answers or with them twice (wrk's requests and the warm-up's answer two questions each; locust's vary, so
+    there each response needs at least one)."""
+    from django.db.models import Count
+
+    from govcx.feedback.models import Response
+
+    stored = Response.objects.filter(survey_id=survey_id)
+    problems = []
+    keys = stored.values("idempotency_key").distinct().count()
+    if keys != stored.count():
+        problems.append(f"{stored.count() - keys} keys stored twice")
+    answered = stored.annotate(answered=Count("answers"))
+    wrong = (answered.exclude(answered=answers_each) if answers_each else answered.filter(answered=0)).count()
+    if wrong:
+        problems.append(f"{wrong} responses without exactly their answers")
+    return problems
 
 
 def post(base: str, body: dict) -> tuple[int, dict]:
@@ -379,16 +410,18 @@ def main() -> None:
     stored = stored_responses(survey_id) - created_before
     # wrk stops with up to one request per connection in flight: the server stores those, wrk does not count them
     in_flight = stored - accepted if args.generator == "wrk" and 0 < stored - accepted <= args.users else 0
-    consistent = stored - in_flight == accepted
-    verdict = "every accepted response stored once" if consistent else "MISMATCH"
+    problems = storage_problems(survey_id, 2 if args.generator == "wrk" else None)
+    consistent = stored - in_flight == accepted and not problems
+    verdict = "every accepted response stored once, with its answers" if consistent else "MISMATCH"
     if in_flight:
         verdict += f"; {in_flight} more were in flight when wrk stopped"
-    print(f"stored: {stored} new responses for {accepted} accepted ({verdict})")
-    if stored:
+    print(f"stored: {stored} new responses for {accepted} accepted ({verdict}{''.join('; ' + p for p in problems)})")
+    if accepted:
         server_cpu, database_cpu = cpu_spent(cpu_before, cpu_after, "w"), cpu_spent(cpu_before, cpu_after, "d")
-        database_part = f", database {database_cpu / stored * 1000:.2f} ms" if database_pid is not None else ""
-        print(f"CPU per stored response: gunicorn workers {server_cpu / stored * 1000:.2f} ms{database_part} "
-              f"({server_cpu:.1f} s and {database_cpu:.1f} s over the run)")
+        database_part = f", PostgreSQL {database_cpu / accepted * 1000:.2f} ms" if database_pid is not None else ""
+        print(f"server CPU per accepted response: gunicorn workers {server_cpu / accepted * 1000:.2f} ms"
+              f"{database_part} ({server_cpu:.1f} s and {database_cpu:.1f} s over the run; the CPU of the "
+              f"{in_flight} in flight at the end is in these sums)")
     if not consistent or failures:
         sys.exit(f"logs kept in {folder}")
     shutil.rmtree(folder, ignore_errors=True)

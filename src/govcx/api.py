@@ -3,7 +3,6 @@ domain errors into HTTP answers. Only expected errors become 4xx: anything else 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from govcx.accounts.auth import API_AUTH
-from govcx.common.text import clean_data
+from govcx.common.text import clean_data, loads_clean
 from govcx.errors import DomainError, Invalid, RateLimited
 
 
@@ -28,7 +27,7 @@ class TextCheckingParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         # NaN and Infinity are not JSON, though Python's parser takes them (and no column can hold them)
-        return clean_data(json.loads(request.body, parse_constant=_refuse_constant))
+        return loads_clean(request.body, parse_constant=_refuse_constant)
 
     def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
         return clean_data(super().parse_querydict(data, list_fields, request))

@@ -11,8 +11,9 @@ On the way out, `xml_safe` does the same to whatever is already stored, so one o
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from govcx.errors import InvalidInput, Problem
@@ -74,6 +75,20 @@ def clean_data(data: Any, *, where: str = "") -> Any:
     if problems:
         raise InvalidInput(problems, "the request holds text that is not allowed: " + problems[0].message)
     return cleaned
+
+
+def loads_clean(raw: bytes, *, parse_constant: Callable[[str], Any] | None = None) -> Any:
+    """`clean_data(json.loads(raw))`, without the walk when no string can need it: JSON refuses raw control
+    characters inside strings, so in UTF-8 (checked strictly, which refuses encoded surrogates) without a `\\u`
+    escape every string is already clean. On the busiest endpoint the walk cost more than the parse."""
+    if b"\\u" not in raw and json.detect_encoding(raw) == "utf-8":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return json.loads(text, parse_constant=parse_constant)
+    return clean_data(json.loads(raw, parse_constant=parse_constant))
 
 
 def xml_safe(value: Any) -> Any:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 
 from govcx import throttle
 from govcx.accounts.requests import SignedInRequest
@@ -119,7 +119,7 @@ class PublicQuestionnaireOut(Schema):
     definition: dict[str, Any]
 
 
-class ResponseIn(Schema):
+class ResponseIn(BaseModel):  # plain pydantic: ninja's Schema wraps every field of every request (the same OpenAPI)
     survey: str = Field(max_length=32, description="the survey's public key")
     idempotency_key: str = Field(max_length=64, description="chosen by the client; a retry sends the same key")
     answers: dict[str, Any]
@@ -135,7 +135,7 @@ class ResponseIn(Schema):
                                              "response with the same key completes it and keeps these answers")
 
 
-class AcceptedOut(Schema):
+class AcceptedOut(BaseModel):  # plain pydantic, as ResponseIn
     id: int
     status: str  # created | completed (a partial response completed) | duplicate
 
@@ -202,15 +202,17 @@ def public_survey(request: HttpRequest, public_key: str):
 def public_response(request: HttpRequest, payload: ResponseIn):
     """Submit one response. 201 when stored; 200 with status "duplicate" when the key was already accepted."""
     survey, current = selectors.public_surveys.get(payload.survey)
-    if request.headers.get("Authorization", "").startswith("Bearer "):
+    # META rather than request.headers, which parses every header of the request into a new mapping
+    if request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
         _take_allowance(request, survey, 1)
         allowance = None
     else:  # taken in the same transaction as the response (group commit)
         allowance = _survey_allowance(request, survey)
-    services.check_origin(survey=survey, origin=request.headers.get("Origin"))
+    services.check_origin(survey=survey, origin=request.META.get("HTTP_ORIGIN"))
     accepted = ingest.response_submit_grouped(survey=survey, submission=_submission(payload), current=current,
                                               allowance=allowance)
-    return Status(201 if accepted.created else 200, _accepted_out(accepted))
+    # a model instance of the declared type is dumped without being validated again
+    return Status(201 if accepted.created else 200, AcceptedOut(**_accepted_out(accepted)))
 
 
 @router.post("/public/responses/batch", response={200: BatchOut}, auth=None)

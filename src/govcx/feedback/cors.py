@@ -34,7 +34,7 @@ class PublicFeedbackCorsMiddleware:
             response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_SECONDS)
         else:
             response = self.get_response(request)
-        origin = request.headers.get("Origin")
+        origin = request.META.get("HTTP_ORIGIN")  # request.headers would parse every header of the request
         if origin:
             response["Access-Control-Allow-Origin"] = origin
         patch_vary_headers(response, ("Origin",))
