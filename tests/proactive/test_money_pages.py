@@ -78,14 +78,14 @@ def test_batch_totals_add_up_by_benefit_and_region(snapshot):
 
 def draft_text(threshold: str) -> str:
     text = (PACKS_DIR / "unified_allowance.yaml").read_text(encoding="utf-8")
-    return text.replace('version: "2025.1"', 'version: "2025.9"').replace(
-        "2025-01-01: {value: 16146.0}", f"2025-01-01: {{value: {threshold}}}")
+    return text.replace('version: "2026.1"', 'version: "2026.9"').replace(
+        "2025-01-01: {value: 16146.0,", f"2025-01-01: {{value: {threshold},")
 
 
 def test_a_drafts_whatif_runs_as_a_job_and_shows_who_gains_and_loses(client_for, officers, users, snapshot):
     draft = services.pack_version_create(organisation=snapshot.organisation, content=draft_text("1000.0"))
     client = client_for(officers["b"])
-    assert b"2025.9" in client.get("/proactive/drafts/").content
+    assert b"2026.9" in client.get("/proactive/drafts/").content
     started = client.post("/proactive/drafts/", {"draft": draft.pk, "snapshot": snapshot.pk, "period": "2025-03"})
     whatif = DraftWhatIf.objects.get()
     assert started.status_code == 302 and started["Location"] == f"/proactive/drafts/whatif/{whatif.pk}/"
@@ -102,7 +102,7 @@ def test_a_drafts_whatif_runs_as_a_job_and_shows_who_gains_and_loses(client_for,
     assert page.status_code == 200 and "unified_allowance" not in text and "Единое пособие" in text
     whatif.refresh_from_db()
     assert whatif.totals["families_losing"] == 1 and whatif.totals["cost_change"] < 0
-    assert whatif.compared_with == "2025.1"
+    assert whatif.compared_with == "2026.1"
     # viewers read the totals; only proactive officers start one; another authority sees neither
     assert client_for(users["viewer_a"]).get(f"/proactive/drafts/whatif/{whatif.pk}/").status_code == 404
     assert client_for(officers["a"]).post("/proactive/drafts/", {"draft": draft.pk, "snapshot": snapshot.pk,
