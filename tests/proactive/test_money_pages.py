@@ -16,6 +16,7 @@ from govcx.proactive.models import DraftWhatIf, Offer, PaymentBatch, Snapshot
 from govcx.proactive.rules.catalogue import PACKS_DIR
 from govcx.proactive.rules.pack import parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
+from govcx.proactive.rules.register import household_chunks
 from govcx.proactive.rules.whatif import draft_effect
 
 pytestmark = pytest.mark.django_db
@@ -135,15 +136,17 @@ def test_the_effect_is_the_same_in_slices_and_counts_families(tmp_path):
     draft = parse_pack(draft_text("30000.0"), "draft")
     period = parse_period("2025-03")
     seen = []
-    whole = draft_effect(current, draft, persons_table, households, period)
-    sliced = draft_effect(current, draft, persons_table, households, period, households_per_slice=7,
-                          progress=lambda done, total: seen.append((done, total)))
+    whole = draft_effect(current, draft, household_chunks(persons_table, households, households_per_chunk=60),
+                         period, total=60)
+    sliced = draft_effect(current, draft, household_chunks(persons_table, households, households_per_chunk=7),
+                          period, total=60, progress=lambda done, total: seen.append((done, total)))
     assert whole.as_dict() == sliced.as_dict()
     assert seen[-1] == (60, 60) and len(seen) == 9
     totals = whole.as_dict()
     assert totals["families_gaining"] > 0 and totals["families_losing"] == 0 and totals["cost_change"] > 0
     assert totals["households"] == 60
-    new_pack = draft_effect(None, draft, persons_table, households, period).as_dict()
+    new_pack = draft_effect(None, draft, household_chunks(persons_table, households, households_per_chunk=60),
+                            period, total=60).as_dict()
     assert new_pack["cost_before"] == 0 and new_pack["families_gaining"] == new_pack["benefits"][0]["entitled_after"]
     assert not Snapshot.objects.exists()
 

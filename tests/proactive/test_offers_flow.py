@@ -84,7 +84,7 @@ def test_a_run_offers_once_whatever_the_repeats(two_snapshots):
     assert offers[("maternity_capital", "h1")].amount == Decimal("912162.09")  # a second child, 2025 amount
     assert offers[("maternity_capital", "h1")].entitlement_key == "birth_registered:b1:2025-02-10"
     assert ("unified_allowance", "h1") in offers
-    assert offers[("disability_pension", "p2")].amount == Decimal("7689.83")  # group II before the April 2025 indexation
+    assert offers[("disability_pension", "p2")].amount == Decimal("7689.83")  # group II before April 2025
     rerun = services.run_execute(run=services.run_create(organisation=org, snapshot=second, period="2025-02",
                                                          full=True))
     assert rerun.status == "done" and rerun.offers_created == 0
