@@ -9,6 +9,7 @@ import io
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -41,7 +42,7 @@ from govcx.proactive.models import (
 from govcx.proactive.rules.catalogue import shipped_pack_files
 from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
-from govcx.proactive.rules.register import evaluate_benefits, household_chunks, register_slices
+from govcx.proactive.rules.register import evaluate_benefits, household_chunks, iter_benefits, register_slices
 from govcx.proactive.rules.simulation import EvaluationError
 from govcx.proactive.rules.whatif import draft_effect
 
@@ -172,8 +173,9 @@ def _touched(persons: pa.Table, households: pa.Table, events: list[LifeEvent]) -
 
 def run_execute(*, run: Run) -> Run:
     """Evaluate every pack in force for the people the run covers; one offer per entitlement, ever. The snapshot
-    is read and evaluated a slice of whole households at a time (`snapshot_slices`), its decisions written
-    before the next slice is read."""
+    is read and evaluated a slice of whole households at a time (`snapshot_slices`), and its decisions are
+    written `DECISIONS_PER_INSERT` at a time as they are computed: the run holds one slice's arrays and one
+    insert's rows, whatever the register's size."""
     run.status, run.started_at = "running", timezone.now()
     run.save(update_fields=["status", "started_at"])
     try:
@@ -194,24 +196,23 @@ def run_execute(*, run: Run) -> Run:
             if households.num_rows == 0:
                 continue
             for pack, label in packs:
-                rows = evaluate_benefits(pack, persons, households, period, members=chosen)
-                evaluated += len(rows)
-                Decision.objects.bulk_create(
-                    [Decision(organisation=run.organisation, run=run, benefit=row["benefit"],
-                              beneficiary_id=row["beneficiary_id"], entitled=row["entitled"],
-                              amount=Decimal(str(row["amount"])), reasons=row["reasons"]) for row in rows],
-                    batch_size=DECISIONS_PER_INSERT)
-                for row in rows:
-                    if not row["entitled"]:
-                        continue
-                    entitled += 1
-                    key = run.period
-                    event = None
-                    if row["benefit"] in ONE_OFF_BENEFITS:
-                        event = births.get(row["beneficiary_id"])
-                        key = event.event_id if event else f"{row['benefit']}:{row['beneficiary_id']}"
-                    created += _offer_once(run, row, key, label, event)
-                del rows
+                rows = iter_benefits(pack, persons, households, period, members=chosen)
+                while chunk := list(islice(rows, DECISIONS_PER_INSERT)):
+                    evaluated += len(chunk)
+                    Decision.objects.bulk_create([
+                        Decision(organisation=run.organisation, run=run, benefit=row["benefit"],
+                                 beneficiary_id=row["beneficiary_id"], entitled=row["entitled"],
+                                 amount=Decimal(str(row["amount"])), reasons=row["reasons"]) for row in chunk])
+                    for row in chunk:
+                        if not row["entitled"]:
+                            continue
+                        entitled += 1
+                        key = run.period
+                        event = None
+                        if row["benefit"] in ONE_OFF_BENEFITS:
+                            event = births.get(row["beneficiary_id"])
+                            key = event.event_id if event else f"{row['benefit']}:{row['beneficiary_id']}"
+                        created += _offer_once(run, row, key, label, event)
         run.evaluated, run.entitled, run.offers_created, run.packs = evaluated, entitled, created, used
         LifeEvent.objects.filter(pk__in=[e.pk for e in pending]).update(processed_by=run)
         run.status = "done"

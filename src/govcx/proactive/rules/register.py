@@ -355,15 +355,21 @@ def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) ->
 
 def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
                       language: str = "en", members: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """Every beneficiary's result for each of the pack's benefits at `period` (`iter_benefits`), as a list."""
+    return list(iter_benefits(pack, persons, households, period, language=language, members=members))
+
+
+def iter_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
+                  language: str = "en", members: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
     """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
     it and the beneficiary's region (their household's), computed over the register given at once
     (`simulation_from_tables`): a whole one, or a slice of whole households with its members' household
-    positions (`members`, from `register_slices`)."""
+    positions (`members`, from `register_slices`). One row at a time: a caller that stores them as they come
+    holds no more than the simulation's arrays."""
     simulation = simulation_from_tables(pack, persons, {"household": households}, period,
                                         membership=None if members is None else {"household": members})
     regions = (np.array([str(r or "") for r in households["region"].to_pylist()], dtype=object)
                if "region" in households.column_names else np.full(households.num_rows, "", dtype=object))
-    results: list[dict[str, Any]] = []
     for benefit in pack.benefits:
         variable = pack.variables[benefit]
         conditions = pack.conditions_of(benefit, period.start)
@@ -380,7 +386,6 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
             checked = [{"condition": c, "value": bool(checks[c][index]), "label": labels[c][0],
                         "label_ru": labels[c][1], "reference": labels[c][2]} for c in conditions]
             reasons = [c for c in checked if c["value"] == entitled] or checked
-            results.append({"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
-                            "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
-                            "conditions": checked, "reference": variable.reference, "region": where[index]})
-    return results
+            yield {"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
+                   "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
+                   "conditions": checked, "reference": variable.reference, "region": where[index]}
