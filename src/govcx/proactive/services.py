@@ -49,7 +49,7 @@ from govcx.proactive.rules.whatif import draft_effect
 ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
 EVENT_KINDS = ("birth_registered", "death", "disability_granted", "age_reached", "income_change")
-SLICE_PERSONS = 262_144  # runs and what-ifs read a snapshot this many persons at a time (whole households)
+SLICE_PERSONS = 65_536  # runs and what-ifs read a snapshot this many persons at a time (whole households)
 DECISIONS_PER_INSERT = 2_000
 
 
