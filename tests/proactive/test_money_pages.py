@@ -16,6 +16,7 @@ from govcx.proactive.models import DraftWhatIf, Offer, PaymentBatch, Snapshot
 from govcx.proactive.rules.catalogue import PACKS_DIR
 from govcx.proactive.rules.pack import parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
+from govcx.proactive.rules.register import household_chunks
 from govcx.proactive.rules.whatif import draft_effect
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +79,14 @@ def test_batch_totals_add_up_by_benefit_and_region(snapshot):
 
 def draft_text(threshold: str) -> str:
     text = (PACKS_DIR / "unified_allowance.yaml").read_text(encoding="utf-8")
-    return text.replace('version: "2025.1"', 'version: "2025.9"').replace(
-        "2025-01-01: {value: 16146.0}", f"2025-01-01: {{value: {threshold}}}")
+    return text.replace('version: "2026.1"', 'version: "2026.9"').replace(
+        "2025-01-01: {value: 16146.0,", f"2025-01-01: {{value: {threshold},")
 
 
 def test_a_drafts_whatif_runs_as_a_job_and_shows_who_gains_and_loses(client_for, officers, users, snapshot):
     draft = services.pack_version_create(organisation=snapshot.organisation, content=draft_text("1000.0"))
     client = client_for(officers["b"])
-    assert b"2025.9" in client.get("/proactive/drafts/").content
+    assert b"2026.9" in client.get("/proactive/drafts/").content
     started = client.post("/proactive/drafts/", {"draft": draft.pk, "snapshot": snapshot.pk, "period": "2025-03"})
     whatif = DraftWhatIf.objects.get()
     assert started.status_code == 302 and started["Location"] == f"/proactive/drafts/whatif/{whatif.pk}/"
@@ -102,7 +103,7 @@ def test_a_drafts_whatif_runs_as_a_job_and_shows_who_gains_and_loses(client_for,
     assert page.status_code == 200 and "unified_allowance" not in text and "Единое пособие" in text
     whatif.refresh_from_db()
     assert whatif.totals["families_losing"] == 1 and whatif.totals["cost_change"] < 0
-    assert whatif.compared_with == "2025.1"
+    assert whatif.compared_with == "2026.1"
     # viewers read the totals; only proactive officers start one; another authority sees neither
     assert client_for(users["viewer_a"]).get(f"/proactive/drafts/whatif/{whatif.pk}/").status_code == 404
     assert client_for(officers["a"]).post("/proactive/drafts/", {"draft": draft.pk, "snapshot": snapshot.pk,
@@ -135,15 +136,17 @@ def test_the_effect_is_the_same_in_slices_and_counts_families(tmp_path):
     draft = parse_pack(draft_text("30000.0"), "draft")
     period = parse_period("2025-03")
     seen = []
-    whole = draft_effect(current, draft, persons_table, households, period)
-    sliced = draft_effect(current, draft, persons_table, households, period, households_per_slice=7,
-                          progress=lambda done, total: seen.append((done, total)))
+    whole = draft_effect(current, draft, household_chunks(persons_table, households, households_per_chunk=60),
+                         period, total=60)
+    sliced = draft_effect(current, draft, household_chunks(persons_table, households, households_per_chunk=7),
+                          period, total=60, progress=lambda done, total: seen.append((done, total)))
     assert whole.as_dict() == sliced.as_dict()
     assert seen[-1] == (60, 60) and len(seen) == 9
     totals = whole.as_dict()
     assert totals["families_gaining"] > 0 and totals["families_losing"] == 0 and totals["cost_change"] > 0
     assert totals["households"] == 60
-    new_pack = draft_effect(None, draft, persons_table, households, period).as_dict()
+    new_pack = draft_effect(None, draft, household_chunks(persons_table, households, households_per_chunk=60),
+                            period, total=60).as_dict()
     assert new_pack["cost_before"] == 0 and new_pack["families_gaining"] == new_pack["benefits"][0]["entitled_after"]
     assert not Snapshot.objects.exists()
 

@@ -84,7 +84,7 @@ def test_a_run_offers_once_whatever_the_repeats(two_snapshots):
     assert offers[("maternity_capital", "h1")].amount == Decimal("912162.09")  # a second child, 2025 amount
     assert offers[("maternity_capital", "h1")].entitlement_key == "birth_registered:b1:2025-02-10"
     assert ("unified_allowance", "h1") in offers
-    assert offers[("disability_pension", "p2")].amount == Decimal("7985.42")  # group II before the April indexation
+    assert offers[("disability_pension", "p2")].amount == Decimal("7689.83")  # group II before April 2025
     rerun = services.run_execute(run=services.run_create(organisation=org, snapshot=second, period="2025-02",
                                                          full=True))
     assert rerun.status == "done" and rerun.offers_created == 0
@@ -135,9 +135,9 @@ def test_published_versions_are_immutable_and_a_draft_shows_its_effect(two_snaps
     from govcx.proactive.rules.catalogue import PACKS_DIR
 
     text = (PACKS_DIR / "unified_allowance.yaml").read_text(encoding="utf-8")
-    draft = services.pack_version_create(organisation=org, content=text.replace('version: "2025.1"',
-                                                                                 'version: "2025.2"').replace(
-        "2025-01-01: {value: 16146.0}", "2025-01-01: {value: 1000.0}"))
+    draft = services.pack_version_create(organisation=org, content=text.replace('version: "2026.1"',
+                                                                                 'version: "2026.2"').replace(
+        "2025-01-01: {value: 16146.0,", "2025-01-01: {value: 1000.0,"))
     whatif = services.draft_whatif_execute(whatif=services.draft_whatif_create(version=draft, snapshot=second,
                                                                                period="2025-02"))
     [effect] = whatif.totals["benefits"]

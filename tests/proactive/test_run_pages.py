@@ -93,7 +93,7 @@ def test_the_whatif_explains_every_decision_and_a_draft(client_for, officers):
     snapshot = Snapshot.objects.get()
     content = next(p for p in shipped_pack_files() if "disability" in p.name).read_text(encoding="utf-8")
     draft = services.pack_version_create(organisation=officers["b"].organisation,
-                                         content=content.replace('version: "2025.1"', 'version: "2025.2-draft"', 1))
+                                         content=content.replace('version: "2026.1"', 'version: "2026.2-draft"', 1))
     assert PackVersion.objects.filter(status="draft").count() == 1
     page = client.get("/proactive/whatif/", {"snapshot": snapshot.pk, "household_id": "h2", "period": "2025-03",
                                              "draft": draft.pk})

@@ -161,8 +161,8 @@ def _draft_whatif(organisation: Any, snapshot: Snapshot, actor: Any) -> None:
     from govcx.proactive.rules.catalogue import PACKS_DIR
 
     text = (PACKS_DIR / "unified_allowance.yaml").read_text(encoding="utf-8")
-    content = text.replace('version: "2025.1"', 'version: "2025.2"').replace(
-        "2025-01-01: {value: 16973.0}", "2025-01-01: {value: 18670.0}")
+    content = text.replace('version: "2026.1"', 'version: "2026.2"').replace(
+        "2025-01-01: {value: 17733.0,", "2025-01-01: {value: 19506.0,")
     draft = services.pack_version_create(organisation=organisation, content=content, actor=actor)
     services.draft_whatif_execute(whatif=services.draft_whatif_create(version=draft, snapshot=snapshot,
                                                                       period=PERIOD, actor=actor, queue=False))

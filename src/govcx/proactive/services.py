@@ -7,8 +7,9 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -22,6 +23,7 @@ from govcx.errors import Conflict, Invalid, InvalidInput
 from govcx.outbox.services import webhook_enqueue
 from govcx.proactive.models import (
     OFFER_MOVES,
+    Decision,
     DraftWhatIf,
     LifeEvent,
     Offer,
@@ -36,6 +38,7 @@ from govcx.proactive.rules.pack import Pack, parse_pack, read_pack
 from govcx.proactive.rules.periods import parse_period
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 # The registers' engines (PyArrow, NumPy) are imported by the functions that run them, so the URL map does not
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
 ANSWER_DAYS = 30  # a notified offer the citizen has not answered within this many days expires
 ONE_OFF_BENEFITS = {"maternity_capital": "birth_registered"}  # offered once per triggering event, not per period
 EVENT_KINDS = ("birth_registered", "death", "disability_granted", "age_reached", "income_change")
+SLICE_PERSONS = 65_536  # runs and what-ifs read a snapshot this many persons at a time (whole households)
+DECISIONS_PER_INSERT = 2_000
 
 
 def snapshots_dir() -> Path:
@@ -57,12 +62,39 @@ def snapshot_tables(snapshot: Snapshot) -> tuple[pa.Table, pa.Table]:
     return pq.read_table(directory / "persons.parquet"), pq.read_table(directory / "households.parquet")
 
 
+def snapshot_slices(snapshot: Snapshot) -> Iterator[tuple[pa.Table, pa.Table, np.ndarray]]:
+    """The snapshot's register in slices of whole households, each with its members' household positions, read
+    a Parquet batch of `SLICE_PERSONS` persons at a time (`register_slices`): a run or a what-if takes the memory
+    of one slice whatever the register's size. A snapshot stored before persons were kept by household (its ids
+    are checked first, reading that one column a batch at a time) is read whole and cut in memory instead."""
+    import pyarrow.parquet as pq
+    
+    from govcx.proactive.rules.register import household_chunks, register_slices
+    from govcx.proactive.rules.simulation import EvaluationError
+
+    directory = Path(snapshot.directory)
+
+    def files() -> tuple[pq.ParquetFile, pq.ParquetFile]:
+        return pq.ParquetFile(directory / "persons.parquet"), pq.ParquetFile(directory / "households.parquet")
+
+    try:
+        for _ in register_slices(*files(), persons_per_slice=SLICE_PERSONS, person_columns=["household_id"],
+                                 household_columns=["household_id"]):
+            pass
+    except EvaluationError:
+        persons, households = snapshot_tables(snapshot)
+        per_chunk = max(1, SLICE_PERSONS * households.num_rows // max(persons.num_rows, 1))
+        yield from household_chunks(persons, households, households_per_chunk=per_chunk)
+        return
+    yield from register_slices(*files(), persons_per_slice=SLICE_PERSONS)
+
+
 @transaction.atomic
 def snapshot_load(*, organisation: Any, taken_on: dt.date, persons_file: Path, households_file: Path,
                   actor: Any = None, label: str = "") -> Snapshot:
     """Validate both extracts whole, store them, and record the life events since the previous snapshot."""
     import pyarrow.parquet as pq
-
+    
     from govcx.proactive import events as life_events
     from govcx.proactive.extracts import read_table, validate
 
@@ -138,57 +170,64 @@ def run_start(*, run: Run, actor: Any = None) -> Any:
                        idempotency_key=f"proactive.run:{run.pk}", subject=str(run))
 
 
-def _register_for_run(run: Run) -> tuple[pa.Table, pa.Table, list[LifeEvent]]:
+def _touched(persons: pa.Table, households: pa.Table, events: list[LifeEvent]) -> tuple[pa.Table, pa.Table]:
+    """The households of a slice that unprocessed events touch (by household, or by a member), whole."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    persons, households = snapshot_tables(run.snapshot)
-    pending = list(LifeEvent.objects.filter(organisation=run.organisation, processed_by__isnull=True))
-    if run.full:
-        return persons, households, pending
-    touched = {e.household_id for e in pending if e.household_id}
-    touched |= {str(r["household_id"]) for r in persons.select(["person_id", "household_id"]).to_pylist()
-                if str(r["person_id"]) in {e.person_id for e in pending}}
-    keep = pa.array(sorted(touched), pa.string())
-    return (persons.filter(pc.is_in(persons["household_id"], value_set=keep)),
-            households.filter(pc.is_in(households["household_id"], value_set=keep)), pending)
+    by_household = pa.array(sorted({e.household_id for e in events if e.household_id}), pa.string())
+    by_person = pa.array(sorted({e.person_id for e in events if e.person_id}), pa.string())
+    person_ids = pc.cast(persons["person_id"], pa.string())
+    member_of = pc.cast(persons["household_id"], pa.string())
+    keep = pa.concat_arrays([by_household, pc.unique(member_of.filter(pc.is_in(person_ids, value_set=by_person)))])
+    return (persons.filter(pc.is_in(member_of, value_set=keep)),
+            households.filter(pc.is_in(pc.cast(households["household_id"], pa.string()), value_set=keep)))
 
 
 def run_execute(*, run: Run) -> Run:
-    """Evaluate every pack in force for the people the run covers; one offer per entitlement, ever."""
-    from govcx.proactive.rules.register import evaluate_benefits
+    """Evaluate every pack in force for the people the run covers; one offer per entitlement, ever. The snapshot
+    is read and evaluated a slice of whole households at a time (`snapshot_slices`), and its decisions are
+    written `DECISIONS_PER_INSERT` at a time as they are computed: the run holds one slice's arrays and one
+    insert's rows, whatever the register's size."""
+    from govcx.proactive.rules.register import iter_benefits
 
     run.status, run.started_at = "running", timezone.now()
     run.save(update_fields=["status", "started_at"])
     try:
-        persons, households, pending = _register_for_run(run)
+        pending = list(LifeEvent.objects.filter(organisation=run.organisation, processed_by__isnull=True))
         period = parse_period(run.period)
         # A one-off benefit is keyed by the birth that triggered it, processed by this run or an earlier one.
         births = {e.household_id: e for e in LifeEvent.objects.filter(
             organisation=run.organisation, kind="birth_registered", occurred_on__gte=period.start,
             occurred_on__lte=period.stop).order_by("occurred_on", "pk")}
-        used: dict[str, str] = {}
+        packs = packs_in_force(run.organisation)
+        used = {pack.name: label for pack, label in packs}
         evaluated = entitled = created = 0
-        for pack, label in packs_in_force(run.organisation):
-            used[pack.name] = label
-            if persons.num_rows == 0:
+        for persons, households, members in snapshot_slices(run.snapshot):
+            chosen: np.ndarray | None = members
+            if not run.full:
+                persons, households = _touched(persons, households, pending)
+                chosen = None  # the slice's positions no longer hold: found again by household id
+            if households.num_rows == 0:
                 continue
-            for row in evaluate_benefits(pack, persons, households, period):
-                evaluated += 1
-                entitled += row["entitled"]
-                from govcx.proactive.models import Decision
-
-                Decision.objects.create(organisation=run.organisation, run=run, benefit=row["benefit"],
-                                        beneficiary_id=row["beneficiary_id"], entitled=row["entitled"],
-                                        amount=Decimal(str(row["amount"])), reasons=row["reasons"])
-                if not row["entitled"]:
-                    continue
-                key = run.period
-                event = None
-                if row["benefit"] in ONE_OFF_BENEFITS:
-                    event = births.get(row["beneficiary_id"])
-                    key = event.event_id if event else f"{row['benefit']}:{row['beneficiary_id']}"
-                created += _offer_once(run, row, key, label, event)
+            for pack, label in packs:
+                rows = iter_benefits(pack, persons, households, period, members=chosen)
+                while chunk := list(islice(rows, DECISIONS_PER_INSERT)):
+                    evaluated += len(chunk)
+                    Decision.objects.bulk_create([
+                        Decision(organisation=run.organisation, run=run, benefit=row["benefit"],
+                                 beneficiary_id=row["beneficiary_id"], entitled=row["entitled"],
+                                 amount=Decimal(str(row["amount"])), reasons=row["reasons"]) for row in chunk])
+                    for row in chunk:
+                        if not row["entitled"]:
+                            continue
+                        entitled += 1
+                        key = run.period
+                        event = None
+                        if row["benefit"] in ONE_OFF_BENEFITS:
+                            event = births.get(row["beneficiary_id"])
+                            key = event.event_id if event else f"{row['benefit']}:{row['beneficiary_id']}"
+                        created += _offer_once(run, row, key, label, event)
         run.evaluated, run.entitled, run.offers_created, run.packs = evaluated, entitled, created, used
         LifeEvent.objects.filter(pk__in=[e.pk for e in pending]).update(processed_by=run)
         run.status = "done"
@@ -364,9 +403,8 @@ def draft_whatif_execute(*, whatif: DraftWhatIf, progress: Callable[[int, int], 
         draft = parse_pack(whatif.version.content, str(whatif.version))
         current = next(((p, label) for p, label in packs_in_force(whatif.organisation) if p.name == draft.name),
                        None)
-        persons, households = snapshot_tables(whatif.snapshot)
-        effect = draft_effect(current[0] if current else None, draft, persons, households,
-                              parse_period(whatif.period), progress=progress)
+        effect = draft_effect(current[0] if current else None, draft, snapshot_slices(whatif.snapshot),
+                              parse_period(whatif.period), total=whatif.snapshot.households, progress=progress)
     except (InvalidInput, Invalid, OSError, ValueError) as exc:
         whatif.status, whatif.error, whatif.finished_at = "failed", str(exc)[:2000], timezone.now()
         whatif.save(update_fields=["status", "error", "finished_at"])
@@ -381,18 +419,24 @@ def household_whatif(*, snapshot: Snapshot, household_id: str, period: str, vers
                      language: str = "en", actor: Any = None) -> list[dict[str, Any]]:
     """Every benefit's decision for one family of a snapshot (the family and each member) under the packs in force
     and, given a draft, under it instead of its pack, with every condition checked. Personal data: audited."""
+    import pyarrow as pa
     import pyarrow.compute as pc
-
+    
     from govcx.proactive.rules.register import evaluate_benefits
 
-    persons, households = snapshot_tables(snapshot)
-    persons = persons.filter(pc.equal(persons["household_id"], household_id))
-    households = households.filter(pc.equal(households["household_id"], household_id))
+    persons: pa.Table | None = None
+    households: pa.Table | None = None
+    for persons_part, households_part, _ in snapshot_slices(snapshot):  # one family: read until its slice
+        here = pc.equal(pc.cast(households_part["household_id"], pa.string()), household_id)
+        if pc.any(here).as_py():
+            persons = persons_part.filter(pc.equal(pc.cast(persons_part["household_id"], pa.string()), household_id))
+            households = households_part.filter(here)
+            break
     at = parse_period(period)
     packs = packs_in_force(snapshot.organisation)
     draft = parse_pack(version.content, str(version)) if version is not None else None
     found: list[dict[str, Any]] = []
-    if persons.num_rows:
+    if persons is not None and households is not None and persons.num_rows:
         for pack, label in packs:
             rows = evaluate_benefits(pack, persons, households, at, language=language)
             drafted = ({(r["benefit"], r["beneficiary_id"]): r for r in

@@ -212,41 +212,101 @@ def household_slices(persons: pq.ParquetFile, households: pq.ParquetFile, *, per
     first members, as snapshots and the synthetic register are written) read from Parquet a batch at a time, in
     slices of whole households: the memory of one slice, whatever the register's size. Each slice comes with its
     members' household positions and where each household's members begin (`simulation_from_tables`). A
-    register stored otherwise is refused, naming the first household out of place."""
+    register stored otherwise is refused, naming the first household out of place; so is a household with no
+    persons (`register_slices` keeps them)."""
+    for part, groups, members, starts in _slices(persons, households, person_columns=person_columns,
+                                                 household_columns=household_columns,
+                                                 persons_per_slice=persons_per_slice, key=key, keep_empty=False):
+        assert starts is not None  # noqa: S101  (without empty households every group has a first member)
+        yield part, groups, members, starts
+
+
+def register_slices(persons: pq.ParquetFile, households: pq.ParquetFile, *, persons_per_slice: int,
+                    person_columns: Sequence[str] | None = None, household_columns: Sequence[str] | None = None,
+                    key: str = "household_id") -> Iterator[tuple[pa.Table, pa.Table, np.ndarray]]:
+    """A snapshot's register (persons stored by household) in slices of whole households read a Parquet batch
+    at a time, as `household_chunks` gives a register held in memory: each slice with its members' household
+    positions. Households with no persons, which an extract may hold, come in their place with no members (the
+    last ones in a slice of their own), so that every household is evaluated as over the whole register."""
+    for part, groups, members, _ in _slices(
+            persons, households, person_columns=list(person_columns or persons.schema_arrow.names),
+            household_columns=list(household_columns or households.schema_arrow.names),
+            persons_per_slice=persons_per_slice, key=key, keep_empty=True):
+        yield part, groups, members
+
+
+def _slices(persons: pq.ParquetFile, households: pq.ParquetFile, *, person_columns: Sequence[str],
+            household_columns: Sequence[str], persons_per_slice: int, key: str, keep_empty: bool
+            ) -> Iterator[tuple[pa.Table, pa.Table, np.ndarray, np.ndarray | None]]:
     person_batches = persons.iter_batches(batch_size=persons_per_slice, columns=list(person_columns))
     group_batches = households.iter_batches(batch_size=persons_per_slice, columns=list(household_columns))
     waiting_groups: list[pa.RecordBatch] = []
     waiting_count = 0
     carried: pa.Table | None = None
+    group_schema = pa.schema([households.schema_arrow.field(name) for name in household_columns])
+
+    def fetch() -> bool:
+        nonlocal waiting_count
+        batch = next(group_batches, None)
+        if batch is None:
+            return False
+        waiting_groups.append(batch)
+        waiting_count += batch.num_rows
+        return True
 
     def take_groups(count: int) -> pa.Table:
         nonlocal waiting_groups, waiting_count
         while waiting_count < count:
-            batch = next(group_batches, None)
-            if batch is None:
+            if not fetch():
                 raise EvaluationError(f"the register's persons name more {key}s than its households hold")
-            waiting_groups.append(batch)
-            waiting_count += batch.num_rows
-        table = pa.Table.from_batches(waiting_groups)
+        table = pa.Table.from_batches(waiting_groups, schema=group_schema)
         rest = table.slice(count)
         waiting_groups, waiting_count = rest.to_batches(), rest.num_rows
         return table.slice(0, count)
 
-    def emit(part: pa.Table) -> tuple[pa.Table, pa.Table, np.ndarray, np.ndarray]:
+    def out_of_place(first_member: Any, expected: Any) -> EvaluationError:
+        return EvaluationError(f"the register is not stored by household: {key} {first_member} comes where "
+                               f"{expected} was expected (load it as a snapshot first)")
+
+    def positions_of(first_members: pa.Array) -> np.ndarray:
+        """Where each first member's household is among the waiting households (fetching more until the last
+        one's is there): strictly increasing, or the register is not stored by household."""
+        while True:
+            ids = pa.Table.from_batches(waiting_groups, schema=group_schema)[key].combine_chunks()
+            wanted = first_members
+            if wanted.type != ids.type:
+                wanted, ids = pc.cast(wanted, pa.string()), pc.cast(ids, pa.string())
+            found = pc.index_in(wanted, value_set=ids)
+            if found[len(found) - 1].is_valid or not fetch():
+                break
+        at = arrow_to_numpy(pc.fill_null(found, -1)).astype(np.int64)
+        wrong = np.flatnonzero((at < 0) | (np.diff(at, prepend=-1) <= 0))
+        if len(wrong):
+            raise EvaluationError(f"the register is not stored by household, or a person's {key} is not among "
+                                  f"its households: {key} {first_members[int(wrong[0])]} is out of place "
+                                  f"(load it as a snapshot first)")
+        return at
+
+    def emit(part: pa.Table) -> tuple[pa.Table, pa.Table, np.ndarray, np.ndarray | None]:
         ids = part[key].combine_chunks()
         change = arrow_to_numpy(pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1)))
         starts = np.flatnonzero(np.concatenate(([True], change))).astype(np.int64)
         members = np.cumsum(np.concatenate(([0], change)), dtype=np.int64)
-        groups = take_groups(len(starts))
         first_members = ids.take(numpy_to_arrow(starts))
+        if keep_empty:
+            at = positions_of(first_members)
+            groups = take_groups(int(at[-1]) + 1)
+            if len(at) == groups.num_rows:
+                return part, groups, members, starts
+            return part, groups, at[members], None
+        groups = take_groups(len(starts))
         group_ids = groups[key].combine_chunks()
         if first_members.type != group_ids.type:
             first_members, group_ids = pc.cast(first_members, pa.string()), pc.cast(group_ids, pa.string())
         same = arrow_to_numpy(pc.equal(first_members, group_ids))
         if not same.all():
             wrong = int(np.flatnonzero(~same)[0])
-            raise EvaluationError(f"the register is not stored by household: {key} {first_members[wrong]} "
-                                  f"comes where {group_ids[wrong]} was expected (load it as a snapshot first)")
+            raise out_of_place(first_members[wrong], group_ids[wrong])
         return part, groups, members, starts
 
     for batch in person_batches:
@@ -265,6 +325,13 @@ def household_slices(persons: pq.ParquetFile, households: pq.ParquetFile, *, per
         yield emit(part.slice(0, tail))
     if carried is not None and carried.num_rows:
         yield emit(carried)
+    if keep_empty:
+        while fetch():
+            pass
+        if waiting_count:  # households after the last person's: no members
+            schema = pa.schema([persons.schema_arrow.field(name) for name in person_columns])
+            yield schema.empty_table(), take_groups(waiting_count), np.zeros(0, dtype=np.int64), None
+        return
     if waiting_count or next(group_batches, None) is not None:
         raise EvaluationError(f"the register's households include some with no persons ({key} "
                               f"{waiting_groups[0].column(key)[0] if waiting_count else ''})")
@@ -287,14 +354,22 @@ def _at_level(simulation: Simulation, name: str, period: Period, entity: Any) ->
 
 
 def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
-                      language: str = "en") -> list[dict[str, Any]]:
+                      language: str = "en", members: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """Every beneficiary's result for each of the pack's benefits at `period` (`iter_benefits`), as a list."""
+    return list(iter_benefits(pack, persons, households, period, language=language, members=members))
+
+
+def iter_benefits(pack: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
+                  language: str = "en", members: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
     """Every beneficiary's result for each of the pack's benefits at `period`, with the named conditions behind
-    it and the beneficiary's region (their household's), computed over the whole register at once
-    (`simulation_from_tables`)."""
-    simulation = simulation_from_tables(pack, persons, {"household": households}, period)
+    it and the beneficiary's region (their household's), computed over the register given at once
+    (`simulation_from_tables`): a whole one, or a slice of whole households with its members' household
+    positions (`members`, from `register_slices`). One row at a time: a caller that stores them as they come
+    holds no more than the simulation's arrays."""
+    simulation = simulation_from_tables(pack, persons, {"household": households}, period,
+                                        membership=None if members is None else {"household": members})
     regions = (np.array([str(r or "") for r in households["region"].to_pylist()], dtype=object)
                if "region" in households.column_names else np.full(households.num_rows, "", dtype=object))
-    results: list[dict[str, Any]] = []
     for benefit in pack.benefits:
         variable = pack.variables[benefit]
         conditions = pack.conditions_of(benefit, period.start)
@@ -311,7 +386,6 @@ def evaluate_benefits(pack: Pack, persons: pa.Table, households: pa.Table, perio
             checked = [{"condition": c, "value": bool(checks[c][index]), "label": labels[c][0],
                         "label_ru": labels[c][1], "reference": labels[c][2]} for c in conditions]
             reasons = [c for c in checked if c["value"] == entitled] or checked
-            results.append({"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
-                            "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
-                            "conditions": checked, "reference": variable.reference, "region": where[index]})
-    return results
+            yield {"benefit": benefit, "beneficiary_id": str(beneficiary), "entity": entity.key,
+                   "amount": round(amount, 2), "entitled": entitled, "reasons": reasons,
+                   "conditions": checked, "reference": variable.reference, "region": where[index]}

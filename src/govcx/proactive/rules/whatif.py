@@ -2,13 +2,14 @@
 being entitled, how many get more or less, and the cost before and after; per family (household), how many gain
 or lose in total across the pack's benefits (a member's person-level amounts count for their family).
 
-Computed slice by slice of whole households (`register.household_chunks`), both packs on the same slice, so a
-register of any size takes the memory of one slice; `progress(done, total)` is told the households done.
+Computed slice by slice of whole households (a snapshot's `register.register_slices`, read a Parquet batch at a
+time, or `register.household_chunks` of a register in memory), both packs on the same slice, so a register of any
+size takes the memory of one slice; `progress(done, total)` is told the households done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,9 @@ import pyarrow as pa
 
 from govcx.proactive.rules.pack import Pack
 from govcx.proactive.rules.periods import Period
-from govcx.proactive.rules.register import household_chunks, simulation_from_tables
+from govcx.proactive.rules.register import simulation_from_tables
 
 CENT = 0.005  # amounts that differ by less than half a kopeck are equal
-SLICE_HOUSEHOLDS = 100_000
 PERSON, GROUP = "person", "household"  # a benefit is a person's or a family's (the register's one group)
 
 
@@ -82,15 +82,13 @@ def _family_totals(amounts: dict[str, tuple[str, np.ndarray]], members: np.ndarr
     return total
 
 
-def draft_effect(current: Pack | None, draft: Pack, persons: pa.Table, households: pa.Table, period: Period, *,
-                 households_per_slice: int = SLICE_HOUSEHOLDS,
-                 progress: Callable[[int, int], None] | None = None) -> DraftEffect:
-    """The draft against the pack in force (`current`; None when the draft's pack is new) over one register."""
+def draft_effect(current: Pack | None, draft: Pack, slices: Iterable[tuple[pa.Table, pa.Table, np.ndarray]],
+                 period: Period, *, total: int, progress: Callable[[int, int], None] | None = None) -> DraftEffect:
+    """The draft against the pack in force (`current`; None when the draft's pack is new) over one register given
+    as slices of whole households, each with its members' household positions; `total` households in all."""
     effect = DraftEffect()
-    total = households.num_rows
     done = 0
-    for persons_part, households_part, members in household_chunks(persons, households,
-                                                                   households_per_chunk=households_per_slice):
+    for persons_part, households_part, members in slices:
         before = _amounts(current, persons_part, households_part, members, period)
         after = _amounts(draft, persons_part, households_part, members, period)
         count = households_part.num_rows
