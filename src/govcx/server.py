@@ -31,8 +31,9 @@ class GovcxServer(BaseApplication):
 
 
 def _post_fork(server: Any, worker: Any) -> None:
-    from govcx.warmup import warm_in_background
+    from govcx.warmup import freeze_long_lived_objects, warm_in_background
 
+    freeze_long_lived_objects()  # what the arbiter loaded, at once; the engines once the warm-up has them
     warm_in_background()
 
 
