@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -63,6 +64,15 @@ HEAVY_MODULES = ("weasyprint", "scipy", "pandas", "sklearn", "pyspark", "statsmo
                  "jsonschema", "pyarrow", "numpy")
 
 
+def probe_output(probe: str, var_dir) -> Any:
+    """Runs `probe` in a fresh interpreter on the embedded database in `var_dir`; its last line of output, as JSON."""
+    env = {**os.environ, "GOVCX_VAR_DIR": str(var_dir)}
+    env.pop("GOVCX_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.one_database
 def test_loading_the_url_map_leaves_heavy_libraries_unimported(tmp_path):
     probe = (
@@ -74,11 +84,7 @@ def test_loading_the_url_map_leaves_heavy_libraries_unimported(tmp_path):
         "load_routes()\n"
         f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
     )
-    env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
-    env.pop("GOVCX_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    assert probe_output(probe, tmp_path) == []
 
 
 @pytest.mark.one_database
@@ -106,11 +112,7 @@ def test_a_warmed_worker_keeps_its_long_lived_objects_out_of_full_collections(tm
         "after = min(full() for _ in range(3))\n"
         "print(json.dumps([before, after, gc.get_freeze_count()]))\n"
     )
-    env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
-    env.pop("GOVCX_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    before, after, frozen = json.loads(result.stdout.strip().splitlines()[-1])
+    before, after, frozen = probe_output(probe, tmp_path)
     assert frozen > 100_000, frozen
     assert after * 5 < before, (before, after)
 
@@ -142,11 +144,7 @@ def test_only_requests_that_import_an_engine_wait_for_the_engine_imports(tmp_pat
         "warming.join()\n"
         "print(json.dumps([light, heavy, builtins.__import__ is warmup._plain_import]))\n"
     )
-    env = {**os.environ, "GOVCX_VAR_DIR": str(tmp_path)}
-    env.pop("GOVCX_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[False, False], [True, True], True]
+    assert probe_output(probe, tmp_path) == [[False, False], [True, True], True]
 
 
 def test_the_arbiter_imports_the_engines_only_before_replacement_forks(monkeypatch):
