@@ -171,8 +171,12 @@ def test_users(demo):
     validate_password(DEMO_PASSWORD, user=admin)
     logins = demo["summary"].logins
     assert [login.username for login in logins][:2] == ["admin", "analyst"]
-    assert {login.username for login in logins} == set(users.values_list("username", flat=True))
+    with_login = {u.username for u in users if u.has_usable_password()}
+    assert {login.username for login in logins} == with_login
     assert all(login.password == DEMO_PASSWORD for login in logins)
+    # the authorities' named staff (adjustment owners where an authority has no demo login) cannot sign in
+    staff = users.exclude(username__in=with_login)
+    assert staff.exists() and all(u.role == Role.VIEWER and u.organisation for u in staff)
 
 
 def test_proactive_demo_has_offers_in_every_state_and_a_citizen(demo, client):

@@ -110,7 +110,7 @@ def demo_summary() -> DemoSummary:
         complaints=Complaint.objects.count(),
         logins=[
             DemoLogin(u.username, data.DEMO_PASSWORD, u.role, u.organisation.code if u.organisation else "")
-            for u in users
+            for u in users if u.has_usable_password()  # the authorities' named staff have no login
         ],
     )
 
