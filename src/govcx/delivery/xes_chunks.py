@@ -340,6 +340,8 @@ def _run(jobs: Iterator[Job], workers: int) -> tuple[list[str], list[int]] | Non
                     break
                 process, connection = idle.pop()
                 number = pending.popleft()
+                # before sending: a piece unpacked from a .gz is removed by the worker as soon as it is parsed
+                deadline = time.monotonic() + _PATIENCE_SECONDS + drawn[number].size / 2**20
                 try:
                     connection.send((number, drawn[number]))
                 except OSError:  # the worker died between two jobs
@@ -347,7 +349,7 @@ def _run(jobs: Iterator[Job], workers: int) -> tuple[list[str], list[int]] | Non
                     connection.close()
                     process.join()
                     break
-                busy[connection] = (process, time.monotonic() + _PATIENCE_SECONDS + drawn[number].size / 2**20)
+                busy[connection] = (process, deadline)
             if crashed or not busy:
                 break  # done (nothing pending, nothing left to draw) or a worker died
             timeout = min(deadline for _process, deadline in busy.values()) - time.monotonic()
