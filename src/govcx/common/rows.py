@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import Field, JSONField, Model
 
 AnyField = Field[Any, Any]
@@ -67,30 +67,33 @@ def _insert(model: type[Model], fields: list[AnyField], rows: Sequence[Sequence[
     if not rows:
         return []
     if returning and not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError(f"this {connection.vendor} database cannot return the rows it inserts")
+        raise NotSupportedError(f"this {connection.vendor} database cannot return the rows it inserts")
     if connection.vendor == "postgresql":
         return _insert_json(model, fields, rows, returning)
     prepared = [i for i, f in enumerate(fields) if not _plain(f)]
+    if prepared:
+        rows = [[fields[i].get_db_prep_save(v, connection) if i in prepared else v for i, v in enumerate(row)]
+                for row in rows]
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     tail = f" RETURNING {', '.join(quote(f.column) for f in returning)}" if returning else ""
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(ROWS_PER_STATEMENT, connection.ops.bulk_batch_size(fields, rows)))
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            params: list[Any] = []
-            for row in chunk:
-                if prepared:
-                    row = list(row)
-                    for i in prepared:
-                        row[i] = fields[i].get_db_prep_save(row[i], connection)
-                params.extend(row)
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+        for sql, params in values_statements(head, len(fields), rows, per_statement=size, tail=tail):
+            cursor.execute(sql, params)
             if returning:
                 found.extend(tuple(r) for r in cursor.fetchall())
     return found
+
+
+def values_statements(head: str, width: int, rows: Sequence[Sequence[Any]], *,
+                      per_statement: int = ROWS_PER_STATEMENT, tail: str = "") -> list[tuple[str, list[Any]]]:
+    """`head` ("INSERT INTO t (a, b) VALUES ") with the rows as placeholder lists, `per_statement` rows a
+    statement (SQLite limits the parameters of one), each with its flat list of parameters."""
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    return [(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
+            for chunk in (rows[i:i + per_statement] for i in range(0, len(rows), per_statement))]
 
 
 def _insert_json(model: type[Model], fields: list[AnyField], rows: Sequence[Sequence[Any]],

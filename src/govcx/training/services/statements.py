@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from govcx.common.rows import values_statements
 from govcx.errors import Conflict
 from govcx.training import xapi, xapi_lookups
 from govcx.training.models import Completion, LearningPlatform, Statement, XapiActivity
@@ -141,15 +142,6 @@ def _void_checks(fresh: list[dict[str, Any]]) -> None:
         raise xapi.XapiInvalid("a voiding statement cannot be voided")
 
 
-ROWS_PER_INSERT = 500  # under SQLite's limit of bound parameters per statement
-
-
-def _values(head: str, width: int, rows: list[list[Any]]) -> list[Write]:
-    row = "(" + ", ".join(["%s"] * width) + ")"
-    return [(head + ", ".join([row] * len(chunk)), [value for values in chunk for value in values])
-            for chunk in (rows[i:i + ROWS_PER_INSERT] for i in range(0, len(rows), ROWS_PER_INSERT))]
-
-
 def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str, already_voided: set[str]) -> None:
     """The statements and their filter keys as plain INSERTs, then what they change: voided targets, activity
     definitions and completions. Without voiding, a completion statement is written in one round trip."""
@@ -174,9 +166,10 @@ def _insert(platform: LearningPlatform, fresh: list[dict[str, Any]], stored: str
             key_rows.extend([row_id, kind, value[:500]] for value in values)
         if not voided and not is_voiding and xapi.is_completion(body):
             completions.extend(_completion_writes(platform, body))
-    writes = _values("INSERT INTO training_statement (id, platform_id, body, stored, verb_id, registration, "
-                     "ref_target, voided, is_voiding) VALUES ", 9, statement_rows)
-    writes += _values('INSERT INTO training_statementkey (statement_id, kind, "key") VALUES ', 3, key_rows)
+    writes: list[Write] = values_statements(
+        "INSERT INTO training_statement (id, platform_id, body, stored, verb_id, registration, ref_target, voided, "
+        "is_voiding) VALUES ", 9, statement_rows)
+    writes += values_statements('INSERT INTO training_statementkey (statement_id, kind, "key") VALUES ', 3, key_rows)
     if targets:
         run_writes(writes)
         Statement.objects.filter(pk__in=targets, is_voiding=False).update(voided=True)
