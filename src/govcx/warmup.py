@@ -17,9 +17,9 @@ gave the assessment page a 500 under load. For the same reason `import_engines` 
 before the probing ones. The wait happens before Python takes the module's import lock, so a waiting request
 never holds a lock the importing thread needs.
 
-Workers forked later, to replace one, inherit the imports and the fitted sentiment model: the arbiter imports
-the engines and fits the model itself before such a fork (`ReplacementImports`), never before the first ones,
-which it must not delay.
+Workers forked later, to replace one, inherit the imports and the sentiment model: the arbiter imports the
+engines and loads (or fits once) the model itself before such a fork (`ReplacementImports`), never before the
+first ones, which it must not delay.
 """
 
 from __future__ import annotations
@@ -160,9 +160,10 @@ def warm_in_background() -> threading.Thread:
 
 class ReplacementImports:
     """gunicorn's pre_fork hook: the first `initial` forks go at once; before any later one (a worker replaced
-    after a crash, `max_requests` or TTIN) the arbiter imports the engines and fits the sentiment model, so the
-    new worker starts with them. The arbiter is single-threaded, so importing there is safe before a fork; the
-    chart converter and DuckDB, which start threads of their own, are first called in the workers only."""
+    after a crash, `max_requests` or TTIN) the arbiter imports the engines and loads the sentiment model (fitting
+    it only when none is stored), so the new worker starts with them. The arbiter is single-threaded, so
+    importing there is safe before a fork; the chart converter and DuckDB, which start threads of their own, are
+    first called in the workers only."""
 
     def __init__(self, initial: int) -> None:
         self.initial = initial
