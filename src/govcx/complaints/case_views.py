@@ -28,7 +28,7 @@ from govcx.complaints.case_selectors import CaseFilters, access_case
 from govcx.complaints.models import Case, CaseStatus
 from govcx.complaints.views import _date_or_none, _int_or_none
 from govcx.feedback.selectors import response_answer_lines, survey_names
-from govcx.registry.selectors import service_list
+from govcx.registry.selectors import service_choices
 
 
 def _filters(request: HttpRequest) -> CaseFilters:
@@ -66,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page, "rows": [_row(c, today) for c in page], "chips": chips, "total": sum(counts.values()),
         "filters": filters, "all_query": _query(filters, status=""), "page_query": _query(filters),
         "mine_query": _query(filters, mine="" if filters.mine else "1"),
-        "services": service_list(user=request.user).order_by("code"),
+        "services": service_choices(user=request.user),
     })
 
 

@@ -30,7 +30,7 @@ from govcx.complaints.selectors import ComplaintFilters, access_complaint, acces
 from govcx.errors import Invalid
 from govcx.feedback.text import taxonomy
 from govcx.registry.models import Organisation
-from govcx.registry.selectors import access_organisation, access_service, service_list
+from govcx.registry.selectors import access_organisation, access_service, service_choices
 
 
 def _history(complaint: Complaint) -> list[dict]:
@@ -127,7 +127,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "all_query": _query(filters, status="all"),
         "page_query": _query(filters),
-        "services": service_list(user=request.user).order_by("code"),
+        "services": service_choices(user=request.user),
         "organisations": Organisation.objects.for_user(request.user).order_by("code"),
         "topics": topics,
     })
@@ -225,7 +225,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
         "rules": rules,
         "can_manage": can_manage,
         "owners": Organisation.objects.for_user(request.user, Action.HANDLE_COMPLAINTS).order_by("code"),
-        "services": service_list(user=request.user, action=Action.HANDLE_COMPLAINTS).order_by("code"),
+        "services": service_choices(user=request.user, action=Action.HANDLE_COMPLAINTS),
         "handlers": Organisation.objects.for_user(request.user).order_by("code"),
         "topics": topics,
         "posted": posted,

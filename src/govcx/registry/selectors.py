@@ -26,6 +26,11 @@ def service_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Service
     )
 
 
+def service_choices(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Service]:
+    """The services a user may pick in a filter, with only what an option shows (code and names), by code."""
+    return Service.objects.for_user(user, action).only("code", "name_en", "name_ru").order_by("code")
+
+
 def access_service(user: Any, service_id: Any, action: Action = Action.VIEW) -> Service:
     return access(service_list(user=user), user, service_id, action, what="service")
 

@@ -26,7 +26,7 @@ from govcx.feedback.dashboards.figures import (
     signal_of,
 )
 from govcx.feedback.models import Channel, Response
-from govcx.feedback.text import taxonomy
+from govcx.feedback.text import analysis, taxonomy
 from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
 from govcx.registry.regions import region_names
@@ -106,8 +106,8 @@ def national_ranking(query: Query, level: str = "service_id", table: Any = None)
     national figure (Welch's t-test, Holm-adjusted across all ranked services)."""
     table = answers() if table is None else table
     where = aggregates.AnswerFilter(question_keys=[query.question])
-    rows = aggregate_rows(aggregates.ranking(table, level=level, question_key=query.question, where=where,
-                                             min_responses=MIN_GROUP_RESPONSES))
+    rows = aggregate_rows(table, aggregates.ranking, level=level, question_key=query.question, where=where,
+                          min_responses=MIN_GROUP_RESPONSES)
     if not rows:
         return []
     totals: dict[tuple[int, int], stats.Moments] = {}
@@ -179,8 +179,8 @@ def _comment_topics(comments: list[str]) -> list[dict]:
     known = taxonomy.default_taxonomy()
     language = get_language() or "en"
     counts: dict[str, dict] = {}
-    for text in comments:
-        for match in known.classify(text):
+    for text, matches in zip(comments, analysis.known_topics(comments), strict=True):
+        for match in matches:
             title = known.topic(match.code).title
             entry = counts.setdefault(match.code, {
                 "topic": match.code, "label": title.get(language[:2]) or title.get("en") or match.code, "count": 0,

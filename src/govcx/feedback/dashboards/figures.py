@@ -7,16 +7,19 @@ restricted to the organisations the user may see; the national ranking is for ce
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
 from govcx.accounts.scoping import visible_organisation_ids
+from govcx.common.request_memo import remembered
 from govcx.feedback import stats
 from govcx.feedback.analytics_sync import answers_store_path
 from govcx.feedback.dashboards import aggregates
@@ -131,15 +134,40 @@ _computing: dict[Any, threading.Lock] = {}
 RESULTS_KEPT = 512
 
 
-def aggregate_rows(expression) -> list[dict]:
-    """The rows of an aggregate over the answer store. A part of the store never changes once written (a sync
-    adds parts, a compaction replaces them under new names) and an expression names the parts it reads, its
-    filters and the organisations in scope; with the identity of the part files (`store_state`: a store reset
-    writes new files under the old names), equal keys give equal rows, so they are computed once per process and
-    the next sync's parts make new keys. Not a page cache: every request still lists the store's parts."""
-    found = _remembered((expression.op(), store_state()),
-                        lambda: expression.to_pyarrow().to_pylist())
+def aggregate_rows(table: Any, aggregate: Callable[..., Any], **arguments: Any) -> list[dict]:
+    """The rows of `aggregate(table, **arguments)`, an aggregate of `aggregates` over the answer store. A part of
+    the store never changes once written (a sync adds parts, a compaction replaces them under new names), so with
+    the identity of the part files (`store_state`: a store reset writes new files under the old names) equal
+    arguments give equal rows: they are computed once per process, and the next sync's parts make new keys. The
+    key is made of the arguments themselves, so a figure already computed costs no Ibis expression to be built
+    (building one takes milliseconds). Not a page cache: every request still lists the store's parts."""
+    key = (aggregate.__module__, aggregate.__qualname__, table.op(), _key_of(arguments), request_store_state())
+    found = _remembered(key, lambda: aggregate(table, **arguments).to_pyarrow().to_pylist())
     return [dict(row) for row in found]
+
+
+def _key_of(value: Any) -> Any:
+    """A hashable key equal for arguments that select the same answers: an AnswerFilter's collections are sets
+    of allowed values (their order and repetitions do not matter); other sequences keep their order."""
+    if isinstance(value, AnswerFilter):
+        return tuple((item.name, None if getattr(value, item.name) is None else _allowed(getattr(value, item.name)))
+                     for item in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return tuple(sorted((name, _key_of(item)) for name, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_key_of(item) for item in value)
+    return value
+
+
+def _allowed(value: Any) -> Any:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
+        return value  # a bound such as a date
+    return ("in", tuple(sorted(set(value), key=repr)))
+
+
+def request_store_state() -> tuple[tuple[str, int, int, int], ...]:
+    """`store_state`, read once per web request: a page's figures all come from the same parts."""
+    return remembered("answers-store-state", store_state)
 
 
 def store_state() -> tuple[tuple[str, int, int, int], ...]:
@@ -185,7 +213,7 @@ def question_figure(table: Any, where: AnswerFilter, *, confidence: float = CONF
     """The figure of the answers `where` selects (one question), or None without answers. Answers on two scales
     of one question are never averaged together: the scale with the most answers is the figure (ties: the
     narrower scale)."""
-    rows = [row for row in aggregate_rows(aggregates.rating_moments(table, where=where)) if row["n"]]
+    rows = [row for row in aggregate_rows(table, aggregates.rating_moments, where=where) if row["n"]]
     if not rows:
         return None
     row = max(rows, key=lambda r: (int(r["n"]), -(int(r["scale_max"]) - int(r["scale_min"])), -int(r["scale_max"])))
@@ -222,12 +250,12 @@ def build(user: Any, query: Query, table: Any = None) -> Dashboard:
     where = query.where(user)
     total = question_figure(table, where)
     groups = [_figure(row[query.group_by], row) for row in
-              aggregate_rows(aggregates.rating_moments(table, by=(query.group_by,), where=where)) if row["n"]]
+              aggregate_rows(table, aggregates.rating_moments, by=(query.group_by,), where=where) if row["n"]]
     groups.sort(key=lambda f: (-f.mean, str(f.key)))
     _compare_with_rest(groups, total)
-    trend_rows = aggregate_rows(aggregates.trend(table, period=query.period, where=where))
+    trend_rows = aggregate_rows(table, aggregates.trend, period=query.period, where=where)
     trend = [(_period_label(row[query.period], query.period), _figure(row[query.period], row)) for row in trend_rows]
-    nps_rows = aggregate_rows(aggregates.nps_counts(table, where=where.but(question_keys=None)))
+    nps_rows = aggregate_rows(table, aggregates.nps_counts, where=where.but(question_keys=None))
     nps = None
     if nps_rows and nps_rows[0]["n"]:
         row = nps_rows[0]
@@ -236,7 +264,7 @@ def build(user: Any, query: Query, table: Any = None) -> Dashboard:
         nps = {"n": row["n"], "score": estimate.nps, "low": estimate.interval.low, "high": estimate.interval.high,
                "promoters": row["promoters"], "detractors": row["detractors"]}
     keys = sorted({r["question_key"] for r in aggregate_rows(
-        aggregates.rating_moments(table, by=("question_key",), where=where.but(question_keys=None)))})
+        table, aggregates.rating_moments, by=("question_key",), where=where.but(question_keys=None))})
     dashboard = Dashboard(query=query, total=total, groups=groups, trend=trend,
                           trend_changes=_trend_changes(trend), nps=nps, question_keys=keys)
     if query.service_id and query.question in keys:
@@ -297,9 +325,9 @@ def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[
     if not candidates:
         return
     outcome, where = dashboard.query.question, where.but(question_keys=None)
-    # the analysis of the same answers (the pivot names them, as an aggregate does) is done once, see aggregate_rows
-    key = ("drivers", aggregates.driver_pivot(table, drivers=candidates, outcome=outcome, where=where).op(),
-           store_state())
+    # the analysis of the same answers is done once per process, as an aggregate is (see aggregate_rows)
+    key = ("drivers", table.op(), _key_of({"drivers": candidates, "outcome": outcome, "where": where}),
+           request_store_state())
     found = _remembered(key, lambda: _driver_analysis(table, candidates, outcome, where))
     if found is not None:
         dashboard.drivers, dashboard.drivers_r_squared, dashboard.drivers_sampled = found

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ KEPT_TOPIC_MODELS = 32
 # of a process), and the discovered topics only on the texts analysed together: both are computed once per
 # process instead of on every request (about a second of CPU for 2,000 comments). The comments themselves are
 # read from the database on every request, so a new or deleted comment shows at once.
-_per_text: OrderedDict[str, tuple[list[taxonomy.TopicMatch], Any]] = OrderedDict()
+_topics_of_text: OrderedDict[str, list[taxonomy.TopicMatch]] = OrderedDict()
+_sentiment_of_text: OrderedDict[str, Any] = OrderedDict()
 _topic_models: OrderedDict[bytes, Any] = OrderedDict()
 _memo_lock = threading.Lock()
 # One analysis of new comments at a time: requests arriving together at a fresh worker wait for the first one
@@ -65,31 +67,41 @@ def _requirement_titles(language: str) -> dict[tuple[str, str], str]:
     """(pack id, requirement id) → the requirement's title in `language`, from the newest loaded version of each
     pack, so a topic names the requirements it bears on instead of their ids."""
     titles: dict[tuple[str, str], str] = {}
-    for pack in StandardPack.objects.order_by("pack_id", "effective_from"):
+    for pack in StandardPack.objects.order_by("pack_id", "effective_from").defer("content"):  # see .parsed
         for requirement in pack.parsed.requirements():
             title = getattr(requirement.title, language, None) or requirement.title.en
             titles[(pack.pack_id, requirement.id)] = title
     return titles
 
 
-def _per_comment(texts: list[str], known: taxonomy.Taxonomy) -> tuple[list[list[taxonomy.TopicMatch]], list[Any]]:
-    """Known topics and sentiment of each text, computed for the texts this process has not analysed yet."""
+def _per_text(memo: OrderedDict[str, Any], texts: list[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
+    """Each text's value from `memo`, computing (in one call) those this process has not analysed yet."""
     with _memo_lock:
-        found = {text: _per_text[text] for text in texts if text in _per_text}
+        found = {text: memo[text] for text in texts if text in memo}
     if len(found) < len(set(texts)):
         with _analysing:
             with _memo_lock:
-                found.update({text: _per_text[text] for text in texts if text not in found and text in _per_text})
+                found.update({text: memo[text] for text in texts if text not in found and text in memo})
             missing = list(dict.fromkeys(text for text in texts if text not in found))
-            feelings = sentiment_model.sentiments(missing, cache_dir=sentiment_model_dir())
-            for text, feeling in zip(missing, feelings, strict=True):
-                found[text] = (known.classify(text), feeling)
+            found.update(zip(missing, compute(missing), strict=True))
             with _memo_lock:
                 for text in missing:
-                    _per_text[text] = found[text]
-                while len(_per_text) > KEPT_COMMENTS:
-                    _per_text.popitem(last=False)
-    return [found[text][0] for text in texts], [found[text][1] for text in texts]
+                    memo[text] = found[text]
+                while len(memo) > KEPT_COMMENTS:
+                    memo.popitem(last=False)
+    return [found[text] for text in texts]
+
+
+def known_topics(texts: list[str]) -> list[list[taxonomy.TopicMatch]]:
+    """The taxonomy's topics found in each text."""
+    known = taxonomy.default_taxonomy()
+    return _per_text(_topics_of_text, texts, lambda missing: [known.classify(text) for text in missing])
+
+
+def sentiments(texts: list[str]) -> list[Any]:
+    """The sentiment of each text (govcx.feedback.text.sentiment_model)."""
+    return _per_text(_sentiment_of_text, texts,
+                     lambda missing: sentiment_model.sentiments(missing, cache_dir=sentiment_model_dir()))
 
 
 def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> Any:
@@ -119,15 +131,15 @@ def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> An
 def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None = None, topic: str = "",
             sentiment: str = "", n_topics: int = 6) -> CommentAnalysis:
     queryset = commented(user, service_id=service_id, since=since)
-    rows = list(queryset.order_by("-submitted_at", "-id").values("id", "service_id", "submitted_at", "comment")
-                [:MAX_COMMENTS])
+    # the texts of all analysed comments, the rest only of those shown (reading 2,000 dates costs milliseconds)
+    rows = list(queryset.order_by("-submitted_at", "-id").values_list("id", "comment")[:MAX_COMMENTS])
     result = CommentAnalysis(total=queryset.count(), analysed=len(rows))
     if not rows:
         return result
-    texts = [r["comment"] for r in rows]
+    texts = [text for _, text in rows]
     known_taxonomy = taxonomy.default_taxonomy()
     language = (get_language() or "en")[:2]
-    matches, feelings = _per_comment(texts, known_taxonomy)
+    matches, feelings = known_topics(texts), sentiments(texts)
     counts = Counter(m.code for found in matches for m in found)
     titles = {t.code: t.title.get(language) or t.title.get("en", t.code) for t in known_taxonomy.topics}
     requirement_names = _requirement_titles(language)
@@ -146,15 +158,19 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
                                   "known": [titles.get(c, c) for c in t.taxonomy_codes]}
                                  for t in model.topics if t.size]
     shown: set[str] = set()
-    for row, found, feeling in zip(rows, matches, feelings, strict=True):
+    for (response_id, text), found, feeling in zip(rows, matches, feelings, strict=True):
         if (topic and topic not in {m.code for m in found}) or (sentiment and feeling.label != sentiment):
             continue
-        same_text = " ".join(row["comment"].casefold().split())
+        same_text = " ".join(text.casefold().split())
         if same_text in shown:  # the same words from several people are shown once, as one example
             continue
         shown.add(same_text)
-        result.comments.append({**row, "topics": [titles.get(m.code, m.code) for m in found],
-                                "sentiment": feeling.label})
+        result.comments.append({"id": response_id, "comment": text,
+                                "topics": [titles.get(m.code, m.code) for m in found], "sentiment": feeling.label})
         if len(result.comments) >= 100:
             break
+    details = {row["id"]: row for row in Response.objects.filter(id__in=[c["id"] for c in result.comments])
+               .values("id", "service_id", "submitted_at")}
+    # a comment deleted in between is left out, as it would be on the next page
+    result.comments = [{**comment, **details[comment["id"]]} for comment in result.comments if comment["id"] in details]
     return result
