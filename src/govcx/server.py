@@ -46,6 +46,13 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_lo
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            # A worker takes a connection only when one of its threads is free, and a connection carries one
+            # request: the kernel then hands each request to a worker that can start it at once, one queue for all
+            # workers. With kept-alive connections a client stays pinned to the worker that first accepted it,
+            # however busy that worker is: at 20 signed-in clients on 2 cores that doubled the slowest pages' p95
+            # (docs/architecture.md, "Serving"). Keeping connections alive is the TLS proxy's job in front of it.
+            "keepalive": 0,
+            "worker_connections": threads,
             "timeout": timeout,
             "accesslog": "-" if access_log else None,
             "preload_app": True,

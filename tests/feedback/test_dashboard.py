@@ -328,11 +328,11 @@ def test_figures_asked_for_together_are_computed_once():
 
     key = ("test", object())
     results: list = []
-    threads = [threading.Thread(target=lambda: results.append(figures._remembered(key, slow("same"))))
+    threads = [threading.Thread(target=lambda: results.append(figures.remembered_figures(key, slow("same"))))
                for _ in range(5)]
     for thread in threads:
         thread.start()
-    other = figures._remembered(("test", object()), slow("other"))
+    other = figures.remembered_figures(("test", object()), slow("other"))
     for thread in threads:
         thread.join()
     assert calls.count("same") == 1 and calls.count("other") == 1

@@ -142,7 +142,7 @@ def aggregate_rows(table: Any, aggregate: Callable[..., Any], **arguments: Any) 
     key is made of the arguments themselves, so a figure already computed costs no Ibis expression to be built
     (building one takes milliseconds). Not a page cache: every request still lists the store's parts."""
     key = (aggregate.__module__, aggregate.__qualname__, table.op(), _key_of(arguments), request_store_state())
-    found = _remembered(key, lambda: aggregate(table, **arguments).to_pyarrow().to_pylist())
+    found = remembered_figures(key, lambda: aggregate(table, **arguments).to_pyarrow().to_pylist())
     return [dict(row) for row in found]
 
 
@@ -184,7 +184,7 @@ def store_state() -> tuple[tuple[str, int, int, int], ...]:
     return tuple(state)
 
 
-def _remembered(key: Any, compute: Any) -> Any:
+def remembered_figures(key: Any, compute: Any) -> Any:
     """The kept value of `key`, else `compute()`'s, computed once: requests that ask for the same figures while
     they are being computed wait for that computation instead of each running it (20 requests arriving at a
     fresh worker would otherwise all run the same queries at once)."""
@@ -328,7 +328,7 @@ def _drivers(dashboard: Dashboard, table, where: AnswerFilter, candidates: list[
     # the analysis of the same answers is done once per process, as an aggregate is (see aggregate_rows)
     key = ("drivers", table.op(), _key_of({"drivers": candidates, "outcome": outcome, "where": where}),
            request_store_state())
-    found = _remembered(key, lambda: _driver_analysis(table, candidates, outcome, where))
+    found = remembered_figures(key, lambda: _driver_analysis(table, candidates, outcome, where))
     if found is not None:
         dashboard.drivers, dashboard.drivers_r_squared, dashboard.drivers_sampled = found
 

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
-from govcx import labels
+from govcx import i18n, labels
 from govcx.common.forms import search_attrs
 from govcx.common.weburls import is_safe_link
 from govcx.i18n import localized
@@ -152,3 +152,10 @@ def check_note(note: str | None):
 def searchable() -> str:
     """` data-search=... data-search-found=...` for a long hand-written select: app.js adds its search box."""
     return format_html_join("", ' {}="{}"', search_attrs().items())
+
+
+
+@register.filter(is_safe=True)
+def fixed(value: Any, places: int = 2) -> str:
+    """`floatformat:places`, faster: see govcx.i18n.fixed."""
+    return i18n.fixed(value, places)
