@@ -2,12 +2,15 @@
 
 Serves the database in GOVCX_DATABASE_URL (the issue's figure is on PostgreSQL; load it first with
 `GOVCX_DEMO=1 govcx demo --no-serve`) with `govcx serve` (gunicorn, no whole-page caching anywhere), signs in as the
-demo administrator, and runs wrk against each page in turn: 20 connections, --seconds each. Prints requests/s,
-p50/p95/p99 per page and the target (p95 under 300 ms; the quarterly report, the assessment and filtered comments
-under 1 s warm). A page that answers anything but 200 fails the run.
+demo administrator, waits until the workers have finished warming their engines, and runs wrk against each page
+in turn: 20 connections, --warm-seconds not counted (every worker thread's first request of the page), then
+--seconds measured. Prints requests/s, p50/p95/p99 per page, the CPU per request of the gunicorn workers and of
+PostgreSQL's backends (from /proc), and the target (p95 under 300 ms; the quarterly report, the assessment and
+filtered comments under 1 s warm). A page that answers anything but 200 fails the run. The server runs with
+`govcx serve`'s defaults unless --workers, --threads or --keepalive say otherwise.
 
     GOVCX_DEMO=1 GOVCX_DATABASE_URL=postgres://postgres@127.0.0.1:54332/govcx \\
-        uv run python benchmarks/bench_pages.py [--clients 20] [--seconds 10] [--workers 2] [--threads 8]
+        uv run python benchmarks/bench_pages.py [--clients 20] [--seconds 10] [--workers N] [--threads N]
 """
 
 from __future__ import annotations
@@ -90,11 +93,10 @@ def session_cookie() -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, options: list[str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "govcx.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--no-access-log"],
-        env={**os.environ}, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
+        [sys.executable, "-m", "govcx.cli", "serve", "--bind", f"127.0.0.1:{port}", *options, "--no-access-log"],
+        env={**os.environ}, stdout=subprocess.PIPE, stderr=open(log, "w"), text=True,
     )
 
 
@@ -150,26 +152,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--warm-seconds", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="default: govcx serve's")
+    parser.add_argument("--threads", type=int, help="default: govcx serve's")
+    parser.add_argument("--keepalive", type=int, help="default: govcx serve's")
     parser.add_argument("--port", type=int, default=8768)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     setup_django()
+    from bench_feedback_ingest import cpu_snapshot, cpu_spent, database_server_pid, wait_for_idle_workers
     from django.db import connection
 
     pages, cookie = main_pages(), session_cookie()
     folder = Path(tempfile.mkdtemp(prefix="govcx-bench-pages-"))
     base = f"http://127.0.0.1:{args.port}"
-    server = start_server(args.port, args.workers, args.threads, folder / "server.log")
+    options = [f"--{name}={value}" for name, value in
+               (("workers", args.workers), ("threads", args.threads), ("keepalive", args.keepalive))
+               if value is not None]
+    server = start_server(args.port, options, folder / "server.log")
     failed = False
     try:
         wait_until_up(base, server)
-        print(f"database: {connection.vendor}; server: gunicorn {args.workers} workers x {args.threads} threads; "
-              f"{args.clients} signed-in clients, {args.seconds} s a page, on the same {os.cpu_count()} cores")
+        wait_for_idle_workers(server.pid)
+        database_pid = database_server_pid()
+        serving = server.stdout.readline().strip() if server.stdout else ""
+        print(f"database: {connection.vendor}; {serving}; keep-alive: "
+              f"{args.keepalive if args.keepalive is not None else 'serve default'}; {args.clients} signed-in "
+              f"clients, {args.warm_seconds} s warm + {args.seconds} s measured a page, on the same "
+              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
         print(f"{'page':22s} {'first s':>8s} {'warm s':>7s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} "
-              f"{'p99 ms':>7s}  path")
+              f"{'p99 ms':>7s} {'CPU ms':>7s} {'DB ms':>6s}  path")
         for name, path in pages.items():
             status, first = get(base, path, cookie)
             warm_status, warm = get(base, path, cookie)
@@ -177,12 +190,19 @@ def main() -> None:
                 print(f"{name:22s} answered {status}/{warm_status}: {path}")
                 failed = True
                 continue
+            if args.warm_seconds:
+                run_wrk(base, path, cookie, args.clients, args.warm_seconds, folder)
+            before = cpu_snapshot(server.pid, database_pid)
             figures = run_wrk(base, path, cookie, args.clients, args.seconds, folder)
+            after = cpu_snapshot(server.pid, database_pid)
             rate = figures["requests"] / (figures["duration_us"] / 1e6)
             errors = figures["non2xx"] + figures["socket_errors"]
             failed |= errors > 0
+            each = 1000 / max(figures["requests"], 1)
             print(f"{name:22s} {first:8.2f} {warm:7.2f} {rate:7.1f} {figures['p50']:7.0f} {figures['p95']:7.0f} "
-                  f"{figures['p99']:7.0f}  {path}" + (f"  ({errors} errors)" if errors else ""))
+                  f"{figures['p99']:7.0f} {cpu_spent(before, after, 'w') * each:7.1f} "
+                  f"{cpu_spent(before, after, 'd') * each:6.1f}  {path}" + (f"  ({errors} errors)" if errors else ""))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         print(TARGET)
     finally:
         stop_server(server)

@@ -37,7 +37,19 @@ def _post_fork(server: Any, worker: Any) -> None:
     warm_in_background()
 
 
-def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_log: bool = True) -> None:
+def one_queue(threads: int, keepalive: int) -> dict[str, Any]:
+    """Without kept-alive connections (`keepalive` 0, the default) a worker takes a connection only when one of its
+    threads is free, and a connection carries one request: the kernel hands each request to a worker that can start
+    it at once, one queue for all workers, as behind a proxy that opens a connection per request. A kept-alive
+    connection stays with the worker that first accepted it, however busy that worker is: at 20 signed-in clients on
+    2 cores that nearly doubled the slowest pages' p95 (docs/architecture.md, "Serving"). With keep-alive (a public
+    ingestion server without a proxy, where reconnecting per response costs a quarter of its throughput) a worker
+    must go on accepting while its idle connections wait, so gunicorn's own limit stays."""
+    return {"worker_connections": threads} if keepalive == 0 else {}
+
+
+def serve(*, bind: str, workers: int, threads: int, keepalive: int = 0, timeout: int = 60,
+          access_log: bool = True) -> None:
     from govcx.warmup import ReplacementImports
 
     GovcxServer(
@@ -46,13 +58,8 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60, access_lo
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
-            # A worker takes a connection only when one of its threads is free, and a connection carries one
-            # request: the kernel then hands each request to a worker that can start it at once, one queue for all
-            # workers. With kept-alive connections a client stays pinned to the worker that first accepted it,
-            # however busy that worker is: at 20 signed-in clients on 2 cores that doubled the slowest pages' p95
-            # (docs/architecture.md, "Serving"). Keeping connections alive is the TLS proxy's job in front of it.
-            "keepalive": 0,
-            "worker_connections": threads,
+            "keepalive": keepalive,
+            **one_queue(threads, keepalive),
             "timeout": timeout,
             "accesslog": "-" if access_log else None,
             "preload_app": True,

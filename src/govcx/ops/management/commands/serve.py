@@ -21,12 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("GOVCX_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("GOVCX_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("GOVCX_THREADS", "4")))
+        parser.add_argument("--keepalive", type=int, default=int(os.environ.get("GOVCX_KEEPALIVE", "0")),
+                            help="seconds a client's connection is kept for its next request; 0 (default): one "
+                                 "request per connection, each request to the first free worker")
         parser.add_argument("--migrate", action="store_true", help="apply database migrations first")
         parser.add_argument("--no-access-log", action="store_true")
         parser.add_argument("--with-worker", action="store_true",
                             help="also run `govcx worker` as a child process (production runs it as its own service)")
 
-    def handle(self, *args, bind: str, workers: int, threads: int, migrate: bool, no_access_log: bool,
+    def handle(self, *args, bind: str, workers: int, threads: int, keepalive: int, migrate: bool, no_access_log: bool,
                with_worker: bool, **options):
         reasons = unsafe_start_reasons()
         if reasons:
@@ -35,4 +38,4 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"govcx serving on http://{bind} ({workers} workers × {threads} threads)")
         with worker_beside(enabled=with_worker):
-            serve(bind=bind, workers=workers, threads=threads, access_log=not no_access_log)
+            serve(bind=bind, workers=workers, threads=threads, keepalive=keepalive, access_log=not no_access_log)
