@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -153,6 +154,7 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
     study = selectors.access_study(request.user, study_id)
+    prefetch_related_objects([study], "tasks", "participants", "quotas")  # read by the analysis and the page alike
     analysis = selectors.study_analysis(study)
     personal = selectors.can_view_participants(request.user, study)
     can_run = selectors.can_run_study(request.user, study)

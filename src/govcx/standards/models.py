@@ -75,7 +75,9 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["service", "pack"])]
+        indexes = [models.Index(fields=["service", "pack"]),
+                   # each service's newest assessment (selectors.latest_assessments, on home and every passport)
+                   models.Index(fields=["service", "-created_at", "-id"], name="assessment_newest")]
 
     def __str__(self) -> str:
         return f"{self.service.code} × {self.pack.pack_id} v{self.pack.version} ({self.stage})"

@@ -30,7 +30,7 @@ class Row:
 def requirement_rows(assessment: Assessment) -> list[Row]:
     """Groups and applicable requirements in document order, each requirement with its recorded outcome."""
     pack = assessment.pack.parsed
-    outcomes = {o.requirement_id: o for o in assessment.outcomes.all()}
+    outcomes = {o.requirement_id: o for o in assessment.outcomes.select_related("recorded_by")}  # rows name who
     scores = {n["id"]: n for n in assessment.result.get("nodes", [])}
     categories = {c.code for c in assessment.service.client_categories.all()}
     applicable = {
