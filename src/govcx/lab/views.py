@@ -28,7 +28,7 @@ from govcx.lab.models import OwnerConsent, ParticipantStatus, StudyStatus
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import study as study_services
 from govcx.registry.models import ClientCategory, Organisation, Service
-from govcx.registry.selectors import service_list
+from govcx.registry.selectors import client_categories_by_code, service_list
 
 # ---- shared by the lab's views ------------------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "may_decide_owner_consent": _may_decide_owner_consent(request.user, study),
         "can_view_participants": personal,
         "is_open": study.status != StudyStatus.CLOSED,
-        "quota_form": forms.QuotaForm(categories=ClientCategory.objects.all()),
+        "quota_form": forms.QuotaForm(categories=client_categories_by_code().values()),
         "session_form": forms.SessionForm(participants=active),
     }
     return render(request, "lab/study_detail.html", context)
