@@ -3,7 +3,7 @@ known topic, with the sentiment confusion matrix, for one split of src/govcx/fee
 (the held-out part by default); or cross-validate the sentiment model over its training parts, one part left out at a
 time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-5] [--errors] [--rules] [--compare]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-6] [--errors] [--rules] [--compare]
       uv run python benchmarks/comment_analysis_eval.py --cross-validate
 
 --compare also scores the split with a model trained only on the training parts of the previous round
@@ -29,7 +29,8 @@ from govcx.feedback.text.sentiment import sentiment
 from govcx.feedback.text.sentiment_model import HELD_OUT, LABELLED, TRAINING_SPLITS, fit, sentiments
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
-EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5")
+EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5",
+                           "held-out-4")
 
 
 def print_sentiment(comments: Sequence[LabelledComment], label_of: Callable[[str], str]) -> None:

@@ -195,6 +195,14 @@ def test_a_question_with_li_asks_for_information():
     assert sentiment("Нужно ли брать оригинал или хватит плохой копии?").label == "neutral"
 
 
+def test_a_form_that_shares_a_stem_with_a_lexicon_word_of_another_meaning_is_no_hit():
+    # "please" stems like "pleased", "car" like "care", "issued" like "issue": a request, a vehicle, a handing-out
+    assert sentiment("Please book me with the same officer as last time.").contributions == ()
+    assert sentiment("Registered the car, certificate issued.").contributions == ()
+    assert sentiment("I am very pleased").label == "positive"
+    assert sentiment("Another issue with the site").label == "negative"
+
+
 def test_boosters_strengthen():
     assert sentiment("очень хорошо").score > sentiment("хорошо").score > 0
 

@@ -1,6 +1,6 @@
 """The comment analysis measured on the committed labelled comments (src/govcx/feedback/text/labelled_comments.tsv).
 
-The held-out part (HELD_OUT, held-out-5) was written and committed before the sentiment model was last changed, and
+The held-out part (HELD_OUT, held-out-6) was written and committed before the sentiment model was last changed, and
 the model never trains on it; the figures asserted here are those reported in docs/feedback.md, so a change that makes
 the analysis worse on comments it has not seen fails here."""
 
@@ -21,11 +21,12 @@ from govcx.feedback.text.taxonomy import classify, topic_codes
 
 pytestmark = pytest.mark.one_database
 
-# Measured once on held-out-5 (docs/feedback.md): macro-F1 0.846 (0.809 before this round; the issue asks for 0.85,
-# which this part misses by 0.004); known topics recall 0.755 (0.643 before), precision 0.883 (0.894 before).
-HELD_OUT_MACRO_F1 = 0.84
-HELD_OUT_TOPIC_RECALL = 0.74
-HELD_OUT_TOPIC_PRECISION = 0.87
+# Measured on held-out-6 (docs/feedback.md) once before this round's changes and once after: macro-F1 0.719 -> 0.827
+# (the issue asks for 0.85, which this part, by another writer, misses); known topics (taxonomy unchanged) recall
+# 0.625, precision 0.683.
+HELD_OUT_MACRO_F1 = 0.82
+HELD_OUT_TOPIC_RECALL = 0.62
+HELD_OUT_TOPIC_PRECISION = 0.68
 
 
 def _words_of(text: str) -> str:

@@ -6,7 +6,8 @@ analysis of social media text, *ICWSM-14*), adapted to comments about public ser
 - **Lexicon** (``lexicon/<lang>.txt``): lemmas and multi-word phrases with scores −1..1. Words are lemmatised
   (pymorphy3 for Russian, the stemmer of :mod:`~govcx.feedback.text.tokenise` for English), so one entry covers
   every form; a phrase ("до сих пор", "still waiting", "не работать") is matched on lemmas in sequence and wins
-  over its single words.
+  over its single words. A form whose stem is that of a lexicon word of another meaning (OTHER_MEANING: "please",
+  which asks, shares the stem of "pleased"; "car" that of "care"; "issued" that of "issue") is no hit.
 - **Intensifiers and dampeners**: a booster within the two words before a hit ("очень", "very") raises its
   magnitude by 30 % (VADER's 0.293, rounded); a dampener ("немного", "slightly", "вроде") lowers it by 30 %.
 - **Negation**: a negator ("не", "нет", "ни", "никогда", "без", "not", "no", "never", "-n't", "without") within
@@ -113,6 +114,9 @@ IRONY_MARKERS = (("всего-то",), ("всего", "лишь"), ("ну", "д�
                  ("целый",), ("oh", "great"), ("yeah", "right"), ("bravo",), ("genius",), ("i", "love", "how"),
                  ("a", "whole"), ("thanks", "a", "lot"), ("amazingly",), ("если", "вы", "нравиться"),
                  ("if", "you", "enjoy"), ("if", "you", "lik"), ("if", "you", "lov"))
+# Forms whose stem is that of a lexicon word of another meaning: "please" asks (its stem is that of "pleased"),
+# "car"/"cars" are vehicles (the stem of "care"), "issued" gives out (the stem of "an issue"). They are no hit.
+OTHER_MEANING = frozenset({"please", "car", "cars", "issued"})
 _CLAUSE_END = frozenset(".,;:!?—–()…")
 _SENTENCE_END = frozenset(".!?…")
 _INTRODUCES = frozenset(":—–")
@@ -265,12 +269,13 @@ def _find_hits(tokens: list[_Token]) -> list[_Hit]:
     scores, longest = lexicon(), _longest_phrase()
     hits: list[_Hit] = []
     words = [i for i, t in enumerate(tokens) if not t.punct]
+    other = {i for i in words if tokens[i].word in OTHER_MEANING}
     position = 0
     while position < len(words):
         for size in range(min(longest, len(words) - position), 0, -1):
             span = words[position : position + size]
             key = tuple(tokens[i].lemma for i in span)
-            if key in scores:
+            if key in scores and not (size == 1 and span[0] in other):
                 hits.append(_Hit(span[0], span[-1] + 1, scores[key], scores[key]))
                 position += size
                 break

@@ -114,7 +114,8 @@ def _cyrillic(word: str) -> str:
 # English words that transliterated Russian never has: one of them keeps a comment English.
 _ENGLISH_ONLY = frozenset("""the and is was were are for with of at it its this that you your have has had not
 be been an in from they we he she there what when where how why can will would could very but or if all just got
-get our their them than then been am me which who""".split())
+get our their them than then been am me which who here yet only still again never always about after into
+out""".split())
 
 
 @cache
