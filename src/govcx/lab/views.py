@@ -165,7 +165,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "tasks": list(study.tasks.all()),
         "quotas": selectors.quota_fill(study),
         "participants": [selectors.participant_dict(p, personal=personal) for p in participants],
-        "sessions": study.sessions.select_related("participant", "moderator"),
+        "sessions": study.sessions.select_related("participant"),  # the table names the participant only
         "findings": analysis.findings,
         "planning": planning_figures(study, analysis, len(active)),
         "analysis": analysis,
