@@ -169,7 +169,7 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
                                 "topics": [titles.get(m.code, m.code) for m in found], "sentiment": feeling.label})
         if len(result.comments) >= 100:
             break
-    details = {row["id"]: row for row in Response.objects.filter(id__in=[c["id"] for c in result.comments])
+    details = {row["id"]: row for row in queryset.filter(id__in=[c["id"] for c in result.comments])
                .values("id", "service_id", "submitted_at")}
     # a comment deleted in between is left out, as it would be on the next page
     result.comments = [{**comment, **details[comment["id"]]} for comment in result.comments if comment["id"] in details]
