@@ -14,9 +14,7 @@ _WIDE = Context(prec=200)
 
 def localized(obj: Any, field: str, language: str | None = None) -> str:
     """The field in the active language, falling back to English where the translation is empty."""
-    lang = (language or get_language() or "en")[:2]
-    value = getattr(obj, f"{field}_{lang}", None) if lang in ("en", "ru") else None
-    return value or getattr(obj, f"{field}_en", "") or ""
+    return localized_pair(getattr(obj, f"{field}_en", ""), getattr(obj, f"{field}_ru", ""), language)
 
 
 def localized_pair(english: str, russian: str, language: str | None = None) -> str:
