@@ -35,6 +35,7 @@ PURE_MODULES = [
     "govcx.errors",
     "govcx.common.tabular",
     "govcx.common.charts",
+    "govcx.common.kept",
     "govcx.common.palette",
     "govcx.common.tokens",
     "govcx.common.weburls",

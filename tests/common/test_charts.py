@@ -8,6 +8,7 @@ import pytest
 import vl_convert
 
 from govcx.common import charts
+from govcx.common.kept import Kept
 
 
 def bars(values: list[int]) -> alt.Chart:
@@ -26,7 +27,7 @@ def drawn(monkeypatch):
         return real(spec, *args, **kwargs)
 
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
-    monkeypatch.setattr(charts, "_drawn", type(charts._drawn)())
+    monkeypatch.setattr(charts, "_drawn", Kept(charts._DRAWN_IN_MEMORY))
     monkeypatch.setattr(charts, "_drawings_dir", None)
     return calls
 
@@ -45,11 +46,11 @@ def test_a_named_folder_shares_drawings_between_processes(drawn, tmp_path, monke
     charts.keep_drawings_in(tmp_path)
     first = charts.render_svg(bars([5, 6]), "Ratings")
     assert len(drawn) == 1 and len(list(tmp_path.glob("*.svg"))) == 1
-    monkeypatch.setattr(charts, "_drawn", type(charts._drawn)())  # another process: nothing in memory
+    monkeypatch.setattr(charts, "_drawn", Kept(charts._DRAWN_IN_MEMORY))  # another process: nothing in memory
     assert charts.render_svg(bars([5, 6]), "Ratings") == first
     assert len(drawn) == 1
     (next(tmp_path.glob("*.svg"))).write_text("")  # a drawing lost on disk is drawn again, not shown empty
-    monkeypatch.setattr(charts, "_drawn", type(charts._drawn)())
+    monkeypatch.setattr(charts, "_drawn", Kept(charts._DRAWN_IN_MEMORY))
     assert charts.render_svg(bars([5, 6]), "Ratings") == first
     assert len(drawn) == 2
 

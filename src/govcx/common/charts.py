@@ -15,10 +15,11 @@ import json
 import os
 import re
 import threading
-from collections import OrderedDict
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from govcx.common.kept import MISSING, Kept
 
 if TYPE_CHECKING:
     import altair as alt
@@ -31,9 +32,8 @@ _VEGA_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
 #: Drawings kept by their specification: vega takes seconds for a chart of ~75 services, and the same figures are
 #: drawn again by every worker and after every restart. In memory (bounded) and, once `keep_drawings_in` named a
 #: folder (the server's var dir), on disk, shared by the workers.
-_drawn: OrderedDict[str, str] = OrderedDict()
-_drawn_lock = threading.Lock()
 _DRAWN_IN_MEMORY = 256
+_drawn = Kept(_DRAWN_IN_MEMORY)
 _DRAWN_ON_DISK = 2000  # the newest; checked every _PRUNE_EVERY drawings written
 _PRUNE_EVERY = 100
 _drawings_dir: Path | None = None
@@ -68,10 +68,9 @@ def _converter_version() -> str:
 
 
 def _kept_drawing(key: str) -> str | None:
-    with _drawn_lock:
-        if key in _drawn:
-            _drawn.move_to_end(key)
-            return _drawn[key]
+    kept: str = _drawn.get(key)
+    if kept is not MISSING:
+        return kept
     folder = _drawings_dir
     if folder is None:
         return None
@@ -81,12 +80,12 @@ def _kept_drawing(key: str) -> str | None:
         return None
     if not svg.startswith("<svg"):  # emptied or damaged on disk: drawn again
         return None
-    _remember(key, svg)
+    _drawn.put(key, svg)
     return svg
 
 
 def _keep_drawing(key: str, svg: str) -> None:
-    _remember(key, svg)
+    _drawn.put(key, svg)
     folder = _drawings_dir
     if folder is None:
         return
@@ -108,10 +107,3 @@ def _prune(folder: Path) -> None:
     for old in drawings[_DRAWN_ON_DISK:]:
         old.unlink(missing_ok=True)
 
-
-def _remember(key: str, svg: str) -> None:
-    with _drawn_lock:
-        _drawn[key] = svg
-        _drawn.move_to_end(key)
-        while len(_drawn) > _DRAWN_IN_MEMORY:
-            _drawn.popitem(last=False)

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from govcx.accounts.scoping import visible_organisation_ids
+from govcx.common.kept import MISSING, Kept
 from govcx.common.request_memo import remembered
 from govcx.feedback import stats
 from govcx.feedback.analytics_sync import answers_store_path
@@ -127,11 +127,11 @@ def _figure(key: Any, row: dict, confidence: float = CONFIDENCE) -> Figure:
                   scale_min=int(row["scale_min"]), scale_max=int(row["scale_max"]), moments=moments)
 
 
-#: Aggregates already computed, by their expression (see `_rows`); the most recently used are kept.
-_results: OrderedDict[Any, list[dict]] = OrderedDict()
-_results_lock = threading.Lock()
-_computing: dict[Any, threading.Lock] = {}
+#: Figures already computed, by their arguments (see `aggregate_rows`); the most recently used are kept.
 RESULTS_KEPT = 512
+_results = Kept(RESULTS_KEPT)
+_computing: dict[Any, threading.Lock] = {}  # one lock per key being computed
+_computing_lock = threading.Lock()
 
 
 def aggregate_rows(table: Any, aggregate: Callable[..., Any], **arguments: Any) -> list[dict]:
@@ -188,23 +188,20 @@ def remembered_figures(key: Any, compute: Any) -> Any:
     """The kept value of `key`, else `compute()`'s, computed once: requests that ask for the same figures while
     they are being computed wait for that computation instead of each running it (20 requests arriving at a
     fresh worker would otherwise all run the same queries at once)."""
-    with _results_lock:
-        if key in _results:
-            _results.move_to_end(key)
-            return _results[key]
+    found = _results.get(key)
+    if found is not MISSING:
+        return found
+    with _computing_lock:
         computing = _computing.setdefault(key, threading.Lock())
     with computing:
-        with _results_lock:
-            if key in _results:
-                return _results[key]
+        found = _results.get(key)
+        if found is not MISSING:
+            return found
         try:
             found = compute()
-            with _results_lock:
-                _results[key] = found
-                while len(_results) > RESULTS_KEPT:
-                    _results.popitem(last=False)
+            _results.put(key, found)
         finally:
-            with _results_lock:
+            with _computing_lock:
                 _computing.pop(key, None)
     return found
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from govcx.common.kept import MISSING, Kept
 from govcx.feedback.models import Response
 from govcx.feedback.selectors import response_list
 from govcx.feedback.text import sentiment_model, taxonomy
@@ -30,10 +31,9 @@ KEPT_TOPIC_MODELS = 32
 # of a process), and the discovered topics only on the texts analysed together: both are computed once per
 # process instead of on every request (about a second of CPU for 2,000 comments). The comments themselves are
 # read from the database on every request, so a new or deleted comment shows at once.
-_topics_of_text: OrderedDict[str, list[taxonomy.TopicMatch]] = OrderedDict()
-_sentiment_of_text: OrderedDict[str, Any] = OrderedDict()
-_topic_models: OrderedDict[bytes, Any] = OrderedDict()
-_memo_lock = threading.Lock()
+_topics_of_text = Kept(KEPT_COMMENTS)
+_sentiment_of_text = Kept(KEPT_COMMENTS)
+_topic_models = Kept(KEPT_TOPIC_MODELS)
 # One analysis of new comments at a time: requests arriving together at a fresh worker wait for the first one
 # instead of each analysing the same comments (the work holds the GIL, so running them together gains nothing).
 _analysing = threading.Lock()
@@ -74,21 +74,16 @@ def _requirement_titles(language: str) -> dict[tuple[str, str], str]:
     return titles
 
 
-def _per_text(memo: OrderedDict[str, Any], texts: list[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
+def _per_text(memo: Kept, texts: list[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
     """Each text's value from `memo`, computing (in one call) those this process has not analysed yet."""
-    with _memo_lock:
-        found = {text: memo[text] for text in texts if text in memo}
+    found = memo.get_many(texts)
     if len(found) < len(set(texts)):
         with _analysing:
-            with _memo_lock:
-                found.update({text: memo[text] for text in texts if text not in found and text in memo})
+            found.update(memo.get_many(text for text in texts if text not in found))
             missing = list(dict.fromkeys(text for text in texts if text not in found))
-            found.update(zip(missing, compute(missing), strict=True))
-            with _memo_lock:
-                for text in missing:
-                    memo[text] = found[text]
-                while len(memo) > KEPT_COMMENTS:
-                    memo.popitem(last=False)
+            computed = dict(zip(missing, compute(missing), strict=True))
+            memo.put_many(computed)
+            found.update(computed)
     return [found[text] for text in texts]
 
 
@@ -107,24 +102,20 @@ def sentiments(texts: list[str]) -> list[Any]:
 def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> Any:
     """The topic model of these texts (None when they have too few distinct words), once per set of texts."""
     key = hashlib.sha256("\x00".join([str(n_topics), *texts]).encode()).digest()
-    with _memo_lock:
-        if key in _topic_models:
-            _topic_models.move_to_end(key)
-            return _topic_models[key]
+    model = _topic_models.get(key)
+    if model is not MISSING:
+        return model
     from govcx.feedback.text import topics  # scikit-learn takes seconds to import: only when needed
 
     with _analysing:
-        with _memo_lock:
-            if key in _topic_models:
-                return _topic_models[key]
+        model = _topic_models.get(key)
+        if model is not MISSING:
+            return model
         try:
             model = topics.discover_topics(texts, n_topics=n_topics, taxonomy=known)
         except ValueError:  # too few distinct words to factorise
             model = None
-        with _memo_lock:
-            _topic_models[key] = model
-            while len(_topic_models) > KEPT_TOPIC_MODELS:
-                _topic_models.popitem(last=False)
+        _topic_models.put(key, model)
     return model
 
 
