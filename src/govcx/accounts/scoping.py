@@ -95,14 +95,23 @@ class ScopedQuerySet(models.QuerySet):
         if "organisation_lookup" in cls.__dict__:  # the single-lookup spelling of before: silently ignored otherwise
             raise TypeError(f"{cls.__name__}: declare organisation_lookups, not organisation_lookup")
 
-    def for_user(self, user: Any, action: Action = Action.VIEW) -> ScopedQuerySet:
+    def scope(self, user: Any, action: Action = Action.VIEW) -> Q | bool:
+        """The records in the user's scope for `action`: True for every record, False for none, else the
+        condition they meet."""
         lookups = [lookup for lookup, actions in self.organisation_lookups.items() if action in actions]
         if not lookups or not can(user, action):
-            return self.none()
+            return False
         ids = visible_organisation_ids(user, action)
         if ids is None:
+            return True
+        return reduce(operator.or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups))
+
+    def for_user(self, user: Any, action: Action = Action.VIEW) -> ScopedQuerySet:
+        condition = self.scope(user, action)
+        if condition is True:
             return self
-        condition = reduce(operator.or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups))
+        if condition is False:
+            return self.none()
         if self.multi_valued:
             return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
         return self.filter(condition)
@@ -119,15 +128,21 @@ def access(queryset: ScopedQuerySet, user: Any, pk: Any, action: Action = Action
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"{what} {pk} not found") from None
     require(user, action)
-    if action != Action.VIEW and not queryset.for_user(user, action).filter(pk=obj.pk).exists():
+    if action != Action.VIEW and not _reaches(queryset, user, obj, action):
         raise NotFound(f"{what} {pk} not found")
     return obj
 
 
 def can_access(user: Any, obj: models.Model, action: Action) -> bool:
     """Whether the user may take `action` on `obj` (its role allows it and its scope for the action reaches it)."""
-    scoped = type(obj)._default_manager.for_user(user, action)  # type: ignore[attr-defined]
-    return scoped.filter(pk=obj.pk).exists()
+    return _reaches(type(obj)._default_manager.all(), user, obj, action)
+
+
+def _reaches(queryset: Any, user: Any, obj: models.Model, action: Action) -> bool:
+    condition = queryset.scope(user, action)
+    if isinstance(condition, bool):  # every record or none: no need to ask the database about this one
+        return condition
+    return bool(queryset.for_user(user, action).filter(pk=obj.pk).exists())
 
 
 # --- maturity ---
