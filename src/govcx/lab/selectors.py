@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from govcx.accounts.models import User
@@ -220,45 +220,53 @@ def session_by_token(token: str, *, lock: bool = False) -> Session:
 # ---- the analysis -------------------------------------------------------------------------------------------
 
 
+def prefetch_study(study: Study) -> Study:
+    """`study` with its tasks, participants, quotas and sessions read once, for its analysis and its page alike."""
+    prefetch_related_objects([study], "tasks", "participants", "quotas", "sessions")
+    return study
+
+
 def study_input(study: Study, rule: VerdictRule | None = None) -> lab_analysis.StudyInput:
-    """The study's results as the plain data `analysis.analyse` takes (one query per table)."""
+    """The study's results as the plain data `analysis.analyse` takes: one query per table of results, and the
+    study's tasks, participants and sessions from `prefetch_study` when the caller prefetched them."""
+    tasks_by_id = {t.pk: t for t in study.tasks.all()}
+    codes = {p.pk: p.code for p in study.participants.all()}
     tasks = [
         lab_analysis.TaskInput(key=t.key, title=t.title, critical_path=t.critical_path,
                                benchmark=float(t.benchmark_completion), target_seconds=t.target_seconds)
-        for t in study.tasks.all()
+        for t in tasks_by_id.values()
     ]
     attempts = [
-        lab_analysis.AttemptInput(participant=code, task_key=key, outcome=outcome, seconds=seconds, errors=errors,
-                                  assists=assists, seq=seq)
-        for code, key, outcome, seconds, errors, assists, seq in Attempt.objects.filter(session__study=study)
+        lab_analysis.AttemptInput(participant=codes[participant], task_key=tasks_by_id[task].key, outcome=outcome,
+                                  seconds=seconds, errors=errors, assists=assists, seq=seq)
+        for participant, task, outcome, seconds, errors, assists, seq in Attempt.objects.filter(session__study=study)
         .order_by("id")
-        .values_list("session__participant__code", "task__key", "outcome", "seconds", "errors", "assists", "seq")
+        .values_list("session__participant_id", "task_id", "outcome", "seconds", "errors", "assists", "seq")
     ]
     answers: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
-    for code, kind, values in (QuestionnaireResponse.objects.filter(session__study=study)
-                               .order_by("session__participant__code", "id")
-                               .values_list("session__participant__code", "kind", "answers")):
-        answers[kind].append((code, list(values)))
-    completed = Session.objects.filter(study=study, status=SessionStatus.COMPLETED).values_list(
-        "participant__code", flat=True)
+    responses = QuestionnaireResponse.objects.filter(session__study=study).order_by("id").values_list(
+        "session__participant_id", "kind", "answers")
+    for participant, kind, values in sorted(responses, key=lambda row: codes[row[0]]):  # stable: by id within
+        answers[kind].append((codes[participant], list(values)))
+    completed = {codes[s.participant_id] for s in study.sessions.all() if s.status == SessionStatus.COMPLETED}
     affected: dict[int, set[str]] = defaultdict(set)
-    for finding_id, code in Finding.participants.through.objects.filter(finding__study=study).values_list(
-            "finding_id", "participant__code"):
-        affected[finding_id].add(code)
-    for finding_id, code in Observation.objects.filter(session__study=study, finding__isnull=False).values_list(
-            "finding_id", "session__participant__code"):
-        affected[finding_id].add(code)
+    named = Finding.participants.through.objects.filter(finding__study=study).order_by().values_list(
+        "finding_id", "participant_id")
+    observed = Observation.objects.filter(session__study=study, finding__isnull=False).order_by().values_list(
+        "finding_id", "session__participant_id")
+    for finding_id, participant in named.union(observed, all=True):
+        affected[finding_id].add(codes[participant])
     findings = [
         lab_analysis.FindingInput(id=f.pk, title=f.title, severity=f.severity, status=f.status,
-                                  task_key=f.task.key if f.task_id else None,
+                                  task_key=tasks_by_id[f.task_id].key if f.task_id else None,
                                   participants=frozenset(affected[f.pk]))
-        for f in study.findings.select_related("task")
+        for f in study.findings.all()
     ]
     return lab_analysis.StudyInput(
         tasks=tasks, attempts=attempts,
         sus=answers[QuestionnaireKind.SUS] if study.use_sus else (),
         umux_lite=answers[QuestionnaireKind.UMUX_LITE] if study.use_umux_lite else (),
-        findings=findings, participants=sorted(set(completed)), confidence=float(study.confidence),
+        findings=findings, participants=sorted(completed), confidence=float(study.confidence),
         include_failed_times=study.include_failed_times, discovery_p=float(study.discovery_p),
         discovery_goal=float(study.discovery_goal), rule=rule or VerdictRule(),
     )
@@ -290,7 +298,7 @@ def study_report_context(study: Study, user: Any) -> dict[str, Any]:
     ([(Quota, recruited)]), participants (dicts; personal fields only with VIEW_PARTICIPANTS),
     can_view_participants, can_run, severity_labels, generated_at.
     """
-    result = study_analysis(study)
+    result = study_analysis(prefetch_study(study))
     by_key = {t.key: t for t in result.tasks}
     tasks = list(study.tasks.all())
     for task in tasks:

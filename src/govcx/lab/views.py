@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can, require
 from govcx.common.bounds import parse_id
 from govcx.common.refusals import field_name, refusal_as_message, refusal_on_form
-from govcx.lab import forms, metrics, selectors
+from govcx.lab import forms, metrics, rows, selectors
 from govcx.lab.models import OwnerConsent, ParticipantStatus, StudyStatus
 from govcx.lab.services import participant as participant_services
 from govcx.lab.services import study as study_services
@@ -153,8 +152,7 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
 
 @login_required
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = selectors.access_study(request.user, study_id)
-    prefetch_related_objects([study], "tasks", "participants", "quotas")  # read by the analysis and the page alike
+    study = selectors.prefetch_study(selectors.access_study(request.user, study_id))
     analysis = selectors.study_analysis(study)
     personal = selectors.can_view_participants(request.user, study)
     can_run = selectors.can_run_study(request.user, study)
@@ -164,8 +162,8 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "study": study,
         "tasks": list(study.tasks.all()),
         "quotas": selectors.quota_fill(study),
-        "participants": [selectors.participant_dict(p, personal=personal) for p in participants],
-        "sessions": study.sessions.select_related("participant"),  # the table names the participant only
+        "participants": rows.participant_rows(participants, personal=personal),
+        "sessions": rows.session_rows(list(study.sessions.all()), participants),
         "findings": analysis.findings,
         "planning": planning_figures(study, analysis, len(active)),
         "analysis": analysis,
