@@ -23,7 +23,7 @@ from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
 from govcx.common.refusals import refusal_as_message
-from govcx.complaints import case_selectors, case_services
+from govcx.complaints import case_selectors, case_services, cells
 from govcx.complaints.case_selectors import CaseFilters, access_case
 from govcx.complaints.models import Case, CaseStatus
 from govcx.complaints.views import _date_or_none, _int_or_none
@@ -46,9 +46,12 @@ def _query(filters: CaseFilters, **override: object) -> str:
 
 def _row(case: Case, today: dt.date) -> dict:
     status = case_selectors.case_status(case=case, today=today)
+    days_left, days_overdue = (case.due_on - today).days, (today - case.due_on).days
     return {"case": case, "status": status, "status_label": labels.CASE_STATUSES[status],
             "reason_label": labels.CASE_REASONS.get(case.reason, case.reason),
-            "days_left": (case.due_on - today).days, "days_overdue": (today - case.due_on).days}
+            "days_left": days_left, "days_overdue": days_overdue,
+            "status_cell": cells.status_tag(status, labels.CASE_STATUSES[status]),
+            "days_cell": cells.case_days(status, days_left, days_overdue)}
 
 
 @login_required

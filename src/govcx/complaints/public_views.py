@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govcx import labels
-from govcx.complaints import selectors, services
+from govcx.complaints import cells, selectors, services
 from govcx.errors import Invalid, NotFound, RateLimited
 from govcx.registry.models import Service
 from govcx.throttle import client_address, hit
@@ -95,7 +95,8 @@ def public_form(request: HttpRequest) -> HttpResponse:
 def _status_page(request: HttpRequest, complaint, template: str, **extra) -> HttpResponse:
     state = selectors.complaint_public_status(complaint=complaint, today=timezone.localdate())
     response = render(request, template, {
-        "state": state, "status_label": labels.COMPLAINT_STATUSES[state["status"]], **extra})
+        "state": state, "status_label": labels.COMPLAINT_STATUSES[state["status"]],
+        "status_cell": cells.status_tag(state["status"], labels.COMPLAINT_STATUSES[state["status"]]), **extra})
     response["X-Robots-Tag"] = "noindex, nofollow"  # a private link must not end up in a search engine
     return response
 

@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +26,7 @@ from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
 from govcx.common.bounds import BIGINT_MAX, EARLIEST_DAY, LATEST_DAY
 from govcx.common.refusals import refusal_as_message
-from govcx.complaints import selectors, services
+from govcx.complaints import cells, selectors, services
 from govcx.complaints.models import Complaint, ComplaintStatus
 from govcx.complaints.selectors import ComplaintFilters, access_complaint, access_routing_rule
 from govcx.errors import Invalid
@@ -96,11 +98,24 @@ def _query(filters: ComplaintFilters, **override: object) -> str:
 def _row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
     status = selectors.complaint_status(complaint=complaint, today=today)
     answered_on = timezone.localdate(complaint.answered_at) if complaint.answered_at else None
+    # the record keeps how late an answer came, long after the deadline stops counting
+    days_late = max(0, (answered_on - complaint.due_on).days) if answered_on else 0
+    days_left, days_overdue = (complaint.due_on - today).days, (today - complaint.due_on).days
     return {"complaint": complaint, "status": status, "status_label": labels.COMPLAINT_STATUSES[status],
             "topic_title": topics.get(complaint.topic, complaint.topic),
-            "days_left": (complaint.due_on - today).days, "days_overdue": (today - complaint.due_on).days,
-            # the record keeps how late an answer came, long after the deadline stops counting
-            "days_late": max(0, (answered_on - complaint.due_on).days) if answered_on else 0}
+            "days_left": days_left, "days_overdue": days_overdue, "days_late": days_late,
+            "status_cell": cells.status_tag(status, labels.COMPLAINT_STATUSES[status]),
+            "days_cell": cells.complaint_days(status, days_left, days_overdue, days_late)}
+
+
+def _queue_row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> dict:
+    """A row of the queue with its cells formatted here: thirty rows took the template 5 ms cell by cell."""
+    return {**_row(complaint, today, topics), "url": reverse("complaints:detail", args=[complaint.pk]),
+            "number": complaint.number, "excerpt": Truncator(complaint.text).chars(240),
+            "service": complaint.service.name, "organisation": complaint.organisation.name,
+            "received": complaint.received_on.isoformat(), "due": complaint.due_on.isoformat(),
+            "extended": complaint.extended,
+            "assignee": complaint.assignee.username if complaint.assignee_id else "—"}
 
 
 @login_required
@@ -121,7 +136,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     ]
     return render(request, "complaints/list.html", {
         "page": page,
-        "rows": [_row(c, today, topics) for c in page],
+        "rows": [_queue_row(c, today, topics) for c in page],
         "chips": chips,
         "total": total,
         "filters": filters,
