@@ -4,7 +4,7 @@ known topic, with the sentiment confusion matrix, for one split of src/govcx/fee
 time.
 
 Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-6] [--errors] [--rules] [--compare]
-      uv run python benchmarks/comment_analysis_eval.py --cross-validate
+      uv run python benchmarks/comment_analysis_eval.py --cross-validate [--also-train dev-11,dev-12]
 
 --compare also scores the split with a model trained only on the training parts of the previous round
 (EARLIER_TRAINING_SPLITS), so the gain of the added comments shows apart from that of the rules.
@@ -49,13 +49,13 @@ def print_sentiment(comments: Sequence[LabelledComment], label_of: Callable[[str
     print()
 
 
-def cross_validate() -> None:
-    """Each training part predicted by a model fitted on the other parts; the rules alone for comparison; then
-    every part's predictions pooled."""
+def cross_validate(also_train: Sequence[str] = ()) -> None:
+    """Each training part predicted by a model fitted on the other parts (and on `also_train`, parts that are never
+    left out); the rules alone for comparison; then every part's predictions pooled."""
     print("| left out | comments | rules macro-F1 | model macro-F1 |\n|---|---|---|---|")
     pooled: dict[str, str] = {}
     for part in TRAINING_SPLITS:
-        train = load_labelled(LABELLED, splits=[p for p in TRAINING_SPLITS if p != part])
+        train = load_labelled(LABELLED, splits=[p for p in TRAINING_SPLITS if p != part] + list(also_train))
         test = load_labelled(LABELLED, splits=[part])
         fitted = fit([c.text for c in train], [c.sentiment for c in train])
         labels = dict(zip([c.text for c in test], [f.label for f in fitted.predict([c.text for c in test])],
@@ -94,9 +94,11 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true",
                         help="also the rules alone and a model trained on the previous round's training parts")
     parser.add_argument("--cross-validate", action="store_true", help="leave-one-part-out over the training parts")
+    parser.add_argument("--also-train", default="",
+                        help="with --cross-validate: comma-separated parts added to the training of every fold")
     args = parser.parse_args()
     if args.cross_validate:
-        cross_validate()
+        cross_validate([p for p in args.also_train.split(",") if p])
         return
     comments = load_labelled(LABELLED, splits=args.split.split(","))
     print(f"{len(comments)} comments ({args.split}): "
