@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from govcx.accounts.scoping import sees_every_organisation, visible_organisation_ids
 from govcx.common.quarters import quarter_bounds, quarter_name, quarter_picker
+from govcx.common.request_memo import remembered
 from govcx.feedback import charts, stats
 from govcx.feedback.analytics_sync import analytics_synced_at
 from govcx.feedback.dashboards import aggregates
@@ -34,14 +35,16 @@ from govcx.i18n import fixed, localized_pair
 from govcx.labels import DASHBOARD_GROUPS, DASHBOARD_PERIODS, RESPONSE_CHANNELS
 from govcx.registry.models import ClientCategory, Organisation, Service
 from govcx.registry.regions import region_names
+from govcx.registry.selectors import service_choices
 
 
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     """Names from the reference lists for the groups' keys; an answer without the attribute is "not given"
     (for a region: an authority without one, such as a federal ministry), never a bare "(none)"."""
-    if group_by == "service_id":
-        return {pk: f"{code} · {localized_pair(en, ru)}"
-                for pk, code, en, ru in Service.objects.filter(pk__in=keys).values_list("pk", *NAMED)}
+    if group_by == "service_id":  # the groups and the national ranking both name services: read them once
+        named = remembered("dashboard.services", lambda: {
+            pk: f"{code} · {localized_pair(en, ru)}" for pk, code, en, ru in Service.objects.values_list("pk", *NAMED)})
+        return {key: named[key] for key in keys if key in named}
     if group_by == "organisation_id":
         return {pk: localized_pair(en, ru)
                 for pk, _code, en, ru in Organisation.objects.filter(pk__in=keys).values_list("pk", *NAMED)}
@@ -77,8 +80,9 @@ def group_rows(dashboard: Dashboard, labels: dict[Any, str]) -> list[dict[str, A
         if g.difference is not None and g.signal != "same":
             size = _("%(d)s points, d = %(e)s") % {"d": fixed(g.difference), "e": fixed(g.effect_size)}
             verdict = format_html('{} <span class="muted">({})</span>', verdict, size)
-        rows.append({"label": labels.get(g.key, str(g.key)), "n": g.n, "mean": fixed(g.mean),
-                     "low": fixed(g.mean_low), "high": fixed(g.mean_high), "top_box": round(float(g.top_box) * 100),
+        low, high, top_box = fixed(g.mean_low), fixed(g.mean_high), round(float(g.top_box) * 100)
+        rows.append({"label": labels.get(g.key, str(g.key)), "n": g.n, "mean": fixed(g.mean), "low": low,
+                     "high": high, "interval": f"{low}–{high}", "top_box": top_box, "top_share": f"{top_box}%",
                      "verdict": verdict})
     return rows
 
@@ -100,10 +104,9 @@ def dashboard_context(user: Any, query: Query, table: Any = None) -> dict[str, A
     labels = _labels(query.group_by, [g.key for g in dashboard.groups])
     scale = (dashboard.total.scale_min, dashboard.total.scale_max) if dashboard.total else (1, 5)
     allowed = visible_organisation_ids(user)
-    services = Service.objects.order_by("code").only(*NAMED)
+    services = service_choices(user=user)
     organisations = Organisation.objects.order_by("code").only(*NAMED, "region_code")
     if allowed is not None:
-        services = services.filter(owner_id__in=allowed)
         organisations = organisations.filter(pk__in=allowed)
     region_codes = sorted({code for code in organisations.values_list("region_code", flat=True) if code})
     names_of_regions = region_names(region_codes, get_language() or "en")
@@ -144,7 +147,7 @@ def national_ranking(query: Query, level: str = "service_id", table: Any = None)
     ranked = remembered_figures(key, lambda: _ranked(table, query.question, level))
     labels, verdicts = _labels(level, [r[level] for r in ranked]), _verdicts()
     return [{"rank": r["rank"], "label": labels.get(r[level], r[level]), "n": r["n"], "mean": r["mean"],
-             "signal": r["signal"], "verdict": verdicts[r["signal"]]} for r in ranked]
+             "mean_text": fixed(r["mean"]), "signal": r["signal"], "verdict": verdicts[r["signal"]]} for r in ranked]
 
 
 def _ranked(table: Any, question: str, level: str) -> list[dict]:
