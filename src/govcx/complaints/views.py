@@ -142,8 +142,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "all_query": _query(filters, status="all"),
         "page_query": _query(filters),
-        "services": service_choices(user=request.user),
-        "organisations": Organisation.objects.for_user(request.user).order_by("code"),
+        "services": [(s.pk, f"{s.code} — {s.name}") for s in service_choices(user=request.user)],
+        "organisations": Organisation.objects.for_user(request.user).order_by("code").only("name_en", "name_ru"),
         "topics": topics,
     })
 
