@@ -171,9 +171,10 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
         "may_decide_owner_consent": _may_decide_owner_consent(request.user, study),
         "can_view_participants": personal,
         "is_open": study.status != StudyStatus.CLOSED,
-        "quota_form": forms.QuotaForm(categories=client_categories_by_code().values()),
-        "session_form": forms.SessionForm(participants=active),
     }
+    if can_run and context["is_open"]:  # only the lab's own researchers see the forms that add quotas and sessions
+        context |= {"quota_form": forms.QuotaForm(categories=client_categories_by_code().values()),
+                    "session_form": forms.SessionForm(participants=active)}
     return render(request, "lab/study_detail.html", context)
 
 
