@@ -51,8 +51,9 @@ logger = logging.getLogger(__name__)
 
 LABELLED = Path(__file__).with_name("labelled_comments.tsv")
 TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5", "held-out-4",
-                   "held-out-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10")
-HELD_OUT = "held-out-6"
+                   "held-out-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10", "held-out-6", "dev-11", "dev-12",
+                   "dev-13", "dev-14")
+HELD_OUT = "held-out-7"
 REGULARISATION_C = 100.0
 RULES_WEIGHT = 1.0
 WORD_NGRAMS = (1, 2)
