@@ -77,7 +77,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="govcx-bench-cold-"))
     base = f"http://127.0.0.1:{args.port}"
     started = time.perf_counter()
-    server = bench_pages.start_server(args.port, 1, 4, folder / "server.log")
+    server = bench_pages.start_server(args.port, ["--workers", "1", "--threads", "4"], folder / "server.log")
     try:
         bench_pages.wait_until_up(base, server)
         first_page = time.perf_counter() - started
