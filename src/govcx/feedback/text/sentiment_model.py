@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 LABELLED = Path(__file__).with_name("labelled_comments.tsv")
 TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5", "held-out-4",
                    "held-out-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10", "held-out-6", "dev-11", "dev-12",
-                   "dev-13", "dev-14")
+                   "dev-13", "dev-14", "dev-15", "dev-16", "dev-17")
 HELD_OUT = "held-out-7"
 REGULARISATION_C = 100.0
 # Chosen by leave-one-part-out cross-validation over the 20 training parts (docs/feedback.md): 1.0 scored pooled
