@@ -107,7 +107,10 @@ class ScopedQuerySet(models.QuerySet):
         return reduce(operator.or_, (Q(**{f"{lookup}__in": ids}) for lookup in lookups))
 
     def for_user(self, user: Any, action: Action = Action.VIEW) -> ScopedQuerySet:
-        condition = self.scope(user, action)
+        return self.within(self.scope(user, action))
+
+    def within(self, condition: Q | bool) -> ScopedQuerySet:
+        """The records that meet a condition `scope` gave."""
         if condition is True:
             return self
         if condition is False:
@@ -142,7 +145,7 @@ def _reaches(queryset: Any, user: Any, obj: models.Model, action: Action) -> boo
     condition = queryset.scope(user, action)
     if isinstance(condition, bool):  # every record or none: no need to ask the database about this one
         return condition
-    return bool(queryset.for_user(user, action).filter(pk=obj.pk).exists())
+    return bool(queryset.within(condition).filter(pk=obj.pk).exists())
 
 
 # --- maturity ---
