@@ -12,30 +12,25 @@ from django.utils.translation import gettext as _
 
 from govcx import labels
 from govcx.lab.models import Participant, Session
+from govcx.lab.templatetags.lab import client_category, label_of
 from govcx.registry.regions import region_name
-from govcx.registry.selectors import client_categories_by_code
 
 __all__ = ["participant_rows", "session_rows"]
 
 
-def _word(table: dict[Any, Any], value: Any) -> str:
-    return str(table.get(value, value)) if value not in (None, "") else "—"
-
-
 def participant_rows(participants: list[Participant], *, personal: bool) -> list[dict[str, Any]]:
     """One row of cells per participant; the name and e-mail only when `personal` (the lab's own researchers)."""
-    categories, language = client_categories_by_code(), get_language() or "en"
+    language = get_language() or "en"
     yes, no = _("yes"), _("no")
     rows = []
     for p in participants:
-        category = categories.get(p.client_category) if p.client_category else None
         row = {"id": p.pk, "url": reverse("lab:participant_detail", args=[p.pk]), "code": p.code,
-               "client_category": category.name if category else (p.client_category or "—"),
+               "client_category": client_category(p.client_category),
                "age_band": p.age_band or "—",
                "region": region_name(p.region, language) if p.region else "—",
                "digital_confidence": "—" if p.digital_confidence is None else p.digital_confidence,
                "disability": yes if p.disability else no, "assisted_digital": yes if p.assisted_digital else no,
-               "status": _word(labels.PARTICIPANT_STATUSES, p.status)}
+               "status": label_of(labels.PARTICIPANT_STATUSES, p.status)}
         if personal:
             row |= {"full_name": p.full_name or "—", "email": p.email or "—"}
         rows.append(row)
@@ -46,7 +41,7 @@ def session_rows(sessions: list[Session], participants: list[Participant]) -> li
     """One row of cells per session; the participant by code only."""
     codes = {p.pk: p.code for p in participants}
     return [{"url": reverse("lab:session_detail", args=[s.pk]), "title": _("Session %(n)s") % {"n": s.pk},
-             "participant": codes.get(s.participant_id, "—"), "mode": _word(labels.SESSION_MODES, s.mode),
+             "participant": codes.get(s.participant_id, "—"), "mode": label_of(labels.SESSION_MODES, s.mode),
              "scheduled": (date(s.scheduled_at, "Y-m-d H:i") or "—") if s.scheduled_at else "—",
-             "status": _word(labels.SESSION_STATUSES, s.status), "recording": _("yes") if s.recording else "—"}
+             "status": label_of(labels.SESSION_STATUSES, s.status), "recording": _("yes") if s.recording else "—"}
             for s in sessions]

@@ -80,10 +80,9 @@ def group_rows(dashboard: Dashboard, labels: dict[Any, str]) -> list[dict[str, A
         if g.difference is not None and g.signal != "same":
             size = _("%(d)s points, d = %(e)s") % {"d": fixed(g.difference), "e": fixed(g.effect_size)}
             verdict = format_html('{} <span class="muted">({})</span>', verdict, size)
-        low, high, top_box = fixed(g.mean_low), fixed(g.mean_high), round(float(g.top_box) * 100)
-        rows.append({"label": labels.get(g.key, str(g.key)), "n": g.n, "mean": fixed(g.mean), "low": low,
-                     "high": high, "interval": f"{low}–{high}", "top_box": top_box, "top_share": f"{top_box}%",
-                     "verdict": verdict})
+        rows.append({"label": labels.get(g.key, str(g.key)), "n": g.n, "mean": fixed(g.mean),
+                     "interval": f"{fixed(g.mean_low)}–{fixed(g.mean_high)}",
+                     "top_share": f"{round(float(g.top_box) * 100)}%", "verdict": verdict})
     return rows
 
 

@@ -155,7 +155,6 @@ def searchable() -> str:
     return format_html_join("", ' {}="{}"', search_attrs().items())
 
 
-
 @register.filter(is_safe=True)
 def fixed(value: Any, places: int = 2) -> str:
     """`floatformat:places`, faster: see govcx.i18n.fixed."""
