@@ -157,3 +157,15 @@ def test_the_api_lists_flags_plans_and_closes(survey_a, handlers, client_for, us
     assert closed["status"] == "closed"
     assert [c["id"] for c in client.get("/api/cases?status=closed").json()["items"]] == [case["id"]]
     assert client_for(handlers["b"]).get(f"/api/cases/{case['id']}").status_code == 404
+
+
+def test_a_case_nobody_owns_yet_shows_a_dash_on_its_pages(survey_a, handlers, client_for):
+    rate(survey_a, "k-unowned", 1, comment="Nobody called.")
+    case_services.cases_open_from_ratings()
+    case = Case.objects.get()
+    Case.objects.filter(pk=case.pk).update(owner=None)  # its owner left the organisation
+    client = client_for(handlers["a"])
+    listing = client.get("/complaints/cases/")
+    assert listing.status_code == 200 and f"/complaints/cases/{case.pk}/" in listing.content.decode()
+    page = client.get(f"/complaints/cases/{case.pk}/")
+    assert page.status_code == 200 and "Nobody called." in page.content.decode()
