@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -113,7 +114,8 @@ def _queue_row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> 
     return {**_row(complaint, today, topics), "url": reverse("complaints:detail", args=[complaint.pk]),
             "number": complaint.number, "excerpt": Truncator(complaint.text).chars(240),
             "service": complaint.service.name, "organisation": complaint.organisation.name,
-            "received": complaint.received_on.isoformat(), "due": complaint.due_on.isoformat(),
+            "received": date_format(complaint.received_on, "SHORT_DATE_FORMAT"),
+            "due": date_format(complaint.due_on, "SHORT_DATE_FORMAT"),
             "extended": complaint.extended,
             "assignee": complaint.assignee.username if complaint.assignee_id else "—"}
 

@@ -26,7 +26,7 @@ def participant_rows(participants: list[Participant], *, personal: bool) -> list
     for p in participants:
         row = {"id": p.pk, "url": reverse("lab:participant_detail", args=[p.pk]), "code": p.code,
                "client_category": client_category(p.client_category),
-               "age_band": p.age_band or "—",
+               "age_band": label_of(labels.AGE_BANDS, p.age_band),
                "region": region_name(p.region, language) if p.region else "—",
                "digital_confidence": "—" if p.digital_confidence is None else p.digital_confidence,
                "disability": yes if p.disability else no, "assisted_digital": yes if p.assisted_digital else no,
@@ -42,6 +42,6 @@ def session_rows(sessions: list[Session], participants: list[Participant]) -> li
     codes = {p.pk: p.code for p in participants}
     return [{"url": reverse("lab:session_detail", args=[s.pk]), "title": _("Session %(n)s") % {"n": s.pk},
              "participant": codes.get(s.participant_id, "—"), "mode": label_of(labels.SESSION_MODES, s.mode),
-             "scheduled": (date(s.scheduled_at, "Y-m-d H:i") or "—") if s.scheduled_at else "—",
+             "scheduled": date(s.scheduled_at, "SHORT_DATETIME_FORMAT") if s.scheduled_at else "—",
              "status": label_of(labels.SESSION_STATUSES, s.status), "recording": _("yes") if s.recording else "—"}
             for s in sessions]
