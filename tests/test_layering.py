@@ -82,6 +82,7 @@ PURE_MODULES = [
     "govcx.feedback.text.topics",
     "govcx.feedback.text.sentiment",
     "govcx.feedback.text.sentiment_model",
+    "govcx.feedback.text.embedding",
     "govcx.feedback.text.evaluation",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",

@@ -1,6 +1,6 @@
 """The comment analysis measured on the committed labelled comments (src/govcx/feedback/text/labelled_comments.tsv).
 
-The held-out part (HELD_OUT, held-out-7) was written and committed before the sentiment model was last changed, and
+The held-out part (HELD_OUT, held-out-8) was written and committed before the sentiment model was last changed, and
 the model never trains on it; the figures asserted here are those reported in docs/feedback.md, so a change that makes
 the analysis worse on comments it has not seen fails here."""
 
@@ -21,12 +21,11 @@ from govcx.feedback.text.taxonomy import classify, topic_codes
 
 pytestmark = pytest.mark.one_database
 
-# Measured on held-out-7 (docs/feedback.md) once before this round's changes and once after: macro-F1 0.788 -> 0.821
-# (the issue asks for 0.85, which this part, by a writer of no training part, misses); known topics recall 0.624 ->
-# 0.679, precision 0.734 -> 0.713.
-HELD_OUT_MACRO_F1 = 0.81
-HELD_OUT_TOPIC_RECALL = 0.67
-HELD_OUT_TOPIC_PRECISION = 0.70
+# Measured on held-out-8 (docs/feedback.md) once before this round's change of the model and once after: macro-F1
+# 0.893 -> 0.910; known topics (unchanged this round) recall 0.655, precision 0.884.
+HELD_OUT_MACRO_F1 = 0.90
+HELD_OUT_TOPIC_RECALL = 0.65
+HELD_OUT_TOPIC_PRECISION = 0.87
 
 
 def _words_of(text: str) -> str:

