@@ -3,7 +3,7 @@ known topic, with the sentiment confusion matrix, for one split of src/govcx/fee
 (the held-out part by default); or cross-validate the sentiment model over its training parts, one part left out at a
 time.
 
-Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-7] [--errors] [--rules] [--compare]
+Run:  uv run python benchmarks/comment_analysis_eval.py [--split held-out-8] [--errors] [--rules] [--compare]
       uv run python benchmarks/comment_analysis_eval.py --cross-validate [--also-train dev-11,dev-12]
 
 --compare also scores the split with a model trained only on the training parts of the previous round
@@ -30,7 +30,8 @@ from govcx.feedback.text.sentiment_model import HELD_OUT, LABELLED, TRAINING_SPL
 from govcx.feedback.text.taxonomy import classify, topic_codes
 
 EARLIER_TRAINING_SPLITS = ("dev", "dev-2", "dev-3", "held-out", "held-out-2", "held-out-3", "dev-4", "dev-5",
-                           "held-out-4", "held-out-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10")
+                           "held-out-4", "held-out-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10", "held-out-6",
+                           "dev-11", "dev-12", "dev-13", "dev-14", "dev-15", "dev-16", "dev-17")
 
 
 def print_sentiment(comments: Sequence[LabelledComment], label_of: Callable[[str], str]) -> None:

@@ -83,6 +83,7 @@ PURE_MODULES = [
     "govcx.feedback.text.sentiment",
     "govcx.feedback.text.sentiment_model",
     "govcx.feedback.text.embedding",
+    "govcx.feedback.text.vector_store",
     "govcx.feedback.text.evaluation",
     "govcx.jobs.registry",
     "govcx.jobs.schedule",

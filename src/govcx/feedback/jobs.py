@@ -1,5 +1,5 @@
-"""The feedback app's background work: the analytics-store sync (every few minutes), its nightly compaction, and
-large survey-history imports."""
+"""The feedback app's background work: the analytics-store sync and the new comments' vectors (every few minutes),
+the store's nightly compaction, and large survey-history imports."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ def sync_answers(context: JobContext) -> dict[str, Any]:
     copied = analytics_sync()
     context.progress(1, 1, "")
     return {"copied": copied}
+
+
+@job_handler("feedback.embed")
+def embed_comments(context: JobContext) -> dict[str, Any]:
+    from govcx.feedback.text.analysis import embed_new_comments
+
+    context.progress(0, 1, "embedding new comments")
+    return {"embedded": embed_new_comments(lambda done, of: context.progress(done, of, "embedding new comments"))}
 
 
 @job_handler("feedback.compact")

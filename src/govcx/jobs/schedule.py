@@ -30,6 +30,8 @@ class Entry:
 
 SCHEDULE: tuple[Entry, ...] = (
     Entry("feedback.sync", every=dt.timedelta(minutes=2)),  # dashboards read the analytics store as last synced
+    # comment analysis: new comments' sentence vectors are ready before a page asks for their sentiment
+    Entry("feedback.embed", every=dt.timedelta(minutes=2)),
     Entry("feedback.compact", daily_at=dt.time(3, 30)),
     Entry("audit.reaudit", daily_at=dt.time(2, 0), payload={"older_than_hours": 24}),
     Entry("complaints.remind", daily_at=dt.time(7, 0), grace=dt.timedelta(hours=12)),

@@ -10,8 +10,8 @@ learnt from far more text. The model runs in-process in the C engine of the ``na
 Inputs get the model's "query: " prefix, which its authors prescribe for classification. The engine runs on one
 thread: its OpenMP runtime would hang in a process forked after it had started threads (the server's workers are
 forked from a process that may have fitted the model), and one thread is also what each of the server's workers
-should take. About 15 ms of CPU a comment of twenty words; vectors are kept per text in the process, so a text is
-embedded once.
+should take. About 15 ms of CPU a comment of twenty words (22 ms for held-out-8's longer ones); vectors are kept
+per text in the process, so a text is embedded once.
 
 The labelled comments' vectors are stored with them (``labelled_vectors.npz``: the first 16 bytes of each text's
 SHA-256 and its vector in half precision), so that fitting the sentiment model does not embed 7,000 comments (two
@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from govcx.common.kept import Kept
+from govcx.feedback.text.vector_store import VectorStore
 
-__all__ = ["DIMENSIONS", "LABELLED_VECTORS", "embed", "stored_vectors", "text_key", "write_vectors"]
+__all__ = ["DIMENSIONS", "LABELLED_VECTORS", "embed", "embed_missing", "stored_vectors", "text_key", "write_vectors"]
 
 DIMENSIONS = 384
 LABELLED_VECTORS = Path(__file__).with_name("labelled_vectors.npz")
+BATCH = 100  # texts embedded in one call of the engine by the background job (1.5 s)
 KEPT_TEXTS = 20_000  # the labelled comments and the comments of a few analyses; 1.5 KB each
 _engine_lock = threading.Lock()
 _engine: Any = None
@@ -76,29 +78,60 @@ def write_vectors(texts: Sequence[str], path: Path = LABELLED_VECTORS) -> None:
     np.savez_compressed(path, keys=keys, vectors=embed(unique, use_stored=False).astype(np.float16))
 
 
-def embed(texts: Sequence[str], *, use_stored: bool = True) -> Any:
-    """A float32 array (len(texts) × DIMENSIONS) of unit vectors, one per text; `use_stored` False computes those
-    this process has not kept, none taken from the stored file."""
+def _from(stored: dict[bytes, Any], texts: list[str]) -> dict[str, Any]:
+    return {text: stored[key] for text in texts if (key := text_key(text)) in stored}
+
+
+def _computed(texts: list[str], shelf: VectorStore | None) -> dict[str, Any]:
+    import numpy as np
+
+    engine = _loaded()
+    with _engine_lock:  # one engine and one thread: calls wait for each other rather than share it
+        computed = engine.query(texts)
+    fresh = dict(zip(texts, np.asarray(computed, dtype=np.float32), strict=True))
+    if shelf is not None:
+        shelf.put_many({text_key(text): vector for text, vector in fresh.items()})
+    return fresh
+
+
+def embed(texts: Sequence[str], *, use_stored: bool = True, shelf: VectorStore | None = None) -> Any:
+    """A float32 array (len(texts) × DIMENSIONS) of unit vectors, one per text: those this process keeps, else
+    those stored with the labelled comments, else those on `shelf`, else computed (and put on `shelf`);
+    `use_stored` False computes every one this process does not keep."""
     import numpy as np
 
     found = _vectors.get_many(texts)
     missing = list(dict.fromkeys(text for text in texts if text not in found))
-    stored = stored_vectors() if missing and use_stored else {}
-    known = {text: stored[key] for text in missing if (key := text_key(text)) in stored}
-    if known:
+    if missing and use_stored:
+        known = _from(stored_vectors(), missing)
+        rest = [text for text in missing if text not in known]
+        if rest and shelf is not None:
+            known.update(_from(shelf.get_many(text_key(text) for text in rest), rest))
         _vectors.put_many(known)
         found.update(known)
         missing = [text for text in missing if text not in known]
     if missing:
-        engine = _loaded()
-        with _engine_lock:  # one engine and one thread: calls wait for each other rather than share it
-            computed = engine.query(missing)
-        fresh = dict(zip(missing, np.asarray(computed, dtype=np.float32), strict=True))
+        fresh = _computed(missing, shelf if use_stored else None)
         _vectors.put_many(fresh)
         found.update(fresh)
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.vstack([found[text] for text in texts])
+
+
+def embed_missing(texts: Sequence[str], shelf: VectorStore,
+                  progress: Callable[[int, int], None] | None = None) -> int:
+    """Computes and puts on `shelf` the vectors of those of `texts` it does not hold yet (nor the labelled
+    comments' file), in batches after each of which `progress(done, of)` is told; how many were computed."""
+    unique = list(dict.fromkeys(texts))
+    labelled = stored_vectors()
+    held = shelf.held(text_key(text) for text in unique)
+    missing = [text for text in unique if (key := text_key(text)) not in labelled and key not in held]
+    for start in range(0, len(missing), BATCH):
+        _computed(missing[start:start + BATCH], shelf)  # a batch at a time: pages wait for the engine no longer
+        if progress is not None:
+            progress(min(start + BATCH, len(missing)), len(missing))
+    return len(missing)
 
 
 if __name__ == "__main__":

@@ -55,8 +55,10 @@ from govcx.feedback.text.embedding import embed
 from govcx.feedback.text.evaluation import load_labelled
 from govcx.feedback.text.sentiment import Sentiment, sentiment
 from govcx.feedback.text.tokenise import from_translit
+from govcx.feedback.text.vector_store import VectorStore
 
-__all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "cache_key", "fit", "model", "sentiments"]
+__all__ = ["HELD_OUT", "LABELLED", "TRAINING_SPLITS", "SentimentModel", "cache_key", "fit", "model", "sentiments",
+           "vector_shelf"]
 
 logger = logging.getLogger(__name__)
 
@@ -119,12 +121,13 @@ class SentimentModel:
             csr_matrix([_rule_features(found) for found in rules]),
         ]).tocsr()
 
-    def predict(self, texts: Sequence[str]) -> list[Sentiment]:
+    def predict(self, texts: Sequence[str], shelf: VectorStore | None = None) -> list[Sentiment]:
+        """The sentiment of each text; vectors not kept in this process are looked up on `shelf` and put there."""
         rules = [sentiment(text) for text in texts]
         if not texts:
             return []
         probabilities = ((1 - MEANING_WEIGHT) * self.classifier.predict_proba(self.features(texts, rules))
-                         + MEANING_WEIGHT * self.meaning.predict_proba(embed(texts)))
+                         + MEANING_WEIGHT * self.meaning.predict_proba(embed(texts, shelf=shelf)))
         classes = [str(c) for c in self.classifier.classes_]
         positive, negative = classes.index("positive"), classes.index("negative")
         found = []
@@ -225,7 +228,14 @@ def model(cache_dir: Path | None = None) -> SentimentModel:
         return found
 
 
+def vector_shelf(cache_dir: Path) -> VectorStore:
+    """Where the comments' vectors are kept between processes, beside the stored model."""
+    return VectorStore(cache_dir / "vectors.sqlite3")
+
+
 def sentiments(texts: Sequence[str], *, cache_dir: Path | None = None) -> list[Sentiment]:
     """Sentiment of each comment: the label and score of the model, the rules' contributions as explanation;
-    `cache_dir` as for :func:`model`."""
-    return model(cache_dir).predict(texts) if texts else []
+    `cache_dir` as for :func:`model`, and where vectors are kept (:func:`vector_shelf`)."""
+    if not texts:
+        return []
+    return model(cache_dir).predict(texts, vector_shelf(cache_dir) if cache_dir is not None else None)
