@@ -58,15 +58,40 @@ def text_key(text: str) -> bytes:
 
 
 @cache
-def stored_vectors(path: Path = LABELLED_VECTORS) -> dict[bytes, Any]:
-    """The vectors stored in `path` by text key (none when there is no such file)."""
+def _labelled_index(path: Path = LABELLED_VECTORS) -> dict[bytes, int]:
+    """Text key → row of the stored file; only the keys are read (0.1 MB), the vectors when a text is found."""
     import numpy as np
 
     if not path.exists():
         return {}
     with np.load(path) as stored:
-        keys, vectors = stored["keys"], stored["vectors"].astype(np.float32)
-    return {bytes(key): vector for key, vector in zip(keys, vectors, strict=True)}
+        return {bytes(key): row for row, key in enumerate(stored["keys"])}
+
+
+@cache
+def _labelled_matrix(path: Path = LABELLED_VECTORS) -> Any:
+    import numpy as np
+
+    with np.load(path) as stored:
+        return stored["vectors"].astype(np.float32)
+
+
+def stored_vectors(path: Path = LABELLED_VECTORS) -> dict[bytes, Any]:
+    """The vectors stored in `path` by text key (none when there is no such file)."""
+    index = _labelled_index(path)
+    if not index:
+        return {}
+    matrix = _labelled_matrix(path)
+    return {key: matrix[row] for key, row in index.items()}
+
+
+def _from_labelled(texts: list[str]) -> dict[str, Any]:
+    index = _labelled_index()
+    rows = {text: index[key] for text in texts if (key := text_key(text)) in index}
+    if not rows:
+        return {}
+    matrix = _labelled_matrix()
+    return {text: matrix[row] for text, row in rows.items()}
 
 
 def write_vectors(texts: Sequence[str], path: Path = LABELLED_VECTORS) -> None:
@@ -76,10 +101,6 @@ def write_vectors(texts: Sequence[str], path: Path = LABELLED_VECTORS) -> None:
     unique = list(dict.fromkeys(texts))
     keys = np.frombuffer(b"".join(text_key(text) for text in unique), dtype=np.uint8).reshape(len(unique), 16)
     np.savez_compressed(path, keys=keys, vectors=embed(unique, use_stored=False).astype(np.float16))
-
-
-def _from(stored: dict[bytes, Any], texts: list[str]) -> dict[str, Any]:
-    return {text: stored[key] for text in texts if (key := text_key(text)) in stored}
 
 
 def _computed(texts: list[str], shelf: VectorStore | None) -> dict[str, Any]:
@@ -103,10 +124,11 @@ def embed(texts: Sequence[str], *, use_stored: bool = True, shelf: VectorStore |
     found = _vectors.get_many(texts)
     missing = list(dict.fromkeys(text for text in texts if text not in found))
     if missing and use_stored:
-        known = _from(stored_vectors(), missing)
+        known = _from_labelled(missing)
         rest = [text for text in missing if text not in known]
         if rest and shelf is not None:
-            known.update(_from(shelf.get_many(text_key(text) for text in rest), rest))
+            found_on_shelf = shelf.get_many(text_key(text) for text in rest)
+            known.update({text: found_on_shelf[key] for text in rest if (key := text_key(text)) in found_on_shelf})
         _vectors.put_many(known)
         found.update(known)
         missing = [text for text in missing if text not in known]
@@ -124,7 +146,7 @@ def embed_missing(texts: Sequence[str], shelf: VectorStore,
     """Computes and puts on `shelf` the vectors of those of `texts` it does not hold yet (nor the labelled
     comments' file), in batches after each of which `progress(done, of)` is told; how many were computed."""
     unique = list(dict.fromkeys(texts))
-    labelled = stored_vectors()
+    labelled = _labelled_index()
     held = shelf.held(text_key(text) for text in unique)
     missing = [text for text in unique if (key := text_key(text)) not in labelled and key not in held]
     for start in range(0, len(missing), BATCH):
