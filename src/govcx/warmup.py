@@ -116,8 +116,9 @@ def prepare_engines() -> None:
 
 
 def warm_engines() -> None:
-    """`prepare_engines`, then the first call of the engines that start threads of their own, on tiny data: DuckDB
-    through Ibis (an aggregate over the empty answer store) and govcx's charts to SVG (the chart converter)."""
+    """`prepare_engines`, then the first call of the engines that start threads of their own or must not be started
+    before a fork, on tiny data: DuckDB through Ibis (an aggregate over the empty answer store), govcx's charts to SVG
+    (the chart converter) and the comments' sentence embedding (its C engine and OpenMP runtime)."""
     import tempfile
     from pathlib import Path
 
@@ -134,6 +135,9 @@ def warm_engines() -> None:
     rows = [Estimate("Услуга · service", 4.1, 3.9, 4.3, "above"), Estimate("Другая · other", 3.2, 3.0, 3.4)]
     means_chart_svg(rows, title="Оценка · rating", axis_title="1–5", scale=(1.0, 5.0), reference=3.5)
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
+    from govcx.feedback.text.embedding import embed
+
+    embed(["Спасибо, всё понятно · thank you, all clear"], use_stored=False)
 
 
 def freeze_long_lived_objects() -> None:

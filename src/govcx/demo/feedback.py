@@ -22,6 +22,7 @@ from govcx.feedback import services as feedback_services
 from govcx.feedback import survey_templates
 from govcx.feedback.analytics_sync import analytics_reset, analytics_sync
 from govcx.feedback.models import Response, Survey, SurveyStatus
+from govcx.feedback.text.analysis import embed_new_comments
 from govcx.registry.models import Service
 
 QUARTERS = 8
@@ -149,6 +150,8 @@ def build_feedback_demo(
     complaints = _complaints(services=services, actor=actor, rng=rng, today=today)
     _cases(services=services, actor=actor, rng=rng)
     copied = analytics_sync(settle_seconds=0)
+    # what `govcx worker` does within two minutes: the comments page then reads their vectors from the first view
+    embed_new_comments(lambda done, of: report("comment meaning", done, of))
     return FeedbackDemoSummary(surveys=len(codes), responses=created, answers_in_analytics=copied,
                                complaints=complaints)
 
