@@ -284,12 +284,12 @@ def test_a_confirmation_with_the_number_goes_through_the_outbox_in_the_citizens_
     from govcx.outbox.services import messages_send
 
     reply = post_json(Client(HTTP_ACCEPT_LANGUAGE="ru"), f"{API}/public", {"service": "svc-a", "text": "Late",
-                                                                          **AUTHOR})
+                                                                          **AUTHOR, "name": "Петрова А. В."})
     number = reply.json()["number"]
     message = Message.objects.get()
     assert message.key == f"complaint-received:{number}" and message.recipient == CONTACT
     assert number in message.subject and number in message.body and reply.json()["status_url"] in message.body
-    assert "Здравствуйте" in message.body
+    assert message.body.startswith("Здравствуйте, Петрова А. В.\n")  # one full stop after the initials
     assert not mail.outbox  # nothing leaves until the worker sends it
     messages_send()
     assert [m.to for m in mail.outbox] == [[CONTACT]]

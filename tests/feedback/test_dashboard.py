@@ -354,3 +354,15 @@ def test_kept_figures_follow_a_store_rebuilt_under_the_same_part_names(rated, us
     assert sorted(p.name for p in answers_store_path().glob("part-*")) == names
     after = {g.key: g.mean for g in build(users["analyst"], Query(group_by="service_id")).groups}
     assert after[rated["a"].service_id] == pytest.approx(1.0)
+
+
+def test_a_known_issue_names_each_requirement_it_bears_on_once(services, users, client_for, packs):
+    """The model standard has a once-only requirement for citizens and one for businesses, both called "Принцип
+    однократного предоставления сведений" in Russian: the documents issue names it once."""
+    survey = live_survey(services["a"], users["admin"])
+    feedback.response_submit(survey=survey, submission=feedback.Submission(
+        idempotency_key="comment-documents", elapsed_seconds=60,
+        answers={"overall": 2, "comment": "Опять просили справку, которая у них есть"}))
+    page = client_for(users["owner_a"]).get(f"/feedback/comments/?service={services['a'].pk}",
+                                            HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert page.count("Принцип однократного предоставления сведений") == 1

@@ -91,11 +91,16 @@ def author_checked(author: Author) -> Author:
     return Author(name, email, postal, True)
 
 
+def _greeting(name: str) -> str:
+    """"Hello, Лебедева Н. Г." with one full stop, whether or not the name ends with an initial's."""
+    return _("Hello, %(name)s.") % {"name": name.rstrip(". ")}
+
+
 def _confirmation(complaint: Complaint, status_url: str) -> tuple[str, str]:
     """The confirmation e-mail's subject and body, in the language active now (the citizen's)."""
     subject = _("Your complaint %(number)s is received") % {"number": complaint.number}
     lines = [
-        _("Hello, %(name)s.") % {"name": complaint.author_name},
+        _greeting(complaint.author_name),
         "",
         _("We have received your complaint about the service “%(service)s”.") % {"service": complaint.service.name},
         _("Its number is %(number)s.") % {"number": complaint.number},
@@ -308,7 +313,7 @@ def _change_done(complaint: Complaint) -> tuple[str, str]:
     assert complaint.adjustment is not None
     subject = _("What changed after your complaint %(number)s") % {"number": complaint.number}
     lines = [
-        _("Hello, %(name)s.") % {"name": complaint.author_name},
+        _greeting(complaint.author_name),
         "",
         _("After your complaint about the service “%(service)s” the following change has been made:")
         % {"service": complaint.service.name},

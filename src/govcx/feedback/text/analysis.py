@@ -149,8 +149,9 @@ def analyse(user: Any, *, service_id: int | None = None, since: dt.date | None =
         entry = known_taxonomy.topic(code)
         result.known.append({
             "code": code, "count": count, "title": titles[code],
-            "requirements": [requirement_names.get((r.pack, r.requirement), r.requirement)
-                             for r in entry.requirements],
+            # two packs may name a requirement alike: each name once
+            "requirements": list(dict.fromkeys(requirement_names.get((r.pack, r.requirement), r.requirement)
+                                               for r in entry.requirements)),
         })
     result.sentiment = dict(Counter(f.label for f in feelings))
     if len(texts) >= 2 * n_topics:
