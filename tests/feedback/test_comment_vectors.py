@@ -48,6 +48,9 @@ def test_a_shelf_keeps_vectors_for_another_process_and_never_overwrites_one(tmp_
     assert set(found) == {b"a" * 16, b"b" * 16}
     assert np.allclose(found[b"a" * 16], first, atol=1e-3)
     assert other.held([b"b" * 16, b"c" * 16]) == {b"b" * 16}
+    assert other.retain([b"b" * 16, b"z" * 16]) == 1
+    assert shelf.held([b"a" * 16, b"b" * 16]) == {b"b" * 16}
+    assert VectorStore(tmp_path / "none.sqlite3").retain([]) == 0
 
 
 def test_vectors_computed_for_a_page_are_kept_on_the_shelf_for_the_next_process(tmp_path, monkeypatch):
@@ -108,3 +111,10 @@ def test_the_worker_embeds_new_comments_and_the_page_analysis_then_reads_them(se
 
     forget_this_process(monkeypatch)  # a page in another process: the vectors come from the shelf, not the engine
     assert {found.label for found in sentiments(texts)} <= {"positive", "negative", "neutral"}
+
+    shelf = vector_shelf(sentiment_model_dir())
+    shelf.put_many({text_key("a comment since deleted"): np.zeros(embedding.DIMENSIONS, dtype=np.float32)})
+    nightly = job_enqueue(kind="feedback.compact", actor=None, organisation=None)
+    nightly.refresh_from_db()
+    assert nightly.state == JobState.SUCCEEDED and nightly.result["vectors_forgotten"] == 1
+    assert shelf.held(map(text_key, [*texts, "a comment since deleted"])) == set(map(text_key, texts))

@@ -1,5 +1,5 @@
 """The feedback app's background work: the analytics-store sync and the new comments' vectors (every few minutes),
-the store's nightly compaction, and large survey-history imports."""
+the nightly compaction of the store and of the comments' vectors, and large survey-history imports."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ def compact_answers(context: JobContext) -> dict[str, Any]:
     path = answers_store_path()
     before = len(store.live_parts(path))
     merged = store.compact(path)
-    return {"parts_before": before, "parts_after": len(store.live_parts(path)), "merged": len(merged)}
+    from govcx.feedback.text.analysis import prune_comment_vectors
+
+    return {"parts_before": before, "parts_after": len(store.live_parts(path)), "merged": len(merged),
+            "vectors_forgotten": prune_comment_vectors()}
 
 
 @job_handler("feedback.history_import")

@@ -26,6 +26,8 @@ MAX_COMMENTS = 2000  # analysed in the request; beyond this, the newest comments
 # The newest comments whose vectors the background job keeps ready: enough for the newest MAX_COMMENTS of any scope
 # that has had comments lately.
 EMBEDDED_AHEAD = 20_000
+# The newest comments whose vectors the nightly compaction keeps; older ones are embedded again if a page asks.
+VECTORS_KEPT = 200_000
 #: How many comments' known topics and sentiment, and how many comment sets' discovered topics, a process keeps.
 KEPT_COMMENTS = 50_000
 KEPT_TOPIC_MODELS = 32
@@ -108,6 +110,14 @@ def embed_new_comments(progress: Callable[[int, int], None] | None = None) -> in
     texts = list(Response.objects.filter(is_spam=False).exclude(comment="")
                  .order_by("-submitted_at", "-id").values_list("comment", flat=True)[:EMBEDDED_AHEAD])
     return embedding.embed_missing(texts, sentiment_model.vector_shelf(sentiment_model_dir()), progress)
+
+
+def prune_comment_vectors() -> int:
+    """Forgets the vectors of all but the newest VECTORS_KEPT comments (nightly, with the analytics store's
+    compaction); how many were forgotten."""
+    texts = (Response.objects.filter(is_spam=False).exclude(comment="")
+             .order_by("-submitted_at", "-id").values_list("comment", flat=True)[:VECTORS_KEPT])
+    return sentiment_model.vector_shelf(sentiment_model_dir()).retain(embedding.text_key(text) for text in texts)
 
 
 def _discovered(texts: list[str], n_topics: int, known: taxonomy.Taxonomy) -> Any:

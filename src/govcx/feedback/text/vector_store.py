@@ -2,7 +2,8 @@
 server and `govcx worker`, which embeds new comments in the background (job "feedback.embed") so that a page
 analysing them finds their vectors instead of spending 15–25 ms of CPU on each. SQLite in WAL mode, one row per text
 key (:func:`~govcx.feedback.text.embedding.text_key`), the vector in half precision; writers never overwrite
-(INSERT OR IGNORE: a text's vector depends only on the text)."""
+(INSERT OR IGNORE: a text's vector depends only on the text). The nightly compaction keeps only the vectors of the
+newest comments (:meth:`VectorStore.retain`), so the file does not grow with every comment ever received."""
 
 from __future__ import annotations
 
@@ -70,3 +71,14 @@ class VectorStore:
                                    [(key, np.asarray(vector, dtype=np.float16).tobytes())
                                     for key, vector in vectors.items()])
         connection.close()
+
+    def retain(self, keys: Iterable[bytes]) -> int:
+        """Forgets every vector but those of `keys`; how many were forgotten."""
+        if not self.path.exists():
+            return 0
+        with self._connect() as connection:
+            connection.execute("CREATE TEMP TABLE retained (key BLOB PRIMARY KEY)")
+            connection.executemany("INSERT OR IGNORE INTO retained (key) VALUES (?)", ((key,) for key in keys))
+            forgotten = connection.execute("DELETE FROM vectors WHERE key NOT IN (SELECT key FROM retained)").rowcount
+        connection.close()
+        return forgotten
