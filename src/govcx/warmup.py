@@ -137,7 +137,7 @@ def warm_engines() -> None:
     trend_chart_svg(rows, title="Динамика · trend", axis_title="1–5", scale=(1.0, 5.0))
     from govcx.feedback.text.embedding import embed
 
-    embed(["Спасибо, всё понятно · thank you, all clear"], use_stored=False)
+    embed(["Спасибо, всё понятно · thank you, all clear"], from_engine=True)
 
 
 def freeze_long_lived_objects() -> None:

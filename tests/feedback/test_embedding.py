@@ -5,8 +5,7 @@ import random
 
 import numpy as np
 
-from govcx.feedback.text import embedding
-from govcx.feedback.text.embedding import DIMENSIONS, embed, stored_vectors, text_key
+from govcx.feedback.text.embedding import DIMENSIONS, embed, stored
 from govcx.feedback.text.evaluation import load_labelled
 from govcx.feedback.text.sentiment_model import LABELLED
 
@@ -35,11 +34,11 @@ def test_a_sentence_is_nearer_its_translation_than_another_sentence():
 
 def test_every_labelled_comment_has_its_vector_stored_and_it_is_the_engines():
     """When comments are added to the labelled file, `python -m govcx.feedback.text.embedding` stores their
-    vectors; a stored vector must be what the engine gives for its text (half precision aside)."""
-    stored = stored_vectors()
+    vectors; a stored vector must be what the engine gives for its text (8-bit rounding aside)."""
     texts = [comment.text for comment in load_labelled(LABELLED)]
-    assert [text for text in texts if text_key(text) not in stored] == []
+    kept = stored(texts)
+    assert [text for text in texts if text not in kept] == []
     sample = random.Random(12).sample(texts, 12)
-    fresh = embedding.embed(sample, use_stored=False)
+    fresh = embed(sample, from_engine=True)
     for text, vector in zip(sample, fresh, strict=True):
-        assert float(stored[text_key(text)] @ vector) > 0.999, text
+        assert float(kept[text] @ vector) / float(np.linalg.norm(kept[text])) > 0.9999, text
