@@ -1,7 +1,15 @@
 """Human labels (translated) for the codes shown in pages, reports and exports: one table per vocabulary, the
 only place a code gets its words (pages, forms, template filters and charts read them from here)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+
+
+def label_of(table: dict[Any, Any], value: Any) -> str:
+    """A code's words from one of these tables ("—" for no code; an unknown code as it is)."""
+    return str(table.get(value, value if value not in (None, "") else "—"))
+
 
 VERDICTS = {
     "ready": _("Ready to launch"),

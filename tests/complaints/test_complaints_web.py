@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from govcx import throttle
+from govcx.accounts.models import User
 from govcx.complaints.models import Complaint, RoutingRule
 from govcx.complaints.services import PUBLIC_SUBMIT_PER_MINUTE, complaint_answer
 from govcx.feedback.services import survey_create
@@ -372,3 +373,21 @@ def test_public_form_without_javascript(services, users):
     survey = survey_create(service=services["a"], title="Satisfaction", template="csat", actor=users["admin"])
     from_survey = client.get("/complaints/new/", {"survey": survey.public_key}).content.decode()
     assert services["a"].name_en in from_survey and 'name="service"' not in from_survey
+
+
+def test_the_assignee_is_named_not_shown_by_login(complaint, handlers, client_for):
+    handler = handlers["a"]
+    handler.first_name, handler.last_name = "Ольга", "Смирнова"
+    handler.save()
+    client = client_for(handler)
+    assert client.post(f"/complaints/{complaint.pk}/take/", {"version": "1"}).status_code == 302
+    detail = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "<dt>Assignee</dt><dd>Ольга Смирнова</dd>" in detail
+    assert "<td>Ольга Смирнова</td><td>Taken into work" in detail
+    queue = client.get("/complaints/?status=").content.decode()
+    assert "<td>Ольга Смирнова</td></tr>" in queue and ">cx-a<" not in queue + detail
+    colleague = User.objects.create_user(username="cx-a2", password="x" * 12, role=handler.role,
+                                         organisation=handler.organisation, first_name="Пётр", last_name="Иванов")
+    assert client_for(colleague).post(f"/complaints/{complaint.pk}/take/", {"version": "2"}).status_code == 302
+    history = client_for(colleague).get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "<td>Пётр Иванов</td><td>Taken into work</td><td>taken over from Ольга Смирнова</td>" in history

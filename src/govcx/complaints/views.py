@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govcx import labels
+from govcx.accounts.models import User
 from govcx.accounts.roles import Action
 from govcx.accounts.scoping import can
 from govcx.accounts.services import audit_history
@@ -42,8 +43,10 @@ def _history(complaint: Complaint) -> list[dict]:
         changes = event.changes or {}
         if event.action == "complaint.extend":
             detail = _("due %(old)s → %(new)s") % {"old": changes["due_on"][0], "new": changes["due_on"][1]}
-        elif event.action == "complaint.take":
-            detail = changes.get("assignee", [None, ""])[1]
+        elif event.action == "complaint.take":  # the one who took it is the actor; name whom it was taken from
+            earlier = changes.get("assignee", [None])[0]
+            taken_from = User.objects.filter(username=earlier).first() if earlier else None
+            detail = _("taken over from %(name)s") % {"name": taken_from.person_name()} if taken_from else ""
         elif event.action == "complaint.submit":
             detail = _("due %(due)s") % {"due": changes.get("due_on", "")}
         else:
@@ -117,7 +120,7 @@ def _queue_row(complaint: Complaint, today: dt.date, topics: dict[str, str]) -> 
             "received": date_format(complaint.received_on, "SHORT_DATE_FORMAT"),
             "due": date_format(complaint.due_on, "SHORT_DATE_FORMAT"),
             "extended": complaint.extended,
-            "assignee": complaint.assignee.username if complaint.assignee_id else "—"}
+            "assignee": complaint.assignee.person_name() if complaint.assignee_id else "—"}
 
 
 @login_required

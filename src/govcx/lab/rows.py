@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from govcx import labels
 from govcx.lab.models import Participant, Session
-from govcx.lab.templatetags.lab import client_category, label_of
+from govcx.lab.templatetags.lab import client_category
+from govcx.labels import label_of
 from govcx.registry.regions import region_name
 
 __all__ = ["participant_rows", "session_rows"]

@@ -23,11 +23,6 @@ def severity_choices() -> list[tuple[int, str]]:
     return [(level, f"{level} — {label}") for level, label in labels.SEVERITIES.items()]
 
 
-def label_of(table: dict, value: Any) -> str:
-    """A code's word from a table of `govcx.labels` ("—" for none; an unknown code as it is)."""
-    return str(table.get(value, value if value not in (None, "") else "—"))
-
-
 #: Filters that turn a code into its translated word, e.g. {{ study.status|study_status }}.
 LABEL_FILTERS = {
     "study_status": labels.STUDY_STATUSES,
@@ -44,7 +39,7 @@ LABEL_FILTERS = {
     "sus_word": {**labels.SUS_ACCEPTABILITY, **labels.SUS_ADJECTIVES},
 }
 for _name, _table in LABEL_FILTERS.items():
-    register.filter(_name, partial(label_of, _table))
+    register.filter(_name, partial(labels.label_of, _table))
 
 
 @register.filter

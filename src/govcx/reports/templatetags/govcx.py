@@ -16,90 +16,86 @@ from govcx.reports import check_notes
 register = template.Library()
 
 
-def _label(table: dict, value: Any) -> str:
-    return str(table.get(value, value or "—"))
-
-
 @register.filter
 def job_kind_label(value: str) -> str:
-    return _label(labels.JOB_KINDS, value)
+    return labels.label_of(labels.JOB_KINDS, value)
 
 
 @register.filter
 def verdict_label(value: str) -> str:
-    return _label(labels.VERDICTS, value)
+    return labels.label_of(labels.VERDICTS, value)
 
 
 @register.filter
 def stage_label(value: str) -> str:
-    return _label(labels.STAGES, value)
+    return labels.label_of(labels.STAGES, value)
 
 
 @register.filter
 def status_label(value: str) -> str:
-    return _label(labels.STATUSES, value)
+    return labels.label_of(labels.STATUSES, value)
 
 
 @register.filter
 def channel_label(value: str) -> str:
-    return _label(labels.CHANNELS, value)
+    return labels.label_of(labels.CHANNELS, value)
 
 
 @register.filter
 def level_label(value: str) -> str:
-    return _label(labels.LEVELS, value)
+    return labels.label_of(labels.LEVELS, value)
 
 
 @register.filter
 def role_label(value: str) -> str:
-    return _label(labels.ROLES, value)
+    return labels.label_of(labels.ROLES, value)
 
 
 @register.filter
 def survey_status_label(value: str) -> str:
-    return _label(labels.SURVEY_STATUSES, value)
+    return labels.label_of(labels.SURVEY_STATUSES, value)
 
 
 @register.filter
 def response_channel_label(value: str) -> str:
-    return _label(labels.RESPONSE_CHANNELS, value)
+    return labels.label_of(labels.RESPONSE_CHANNELS, value)
 
 
 @register.filter
 def question_label(key: str) -> str:
-    return _label(labels.QUESTIONS, key)
+    return labels.label_of(labels.QUESTIONS, key)
 
 
 @register.filter
 def sentiment_label(value: str) -> str:
-    return _label(labels.SENTIMENTS, value)
+    return labels.label_of(labels.SENTIMENTS, value)
 
 
 @register.filter
 def survey_template_title(name: str | None) -> str:
     """A shipped survey template by its name in the reader's language ("csat" → "Удовлетворённость клиентов (CSAT)")."""
-    return _label(labels.SURVEY_TEMPLATES, name) if name else "—"
+    return labels.label_of(labels.SURVEY_TEMPLATES, name) if name else "—"
 
 
 @register.filter
 def impact_label(value: str) -> str:
-    return _label(labels.AUDIT_IMPACTS, value)
+    return labels.label_of(labels.AUDIT_IMPACTS, value)
 
 
 @register.filter
 def wcag_criterion_label(number: str) -> str:
-    return _label(labels.WCAG_CRITERIA, number)
+    return labels.label_of(labels.WCAG_CRITERIA, number)
 
 
 @register.filter
 def passport_event_label(value: str) -> str:
-    return _label(labels.PASSPORT_EVENTS, value)
+    return labels.label_of(labels.PASSPORT_EVENTS, value)
 
 
 @register.filter
 def passport_fields_label(changes: dict | None) -> str:
     """The changed fields of a passport event, by name: "name in Russian, stage"."""
-    return ", ".join(_label(labels.PASSPORT_FIELDS, key) for key in (changes or {}))
+    return ", ".join(labels.label_of(labels.PASSPORT_FIELDS, key) for key in (changes or {}))
 
 
 @register.filter
