@@ -37,18 +37,26 @@ from govcx.registry.models import Organisation
 from govcx.registry.selectors import access_organisation, access_service, service_choices
 
 
+def _day(recorded: str) -> str:
+    """A date the audit record keeps as ISO text, in the reader's format."""
+    try:
+        return date_format(dt.date.fromisoformat(recorded), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        return recorded or "—"
+
+
 def _history(complaint: Complaint) -> list[dict]:
     rows = []
     for event in audit_history(obj=complaint):
         changes = event.changes or {}
         if event.action == "complaint.extend":
-            detail = _("due %(old)s → %(new)s") % {"old": changes["due_on"][0], "new": changes["due_on"][1]}
+            detail = _("due %(old)s → %(new)s") % {"old": _day(changes["due_on"][0]), "new": _day(changes["due_on"][1])}
         elif event.action == "complaint.take":  # the one who took it is the actor; name whom it was taken from
             earlier = changes.get("assignee", [None])[0]
             taken_from = User.objects.filter(username=earlier).first() if earlier else None
             detail = _("taken over from %(name)s") % {"name": taken_from.person_name()} if taken_from else ""
         elif event.action == "complaint.submit":
-            detail = _("due %(due)s") % {"due": changes.get("due_on", "")}
+            detail = _("due %(due)s") % {"due": _day(changes.get("due_on", ""))}
         else:
             detail = ""
         label = labels.COMPLAINT_HISTORY.get(event.action, event.action)
