@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from govcx.feedback import services as feedback
 from govcx.feedback.analytics_sync import analytics_sync, analytics_synced_at, answers_store_path
@@ -55,6 +56,6 @@ def test_a_dashboard_request_leaves_the_store_alone_and_shows_when_it_was_synced
     submit(survey, [1, 1], "second")  # new answers wait for the next sync
     page = client.get("/feedback/dashboard/").content.decode()
     assert store_files() == before  # no new part, no compaction, no marker rewritten
-    assert f"Figures as of {timezone.localtime(synced):%Y-%m-%d %H:%M}" in page
+    assert f"Figures as of {date_format(timezone.localtime(synced), 'SHORT_DATETIME_FORMAT')}" in page
     api = client.get("/api/feedback/dashboard")
     assert api.status_code == 200 and store_files() == before
